@@ -1,0 +1,63 @@
+// swift-tools-version: 6.0
+// modal-swift: Swift SDK, command line and self-hostable server for Modal-style API-token authentication.
+import PackageDescription
+
+/// Settings shared by every Swift target: Swift 6 language mode with strict concurrency.
+let strict: [SwiftSetting] = [
+  .enableUpcomingFeature("ExistentialAny"),
+  .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+  name: "modal-swift",
+  platforms: [.macOS(.v14)],
+  products: [
+    .library(name: "Modal", targets: ["Modal"]),
+    .library(name: "TOML", targets: ["TOML"]),
+    .executable(name: "modal", targets: ["modal"]),
+    .executable(name: "toml-decoder", targets: ["toml-decoder"]),
+  ],
+  targets: [
+    // Layer 0: system libraries from the distribution (Debian -dev packages, Homebrew on macOS).
+    .systemLibrary(
+      name: "CGRPC", path: "Sources/System/CGRPC",
+      providers: [.apt(["libgrpc-dev"]), .brew(["grpc"])]),
+    .systemLibrary(
+      name: "CMicroHTTPD", path: "Sources/System/CMicroHTTPD", pkgConfig: "libmicrohttpd",
+      providers: [.apt(["libmicrohttpd-dev"]), .brew(["libmicrohttpd"])]),
+    .systemLibrary(
+      name: "CSQLite", path: "Sources/System/CSQLite", pkgConfig: "sqlite3",
+      providers: [.apt(["libsqlite3-dev"]), .brew(["sqlite"])]),
+    .systemLibrary(
+      name: "CPostgres", path: "Sources/System/CPostgres", pkgConfig: "libpq",
+      providers: [.apt(["libpq-dev"]), .brew(["libpq"])]),
+    .systemLibrary(
+      name: "CSodium", path: "Sources/System/CSodium", pkgConfig: "libsodium",
+      providers: [.apt(["libsodium-dev"]), .brew(["libsodium"])]),
+    .systemLibrary(name: "CShims", path: "Sources/System/CShims"),
+
+    // Layer 1: general-purpose modules that know nothing about Modal.
+    .target(name: "TOML", swiftSettings: strict),
+
+    // Layer 3: the SDK.
+    .target(name: "Modal", dependencies: ["TOML", "CShims"], swiftSettings: strict),
+
+    // Layer 4: the command line as a library.
+    .target(name: "ModalCLI", dependencies: ["Modal", "TOML", "CShims"], swiftSettings: strict),
+
+    // Layer 5: thin executables.
+    .executableTarget(name: "modal", dependencies: ["ModalCLI"], swiftSettings: strict),
+    .executableTarget(name: "toml-decoder", dependencies: ["TOML"], swiftSettings: strict),
+
+    // Benchmarks (run by Benchmarks/run.sh, never by the tests).
+    .executableTarget(
+      name: "toml-benchmark", dependencies: ["TOML"], path: "Benchmarks/toml-benchmark",
+      swiftSettings: strict),
+
+    // Tests.
+    .testTarget(name: "TOMLTests", dependencies: ["TOML"], swiftSettings: strict),
+    .testTarget(name: "ModalTests", dependencies: ["Modal", "TOML"], swiftSettings: strict),
+    .testTarget(name: "ModalCLITests", dependencies: ["ModalCLI", "Modal"], swiftSettings: strict),
+    .testTarget(name: "InteropTests", dependencies: ["Modal"], swiftSettings: strict),
+  ]
+)
