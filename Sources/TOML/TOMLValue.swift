@@ -17,17 +17,36 @@ public enum TOMLValue: Sendable, Hashable {
 }
 
 /// A TOML table: keys in the order they first appear in the document.
+///
+/// Small tables are searched linearly; larger ones keep a key index beside the ordered entries,
+/// so lookup stays O(1) however many keys a table holds.
 public struct TOMLTable: Sendable, Hashable {
+  /// Tables with at most this many keys are searched without an index.
+  static let linearSearchLimit = 8
+
   /// The keys and values in document order.
   public private(set) var entries: [(key: String, value: TOMLValue)]
 
+  /// Position of each key in `entries`; empty while `entries.count <= linearSearchLimit`.
+  private var index: [String: Int]
+
   /// Creates an empty table.
-  public init() { entries = [] }
+  public init() {
+    entries = []
+    index = [:]
+  }
 
   /// Creates a table from key-value pairs, keeping their order; a repeated key keeps its last value.
   public init(_ pairs: [(String, TOMLValue)]) {
-    entries = []
+    self.init()
     for (key, value) in pairs { self[key] = value }
+  }
+
+  /// Creates a table from entries with distinct keys and the matching index (empty when small).
+  init(uniqueEntries: [(key: String, value: TOMLValue)], index: [String: Int]) {
+    entries = uniqueEntries
+    self.index = index
+    if index.isEmpty && entries.count > Self.linearSearchLimit { rebuildIndex() }
   }
 
   /// The keys in document order.
@@ -39,16 +58,43 @@ public struct TOMLTable: Sendable, Hashable {
   /// The number of keys.
   public var count: Int { entries.count }
 
+  /// The position of `key` in `entries`, or nil.
+  func position(of key: String) -> Int? {
+    if index.isEmpty {
+      for position in entries.indices where entries[position].key == key { return position }
+      return nil
+    }
+    return index[key]
+  }
+
   /// The value for `key`, or nil. Setting nil removes the key; setting a new key appends it.
   public subscript(key: String) -> TOMLValue? {
-    get { entries.first(where: { $0.key == key })?.value }
+    get { position(of: key).map { entries[$0].value } }
     set {
-      if let index = entries.firstIndex(where: { $0.key == key }) {
-        if let newValue { entries[index].value = newValue } else { entries.remove(at: index) }
+      if let position = position(of: key) {
+        if let newValue {
+          entries[position].value = newValue
+        } else {
+          entries.remove(at: position)
+          rebuildIndex()
+        }
       } else if let newValue {
         entries.append((key, newValue))
+        if !index.isEmpty {
+          index[key] = entries.count - 1
+        } else if entries.count > Self.linearSearchLimit {
+          rebuildIndex()
+        }
       }
     }
+  }
+
+  /// Recomputes `index` from `entries` (or empties it for a small table).
+  private mutating func rebuildIndex() {
+    index = [:]
+    guard entries.count > Self.linearSearchLimit else { return }
+    index.reserveCapacity(entries.count)
+    for (position, entry) in entries.enumerated() { index[entry.key] = position }
   }
 
   /// Two tables are equal when they hold the same keys with equal values, in any order.
