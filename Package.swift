@@ -39,6 +39,12 @@ let package = Package(
     // Layer 1: general-purpose modules that know nothing about Modal.
     .target(name: "TOML", swiftSettings: strict),
 
+    // MARK: Layer 1 and 2, protobuf (ProtoWire, ModalAPI, protoc plugin) — begin
+    // MARK: Layer 1 and 2, protobuf — end
+
+    // MARK: Layer 1, RPC over the gRPC C core — begin
+    // MARK: Layer 1, RPC — end
+
     // Layer 3: the SDK.
     .target(name: "Modal", dependencies: ["TOML", "CShims"], swiftSettings: strict),
 
@@ -54,10 +60,12 @@ let package = Package(
       name: "toml-benchmark", dependencies: ["TOML"], path: "Benchmarks/toml-benchmark",
       swiftSettings: strict),
 
-    // Tests.
+    // Tests, with a shared support module (temporary folders, running built executables).
+    .target(name: "TestSupport", dependencies: ["Modal"], path: "Tests/TestSupport", swiftSettings: strict),
     .testTarget(name: "TOMLTests", dependencies: ["TOML"], swiftSettings: strict),
-    .testTarget(name: "ModalTests", dependencies: ["Modal", "TOML"], swiftSettings: strict),
-    .testTarget(name: "ModalCLITests", dependencies: ["ModalCLI", "Modal"], swiftSettings: strict),
-    .testTarget(name: "InteropTests", dependencies: ["Modal"], swiftSettings: strict),
+    .testTarget(name: "ModalTests", dependencies: ["Modal", "TOML", "TestSupport"], swiftSettings: strict),
+    .testTarget(
+      name: "ModalCLITests", dependencies: ["ModalCLI", "Modal", "TOML", "TestSupport"], swiftSettings: strict),
+    .testTarget(name: "InteropTests", dependencies: ["Modal", "TestSupport"], swiftSettings: strict),
   ]
 )
