@@ -42,8 +42,10 @@ enum ASCII {
 
   /// Whether `byte` may appear in a bare key: A-Z, a-z, 0-9, `_` and `-`.
   @inline(__always) static func isBareKey(_ byte: UInt8) -> Bool {
-    let letter = byte | 0x20
-    return (letter >= 0x61 && letter <= lowerZ) || isDigit(byte) || byte == underscore || byte == minus
+    // Bit n of the mask for bytes 0-63 (and 64-127) is set when byte n may appear in a bare key.
+    let low: UInt64 = 0x03FF_2000_0000_0000  // '-' and '0'-'9'
+    let high: UInt64 = 0x07FF_FFFE_87FF_FFFE  // 'A'-'Z', '_' and 'a'-'z'
+    return byte < 128 && ((byte < 64 ? low : high) >> UInt64(byte & 63)) & 1 != 0
   }
 
   /// The value of a hexadecimal digit, or nil.

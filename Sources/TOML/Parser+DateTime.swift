@@ -48,8 +48,8 @@ extension Parser {
     }
     return TOMLDateTime(
       kind: offset == nil ? .localDateTime : .offsetDateTime, year: year, month: month, day: day,
-      hour: time.hour, minute: time.minute, second: time.second, fraction: time.fraction,
-      offsetMinutes: offset)
+      hour: time.hour, minute: time.minute, second: time.second, nanosecond: time.nanosecond,
+      fractionDigits: time.fractionDigits, offsetMinutes: offset)
   }
 
   /// Parses a local time such as `07:32:00.999`.
@@ -57,12 +57,12 @@ extension Parser {
     let time = try parseTime()
     return TOMLDateTime(
       kind: .localTime, hour: time.hour, minute: time.minute, second: time.second,
-      fraction: time.fraction)
+      nanosecond: time.nanosecond, fractionDigits: time.fractionDigits)
   }
 
-  /// Parses `HH:MM:SS` with optional fractional seconds.
+  /// Parses `HH:MM:SS` with optional fractional seconds (kept to nine digits).
   private mutating func parseTime() throws(TOMLError) -> (
-    hour: Int, minute: Int, second: Int, fraction: String
+    hour: Int, minute: Int, second: Int, nanosecond: Int, fractionDigits: Int
   ) {
     let start = pos
     let hour = try number(digits: 2, of: "hour")
@@ -74,17 +74,24 @@ extension Parser {
       throw error(
         .invalidValue, "invalid time: hour must be 00-23, minute 00-59 and second 00-60", at: start)
     }
-    var fraction = ""
+    var nanosecond = 0
+    var fractionDigits = 0
     if byte(at: pos) == ASCII.dot {
       pos += 1
       let digitsStart = pos
-      while ASCII.isDigit(byte(at: pos)) { pos += 1 }
+      while ASCII.isDigit(byte(at: pos)) {
+        if fractionDigits < 9 {
+          nanosecond = nanosecond * 10 + Int(bytes[pos] - ASCII.zero)
+          fractionDigits += 1
+        }
+        pos += 1
+      }
       guard pos > digitsStart else {
         throw error(.invalidValue, "a decimal point in a time must be followed by digits", at: pos)
       }
-      fraction = String(decoding: UnsafeBufferPointer(rebasing: bytes[digitsStart..<pos]), as: UTF8.self)
+      for _ in fractionDigits..<9 { nanosecond *= 10 }
     }
-    return (hour, minute, second, fraction)
+    return (hour, minute, second, nanosecond, fractionDigits)
   }
 
   /// Reads exactly `digits` decimal digits as a number.

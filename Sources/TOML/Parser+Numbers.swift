@@ -18,15 +18,16 @@ extension Parser {
       negative = bytes[pos] == ASCII.minus
       pos += 1
     }
-    if matches("inf") {
-      pos += 3
-      return .float(negative ? -.infinity : .infinity)
-    }
-    if matches("nan") {
-      pos += 3
-      return .float(.nan)
-    }
-    guard ASCII.isDigit(byte(at: pos)) else {
+    if !ASCII.isDigit(byte(at: pos)) {
+      if matches("inf") {
+        pos += 3
+        return .float(negative ? -.infinity : .infinity)
+      }
+      if matches("nan") {
+        pos += 3
+        return .float(.nan)
+      }
+
       throw unexpected(signed ? "digits, inf or nan after the sign" : "a value", at: pos)
     }
     if bytes[pos] == ASCII.zero {

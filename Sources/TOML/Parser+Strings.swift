@@ -21,6 +21,13 @@ extension Parser {
     var copied = false
     scratch.removeAll(keepingCapacity: true)
     while true {
+      // Most bytes are plain printable ASCII: skip them in a tight loop.
+      while pos < end {
+        let byte = bytes[pos]
+        guard byte >= ASCII.space && byte < ASCII.delete && byte != quote && byte != ASCII.backslash
+        else { break }
+        pos += 1
+      }
       guard pos < end else {
         throw error(
           .syntax, "the string opened at line \(SourceLocation(of: open, in: bytes).line) is not closed",

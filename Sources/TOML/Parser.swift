@@ -19,6 +19,8 @@ struct Parser {
   var layout: DocumentLayout?
   /// A reusable buffer for strings that hold escapes or normalised line ends.
   var scratch: [UInt8] = []
+  /// Strings already made for repeated bare keys.
+  var keyCache = KeyCache()
 
   /// Creates a parser over `bytes`; pass `recordLayout` to collect statement positions.
   init(bytes: UnsafeBufferPointer<UInt8>, limits: TOMLLimits, recordLayout: Bool = false) {
@@ -135,8 +137,11 @@ struct Parser {
   mutating func skipComment() throws(TOMLError) {
     pos += 1
     while pos < end {
+      // Plain printable ASCII in a tight loop first.
+      while pos < end && bytes[pos] &- ASCII.space < ASCII.delete &- ASCII.space { pos += 1 }
+      guard pos < end else { return }
       let byte = bytes[pos]
-      if byte >= ASCII.space && byte < ASCII.delete || byte == ASCII.tab {
+      if byte == ASCII.tab {
         pos += 1
       } else if byte >= 0x80 {
         try skipUTF8()
@@ -294,7 +299,8 @@ struct Parser {
   /// Parses a dotted key whose parts, added to `depth`, must stay within the depth limit.
   mutating func parseKey(depth: Int) throws(TOMLError) -> DottedKey {
     let start = pos
-    var key = DottedKey(first: try parseSimpleKey())
+    let first = try parseSimpleKey()
+    var key = DottedKey(first.string, tag: first.tag)
     while true {
       let save = pos
       skipBlanks()
@@ -304,7 +310,7 @@ struct Parser {
       }
       pos += 1
       skipBlanks()
-      key.rest.append(try parseSimpleKey())
+      key.rest.append(try parseSimpleKey().string)
       if depth + key.count > limits.maxDepth {
         throw error(
           .limitExceeded, "the key nests deeper than the limit of \(limits.maxDepth) levels",
@@ -313,19 +319,18 @@ struct Parser {
     }
   }
 
-  /// Parses one part of a key: bare, "basic" or 'literal'.
-  mutating func parseSimpleKey() throws(TOMLError) -> String {
+  /// Parses one part of a key: bare, "basic" or 'literal'; returns it with its `KeyTag`.
+  mutating func parseSimpleKey() throws(TOMLError) -> (string: String, tag: UInt64) {
     let start = pos
     while pos < end && ASCII.isBareKey(bytes[pos]) { pos += 1 }
-    if pos > start {
-      return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<pos]), as: UTF8.self)
-    }
+    if pos > start { return keyCache.key(bytes, from: start, to: pos) }
     let byte = byte(at: pos)
     if byte == ASCII.quote || byte == ASCII.apostrophe {
       if self.byte(at: pos + 1) == byte && self.byte(at: pos + 2) == byte {
         throw error(.syntax, "a multi-line string cannot be a key", at: pos)
       }
-      return try parseString(multiline: false)
+      let string = try parseString(multiline: false)
+      return (string, KeyTag.of(string))
     }
     if byte == ASCII.equals { throw error(.syntax, "missing key before '='", at: pos) }
     throw unexpected("a key (letters, digits, '_', '-' or a quoted string)", at: pos)
@@ -385,6 +390,7 @@ struct Parser {
     try checkDepth(depth, at: open)
     pos += 1
     var elements: [TOMLValue] = []
+    elements.reserveCapacity(4)
     while true {
       try skipBlanksNewlinesAndComments()
       guard pos < end else {

@@ -22,7 +22,7 @@ public enum TOMLValue: Sendable, Hashable {
 /// so lookup stays O(1) however many keys a table holds.
 public struct TOMLTable: Sendable, Hashable {
   /// Tables with at most this many keys are searched without an index.
-  static let linearSearchLimit = 8
+  static let linearSearchLimit = 16
 
   /// The keys and values in document order.
   public private(set) var entries: [(key: String, value: TOMLValue)]

@@ -1,7 +1,9 @@
 /// The tables of a document under construction, and TOML's rules about defining them.
 ///
 /// Tables live in an arena and refer to each other by index, so the parser can keep adding keys to
-/// any open table in place; `materialize` turns the arena into `TOMLTable` values at the end.
+/// any open table in place. Each table already holds its final `(key, value)` entries; a key that
+/// holds a table of the arena has a placeholder value and a link, which `materialize` replaces by
+/// the finished table, moving (never copying) the entries.
 struct TableTree {
   /// How a table came to exist, which decides how it may be extended.
   enum Origin {
@@ -19,30 +21,69 @@ struct TableTree {
     case inline
   }
 
-  /// What a key holds.
-  enum Slot {
+  /// What a key's entry stands for.
+  enum Link {
     /// A finished value: a scalar, a static array or an inline table, never extended.
-    case value(TOMLValue)
-    /// A table in the arena.
+    case value
+    /// A table of the arena.
     case table(Int)
-    /// An array of tables, an index into `tableArrays`.
+    /// An array of tables: an index into `tableArrays`.
     case tableArray(Int)
   }
 
-  /// One key of a table.
-  struct Entry {
-    var key: String
-    var slot: Slot
+  /// Bookkeeping for one entry, parallel to `Node.entries`.
+  struct Meta {
+    /// The key's `KeyTag`, compared before the key itself.
+    var tag: UInt64
     /// Byte offset where the key (or header) that created the entry starts.
     var offset: Int
+    /// What the entry stands for.
+    var link: Link
   }
 
   /// A table in the arena.
   struct Node {
     var origin: Origin
-    var entries: [Entry] = []
+    /// The keys and values; tables of the arena are placeholders until `materialize`.
+    var entries: [(key: String, value: TOMLValue)] = []
+    /// One element per entry.
+    var meta: [Meta] = []
     /// Position of each key in `entries`; empty while small (see `TOMLTable.linearSearchLimit`).
     var index: [String: Int] = [:]
+    /// Whether any entry links to a table of the arena.
+    var hasLinks = false
+
+    init(origin: Origin, capacity: Int) {
+      self.origin = origin
+      entries.reserveCapacity(capacity)
+      meta.reserveCapacity(capacity)
+    }
+
+    /// The position of `key` (whose `KeyTag` is `tag`), or nil.
+    @inline(__always) func position(of key: String, tag: UInt64) -> Int? {
+      if index.isEmpty {
+        // Tags are plain words: most keys are rejected without touching a string.
+        for position in meta.indices where meta[position].tag == tag && entries[position].key == key {
+          return position
+        }
+        return nil
+      }
+      return index[key]
+    }
+
+    /// Appends an entry, keeping the index.
+    @inline(__always) mutating func append(_ key: String, _ value: consuming TOMLValue, _ meta: Meta) {
+      let count = entries.count + 1
+      let indexed = !index.isEmpty
+      if indexed { index[key] = count - 1 }
+      entries.append((key, value))
+      self.meta.append(meta)
+      if !indexed && count > TOMLTable.linearSearchLimit {
+        var index = [String: Int](minimumCapacity: count * 2)
+        for (position, existing) in entries.enumerated() { index[existing.key] = position }
+        self.index = index
+      }
+    }
   }
 
   /// A redefinition or type conflict, located by byte offsets; the parser turns it into a
@@ -57,51 +98,54 @@ struct TableTree {
     var firstLabel = "defined"
   }
 
+  /// The value standing in for a table of the arena until `materialize`.
+  private static let placeholder = TOMLValue.boolean(false)
+
   /// "an integer", "a string": a type name with its article.
   private static func article(_ typeName: String) -> String {
     (typeName.first.map { "aeiou".contains($0) } ?? false) ? "an \(typeName)" : "a \(typeName)"
   }
 
   /// The tables; index 0 is the root.
-  private(set) var nodes: [Node] = [Node(origin: .root)]
+  private(set) var nodes: [Node] = [Node(origin: .root, capacity: 8)]
   /// The element tables of each array of tables.
   private var tableArrays: [[Int]] = []
 
-  /// The position of `key` in table `node`, or nil.
-  @inline(__always) private func position(of key: String, in node: Int) -> Int? {
-    if nodes[node].index.isEmpty {
-      var position = 0
-      let count = nodes[node].entries.count
-      while position < count {
-        if nodes[node].entries[position].key == key { return position }
-        position += 1
-      }
-      return nil
-    }
-    return nodes[node].index[key]
+  /// The position of part `part` of `key` in table `node`, or nil.
+  @inline(__always) private func position(of key: DottedKey, part: Int, in node: Int) -> Int? {
+    nodes[node].position(of: key[part], tag: key.tag(part))
   }
 
-  /// Appends an entry to table `node`, keeping its index.
-  private mutating func append(_ entry: Entry, to node: Int) {
-    nodes[node].entries.append(entry)
-    let count = nodes[node].entries.count
-    if !nodes[node].index.isEmpty {
-      nodes[node].index[entry.key] = count - 1
-    } else if count > TOMLTable.linearSearchLimit {
-      var index = [String: Int](minimumCapacity: count * 2)
-      for (position, existing) in nodes[node].entries.enumerated() { index[existing.key] = position }
-      nodes[node].index = index
-    }
+  /// Appends an entry to table `node`.
+  @inline(__always) private mutating func append(
+    _ key: String, _ value: consuming TOMLValue, _ meta: Meta, to node: Int
+  ) {
+    nodes[node].append(key, value, meta)
   }
 
-  /// Adds a new table to the arena and returns its index.
-  private mutating func newNode(_ origin: Origin) -> Int {
-    nodes.append(Node(origin: origin))
-    return nodes.count - 1
+  /// Adds a table linked from part `part` of `key` in table `parent` and returns its index.
+  private mutating func addTable(
+    _ key: DottedKey, part: Int, origin: Origin, in parent: Int, offset: Int
+  ) -> Int {
+    let tag = key.tag(part)
+    let key = key[part]
+    nodes.append(Node(origin: origin, capacity: 8))
+    let child = nodes.count - 1
+    if origin == .arrayElement {
+      tableArrays.append([child])
+      append(key, Self.placeholder, Meta(tag: tag, offset: offset, link: .tableArray(tableArrays.count - 1)), to: parent)
+    } else {
+      append(key, Self.placeholder, Meta(tag: tag, offset: offset, link: .table(child)), to: parent)
+    }
+    nodes[parent].hasLinks = true
+    return child
   }
 
   /// Starts an inline table; finish it with `closeInline`.
-  mutating func openInline() -> Int { newNode(.inline) }
+  mutating func openInline() -> Int {
+    nodes.append(Node(origin: .inline, capacity: 4))
+    return nodes.count - 1
+  }
 
   /// Finishes the inline table `node` (the most recently opened one) and returns its value.
   mutating func closeInline(_ node: Int) -> TOMLTable {
@@ -113,71 +157,69 @@ struct TableTree {
   /// Steps from `table` into its child `key[part]` on the way to a key or a header, creating the
   /// child when missing. Headers pass through any table and into the latest element of an array
   /// of tables; dotted keys pass only through tables that dotted keys created (or implicit ones).
-  /// `action` starts the message of a conflict, such as "cannot add key 'a.b'".
+  /// `header` is the header being opened (its path is `key`), false for a dotted key.
   private mutating func descend(
-    from table: Int, along key: DottedKey, part: Int, header: Bool, action: String, offset: Int
+    from table: Int, along key: DottedKey, part: Int, header: Bool, isArray: Bool = false,
+    offset: Int
   ) throws(Conflict) -> (node: Int, throughArray: Bool) {
-    let name = key[part]
-    guard let position = position(of: name, in: table) else {
-      let child = newNode(header ? .implicit : .dotted)
-      append(Entry(key: name, slot: .table(child), offset: offset), to: table)
+    guard let position = position(of: key, part: part, in: table) else {
+      return (addTable(key, part: part, origin: header ? .implicit : .dotted, in: table, offset: offset), false)
+    }
+    let meta = nodes[table].meta[position]
+    if case .table(let child) = meta.link, header || nodes[child].origin == .dotted {
       return (child, false)
     }
-    let entry = nodes[table].entries[position]
+    // Everything below is a conflict or a rare transition; messages are built only here.
     let prefix = key.prefixText(part + 1)
-    switch entry.slot {
+    let action =
+      header
+      ? "cannot define \(isArray ? "array of tables [[\(key.text)]]" : "table [\(key.text)]")"
+      : "cannot add key '\(key.text)'"
+    switch meta.link {
     case .table(let child):
-      if !header {
-        switch nodes[child].origin {
-        case .dotted:
-          break
-        case .implicit:
-          nodes[child].origin = .dotted
-        default:
-          throw Conflict(
-            code: .duplicateKey,
-            message: "\(action) with dotted keys: '\(prefix)' is a table defined by a [header], "
-              + "which dotted keys cannot extend",
-            offset: offset, firstOffset: entry.offset)
-        }
+      guard nodes[child].origin == .implicit else {
+        throw Conflict(
+          code: .duplicateKey,
+          message: "\(action) with dotted keys: '\(prefix)' is a table defined by a [header], "
+            + "which dotted keys cannot extend",
+          offset: offset, firstOffset: meta.offset)
       }
+      nodes[child].origin = .dotted
       return (child, false)
     case .tableArray(let array):
       guard header else {
         throw Conflict(
           code: .duplicateKey,
           message: "\(action) with dotted keys: '\(prefix)' is an array of tables",
-          offset: offset, firstOffset: entry.offset)
+          offset: offset, firstOffset: meta.offset)
       }
       return (tableArrays[array][tableArrays[array].count - 1], true)
-    case .value(let existing):
+    case .value:
+      let existing = nodes[table].entries[position].value
       throw Conflict(
         code: .duplicateKey,
         message: existing.tableValue != nil
           ? "\(action): inline table '\(prefix)' cannot be extended"
           : "\(action): '\(prefix)' is already \(Self.article(existing.typeName)), not a table",
-        offset: offset, firstOffset: entry.offset)
+        offset: offset, firstOffset: meta.offset)
     }
   }
 
   /// Defines `key` (parts relative to table `node`) as `value`, creating dotted tables on the way.
   mutating func insert(
-    _ value: TOMLValue, at key: DottedKey, into node: Int, offset: Int
+    _ value: consuming TOMLValue, at key: DottedKey, into node: Int, offset: Int
   ) throws(Conflict) {
     var table = node
     for part in 0..<key.count - 1 {
-      table = try descend(
-        from: table, along: key, part: part, header: false, action: "cannot add key '\(key.text)'",
-        offset: offset
-      ).node
+      table = try descend(from: table, along: key, part: part, header: false, offset: offset).node
     }
-    let last = key[key.count - 1]
-    if let position = position(of: last, in: table) {
+    let last = key.count - 1
+    if let position = position(of: key, part: last, in: table) {
       throw Conflict(
         code: .duplicateKey, message: "key '\(key.text)' is defined twice", offset: offset,
-        firstOffset: nodes[table].entries[position].offset, firstLabel: "first")
+        firstOffset: nodes[table].meta[position].offset, firstLabel: "first")
     }
-    append(Entry(key: last, slot: .value(value), offset: offset), to: table)
+    append(key[last], value, Meta(tag: key.tag(last), offset: offset, link: .value), to: table)
   }
 
   /// Opens the table named by a `[header]` (or appends an element for `[[header]]`) and returns
@@ -189,56 +231,51 @@ struct TableTree {
     var inArray = false
     for part in 0..<key.count - 1 {
       let step = try descend(
-        from: table, along: key, part: part, header: true,
-        action: "cannot define table [\(key.text)]", offset: offset)
+        from: table, along: key, part: part, header: true, isArray: isArray, offset: offset)
       table = step.node
       inArray = inArray || step.throughArray
     }
-    let last = key[key.count - 1]
-    let shown = isArray ? "[[\(key.text)]]" : "[\(key.text)]"
-    guard let position = position(of: last, in: table) else {
-      let child = newNode(isArray ? .arrayElement : .header)
-      if isArray {
-        tableArrays.append([child])
-        append(Entry(key: last, slot: .tableArray(tableArrays.count - 1), offset: offset), to: table)
-      } else {
-        append(Entry(key: last, slot: .table(child), offset: offset), to: table)
-      }
+    guard let position = position(of: key, part: key.count - 1, in: table) else {
+      let child = addTable(
+        key, part: key.count - 1, origin: isArray ? .arrayElement : .header, in: table, offset: offset)
       return (child, inArray || isArray)
     }
-    let entry = nodes[table].entries[position]
-    switch entry.slot {
-    case .table(let child) where !isArray:
-      switch nodes[child].origin {
-      case .implicit:
-        nodes[child].origin = .header
-        nodes[table].entries[position].offset = offset
-        return (child, inArray)
-      case .dotted:
-        throw Conflict(
-          code: .duplicateKey, message: "table \(shown) is already defined by dotted keys",
-          offset: offset, firstOffset: entry.offset)
-      default:
-        throw Conflict(
-          code: .duplicateKey, message: "table \(shown) is defined twice", offset: offset,
-          firstOffset: entry.offset, firstLabel: "first")
+    let meta = nodes[table].meta[position]
+    if case .table(let child) = meta.link, !isArray, nodes[child].origin == .implicit {
+      nodes[child].origin = .header
+      nodes[table].meta[position].offset = offset
+      return (child, inArray)
+    }
+    if case .tableArray(let array) = meta.link, isArray {
+      nodes.append(Node(origin: .arrayElement, capacity: 8))
+      tableArrays[array].append(nodes.count - 1)
+      return (nodes.count - 1, true)
+    }
+    throw headerConflict(key, isArray: isArray, with: position, in: table, offset: offset)
+  }
+
+  /// The error for a header whose last key already holds something it cannot define.
+  private func headerConflict(
+    _ key: DottedKey, isArray: Bool, with position: Int, in table: Int, offset: Int
+  ) -> Conflict {
+    let meta = nodes[table].meta[position]
+    let shown = isArray ? "[[\(key.text)]]" : "[\(key.text)]"
+    let message: String
+    var label = "defined"
+    switch meta.link {
+    case .table(let child):
+      if isArray {
+        message = "cannot define array of tables \(shown): '\(key.text)' is already a table"
+      } else if nodes[child].origin == .dotted {
+        message = "table \(shown) is already defined by dotted keys"
+      } else {
+        message = "table \(shown) is defined twice"
+        label = "first"
       }
-    case .table:
-      throw Conflict(
-        code: .duplicateKey,
-        message: "cannot define array of tables \(shown): '\(key.text)' is already a table",
-        offset: offset, firstOffset: entry.offset)
-    case .tableArray(let array):
-      guard isArray else {
-        throw Conflict(
-          code: .duplicateKey,
-          message: "cannot define table \(shown): '\(key.text)' is already an array of tables",
-          offset: offset, firstOffset: entry.offset)
-      }
-      let child = newNode(.arrayElement)
-      tableArrays[array].append(child)
-      return (child, true)
-    case .value(let existing):
+    case .tableArray:
+      message = "cannot define table \(shown): '\(key.text)' is already an array of tables"
+    case .value:
+      let existing = nodes[table].entries[position].value
       let what: String
       if existing.tableValue != nil {
         what = "an inline table"
@@ -247,30 +284,35 @@ struct TableTree {
       } else {
         what = Self.article(existing.typeName)
       }
-      throw Conflict(
-        code: .duplicateKey,
-        message: "cannot define \(isArray ? "array of tables" : "table") \(shown): "
-          + "'\(key.text)' is already \(what)",
-        offset: offset, firstOffset: entry.offset)
+      message =
+        "cannot define \(isArray ? "array of tables" : "table") \(shown): '\(key.text)' is already \(what)"
     }
+    return Conflict(
+      code: .duplicateKey, message: message, offset: offset, firstOffset: meta.offset,
+      firstLabel: label)
   }
 
-  /// The finished value of table `node` and everything below it.
-  func materialize(_ node: Int) -> TOMLTable {
-    let source = nodes[node]
-    var entries: [(key: String, value: TOMLValue)] = []
-    entries.reserveCapacity(source.entries.count)
-    for entry in source.entries {
-      switch entry.slot {
-      case .value(let value):
-        entries.append((entry.key, value))
-      case .table(let child):
-        entries.append((entry.key, .table(materialize(child))))
-      case .tableArray(let array):
-        entries.append((entry.key, .array(tableArrays[array].map { .table(materialize($0)) })))
+  /// The finished value of table `node` and everything below it; the arena gives up those
+  /// entries, so each table is materialized once.
+  mutating func materialize(_ node: Int) -> TOMLTable {
+    var entries = nodes[node].entries
+    nodes[node].entries = []
+    if nodes[node].hasLinks {
+      for position in nodes[node].meta.indices {
+        switch nodes[node].meta[position].link {
+        case .value:
+          break
+        case .table(let child):
+          entries[position].value = .table(materialize(child))
+        case .tableArray(let array):
+          var elements: [TOMLValue] = []
+          elements.reserveCapacity(tableArrays[array].count)
+          for element in tableArrays[array] { elements.append(.table(materialize(element))) }
+          entries[position].value = .array(elements)
+        }
       }
     }
-    return TOMLTable(uniqueEntries: entries, index: source.index)
+    return TOMLTable(uniqueEntries: entries, index: nodes[node].index)
   }
 }
 
@@ -280,14 +322,27 @@ struct TableTree {
 struct DottedKey {
   /// The first part.
   var first: String
+  /// The `KeyTag` of the first part.
+  var firstTag: UInt64
   /// The parts after the first.
   var rest: [String] = []
 
   /// The number of parts.
   var count: Int { rest.count + 1 }
 
+  /// A single-part key.
+  init(_ first: String, tag: UInt64) {
+    self.first = first
+    firstTag = tag
+  }
+
   /// Part `index`.
   subscript(index: Int) -> String { index == 0 ? first : rest[index - 1] }
+
+  /// The `KeyTag` of part `index`.
+  @inline(__always) func tag(_ index: Int) -> UInt64 {
+    index == 0 ? firstTag : KeyTag.of(rest[index - 1])
+  }
 
   /// All parts.
   var parts: [String] { [first] + rest }
