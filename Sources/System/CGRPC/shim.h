@@ -18,4 +18,9 @@
 #include <grpc/support/log.h>
 #include <grpc/support/time.h>
 #include <grpc/support/string_util.h>
+/* Function-like and cast macros are not imported into Swift: re-expose them as static inline
+   functions and constants (header only, no C target needed). */
+static inline const uint8_t *cgrpc_slice_start(const grpc_slice *s) { return GRPC_SLICE_START_PTR(*s); }
+static inline size_t cgrpc_slice_length(const grpc_slice *s) { return GRPC_SLICE_LENGTH(*s); }
+static const uint32_t cgrpc_propagate_defaults = GRPC_PROPAGATE_DEFAULTS;
 #endif

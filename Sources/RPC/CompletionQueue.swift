@@ -1,0 +1,128 @@
+import CGRPC
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// The tag of one operation batch: the poller thread calls `complete(success:)` exactly once.
+///
+/// A tag is passed to the core as a retained pointer (`Unmanaged.passRetained`) and released by
+/// the poller when its event arrives, so whatever a tag references lives until the batch is done.
+class CompletionTag: @unchecked Sendable {
+  /// Called on the poller thread when the batch (or server request, or shutdown) completes.
+  func complete(success: Bool) {}
+
+  /// The opaque pointer handed to the core; balanced by the poller or by `releaseUnused`.
+  final func retainedPointer() -> UnsafeMutableRawPointer {
+    Unmanaged.passRetained(self).toOpaque()
+  }
+
+  /// Releases a pointer from `retainedPointer()` that the core rejected (no event will come).
+  static func releaseUnused(_ pointer: UnsafeMutableRawPointer) {
+    Unmanaged<CompletionTag>.fromOpaque(pointer).release()
+  }
+}
+
+/// A tag that resumes a continuation with the batch's success flag.
+final class ContinuationTag: CompletionTag, @unchecked Sendable {
+  private let continuation: UnsafeContinuation<Bool, Never>
+  /// Keeps the call's buffers alive until the batch completes.
+  private let owner: AnyObject
+
+  init(owner: AnyObject, continuation: UnsafeContinuation<Bool, Never>) {
+    self.owner = owner
+    self.continuation = continuation
+  }
+
+  override func complete(success: Bool) {
+    continuation.resume(returning: success)
+  }
+}
+
+/// A tag that runs a closure with the batch's success flag.
+final class ClosureTag: CompletionTag, @unchecked Sendable {
+  private let body: @Sendable (Bool) -> Void
+
+  init(_ body: @escaping @Sendable (Bool) -> Void) {
+    self.body = body
+  }
+
+  override func complete(success: Bool) {
+    body(success)
+  }
+}
+
+/// A `grpc_completion_queue` drained by one dedicated thread for its whole life.
+///
+/// The core makes progress on network I/O only while a thread waits in `grpc_completion_queue_next`,
+/// so the poller thread lives until the queue is shut down. After `shutdown()` the thread drains the
+/// remaining events, destroys the queue and exits on its own: nothing ever joins it, so no deadlock
+/// is possible even if the last owner goes away on the poller thread itself.
+final class CompletionQueue: @unchecked Sendable {
+  /// The queue handle for `grpc_channel_create_call`, `grpc_server_request_call` and friends.
+  let pointer: OpaquePointer
+
+  /// The process-wide queue used by every client call of every channel.
+  static let client = CompletionQueue()
+
+  init() {
+    GRPCRuntime.ensureInitialized()
+    let queue = grpc_completion_queue_create_for_next(nil)!
+    pointer = queue
+    let context = UnsafeMutablePointer<OpaquePointer>.allocate(capacity: 1)
+    context.initialize(to: queue)
+    var thread = pthread_t()
+    let result = pthread_create(
+      &thread, nil,
+      { argument in
+        let context = argument!.assumingMemoryBound(to: OpaquePointer.self)
+        let queue = context.pointee
+        context.deallocate()
+        CompletionQueue.poll(queue)
+        return nil
+      }, context)
+    precondition(result == 0, "could not start the gRPC completion-queue thread (error \(result))")
+    pthread_detach(thread)
+  }
+
+  /// The poller loop: dispatch every completed tag until the queue reports shutdown, then destroy it.
+  private static func poll(_ queue: OpaquePointer) {
+    let forever = gpr_inf_future(GPR_CLOCK_REALTIME)
+    while true {
+      let event = grpc_completion_queue_next(queue, forever, nil)
+      if event.type == GRPC_OP_COMPLETE {
+        if let tag = event.tag {
+          Unmanaged<CompletionTag>.fromOpaque(tag).takeRetainedValue().complete(success: event.success != 0)
+        }
+      } else if event.type == GRPC_QUEUE_SHUTDOWN {
+        break
+      }
+    }
+    grpc_completion_queue_destroy(queue)
+  }
+
+  /// Starts shutting the queue down; the poller thread destroys it once every pending event is out.
+  func shutdown() {
+    grpc_completion_queue_shutdown(pointer)
+  }
+}
+
+/// Starts a batch on `call` whose completion resumes the current task; returns the core's result
+/// (an error means no event will come) and whether the batch succeeded.
+func runBatch(
+  _ call: OpaquePointer, owner: AnyObject, ops: UnsafeMutablePointer<grpc_op>, count: Int
+) async -> (error: grpc_call_error, success: Bool) {
+  var startError = GRPC_CALL_OK
+  let success = await withUnsafeContinuation { (continuation: UnsafeContinuation<Bool, Never>) in
+    let tag = ContinuationTag(owner: owner, continuation: continuation).retainedPointer()
+    let error = grpc_call_start_batch(call, ops, count, tag, nil)
+    if error != GRPC_CALL_OK {
+      CompletionTag.releaseUnused(tag)
+      startError = error
+      continuation.resume(returning: false)
+    }
+  }
+  return (startError, success)
+}

@@ -1,0 +1,158 @@
+import CGRPC
+
+// Conversions between Swift values and the gRPC core's slices, byte buffers and metadata arrays.
+// Everything here allocates on the heap: the core keeps pointers into these until a batch completes.
+
+/// A new slice holding a copy of `bytes` (the caller owns one reference).
+func makeSlice(_ bytes: some Collection<UInt8>) -> grpc_slice {
+  let count = bytes.count
+  var slice = grpc_slice_malloc(count)
+  if count > 0 {
+    let start = UnsafeMutableRawPointer(mutating: cgrpc_slice_start(&slice))!
+    let buffer = UnsafeMutableRawBufferPointer(start: start, count: count)
+    buffer.copyBytes(from: bytes)
+  }
+  return slice
+}
+
+/// A new slice holding the UTF-8 bytes of `string`.
+func makeSlice(_ string: String) -> grpc_slice {
+  makeSlice(string.utf8)
+}
+
+/// The bytes of a slice (the slice is not released).
+func sliceBytes(_ slice: UnsafePointer<grpc_slice>) -> [UInt8] {
+  let count = cgrpc_slice_length(slice)
+  guard count > 0, let start = cgrpc_slice_start(slice) else { return [] }
+  return Array(UnsafeBufferPointer(start: start, count: count))
+}
+
+/// The bytes of a slice decoded as UTF-8 (invalid sequences become U+FFFD; never fails).
+func sliceString(_ slice: UnsafePointer<grpc_slice>) -> String {
+  let count = cgrpc_slice_length(slice)
+  guard count > 0, let start = cgrpc_slice_start(slice) else { return "" }
+  return String(decoding: UnsafeBufferPointer(start: start, count: count), as: UTF8.self)
+}
+
+/// A new raw byte buffer holding a copy of `bytes` (destroy it with `grpc_byte_buffer_destroy`).
+func makeByteBuffer(_ bytes: [UInt8]) -> UnsafeMutablePointer<grpc_byte_buffer> {
+  var slice = makeSlice(bytes)
+  let buffer = grpc_raw_byte_buffer_create(&slice, 1)!
+  grpc_slice_unref(slice)
+  return buffer
+}
+
+/// The message bytes of a received byte buffer (decompressed if needed); `nil` if unreadable.
+func readByteBuffer(_ buffer: UnsafeMutablePointer<grpc_byte_buffer>) -> [UInt8]? {
+  var reader = grpc_byte_buffer_reader()
+  guard grpc_byte_buffer_reader_init(&reader, buffer) != 0 else { return nil }
+  defer { grpc_byte_buffer_reader_destroy(&reader) }
+  var bytes: [UInt8] = []
+  bytes.reserveCapacity(grpc_byte_buffer_length(buffer))
+  var slice = grpc_slice()
+  while grpc_byte_buffer_reader_next(&reader, &slice) != 0 {
+    let count = cgrpc_slice_length(&slice)
+    if count > 0, let start = cgrpc_slice_start(&slice) {
+      bytes.append(contentsOf: UnsafeBufferPointer(start: start, count: count))
+    }
+    grpc_slice_unref(slice)
+  }
+  return bytes
+}
+
+/// Metadata laid out for a send op: an array of `grpc_metadata` whose slices this value owns.
+struct OutgoingMetadata {
+  let elements: UnsafeMutablePointer<grpc_metadata>?
+  let count: Int
+
+  /// Copies `metadata` into core slices (call `validate()` on it first).
+  init(_ metadata: Metadata) {
+    count = metadata.count
+    guard count > 0 else {
+      elements = nil
+      return
+    }
+    let elements = UnsafeMutablePointer<grpc_metadata>.allocate(capacity: count)
+    for (index, entry) in metadata.enumerated() {
+      var element = grpc_metadata()
+      element.key = makeSlice(entry.key)
+      switch entry.value {
+      case .string(let text): element.value = makeSlice(text)
+      case .binary(let bytes): element.value = makeSlice(bytes)
+      }
+      (elements + index).initialize(to: element)
+    }
+    self.elements = elements
+  }
+
+  /// Releases the slices and the array.
+  func free() {
+    guard let elements else { return }
+    for index in 0..<count {
+      grpc_slice_unref(elements[index].key)
+      grpc_slice_unref(elements[index].value)
+    }
+    elements.deinitialize(count: count)
+    elements.deallocate()
+  }
+}
+
+/// A heap `grpc_metadata_array` for a receive op.
+struct IncomingMetadata {
+  let array: UnsafeMutablePointer<grpc_metadata_array>
+
+  /// Allocates and initialises an empty array.
+  init() {
+    array = .allocate(capacity: 1)
+    grpc_metadata_array_init(array)
+  }
+
+  /// Copies the received entries into a `Metadata` value.
+  func read() -> Metadata {
+    let count = array.pointee.count
+    guard count > 0, let elements = array.pointee.metadata else { return Metadata() }
+    var entries: [Metadata.Entry] = []
+    entries.reserveCapacity(count)
+    for index in 0..<count {
+      let key = withUnsafePointer(to: elements[index].key) { sliceString($0) }
+      if key.hasSuffix("-bin") {
+        let value = withUnsafePointer(to: elements[index].value) { sliceBytes($0) }
+        entries.append(Metadata.Entry(key: key, value: .binary(value)))
+      } else {
+        let value = withUnsafePointer(to: elements[index].value) { sliceString($0) }
+        entries.append(Metadata.Entry(key: key, value: .string(value)))
+      }
+    }
+    return Metadata(entries)
+  }
+
+  /// Destroys the array (releasing the core's slices) and frees it.
+  func free() {
+    grpc_metadata_array_destroy(array)
+    array.deallocate()
+  }
+}
+
+/// Converts a timeout into an absolute core deadline on the monotonic clock.
+func coreDeadline(after timeout: Duration?) -> gpr_timespec {
+  guard let timeout else { return gpr_inf_future(GPR_CLOCK_MONOTONIC) }
+  let (seconds, attoseconds) = timeout.components
+  if seconds < 0 || (seconds == 0 && attoseconds <= 0) {
+    return gpr_now(GPR_CLOCK_MONOTONIC)
+  }
+  // Beyond ~292 years the nanosecond arithmetic would overflow: treat as no deadline.
+  if seconds > 9_000_000_000 { return gpr_inf_future(GPR_CLOCK_MONOTONIC) }
+  var span = gpr_timespec()
+  span.tv_sec = seconds
+  span.tv_nsec = Int32(attoseconds / 1_000_000_000)
+  span.clock_type = GPR_TIMESPAN
+  return gpr_time_add(gpr_now(GPR_CLOCK_MONOTONIC), span)
+}
+
+/// The time left until a core deadline, or `nil` for an infinite deadline.
+func remainingTime(until deadline: gpr_timespec) -> Duration? {
+  let monotonic = gpr_convert_clock_type(deadline, GPR_CLOCK_MONOTONIC)
+  if gpr_time_cmp(monotonic, gpr_inf_future(GPR_CLOCK_MONOTONIC)) >= 0 { return nil }
+  let left = gpr_time_sub(monotonic, gpr_now(GPR_CLOCK_MONOTONIC))
+  return .seconds(left.tv_sec) + .nanoseconds(Int64(left.tv_nsec))
+}

@@ -1,0 +1,187 @@
+/// gRPC metadata: an ordered multi-map from lower-case ASCII keys to values.
+///
+/// Keys ending in `-bin` carry binary values (sent base64-encoded by the transport); every other
+/// key carries a printable-ASCII string. Order and duplicates are preserved.
+public struct Metadata: Sendable, Hashable, Sequence, ExpressibleByDictionaryLiteral,
+  CustomStringConvertible
+{
+  /// One key and value.
+  public struct Entry: Sendable, Hashable {
+    /// A metadata value: text for ordinary keys, bytes for `-bin` keys.
+    public enum Value: Sendable, Hashable {
+      /// A printable-ASCII text value.
+      case string(String)
+      /// A binary value (only for keys ending in `-bin`).
+      case binary([UInt8])
+    }
+
+    /// The lower-case key.
+    public var key: String
+    /// The value.
+    public var value: Value
+
+    /// Creates an entry; the key is lower-cased.
+    public init(key: String, value: Value) {
+      self.key = key.lowercased()
+      self.value = value
+    }
+  }
+
+  /// Dictionary literals map keys to text values.
+  public typealias Key = String
+  /// Dictionary literals map keys to text values.
+  public typealias Value = String
+
+  private var entries: [Entry]
+
+  /// Creates empty metadata.
+  public init() {
+    entries = []
+  }
+
+  /// Creates metadata from entries, in order.
+  public init(_ entries: [Entry]) {
+    self.entries = entries
+  }
+
+  /// Creates metadata from `key: value` pairs, in order; keys ending in `-bin` get the UTF-8 bytes.
+  public init(dictionaryLiteral elements: (String, String)...) {
+    entries = []
+    for (key, value) in elements { add(key, value) }
+  }
+
+  /// The number of entries.
+  public var count: Int { entries.count }
+  /// Whether there are no entries.
+  public var isEmpty: Bool { entries.isEmpty }
+
+  /// Iterates the entries in order.
+  public func makeIterator() -> IndexingIterator<[Entry]> {
+    entries.makeIterator()
+  }
+
+  /// Whether `key` is a binary key (ends in `-bin`).
+  public static func isBinaryKey(_ key: String) -> Bool {
+    key.lowercased().hasSuffix("-bin")
+  }
+
+  /// Appends a text value; for a `-bin` key the value's UTF-8 bytes are stored as binary.
+  public mutating func add(_ key: String, _ value: String) {
+    if Metadata.isBinaryKey(key) {
+      entries.append(Entry(key: key, value: .binary(Array(value.utf8))))
+    } else {
+      entries.append(Entry(key: key, value: .string(value)))
+    }
+  }
+
+  /// Appends a binary value; the key must end in `-bin` (checked when the metadata is sent).
+  public mutating func add(_ key: String, binary value: [UInt8]) {
+    entries.append(Entry(key: key, value: .binary(value)))
+  }
+
+  /// Appends all entries of `other`.
+  public mutating func add(contentsOf other: Metadata) {
+    entries.append(contentsOf: other.entries)
+  }
+
+  /// Replaces every value of `key` with one text value.
+  public mutating func replace(_ key: String, _ value: String) {
+    remove(key)
+    add(key, value)
+  }
+
+  /// Removes every value of `key`.
+  public mutating func remove(_ key: String) {
+    let key = key.lowercased()
+    entries.removeAll { $0.key == key }
+  }
+
+  /// The first text value of `key`, if any.
+  public subscript(key: String) -> String? {
+    first(key)
+  }
+
+  /// The first text value of `key` (binary values are decoded as UTF-8), if any.
+  public func first(_ key: String) -> String? {
+    values(key).first
+  }
+
+  /// Every value of `key` as text, in order (binary values are decoded as UTF-8).
+  public func values(_ key: String) -> [String] {
+    let key = key.lowercased()
+    return entries.compactMap { entry in
+      guard entry.key == key else { return nil }
+      switch entry.value {
+      case .string(let text): return text
+      case .binary(let bytes): return String(decoding: bytes, as: UTF8.self)
+      }
+    }
+  }
+
+  /// Every value of `key` as bytes, in order (text values as their UTF-8 bytes).
+  public func binaryValues(_ key: String) -> [[UInt8]] {
+    let key = key.lowercased()
+    return entries.compactMap { entry in
+      guard entry.key == key else { return nil }
+      switch entry.value {
+      case .string(let text): return Array(text.utf8)
+      case .binary(let bytes): return bytes
+      }
+    }
+  }
+
+  /// The first value of `key` as bytes, if any.
+  public func firstBinary(_ key: String) -> [UInt8]? {
+    binaryValues(key).first
+  }
+
+  /// Whether some entry has `key`.
+  public func contains(_ key: String) -> Bool {
+    let key = key.lowercased()
+    return entries.contains { $0.key == key }
+  }
+
+  /// `[key: value, ...]` with binary values shown as their byte count.
+  public var description: String {
+    let parts = entries.map { entry -> String in
+      switch entry.value {
+      case .string(let text): return "\(entry.key): \(text)"
+      case .binary(let bytes): return "\(entry.key): <\(bytes.count) bytes>"
+      }
+    }
+    return "[" + parts.joined(separator: ", ") + "]"
+  }
+
+  /// Checks that every entry can be sent: keys of `0-9 a-z - _ .`, printable-ASCII text values, binary
+  /// values only under `-bin` keys.
+  func validate() throws(RPCError) {
+    for entry in entries {
+      guard !entry.key.isEmpty,
+        entry.key.utf8.allSatisfy({ byte in
+          (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x30 && byte <= 0x39) || byte == 0x2D || byte == 0x5F
+            || byte == 0x2E
+        })
+      else {
+        throw RPCError(
+          code: .internal,
+          message: "invalid metadata key \"\(entry.key)\": use lower-case letters, digits, '-', '_' and '.'")
+      }
+      switch entry.value {
+      case .string(let text):
+        guard text.utf8.allSatisfy({ $0 >= 0x20 && $0 <= 0x7E }) else {
+          throw RPCError(
+            code: .internal,
+            message:
+              "invalid metadata value for key \"\(entry.key)\": text values must be printable ASCII; "
+              + "send other data under a key ending in -bin")
+        }
+      case .binary:
+        guard entry.key.hasSuffix("-bin") else {
+          throw RPCError(
+            code: .internal,
+            message: "binary metadata value for key \"\(entry.key)\": binary values need a key ending in -bin")
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,179 @@
+import CGRPC
+
+/// A gRPC server: listens on one address and dispatches calls to the handlers of a `Router`.
+///
+/// The server starts in `init` and serves until `shutdown(grace:)` (or until it is released,
+/// which shuts it down at once). Each call runs its handler in its own task; a handler's task is
+/// cancelled when the client cancels, the deadline passes or shutdown cancels the call.
+public final class Server: Sendable {
+  /// The bound port (the one the core picked when the configuration asked for port 0).
+  public let port: Int
+  /// The configuration the server was started with.
+  public let configuration: ServerConfiguration
+
+  private let core: ServerCore
+
+  /// Binds, starts serving `router` and returns; throws if the address cannot be bound.
+  public init(configuration: ServerConfiguration = ServerConfiguration(), router: Router) throws(RPCConfigurationError) {
+    GRPCRuntime.ensureInitialized()
+    self.configuration = configuration
+    var arguments = ChannelArguments()
+    arguments.set(GRPC_ARG_MAX_RECEIVE_MESSAGE_LENGTH, clamping: configuration.maxReceiveMessageSize)
+    arguments.set(GRPC_ARG_MAX_SEND_MESSAGE_LENGTH, clamping: configuration.maxSendMessageSize)
+    arguments.set(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1)
+    arguments.set(
+      GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS,
+      configuration.minimumClientPingInterval.clampedMilliseconds)
+    arguments.set(GRPC_ARG_HTTP2_MAX_PING_STRIKES, 0)
+    // The core sets SO_REUSEPORT by default, which would let a second server bind a busy port
+    // silently and share its traffic; binding a busy port must fail instead.
+    arguments.set(GRPC_ARG_ALLOW_REUSEPORT, 0)
+    if let streams = configuration.maxConcurrentStreamsPerConnection {
+      arguments.set(GRPC_ARG_MAX_CONCURRENT_STREAMS, clamping: streams)
+    }
+    guard let server = arguments.withCoreArguments({ grpc_server_create($0, nil) }) else {
+      throw RPCConfigurationError(code: .serverStartFailed, message: "the gRPC core could not create a server")
+    }
+    let queue = CompletionQueue()
+    grpc_server_register_completion_queue(server, queue.pointer, nil)
+
+    let credentials: OpaquePointer?
+    if let tls = configuration.tls {
+      credentials = tls.privateKeyPEM.withCString { key in
+        tls.certificateChainPEM.withCString { chain in
+          var pair = grpc_ssl_pem_key_cert_pair(private_key: key, cert_chain: chain)
+          return grpc_ssl_server_credentials_create_ex(
+            nil, &pair, 1, GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE, nil)
+        }
+      }
+    } else {
+      credentials = grpc_insecure_server_credentials_create()
+    }
+    guard let credentials else {
+      grpc_server_destroy(server)
+      queue.shutdown()
+      throw RPCConfigurationError(code: .invalidCredentials, message: "the TLS certificate chain or private key was rejected")
+    }
+    let bound = grpc_server_add_http2_port(server, configuration.bindAddress, credentials)
+    grpc_server_credentials_release(credentials)
+    guard bound > 0 else {
+      grpc_server_destroy(server)
+      queue.shutdown()
+      throw RPCConfigurationError(
+        code: .bindFailed,
+        message:
+          "could not listen on \(configuration.bindAddress): the port is in use, the address is not local, "
+          + "or (with TLS) the certificate or key is invalid")
+    }
+    port = Int(bound)
+    grpc_server_start(server)
+    core = ServerCore(server: server, queue: queue, router: router)
+    core.acceptCalls(backlog: max(1, configuration.acceptBacklog))
+  }
+
+  deinit {
+    core.beginShutdown()
+    core.cancelAllCalls()
+  }
+
+  /// Stops accepting calls, lets in-flight calls finish for up to `grace`, then cancels the rest
+  /// and returns once every call is over. Safe to call more than once and concurrently.
+  public func shutdown(grace: Duration = .seconds(10)) async {
+    core.beginShutdown()
+    let core = self.core
+    let timer = Task {
+      try? await Task.sleep(for: grace)
+      if !Task.isCancelled { core.cancelAllCalls() }
+    }
+    await core.waitForShutdown()
+    timer.cancel()
+  }
+
+  /// Whether the shutdown has completed.
+  public var isShutDown: Bool { core.isShutDown }
+}
+
+/// Owns the `grpc_server` and its completion queue; destroyed (server first, then the queue)
+/// when the last reference goes, which only happens after shutdown completed and every call is
+/// gone.
+final class ServerCore: @unchecked Sendable {
+  let server: OpaquePointer
+  let queue: CompletionQueue
+  let router: Router
+
+  private struct State {
+    var shutdownStarted = false
+    var shutdownComplete = false
+    var waiters: [UnsafeContinuation<Void, Never>] = []
+  }
+
+  private let state = Locked(State())
+
+  init(server: OpaquePointer, queue: CompletionQueue, router: Router) {
+    self.server = server
+    self.queue = queue
+    self.router = router
+  }
+
+  deinit {
+    grpc_server_destroy(server)
+    queue.shutdown()
+  }
+
+  /// Posts `backlog` requests for incoming calls; each one re-posts itself when it fires.
+  func acceptCalls(backlog: Int) {
+    for _ in 0..<backlog { requestCall() }
+  }
+
+  private func requestCall() {
+    let call = ServerCall(core: self)
+    let tag = ClosureTag { [call] success in
+      guard success else { return }  // shutting down
+      call.core.requestCall()
+      call.arrived(router: call.core.router)
+    }.retainedPointer()
+    let result = grpc_server_request_call(
+      server, call.callSlot, call.details, call.requestMetadata.array, queue.pointer, queue.pointer, tag)
+    if result != GRPC_CALL_OK {
+      CompletionTag.releaseUnused(tag)
+    }
+  }
+
+  /// Starts the core's shutdown (idempotent): no new calls; the tag fires once all calls are over.
+  func beginShutdown() {
+    let start = state.withLock { state -> Bool in
+      if state.shutdownStarted { return false }
+      state.shutdownStarted = true
+      return true
+    }
+    guard start else { return }
+    let tag = ClosureTag { [self] _ in
+      let waiters = self.state.withLock { state -> [UnsafeContinuation<Void, Never>] in
+        state.shutdownComplete = true
+        defer { state.waiters = [] }
+        return state.waiters
+      }
+      for waiter in waiters { waiter.resume() }
+    }.retainedPointer()
+    grpc_server_shutdown_and_notify(server, queue.pointer, tag)
+  }
+
+  /// Cancels every call in flight (after `beginShutdown`).
+  func cancelAllCalls() {
+    grpc_server_cancel_all_calls(server)
+  }
+
+  var isShutDown: Bool { state.withLock { $0.shutdownComplete } }
+
+  /// Waits for the shutdown tag.
+  func waitForShutdown() async {
+    await withUnsafeContinuation { (continuation: UnsafeContinuation<Void, Never>) in
+      let done = state.withLock { state -> Bool in
+        if state.shutdownComplete { return true }
+        state.waiters.append(continuation)
+        return false
+      }
+      if done { continuation.resume() }
+    }
+  }
+}

@@ -1,0 +1,296 @@
+import CGRPC
+
+/// One incoming call on a `Server`: the request-call buffers, the `grpc_call`, and the state that
+/// decides when the call may be released.
+///
+/// Every batch is counted in `inFlight`; the RECV_CLOSE_ON_SERVER batch, started as soon as the
+/// call arrives, marks the call closed (finished, cancelled by the client, past its deadline or
+/// cancelled by shutdown). The `grpc_call` is unreferenced once it is closed and no batch is in
+/// flight; batches asked for after that fail at once without touching the core. So a handler that
+/// ignores cancellation can never keep the server from shutting down, and nothing touches a
+/// released call.
+final class ServerCall: @unchecked Sendable {
+  let core: ServerCore
+
+  // Filled by grpc_server_request_call.
+  let callSlot = UnsafeMutablePointer<OpaquePointer?>.allocate(capacity: 1)
+  let details = UnsafeMutablePointer<grpc_call_details>.allocate(capacity: 1)
+  let requestMetadata = IncomingMetadata()
+  private let cancelledOut = UnsafeMutablePointer<Int32>.allocate(capacity: 1)
+
+  private struct State {
+    var call: OpaquePointer?
+    var inFlight = 0
+    var closed = false
+    var clientCancelled = false
+    var task: Task<Void, Never>?
+  }
+
+  private let state = Locked(State())
+  private var context: ServerContext?
+
+  init(core: ServerCore) {
+    self.core = core
+    callSlot.initialize(to: nil)
+    grpc_call_details_init(details)
+    cancelledOut.initialize(to: 0)
+  }
+
+  deinit {
+    // The call itself was released when it closed (or never arrived).
+    if let call = state.withLock({ $0.call }) { grpc_call_unref(call) }
+    grpc_call_details_destroy(details)
+    details.deallocate()
+    callSlot.deallocate()
+    requestMetadata.free()
+    cancelledOut.deallocate()
+  }
+
+  // MARK: Arrival
+
+  /// Called on the poller thread when the core has matched this request with an incoming call.
+  func arrived(router: Router) {
+    guard let call = callSlot.pointee else { return }
+    state.withLock { $0.call = call }
+    let method = sliceString(&details.pointee.method)
+    let authority = sliceString(&details.pointee.host)
+    var peer = ""
+    if let text = grpc_call_get_peer(call) {
+      peer = String(cString: text)
+      gpr_free(text)
+    }
+    let deadline = remainingTime(until: details.pointee.deadline).map { ContinuousClock.now + $0 }
+    let context = ServerContext(
+      method: method, authority: authority, peer: peer, requestMetadata: requestMetadata.read(), deadline: deadline)
+    self.context = context
+    startCloseBatch()
+    let handler = router.handler(for: method)
+    let task = Task { await self.serve(handler, context: context) }
+    let cancelNow = state.withLock { state -> Bool in
+      if state.closed { return state.clientCancelled }
+      state.task = task
+      return false
+    }
+    if cancelNow { task.cancel() }
+  }
+
+  /// RECV_CLOSE_ON_SERVER: completes when the call is over for any reason.
+  private func startCloseBatch() {
+    let op = UnsafeMutablePointer<grpc_op>.allocate(capacity: 1)
+    defer { op.deallocate() }
+    op.pointee = grpc_op()
+    op.pointee.op = GRPC_OP_RECV_CLOSE_ON_SERVER
+    op.pointee.data.recv_close_on_server.cancelled = cancelledOut
+    guard let call = beginBatch() else { return }
+    let tag = ClosureTag { [self] _ in self.closed() }.retainedPointer()
+    if grpc_call_start_batch(call, op, 1, tag, nil) != GRPC_CALL_OK {
+      CompletionTag.releaseUnused(tag)
+      closed()
+    }
+  }
+
+  /// The call is over: cancel the handler if the client (or deadline or shutdown) ended it.
+  private func closed() {
+    let cancelled = cancelledOut.pointee != 0
+    if cancelled { context?.markCancelled() }
+    let (task, release) = state.withLock { state -> (Task<Void, Never>?, OpaquePointer?) in
+      state.closed = true
+      state.clientCancelled = cancelled
+      state.inFlight -= 1
+      let task = cancelled ? state.task : nil
+      state.task = nil
+      return (task, takeReleasableCall(&state))
+    }
+    task?.cancel()
+    if let release { grpc_call_unref(release) }
+  }
+
+  private func takeReleasableCall(_ state: inout State) -> OpaquePointer? {
+    guard state.closed, state.inFlight == 0, let call = state.call else { return nil }
+    state.call = nil
+    return call
+  }
+
+  /// Counts a batch about to start; `nil` if the call is closed.
+  private func beginBatch() -> OpaquePointer? {
+    state.withLock { state in
+      guard !state.closed, let call = state.call else { return nil }
+      state.inFlight += 1
+      return call
+    }
+  }
+
+  /// Uncounts a finished batch, releasing the call if it was the last thing holding it.
+  private func endBatch() {
+    let release = state.withLock { state -> OpaquePointer? in
+      state.inFlight -= 1
+      return takeReleasableCall(&state)
+    }
+    if let release { grpc_call_unref(release) }
+  }
+
+  /// Runs one batch to completion; `false` if it failed or the call is already over.
+  private func run(_ ops: UnsafeMutablePointer<grpc_op>, count: Int) async -> Bool {
+    guard let call = beginBatch() else { return false }
+    let (result, success) = await runBatch(call, owner: self, ops: ops, count: count)
+    endBatch()
+    return result == GRPC_CALL_OK && success
+  }
+
+  // MARK: Serving
+
+  private func serve(_ handler: Router.Handler?, context: ServerContext) async {
+    guard let handler else {
+      await finish(
+        status: Status(code: .unimplemented, message: "Method not found: \(context.method)"), context: context)
+      return
+    }
+    guard let request = await receiveRequest() else {
+      // The client went away, or sent no request message.
+      if !state.withLock({ $0.closed }) {
+        await finish(status: Status(code: .internal, message: "the request message is missing"), context: context)
+      }
+      return
+    }
+    var status = Status.ok
+    var extraTrailers = Metadata()
+    var response: [UInt8]?
+    do {
+      switch handler {
+      case .unary(let body):
+        response = try await body(request, context)
+      case .serverStreaming(let body):
+        try await body(request, ServerStreamWriter(call: self, context: context), context)
+      }
+    } catch let error as RPCError {
+      status = error.status
+      if status.code == .ok { status.code = .unknown }
+      extraTrailers = error.trailingMetadata
+      response = nil
+    } catch is CancellationError {
+      status = Status(code: .cancelled, message: "the call was cancelled")
+    } catch {
+      status = Status(code: .unknown, message: "unexpected error in the method handler")
+    }
+    await finish(status: status, message: response, extraTrailers: extraTrailers, context: context)
+  }
+
+  /// RECV_MESSAGE for the single request message.
+  private func receiveRequest() async -> [UInt8]? {
+    let ops = UnsafeMutablePointer<grpc_op>.allocate(capacity: 1)
+    let slot = UnsafeMutablePointer<UnsafeMutablePointer<grpc_byte_buffer>?>.allocate(capacity: 1)
+    slot.initialize(to: nil)
+    defer {
+      if let buffer = slot.pointee { grpc_byte_buffer_destroy(buffer) }
+      slot.deallocate()
+      ops.deallocate()
+    }
+    ops.pointee = grpc_op()
+    ops.pointee.op = GRPC_OP_RECV_MESSAGE
+    ops.pointee.data.recv_message.recv_message = slot
+    guard await run(ops, count: 1), let buffer = slot.pointee else { return nil }
+    return readByteBuffer(buffer)
+  }
+
+  /// Sends one streamed message (with the initial metadata the first time).
+  func sendMessage(_ message: [UInt8], context: ServerContext) async throws(RPCError) {
+    let initial = context.takeInitialMetadataForSending()
+    if let initial { try initial.validate() }
+    let batch = SendBatch(initialMetadata: initial, message: message, status: nil, trailers: nil)
+    defer { batch.free() }
+    guard await run(batch.ops, count: batch.count) else {
+      throw RPCError.cancelled("the call is over: the client cancelled it, its deadline passed or the server is shutting down")
+    }
+  }
+
+  /// Sends the status (and the unary response message, and initial metadata if not sent yet).
+  private func finish(status: Status, message: [UInt8]? = nil, extraTrailers: Metadata = Metadata(), context: ServerContext) async {
+    var status = status
+    var initial = context.takeInitialMetadataForSending()
+    var trailers = context.trailingMetadata
+    trailers.add(contentsOf: extraTrailers)
+    if let details = status.details {
+      trailers.remove(Status.detailsKey)
+      trailers.add(Status.detailsKey, binary: details)
+    }
+    var message = status.isOK ? message : nil
+    do throws(RPCError) {
+      try initial?.validate()
+      try trailers.validate()
+    } catch {
+      status = error.status
+      initial = initial.map { _ in Metadata() }
+      trailers = Metadata()
+      message = nil
+    }
+    let batch = SendBatch(initialMetadata: initial, message: message, status: status, trailers: trailers)
+    defer { batch.free() }
+    _ = await run(batch.ops, count: batch.count)
+  }
+}
+
+/// The ops and buffers of one server send batch, freed after it completes.
+struct SendBatch {
+  let ops: UnsafeMutablePointer<grpc_op>
+  let count: Int
+  private let initialMetadata: OutgoingMetadata?
+  private let trailers: OutgoingMetadata?
+  private let message: UnsafeMutablePointer<grpc_byte_buffer>?
+  private let details: UnsafeMutablePointer<grpc_slice>?
+
+  init(initialMetadata: Metadata?, message: [UInt8]?, status: Status?, trailers: Metadata?) {
+    ops = .allocate(capacity: 3)
+    var count = 0
+    if let initialMetadata {
+      let outgoing = OutgoingMetadata(initialMetadata)
+      self.initialMetadata = outgoing
+      ops[count] = grpc_op()
+      ops[count].op = GRPC_OP_SEND_INITIAL_METADATA
+      ops[count].data.send_initial_metadata.count = outgoing.count
+      ops[count].data.send_initial_metadata.metadata = outgoing.elements
+      count += 1
+    } else {
+      self.initialMetadata = nil
+    }
+    if let message {
+      let buffer = makeByteBuffer(message)
+      self.message = buffer
+      ops[count] = grpc_op()
+      ops[count].op = GRPC_OP_SEND_MESSAGE
+      ops[count].data.send_message.send_message = buffer
+      count += 1
+    } else {
+      self.message = nil
+    }
+    if let status {
+      let outgoing = OutgoingMetadata(trailers ?? Metadata())
+      self.trailers = outgoing
+      let details = UnsafeMutablePointer<grpc_slice>.allocate(capacity: 1)
+      details.initialize(to: makeSlice(status.message))
+      self.details = details
+      ops[count] = grpc_op()
+      ops[count].op = GRPC_OP_SEND_STATUS_FROM_SERVER
+      ops[count].data.send_status_from_server.trailing_metadata_count = outgoing.count
+      ops[count].data.send_status_from_server.trailing_metadata = outgoing.elements
+      ops[count].data.send_status_from_server.status = grpc_status_code(
+        rawValue: numericCast(status.code.rawValue))
+      ops[count].data.send_status_from_server.status_details = details
+      count += 1
+    } else {
+      self.trailers = nil
+      self.details = nil
+    }
+    self.count = count
+  }
+
+  func free() {
+    initialMetadata?.free()
+    trailers?.free()
+    if let message { grpc_byte_buffer_destroy(message) }
+    if let details {
+      grpc_slice_unref(details.pointee)
+      details.deallocate()
+    }
+    ops.deallocate()
+  }
+}

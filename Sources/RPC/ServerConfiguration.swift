@@ -1,0 +1,87 @@
+/// How a `Server` listens and what it accepts.
+public struct ServerConfiguration: Sendable, Hashable {
+  /// TLS credentials for a server.
+  public struct TLS: Sendable, Hashable {
+    /// The certificate chain in PEM, leaf first.
+    public var certificateChainPEM: String
+    /// The private key in PEM.
+    public var privateKeyPEM: String
+
+    /// Creates TLS credentials from PEM text.
+    public init(certificateChainPEM: String, privateKeyPEM: String) {
+      self.certificateChainPEM = certificateChainPEM
+      self.privateKeyPEM = privateKeyPEM
+    }
+  }
+
+  /// The address to bind: an IP address, "localhost", "0.0.0.0"/"[::]" for every interface, or
+  /// "unix:/absolute/path" for a Unix domain socket (then `port` is ignored).
+  public var host: String
+  /// The port to bind; 0 picks a free one (see `Server.port`).
+  public var port: Int
+  /// TLS credentials; `nil` serves plaintext HTTP/2 (h2c).
+  public var tls: TLS?
+  /// The largest request message accepted, in bytes (default 100 MiB).
+  public var maxReceiveMessageSize: Int = 100 * 1024 * 1024
+  /// The largest response message sent, in bytes (default 100 MiB).
+  public var maxSendMessageSize: Int = 100 * 1024 * 1024
+  /// The most concurrent streams per HTTP/2 connection; `nil` keeps the core's default (unlimited).
+  public var maxConcurrentStreamsPerConnection: Int?
+  /// The shortest interval between client keepalive pings the server tolerates (default 10 s,
+  /// below the 30 s clients use; the core's own default of 5 minutes would make it close the
+  /// connections of clients that ping every 30 s).
+  public var minimumClientPingInterval: Duration = .seconds(10)
+  /// How many incoming-call requests are kept posted to the core (the accept backlog).
+  public var acceptBacklog: Int = 128
+
+  /// Creates a configuration for plaintext or TLS on `host:port`.
+  public init(host: String = "127.0.0.1", port: Int = 0, tls: TLS? = nil) {
+    self.host = host
+    self.port = port
+    self.tls = tls
+  }
+
+  /// `host:port` for the core, with IPv6 addresses in brackets.
+  var bindAddress: String {
+    if host.hasPrefix("unix:") { return host }
+    let bare = host.hasPrefix("[") ? String(host.dropFirst().dropLast()) : host
+    return bare.contains(":") ? "[\(bare)]:\(port)" : "\(bare):\(port)"
+  }
+}
+
+/// A channel or server could not be set up from its URL, options or configuration.
+public struct RPCConfigurationError: Error, Sendable, Hashable, CustomStringConvertible {
+  /// What was wrong.
+  public enum Code: String, Sendable, Hashable {
+    /// The URL has no `scheme://`.
+    case missingScheme
+    /// The scheme is not http, https or unix.
+    case unknownScheme
+    /// The host, port or socket path is malformed.
+    case invalidAddress
+    /// The TLS root certificates could not be read.
+    case unreadableRootCertificates
+    /// The gRPC core refused to create the channel.
+    case channelCreationFailed
+    /// The server's address could not be bound (in use, not local, or malformed).
+    case bindFailed
+    /// The server's TLS certificate or key was rejected.
+    case invalidCredentials
+    /// The gRPC core could not create or start the server.
+    case serverStartFailed
+  }
+
+  /// What was wrong.
+  public var code: Code
+  /// A sentence saying what was wrong and what to do instead.
+  public var message: String
+
+  /// Creates an error.
+  public init(code: Code, message: String) {
+    self.code = code
+    self.message = message
+  }
+
+  /// The message.
+  public var description: String { message }
+}
