@@ -30,3 +30,12 @@ protoc --plugin=protoc-gen-modal-swift="$plugin" \
   --modal-swift_out=SchemaName=ModalAPISchema:"$out" \
   -I Protos -I "$include" Protos/modal/api.proto
 echo "generate-protos: wrote $(ls "$out" | tr '\n' ' ')"
+
+# The runtime's own test messages (Tests/ProtoWireTests), generated the same way.
+test_out=Tests/ProtoWireTests/Generated
+mkdir -p "$test_out"
+rm -f "$test_out"/*.pb.swift
+protoc --plugin=protoc-gen-modal-swift="$plugin" \
+  --modal-swift_out=SchemaName=WireTestSchema:"$test_out" \
+  -I Tests/ProtoWireTests/Protos -I "$include" Tests/ProtoWireTests/Protos/wire_test.proto
+echo "generate-protos: wrote $(ls "$test_out" | tr '\n' ' ')"

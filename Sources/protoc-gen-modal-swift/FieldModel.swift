@@ -6,6 +6,9 @@ struct FieldModel {
     case plain
     /// A proto3 `optional` scalar or a singular message: `var name: T?`.
     case optional
+    /// A singular message field that (indirectly) contains its own message: `var name: T?`
+    /// computed over a boxed stored property.
+    case boxed
     /// A repeated field: `var name: [T]`.
     case repeated
     /// A map field: `var name: [K: V]`.
@@ -30,7 +33,7 @@ struct FieldModel {
   var storedType: String {
     switch shape {
     case .plain, .oneofMember: return value.swiftType
-    case .optional: return value.swiftType + "?"
+    case .optional, .boxed: return value.swiftType + "?"
     case .repeated: return "[\(value.swiftType)]"
     case .map(let key, let value): return "[\(key.swiftType): \(value.swiftType)]"
     }
@@ -40,7 +43,7 @@ struct FieldModel {
   var initialValue: String {
     switch shape {
     case .plain, .oneofMember: return value.defaultValue ?? "\(value.swiftType)()"
-    case .optional: return "nil"
+    case .optional, .boxed: return "nil"
     case .repeated: return "[]"
     case .map: return "[:]"
     }
@@ -49,7 +52,7 @@ struct FieldModel {
   /// The statement(s) of the decoding `switch` case for this field.
   func decodeStatements() -> [String] {
     switch shape {
-    case .plain, .optional:
+    case .plain, .optional, .boxed:
       if let codec = value.codec { return ["\(name) = try reader.read(\(codec).self, tag)"] }
       return ["try reader.readMessage(tag, into: &\(name))"]
     case .repeated:
@@ -80,7 +83,7 @@ struct FieldModel {
     case .plain:
       if let codec = value.codec { return "writer.writeIfNotDefault(\(codec).self, field: \(number), \(name))" }
       return "writer.writeMessage(field: \(number), \(name))"
-    case .optional:
+    case .optional, .boxed:
       if let codec = value.codec { return "writer.write(\(codec).self, field: \(number), \(name))" }
       return "writer.writeMessage(field: \(number), \(name))"
     case .repeated:

@@ -7,7 +7,7 @@ struct MessageEmitter {
     throws(GeneratorError)
   {
     let typeName = SwiftNames.typeName(message.name)
-    let (fields, oneofs) = try models(message, path: path)
+    let (fields, oneofs) = try models(message, path: path, fullName: fullName)
 
     code.doc(comments.lines(path, fallback: "The `\(fullName)` message."))
     code.doc(["", "Protobuf message `\(fullName)`."])
@@ -26,7 +26,7 @@ struct MessageEmitter {
 
   // MARK: Models
 
-  private func models(_ message: MessageDescriptor, path: [Int32]) throws(GeneratorError)
+  private func models(_ message: MessageDescriptor, path: [Int32], fullName: String) throws(GeneratorError)
     -> ([FieldModel], [Int32: OneofModel])
   {
     var oneofs: [Int32: OneofModel] = [:]
@@ -62,6 +62,8 @@ struct MessageEmitter {
           declaration =
             "map<\(FieldModel.protoTypeName(key)), \(FieldModel.protoTypeName(mapValue))> \(field.name) = \(field.number)"
         }
+      } else if field.type == 11, resolver.reaches(field.typeName, "." + fullName) {
+        shape = .boxed
       } else if field.proto3Optional || field.type == 11 {
         shape = .optional
         if field.proto3Optional { declaration = "optional " + declaration }
@@ -98,7 +100,11 @@ struct MessageEmitter {
       guard let oneof = oneofs[index] else { continue }
       code.doc(oneof.doc)
       code.doc(["", "Protobuf oneof `\(oneof.protoName)`: at most one of its fields is set."])
-      code.block("public enum \(oneof.enumName): Sendable, Hashable") { code in
+      let recursive = fields.contains { field in
+        guard case .oneofMember(let owner) = field.shape, owner.protoName == oneof.protoName else { return false }
+        return field.value.isMessage && resolver.reaches(field.descriptor.typeName, "." + fullName)
+      }
+      code.block("public \(recursive ? "indirect " : "")enum \(oneof.enumName): Sendable, Hashable") { code in
         for field in fields {
           guard case .oneofMember(let owner) = field.shape, owner.protoName == oneof.protoName else { continue }
           code.doc(field.doc + ["", "`\(field.protoDeclaration)`."])
@@ -120,7 +126,15 @@ struct MessageEmitter {
         continue
       }
       code.doc(field.doc + ["", "`\(field.protoDeclaration)`."])
-      code.line("public var \(field.name): \(field.storedType) = \(field.initialValue)")
+      if case .boxed = field.shape {
+        code.block("public var \(field.name): \(field.storedType)") { code in
+          code.line("get { _\(field.swiftName)?.value }")
+          code.line("set { _\(field.swiftName) = newValue.map(ProtoBox.init) }")
+        }
+        code.line("private var _\(field.swiftName): ProtoBox<\(field.value.swiftType)>? = nil")
+      } else {
+        code.line("public var \(field.name): \(field.storedType) = \(field.initialValue)")
+      }
       code.line()
     }
     for field in fields {

@@ -26,6 +26,9 @@ struct TypeResolver {
   ]
 
   private var entries: [String: Entry] = [:]
+  /// For each message, the types of its singular (non-repeated) message fields: the edges along
+  /// which a struct would contain itself.
+  private var singularMessageFields: [String: [String]] = [:]
 
   init(files: [FileDescriptor]) {
     for (fullName, swiftName) in Self.wellKnownTypes {
@@ -44,6 +47,7 @@ struct TypeResolver {
     if entries[fullName] == nil {
       entries[fullName] = Entry(swiftName: swiftName, enumZeroCase: nil, mapEntry: message.isMapEntry ? message : nil)
     }
+    singularMessageFields[fullName] = message.fields.filter { $0.type == 11 && $0.label != 3 }.map(\.typeName)
     for nested in message.nestedTypes { register(nested, scope: fullName, swiftScope: swiftName + ".") }
     for enumType in message.enumTypes { register(enumType, scope: fullName, swiftScope: swiftName + ".") }
   }
@@ -52,6 +56,19 @@ struct TypeResolver {
     let zero = enumType.values.first { $0.number == 0 }.map { SwiftNames.enumCase($0.name, enumName: enumType.name) }
     entries[scope + "." + enumType.name] = Entry(
       swiftName: swiftScope + SwiftNames.typeName(enumType.name), enumZeroCase: zero, mapEntry: nil)
+  }
+
+  /// True when a value of message `typeName` can contain a value of message `owner` without an
+  /// array or dictionary in between, so a field of that type in `owner` needs a box.
+  func reaches(_ typeName: String, _ owner: String) -> Bool {
+    var seen: Set<String> = []
+    var pending = [typeName]
+    while let next = pending.popLast() {
+      if next == owner { return true }
+      guard seen.insert(next).inserted else { continue }
+      pending.append(contentsOf: singularMessageFields[next] ?? [])
+    }
+    return false
   }
 
   /// The entry for a field's `type_name`.
