@@ -29,7 +29,8 @@ public struct TOMLDateTime: Sendable, Hashable, CustomStringConvertible {
   /// The kind of date-time.
   public var kind: Kind
 
-  /// Creates a date-time from its components; the caller keeps them in range (year 0-9999,
+  /// Creates a date-time from its components; components the kind does not have are set to zero.
+  /// The caller keeps the others in range (year 0-9999,
   /// month 1-12, day valid for the month, hour 0-23, minute 0-59, second 0-60, nanosecond below
   /// 10^9, offset within ±23:59). `fractionDigits` (0-9) is how many fractional digits to write;
   /// by default as many as the nanosecond needs.
@@ -38,15 +39,18 @@ public struct TOMLDateTime: Sendable, Hashable, CustomStringConvertible {
     second: Int = 0, nanosecond: Int = 0, fractionDigits: Int? = nil, offsetMinutes: Int? = nil
   ) {
     self.kind = kind
-    storedYear = UInt16(truncatingIfNeeded: year)
-    storedMonth = UInt8(truncatingIfNeeded: month)
-    storedDay = UInt8(truncatingIfNeeded: day)
-    storedHour = UInt8(truncatingIfNeeded: hour)
-    storedMinute = UInt8(truncatingIfNeeded: minute)
-    storedSecond = UInt8(truncatingIfNeeded: second)
-    let nanosecond = min(max(nanosecond, 0), 999_999_999)
+    let hasDate = kind != .localTime
+    let hasTime = kind != .localDate
+    storedYear = hasDate ? UInt16(truncatingIfNeeded: year) : 0
+    storedMonth = hasDate ? UInt8(truncatingIfNeeded: month) : 0
+    storedDay = hasDate ? UInt8(truncatingIfNeeded: day) : 0
+    storedHour = hasTime ? UInt8(truncatingIfNeeded: hour) : 0
+    storedMinute = hasTime ? UInt8(truncatingIfNeeded: minute) : 0
+    storedSecond = hasTime ? UInt8(truncatingIfNeeded: second) : 0
+    let nanosecond = hasTime ? min(max(nanosecond, 0), 999_999_999) : 0
     storedNanosecond = UInt32(nanosecond)
-    storedFractionDigits = UInt8(min(max(fractionDigits ?? Self.digitsNeeded(nanosecond), 0), 9))
+    storedFractionDigits =
+      hasTime ? UInt8(min(max(fractionDigits ?? Self.digitsNeeded(nanosecond), 0), 9)) : 0
     storedOffset = kind == .offsetDateTime ? Int16(truncatingIfNeeded: offsetMinutes ?? 0) : 0
   }
 

@@ -16,6 +16,50 @@ public enum TOMLValue: Sendable, Hashable {
   case table(TOMLTable)
 }
 
+extension TOMLValue {
+  /// Structural equality. Unlike `Double`, two NaN floats are equal here, so that a document
+  /// holding `nan` equals itself and survives encode/decode round trips.
+  public static func == (lhs: TOMLValue, rhs: TOMLValue) -> Bool {
+    switch (lhs, rhs) {
+    case (.string(let left), .string(let right)): left == right
+    case (.integer(let left), .integer(let right)): left == right
+    case (.float(let left), .float(let right)): left == right || (left.isNaN && right.isNaN)
+    case (.boolean(let left), .boolean(let right)): left == right
+    case (.dateTime(let left), .dateTime(let right)): left == right
+    case (.array(let left), .array(let right)): left == right
+    case (.table(let left), .table(let right)): left == right
+    default: false
+    }
+  }
+
+  /// Hashes consistently with `==` (every NaN hashes alike).
+  public func hash(into hasher: inout Hasher) {
+    switch self {
+    case .string(let value):
+      hasher.combine(0)
+      hasher.combine(value)
+    case .integer(let value):
+      hasher.combine(1)
+      hasher.combine(value)
+    case .float(let value):
+      hasher.combine(2)
+      hasher.combine(value.isNaN ? Double.nan : value)
+    case .boolean(let value):
+      hasher.combine(3)
+      hasher.combine(value)
+    case .dateTime(let value):
+      hasher.combine(4)
+      hasher.combine(value)
+    case .array(let value):
+      hasher.combine(5)
+      hasher.combine(value)
+    case .table(let value):
+      hasher.combine(6)
+      hasher.combine(value)
+    }
+  }
+}
+
 /// A TOML table: keys in the order they first appear in the document.
 ///
 /// Small tables are searched linearly; larger ones keep a key index beside the ordered entries,
