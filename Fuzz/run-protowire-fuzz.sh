@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Builds the ProtoWire decoder fuzzer (libFuzzer + AddressSanitizer) and runs it.
-#   Fuzz/run-protowire-fuzz.sh [seconds]     default 60 seconds
+#   Fuzz/run-protowire-fuzz.sh [seconds]     default 600 seconds
 # The binary, corpus and crash files go to Fuzz/out/ (git-ignored). See docs/fuzzing.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-seconds="${1:-60}"
+seconds="${1:-600}"
 out=Fuzz/out/protowire
 mkdir -p "$out/corpus" "$out/crashes" "$out/modules"
 
@@ -26,7 +26,7 @@ printf '\x32\x06\x08\x80\x80\x80\x80\x01\x5d\x00\x00\x80\x3f' >"$out/corpus/seed
 
 echo "run-protowire-fuzz: fuzzing for ${seconds}s (log: $out/fuzz.log)"
 set +e
-"$out/protowire-fuzz" -max_total_time="$seconds" -max_len=4096 -artifact_prefix="$out/crashes/" \
+"$out/protowire-fuzz" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=4096 -artifact_prefix="$out/crashes/" \
   -print_final_stats=1 "$out/corpus" >"$out/fuzz.log" 2>&1
 status=$?
 set -e
