@@ -1,0 +1,76 @@
+/// A client of Modal's API with its own credentials and settings.
+///
+/// Several clients with different credentials live side by side in one process: a client reads
+/// nothing global after it is created.
+///
+/// ```swift
+/// let client = try ModalClient()                                     // environment, then ~/.modal.toml
+/// let other = try ModalClient(tokenID: "ak-…", tokenSecret: "as-…")  // explicit credentials
+/// ```
+public final class ModalClient: Sendable {
+  /// Choices that override the environment and the configuration file.
+  public struct Options: Sendable {
+    /// A token id; must come with ``tokenSecret``.
+    public var tokenID: String?
+    /// A token secret; must come with ``tokenID``.
+    public var tokenSecret: String?
+    /// The profile to use instead of `MODAL_PROFILE` or the active one.
+    public var profile: String?
+    /// The configuration file to read instead of `$MODAL_CONFIG_PATH` or `~/.modal.toml`.
+    public var configPath: String?
+    /// The server URL (or comma-separated failover list) instead of the configured one.
+    public var serverURL: String?
+    /// The Modal environment (e.g. `main`) instead of the configured one.
+    public var environment: String?
+    /// Variables, home folder and files to read; the current process's by default.
+    public var host: HostEnvironment?
+
+    /// Creates options; every one is optional.
+    public init(
+      tokenID: String? = nil, tokenSecret: String? = nil, profile: String? = nil, configPath: String? = nil,
+      serverURL: String? = nil, environment: String? = nil, host: HostEnvironment? = nil
+    ) {
+      self.tokenID = tokenID
+      self.tokenSecret = tokenSecret
+      self.profile = profile
+      self.configPath = configPath
+      self.serverURL = serverURL
+      self.environment = environment
+      self.host = host
+    }
+  }
+
+  /// The configuration the client was created from.
+  public let config: ModalConfig
+  /// The credentials every request carries.
+  public let credentials: Credentials
+  /// The server URL, or a comma-separated list tried in order with staggered failover.
+  public let serverURL: String
+  /// The Modal environment name; empty means the workspace's default.
+  public let environmentName: String
+
+  /// Creates a client from options, the environment and the configuration file.
+  ///
+  /// Precedence: options, then `MODAL_*` environment variables, then the selected profile.
+  /// - Throws: ``ModalError`` when the configuration is malformed or no credentials are found.
+  public init(options: Options = Options()) throws(ModalError) {
+    let host = options.host ?? .current
+    let config = try ModalConfig(host: host, profile: options.profile, configPath: options.configPath)
+    let credentials = try CredentialResolver(config: config).resolve(
+      tokenID: options.tokenID, tokenSecret: options.tokenSecret)
+    self.config = config
+    self.credentials = credentials
+    let configuredURL = try config.string(.serverURL)
+    let configuredEnvironment = try config.string(.environment)
+    self.serverURL = options.serverURL.nonEmpty ?? configuredURL ?? Setting.defaultServerURL
+    self.environmentName = options.environment.nonEmpty ?? configuredEnvironment ?? ""
+  }
+
+  /// Creates a client with explicit credentials; other settings come from the environment and file.
+  public convenience init(tokenID: String, tokenSecret: String, options: Options = Options()) throws(ModalError) {
+    var options = options
+    options.tokenID = tokenID
+    options.tokenSecret = tokenSecret
+    try self.init(options: options)
+  }
+}

@@ -1,0 +1,104 @@
+public import TOML
+
+/// Changes the configuration file safely: under an advisory lock, re-reading the file, editing only
+/// the keys that change (comments and formatting elsewhere are kept), then replacing it atomically
+/// with mode 0600. A malformed file is reported and left untouched (differences D3 and D4).
+public struct ConfigWriter: Sendable {
+  /// The file to change.
+  public let path: String
+  /// How files are read and written.
+  public let fileSystem: any FileSystem
+
+  /// Creates a writer for the file at `path`.
+  public init(path: String, fileSystem: any FileSystem = LocalFileSystem()) {
+    self.path = path
+    self.fileSystem = fileSystem
+  }
+
+  /// Creates a writer for the configuration file of a host (`$MODAL_CONFIG_PATH` or `~/.modal.toml`).
+  public init(host: HostEnvironment) {
+    self.init(path: ConfigFile.path(in: host), fileSystem: host.fileSystem)
+  }
+
+  /// Applies `edit` to the current contents of the file and writes the result, all under the lock.
+  ///
+  /// `edit` receives the freshly read file (so concurrent writers never lose each other's
+  /// profiles) and a document to change. Returns what `edit` returns.
+  @discardableResult
+  public func update<T>(
+    _ edit: (_ current: ConfigFile, _ document: inout TOMLDocument) throws(ModalError) -> T
+  ) throws(ModalError) -> T {
+    try fileSystem.withExclusiveLock(forPath: path) { () throws(ModalError) -> T in
+      let current = try ConfigFile.load(from: path, fileSystem: fileSystem)
+      var document: TOMLDocument
+      do {
+        document = try TOMLDocument(current.text)
+      } catch {
+        throw ModalError(.invalidConfig, "\(path): \(error)", remedy: "Fix the file; it was not changed.")
+      }
+      let result = try edit(current, &document)
+      let newText = document.text
+      let bytes = Array(newText.utf8)
+      // Validate what is about to be written as strictly as what is read.
+      _ = try ConfigFile.parse(bytes, path: path)
+      do throws(FileSystemError) {
+        try fileSystem.replaceFile(atPath: path, with: bytes, mode: 0o600)
+      } catch {
+        throw ModalError(.writeFailed, "Cannot write the Modal config file \(path): \(error.description).", remedy: "The file was not changed. Check that you can write to its folder.")
+      }
+      return result
+    }
+  }
+
+  /// Stores a token in a profile, creating the profile if needed, as `modal token set/new` do.
+  ///
+  /// Writes `token_id`, `token_secret`, and `server_url` when it is not the default. With
+  /// `activate`, or when the file has no profiles yet, the profile becomes the only active one.
+  /// - Returns: Whether the profile was activated.
+  @discardableResult
+  public func storeToken(
+    profile: String, tokenID: String, tokenSecret: String, serverURL: String?, activate: Bool
+  ) throws(ModalError) -> Bool {
+    try update { (current, document) throws(ModalError) -> Bool in
+      let activating = activate || current.profiles.isEmpty
+      try Self.set(.string(tokenID), "token_id", in: profile, &document)
+      try Self.set(.string(tokenSecret), "token_secret", in: profile, &document)
+      if let serverURL, serverURL != Setting.defaultServerURL {
+        try Self.set(.string(serverURL), "server_url", in: profile, &document)
+      }
+      if activating { try Self.activate(profile, among: current.profileNames, &document) }
+      return activating
+    }
+  }
+
+  /// Marks `profile` active and removes `active` from every other profile.
+  ///
+  /// - Throws: ``ModalError`` with code `profileNotFound` when the file has no such profile.
+  public func activateProfile(_ profile: String) throws(ModalError) {
+    try update { (current, document) throws(ModalError) in
+      guard current.profile(profile) != nil else {
+        throw ModalError(.profileNotFound, "No profile named '\(profile)' found in \(path)")
+      }
+      try Self.activate(profile, among: current.profileNames, &document)
+    }
+  }
+
+  private static func activate(_ profile: String, among names: [String], _ document: inout TOMLDocument) throws(ModalError) {
+    for name in names where name != profile && document.table[name]?.tableValue?["active"] != nil {
+      do {
+        try document.removeValue(forKey: "active", inTable: [name])
+      } catch {
+        throw ModalError(.invalidConfig, "Cannot remove 'active' from profile '\(name)': \(error)")
+      }
+    }
+    try set(.boolean(true), "active", in: profile, &document)
+  }
+
+  private static func set(_ value: TOMLValue, _ key: String, in profile: String, _ document: inout TOMLDocument) throws(ModalError) {
+    do {
+      try document.setValue(value, forKey: key, inTable: [profile])
+    } catch {
+      throw ModalError(.invalidConfig, "Cannot set '\(key)' in profile '\(profile)': \(error)", remedy: "The file was not changed.")
+    }
+  }
+}

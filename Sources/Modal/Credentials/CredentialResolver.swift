@@ -1,0 +1,103 @@
+import TOML
+
+/// Finds credentials in the documented order: arguments, then `MODAL_TOKEN_ID`/`MODAL_TOKEN_SECRET`,
+/// then the selected profile. Each source supplies both halves of the pair or neither (difference D1).
+public struct CredentialResolver: Sendable {
+  /// The configuration to read the environment and profile from.
+  public let config: ModalConfig
+
+  /// Creates a resolver over a configuration.
+  public init(config: ModalConfig) { self.config = config }
+
+  /// The credentials of the first source that has them.
+  ///
+  /// - Parameters:
+  ///   - tokenID: A token id passed in code, or nil.
+  ///   - tokenSecret: A token secret passed in code, or nil.
+  /// - Throws: ``ModalError`` when profile selection is ambiguous, a source has half a pair, or no
+  ///   source has credentials; the message lists every source tried and why it gave nothing.
+  public func resolve(tokenID: String? = nil, tokenSecret: String? = nil) throws(ModalError) -> Credentials {
+    var tried: [String] = []
+    let argumentID = tokenID.flatMap { $0.isEmpty ? nil : $0 }
+    let argumentSecret = tokenSecret.flatMap { $0.isEmpty ? nil : $0 }
+    switch (argumentID, argumentSecret) {
+    case (let id?, let secret?):
+      return Credentials(tokenID: id, tokenSecret: secret, source: .arguments)
+    case (.some, nil):
+      throw ModalError(.missingCredentials, "A token id was passed in code without a token secret.", remedy: "Pass both tokenID and tokenSecret, or neither.")
+    case (nil, .some):
+      throw ModalError(.missingCredentials, "A token secret was passed in code without a token id.", remedy: "Pass both tokenID and tokenSecret, or neither.")
+    case (nil, nil):
+      tried.append("arguments: none passed in code")
+    }
+
+    try config.checkProfiles()
+
+    let host = config.host
+    switch (host.modalVariable("MODAL_TOKEN_ID"), host.modalVariable("MODAL_TOKEN_SECRET")) {
+    case (let id?, let secret?):
+      return Credentials(tokenID: id, tokenSecret: secret, source: .environment)
+    case (.some, nil):
+      throw halfPair(set: "MODAL_TOKEN_ID", missing: "MODAL_TOKEN_SECRET")
+    case (nil, .some):
+      throw halfPair(set: "MODAL_TOKEN_SECRET", missing: "MODAL_TOKEN_ID")
+    case (nil, nil):
+      tried.append("environment: MODAL_TOKEN_ID and MODAL_TOKEN_SECRET are not set")
+    }
+
+    let file = config.file
+    let name = config.profileName
+    guard let profile = file.profile(name) else {
+      if config.selection.reason != .implicitDefault {
+        throw ModalError(
+          .profileNotFound,
+          "Modal profile '\(name)' was not found in \(file.path). Run `modal profile list` to see available profiles, or `modal token new --profile \(name)` to configure it.")
+      }
+      let why = file.exists
+        ? "profile 'default' in \(file.path): no such profile, and no profile is marked active = true"
+        : "profile 'default' in \(file.path): the file does not exist"
+      tried.append(why)
+      throw notFound(tried)
+    }
+    let source = Credentials.Source.profile(name: name, path: file.path)
+    switch (profile["token_id"]?.stringValue.nonEmpty, profile["token_secret"]?.stringValue.nonEmpty) {
+    case (let id?, let secret?):
+      return Credentials(tokenID: id, tokenSecret: secret, source: source)
+    case (.some, nil):
+      throw ModalError(
+        .missingCredentials, "Profile '\(name)' in \(file.path) has a token_id but no token_secret.",
+        remedy: "Run `modal token set --profile \(name)` to store both, or `modal setup` to log in again.")
+    case (nil, .some):
+      throw ModalError(
+        .missingCredentials, "Profile '\(name)' in \(file.path) has a token_secret but no token_id.",
+        remedy: "Run `modal token set --profile \(name)` to store both, or `modal setup` to log in again.")
+    case (nil, nil):
+      tried.append("profile '\(name)' in \(file.path): it has no token_id and token_secret")
+      throw notFound(tried)
+    }
+  }
+
+  private func halfPair(set: String, missing: String) -> ModalError {
+    ModalError(
+      .missingCredentials, "\(set) is set but \(missing) is not; a token id and secret must come from the same place.",
+      remedy: "Set \(missing) too, or unset \(set) to use the credentials of your config file.")
+  }
+
+  private func notFound(_ tried: [String]) -> ModalError {
+    let list = tried.enumerated().map { "  \($0.offset + 1). \($0.element)" }.joined(separator: "\n")
+    return ModalError(
+      .missingCredentials,
+      "Token missing. Could not authenticate client. Sources tried, in order:\n\(list)",
+      remedy: "To fix it, do one of:\n  - run `modal setup` to log in through your browser and save a token,\n  - set MODAL_TOKEN_ID and MODAL_TOKEN_SECRET in the environment,\n  - run `modal token set` to store a token you already have.")
+  }
+}
+
+extension String {
+  /// Nil for an empty string, else the string.
+  var nonEmpty: String? { isEmpty ? nil : self }
+}
+
+extension Optional where Wrapped == String {
+  /// Nil for nil or an empty string.
+  var nonEmpty: String? { self.flatMap { $0.isEmpty ? nil : $0 } }
+}

@@ -1,0 +1,49 @@
+/// A token pair and where it came from.
+public struct Credentials: Sendable, Equatable, CustomStringConvertible {
+  /// Where a token pair was found.
+  public enum Source: Sendable, Equatable, CustomStringConvertible {
+    /// Passed in code, e.g. `ModalClient(tokenID:tokenSecret:)`.
+    case arguments
+    /// `MODAL_TOKEN_ID` and `MODAL_TOKEN_SECRET`.
+    case environment
+    /// A profile of the configuration file.
+    case profile(name: String, path: String)
+
+    /// Where the credentials came from, in words.
+    public var description: String {
+      switch self {
+      case .arguments: return "arguments passed in code"
+      case .environment: return "the MODAL_TOKEN_ID and MODAL_TOKEN_SECRET environment variables"
+      case .profile(let name, let path): return "profile '\(name)' in \(path)"
+      }
+    }
+  }
+
+  /// The token id (`ak-…`); not secret.
+  public let tokenID: String
+  /// The token secret (`as-…`). Never print it; use ``maskedSecret``.
+  public let tokenSecret: String
+  /// Where the pair was found.
+  public let source: Source
+
+  /// Creates credentials.
+  public init(tokenID: String, tokenSecret: String, source: Source) {
+    self.tokenID = tokenID
+    self.tokenSecret = tokenSecret
+    self.source = source
+  }
+
+  /// The secret with all but its prefix and last four characters hidden: `as-****3f9Q`.
+  public var maskedSecret: String { Self.mask(tokenSecret) }
+
+  /// The token id, the masked secret and the source; never the secret itself.
+  public var description: String { "\(tokenID) (secret \(maskedSecret)) from \(source)" }
+
+  /// Hides a secret: keeps an `xx-` prefix and the last four characters when it is long enough.
+  public static func mask(_ secret: String) -> String {
+    let characters = Array(secret)
+    guard characters.count >= 12 else { return "****" }
+    let prefix = characters.count > 3 && characters[2] == "-" ? String(characters[0..<3]) : ""
+    return prefix + "****" + String(characters.suffix(4))
+  }
+}

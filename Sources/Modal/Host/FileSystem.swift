@@ -1,0 +1,100 @@
+/// File access used by configuration loading and writing, injectable for tests.
+public protocol FileSystem: Sendable {
+  /// Reads a whole regular file; nil when nothing exists at `path`.
+  ///
+  /// Throws when the path is a folder, cannot be read, or is larger than `maxBytes`.
+  func readFile(atPath path: String, maxBytes: Int) throws(FileSystemError) -> [UInt8]?
+
+  /// Facts about the file at `path`, or nil when nothing exists there.
+  func fileInfo(atPath path: String) -> FileInfo?
+
+  /// Replaces the file at `path` atomically: a temporary file beside it is written, flushed to
+  /// disk and renamed over it, so readers see the old or the new contents, never a mix.
+  ///
+  /// Missing parent folders are created with mode 0700.
+  func replaceFile(atPath path: String, with contents: [UInt8], mode: UInt32) throws(FileSystemError)
+
+  /// Runs `body` while holding an exclusive advisory lock associated with `path`.
+  func withExclusiveLock<T>(
+    forPath path: String, _ body: () throws(ModalError) -> T
+  ) throws(ModalError) -> T
+}
+
+/// Facts about a file: its kind, permission bits, size and owner.
+public struct FileInfo: Sendable, Equatable {
+  /// Whether it is a regular file (not a folder, device or socket).
+  public var isRegularFile: Bool
+  /// Whether it is a folder.
+  public var isDirectory: Bool
+  /// Permission bits, e.g. `0o600`.
+  public var permissions: UInt32
+  /// Size in bytes.
+  public var size: Int
+  /// The owner's user id.
+  public var ownerID: UInt32
+
+  /// Creates file facts.
+  public init(isRegularFile: Bool, isDirectory: Bool, permissions: UInt32, size: Int, ownerID: UInt32) {
+    self.isRegularFile = isRegularFile
+    self.isDirectory = isDirectory
+    self.permissions = permissions
+    self.size = size
+    self.ownerID = ownerID
+  }
+}
+
+/// A file operation that failed, with the path and the reason.
+public struct FileSystemError: Error, Sendable, Equatable, CustomStringConvertible {
+  /// Why a file operation failed.
+  public enum Reason: Sendable, Equatable {
+    /// The path names a folder where a file was expected.
+    case isDirectory
+    /// The path names something that is neither a file nor a folder.
+    case notRegularFile
+    /// The file is larger than the limit (its size and the limit, in bytes).
+    case tooLarge(size: Int, limit: Int)
+    /// The operating system refused; the text is its explanation (e.g. "Permission denied").
+    case system(operation: String, explanation: String)
+  }
+
+  /// The path the operation was about.
+  public var path: String
+  /// Why it failed.
+  public var reason: Reason
+
+  /// Creates a file-system error.
+  public init(path: String, reason: Reason) {
+    self.path = path
+    self.reason = reason
+  }
+
+  /// A one-line explanation without the path.
+  public var description: String {
+    switch reason {
+    case .isDirectory: return "it is a folder, not a file"
+    case .notRegularFile: return "it is not a regular file"
+    case .tooLarge(let size, let limit):
+      return "the file is \(ByteCount(size)) and the limit is \(ByteCount(limit))"
+    case .system(let operation, let explanation): return "cannot \(operation): \(explanation)"
+    }
+  }
+}
+
+/// A byte count printed for people: `1.5 MiB`, `512 bytes`.
+struct ByteCount: CustomStringConvertible {
+  let bytes: Int
+  init(_ bytes: Int) { self.bytes = bytes }
+
+  var description: String {
+    let units = ["KiB", "MiB", "GiB"]
+    guard bytes >= 1024 else { return "\(bytes) bytes" }
+    var value = Double(bytes) / 1024
+    var unit = 0
+    while value >= 1024, unit < units.count - 1 {
+      value /= 1024
+      unit += 1
+    }
+    let tenths = Int((value * 10).rounded())
+    return tenths % 10 == 0 ? "\(tenths / 10) \(units[unit])" : "\(tenths / 10).\(tenths % 10) \(units[unit])"
+  }
+}

@@ -1,0 +1,165 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// The machine's own file system, through POSIX calls.
+public struct LocalFileSystem: FileSystem {
+  /// Creates a handle to the local file system.
+  public init() {}
+
+  /// Reads a whole regular file; nil when nothing exists at `path`.
+  public func readFile(atPath path: String, maxBytes: Int) throws(FileSystemError) -> [UInt8]? {
+    let fd = open(path, O_RDONLY | O_CLOEXEC)
+    if fd < 0 {
+      let code = errno
+      if code == ENOENT || code == ENOTDIR { return nil }
+      throw FileSystemError(path: path, reason: .system(operation: "open it", explanation: Self.explain(code)))
+    }
+    defer { close(fd) }
+    var status = stat()
+    guard fstat(fd, &status) == 0 else {
+      throw FileSystemError(path: path, reason: .system(operation: "inspect it", explanation: Self.explain(errno)))
+    }
+    let kind = status.st_mode & S_IFMT
+    if kind == S_IFDIR { throw FileSystemError(path: path, reason: .isDirectory) }
+    guard kind == S_IFREG else { throw FileSystemError(path: path, reason: .notRegularFile) }
+    let size = Int(status.st_size)
+    if size > maxBytes { throw FileSystemError(path: path, reason: .tooLarge(size: size, limit: maxBytes)) }
+
+    var bytes = [UInt8](repeating: 0, count: size + 1)
+    var filled = 0
+    while true {
+      if filled == bytes.count {
+        // The file grew while being read: keep reading up to the limit.
+        guard bytes.count <= maxBytes else {
+          throw FileSystemError(path: path, reason: .tooLarge(size: bytes.count, limit: maxBytes))
+        }
+        bytes.append(contentsOf: repeatElement(0, count: max(4096, bytes.count)))
+      }
+      let count = bytes.withUnsafeMutableBytes { buffer in
+        read(fd, buffer.baseAddress! + filled, buffer.count - filled)
+      }
+      if count < 0 {
+        if errno == EINTR { continue }
+        throw FileSystemError(path: path, reason: .system(operation: "read it", explanation: Self.explain(errno)))
+      }
+      if count == 0 { break }
+      filled += count
+    }
+    if filled > maxBytes { throw FileSystemError(path: path, reason: .tooLarge(size: filled, limit: maxBytes)) }
+    bytes.removeLast(bytes.count - filled)
+    return bytes
+  }
+
+  /// Facts about the file at `path` (following links), or nil when nothing exists there.
+  public func fileInfo(atPath path: String) -> FileInfo? {
+    var status = stat()
+    guard stat(path, &status) == 0 else { return nil }
+    let kind = status.st_mode & S_IFMT
+    return FileInfo(
+      isRegularFile: kind == S_IFREG, isDirectory: kind == S_IFDIR,
+      permissions: UInt32(status.st_mode & 0o7777), size: Int(status.st_size),
+      ownerID: UInt32(status.st_uid))
+  }
+
+  /// Replaces the file atomically: write a temporary file beside it, fsync, rename, fsync the folder.
+  public func replaceFile(atPath path: String, with contents: [UInt8], mode: UInt32) throws(FileSystemError) {
+    let folder = Self.parentFolder(of: path)
+    try createFolders(folder, originalPath: path)
+
+    var template = Array((path + ".tmp-XXXXXX").utf8CString)
+    let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+    guard fd >= 0 else {
+      throw FileSystemError(
+        path: path, reason: .system(operation: "create a temporary file in \(folder)", explanation: Self.explain(errno)))
+    }
+    let temporaryPath = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    var succeeded = false
+    defer {
+      if !succeeded { unlink(temporaryPath) }
+    }
+    do {
+      defer { close(fd) }
+      guard fchmod(fd, mode_t(mode)) == 0 else {
+        throw FileSystemError(path: path, reason: .system(operation: "set its mode", explanation: Self.explain(errno)))
+      }
+      var written = 0
+      while written < contents.count {
+        let count = contents.withUnsafeBytes { buffer in
+          write(fd, buffer.baseAddress! + written, buffer.count - written)
+        }
+        if count < 0 {
+          if errno == EINTR { continue }
+          throw FileSystemError(path: path, reason: .system(operation: "write it", explanation: Self.explain(errno)))
+        }
+        written += count
+      }
+      guard fsync(fd) == 0 else {
+        throw FileSystemError(path: path, reason: .system(operation: "flush it to disk", explanation: Self.explain(errno)))
+      }
+    }
+    guard rename(temporaryPath, path) == 0 else {
+      throw FileSystemError(path: path, reason: .system(operation: "replace it", explanation: Self.explain(errno)))
+    }
+    succeeded = true
+    let folderDescriptor = open(folder, O_RDONLY | O_CLOEXEC)
+    if folderDescriptor >= 0 {
+      _ = fsync(folderDescriptor)
+      close(folderDescriptor)
+    }
+  }
+
+  /// Runs `body` holding an exclusive `flock` on the sidecar file `<path>.lock` (mode 0600).
+  ///
+  /// The lock is on a sidecar file because the config file itself is replaced by rename, which
+  /// would leave a lock on the old inode.
+  public func withExclusiveLock<T>(
+    forPath path: String, _ body: () throws(ModalError) -> T
+  ) throws(ModalError) -> T {
+    let lockPath = path + ".lock"
+    do throws(FileSystemError) {
+      try createFolders(Self.parentFolder(of: path), originalPath: path)
+    } catch {
+      throw ModalError(.writeFailed, "Cannot write \(path): \(error.description).")
+    }
+    let fd = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+    guard fd >= 0 else {
+      throw ModalError(
+        .writeFailed, "Cannot open the lock file \(lockPath): \(Self.explain(errno)).",
+        remedy: "Check that you can write to \(Self.parentFolder(of: path)).")
+    }
+    defer { close(fd) }
+    while flock(fd, LOCK_EX) != 0 {
+      if errno == EINTR { continue }
+      throw ModalError(.writeFailed, "Cannot lock \(lockPath): \(Self.explain(errno)).")
+    }
+    defer { flock(fd, LOCK_UN) }
+    return try body()
+  }
+
+  /// Creates `folder` and its missing parents with mode 0700.
+  private func createFolders(_ folder: String, originalPath: String) throws(FileSystemError) {
+    if fileInfo(atPath: folder)?.isDirectory == true { return }
+    let parent = Self.parentFolder(of: folder)
+    if parent != folder { try createFolders(parent, originalPath: originalPath) }
+    if mkdir(folder, 0o700) != 0 && errno != EEXIST {
+      throw FileSystemError(
+        path: originalPath, reason: .system(operation: "create the folder \(folder)", explanation: Self.explain(errno)))
+    }
+  }
+
+  /// The folder that holds `path` (`.` for a bare name, `/` for a top-level entry).
+  static func parentFolder(of path: String) -> String {
+    guard let slash = path.lastIndex(of: "/") else { return "." }
+    if slash == path.startIndex { return "/" }
+    return String(path[..<slash])
+  }
+
+  /// The operating system's text for an `errno` value.
+  static func explain(_ code: Int32) -> String {
+    guard let text = strerror(code) else { return "error \(code)" }
+    return String(cString: text)
+  }
+}

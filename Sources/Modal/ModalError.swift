@@ -1,0 +1,50 @@
+/// An error from the Modal SDK: what happened, a stable code, and what to do about it.
+///
+/// `description` is the text the command line prints after `Error: `. It never contains a secret.
+public struct ModalError: Error, Sendable, Equatable, CustomStringConvertible {
+  /// A stable, machine-readable category for a ``ModalError``.
+  public struct Code: Sendable, Hashable, CustomStringConvertible {
+    /// The code's name, e.g. `invalidConfig`.
+    public let name: String
+
+    private init(_ name: String) { self.name = name }
+
+    /// The configuration file cannot be read, parsed, or has values of the wrong type.
+    public static let invalidConfig = Code("invalidConfig")
+    /// A setting's value cannot be transformed into what the setting needs.
+    public static let invalidSetting = Code("invalidSetting")
+    /// Profile selection is ambiguous (several active) or undetermined (none active).
+    public static let ambiguousProfile = Code("ambiguousProfile")
+    /// A profile named by `MODAL_PROFILE`, `--profile` or an argument does not exist.
+    public static let profileNotFound = Code("profileNotFound")
+    /// No credentials, or only half of a token pair, could be found.
+    public static let missingCredentials = Code("missingCredentials")
+    /// Writing the configuration file failed; the file was left as it was.
+    public static let writeFailed = Code("writeFailed")
+    /// An argument given by the caller is not acceptable.
+    public static let invalidArgument = Code("invalidArgument")
+
+    /// The code's name.
+    public var description: String { name }
+  }
+
+  /// The category of the error.
+  public let code: Code
+  /// What went wrong, in one or more sentences.
+  public let message: String
+  /// What to do about it, or nil when the message already says so.
+  public let remedy: String?
+
+  /// Creates an error with a code, a message and an optional remedy.
+  public init(_ code: Code, _ message: String, remedy: String? = nil) {
+    self.code = code
+    self.message = message
+    self.remedy = remedy
+  }
+
+  /// The message followed by the remedy on a new paragraph, when there is one.
+  public var description: String {
+    guard let remedy else { return message }
+    return message + "\n\n" + remedy
+  }
+}

@@ -1,0 +1,40 @@
+import Modal
+
+/// `modal config show|path`: what the configuration resolves to, and where the file is.
+enum ConfigCommands {
+  static let group = CommandSpec(
+    name: "config", abstract: "Manage client configuration for the current profile.",
+    discussion: "Settings come from MODAL_<SETTING> environment variables, then the selected profile,\nthen built-in defaults.",
+    subcommands: [show, path])
+
+  static let show = CommandSpec(
+    name: "show", abstract: "Show current configuration values.",
+    options: [
+      OptionSpec("--redact", .toggle(negation: "--no-redact", default: true), help: "Redact secret credential values."),
+      OptionSpec("--include-internal", help: "Include internal feature flags.", hidden: true),
+      OptionSpec("--json", help: "Print JSON (the default, accepted for compatibility)."),
+    ]
+  ) { invocation in
+    let config = try ModalConfig(host: invocation.host, profile: invocation.profile)
+    let redact = invocation.flag("--redact", default: true)
+    let values = try config.allValues(includeInternal: invocation.flag("--include-internal"))
+    let members = values.map { entry -> (String, JSONValue) in
+      if redact, let setting = Setting.named(entry.key), setting.isSecret, let value = entry.value,
+        PythonRepr.isTruthy(value)
+      {
+        return (entry.key, .string("***"))
+      }
+      return (entry.key, JSONValue(entry.value))
+    }
+    invocation.console.write(JSONValue.object(members).rendered() + "\n")
+    return 0
+  }
+
+  static let path = CommandSpec(
+    name: "path", abstract: "Print the path of the configuration file in use.",
+    discussion: "It is $MODAL_CONFIG_PATH when set, else ~/.modal.toml. The file may not exist yet."
+  ) { invocation in
+    invocation.console.write(ConfigFile.path(in: invocation.host) + "\n")
+    return 0
+  }
+}

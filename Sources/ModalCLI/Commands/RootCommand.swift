@@ -1,0 +1,10 @@
+/// The whole `modal` command tree.
+enum RootCommand {
+  /// Builds the tree: `config`, `profile` and `token` groups.
+  static func make() -> CommandSpec {
+    CommandSpec(
+      name: "modal", abstract: "Modal command line: log in, manage tokens, profiles and configuration.",
+      discussion: "Credentials come from --profile or MODAL_PROFILE, MODAL_TOKEN_ID/MODAL_TOKEN_SECRET,\nor the active profile of ~/.modal.toml (moved by MODAL_CONFIG_PATH).",
+      subcommands: [ConfigCommands.group, ProfileCommands.group, TokenCommands.group])
+  }
+}

@@ -1,0 +1,96 @@
+import Modal
+
+/// `modal token set`: store a token pair in a profile.
+enum TokenCommands {
+  static let group = CommandSpec(name: "token", abstract: "Manage tokens.", subcommands: [set])
+
+  static let set = CommandSpec(
+    name: "set", abstract: "Set account credentials for connecting to Modal.",
+    discussion: """
+      If the credentials are not given as options, you are asked for them (the secret is not echoed).
+      Pass `-` as a value to read it from standard input instead, so it never sits in shell history:
+        printf '%s\\n' "$SECRET" | modal token set --token-id ak-… --token-secret - --profile work
+      """,
+    options: [
+      OptionSpec("--token-id", .value(placeholder: "TEXT"), help: "Account token ID (or - to read it from stdin)."),
+      OptionSpec("--token-secret", .value(placeholder: "TEXT"), help: "Account token secret (or - to read it from stdin)."),
+      OptionSpec("--activate", .toggle(negation: "--no-activate", default: true), help: "Activate the profile containing this token after creation."),
+      OptionSpec("--verify", .toggle(negation: "--no-verify", default: true), help: "Make a test request to verify the new credentials."),
+      OptionSpec("--delete-existing", help: "In addition to setting a new token, delete the existing token in the active profile."),
+    ]
+  ) { invocation in
+    let tokenID = try readCredential(invocation, option: "--token-id", prompt: "Token ID: ")
+    let tokenSecret = try readCredential(invocation, option: "--token-secret", prompt: "Token secret: ")
+    try TokenValidation.check(tokenID: tokenID, tokenSecret: tokenSecret)
+
+    if invocation.flag("--verify", default: true) || invocation.flag("--delete-existing") {
+      throw ModalError(
+        .invalidArgument,
+        "Cannot \(invocation.flag("--delete-existing") ? "delete the existing token" : "verify the token"): this build of modal has no network transport yet.",
+        remedy: "Pass --no-verify (and leave out --delete-existing) to store the token without contacting the server.")
+    }
+    guard let profile = invocation.profile.flatMap({ $0.isEmpty ? nil : $0 }) ?? invocation.host.modalVariable("MODAL_PROFILE") else {
+      throw ModalError(
+        .invalidArgument, "No profile name given, but could not authenticate client to look up workspace name.",
+        remedy: "Pass --profile NAME to choose the profile to write.")
+    }
+
+    let config = try ModalConfig(host: invocation.host, profile: profile)
+    let serverURL = try config.string(.serverURL, profile: profile)
+    let writer = ConfigWriter(path: config.file.path, fileSystem: invocation.host.fileSystem)
+    try writer.storeToken(
+      profile: profile, tokenID: tokenID, tokenSecret: tokenSecret, serverURL: serverURL,
+      activate: invocation.flag("--activate", default: true))
+    invocation.console.write("Token written to \(config.file.path) in profile \(profile).\n")
+    warnAboutOverridingVariables(invocation)
+    return 0
+  }
+
+  /// The credential variables that are set (and not empty), in the Python client's order.
+  static func credentialVariablesSet(in host: HostEnvironment) -> [String] {
+    [
+      "MODAL_TOKEN_ID", "MODAL_TOKEN_SECRET", "MODAL_OAUTH_REFRESH_TOKEN", "MODAL_OAUTH_CLIENT_ID",
+      "MODAL_OAUTH_CLIENT_SECRET", "MODAL_OAUTH_JWT_KEY",
+    ].filter { host.modalVariable($0) != nil }
+  }
+
+  /// Warns, as the Python client does, when environment variables will override stored credentials.
+  static func warnAboutOverridingVariables(_ invocation: Invocation) {
+    let names = credentialVariablesSet(in: invocation.host)
+    guard !names.isEmpty else { return }
+    let plural = names.count > 1
+    invocation.console.write(
+      "Warning: The \(names.joined(separator: " / ")) environment variable\(plural ? "s" : "") \(plural ? "are" : "is") set; this will override your new credentials.\n")
+  }
+
+  /// A credential from its option, from standard input (`-`), or from a prompt.
+  private static func readCredential(_ invocation: Invocation, option: String, prompt: String) throws -> String {
+    let console = invocation.console
+    let given = invocation.value(option)
+    let value: String?
+    if given == "-" || (given == nil && !console.isInputTerminal) {
+      value = console.readLine()
+      guard value != nil else {
+        throw ModalError(.invalidArgument, "Standard input ended before the \(label(option)) was read.", remedy: "Pipe the value on its own line, or pass \(option).")
+      }
+    } else if let given {
+      value = given
+    } else {
+      value = console.readSecret(prompt: prompt)
+      guard value != nil else { throw ModalError(.invalidArgument, "Cancelled; nothing was written.") }
+    }
+    return value!.trimmingSpacesAndTabs()
+  }
+
+  private static func label(_ option: String) -> String { option == "--token-id" ? "token id" : "token secret" }
+}
+
+extension String {
+  /// The string without leading and trailing spaces and tabs.
+  func trimmingSpacesAndTabs() -> String {
+    var scalars = Substring(self)
+    while let first = scalars.first, first == " " || first == "\t" { scalars.removeFirst() }
+    while let last = scalars.last, last == " " || last == "\t" { scalars.removeLast() }
+    return String(scalars)
+  }
+}

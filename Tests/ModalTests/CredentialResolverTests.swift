@@ -1,0 +1,143 @@
+import Modal
+import TOML
+import TestSupport
+import Testing
+
+@Suite struct CredentialResolverTests {
+  private let twoProfiles = """
+    [alice]
+    token_id = "ak-alice"
+    token_secret = "as-alice-secret"
+    active = true
+
+    [bob]
+    token_id = "ak-bob"
+    token_secret = "as-bob-secret"
+    """
+
+  private func resolve(
+    _ file: String?, _ variables: [String: String] = [:], profile: String? = nil, id: String? = nil, secret: String? = nil
+  ) throws -> Credentials {
+    let folder = TemporaryFolder()
+    if let file { folder.write(file) }
+    let config = try ModalConfig(host: folder.host(variables), profile: profile)
+    return try CredentialResolver(config: config).resolve(tokenID: id, tokenSecret: secret)
+  }
+
+  @Test func argumentsComeFirst() throws {
+    let credentials = try resolve(twoProfiles, ["MODAL_TOKEN_ID": "ak-env", "MODAL_TOKEN_SECRET": "as-env"], id: "ak-arg", secret: "as-arg")
+    #expect(credentials == Credentials(tokenID: "ak-arg", tokenSecret: "as-arg", source: .arguments))
+  }
+
+  @Test func environmentComesBeforeTheProfile() throws {
+    let credentials = try resolve(twoProfiles, ["MODAL_TOKEN_ID": "ak-env", "MODAL_TOKEN_SECRET": "as-env"])
+    #expect(credentials.tokenID == "ak-env")
+    #expect(credentials.source == .environment)
+  }
+
+  @Test func activeProfileSuppliesThePairAndSaysWhere() throws {
+    let folder = TemporaryFolder()
+    let path = folder.write(twoProfiles)
+    let config = try ModalConfig(host: folder.host())
+    let credentials = try CredentialResolver(config: config).resolve()
+    #expect(credentials == Credentials(tokenID: "ak-alice", tokenSecret: "as-alice-secret", source: .profile(name: "alice", path: path)))
+    #expect(credentials.description == "ak-alice (secret as-****cret) from profile 'alice' in \(path)")
+  }
+
+  @Test func namedProfileIsUsed() throws {
+    #expect(try resolve(twoProfiles, ["MODAL_PROFILE": "bob"]).tokenID == "ak-bob")
+    #expect(try resolve(twoProfiles, profile: "bob").tokenID == "ak-bob")
+  }
+
+  @Test func halfAPairInTheEnvironmentIsAnErrorNamingTheMissingHalf() throws {
+    let error = #expect(throws: ModalError.self) { try resolve(twoProfiles, ["MODAL_TOKEN_ID": "ak-env"]) }
+    #expect(error?.code == .missingCredentials)
+    #expect(error?.message == "MODAL_TOKEN_ID is set but MODAL_TOKEN_SECRET is not; a token id and secret must come from the same place.")
+    let other = #expect(throws: ModalError.self) { try resolve(twoProfiles, ["MODAL_TOKEN_SECRET": "as-env"]) }
+    #expect(other?.message.hasPrefix("MODAL_TOKEN_SECRET is set but MODAL_TOKEN_ID is not") == true)
+  }
+
+  @Test func halfAPairInArgumentsIsAnError() throws {
+    #expect(throws: ModalError.self) { try resolve(twoProfiles, id: "ak-x") }
+    #expect(throws: ModalError.self) { try resolve(twoProfiles, secret: "as-x") }
+  }
+
+  @Test func halfAPairInAProfileIsAnError() throws {
+    let error = #expect(throws: ModalError.self) { try resolve("[p]\nactive = true\ntoken_id = \"ak-1\"\n") }
+    #expect(error?.message.contains("has a token_id but no token_secret") == true)
+    #expect(error?.remedy?.contains("modal token set --profile p") == true)
+  }
+
+  @Test func emptyEnvironmentVariablesDoNotHideTheProfile() throws {
+    #expect(try resolve(twoProfiles, ["MODAL_TOKEN_ID": "", "MODAL_TOKEN_SECRET": ""]).tokenID == "ak-alice")
+  }
+
+  @Test func nothingFoundListsEverySourceAndTheFixes() throws {
+    let error = #expect(throws: ModalError.self) { try resolve(nil) }
+    let text = error?.description ?? ""
+    #expect(text.hasPrefix("Token missing. Could not authenticate client. Sources tried, in order:\n  1. arguments: none passed in code\n  2. environment: MODAL_TOKEN_ID and MODAL_TOKEN_SECRET are not set\n  3. profile 'default' in "))
+    #expect(text.contains("the file does not exist"))
+    #expect(text.contains("modal setup"))
+    #expect(text.contains("modal token set"))
+    #expect(text.contains("MODAL_TOKEN_ID and MODAL_TOKEN_SECRET in the environment"))
+  }
+
+  @Test func missingNamedProfileUsesPythonText() throws {
+    let folder = TemporaryFolder()
+    let path = folder.write(twoProfiles)
+    let error = #expect(throws: ModalError.self) {
+      try CredentialResolver(config: ModalConfig(host: folder.host(["MODAL_PROFILE": "ghost"]))).resolve()
+    }
+    #expect(error?.code == .profileNotFound)
+    #expect(error?.message == "Modal profile 'ghost' was not found in \(path). Run `modal profile list` to see available profiles, or `modal token new --profile ghost` to configure it.")
+  }
+
+  @Test func ambiguousProfilesAreReportedBeforeLookingForCredentials() throws {
+    let error = #expect(throws: ModalError.self) { try resolve("[a]\nactive = true\n[b]\nactive = true\n") }
+    #expect(error?.code == .ambiguousProfile)
+  }
+
+  @Test func maskedSecretNeverShowsMoreThanTheLastFour() {
+    #expect(Credentials.mask("as-ABCDEFGHIJKLMNOP3f9Q") == "as-****3f9Q")
+    #expect(Credentials.mask("short") == "****")
+  }
+}
+
+@Suite struct ModalClientTests {
+  @Test func twoClientsWithDifferentCredentialsLiveSideBySide() async throws {
+    let folder = TemporaryFolder()
+    folder.write("[a]\nactive = true\ntoken_id = \"ak-a\"\ntoken_secret = \"as-a\"\nenvironment = \"dev\"\n[b]\ntoken_id = \"ak-b\"\ntoken_secret = \"as-b\"\nserver_url = \"http://127.0.0.1:1\"\n")
+    let host = folder.host()
+    let results = try await withThrowingTaskGroup(of: (String, String, String).self) { group in
+      for index in 0..<200 {
+        group.addTask {
+          let client = try ModalClient(options: .init(profile: index.isMultiple(of: 2) ? "a" : "b", host: host))
+          return (client.credentials.tokenID, client.credentials.tokenSecret, client.serverURL)
+        }
+      }
+      return try await group.reduce(into: []) { $0.append($1) }
+    }
+    #expect(results.filter { $0 == ("ak-a", "as-a", Setting.defaultServerURL) }.count == 100)
+    #expect(results.filter { $0 == ("ak-b", "as-b", "http://127.0.0.1:1") }.count == 100)
+  }
+
+  @Test func optionsOverrideEverything() throws {
+    let folder = TemporaryFolder()
+    folder.write("[a]\nactive = true\ntoken_id = \"ak-a\"\ntoken_secret = \"as-a\"\nenvironment = \"dev\"\n")
+    let client = try ModalClient(
+      tokenID: "ak-x", tokenSecret: "as-x",
+      options: .init(serverURL: "http://localhost:1", environment: "prod", host: folder.host(["MODAL_TOKEN_ID": "ak-e", "MODAL_TOKEN_SECRET": "as-e"])))
+    #expect(client.credentials.source == .arguments)
+    #expect(client.serverURL == "http://localhost:1")
+    #expect(client.environmentName == "prod")
+    let fromFile = try ModalClient(options: .init(host: folder.host()))
+    #expect(fromFile.environmentName == "dev")
+  }
+
+  @Test func configPathOptionOverridesTheEnvironment() throws {
+    let folder = TemporaryFolder()
+    let other = folder.write("[x]\nactive = true\ntoken_id = \"ak-other\"\ntoken_secret = \"as-other\"\n", to: "other.toml")
+    let client = try ModalClient(options: .init(configPath: other, host: folder.host(["MODAL_CONFIG_PATH": "/nonexistent"])))
+    #expect(client.credentials.tokenID == "ak-other")
+  }
+}

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Installs what modal-swift needs on a Debian machine: the C libraries it links (and, with --test,
+# what the test suite uses). Idempotent; works as root or through sudo.
+#   scripts/setup.sh          build and run dependencies
+#   scripts/setup.sh --test   also the test dependencies (Python venv with modal==1.6.4, ...)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+build_packages=(pkg-config libgrpc-dev libmicrohttpd-dev libsqlite3-dev libpq-dev libsodium-dev protobuf-compiler)
+test_packages=(python3 python3-venv python3-pip)
+
+want=("${build_packages[@]}")
+if [[ "${1:-}" == "--test" ]]; then want+=("${test_packages[@]}"); fi
+
+if ! command -v swift >/dev/null 2>&1; then
+  echo "setup: the Swift toolchain (6.0 or later) is not on PATH." >&2
+  echo "setup: install it from swift.org for your distribution, then run this again." >&2
+  exit 1
+fi
+
+if [[ "$(uname -s)" == "Darwin" ]]; then
+  echo "setup: on macOS run: brew install pkg-config grpc libmicrohttpd sqlite libpq libsodium protobuf" >&2
+  exit 0
+fi
+
+missing=()
+for package in "${want[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$package")
+  fi
+done
+
+if ((${#missing[@]})); then
+  sudo=()
+  if [[ "$(id -u)" -ne 0 ]]; then sudo=(sudo); fi
+  echo "setup: installing ${missing[*]}"
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -q >/dev/null
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if [[ "${1:-}" == "--test" ]]; then
+  # The reference Python client for differential and interop tests, in a project-local venv.
+  venv=.venv
+  if [[ ! -x "$venv/bin/python" ]]; then
+    python3 -m venv "$venv"
+  fi
+  if ! "$venv/bin/python" -c 'import importlib.metadata as m, sys; sys.exit(m.version("modal") != "1.6.4")' 2>/dev/null; then
+    echo "setup: installing modal==1.6.4 into $venv"
+    "$venv/bin/pip" install -q --disable-pip-version-check "modal==1.6.4"
+  fi
+fi
+echo "setup: ready"
