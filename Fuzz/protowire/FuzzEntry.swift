@@ -20,6 +20,7 @@ func checkRoundTrip<Message: ProtoMessage>(_ type: Message.Type, _ bytes: Unsafe
   }
 }
 
+/// The libFuzzer entry point: one input, decoded as every message type.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzProtoWire(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
   guard let data else { return 0 }

@@ -1,8 +1,8 @@
 /// One RPC method of a service: its path and its request and response message types.
 public struct MethodDescriptor<Request: ProtoMessage, Response: ProtoMessage>: Sendable, Hashable {
-  /// The service's full name, e.g. `modal.client.ModalClient`.
+  /// The service's full name, such as `modal.client.ModalClient`.
   public let serviceName: String
-  /// The method's name, e.g. `ClientHello`.
+  /// The method's name, such as `ClientHello`.
   public let methodName: String
   /// True when the client sends a stream of requests.
   public let clientStreaming: Bool

@@ -3,7 +3,7 @@
 /// Generated code implements ``decodeFields(from:)`` and ``encodeFields(to:)``; everything else
 /// (``init(serializedBytes:options:)``, ``serializedBytes()``, merging) comes from this protocol.
 public protocol ProtoMessage: Sendable, Equatable {
-  /// The full protobuf name, e.g. `modal.client.ClientHelloResponse`.
+  /// The full protobuf name, such as `modal.client.ClientHelloResponse`.
   static var protoMessageName: String { get }
   /// A message with every field at its default.
   init()

@@ -15,7 +15,8 @@ extension ProtoReader {
   ) throws(ProtoWireError) {
     if tag.wireType == .lengthDelimited && Codec.isPackable {
       let range = try readLengthDelimitedRange()
-      var packed = ProtoReader(buffer: buffer, position: range.lowerBound, end: range.upperBound, depth: depth, options: options)
+      var packed = ProtoReader(
+        buffer: buffer, position: range.lowerBound, end: range.upperBound, depth: depth, options: options)
       while !packed.isAtEnd { values.append(try Codec.decode(from: &packed)) }
     } else {
       values.append(try read(codec, tag))

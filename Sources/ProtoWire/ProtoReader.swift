@@ -25,7 +25,9 @@ public struct ProtoReader {
     self.init(buffer: buffer, position: 0, end: buffer.count, depth: 0, options: options)
   }
 
-  @usableFromInline init(buffer: UnsafeRawBufferPointer, position: Int, end: Int, depth: Int, options: ProtoDecodingOptions) {
+  @usableFromInline init(
+    buffer: UnsafeRawBufferPointer, position: Int, end: Int, depth: Int, options: ProtoDecodingOptions
+  ) {
     self.buffer = buffer
     self.position = position
     self.end = end

@@ -50,9 +50,9 @@ public enum ProtoFieldLabel: Int, Sendable, Hashable, CaseIterable {
 
 /// What the schema says about one field, as generated code embeds it.
 public struct ProtoFieldSchema: Sendable, Hashable {
-  /// The protobuf field name, e.g. `token_flow_id`.
+  /// The protobuf field name, such as `token_flow_id`.
   public let name: String
-  /// The Swift property name, e.g. `tokenFlowID`.
+  /// The Swift property name, such as `tokenFlowID`.
   public let swiftName: String
   /// The field number.
   public let number: Int
@@ -60,7 +60,7 @@ public struct ProtoFieldSchema: Sendable, Hashable {
   public let type: ProtoFieldType
   /// The cardinality.
   public let label: ProtoFieldLabel
-  /// For message and enum fields, the full type name with a leading dot, e.g. `.google.protobuf.Timestamp`.
+  /// For message and enum fields, the full type name with a leading dot, such as `.google.protobuf.Timestamp`.
   public let typeName: String?
   /// The name of the (real, not synthetic) oneof the field belongs to.
   public let oneof: String?
@@ -88,7 +88,7 @@ public struct ProtoFieldSchema: Sendable, Hashable {
 
 /// What the schema says about one message.
 public struct ProtoMessageSchema: Sendable, Hashable {
-  /// The full name without a leading dot, e.g. `modal.client.TokensListResponse.Token`.
+  /// The full name without a leading dot, such as `modal.client.TokensListResponse.Token`.
   public let fullName: String
   /// True for the synthetic entry message of a map field.
   public let isMapEntry: Bool
@@ -107,7 +107,7 @@ public struct ProtoMessageSchema: Sendable, Hashable {
 public struct ProtoEnumSchema: Sendable, Hashable {
   /// One named value.
   public struct Value: Sendable, Hashable {
-    /// The protobuf name, e.g. `CLIENT_TYPE_CLIENT`.
+    /// The protobuf name, such as `CLIENT_TYPE_CLIENT`.
     public let name: String
     /// The number.
     public let number: Int32
@@ -119,7 +119,7 @@ public struct ProtoEnumSchema: Sendable, Hashable {
     }
   }
 
-  /// The full name without a leading dot, e.g. `modal.client.ClientType`.
+  /// The full name without a leading dot, such as `modal.client.ClientType`.
   public let fullName: String
   /// The values in declaration order.
   public let values: [Value]

@@ -28,7 +28,7 @@ public struct ProtoWireError: Error, Sendable, Hashable, CustomStringConvertible
 
   /// The kind of failure.
   public let code: Code
-  /// A sentence naming the problem and its byte offset, e.g. `truncated varint at byte 17`.
+  /// A sentence naming the problem and its byte offset, such as `truncated varint at byte 17`.
   public let message: String
   /// The byte offset in the input where the problem was found.
   public let offset: Int

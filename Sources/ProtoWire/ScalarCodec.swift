@@ -154,7 +154,7 @@ public enum ProtoBool: ProtoMapKeyCodec {
   public static func sortsBefore(_ lhs: Bool, _ rhs: Bool) -> Bool { !lhs && rhs }
 }
 
-/// The zigzag mapping of `sint32`/`sint64`: 0, -1, 1, -2, … become 0, 1, 2, 3, …
+/// The zigzag mapping of `sint32` and `sint64`, which sends 0, -1, 1, -2 to 0, 1, 2, 3.
 public enum ZigZag {
   /// Maps a signed 32-bit value to its zigzag form.
   @inlinable public static func encode32(_ value: Int32) -> UInt32 {

@@ -93,7 +93,11 @@ struct MessageOptions: ProtoMessage {
 
   mutating func decodeFields(from reader: inout ProtoReader) throws(ProtoWireError) {
     while let tag = try reader.nextField() {
-      if tag.number == 7 { mapEntry = try reader.read(ProtoBool.self, tag) } else { try reader.skip(tag, into: &unknownFields) }
+      if tag.number == 7 {
+        mapEntry = try reader.read(ProtoBool.self, tag)
+      } else {
+        try reader.skip(tag, into: &unknownFields)
+      }
     }
   }
 
@@ -153,7 +157,11 @@ struct OneofDescriptor: ProtoMessage {
 
   mutating func decodeFields(from reader: inout ProtoReader) throws(ProtoWireError) {
     while let tag = try reader.nextField() {
-      if tag.number == 1 { name = try reader.read(ProtoString.self, tag) } else { try reader.skip(tag, into: &unknownFields) }
+      if tag.number == 1 {
+        name = try reader.read(ProtoString.self, tag)
+      } else {
+        try reader.skip(tag, into: &unknownFields)
+      }
     }
   }
 
@@ -276,7 +284,11 @@ struct SourceCodeInfo: ProtoMessage {
 
   mutating func decodeFields(from reader: inout ProtoReader) throws(ProtoWireError) {
     while let tag = try reader.nextField() {
-      if tag.number == 1 { try reader.readRepeatedMessage(tag, into: &locations) } else { try reader.skip(tag, into: &unknownFields) }
+      if tag.number == 1 {
+        try reader.readRepeatedMessage(tag, into: &locations)
+      } else {
+        try reader.skip(tag, into: &unknownFields)
+      }
     }
   }
 

@@ -23,7 +23,7 @@ struct FieldModel {
   let shape: Shape
   /// The doc-comment lines.
   let doc: [String]
-  /// The `.proto` declaration, e.g. `optional double expires_at = 11`, for the doc comment.
+  /// The `.proto` declaration, such as `optional double expires_at = 11`, for the doc comment.
   let protoDeclaration: String
 
   var number: Int32 { descriptor.number }
@@ -117,9 +117,9 @@ struct FieldModel {
 /// A real (not synthetic) oneof: a Swift enum with a case per member and an optional property.
 struct OneofModel {
   let protoName: String
-  /// The property name, e.g. `identity`.
+  /// The property name, such as `identity`.
   let swiftName: String
-  /// The nested enum's name, e.g. `Identity`.
+  /// The nested enum's name, such as `Identity`.
   let enumName: String
   let doc: [String]
 

@@ -35,7 +35,9 @@ struct MessageEmitter {
       guard isReal else { continue }
       let oneofPath = path + [SourceComments.PathTag.messageOneof, Int32(index)]
       var enumName = SwiftNames.upperCamel(oneof.name)
-      if message.nestedTypes.contains(where: { $0.name == enumName }) || message.enumTypes.contains(where: { $0.name == enumName }) {
+      if message.nestedTypes.contains(where: { $0.name == enumName })
+        || message.enumTypes.contains(where: { $0.name == enumName })
+      {
         enumName += "OneOf"
       }
       oneofs[Int32(index)] = OneofModel(
@@ -57,7 +59,9 @@ struct MessageEmitter {
         if field.type == 11, let entry = try resolver.entry(field.typeName).mapEntry {
           let key = entry.fields.first { $0.number == 1 }
           let mapValue = entry.fields.first { $0.number == 2 }
-          guard let key, let mapValue else { throw GeneratorError(message: "map entry \(field.typeName) lacks key or value") }
+          guard let key, let mapValue else {
+            throw GeneratorError(message: "map entry \(field.typeName) lacks key or value")
+          }
           shape = .map(key: try ValueType(key, resolver: resolver), value: try ValueType(mapValue, resolver: resolver))
           declaration =
             "map<\(FieldModel.protoTypeName(key)), \(FieldModel.protoTypeName(mapValue))> \(field.name) = \(field.number)"
@@ -139,7 +143,9 @@ struct MessageEmitter {
     }
     for field in fields {
       guard case .oneofMember(let oneof) = field.shape else { continue }
-      code.doc(["The `\(field.descriptor.name)` member of ``\(oneof.swiftName)``, nil when another member (or none) is set."])
+      code.doc([
+        "The `\(field.descriptor.name)` member of ``\(oneof.swiftName)``, nil when another member (or none) is set."
+      ])
       code.block("public var \(field.name): \(field.value.swiftType)?") { code in
         code.line("if case .\(field.name)(let value)? = \(oneof.name) { return value }")
         code.line("return nil")

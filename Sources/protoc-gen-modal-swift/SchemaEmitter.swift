@@ -21,7 +21,8 @@ struct SchemaEmitter {
       code.line("public static let messages: [ProtoMessageSchema] = [")
       for (fullName, message) in messages {
         code.line("  ProtoMessageSchema(")
-        code.line("    fullName: \(SwiftNames.stringLiteral(fullName)),\(message.isMapEntry ? " isMapEntry: true," : "")")
+        code.line(
+          "    fullName: \(SwiftNames.stringLiteral(fullName)),\(message.isMapEntry ? " isMapEntry: true," : "")")
         if message.fields.isEmpty {
           code.line("    fields: []),")
           continue

@@ -10,7 +10,8 @@ struct ServiceEmitter {
     for (index, method) in service.methods.enumerated() {
       let request = try resolver.entry(method.inputType).swiftName
       let response = try resolver.entry(method.outputType).swiftName
-      var arguments = "serviceName: \(SwiftNames.stringLiteral(fullName)), methodName: \(SwiftNames.stringLiteral(method.name))"
+      var arguments =
+        "serviceName: \(SwiftNames.stringLiteral(fullName)), methodName: \(SwiftNames.stringLiteral(method.name))"
       if method.clientStreaming { arguments += ", clientStreaming: true" }
       if method.serverStreaming { arguments += ", serverStreaming: true" }
       let methodPath = path + [SourceComments.PathTag.serviceMethod, Int32(index)]

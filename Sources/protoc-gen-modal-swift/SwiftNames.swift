@@ -50,7 +50,8 @@ enum SwiftNames {
     return result
   }
 
-  /// An enum case name: the value name without the enum's prefix, lower camel case with acronyms, e.g.
+  /// An enum case name: the value name without the enum's prefix, in lower camel case.
+  ///
   /// `CLIENT_TYPE_LIBMODAL_JS` in `ClientType` → `libmodalJs`, `IDENTITY_PROVIDER_TYPE_GITHUB` → `github`.
   static func enumCase(_ valueName: String, enumName: String) -> String {
     let prefix = screamingSnake(enumName) + "_"

@@ -7,7 +7,7 @@ struct GeneratorError: Error {
 struct TypeResolver {
   /// What the generator needs to know about a named type.
   struct Entry {
-    /// The Swift type, qualified by its enclosing types, e.g. `TokensListResponse.Token`.
+    /// The Swift type, qualified by its enclosing types, such as `TokensListResponse.Token`.
     let swiftName: String
     /// The Swift case for number 0 when the type is an enum.
     let enumZeroCase: String?
@@ -80,9 +80,9 @@ struct TypeResolver {
 
 /// How a field's value is stored in Swift and which ProtoWire codec reads and writes it.
 struct ValueType {
-  /// The Swift type of one value, e.g. `Int32`, `[UInt8]`, `ClientType`, `Timestamp`.
+  /// The Swift type of one value, such as `Int32`, `[UInt8]`, `ClientType`, `Timestamp`.
   let swiftType: String
-  /// The codec for scalars and enums, e.g. `ProtoSInt32`, `ProtoEnumValue<ClientType>`; nil for messages.
+  /// The codec for scalars and enums, such as `ProtoSInt32`, `ProtoEnumValue<ClientType>`; nil for messages.
   let codec: String?
   /// The proto3 default as a Swift expression; nil for messages.
   let defaultValue: String?
@@ -111,7 +111,8 @@ struct ValueType {
       let zero = entry.enumZeroCase.map { "." + SwiftNames.escaped($0) } ?? "\(entry.swiftName)(rawValue: 0)"
       self.init(swiftType: entry.swiftName, codec: "ProtoEnumValue<\(entry.swiftName)>", defaultValue: zero)
     default:
-      throw GeneratorError(message: "field \(field.name) has type \(field.type), which this generator does not support (groups)")
+      throw GeneratorError(
+        message: "field \(field.name) has type \(field.type), which this generator does not support (groups)")
     }
   }
 

@@ -12,7 +12,9 @@ import Testing
     uniqueKeysWithValues: ModalAPISchema.messageTypes.map { ($0.protoMessageName, $0) })
 
   /// Decodes `bytes` as `Message` and encodes it again; also says whether any field was left unknown.
-  static func reencode<Message: ProtoMessage>(_ type: Message.Type, _ bytes: [UInt8]) throws -> (bytes: [UInt8], allKnown: Bool) {
+  static func reencode<Message: ProtoMessage>(_ type: Message.Type, _ bytes: [UInt8]) throws -> (
+    bytes: [UInt8], allKnown: Bool
+  ) {
     let message = try Message(serializedBytes: bytes)
     return (message.serializedBytes(), message.unknownFields.isEmpty)
   }
@@ -33,6 +35,8 @@ import Testing
     (second as? Message) == first
   }
 
+  /// True when Swift's and Python's encodings agree.
+  ///
   /// Python's upb orders map keys that are prefixes of each other longest first; everything else
   /// must be byte-identical. So bytes must match, or (only for messages with maps) the values must.
   static func agree(_ name: String, swift: [UInt8], python: [UInt8]) -> Bool {
@@ -44,7 +48,8 @@ import Testing
   /// Runs the Python helper once with all `commands` and returns its answer lines.
   static func python(_ commands: [String]) throws -> [Substring] {
     guard let python = Support.venvPython else { throw ReferenceError(Support.missingVenv) }
-    let result = try Support.run(python, [Support.interopScript, "serve"], input: commands.joined(separator: "\n") + "\n")
+    let result = try Support.run(
+      python, [Support.interopScript, "serve"], input: commands.joined(separator: "\n") + "\n")
     guard result.status == 0 else { throw ReferenceError("the Python helper failed: \(result.stderr)") }
     return result.stdout.split(separator: "\n", omittingEmptySubsequences: false).dropLast()
   }
@@ -72,7 +77,9 @@ import Testing
       #expect(
         python.map { Self.agree(item.name, swift: item.swift, python: $0) } == true,
         "\(item.name) from \(item.input.hexString): Swift re-encodes \(item.swift.hexString), Python says \(reencoded)")
-      #expect(answers[2 * index + 1] == "ok true", "\(item.name): Python reads Swift's \(item.swift.hexString) as another value")
+      #expect(
+        answers[2 * index + 1] == "ok true",
+        "\(item.name): Python reads Swift's \(item.swift.hexString) as another value")
     }
     #expect(expected.count >= 300)
   }
@@ -98,13 +105,16 @@ import Testing
     #expect(answers.prefix(subsets).allSatisfy { $0 == "ok" })
     var nonEmpty = 0
     for (answer, name) in zip(answers.dropFirst(subsets), names) {
-      guard answer.hasPrefix("ok "), let bytes = [UInt8](hexString: answer.dropFirst(3)), let type = Self.types[name] else {
+      guard answer.hasPrefix("ok "), let bytes = [UInt8](hexString: answer.dropFirst(3)), let type = Self.types[name]
+      else {
         Issue.record("\(name): Python said \(answer)")
         continue
       }
       if !bytes.isEmpty { nonEmpty += 1 }
       let swift = try Self.reencode(type, bytes)
-      #expect(Self.agree(name, swift: swift.bytes, python: bytes), "\(name): Python sent \(bytes.hexString), Swift re-encodes \(swift.bytes.hexString)")
+      #expect(
+        Self.agree(name, swift: swift.bytes, python: bytes),
+        "\(name): Python sent \(bytes.hexString), Swift re-encodes \(swift.bytes.hexString)")
       #expect(swift.allKnown, "\(name): Swift kept fields of \(bytes.hexString) as unknown")
     }
     #expect(nonEmpty > names.count / 2)

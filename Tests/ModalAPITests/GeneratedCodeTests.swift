@@ -5,14 +5,18 @@ import Testing
 @Suite struct GeneratedCodeTests {
   static let outputs: [(proto: String, include: String, schema: String, committed: String)] = [
     ("Protos/modal/api.proto", "Protos", "ModalAPISchema", "Sources/ModalAPI/Generated"),
-    ("Tests/ProtoWireTests/Protos/wire_test.proto", "Tests/ProtoWireTests/Protos", "WireTestSchema", "Tests/ProtoWireTests/Generated"),
+    (
+      "Tests/ProtoWireTests/Protos/wire_test.proto", "Tests/ProtoWireTests/Protos", "WireTestSchema",
+      "Tests/ProtoWireTests/Generated"
+    ),
   ]
 
   @Test(arguments: 0..<outputs.count)
   func committedFilesAreCurrent(index: Int) throws {
     let output = Self.outputs[index]
     guard let protoc = Support.which("protoc") else {
-      Issue.record("protoc is not installed: apt-get install protobuf-compiler libprotobuf-dev (or run scripts/setup.sh)")
+      Issue.record(
+        "protoc is not installed: apt-get install protobuf-compiler libprotobuf-dev (or run scripts/setup.sh)")
       return
     }
     let plugin = Support.productsFolder + "/protoc-gen-modal-swift"
@@ -31,8 +35,10 @@ import Testing
     try #require(result.status == 0, "protoc failed: \(result.stderr)")
     let fresh = try FileManager.default.contentsOfDirectory(atPath: folder).sorted()
     let committedFolder = "\(root)/\(output.committed)"
-    let committed = try FileManager.default.contentsOfDirectory(atPath: committedFolder).filter { $0.hasSuffix(".swift") }
-      .sorted()
+    let committed = try FileManager.default.contentsOfDirectory(atPath: committedFolder).filter {
+      $0.hasSuffix(".swift")
+    }
+    .sorted()
     #expect(fresh == committed, "generated file names differ; run scripts/generate-protos.sh")
     for name in fresh {
       let new = FileManager.default.contents(atPath: "\(folder)/\(name)")

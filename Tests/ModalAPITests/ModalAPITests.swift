@@ -52,14 +52,16 @@ import Testing
   }
 
   @Test func oneofsMapsAndOptionals() throws {
-    var info = TokenInfoGetResponse(tokenID: "ak-1", identity: .userIdentity(UserIdentity(userID: "us-1", username: "alice")))
+    var info = TokenInfoGetResponse(
+      tokenID: "ak-1", identity: .userIdentity(UserIdentity(userID: "us-1", username: "alice")))
     info.createdAt = Timestamp(seconds: 1_700_000_000)
     let decoded = try TokenInfoGetResponse(serializedBytes: info.serializedBytes())
     #expect(decoded.userIdentity?.username == "alice")
     #expect(decoded.serviceUserIdentity == nil)
     let secret = SecretGetOrCreateRequest(deploymentName: "db", envDict: ["B": "2", "A": "1"], requiredKeys: ["A"])
     #expect(try SecretGetOrCreateRequest(serializedBytes: secret.serializedBytes()) == secret)
-    let update = SecretUpdateRequest(secretID: "st-1", updates: [.init(key: "A", value: nil), .init(key: "B", value: "")])
+    let update = SecretUpdateRequest(
+      secretID: "st-1", updates: [.init(key: "A", value: nil), .init(key: "B", value: "")])
     #expect(try SecretUpdateRequest(serializedBytes: update.serializedBytes()).updates[1].value == "")
   }
 

@@ -71,14 +71,24 @@ struct RandomWireMessages {
       writer.writeTag(field: field.number, .varint)
       writer.writeVarint(chance(0.2) ? 2 : random.next() % 2)  // 2 is a non-canonical true
     case .enum: writer.write(ProtoInt32.self, field: field.number, pick([0, 1, 2, 3, 5, 99, -5]))
-    case .int32: writer.write(ProtoInt32.self, field: field.number, pick([0, 1, -1, .max, .min, Int32(truncatingIfNeeded: random.next())]))
-    case .uint32: writer.write(ProtoUInt32.self, field: field.number, pick([0, 1, .max, UInt32(truncatingIfNeeded: random.next())]))
-    case .int64: writer.write(ProtoInt64.self, field: field.number, pick([0, -1, .max, .min, Int64(bitPattern: random.next())]))
+    case .int32:
+      writer.write(
+        ProtoInt32.self, field: field.number, pick([0, 1, -1, .max, .min, Int32(truncatingIfNeeded: random.next())]))
+    case .uint32:
+      writer.write(
+        ProtoUInt32.self, field: field.number, pick([0, 1, .max, UInt32(truncatingIfNeeded: random.next())]))
+    case .int64:
+      writer.write(ProtoInt64.self, field: field.number, pick([0, -1, .max, .min, Int64(bitPattern: random.next())]))
     case .float:
-      let values: [Float] = [0, -0.0, 1.5, .infinity, -.infinity, .leastNonzeroMagnitude, Float(bitPattern: UInt32(truncatingIfNeeded: random.next()) & 0x7f7f_ffff)]
+      let values: [Float] = [
+        0, -0.0, 1.5, .infinity, -.infinity, .leastNonzeroMagnitude,
+        Float(bitPattern: UInt32(truncatingIfNeeded: random.next()) & 0x7f7f_ffff),
+      ]
       writer.write(ProtoFloat.self, field: field.number, pick(values))
     case .double:
-      let values: [Double] = [0, -0.0, 1.5, .infinity, .greatestFiniteMagnitude, Double(bitPattern: random.next() & 0x7fef_ffff_ffff_ffff)]
+      let values: [Double] = [
+        0, -0.0, 1.5, .infinity, .greatestFiniteMagnitude, Double(bitPattern: random.next() & 0x7fef_ffff_ffff_ffff),
+      ]
       writer.write(ProtoDouble.self, field: field.number, pick(values))
     default:
       writer.write(ProtoUInt64.self, field: field.number, random.next())

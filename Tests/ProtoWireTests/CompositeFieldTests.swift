@@ -41,8 +41,10 @@ import Testing
     let message = Maps(mString: ["b": "2", "a": "1"])
     #expect(message.serializedBytes() == hex("0a 06 0a 01 61 12 01 31  0a 06 0a 01 62 12 01 32"))
     #expect(Maps(mInt: [0: 0]).serializedBytes() == hex("12 04 08 00 10 00"))
-    #expect(Maps(mBoolEnum: [true: .green, false: .red]).serializedBytes() == hex("1a 04 08 00 10 01 1a 04 08 01 10 02"))
-    #expect(Maps(mInt: [2: 0, -1: 0, 1: 0]).serializedBytes().prefix(10).elementsEqual(hex("12 0d 08 ff ff ff ff ff ff ff")))
+    #expect(
+      Maps(mBoolEnum: [true: .green, false: .red]).serializedBytes() == hex("1a 04 08 00 10 01 1a 04 08 01 10 02"))
+    #expect(
+      Maps(mInt: [2: 0, -1: 0, 1: 0]).serializedBytes().prefix(10).elementsEqual(hex("12 0d 08 ff ff ff ff ff ff ff")))
   }
 
   @Test func stringKeysSortByUTF8Bytes() {

@@ -26,7 +26,8 @@ import Testing
     ("a4 06", .unmatchedGroup),  // end group without start
     ("a3 06 08 01", .unmatchedGroup),  // group never ends
     ("a3 06 ac 06", .unmatchedGroup),  // group closed by another field's end
-    ("a2 06 02 a4 06 a4 06", .unmatchedGroup),  // end-group bytes inside a length-delimited field are data; the bare one after is not
+    // End-group bytes inside a length-delimited field are data; the bare one after them is not.
+    ("a2 06 02 a4 06 a4 06", .unmatchedGroup),
   ]
 
   @Test(arguments: cases)
@@ -86,7 +87,9 @@ import Testing
     for _ in 0..<3000 {
       let count = Int(generator.next() % 40)
       let bytes = (0..<count).map { _ in UInt8(truncatingIfNeeded: generator.next()) }
-      for type in [Scalars.self, Repeateds.self, Maps.self, Choice.self, Tree.self, WellKnown.self] as [any ProtoMessage.Type] {
+      for type in [Scalars.self, Repeateds.self, Maps.self, Choice.self, Tree.self, WellKnown.self]
+        as [any ProtoMessage.Type]
+      {
         if decodeAny(type, bytes) == nil { failures += 1 }
       }
     }

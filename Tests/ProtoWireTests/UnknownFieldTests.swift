@@ -3,7 +3,8 @@ import Testing
 
 @Suite struct UnknownFieldTests {
   /// One unknown field of every wire type, including a group with a field inside.
-  static let unknown = hex("a0 06 96 01  aa 06 02 68 69  b5 06 01 02 03 04  b9 06 01 02 03 04 05 06 07 08  c3 06 08 01 c4 06")
+  static let unknown = hex(
+    "a0 06 96 01  aa 06 02 68 69  b5 06 01 02 03 04  b9 06 01 02 03 04 05 06 07 08  c3 06 08 01 c4 06")
 
   @Test func everyWireTypeIsKeptAndReEmittedAfterKnownFields() throws {
     let input = Self.unknown + hex("28 07")

@@ -4,7 +4,7 @@
 public struct AnyMessage: ProtoMessage, Hashable {
   /// `google.protobuf.Any`.
   public static var protoMessageName: String { "google.protobuf.Any" }
-  /// Names the type of ``value``, e.g. `type.googleapis.com/modal.client.RPCRetryPolicy` (field 1).
+  /// Names the type of ``value``, such as `type.googleapis.com/modal.client.RPCRetryPolicy` (field 1).
   public var typeURL: String = ""
   /// The binary encoding of a message of that type (field 2).
   public var value: [UInt8] = []

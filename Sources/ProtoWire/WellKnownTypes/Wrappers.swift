@@ -1,6 +1,6 @@
 /// A scalar codec that has a `google.protobuf.*Value` wrapper message.
 public protocol ProtoWrappableCodec: ProtoScalarCodec {
-  /// The wrapper's full name, e.g. `google.protobuf.StringValue`.
+  /// The wrapper's full name, such as `google.protobuf.StringValue`.
   static var wrapperMessageName: String { get }
 }
 
