@@ -17,7 +17,7 @@ python_modal="$PWD/.venv/bin/modal"
 
 for command in "profile current" "config show"; do
   name=${command// /-}
-  hyperfine --warmup 3 --runs "${RUNS:-30}" --style none --export-json "$work/$name.json" \
+  hyperfine -N --warmup 3 --runs "${RUNS:-30}" --style none --export-json "$work/$name.json" \
     -n swift "$swift_modal $command" -n python "$python_modal $command" >/dev/null
   python3 - "$work/$name.json" "$command" <<'PY'
 import json, sys
