@@ -24,7 +24,7 @@ struct KeyCache {
   @inline(__always)
   mutating func key(
     _ bytes: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int
-  ) -> (string: String, tag: UInt64) {
+  ) -> (string: String, tag: UInt32) {
     let length = end - start
     guard length <= 16, let base = bytes.baseAddress else {
       let string = Self.make(bytes, start, end)
@@ -71,22 +71,22 @@ struct KeyCache {
   }
 }
 
-/// A word summarising a key: its first eight UTF-8 bytes mixed with its length. Equal keys have
+/// A 32-bit summary of a key: its first eight UTF-8 bytes mixed with its length. Equal keys have
 /// equal tags, so comparing tags rejects most different keys without comparing strings.
 enum KeyTag {
   /// The tag of `key`.
-  static func of(_ key: String) -> UInt64 {
-    var word: UInt64 = 0
-    var shift: UInt64 = 0
-    for byte in key.utf8.prefix(8) {
-      word |= UInt64(byte) << shift
-      shift += 8
+  static func of(_ key: String) -> UInt32 {
+    var key = key
+    return key.withUTF8 { bytes in
+      var word: UInt64 = 0
+      for offset in 0..<min(bytes.count, 8) { word |= UInt64(bytes[offset]) << UInt64(offset * 8) }
+      return combine(firstWord: word, length: bytes.count)
     }
-    return combine(firstWord: word, length: key.utf8.count)
   }
 
   /// The tag from the first eight bytes (little-endian, zero-padded) and the length.
-  @inline(__always) static func combine(firstWord: UInt64, length: Int) -> UInt64 {
-    firstWord ^ UInt64(truncatingIfNeeded: length) &* 0x9E37_79B9_7F4A_7C15
+  @inline(__always) static func combine(firstWord: UInt64, length: Int) -> UInt32 {
+    let mixed = (firstWord ^ UInt64(truncatingIfNeeded: length) &* 0x9E37_79B9_7F4A_7C15) &* 0xFF51_AFD7_ED55_8CCD
+    return UInt32(truncatingIfNeeded: mixed >> 32)
   }
 }

@@ -10,7 +10,7 @@ struct Parser {
   /// The nesting and size bounds.
   let limits: TOMLLimits
   /// The tables built so far.
-  var tree = TableTree()
+  var tree: TableTree
   /// The table that `key = value` lines go into.
   var section = 0
   /// The number of key parts from the root to `section`.
@@ -28,6 +28,7 @@ struct Parser {
     self.end = bytes.count
     self.limits = limits
     self.layout = recordLayout ? DocumentLayout() : nil
+    tree = TableTree(forBytes: bytes.count)
   }
 
   /// Parses a whole document (decoding the tables) and returns its root table.
@@ -310,7 +311,7 @@ struct Parser {
       }
       pos += 1
       skipBlanks()
-      key.rest.append(try parseSimpleKey().string)
+      key.rest.append(try parseSimpleKey())
       if depth + key.count > limits.maxDepth {
         throw error(
           .limitExceeded, "the key nests deeper than the limit of \(limits.maxDepth) levels",
@@ -320,7 +321,7 @@ struct Parser {
   }
 
   /// Parses one part of a key: bare, "basic" or 'literal'; returns it with its `KeyTag`.
-  mutating func parseSimpleKey() throws(TOMLError) -> (string: String, tag: UInt64) {
+  mutating func parseSimpleKey() throws(TOMLError) -> (string: String, tag: UInt32) {
     let start = pos
     while pos < end && ASCII.isBareKey(bytes[pos]) { pos += 1 }
     if pos > start { return keyCache.key(bytes, from: start, to: pos) }

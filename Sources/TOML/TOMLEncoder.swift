@@ -34,18 +34,20 @@ public struct TOMLEncoder: Sendable {
 
   /// Writes the keys of `table` (whose path is `path`), then its sections.
   private func writeBody(of table: TOMLTable, path: [String], to out: inout String) {
-    for (key, value) in table.entries where !Self.isSection(value) {
+    for entry in table.storage where !Self.isSection(entry.value) {
+      let (key, value) = (entry.key, entry.value)
       out += KeySyntax.format(key) + " = "
       Self.writeInline(value, to: &out)
       out += "\n"
     }
-    for (key, value) in table.entries where Self.isSection(value) {
+    for entry in table.storage where Self.isSection(entry.value) {
+      let (key, value) = (entry.key, entry.value)
       let childPath = path + [key]
       let name = KeySyntax.format(path: childPath)
       switch value {
       case .table(let child):
         // A table holding only sub-sections is created implicitly by their headers.
-        let needsHeader = child.isEmpty || child.entries.contains { !Self.isSection($0.value) }
+        let needsHeader = child.isEmpty || child.storage.contains { !Self.isSection($0.value) }
         if needsHeader { writeHeader("[\(name)]", to: &out) }
         writeBody(of: child, path: childPath, to: &out)
       case .array(let elements):
@@ -91,7 +93,7 @@ public struct TOMLEncoder: Sendable {
         return
       }
       out += "{ "
-      for (position, entry) in table.entries.enumerated() {
+      for (position, entry) in table.storage.enumerated() {
         if position > 0 { out += ", " }
         out += KeySyntax.format(entry.key) + " = "
         writeInline(entry.value, to: &out)

@@ -65,18 +65,38 @@ extension TOMLValue {
 /// Small tables are searched linearly; larger ones keep a key index beside the ordered entries,
 /// so lookup stays O(1) however many keys a table holds.
 public struct TOMLTable: Sendable, Hashable {
+  /// One key and its value, with the key's tag (see `KeyTag`) for fast comparison and a slot
+  /// the parser uses for its bookkeeping while the table is built.
+  struct Entry {
+    var key: String
+    var value: TOMLValue
+    var tag: UInt32
+    var slot: UInt32 = 0
+
+    init(key: String, value: TOMLValue, tag: UInt32, slot: UInt32 = 0) {
+      self.key = key
+      self.value = value
+      self.tag = tag
+      self.slot = slot
+    }
+
+    init(key: String, value: TOMLValue) {
+      self.init(key: key, value: value, tag: KeyTag.of(key))
+    }
+  }
+
   /// Tables with at most this many keys are searched without an index.
   static let linearSearchLimit = 16
 
   /// The keys and values in document order.
-  public private(set) var entries: [(key: String, value: TOMLValue)]
+  private(set) var storage: [Entry]
 
-  /// Position of each key in `entries`; empty while `entries.count <= linearSearchLimit`.
+  /// Position of each key in `storage`; empty while `storage.count <= linearSearchLimit`.
   private var index: [String: Int]
 
   /// Creates an empty table.
   public init() {
-    entries = []
+    storage = []
     index = [:]
   }
 
@@ -87,25 +107,31 @@ public struct TOMLTable: Sendable, Hashable {
   }
 
   /// Creates a table from entries with distinct keys and the matching index (empty when small).
-  init(uniqueEntries: [(key: String, value: TOMLValue)], index: [String: Int]) {
-    entries = uniqueEntries
+  init(uniqueEntries: [Entry], index: [String: Int]) {
+    storage = uniqueEntries
     self.index = index
-    if index.isEmpty && entries.count > Self.linearSearchLimit { rebuildIndex() }
+    if index.isEmpty && storage.count > Self.linearSearchLimit { rebuildIndex() }
   }
 
+  /// The keys and values in document order (a new array on each call).
+  public var entries: [(key: String, value: TOMLValue)] { storage.map { ($0.key, $0.value) } }
+
   /// The keys in document order.
-  public var keys: [String] { entries.map(\.key) }
+  public var keys: [String] { storage.map(\.key) }
 
   /// Whether the table has no keys.
-  public var isEmpty: Bool { entries.isEmpty }
+  public var isEmpty: Bool { storage.isEmpty }
 
   /// The number of keys.
-  public var count: Int { entries.count }
+  public var count: Int { storage.count }
 
-  /// The position of `key` in `entries`, or nil.
+  /// The position of `key` in `storage`, or nil.
   func position(of key: String) -> Int? {
     if index.isEmpty {
-      for position in entries.indices where entries[position].key == key { return position }
+      let tag = KeyTag.of(key)
+      for position in storage.indices where storage[position].tag == tag && storage[position].key == key {
+        return position
+      }
       return nil
     }
     return index[key]
@@ -113,44 +139,44 @@ public struct TOMLTable: Sendable, Hashable {
 
   /// The value for `key`, or nil. Setting nil removes the key; setting a new key appends it.
   public subscript(key: String) -> TOMLValue? {
-    get { position(of: key).map { entries[$0].value } }
+    get { position(of: key).map { storage[$0].value } }
     set {
       if let position = position(of: key) {
         if let newValue {
-          entries[position].value = newValue
+          storage[position].value = newValue
         } else {
-          entries.remove(at: position)
+          storage.remove(at: position)
           rebuildIndex()
         }
       } else if let newValue {
-        entries.append((key, newValue))
+        storage.append(Entry(key: key, value: newValue))
         if !index.isEmpty {
-          index[key] = entries.count - 1
-        } else if entries.count > Self.linearSearchLimit {
+          index[key] = storage.count - 1
+        } else if storage.count > Self.linearSearchLimit {
           rebuildIndex()
         }
       }
     }
   }
 
-  /// Recomputes `index` from `entries` (or empties it for a small table).
+  /// Recomputes `index` from `storage` (or empties it for a small table).
   private mutating func rebuildIndex() {
     index = [:]
-    guard entries.count > Self.linearSearchLimit else { return }
-    index.reserveCapacity(entries.count)
-    for (position, entry) in entries.enumerated() { index[entry.key] = position }
+    guard storage.count > Self.linearSearchLimit else { return }
+    index.reserveCapacity(storage.count)
+    for (position, entry) in storage.enumerated() { index[entry.key] = position }
   }
 
   /// Two tables are equal when they hold the same keys with equal values, in any order.
   public static func == (lhs: TOMLTable, rhs: TOMLTable) -> Bool {
     guard lhs.count == rhs.count else { return false }
-    return lhs.entries.allSatisfy { rhs[$0.key] == $0.value }
+    return lhs.storage.allSatisfy { rhs[$0.key] == $0.value }
   }
 
   /// Hashes the keys and values independently of order, consistent with `==`.
   public func hash(into hasher: inout Hasher) {
     var combined = 0
-    for entry in entries {
+    for entry in storage {
       var inner = Hasher()
       inner.combine(entry.key)
       inner.combine(entry.value)

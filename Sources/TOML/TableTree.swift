@@ -31,10 +31,8 @@ struct TableTree {
     case tableArray(Int)
   }
 
-  /// Bookkeeping for one entry, parallel to `Node.entries`.
+  /// Bookkeeping for one entry, kept in `meta` at the entry's `slot`.
   struct Meta {
-    /// The key's `KeyTag`, compared before the key itself.
-    var tag: UInt64
     /// Byte offset where the key (or header) that created the entry starts.
     var offset: Int
     /// What the entry stands for.
@@ -45,9 +43,7 @@ struct TableTree {
   struct Node {
     var origin: Origin
     /// The keys and values; tables of the arena are placeholders until `materialize`.
-    var entries: [(key: String, value: TOMLValue)] = []
-    /// One element per entry.
-    var meta: [Meta] = []
+    var entries: [TOMLTable.Entry] = []
     /// Position of each key in `entries`; empty while small (see `TOMLTable.linearSearchLimit`).
     var index: [String: Int] = [:]
     /// Whether any entry links to a table of the arena.
@@ -56,14 +52,13 @@ struct TableTree {
     init(origin: Origin, capacity: Int) {
       self.origin = origin
       entries.reserveCapacity(capacity)
-      meta.reserveCapacity(capacity)
     }
 
     /// The position of `key` (whose `KeyTag` is `tag`), or nil.
-    @inline(__always) func position(of key: String, tag: UInt64) -> Int? {
+    @inline(__always) func position(of key: String, tag: UInt32) -> Int? {
       if index.isEmpty {
         // Tags are plain words: most keys are rejected without touching a string.
-        for position in meta.indices where meta[position].tag == tag && entries[position].key == key {
+        for position in entries.indices where entries[position].tag == tag && entries[position].key == key {
           return position
         }
         return nil
@@ -72,12 +67,11 @@ struct TableTree {
     }
 
     /// Appends an entry, keeping the index.
-    @inline(__always) mutating func append(_ key: String, _ value: consuming TOMLValue, _ meta: Meta) {
+    @inline(__always) mutating func append(_ entry: consuming TOMLTable.Entry) {
       let count = entries.count + 1
       let indexed = !index.isEmpty
-      if indexed { index[key] = count - 1 }
-      entries.append((key, value))
-      self.meta.append(meta)
+      if indexed { index[entry.key] = count - 1 }
+      entries.append(entry)
       if !indexed && count > TOMLTable.linearSearchLimit {
         var index = [String: Int](minimumCapacity: count * 2)
         for (position, existing) in entries.enumerated() { index[existing.key] = position }
@@ -107,20 +101,29 @@ struct TableTree {
   }
 
   /// The tables; index 0 is the root.
-  private(set) var nodes: [Node] = [Node(origin: .root, capacity: 8)]
+  private(set) var nodes: [Node]
   /// The element tables of each array of tables.
   private var tableArrays: [[Int]] = []
+  /// Every entry's bookkeeping, addressed by `TOMLTable.Entry.slot`.
+  private var meta: [Meta] = []
 
   /// The position of part `part` of `key` in table `node`, or nil.
   @inline(__always) private func position(of key: DottedKey, part: Int, in node: Int) -> Int? {
     nodes[node].position(of: key[part], tag: key.tag(part))
   }
 
-  /// Appends an entry to table `node`.
+  /// Appends an entry to table `node`, recording its bookkeeping.
   @inline(__always) private mutating func append(
-    _ key: String, _ value: consuming TOMLValue, _ meta: Meta, to node: Int
+    _ key: String, tag: UInt32, _ value: consuming TOMLValue, _ entryMeta: Meta, to node: Int
   ) {
-    nodes[node].append(key, value, meta)
+    meta.append(entryMeta)
+    nodes[node].append(
+      TOMLTable.Entry(key: key, value: value, tag: tag, slot: UInt32(truncatingIfNeeded: meta.count - 1)))
+  }
+
+  /// The bookkeeping of the entry at `position` in table `node`.
+  @inline(__always) private func meta(at position: Int, in node: Int) -> Meta {
+    meta[Int(nodes[node].entries[position].slot)]
   }
 
   /// Adds a table linked from part `part` of `key` in table `parent` and returns its index.
@@ -133,12 +136,21 @@ struct TableTree {
     let child = nodes.count - 1
     if origin == .arrayElement {
       tableArrays.append([child])
-      append(key, Self.placeholder, Meta(tag: tag, offset: offset, link: .tableArray(tableArrays.count - 1)), to: parent)
+      append(key, tag: tag, Self.placeholder, Meta(offset: offset, link: .tableArray(tableArrays.count - 1)), to: parent)
     } else {
-      append(key, Self.placeholder, Meta(tag: tag, offset: offset, link: .table(child)), to: parent)
+      append(key, tag: tag, Self.placeholder, Meta(offset: offset, link: .table(child)), to: parent)
     }
     nodes[parent].hasLinks = true
     return child
+  }
+
+  /// Creates the tree of an empty document, with room for a document of `bytes` bytes (roughly
+  /// one entry per 16 bytes and one table per 256), so the arenas rarely grow while parsing.
+  init(forBytes bytes: Int) {
+    nodes = []
+    nodes.reserveCapacity(min(max(bytes / 256, 4), 1 << 16))
+    nodes.append(Node(origin: .root, capacity: 8))
+    meta.reserveCapacity(min(max(bytes / 16, 16), 1 << 20))
   }
 
   /// Starts an inline table; finish it with `closeInline`.
@@ -165,7 +177,7 @@ struct TableTree {
     guard let position = position(of: key, part: part, in: table) else {
       return (addTable(key, part: part, origin: header ? .implicit : .dotted, in: table, offset: offset), false)
     }
-    let meta = nodes[table].meta[position]
+    let meta = meta(at: position, in: table)
     if case .table(let child) = meta.link, header || nodes[child].origin == .dotted {
       return (child, false)
     }
@@ -217,9 +229,9 @@ struct TableTree {
     if let position = position(of: key, part: last, in: table) {
       throw Conflict(
         code: .duplicateKey, message: "key '\(key.text)' is defined twice", offset: offset,
-        firstOffset: nodes[table].meta[position].offset, firstLabel: "first")
+        firstOffset: meta(at: position, in: table).offset, firstLabel: "first")
     }
-    append(key[last], value, Meta(tag: key.tag(last), offset: offset, link: .value), to: table)
+    append(key[last], tag: key.tag(last), value, Meta(offset: offset, link: .value), to: table)
   }
 
   /// Opens the table named by a `[header]` (or appends an element for `[[header]]`) and returns
@@ -240,10 +252,10 @@ struct TableTree {
         key, part: key.count - 1, origin: isArray ? .arrayElement : .header, in: table, offset: offset)
       return (child, inArray || isArray)
     }
-    let meta = nodes[table].meta[position]
+    let meta = meta(at: position, in: table)
     if case .table(let child) = meta.link, !isArray, nodes[child].origin == .implicit {
       nodes[child].origin = .header
-      nodes[table].meta[position].offset = offset
+      self.meta[Int(nodes[table].entries[position].slot)].offset = offset
       return (child, inArray)
     }
     if case .tableArray(let array) = meta.link, isArray {
@@ -258,7 +270,7 @@ struct TableTree {
   private func headerConflict(
     _ key: DottedKey, isArray: Bool, with position: Int, in table: Int, offset: Int
   ) -> Conflict {
-    let meta = nodes[table].meta[position]
+    let meta = meta(at: position, in: table)
     let shown = isArray ? "[[\(key.text)]]" : "[\(key.text)]"
     let message: String
     var label = "defined"
@@ -298,8 +310,8 @@ struct TableTree {
     var entries = nodes[node].entries
     nodes[node].entries = []
     if nodes[node].hasLinks {
-      for position in nodes[node].meta.indices {
-        switch nodes[node].meta[position].link {
+      for position in entries.indices {
+        switch meta[Int(entries[position].slot)].link {
         case .value:
           break
         case .table(let child):
@@ -323,29 +335,29 @@ struct DottedKey {
   /// The first part.
   var first: String
   /// The `KeyTag` of the first part.
-  var firstTag: UInt64
-  /// The parts after the first.
-  var rest: [String] = []
+  var firstTag: UInt32
+  /// The parts after the first, each with its `KeyTag`.
+  var rest: [(string: String, tag: UInt32)] = []
 
   /// The number of parts.
   var count: Int { rest.count + 1 }
 
   /// A single-part key.
-  init(_ first: String, tag: UInt64) {
+  init(_ first: String, tag: UInt32) {
     self.first = first
     firstTag = tag
   }
 
   /// Part `index`.
-  subscript(index: Int) -> String { index == 0 ? first : rest[index - 1] }
+  subscript(index: Int) -> String { index == 0 ? first : rest[index - 1].string }
 
   /// The `KeyTag` of part `index`.
-  @inline(__always) func tag(_ index: Int) -> UInt64 {
-    index == 0 ? firstTag : KeyTag.of(rest[index - 1])
+  @inline(__always) func tag(_ index: Int) -> UInt32 {
+    index == 0 ? firstTag : rest[index - 1].tag
   }
 
   /// All parts.
-  var parts: [String] { [first] + rest }
+  var parts: [String] { [first] + rest.map(\.string) }
 
   /// The key in TOML syntax, quoting parts that need it.
   var text: String { prefixText(count) }

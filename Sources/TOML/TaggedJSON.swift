@@ -52,7 +52,7 @@ public enum TaggedJSON {
     switch value {
     case .table(let table):
       out += "{"
-      for (position, entry) in table.entries.enumerated() {
+      for (position, entry) in table.storage.enumerated() {
         if position > 0 { out += "," }
         writeString(entry.key, to: &out)
         out += ":"
