@@ -9,8 +9,7 @@ import Testing
     let calls = (0..<5).map { _ in
       Task { try await channel.unary(path: EchoService.sleep, request: "400".bytes).message.text }
     }
-    #expect(await eventually { server.port > 0 })
-    try await Task.sleep(for: .milliseconds(150))
+    #expect(await eventually { recorder.all.filter { $0 == "sleep started" }.count == 5 })
     let start = ContinuousClock.now
     await server.shutdown(grace: .seconds(5))
     let elapsed = ContinuousClock.now - start
@@ -29,7 +28,7 @@ import Testing
     let server = try Server(router: EchoService.router(recorder: recorder))
     let channel = try Channel(url: "http://127.0.0.1:\(server.port)")
     let call = Task { try await channel.unary(path: EchoService.sleep, request: "30000".bytes) }
-    try await Task.sleep(for: .milliseconds(200))
+    #expect(await eventually { recorder.all.contains("sleep started") })
     let start = ContinuousClock.now
     await server.shutdown(grace: .milliseconds(200))
     #expect(ContinuousClock.now - start < .seconds(5))

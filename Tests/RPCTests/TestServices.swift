@@ -76,6 +76,7 @@ enum EchoService {
     // Request: milliseconds to sleep; records "cancelled" or "finished".
     router.unary(sleep) { request, context in
       let milliseconds = Int(request.text) ?? 1000
+      recorder.record("sleep started")
       do {
         try await Task.sleep(for: .milliseconds(milliseconds))
       } catch {

@@ -87,8 +87,10 @@ import Testing
         #expect(elapsed >= .milliseconds(290))
         #expect(elapsed < .milliseconds(1500))
         #expect(error?.connectionFailure == nil)
-      // The handler's task was cancelled when the deadline passed.
-      #expect(await eventually { recorder.all.contains("cancelled true") })
+      // The handler's task (if the call reached it under load) was cancelled when the deadline passed.
+      if recorder.all.contains("sleep started") {
+        #expect(await eventually { recorder.all.contains("cancelled true") })
+      }
     }
   }
 
@@ -120,7 +122,7 @@ import Testing
       let task = Task { () async throws(RPCError) -> UnaryResponse in
         try await channel.unary(path: EchoService.sleep, request: "5000".bytes)
       }
-      try await Task.sleep(for: .milliseconds(200))
+      #expect(await eventually { recorder.all.contains("sleep started") })
       let start = ContinuousClock.now
       task.cancel()
       let result = await task.result
