@@ -50,7 +50,8 @@ func generateConfig(targetBytes: Int) -> String {
     out += "replicas = \(1 + random.below(32))\n"
     out += "weight = \(Double(random.below(100_000)) / 1000)\n"
     out += "enabled = \(random.below(2) == 0 ? "true" : "false")\n"
-    out += "created = 20\(10 + random.below(15))-0\(1 + random.below(9))-1\(random.below(9))T"
+    out +=
+      "created = 20\(10 + random.below(15))-0\(1 + random.below(9))-1\(random.below(9))T"
       + "1\(random.below(9)):\(10 + random.below(49)):\(10 + random.below(49)).\(random.below(1000))+02:00\n"
     out += "window = 0\(random.below(9)):30:00\n"
     out += "mask = 0x\(String(random.next() & 0xFFFF_FFFF, radix: 16))\n"

@@ -30,19 +30,33 @@ public func tomlFuzzTestOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> C
   let path = firstTable.map { [$0] } ?? []
   let seed = size > 0 ? Int(bytes[size / 2]) : 0
   let value: TOMLValue = seed % 3 == 0 ? .string("fuzz \(seed)") : .integer(Int64(seed))
-  check(&document, decoder) { try $0.setValue(value, forKey: "fuzz_key", inTable: path) } expect: {
+  check(&document, decoder) {
+    try $0.setValue(value, forKey: "fuzz_key", inTable: path)
+  } expect: {
     (try? $0.value(at: (path + ["fuzz_key"])[...])) == value
   }
-  check(&document, decoder) { try $0.setValue(value, forKey: firstKey, inTable: []) } expect: {
+  check(&document, decoder) {
+    try $0.setValue(value, forKey: firstKey, inTable: [])
+  } expect: {
     (try? $0.value(at: [firstKey][...])) == value
   }
-  check(&document, decoder) { try $0.addTable(["fuzz table", "sub"]) } expect: {
+  check(&document, decoder) {
+    try $0.addTable(["fuzz table", "sub"])
+  } expect: {
     (try? $0.value(at: ["fuzz table", "sub"][...]))?.tableValue != nil
   }
   if let firstTable {
-    check(&document, decoder) { try $0.removeTable([firstTable]) } expect: { $0[firstTable] == nil }
+    check(&document, decoder) {
+      try $0.removeTable([firstTable])
+    } expect: {
+      $0[firstTable] == nil
+    }
   }
-  check(&document, decoder) { _ = try $0.removeValue(forKey: firstKey, inTable: []) } expect: { $0[firstKey] == nil }
+  check(&document, decoder) {
+    _ = try $0.removeValue(forKey: firstKey, inTable: [])
+  } expect: {
+    $0[firstKey] == nil
+  }
   return 0
 }
 

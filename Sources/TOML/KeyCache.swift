@@ -71,8 +71,10 @@ struct KeyCache {
   }
 }
 
-/// A 32-bit summary of a key: its first eight UTF-8 bytes mixed with its length. Equal keys have
-/// equal tags, so comparing tags rejects most different keys without comparing strings.
+/// A 32-bit summary of a key: its first eight UTF-8 bytes mixed with its length.
+///
+/// Equal keys have equal tags, so comparing tags rejects most different keys without comparing
+/// strings.
 enum KeyTag {
   /// The tag of `key`.
   static func of(_ key: String) -> UInt32 {

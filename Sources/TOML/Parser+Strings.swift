@@ -1,7 +1,9 @@
 /// Basic, literal and multi-line strings, with escapes and line-ending backslashes.
 extension Parser {
-  /// Parses the string starting at `pos` (its opening quote); `multiline` means it opens with
-  /// three quotes. Line ends inside multi-line strings are normalised to LF.
+  /// Parses the string starting at `pos` (its opening quote); `multiline` means it opens with three
+  /// quotes.
+  ///
+  /// Line ends inside multi-line strings are normalised to LF.
   mutating func parseString(multiline: Bool) throws(TOMLError) -> String {
     let open = pos
     let quote = bytes[pos]

@@ -1,5 +1,7 @@
 /// A TOML 1.0.0 parser over UTF-8 bytes: the document's lines, keys, headers, arrays and inline
-/// tables. Strings, numbers and date-times live in the extensions beside this file.
+/// tables.
+///
+/// Strings, numbers and date-times live in the extensions beside this file.
 struct Parser {
   /// The input.
   let bytes: UnsafeBufferPointer<UInt8>
@@ -104,7 +106,10 @@ struct Parser {
     case 0xF1...0xF3: length = 4
     case 0xF4: length = 4; high = 0x8F
     default:
-      return .failure(error(.invalidUTF8, "invalid UTF-8: byte 0x\(String(first, radix: 16, uppercase: true)) cannot start a character", at: offset))
+      return .failure(
+        error(
+          .invalidUTF8, "invalid UTF-8: byte 0x\(String(first, radix: 16, uppercase: true)) cannot start a character",
+          at: offset))
     }
     guard offset + length <= end else {
       return .failure(error(.invalidUTF8, "invalid UTF-8: the input ends inside a character", at: offset))
@@ -113,7 +118,11 @@ struct Parser {
       let byte = bytes[position]
       let (min, max) = position == offset + 1 ? (low, high) : (UInt8(0x80), UInt8(0xBF))
       guard byte >= min && byte <= max else {
-        return .failure(error(.invalidUTF8, "invalid UTF-8: byte 0x\(String(byte, radix: 16, uppercase: true)) is not a valid continuation", at: position))
+        return .failure(
+          error(
+            .invalidUTF8,
+            "invalid UTF-8: byte 0x\(String(byte, radix: 16, uppercase: true)) is not a valid continuation",
+            at: position))
       }
     }
     return .success(length)

@@ -30,10 +30,10 @@ public struct TOMLDateTime: Sendable, Hashable, CustomStringConvertible {
   public var kind: Kind
 
   /// Creates a date-time from its components; components the kind does not have are set to zero.
-  /// The caller keeps the others in range (year 0-9999,
-  /// month 1-12, day valid for the month, hour 0-23, minute 0-59, second 0-60, nanosecond below
-  /// 10^9, offset within ±23:59). `fractionDigits` (0-9) is how many fractional digits to write;
-  /// by default as many as the nanosecond needs.
+  ///
+  /// The caller keeps the others in range (year 0-9999, month 1-12, day valid for the month, hour
+  /// 0-23, minute 0-59, second 0-60, nanosecond below 10^9, offset within ±23:59). `fractionDigits`
+  /// (0-9) is how many fractional digits to write; by default as many as the nanosecond needs.
   public init(
     kind: Kind, year: Int = 0, month: Int = 0, day: Int = 0, hour: Int = 0, minute: Int = 0,
     second: Int = 0, nanosecond: Int = 0, fractionDigits: Int? = nil, offsetMinutes: Int? = nil
@@ -123,7 +123,8 @@ public struct TOMLDateTime: Sendable, Hashable, CustomStringConvertible {
         text += "Z"
       } else {
         let magnitude = abs(offsetMinutes)
-        text += (offsetMinutes < 0 ? "-" : "+") + Self.padded(magnitude / 60, 2) + ":"
+        text +=
+          (offsetMinutes < 0 ? "-" : "+") + Self.padded(magnitude / 60, 2) + ":"
           + Self.padded(magnitude % 60, 2)
       }
     }

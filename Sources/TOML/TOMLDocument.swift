@@ -79,10 +79,12 @@ public struct TOMLDocument: Sendable {
     try commit([splice], in: document, expecting: [expected], what: "adding table [\(KeySyntax.format(path: path))]")
   }
 
-  /// Removes the table at `path`: the comment lines directly above its header (unless they open
-  /// the document, where they describe the file), the header line and the body up to the comments
+  /// Removes the table at `path`: the comment lines directly above its header (unless they open the
+  /// document, where they describe the file), the header line and the body up to the comments
   /// directly above the next header (which belong to that header), its sub-tables, and any dotted
-  /// keys or inline table defining it. Returns whether a table was removed.
+  /// keys or inline table defining it.
+  ///
+  /// Returns whether a table was removed.
   @discardableResult
   public mutating func removeTable(_ path: [String]) throws(TOMLError) -> Bool {
     guard !path.isEmpty else { throw Self.unsupported("the root table cannot be removed") }

@@ -1,8 +1,10 @@
 /// Bounds that keep hostile input from exhausting the stack, memory or time.
 public struct TOMLLimits: Sendable, Hashable {
   /// The deepest nesting allowed: table header components, dotted key parts, arrays and inline
-  /// tables all count, added together along the path to a value. Keep it modest (the parser and
-  /// the values it builds are recursive); values in the low thousands are still safe.
+  /// tables all count, added together along the path to a value.
+  ///
+  /// Keep it modest (the parser and the values it builds are recursive); values in the low
+  /// thousands are still safe.
   public var maxDepth: Int
   /// The largest input accepted, in bytes.
   public var maxInputBytes: Int

@@ -12,8 +12,10 @@ extension TOMLTable {
     return try child.value(at: path.dropFirst())
   }
 
-  /// Runs `body` on the table at `path`, creating missing tables when `creating`; returns
-  /// whether the table was found (or created). `done` is the part of the path already walked.
+  /// Runs `body` on the table at `path`, creating missing tables when `creating`; returns whether
+  /// the table was found (or created).
+  ///
+  /// `done` is the part of the path already walked.
   @discardableResult
   mutating func modifyTable(
     at path: ArraySlice<String>, creating: Bool, done: [String] = [],

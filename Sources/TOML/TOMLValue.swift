@@ -17,8 +17,10 @@ public enum TOMLValue: Sendable, Hashable {
 }
 
 extension TOMLValue {
-  /// Structural equality. Unlike `Double`, two NaN floats are equal here, so that a document
-  /// holding `nan` equals itself and survives encode/decode round trips.
+  /// Structural equality.
+  ///
+  /// Unlike `Double`, two NaN floats are equal here, so that a document holding `nan` equals itself
+  /// and survives encode/decode round trips.
   public static func == (lhs: TOMLValue, rhs: TOMLValue) -> Bool {
     switch (lhs, rhs) {
     case (.string(let left), .string(let right)): left == right
@@ -137,7 +139,9 @@ public struct TOMLTable: Sendable, Hashable {
     return index[key]
   }
 
-  /// The value for `key`, or nil. Setting nil removes the key; setting a new key appends it.
+  /// The value for `key`, or nil.
+  ///
+  /// Setting nil removes the key; setting a new key appends it.
   public subscript(key: String) -> TOMLValue? {
     get { position(of: key).map { storage[$0].value } }
     set {

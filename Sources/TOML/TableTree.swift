@@ -136,7 +136,8 @@ struct TableTree {
     let child = nodes.count - 1
     if origin == .arrayElement {
       tableArrays.append([child])
-      append(key, tag: tag, Self.placeholder, Meta(offset: offset, link: .tableArray(tableArrays.count - 1)), to: parent)
+      append(
+        key, tag: tag, Self.placeholder, Meta(offset: offset, link: .tableArray(tableArrays.count - 1)), to: parent)
     } else {
       append(key, tag: tag, Self.placeholder, Meta(offset: offset, link: .table(child)), to: parent)
     }
@@ -167,9 +168,11 @@ struct TableTree {
   }
 
   /// Steps from `table` into its child `key[part]` on the way to a key or a header, creating the
-  /// child when missing. Headers pass through any table and into the latest element of an array
-  /// of tables; dotted keys pass only through tables that dotted keys created (or implicit ones).
-  /// `header` is the header being opened (its path is `key`), false for a dotted key.
+  /// child when missing.
+  ///
+  /// Headers pass through any table and into the latest element of an array of tables; dotted keys
+  /// pass only through tables that dotted keys created (or implicit ones). `header` is the header
+  /// being opened (its path is `key`), false for a dotted key.
   private mutating func descend(
     from table: Int, along key: DottedKey, part: Int, header: Bool, isArray: Bool = false,
     offset: Int

@@ -3,8 +3,10 @@ import Testing
 
 @testable import TOML
 
-/// Every case of the toml-test suite (TOML 1.0.0): valid files decode to their tagged JSON,
-/// invalid files are rejected. The comparison follows the suite's rules (see its README).
+/// Every case of the toml-test suite (TOML 1.0.0): valid files decode to their tagged JSON, invalid
+/// files are rejected.
+///
+/// The comparison follows the suite's rules (see its README).
 @Suite struct ConformanceTests {
   /// The `.toml` files below `folder`, sorted.
   static func cases(in folder: String) throws -> [URL] {
@@ -190,8 +192,10 @@ enum TaggedComparison {
   }
 }
 
-/// A date-time string normalised for comparison: separators unified, offset date-times converted
-/// to a UTC instant, fractional seconds to milliseconds. Written independently of the decoder.
+/// A date-time string normalised for comparison: separators unified, offset date-times converted to
+/// a UTC instant, fractional seconds to milliseconds.
+///
+/// Written independently of the decoder.
 struct DateTimeText: Equatable {
   var date: [Int]?
   var seconds: Int?

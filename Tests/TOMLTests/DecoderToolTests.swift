@@ -13,9 +13,10 @@ import Testing
     if let override = ProcessInfo.processInfo.environment["TOML_DECODER_PATH"] {
       return override
     }
-    for start in [CommandLine.arguments.first.map(URL.init(fileURLWithPath:)), Bundle.main.executableURL,
-      Bundle.main.bundleURL]
-    {
+    for start in [
+      CommandLine.arguments.first.map(URL.init(fileURLWithPath:)), Bundle.main.executableURL,
+      Bundle.main.bundleURL,
+    ] {
       guard var folder = start?.deletingLastPathComponent() else { continue }
       // Walk up from the test executable (possibly inside an .xctest bundle) to the build folder.
       for _ in 0..<4 {

@@ -58,7 +58,8 @@ import Testing
           let value = value("\(name)-\(key)", using: &random)
           table[key] = value
           let comment = Bool.random(using: &random) ? "   # \(name) \(key)" : ""
-          lines.append(("\(indent)\(KeySyntax.format(key)) = \(TOMLEncoder().encodeInline(value))\(comment)", name, key))
+          lines.append(
+            ("\(indent)\(KeySyntax.format(key)) = \(TOMLEncoder().encodeInline(value))\(comment)", name, key))
         }
       }
       generated.table[name] = .table(table)
@@ -84,7 +85,9 @@ import Testing
       var untouched = generated.lines.filter { !$0.line.isEmpty }
       for step in 0..<8 {
         let tables = expected.keys.filter { expected[$0]?.tableValue != nil }
-        let table = Bool.random(using: &random) ? tables.randomElement(using: &random) : Self.tableNames.randomElement(using: &random)
+        let table =
+          Bool.random(using: &random)
+          ? tables.randomElement(using: &random) : Self.tableNames.randomElement(using: &random)
         let name = table ?? "t1"
         let key = Self.keyNames.randomElement(using: &random) ?? "x"
         let description: String
@@ -137,7 +140,8 @@ import Testing
           position = found + 1
         }
         if generated.lineEnding == "\r\n" {
-          #expect(!document.text.replacingOccurrences(of: "\r\n", with: "").contains("\n"), "LF in a CRLF file \(context)")
+          #expect(
+            !document.text.replacingOccurrences(of: "\r\n", with: "").contains("\n"), "LF in a CRLF file \(context)")
         }
         generated.text = document.text
       }

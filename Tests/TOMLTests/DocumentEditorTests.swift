@@ -31,19 +31,22 @@ import Testing
   }
 
   @Test func appendsKeyAfterLastKeyOfTable() throws {
-    let text = try edited(Self.config) { try $0.setValue(.string("https://x"), forKey: "server_url", inTable: ["alice-ws"]) }
-    #expect(text == """
-      # my modal config
-      [alice-ws]
-      token_id = "ak-AAA"   # laptop
-      token_secret = "as-BBB"
-      active = true
-      server_url = "https://x"
+    let text = try edited(Self.config) {
+      try $0.setValue(.string("https://x"), forKey: "server_url", inTable: ["alice-ws"])
+    }
+    #expect(
+      text == """
+        # my modal config
+        [alice-ws]
+        token_id = "ak-AAA"   # laptop
+        token_secret = "as-BBB"
+        active = true
+        server_url = "https://x"
 
-      [bob-ws]
-      token_id = "ak-CCC"
+        [bob-ws]
+        token_id = "ak-CCC"
 
-      """)
+        """)
   }
 
   @Test func appendsToLastTableWithoutTrailingNewline() throws {

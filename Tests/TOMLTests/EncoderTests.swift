@@ -15,25 +15,26 @@ import Testing
       ("mixed", .array([.integer(1), .string("x"), .table(TOMLTable([("k", .float(0.5))]))])),
     ])
     let text = TOMLEncoder().encode(table)
-    #expect(text == """
-      title = "Example \\"quoted\\"\\n"
-      count = -3
-      mixed = [1, "x", { k = 0.5 }]
+    #expect(
+      text == """
+        title = "Example \\"quoted\\"\\n"
+        count = -3
+        mixed = [1, "x", { k = 0.5 }]
 
-      [servers.alpha]
-      ip = "10.0.0.1"
+        [servers.alpha]
+        ip = "10.0.0.1"
 
-      [[products]]
-      name = "a"
+        [[products]]
+        name = "a"
 
-      [[products]]
+        [[products]]
 
-      ["my.work"]
-      active = true
+        ["my.work"]
+        active = true
 
-      [empty]
+        [empty]
 
-      """)
+        """)
     #expect(try TOMLDecoder().decode(text) == table)
   }
 
@@ -111,12 +112,15 @@ enum RandomTOML {
     switch Int.random(in: 0..<7, using: &random) {
     case 0:
       let pieces = ["plain", "quote\"", "back\\slash", "new\nline", "é", "\u{1}", "emoji 🎉", "'single'", ""]
-      return .string((0..<Int.random(in: 0...3, using: &random)).map { _ in pieces.randomElement(using: &random) ?? "" }.joined())
+      return .string(
+        (0..<Int.random(in: 0...3, using: &random)).map { _ in pieces.randomElement(using: &random) ?? "" }.joined())
     case 1: return .integer(Int64.random(in: .min ... .max, using: &random))
     case 2: return .integer(Int64.random(in: -1000...1000, using: &random))
     case 3:
       let specials: [Double] = [.infinity, -.infinity, .nan, 0, -0.0, 1e300, 1e-300]
-      return .float(Bool.random(using: &random) ? specials.randomElement(using: &random) ?? 0 : Double.random(in: -1e6...1e6, using: &random))
+      return .float(
+        Bool.random(using: &random)
+          ? specials.randomElement(using: &random) ?? 0 : Double.random(in: -1e6...1e6, using: &random))
     case 4: return .boolean(Bool.random(using: &random))
     case 5:
       let kinds: [TOMLDateTime.Kind] = [.offsetDateTime, .localDateTime, .localDate, .localTime]
@@ -128,11 +132,12 @@ enum RandomTOML {
         for _ in digits..<9 { scale *= 10 }
         nanosecond -= nanosecond % scale
       }
-      return .dateTime(TOMLDateTime(
-        kind: kind, year: Int.random(in: 0...9999, using: &random), month: Int.random(in: 1...12, using: &random),
-        day: Int.random(in: 1...28, using: &random), hour: Int.random(in: 0...23, using: &random),
-        minute: Int.random(in: 0...59, using: &random), second: Int.random(in: 0...59, using: &random),
-        nanosecond: nanosecond, fractionDigits: digits, offsetMinutes: Int.random(in: -1439...1439, using: &random)))
+      return .dateTime(
+        TOMLDateTime(
+          kind: kind, year: Int.random(in: 0...9999, using: &random), month: Int.random(in: 1...12, using: &random),
+          day: Int.random(in: 1...28, using: &random), hour: Int.random(in: 0...23, using: &random),
+          minute: Int.random(in: 0...59, using: &random), second: Int.random(in: 0...59, using: &random),
+          nanosecond: nanosecond, fractionDigits: digits, offsetMinutes: Int.random(in: -1439...1439, using: &random)))
     default:
       return .string("s\(Int.random(in: 0...99, using: &random))")
     }
@@ -147,7 +152,8 @@ enum RandomTOML {
     case 2:
       return .table(table(depth: depth + 1, using: &random))
     case 3:
-      return .array((0..<Int.random(in: 1...3, using: &random)).map { _ in .table(table(depth: depth + 1, using: &random)) })
+      return .array(
+        (0..<Int.random(in: 1...3, using: &random)).map { _ in .table(table(depth: depth + 1, using: &random)) })
     default:
       return scalar(using: &random)
     }

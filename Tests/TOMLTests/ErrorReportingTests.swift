@@ -15,12 +15,18 @@ import Testing
     ("a = 1\nb = \n", 2, 5, "missing value after '=' for key 'b'"),
     ("active = true\nactive = false\n", 2, 1, "key 'active' is defined twice (first at line 1)"),
     ("[alice]\nx = 1\n\n[alice]\n", 4, 1, "table [alice] is defined twice (first at line 1)"),
-    ("a = \"unterminated\n", 1, 18, "the string is not closed before the end of the line (use \"\"\" for multi-line strings)"),
+    (
+      "a = \"unterminated\n", 1, 18,
+      "the string is not closed before the end of the line (use \"\"\" for multi-line strings)"
+    ),
     ("s = \"é\" x", 1, 9, "expected a newline or a comment after the value, found 'x'"),
     ("  n = 012", 1, 7, "leading zeros are not allowed in numbers"),
     ("d = 2023-02-29", 1, 5, "invalid date: day 29 is not between 01 and 28 for that month"),
     ("t = 24:00:00", 1, 5, "invalid time: hour must be 00-23, minute 00-59 and second 00-60"),
-    ("big = 9223372036854775808", 1, 7, "the integer is out of range for 64 bits (-9223372036854775808 to 9223372036854775807)"),
+    (
+      "big = 9223372036854775808", 1, 7,
+      "the integer is out of range for 64 bits (-9223372036854775808 to 9223372036854775807)"
+    ),
     ("e = \"\\x41\"", 1, 6, "invalid escape sequence '\\x' (valid: \\b \\t \\n \\f \\r \\\" \\\\ \\uXXXX \\UXXXXXXXX)"),
     ("u = \"\\uD800\"", 1, 6, "escape U+D800 is not a Unicode scalar value"),
     ("a = [1, 2", 1, 10, "expected ',' or ']' after an array element, found the end of the input"),
@@ -28,7 +34,10 @@ import Testing
     ("[a]\nb.c = 1\n[a.b]\n", 3, 1, "table [a.b] is already defined by dotted keys (defined at line 2)"),
     ("a = {}\n[a.b]\n", 2, 1, "cannot define table [a.b]: inline table 'a' cannot be extended (defined at line 1)"),
     ("x = 1\n[x.y]\n", 2, 1, "cannot define table [x.y]: 'x' is already an integer, not a table (defined at line 1)"),
-    ("a = [1]\n[[a]]\n", 2, 1, "cannot define array of tables [[a]]: 'a' is already a static array, which [[ ]] cannot extend (defined at line 1)"),
+    (
+      "a = [1]\n[[a]]\n", 2, 1,
+      "cannot define array of tables [[a]]: 'a' is already a static array, which [[ ]] cannot extend (defined at line 1)"
+    ),
     ("c = 1 # bell \u{07}", 1, 14, "control character U+0007 is not allowed in a comment"),
     ("a = 1\rb = 2", 1, 6, "a carriage return must be followed by a line feed"),
     ("[\"a b\".c]\nx = 1\n[\"a b\".c]\n", 3, 1, "table [\"a b\".c] is defined twice (first at line 1)"),

@@ -54,7 +54,8 @@ import Testing
   }
 
   @Test func dateTimesPrintCanonically() throws {
-    let table = try TOMLDecoder().decode("""
+    let table = try TOMLDecoder().decode(
+      """
       a = 1979-05-27 07:32:00z
       b = 1979-05-27t07:32:00.5-07:30
       c = 1979-05-27T07:32:00.000
@@ -62,10 +63,11 @@ import Testing
       e = 07:32:00.123456789123
       """)
     let text = ["a", "b", "c", "d", "e"].map { table[$0]?.dateTimeValue?.description ?? "-" }
-    #expect(text == [
-      "1979-05-27T07:32:00Z", "1979-05-27T07:32:00.5-07:30", "1979-05-27T07:32:00.000", "1979-05-27",
-      "07:32:00.123456789",
-    ])
+    #expect(
+      text == [
+        "1979-05-27T07:32:00Z", "1979-05-27T07:32:00.5-07:30", "1979-05-27T07:32:00.000", "1979-05-27",
+        "07:32:00.123456789",
+      ])
     let b = try #require(table["b"]?.dateTimeValue)
     #expect(b.kind == .offsetDateTime && b.offsetMinutes == -450 && b.nanosecond == 500_000_000)
     #expect(b.fraction == "5" && b.fractionDigits == 1)
@@ -73,7 +75,8 @@ import Testing
   }
 
   @Test func taggedJSONRendersTypesAndEscapes() throws {
-    let table = try TOMLDecoder().decode("""
+    let table = try TOMLDecoder().decode(
+      """
       s = "a\\"b\\n"
       i = 0x10
       f = -inf
@@ -84,7 +87,10 @@ import Testing
       [[arr]]
       x = 1.5
       """)
-    #expect(TaggedJSON.render(table) == #"{"s":{"type":"string","value":"a\"b\n"},"i":{"type":"integer","value":"16"},"f":{"type":"float","value":"-inf"},"n":{"type":"float","value":"nan"},"b":{"type":"bool","value":"false"},"t":{"type":"time-local","value":"07:00:00"},"l":{"type":"datetime-local","value":"2020-01-01T00:00:00"},"arr":[{"x":{"type":"float","value":"1.5"}}]}"#)
+    #expect(
+      TaggedJSON.render(table)
+        == #"{"s":{"type":"string","value":"a\"b\n"},"i":{"type":"integer","value":"16"},"f":{"type":"float","value":"-inf"},"n":{"type":"float","value":"nan"},"b":{"type":"bool","value":"false"},"t":{"type":"time-local","value":"07:00:00"},"l":{"type":"datetime-local","value":"2020-01-01T00:00:00"},"arr":[{"x":{"type":"float","value":"1.5"}}]}"#
+    )
   }
 
   @Test func decodesFromStringsAndByteCollections() throws {
