@@ -69,7 +69,8 @@ public struct TOMLDocument: Sendable {
     let document = try DocumentText(text, limits: limits)
     if let existing = try document.table.value(at: path[...]) {
       guard existing.tableValue != nil else {
-        throw Self.unsupported("'\(KeySyntax.format(path: path))' is already a \(existing.typeName), not a table")
+        throw Self.unsupported(
+          "'\(KeySyntax.format(path: path))' is already \(existing.typeNameWithArticle), not a table")
       }
       return
     }
@@ -92,7 +93,7 @@ public struct TOMLDocument: Sendable {
     guard let existing = try document.table.value(at: path[...]) else { return false }
     guard TOMLEncoder.isSection(existing) else {
       throw Self.unsupported(
-        "'\(KeySyntax.format(path: path))' is a \(existing.typeName), not a table; use removeValue")
+        "'\(KeySyntax.format(path: path))' is \(existing.typeNameWithArticle), not a table; use removeValue")
     }
     try remove(path, from: document)
     return true

@@ -48,7 +48,7 @@ extension TOMLTable {
     let what =
       value.arrayValue.map { $0.allSatisfy { $0.tableValue != nil } && !$0.isEmpty }
         == true
-      ? "an array of tables (TOMLDocument edits standard tables only)" : "a \(value.typeName), not a table"
+      ? "an array of tables (TOMLDocument edits standard tables only)" : "\(value.typeNameWithArticle), not a table"
     return TOMLError(
       code: .unsupportedEdit, message: "'\(name)' is \(what)", line: 0, column: 0)
   }

@@ -58,4 +58,12 @@ extension TOMLValue {
     case .table: "table"
     }
   }
+
+  /// The type name with its article, for messages: "an integer", "a string".
+  var typeNameWithArticle: String {
+    switch self {
+    case .integer, .array: "an \(typeName)"
+    default: "a \(typeName)"
+    }
+  }
 }

@@ -95,11 +95,6 @@ struct TableTree {
   /// The value standing in for a table of the arena until `materialize`.
   private static let placeholder = TOMLValue.boolean(false)
 
-  /// "an integer", "a string": a type name with its article.
-  private static func article(_ typeName: String) -> String {
-    (typeName.first.map { "aeiou".contains($0) } ?? false) ? "an \(typeName)" : "a \(typeName)"
-  }
-
   /// The tables; index 0 is the root.
   private(set) var nodes: [Node]
   /// The element tables of each array of tables.
@@ -215,7 +210,7 @@ struct TableTree {
         code: .duplicateKey,
         message: existing.tableValue != nil
           ? "\(action): inline table '\(prefix)' cannot be extended"
-          : "\(action): '\(prefix)' is already \(Self.article(existing.typeName)), not a table",
+          : "\(action): '\(prefix)' is already \(existing.typeNameWithArticle), not a table",
         offset: offset, firstOffset: meta.offset)
     }
   }
@@ -297,7 +292,7 @@ struct TableTree {
       } else if existing.arrayValue != nil {
         what = isArray ? "a static array, which [[ ]] cannot extend" : "an array"
       } else {
-        what = Self.article(existing.typeName)
+        what = existing.typeNameWithArticle
       }
       message =
         "cannot define \(isArray ? "array of tables" : "table") \(shown): '\(key.text)' is already \(what)"
