@@ -1,4 +1,5 @@
 import CGRPC
+import Dispatch
 
 #if canImport(Glibc)
   import Glibc
@@ -67,28 +68,42 @@ final class CompletionQueue: @unchecked Sendable {
   /// The process-wide queue used by every client call of every channel.
   static let client = CompletionQueue()
 
+  /// Jobs of tasks that prefer this queue's executor, enqueued on the poller thread; run by the
+  /// poller after each completion (so only the poller thread touches this).
+  fileprivate var localJobs: [UnownedJob] = []
+  fileprivate let pollerThread = Locked<pthread_t?>(nil)
+  /// The `CompletionQueueExecutor` (typed `AnyObject` because of its availability).
+  private var executorStorage: AnyObject?
+
   init() {
     GRPCRuntime.ensureInitialized()
     let queue = grpc_completion_queue_create_for_next(nil)!
     pointer = queue
-    let context = UnsafeMutablePointer<OpaquePointer>.allocate(capacity: 1)
-    context.initialize(to: queue)
+    if #available(macOS 15.0, *) { executorStorage = CompletionQueueExecutor(queue: self) }
+    let context = Unmanaged.passRetained(self).toOpaque()
     var thread = pthread_t()
     let result = pthread_create(
       &thread, nil,
       { argument in
-        let context = argument!.assumingMemoryBound(to: OpaquePointer.self)
-        let queue = context.pointee
-        context.deallocate()
-        CompletionQueue.poll(queue)
+        let queue = Unmanaged<CompletionQueue>.fromOpaque(argument!).takeRetainedValue()
+        queue.pollerThread.withLock { $0 = pthread_self() }
+        queue.poll()
         return nil
       }, context)
     precondition(result == 0, "could not start the gRPC completion-queue thread (error \(result))")
     pthread_detach(thread)
   }
 
-  /// The poller loop: dispatch every completed tag until the queue reports shutdown, then destroy it.
-  private static func poll(_ queue: OpaquePointer) {
+  /// Whether the calling thread is this queue's poller.
+  fileprivate var isPollerThread: Bool {
+    guard let poller = pollerThread.withLock({ $0 }) else { return false }
+    return pthread_equal(poller, pthread_self()) != 0
+  }
+
+  /// The poller loop: dispatch every completed tag (then the jobs it made runnable here) until
+  /// the queue reports shutdown, then destroy it.
+  private func poll() {
+    let queue = pointer
     let forever = gpr_inf_future(GPR_CLOCK_REALTIME)
     while true {
       let event = grpc_completion_queue_next(queue, forever, nil)
@@ -96,14 +111,33 @@ final class CompletionQueue: @unchecked Sendable {
         if let tag = event.tag {
           Unmanaged<CompletionTag>.fromOpaque(tag).takeRetainedValue().complete(success: event.success != 0)
         }
+        runLocalJobs()
       } else if event.type == GRPC_QUEUE_SHUTDOWN {
         break
       }
     }
+    runLocalJobs()
     grpc_completion_queue_destroy(queue)
   }
 
+  private func runLocalJobs() {
+    guard #available(macOS 15.0, *) else { return }
+    while !localJobs.isEmpty {
+      let jobs = localJobs
+      localJobs = []
+      for job in jobs { job.runSynchronously(on: executor.asUnownedTaskExecutor()) }
+    }
+  }
+
+  /// The task executor that runs jobs on this queue's poller thread when they become runnable
+  /// there (see `RPCExecutor`).
+  @available(macOS 15.0, *)
+  var executor: CompletionQueueExecutor {
+    executorStorage as! CompletionQueueExecutor
+  }
+
   /// Starts shutting the queue down; the poller thread destroys it once every pending event is out.
+  /// (The thread holds a reference to the queue object until then.)
   func shutdown() {
     grpc_completion_queue_shutdown(pointer)
   }
@@ -125,4 +159,39 @@ func runBatch(
     }
   }
   return (startError, success)
+}
+
+/// Runs a task's jobs on the client completion-queue thread when they are resumed there, and on
+/// Dispatch's global queue otherwise.
+@available(macOS 15.0, *)
+final class CompletionQueueExecutor: TaskExecutor, @unchecked Sendable {
+  unowned let queue: CompletionQueue
+
+  init(queue: CompletionQueue) {
+    self.queue = queue
+  }
+
+  func enqueue(_ job: consuming ExecutorJob) {
+    let job = UnownedJob(job)
+    if queue.isPollerThread {
+      queue.localJobs.append(job)
+    } else {
+      let executor = asUnownedTaskExecutor()
+      DispatchQueue.global().async { job.runSynchronously(on: executor) }
+    }
+  }
+}
+
+/// A task executor for code that makes many RPCs in sequence: with it as the task's executor
+/// preference, a call's continuation resumes directly on the completion-queue thread that saw the
+/// response, saving a thread hop (several microseconds) per call.
+///
+///     await withTaskExecutorPreference(RPCExecutor.shared) { ... calls ... }
+///
+/// Code running under it must never block (no locks held across waits, no sleeping, no
+/// synchronous I/O): while it runs, the process's client calls make no progress.
+@available(macOS 15.0, *)
+public enum RPCExecutor {
+  /// The executor of the process-wide client completion queue.
+  public static var shared: any TaskExecutor { CompletionQueue.client.executor }
 }
