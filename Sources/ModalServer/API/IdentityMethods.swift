@@ -1,0 +1,78 @@
+import ModalAPI
+import ProtoWire
+import RPC
+
+/// ClientHello, TokenInfoGet, WorkspaceNameLookup, AuthTokenGet, TokensList, TokenDelete.
+extension MethodTable {
+  mutating func registerIdentityMethods() {
+    let backend = self.backend
+
+    // Every valid token may say hello, describe itself, name its workspace and get a JWT: clients
+    // need these to verify credentials and name profiles, whatever the token's scopes.
+    authenticated(ModalClientMethods.clientHello) { _, _, _ throws(ServerError) in ClientHelloResponse() }
+
+    authenticated(ModalClientMethods.tokenInfoGet) { _, caller, _ throws(ServerError) in
+      var response = TokenInfoGetResponse()
+      response.tokenID = caller.token.id
+      response.workspaceID = caller.workspace.id
+      response.workspaceName = caller.workspace.name
+      response.tokenName = caller.token.name
+      response.createdAt = ProtoWire.Timestamp(seconds: caller.token.createdAt.wholeSeconds)
+      response.expiresAt = caller.token.expiresAt.map { ProtoWire.Timestamp(seconds: $0.wholeSeconds) }
+      switch caller.identity {
+      case .user(let user):
+        response.identity = .userIdentity(UserIdentity(userID: user.id, username: user.email))
+      case .serviceUser(let serviceUser, let creator):
+        var identity = ServiceUserIdentity(serviceUserID: serviceUser.id, serviceUserName: serviceUser.name)
+        identity.createdBy = creator.map { UserIdentity(userID: $0.id, username: $0.email) }
+        response.identity = .serviceUserIdentity(identity)
+      }
+      return response
+    }
+
+    authenticated(ModalClientMethods.workspaceNameLookup) { _, caller, _ throws(ServerError) in
+      WorkspaceNameLookupResponse(workspaceName: caller.workspace.name, username: caller.workspace.name)
+    }
+
+    authenticated(ModalClientMethods.authTokenGet) { _, caller, _ throws(ServerError) in
+      AuthTokenGetResponse(token: backend.authToken(for: caller))
+    }
+
+    authenticated(ModalClientMethods.tokensList) { _, caller, _ throws(ServerError) in
+      try caller.require(.tokensRead, for: "TokensList")
+      let now = backend.dependencies.clock.now()
+      var response = TokensListResponse()
+      for token in try await backend.tokens.list(for: caller) {
+        var item = TokensListResponse.Token()
+        item.tokenID = token.id
+        item.name = token.name
+        item.createdAt = token.createdAt.seconds
+        item.workspaceID = token.workspaceID
+        item.userID = token.owner.id
+        item.memberID = token.owner.id
+        item.memberDisplayname = try await displayName(of: token.owner, backend: backend)
+        item.lastUsedAt = token.lastUsedAt?.seconds ?? 0
+        item.expiresAt = token.expiresAt?.seconds
+        item.disabled = token.revokedAt != nil || (token.expiresAt.map { $0 <= now } ?? false)
+        response.tokens.append(item)
+      }
+      return response
+    }
+
+    authenticated(ModalClientMethods.tokenDelete) { request, caller, _ throws(ServerError) in
+      try await backend.tokens.revoke(id: request.tokenID, by: caller)
+      return Empty()
+    }
+  }
+}
+
+/// The email of a user owner or the name of a service user owner.
+private func displayName(of owner: TokenOwner, backend: Backend) async throws(ServerError) -> String {
+  let store = backend.dependencies.store
+  switch owner {
+  case .user(let id):
+    return try await backend.dependencies.stored { try await store.user(id: id) }?.email ?? id
+  case .serviceUser(let id):
+    return try await backend.dependencies.stored { try await store.serviceUser(id: id) }?.name ?? id
+  }
+}

@@ -1,0 +1,85 @@
+import ModalAPI
+import ProtoWire
+import RPC
+
+/// Registers API methods on a `Router`, wrapping each handler with what every call needs:
+/// authentication, request decoding, error mapping, the token-expiry warning and one log line.
+struct MethodTable {
+  private(set) var router = Router()
+  let backend: Backend
+  let log: RequestLogger
+
+  /// A method that needs a valid token (every method but the two token-flow calls).
+  mutating func authenticated<Request: ProtoMessage, Response: ProtoMessage>(
+    _ method: MethodDescriptor<Request, Response>,
+    _ body: @escaping @Sendable (Request, Caller, ServerContext) async throws(ServerError) -> Response
+  ) {
+    let backend = self.backend
+    register(method) { bytes, context, tokenID throws(ServerError) in
+      let metadata = context.requestMetadata
+      tokenID = metadata["x-modal-token-id"]
+      let caller = try await backend.tokens.authenticate(id: tokenID, secret: metadata["x-modal-token-secret"])
+      Self.warnIfExpiringSoon(caller, backend: backend, context: context)
+      let request = try Self.decode(Request.self, bytes)
+      return try await body(request, caller, context).serializedBytes()
+    }
+  }
+
+  /// A method callable without a token.
+  mutating func anonymous<Request: ProtoMessage, Response: ProtoMessage>(
+    _ method: MethodDescriptor<Request, Response>,
+    _ body: @escaping @Sendable (Request, ServerContext) async throws(ServerError) -> Response
+  ) {
+    register(method) { bytes, context, _ throws(ServerError) in
+      try await body(try Self.decode(Request.self, bytes), context).serializedBytes()
+    }
+  }
+
+  private typealias Body = @Sendable ([UInt8], ServerContext, inout String?) async throws(ServerError) -> [UInt8]
+
+  private mutating func register<Request, Response>(_ method: MethodDescriptor<Request, Response>, _ body: @escaping Body) {
+    let log = self.log
+    router.unary(method.path) { bytes, context in
+      let start = ContinuousClock.now
+      var tokenID: String?
+      var status = "OK"
+      defer {
+        log(RequestLogEntry(method: method.path, status: status, duration: ContinuousClock.now - start, tokenID: tokenID, peer: context.peer))
+      }
+      do throws(ServerError) {
+        return try await body(bytes, context, &tokenID)
+      } catch {
+        if Task.isCancelled {
+          status = Status.Code.cancelled.description
+          throw RPCError(code: .cancelled, message: "The call was cancelled.")
+        }
+        status = error.code.statusCode.description
+        throw error.rpcError
+      }
+    }
+  }
+
+  /// Decodes a request; malformed bytes are `invalidArgument` naming the message type and the problem.
+  static func decode<Message: ProtoMessage>(_ type: Message.Type, _ bytes: [UInt8]) throws(ServerError) -> Message {
+    do {
+      return try Message(serializedBytes: bytes)
+    } catch {
+      throw ServerError(
+        .invalidArgument, "The request is not a valid \(Message.protoMessageName) message: \(error.message).")
+    }
+  }
+
+  /// Adds an `x-modal-warning` trailer when the caller's token expires within the warning window.
+  static func warnIfExpiringSoon(_ caller: Caller, backend: Backend, context: ServerContext) {
+    guard let expiresAt = caller.token.expiresAt else { return }
+    let now = backend.dependencies.clock.now()
+    let window = now.adding(seconds: backend.dependencies.settings.expiryWarning)
+    guard expiresAt <= window else { return }
+    let hours = max(0, (expiresAt.microseconds - now.microseconds) / 3_600_000_000)
+    let remaining = hours >= 48 ? "\(hours / 24) days" : "\(hours) hours"
+    let message =
+      "Your token \(caller.token.id) expires at \(expiresAt) (in about \(remaining)). "
+      + "Create a new one with `modal token new` before then."
+    context.addTrailingMetadata("x-modal-warning", PercentEncoding.encode(message))
+  }
+}

@@ -1,0 +1,36 @@
+import Foundation
+
+/// One served call, as logged: never a secret, never a request body.
+public struct RequestLogEntry: Sendable {
+  /// The method path.
+  public let method: String
+  /// The final status code, e.g. "OK", "UNAUTHENTICATED".
+  public let status: String
+  /// How long the call took.
+  public let duration: Duration
+  /// The id of the token that authenticated the call (or that was claimed, when it failed), if any.
+  public let tokenID: String?
+  /// The client's address.
+  public let peer: String
+
+  /// One line: `<time> grpc <method> <status> <ms>ms token=<id> peer=<peer>`.
+  public var line: String {
+    let milliseconds = Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15
+    let token = tokenID.map { TokenFormat.isWellFormedID($0) ? $0 : "malformed" } ?? "-"
+    return "\(UnixTime(date: Date()).iso8601) grpc \(method) \(status) \(String(format: "%.1f", milliseconds))ms token=\(token) peer=\(peer)"
+  }
+}
+
+/// Where request log lines go.
+public typealias RequestLogger = @Sendable (RequestLogEntry) -> Void
+
+/// Log destinations.
+public enum RequestLoggers {
+  /// Writes each line to standard error.
+  public static let standardError: RequestLogger = { entry in
+    FileHandle.standardError.write(Data((entry.line + "\n").utf8))
+  }
+
+  /// Drops every line.
+  public static let none: RequestLogger = { _ in }
+}

@@ -1,0 +1,72 @@
+/// The server's operations, independent of any transport: the gRPC API, the command line and
+/// (later) the dashboard all call these.
+public struct Backend: Sendable {
+  /// Shared store, keys, clock, settings and usage buffer.
+  public let dependencies: Dependencies
+  /// Users, workspaces, memberships, service users.
+  public let accounts: AccountService
+  /// API tokens.
+  public let tokens: TokenService
+  /// Browser login flows.
+  public let flows: TokenFlowService
+  /// Environments.
+  public let environments: EnvironmentService
+  /// Secrets.
+  public let secrets: SecretService
+
+  /// Assembles the services; `announceFlow` tells other processes that a flow was approved.
+  public init(dependencies: Dependencies, announceFlow: @escaping @Sendable (String) -> Void = { _ in }) {
+    self.dependencies = dependencies
+    accounts = AccountService(dependencies: dependencies)
+    tokens = TokenService(dependencies: dependencies)
+    flows = TokenFlowService(dependencies: dependencies, announce: announceFlow)
+    environments = EnvironmentService(dependencies: dependencies)
+    secrets = SecretService(dependencies: dependencies)
+  }
+
+  /// Approves the login flow with `code` for the user with `email` in `workspaceName` (or, when
+  /// `nil`, the user's only workspace). What `modal-server flow approve` and the dashboard call.
+  @discardableResult
+  public func approveFlow(code: String, email: String, workspaceName: String?) async throws(ServerError) -> TokenFlowRecord {
+    let user = try await accounts.user(email: email)
+    let workspace: Workspace
+    if let workspaceName {
+      workspace = try await accounts.workspace(name: workspaceName)
+    } else {
+      workspace = try await onlyWorkspace(of: user)
+    }
+    return try await flows.approve(code: code, user: user, workspace: workspace)
+  }
+
+  private func onlyWorkspace(of user: User) async throws(ServerError) -> Workspace {
+    let store = dependencies.store
+    let ids = try await dependencies.stored { try await store.workspaceIDs(userID: user.id) }
+    guard ids.count == 1, let workspace = try await dependencies.stored({ try await store.workspace(id: ids[0]) }) else {
+      throw ServerError(
+        .invalidArgument,
+        ids.isEmpty
+          ? "\(user.email) is not a member of any workspace."
+          : "\(user.email) is a member of several workspaces; choose one with --workspace.")
+    }
+    return workspace
+  }
+
+  /// A signed JWT for the caller (`AuthTokenGet`): `sub` = the owner, `workspace_id`, `token_id`,
+  /// `iat`, and `exp` (the JWT lifetime, but never past the token's own expiry).
+  public func authToken(for caller: Caller) -> String {
+    let now = dependencies.clock.now()
+    var expires = now.adding(seconds: dependencies.settings.jwtLifetime)
+    if let tokenExpiry = caller.token.expiresAt, tokenExpiry < expires { expires = tokenExpiry }
+    return JWTSigner(keys: dependencies.keys).sign(claims: [
+      "iss": "modal-server", "sub": caller.token.owner.id, "workspace_id": caller.workspace.id,
+      "token_id": caller.token.id, "iat": now.wholeSeconds, "exp": expires.wholeSeconds,
+    ])
+  }
+
+  /// Writes buffered last-used times and removes expired flows and ephemeral secrets.
+  public func maintenance() async throws {
+    try await dependencies.usage.flush(to: dependencies.store)
+    // Expired flows are kept an hour so a late TokenFlowWait still hears "expired", not "unknown".
+    _ = try await dependencies.store.deleteExpired(before: dependencies.clock.now().adding(seconds: -3600))
+  }
+}

@@ -1,0 +1,56 @@
+import Foundation
+
+/// `modal-server bootstrap`: the first user, workspace and token.
+enum BootstrapCommand {
+  static let usage = """
+    Usage: modal-server bootstrap --data-dir DIR --email E --workspace W [--password-file F] [--json]
+
+    Creates a user, a workspace they own (with environment `main`) and a token with scope `all`,
+    and prints the token's id and secret (shown only this once). Fails, changing nothing, if the
+    email or the workspace exists already.
+
+    Options:
+      --data-dir DIR        The data folder (created if missing, mode 0700)
+      --email E             The user's email address
+      --workspace W         The workspace name (2-63 lower-case letters, digits and dashes)
+      --password-file F     Read the user's dashboard password from F (first line)
+      --json                Print {"token_id": …, "token_secret": …, …} instead of text
+
+    """
+
+  static func run(_ arguments: [String], output: ServerCommandLine.Output) async throws {
+    let spec = CommandSpec(
+      valueOptions: ["--data-dir", "--email", "--workspace", "--password-file", "--database"], flags: ["--json"],
+      required: ["--data-dir", "--email", "--workspace"])
+    guard let parsed = try ServerCommandLine.parse(arguments, spec: spec, usage: usage, output: output) else { return }
+    var password: String?
+    if let file = parsed["--password-file"] {
+      guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
+        throw ServerError(.failedPrecondition, "Could not read the password file \(file).")
+      }
+      password = String(text.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false).first ?? "")
+    }
+    let (store, keys) = try ServerCommandLine.open(
+      dataDirectory: parsed.required("--data-dir"), database: parsed["--database"], create: true)
+    let backend = Backend(dependencies: Dependencies(store: store, keys: keys))
+    let result = try await backend.accounts.bootstrap(
+      email: parsed.required("--email"), workspaceName: parsed.required("--workspace"), password: password)
+    await store.close()
+    if parsed.has("--json") {
+      output.out(
+        ServerCommandLine.json([
+          "token_id": result.token.id, "token_secret": result.token.secret, "user_id": result.user.id,
+          "email": result.user.email, "workspace_id": result.workspace.id, "workspace": result.workspace.name,
+        ]))
+    } else {
+      output.out(
+        """
+        Created user \(result.user.email), workspace '\(result.workspace.name)' (environment main) and a token with scope all.
+        token_id: \(result.token.id)
+        token_secret: \(result.token.secret)
+        The secret is shown only now. Use it with `modal token set --token-id \(result.token.id) --token-secret …`.
+
+        """)
+    }
+  }
+}

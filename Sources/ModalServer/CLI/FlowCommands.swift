@@ -1,0 +1,28 @@
+/// `modal-server flow approve`.
+enum FlowCommands {
+  static let usage = """
+    Usage: modal-server flow approve --data-dir DIR --code CODE --email E [--workspace W]
+
+    Approves the pending login flow with CODE (as `modal token new` prints it, e.g. WDJB-MJHT) for
+    the user E in workspace W (default: the user's only workspace). A running `modal-server serve`
+    on the same data folder hands the new token to the waiting CLI at once.
+
+    """
+
+  static func approve(_ arguments: [String], output: ServerCommandLine.Output) async throws {
+    let spec = CommandSpec(
+      valueOptions: ["--data-dir", "--code", "--email", "--workspace", "--database"],
+      required: ["--data-dir", "--code", "--email"])
+    guard let parsed = try ServerCommandLine.parse(arguments, spec: spec, usage: usage, output: output) else { return }
+    let dataDirectory = parsed.required("--data-dir")
+    let (store, keys) = try ServerCommandLine.open(dataDirectory: dataDirectory, database: parsed["--database"], create: false)
+    let backend = Backend(dependencies: Dependencies(store: store, keys: keys)) { flowID in
+      FlowNotifier.notify(dataDirectory: dataDirectory, flowID: flowID)
+    }
+    let flow = try await backend.approveFlow(
+      code: parsed.required("--code"), email: parsed.required("--email"), workspaceName: parsed["--workspace"])
+    await store.close()
+    let workspace = parsed["--workspace"].map { " in workspace '\($0)'" } ?? ""
+    output.out("Approved login flow \(UserCode.display(flow.code)) for \(parsed.required("--email"))\(workspace).\n")
+  }
+}

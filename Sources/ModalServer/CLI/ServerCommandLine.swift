@@ -1,0 +1,153 @@
+import Foundation
+
+/// The `modal-server` command line: parses argv, runs one command, returns the exit status
+/// (0 success, 1 error, 2 usage error). Errors print `Error: …` on standard error.
+public enum ServerCommandLine {
+  /// Writes command output; replaceable in tests.
+  public struct Output: Sendable {
+    /// Writes to standard output.
+    public var out: @Sendable (String) -> Void
+    /// Writes to standard error.
+    public var err: @Sendable (String) -> Void
+
+    /// Creates an output.
+    public init(out: @escaping @Sendable (String) -> Void, err: @escaping @Sendable (String) -> Void) {
+      self.out = out
+      self.err = err
+    }
+
+    /// The process's standard output and error.
+    public static let standard = Output(
+      out: { FileHandle.standardOutput.write(Data($0.utf8)) }, err: { FileHandle.standardError.write(Data($0.utf8)) })
+  }
+
+  static let usage = """
+    Usage: modal-server <command> [options]
+
+    A self-hostable, Modal-API-compatible identity and token service.
+
+    Commands:
+      serve            Serve the gRPC API (and, later, the dashboard)
+      bootstrap        Create the first user, workspace and token
+      token create     Create an API token
+      token revoke     Revoke an API token
+      flow approve     Approve a pending `modal token new` login flow
+
+    Run `modal-server <command> --help` for the options of a command.
+
+    """
+
+  /// Runs the command line `arguments` (without the program name).
+  public static func run(_ arguments: [String], output: Output = .standard) async -> Int32 {
+    let command = arguments.first ?? ""
+    let rest = Array(arguments.dropFirst())
+    let result: Result<Void, any Error>
+    do {
+      switch command {
+      case "serve": try await ServeCommand.run(rest, output: output)
+      case "bootstrap": try await BootstrapCommand.run(rest, output: output)
+      case "token":
+        switch rest.first {
+        case "create": try await TokenCommands.create(Array(rest.dropFirst()), output: output)
+        case "revoke": try await TokenCommands.revoke(Array(rest.dropFirst()), output: output)
+        case "--help", "-h": output.out(TokenCommands.usage)
+        default: throw CommandUsageError(UsageError("Unknown token command '\(rest.first ?? "")'."), usage: TokenCommands.usage)
+        }
+      case "flow":
+        switch rest.first {
+        case "approve": try await FlowCommands.approve(Array(rest.dropFirst()), output: output)
+        case "--help", "-h": output.out(FlowCommands.usage)
+        default: throw CommandUsageError(UsageError("Unknown flow command '\(rest.first ?? "")'."), usage: FlowCommands.usage)
+        }
+      case "--help", "-h", "help": output.out(usage)
+      case "": throw CommandUsageError(UsageError("Missing command."), usage: usage)
+      default: throw CommandUsageError(UsageError("Unknown command '\(command)'."), usage: usage)
+      }
+      result = .success(())
+    } catch {
+      result = .failure(error)
+    }
+    switch result {
+    case .success: return 0
+    case .failure(let error as CommandUsageError):
+      output.err("Error: \(error.error.message)\n\n\(error.usage)")
+      return 2
+    case .failure(let error as ServerError):
+      output.err("Error: \(error.message)\n")
+      return 1
+    case .failure(let error):
+      output.err("Error: \(error)\n")
+      return 1
+    }
+  }
+
+  /// Parses a command's arguments, printing its help (and stopping) for `--help`.
+  static func parse(_ arguments: [String], spec: CommandSpec, usage: String, output: Output) throws -> ParsedArguments? {
+    do {
+      let parsed = try ParsedArguments.parse(arguments, spec: spec)
+      if parsed.wantsHelp {
+        output.out(usage)
+        return nil
+      }
+      return parsed
+    } catch {
+      throw CommandUsageError(error, usage: usage)
+    }
+  }
+
+  /// Opens the data folder's store and keys (the folder must exist unless `create`).
+  static func open(dataDirectory: String, database: String? = nil, create: Bool) throws -> (store: SQLiteStore, keys: ServerKeys) {
+    var isDirectory: ObjCBool = false
+    if !FileManager.default.fileExists(atPath: dataDirectory, isDirectory: &isDirectory) {
+      guard create else {
+        throw ServerError(
+          .failedPrecondition, "The data folder \(dataDirectory) does not exist; run `modal-server bootstrap` first.")
+      }
+      do {
+        try FileManager.default.createDirectory(
+          atPath: dataDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+      } catch {
+        throw ServerError(.failedPrecondition, "Could not create the data folder \(dataDirectory): \(error.localizedDescription)")
+      }
+    } else if !isDirectory.boolValue {
+      throw ServerError(.failedPrecondition, "\(dataDirectory) is not a folder.")
+    }
+    let keys = try ServerKeys.loadOrCreate(dataDirectory: dataDirectory)
+    let path = try databasePath(database, dataDirectory: dataDirectory)
+    return (try SQLiteStore(path: path), keys)
+  }
+
+  /// The SQLite file for `--database` (`sqlite:PATH`, `sqlite://PATH` or a plain path; default in the data folder).
+  static func databasePath(_ database: String?, dataDirectory: String) throws(ServerError) -> String {
+    guard let database, !database.isEmpty else { return SQLiteStore.path(dataDirectory: dataDirectory) }
+    if database.hasPrefix("postgres://") || database.hasPrefix("postgresql://") {
+      throw ServerError(
+        .unimplemented,
+        "PostgreSQL is not supported yet; omit --database to use SQLite in the data folder.")
+    }
+    for prefix in ["sqlite://", "sqlite:"] where database.hasPrefix(prefix) {
+      return String(database.dropFirst(prefix.count))
+    }
+    guard !database.contains("://") else {
+      throw ServerError(.invalidArgument, "Unsupported --database URL '\(database)': use sqlite:PATH.")
+    }
+    return database
+  }
+
+  /// A JSON object as one line, keys sorted.
+  static func json(_ object: [String: Any]) -> String {
+    let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
+    return String(decoding: data, as: UTF8.self) + "\n"
+  }
+}
+
+/// A usage error with the usage text of the command it belongs to.
+struct CommandUsageError: Error {
+  let error: UsageError
+  let usage: String
+
+  init(_ error: UsageError, usage: String) {
+    self.error = error
+    self.usage = usage
+  }
+}

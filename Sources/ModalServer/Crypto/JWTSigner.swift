@@ -1,0 +1,49 @@
+import Foundation
+
+/// Signs the short-lived JWTs `AuthTokenGet` returns: HS256 under the server's JWT subkey.
+public struct JWTSigner: Sendable {
+  /// The server keys.
+  public let keys: ServerKeys
+
+  /// Creates a signer.
+  public init(keys: ServerKeys) { self.keys = keys }
+
+  /// A compact JWS with header `{"alg":"HS256","kid":<key id>,"typ":"JWT"}` and the given claims
+  /// (string and integer values), signed with the current key.
+  public func sign(claims: [String: any Sendable]) -> String {
+    let header: [String: Any] = ["alg": "HS256", "typ": "JWT", "kid": keys.current.id]
+    let signingInput = Self.base64URL(Self.json(header)) + "." + Self.base64URL(Self.json(claims))
+    let mac = Sodium.hmacSHA256(key: keys.current.jwt, message: Array(signingInput.utf8))
+    return signingInput + "." + Self.base64URL(mac)
+  }
+
+  /// The claims of `token` if its signature verifies under a known key (for tests and, later,
+  /// the input plane); `nil` otherwise. Does not check `exp`.
+  public func verify(_ token: String) -> [String: Any]? {
+    let parts = token.split(separator: ".", omittingEmptySubsequences: false)
+    guard parts.count == 3, let headerBytes = Self.decodeBase64URL(String(parts[0])),
+      let header = try? JSONSerialization.jsonObject(with: Data(headerBytes)) as? [String: Any],
+      header["alg"] as? String == "HS256", let kid = header["kid"] as? String, let key = keys.key(id: kid),
+      let signature = Self.decodeBase64URL(String(parts[2])), let payload = Self.decodeBase64URL(String(parts[1]))
+    else { return nil }
+    let expected = Sodium.hmacSHA256(key: key.jwt, message: Array((parts[0] + "." + parts[1]).utf8))
+    guard Sodium.constantTimeEqual(expected, signature) else { return nil }
+    return try? JSONSerialization.jsonObject(with: Data(payload)) as? [String: Any]
+  }
+
+  private static func json(_ object: [String: Any]) -> [UInt8] {
+    Array((try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8))
+  }
+
+  /// Base64url without padding (RFC 7515 §2).
+  static func base64URL(_ bytes: [UInt8]) -> String {
+    Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+      .replacingOccurrences(of: "=", with: "")
+  }
+
+  static func decodeBase64URL(_ text: String) -> [UInt8]? {
+    var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+    while base64.count % 4 != 0 { base64 += "=" }
+    return Data(base64Encoded: base64).map(Array.init)
+  }
+}

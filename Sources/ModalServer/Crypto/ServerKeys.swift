@@ -1,0 +1,106 @@
+import Foundation
+
+/// The server's secret master keys, kept in `<data-dir>/server-keys` (mode 0600), and the
+/// purpose-specific subkeys derived from them.
+///
+/// The file holds one key per line, `<key id> <64 hex digits>`; the first line is the current key,
+/// later lines are older keys still accepted for verification (so the key can rotate: add a new
+/// first line, keep the old one until every hash made with it is gone). Several replicas of one
+/// deployment must share the file.
+public struct ServerKeys: Sendable {
+  /// One master key and the subkeys derived from it.
+  public struct Key: Sendable {
+    /// The key id stored beside every hash made with it.
+    public let id: String
+    /// Keys the HMAC-SHA-256 of token secrets, flow wait secrets and session ids.
+    public let hashing: [UInt8]
+    /// Signs the JWTs of `AuthTokenGet` (HS256).
+    public let jwt: [UInt8]
+    /// Encrypts secret values at rest.
+    public let encryption: [UInt8]
+
+    /// Derives the subkeys of a 32-byte master key.
+    public init(id: String, master: [UInt8]) {
+      self.id = id
+      hashing = Sodium.deriveKey(from: master, id: 1, context: "mdlhash_")
+      jwt = Sodium.deriveKey(from: master, id: 2, context: "mdljwt__")
+      encryption = Sodium.deriveKey(from: master, id: 3, context: "mdlenc__")
+    }
+  }
+
+  /// The key new hashes, signatures and ciphertexts are made with.
+  public let current: Key
+  /// Every key by id, the current one included.
+  public let all: [String: Key]
+
+  /// Keys from explicit master keys, the first being current (for tests and tools).
+  public init(keys: [(id: String, master: [UInt8])]) {
+    precondition(!keys.isEmpty)
+    let made = keys.map { Key(id: $0.id, master: $0.master) }
+    current = made[0]
+    all = Dictionary(made.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+  }
+
+  /// A fresh random key (for tests and in-memory servers).
+  public static func random() -> ServerKeys {
+    ServerKeys(keys: [(id: "k" + RandomText.base62(count: 6), master: Sodium.randomBytes(32))])
+  }
+
+  /// The key for `id`, if known.
+  public func key(id: String) -> Key? { all[id] }
+
+  /// The file name inside the data folder.
+  public static let fileName = "server-keys"
+
+  /// Loads the keys of `dataDirectory`, creating the file with one new random key (mode 0600,
+  /// written atomically) when it does not exist.
+  public static func loadOrCreate(dataDirectory: String) throws(ServerError) -> ServerKeys {
+    let path = dataDirectory + "/" + fileName
+    if FileManager.default.fileExists(atPath: path) {
+      return try load(path: path)
+    }
+    let id = "k" + RandomText.base62(count: 6)
+    let master = Sodium.randomBytes(32)
+    let line = "\(id) \(Hex.encode(master))\n"
+    do {
+      try SecureFile.writeNew(path: path, contents: Array(line.utf8))
+    } catch {
+      // Another process created it first: use theirs.
+      if FileManager.default.fileExists(atPath: path) { return try load(path: path) }
+      throw error
+    }
+    return ServerKeys(keys: [(id: id, master: master)])
+  }
+
+  /// Loads and checks a key file.
+  public static func load(path: String) throws(ServerError) -> ServerKeys {
+    let text: String
+    do {
+      text = try String(contentsOfFile: path, encoding: .utf8)
+    } catch {
+      throw ServerError(.internal, "Could not read the server key file \(path): \(error.localizedDescription)")
+    }
+    if let attributes = try? FileManager.default.attributesOfItem(atPath: path),
+      let mode = attributes[.posixPermissions] as? Int, mode & 0o077 != 0
+    {
+      throw ServerError(
+        .failedPrecondition, "The server key file \(path) is readable by other users; run `chmod 600 \(path)`.")
+    }
+    var keys: [(id: String, master: [UInt8])] = []
+    for (number, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+      let line = raw.trimmingCharacters(in: .whitespaces)
+      if line.isEmpty || line.hasPrefix("#") { continue }
+      let parts = line.split(separator: " ", omittingEmptySubsequences: true)
+      guard parts.count == 2, let master = Hex.decode(String(parts[1])), master.count == 32 else {
+        throw ServerError(
+          .failedPrecondition,
+          "The server key file \(path) is malformed at line \(number + 1): expected `<key id> <64 hex digits>`.")
+      }
+      keys.append((id: String(parts[0]), master: master))
+    }
+    guard !keys.isEmpty else {
+      throw ServerError(.failedPrecondition, "The server key file \(path) holds no key.")
+    }
+    return ServerKeys(keys: keys)
+  }
+}

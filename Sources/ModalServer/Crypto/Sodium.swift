@@ -1,0 +1,78 @@
+import CSodium
+
+/// The libsodium primitives the server uses: a CSPRNG, HMAC-SHA-256, key derivation, authenticated
+/// encryption, argon2id password hashes and constant-time comparison.
+public enum Sodium {
+  /// Initialises libsodium once (idempotent and thread-safe); traps only if the library cannot
+  /// start at all, which means the machine has no usable random source.
+  static let ready: Bool = {
+    let result = sodium_init()
+    precondition(result >= 0, "libsodium could not be initialised (no usable random source)")
+    return true
+  }()
+
+  /// `count` bytes from libsodium's CSPRNG (`randombytes_buf`).
+  public static func randomBytes(_ count: Int) -> [UInt8] {
+    _ = ready
+    var bytes = [UInt8](repeating: 0, count: count)
+    randombytes_buf(&bytes, count)
+    return bytes
+  }
+
+  /// A uniformly random integer in `0..<upperBound` (`randombytes_uniform`, no modulo bias).
+  public static func randomUniform(_ upperBound: UInt32) -> UInt32 {
+    _ = ready
+    return randombytes_uniform(upperBound)
+  }
+
+  /// HMAC-SHA-256 of `message` under a 32-byte `key`.
+  public static func hmacSHA256(key: [UInt8], message: [UInt8]) -> [UInt8] {
+    _ = ready
+    precondition(key.count == Int(crypto_auth_hmacsha256_KEYBYTES), "HMAC-SHA-256 keys are 32 bytes")
+    var mac = [UInt8](repeating: 0, count: Int(crypto_auth_hmacsha256_BYTES))
+    crypto_auth_hmacsha256(&mac, message, UInt64(message.count), key)
+    return mac
+  }
+
+  /// Whether two byte strings are equal, in time that depends only on their length (`sodium_memcmp`).
+  public static func constantTimeEqual(_ lhs: [UInt8], _ rhs: [UInt8]) -> Bool {
+    _ = ready
+    guard lhs.count == rhs.count else { return false }
+    if lhs.isEmpty { return true }
+    return sodium_memcmp(lhs, rhs, lhs.count) == 0
+  }
+
+  /// A 32-byte subkey of a 32-byte master key for one purpose (`crypto_kdf_derive_from_key`;
+  /// `context` is exactly 8 ASCII characters).
+  public static func deriveKey(from master: [UInt8], id: UInt64, context: String) -> [UInt8] {
+    _ = ready
+    precondition(master.count == Int(crypto_kdf_KEYBYTES) && context.utf8.count == Int(crypto_kdf_CONTEXTBYTES))
+    var subkey = [UInt8](repeating: 0, count: 32)
+    crypto_kdf_derive_from_key(&subkey, 32, id, context, master)
+    return subkey
+  }
+
+  /// Encrypts and authenticates `plaintext` with a 32-byte key (XSalsa20-Poly1305,
+  /// `crypto_secretbox_easy`); returns a fresh random nonce followed by the ciphertext.
+  public static func seal(_ plaintext: [UInt8], key: [UInt8]) -> [UInt8] {
+    _ = ready
+    precondition(key.count == Int(crypto_secretbox_KEYBYTES), "secretbox keys are 32 bytes")
+    let nonce = randomBytes(Int(crypto_secretbox_NONCEBYTES))
+    var box = [UInt8](repeating: 0, count: plaintext.count + Int(crypto_secretbox_MACBYTES))
+    crypto_secretbox_easy(&box, plaintext, UInt64(plaintext.count), nonce, key)
+    return nonce + box
+  }
+
+  /// Decrypts what `seal` produced; `nil` when it was altered or the key is wrong.
+  public static func open(_ sealed: [UInt8], key: [UInt8]) -> [UInt8]? {
+    _ = ready
+    let nonceCount = Int(crypto_secretbox_NONCEBYTES)
+    let macCount = Int(crypto_secretbox_MACBYTES)
+    guard sealed.count >= nonceCount + macCount, key.count == Int(crypto_secretbox_KEYBYTES) else { return nil }
+    let nonce = Array(sealed[..<nonceCount])
+    let box = Array(sealed[nonceCount...])
+    var plaintext = [UInt8](repeating: 0, count: box.count - macCount)
+    let result = crypto_secretbox_open_easy(&plaintext, box, UInt64(box.count), nonce, key)
+    return result == 0 ? plaintext : nil
+  }
+}

@@ -1,0 +1,183 @@
+import Foundation
+
+/// The browser login flow behind `modal token new` / `modal setup`, after RFC 8628: the CLI
+/// creates a flow and long-polls it; a signed-in user approves it by its code; the waiting call
+/// then mints the token and returns it, once.
+///
+/// No token exists before the waiting call collects it, so no token secret is ever stored, and
+/// approval (a store update) can happen in any process or replica.
+public struct TokenFlowService: Sendable {
+  let dependencies: Dependencies
+  /// Parked `TokenFlowWait` calls of this process.
+  public let waiters: FlowWaiters
+  private let announce: @Sendable (String) -> Void
+
+  /// Creates the service; `announce` tells other processes about an approval (see `FlowNotifier`).
+  public init(dependencies: Dependencies, waiters: FlowWaiters = FlowWaiters(), announce: @escaping @Sendable (String) -> Void = { _ in }) {
+    self.dependencies = dependencies
+    self.waiters = waiters
+    self.announce = announce
+  }
+
+  /// What `TokenFlowCreate` returns.
+  public struct Created: Sendable {
+    /// `tf-` + 22 base62.
+    public let flowID: String
+    /// The user code as shown, `XXXX-XXXX`.
+    public let code: String
+    /// The secret the waiting CLI must present; never in a URL, never stored in clear.
+    public let waitSecret: String
+    /// The approval page: `<public-url>/flow/<code>`.
+    public let webURL: String
+  }
+
+  /// What a `TokenFlowWait` ends with.
+  public enum WaitOutcome: Sendable {
+    /// Approved: the new token and its workspace's name.
+    case approved(IssuedToken, workspaceName: String)
+    /// Still pending when the wait's time ran out.
+    case timedOut
+  }
+
+  /// Starts a flow. `node` and `peer` describe the requesting machine for the approval page.
+  public func create(
+    utmSource: String, localhostPort: Int32, nextURL: String, expiresInSeconds: UInt32, node: String, peer: String
+  ) async throws(ServerError) -> Created {
+    guard utmSource.count <= 100 else { throw ServerError(.invalidArgument, "utm_source is longer than 100 characters.") }
+    guard nextURL.isEmpty || (nextURL.hasPrefix("/") && !nextURL.hasPrefix("//") && nextURL.count <= 2048) else {
+      throw ServerError(.invalidArgument, "next_url must be a path on this server, like /home.")
+    }
+    guard (0...65535).contains(localhostPort) else {
+      throw ServerError(.invalidArgument, "localhost_port must be a TCP port (0-65535).")
+    }
+    let now = dependencies.clock.now()
+    let waitSecret = "fw-" + RandomText.base62(count: 32)
+    let (hash, keyID) = SecretHasher(keys: dependencies.keys).hash(waitSecret)
+    let flowID = RandomText.identifier("tf-")
+    for _ in 0..<8 {
+      let code = UserCode.generate()
+      let flow = TokenFlowRecord(
+        id: flowID, code: code, waitSecretHash: hash, hashKeyID: keyID, createdAt: now,
+        expiresAt: now.adding(seconds: dependencies.settings.flowLifetime),
+        tokenLifetimeSeconds: expiresInSeconds > 0 ? Int64(expiresInSeconds) : nil, localhostPort: localhostPort,
+        utmSource: utmSource, nextURL: nextURL, requestingNode: String(node.prefix(64)), requestingPeer: String(peer.prefix(128)))
+      do {
+        try await dependencies.store.insertFlow(flow)
+      } catch let error as ServerError where error.code == .alreadyExists {
+        continue  // the code collided with another pending flow's: draw again
+      } catch {
+        throw ServerError(.internal, "The store failed: \(error)")
+      }
+      let display = UserCode.display(code)
+      return Created(
+        flowID: flowID, code: display, waitSecret: waitSecret, webURL: dependencies.settings.publicURL + "/flow/" + display)
+    }
+    throw ServerError(.unavailable, "Could not find a free login code; retry.")
+  }
+
+  /// The answer for an unknown flow id and a wrong wait secret alike.
+  public static let unknownFlowMessage = "Unknown token flow, or wrong wait secret. Run `modal token new` again."
+
+  /// Waits up to `timeout` for the flow to be approved, then mints its token (once).
+  public func wait(flowID: String, waitSecret: String, timeout: Duration) async throws(ServerError) -> WaitOutcome {
+    let store = dependencies.store
+    guard flowID.hasPrefix("tf-"), flowID.count <= 64,
+      let first = try await dependencies.stored({ try await store.flow(id: flowID) }),
+      SecretHasher(keys: dependencies.keys).matches(waitSecret, storedHash: first.waitSecretHash, keyID: first.hashKeyID)
+    else {
+      throw ServerError(.notFound, Self.unknownFlowMessage)
+    }
+    let deadline = ContinuousClock.now + timeout
+    while true {
+      let ticket = await waiters.register(flowID: flowID)
+      let flow: TokenFlowRecord?
+      do {
+        flow = try await store.flow(id: flowID)
+      } catch {
+        await waiters.cancel(ticket)
+        throw (error as? ServerError) ?? ServerError(.internal, "The store failed: \(error)")
+      }
+      guard let flow else {
+        await waiters.cancel(ticket)
+        throw ServerError(.notFound, Self.unknownFlowMessage)
+      }
+      switch flow.state {
+      case .consumed:
+        await waiters.cancel(ticket)
+        throw ServerError(.failedPrecondition, "This login flow was already used. Run `modal token new` again.")
+      case .approved:
+        await waiters.cancel(ticket)
+        return try await mint(flow)
+      case .pending:
+        let now = dependencies.clock.now()
+        if flow.expiresAt <= now {
+          await waiters.cancel(ticket)
+          throw ServerError(
+            .failedPrecondition, "This login flow expired at \(flow.expiresAt) before it was approved. Run `modal token new` again.")
+        }
+        let untilExpiry = Duration.microseconds(flow.expiresAt.microseconds - now.microseconds)
+        let remaining = min(deadline - ContinuousClock.now, untilExpiry)
+        if remaining <= .zero {
+          await waiters.cancel(ticket)
+          return .timedOut
+        }
+        _ = await waiters.wait(ticket, timeout: remaining)
+        if Task.isCancelled { return .timedOut }
+      }
+    }
+  }
+
+  /// Turns an approved flow into a token, once (the store decides races between replicas).
+  private func mint(_ flow: TokenFlowRecord) async throws(ServerError) -> WaitOutcome {
+    guard let userID = flow.approvedByUserID, let workspaceID = flow.approvedWorkspaceID else {
+      throw ServerError(.internal, "Approved flow \(flow.id) has no approver.")
+    }
+    let store = dependencies.store
+    guard let workspace = try await dependencies.stored({ try await store.workspace(id: workspaceID) }) else {
+      throw ServerError(.notFound, "The workspace this flow was approved for no longer exists.")
+    }
+    let name = flow.requestingNode.isEmpty ? "modal token new" : "modal token new (\(flow.requestingNode))"
+    let issued = try TokenService(dependencies: dependencies).makeToken(
+      workspaceID: workspaceID, owner: .user(id: userID), createdByUserID: userID, name: name, scopes: .all,
+      lifetimeSeconds: flow.tokenLifetimeSeconds)
+    guard try await dependencies.stored({ try await store.consumeFlow(id: flow.id, token: issued.record, at: dependencies.clock.now()) })
+    else {
+      throw ServerError(.failedPrecondition, "This login flow was already used. Run `modal token new` again.")
+    }
+    return .approved(issued, workspaceName: workspace.name)
+  }
+
+  /// Approves the pending flow with `code` for `user` in `workspace`; wakes its waiting call at
+  /// once. Throws `notFound` for a wrong, expired or used code (the same text for each).
+  @discardableResult
+  public func approve(code: String, user: User, workspace: Workspace) async throws(ServerError) -> TokenFlowRecord {
+    guard let normalized = UserCode.normalize(code) else {
+      throw ServerError(.invalidArgument, "A login code is 8 letters, like WDJB-MJHT.")
+    }
+    let store = dependencies.store
+    let role = try await dependencies.stored { try await store.membership(workspaceID: workspace.id, userID: user.id) }?.role
+    guard role != nil else {
+      throw ServerError(.permissionDenied, "\(user.email) is not a member of workspace '\(workspace.name)'.")
+    }
+    let now = dependencies.clock.now()
+    let notPending = ServerError(
+      .notFound,
+      "No pending login flow has the code \(UserCode.display(normalized)). Codes work once and expire after "
+        + "\(dependencies.settings.flowLifetime / 60) minutes; check it, or run `modal token new` again.")
+    guard let flow = try await dependencies.stored({ try await store.pendingFlow(code: normalized, now: now) }) else {
+      throw notPending
+    }
+    guard try await dependencies.stored({ try await store.approveFlow(id: flow.id, userID: user.id, workspaceID: workspace.id, at: now) })
+    else {
+      throw notPending
+    }
+    await waiters.signal(flowID: flow.id)
+    announce(flow.id)
+    var approved = flow
+    approved.state = .approved
+    approved.approvedByUserID = user.id
+    approved.approvedWorkspaceID = workspace.id
+    approved.approvedAt = now
+    return approved
+  }
+}

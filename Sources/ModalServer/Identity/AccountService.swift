@@ -1,0 +1,155 @@
+/// Users, workspaces, memberships and service users: what `bootstrap` and (later) the dashboard do.
+public struct AccountService: Sendable {
+  let dependencies: Dependencies
+
+  /// Creates the service.
+  public init(dependencies: Dependencies) { self.dependencies = dependencies }
+
+  /// The result of `bootstrap`.
+  public struct Bootstrapped: Sendable {
+    /// The new user.
+    public let user: User
+    /// The new workspace (with environment `main`).
+    public let workspace: Workspace
+    /// The first token, scope `all`.
+    public let token: IssuedToken
+  }
+
+  /// Creates a user (with a password when given), a personal workspace they own with environment
+  /// `main`, and a token with scope `all`, atomically. An existing email or workspace name is an
+  /// `alreadyExists` error, never a duplicate.
+  public func bootstrap(email: String, workspaceName: String, password: String?) async throws(ServerError) -> Bootstrapped {
+    let email = try NameRules.normalizeEmail(email)
+    try NameRules.checkWorkspaceName(workspaceName)
+    let store = dependencies.store
+    if try await dependencies.stored({ try await store.user(email: email) }) != nil {
+      throw ServerError(.alreadyExists, "A user with the email \(email) already exists; nothing was changed.")
+    }
+    if try await dependencies.stored({ try await store.workspace(name: workspaceName) }) != nil {
+      throw ServerError(.alreadyExists, "A workspace named '\(workspaceName)' already exists; nothing was changed.")
+    }
+    let now = dependencies.clock.now()
+    let user = User(id: RandomText.identifier("us-"), email: email, passwordHash: try password.map(hashPassword), createdAt: now)
+    let workspace = Workspace(id: RandomText.identifier("ac-"), name: workspaceName, kind: .personal, createdAt: now)
+    let environment = Self.defaultEnvironment(workspaceID: workspace.id, at: now)
+    let token = try TokenService(dependencies: dependencies).makeToken(
+      workspaceID: workspace.id, owner: .user(id: user.id), createdByUserID: user.id, name: "bootstrap",
+      scopes: .all, lifetimeSeconds: nil)
+    do {
+      try await store.createAccount(user: user, workspace: workspace, environment: environment, token: token.record)
+    } catch let error as ServerError where error.code == .alreadyExists {
+      throw ServerError(.alreadyExists, "The email \(email) or the workspace '\(workspaceName)' already exists; nothing was changed.")
+    } catch {
+      throw ServerError(.internal, "The store failed: \(error)")
+    }
+    return Bootstrapped(user: user, workspace: workspace, token: token)
+  }
+
+  /// The environment every workspace starts with.
+  static func defaultEnvironment(workspaceID: String, at time: UnixTime) -> Environment {
+    Environment(
+      id: RandomText.identifier("en-"), workspaceID: workspaceID, name: "main", isDefault: true, webhookSuffix: "",
+      createdAt: time)
+  }
+
+  private func hashPassword(_ password: String) throws(ServerError) -> String {
+    try PasswordHasher.validate(password)
+    return try PasswordHasher().hash(password)
+  }
+
+  /// Creates a user without a workspace.
+  public func createUser(email: String, password: String?) async throws(ServerError) -> User {
+    let email = try NameRules.normalizeEmail(email)
+    let user = User(
+      id: RandomText.identifier("us-"), email: email, passwordHash: try password.map(hashPassword),
+      createdAt: dependencies.clock.now())
+    do {
+      try await dependencies.store.insertUser(user)
+    } catch let error as ServerError where error.code == .alreadyExists {
+      throw ServerError(.alreadyExists, "A user with the email \(email) already exists.")
+    } catch {
+      throw ServerError(.internal, "The store failed: \(error)")
+    }
+    return user
+  }
+
+  /// Creates a workspace owned by `owner`, with environment `main`.
+  public func createWorkspace(name: String, kind: WorkspaceKind, owner: User) async throws(ServerError) -> Workspace {
+    try NameRules.checkWorkspaceName(name)
+    let now = dependencies.clock.now()
+    let workspace = Workspace(id: RandomText.identifier("ac-"), name: name, kind: kind, createdAt: now)
+    do {
+      try await dependencies.store.insertWorkspace(
+        workspace, owner: Membership(workspaceID: workspace.id, userID: owner.id, role: .owner, createdAt: now),
+        environment: Self.defaultEnvironment(workspaceID: workspace.id, at: now))
+    } catch let error as ServerError where error.code == .alreadyExists {
+      throw ServerError(.alreadyExists, "A workspace named '\(name)' already exists.")
+    } catch {
+      throw ServerError(.internal, "The store failed: \(error)")
+    }
+    return workspace
+  }
+
+  /// Adds `user` to `workspace` with `role`, or changes their role.
+  public func setMembership(user: User, workspace: Workspace, role: Role) async throws(ServerError) {
+    let membership = Membership(workspaceID: workspace.id, userID: user.id, role: role, createdAt: dependencies.clock.now())
+    try await dependencies.stored { try await dependencies.store.upsertMembership(membership) }
+  }
+
+  /// Creates a service user in `workspace` (only owners may; `createdBy` must be one).
+  public func createServiceUser(name: String, role: Role, workspace: Workspace, createdBy: User) async throws(ServerError)
+    -> ServiceUser
+  {
+    try NameRules.checkObjectName(name, type: "service user")
+    let store = dependencies.store
+    let membership = try await dependencies.stored { try await store.membership(workspaceID: workspace.id, userID: createdBy.id) }
+    guard membership?.role == .owner else {
+      throw ServerError(.permissionDenied, "Only owners of workspace '\(workspace.name)' can create service users.")
+    }
+    let serviceUser = ServiceUser(
+      id: RandomText.identifier("su-"), workspaceID: workspace.id, name: name, role: role, createdByUserID: createdBy.id,
+      createdAt: dependencies.clock.now())
+    do {
+      try await store.insertServiceUser(serviceUser)
+    } catch let error as ServerError where error.code == .alreadyExists {
+      throw ServerError(.alreadyExists, "Workspace '\(workspace.name)' already has a service user named '\(name)'.")
+    } catch {
+      throw ServerError(.internal, "The store failed: \(error)")
+    }
+    return serviceUser
+  }
+
+  /// The user with `email`, or `notFound`.
+  public func user(email: String) async throws(ServerError) -> User {
+    let normalized = try NameRules.normalizeEmail(email)
+    guard let user = try await dependencies.stored({ try await dependencies.store.user(email: normalized) }) else {
+      throw ServerError(.notFound, "No user with the email \(normalized).")
+    }
+    return user
+  }
+
+  /// The workspace named `name`, or `notFound`.
+  public func workspace(name: String) async throws(ServerError) -> Workspace {
+    guard let workspace = try await dependencies.stored({ try await dependencies.store.workspace(name: name) }) else {
+      throw ServerError(.notFound, "No workspace named '\(name)'.")
+    }
+    return workspace
+  }
+
+  /// The first owner of a workspace (who `token create` issues tokens for by default).
+  public func firstOwner(of workspace: Workspace) async throws(ServerError) -> User {
+    let store = dependencies.store
+    let members = try await dependencies.stored { try await store.memberships(workspaceID: workspace.id) }
+    guard let owner = members.first(where: { $0.role == .owner }),
+      let user = try await dependencies.stored({ try await store.user(id: owner.userID) })
+    else {
+      throw ServerError(.failedPrecondition, "Workspace '\(workspace.name)' has no owner.")
+    }
+    return user
+  }
+
+  /// The role of `user` in `workspace`, or `nil` if not a member.
+  public func role(of user: User, in workspace: Workspace) async throws(ServerError) -> Role? {
+    try await dependencies.stored { try await dependencies.store.membership(workspaceID: workspace.id, userID: user.id) }?.role
+  }
+}

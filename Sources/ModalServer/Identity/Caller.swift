@@ -1,0 +1,44 @@
+/// Who is making a call: the verified token, its workspace, and the owner with their role.
+public struct Caller: Sendable {
+  /// The person or service user behind the token.
+  public enum Identity: Sendable {
+    /// A user.
+    case user(User)
+    /// A service user and the user who created it.
+    case serviceUser(ServiceUser, createdBy: User?)
+  }
+
+  /// The verified token.
+  public let token: TokenRecord
+  /// The workspace the token acts in.
+  public let workspace: Workspace
+  /// The owner.
+  public let identity: Identity
+  /// The owner's role in the workspace.
+  public let role: Role
+
+  /// How the caller is named in `created_by` fields: the user's email or the service user's name.
+  public var displayName: String {
+    switch identity {
+    case .user(let user): user.email
+    case .serviceUser(let serviceUser, _): serviceUser.name
+    }
+  }
+
+  /// Checks that the token has `scope` and the owner at least `role`; `method` names the operation
+  /// in the error.
+  public func require(_ scope: Scope, role needed: Role = .member, for method: String) throws(ServerError) {
+    guard token.scopes.grants(scope) else {
+      throw ServerError(
+        .permissionDenied,
+        "Token \(token.id) does not have the scope '\(scope.rawValue)' that \(method) needs (it has: \(token.scopes)). "
+          + "Use a token with that scope.")
+    }
+    guard role >= needed else {
+      throw ServerError(
+        .permissionDenied,
+        "\(method) needs the role \(needed.rawValue) or higher in workspace '\(workspace.name)'; "
+          + "your role is \(role.rawValue). Ask an owner of the workspace.")
+    }
+  }
+}

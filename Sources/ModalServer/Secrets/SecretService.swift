@@ -1,0 +1,185 @@
+/// Secrets of an environment: get-or-create in every creation mode, list, info, update, delete.
+///
+/// Reading metadata (names, keys, dates; the API never returns values) needs `secrets:read`;
+/// creating named secrets, updating and deleting need `secrets:write` and the role manager;
+/// ephemeral secrets (unnamed, they expire) need `secrets:write` only.
+public struct SecretService: Sendable {
+  let dependencies: Dependencies
+  private var environments: EnvironmentService { EnvironmentService(dependencies: dependencies) }
+
+  /// Creates the service.
+  public init(dependencies: Dependencies) { self.dependencies = dependencies }
+
+  /// How `getOrCreate` treats an existing or missing secret (`ObjectCreationType` on the wire).
+  public enum Mode: Sendable, Hashable {
+    /// Look up only: `notFound` if missing.
+    case lookup
+    /// Create when missing, else return the existing one unchanged.
+    case createIfMissing
+    /// Create; `alreadyExists` if it exists.
+    case createFailIfExists
+    /// Create, or replace the values of the existing one.
+    case createOverwriteIfExists
+    /// An unnamed secret that expires.
+    case ephemeral
+  }
+
+  /// A secret with the name of its environment.
+  public struct Found: Sendable {
+    /// The record.
+    public let secret: SecretRecord
+    /// Its environment's name.
+    public let environmentName: String
+  }
+
+  /// Looks a secret up or creates it, then checks `requiredKeys`.
+  public func getOrCreate(
+    name: String, environmentName: String, mode: Mode, values: [String: String], requiredKeys: [String], for caller: Caller
+  ) async throws(ServerError) -> Found {
+    let store = dependencies.store
+    switch mode {
+    case .lookup: try caller.require(.secretsRead, for: "SecretGetOrCreate")
+    case .ephemeral: try caller.require(.secretsWrite, for: "SecretGetOrCreate")
+    default: try caller.require(.secretsWrite, role: .manager, for: "SecretGetOrCreate")
+    }
+    let environment = try await environments.resolve(environmentName, in: caller.workspace)
+    if mode == .ephemeral {
+      try SecretValues.validate(values)
+      let secret = try await insert(name: nil, values: values, environment: environment, caller: caller)
+      return Found(secret: secret, environmentName: environment.name)
+    }
+    guard !name.isEmpty else { throw ServerError(.invalidArgument, "deployment_name (the secret's name) is required.") }
+    let existing = try await dependencies.stored { try await store.secret(environmentID: environment.id, name: name) }
+    var result: SecretRecord
+    switch (mode, existing) {
+    case (.lookup, nil):
+      throw ServerError(.notFound, "Secret '\(name)' not found in environment '\(environment.name)'.")
+    case (.lookup, let found?), (.createIfMissing, let found?):
+      result = found
+    case (.createFailIfExists, _?):
+      throw ServerError(.alreadyExists, "Secret '\(name)' already exists in environment '\(environment.name)'.")
+    case (.createOverwriteIfExists, let found?):
+      try SecretValues.validate(values)
+      let keys = values.keys.sorted()
+      let sealed = try SecretValues.seal(values, keys: dependencies.keys)
+      let now = dependencies.clock.now()
+      try await dependencies.stored { try await store.replaceSecretValues(id: found.id, keys: keys, values: sealed, at: now) }
+      result = found
+      result.keys = keys
+      result.updatedAt = now
+    case (_, nil):
+      try NameRules.checkObjectName(name)
+      try SecretValues.validate(values)
+      do {
+        result = try await insert(name: name, values: values, environment: environment, caller: caller)
+      } catch let error where error.code == .alreadyExists && mode == .createIfMissing {
+        // Created concurrently by another call: that one wins.
+        guard let raced = try await dependencies.stored({ try await store.secret(environmentID: environment.id, name: name) })
+        else { throw error }
+        result = raced
+      } catch let error where error.code == .alreadyExists {
+        throw ServerError(.alreadyExists, "Secret '\(name)' already exists in environment '\(environment.name)'.")
+      }
+    case (.ephemeral, _):
+      throw ServerError(.internal, "unreachable")
+    }
+    let missing = requiredKeys.filter { !result.keys.contains($0) }
+    if !missing.isEmpty {
+      let list = missing.map { "'\($0)'" }.joined(separator: ", ")
+      throw ServerError(
+        .failedPrecondition, "Secret is missing key\(missing.count == 1 ? "" : "s") \(list) (secret '\(name)' has: \(result.keys.joined(separator: ", ")))")
+    }
+    if mode == .lookup { await dependencies.usage.secretUsed(result.id, at: dependencies.clock.now()) }
+    result.lastUsedAt = try await lastUsed(result)
+    return Found(secret: result, environmentName: environment.name)
+  }
+
+  private func insert(name: String?, values: [String: String], environment: Environment, caller: Caller)
+    async throws(ServerError) -> SecretRecord
+  {
+    let now = dependencies.clock.now()
+    let record = SecretRecord(
+      id: RandomText.identifier("st-"), workspaceID: caller.workspace.id, environmentID: environment.id, name: name,
+      keys: values.keys.sorted(), createdBy: caller.displayName, createdAt: now, updatedAt: now,
+      expiresAt: name == nil ? now.adding(seconds: dependencies.settings.ephemeralSecretLifetime) : nil)
+    let sealed = try SecretValues.seal(values, keys: dependencies.keys)
+    do {
+      return try await dependencies.store.insertSecret(record, values: sealed)
+    } catch let error as ServerError {
+      throw error
+    } catch {
+      throw ServerError(.internal, "The store failed: \(error)")
+    }
+  }
+
+  private func lastUsed(_ secret: SecretRecord) async throws(ServerError) -> UnixTime? {
+    let pending = await dependencies.usage.pendingSecretUse(secret.id)
+    switch (pending, secret.lastUsedAt) {
+    case (let a?, let b?): return max(a, b)
+    case (let a?, nil): return a
+    case (nil, let b): return b
+    }
+  }
+
+  /// One page of named secrets, newest first, created strictly before `createdBefore` (any time
+  /// when `nil`); `limit` is clamped to 1...`maximumPageSize` (0 means 100).
+  public func list(environmentName: String, createdBefore: UnixTime?, limit: Int, for caller: Caller)
+    async throws(ServerError) -> (environment: Environment, secrets: [SecretRecord])
+  {
+    try caller.require(.secretsRead, for: "SecretList")
+    let environment = try await environments.resolve(environmentName, in: caller.workspace)
+    let pageSize = limit <= 0 ? 100 : min(limit, dependencies.settings.maximumPageSize)
+    var secrets = try await dependencies.stored {
+      try await dependencies.store.secrets(environmentID: environment.id, createdBefore: createdBefore, limit: pageSize)
+    }
+    for index in secrets.indices { secrets[index].lastUsedAt = try await lastUsed(secrets[index]) }
+    return (environment, secrets)
+  }
+
+  /// The secret with `id` in the caller's workspace, with its environment's name.
+  public func info(id: String, for caller: Caller) async throws(ServerError) -> Found {
+    try caller.require(.secretsRead, for: "SecretGetInfo")
+    return try await find(id, for: caller)
+  }
+
+  private func find(_ id: String, for caller: Caller) async throws(ServerError) -> Found {
+    let store = dependencies.store
+    let now = dependencies.clock.now()
+    guard id.hasPrefix("st-"), id.count <= 64,
+      var secret = try await dependencies.stored({ try await store.secret(id: id) }),
+      secret.workspaceID == caller.workspace.id, (secret.expiresAt.map { $0 > now } ?? true)
+    else {
+      throw ServerError(.notFound, "Secret \(id) not found.")
+    }
+    let environment = try await dependencies.stored { try await store.environment(id: secret.environmentID) }
+    secret.lastUsedAt = try await lastUsed(secret)
+    return Found(secret: secret, environmentName: environment?.name ?? "")
+  }
+
+  /// Sets (value given) or removes (value `nil`) keys of a secret.
+  public func update(id: String, changes: [(key: String, value: String?)], for caller: Caller) async throws(ServerError) {
+    try caller.require(.secretsWrite, role: .manager, for: "SecretUpdate")
+    let found = try await find(id, for: caller)
+    let store = dependencies.store
+    guard let sealed = try await dependencies.stored({ try await store.secretValues(id: id) }) else {
+      throw ServerError(.notFound, "Secret \(id) not found.")
+    }
+    var values = try SecretValues.open(sealed, keys: dependencies.keys)
+    for change in changes { values[change.key] = change.value }
+    try SecretValues.validate(values)
+    let resealed = try SecretValues.seal(values, keys: dependencies.keys)
+    let keys = values.keys.sorted()
+    try await dependencies.stored {
+      try await store.replaceSecretValues(id: found.secret.id, keys: keys, values: resealed, at: dependencies.clock.now())
+    }
+  }
+
+  /// Deletes a secret of the caller's workspace.
+  public func delete(id: String, for caller: Caller) async throws(ServerError) {
+    try caller.require(.secretsWrite, role: .manager, for: "SecretDelete")
+    let found = try await find(id, for: caller)
+    guard try await dependencies.stored({ try await dependencies.store.deleteSecret(id: found.secret.id) }) else {
+      throw ServerError(.notFound, "Secret \(id) not found.")
+    }
+  }
+}

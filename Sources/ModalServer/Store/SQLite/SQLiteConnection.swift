@@ -1,0 +1,162 @@
+import CSQLite
+
+/// A value bound to, or read from, an SQL statement.
+enum SQLValue: Sendable, Hashable {
+  case integer(Int64)
+  case text(String)
+  case null
+}
+
+extension SQLValue {
+  /// `.text` or `.null`.
+  static func optional(_ text: String?) -> SQLValue { text.map { .text($0) } ?? .null }
+  /// `.integer` or `.null`.
+  static func optional(_ number: Int64?) -> SQLValue { number.map { .integer($0) } ?? .null }
+  /// A time as microseconds, or `.null`.
+  static func optional(_ time: UnixTime?) -> SQLValue { time.map { .integer($0.microseconds) } ?? .null }
+  /// A time as microseconds.
+  static func time(_ time: UnixTime) -> SQLValue { .integer(time.microseconds) }
+  /// A boolean as 0 or 1.
+  static func bool(_ value: Bool) -> SQLValue { .integer(value ? 1 : 0) }
+}
+
+/// One result row; columns are read by index, in the order of the SELECT list.
+struct SQLRow {
+  fileprivate let statement: OpaquePointer
+
+  func int(_ column: Int32) -> Int64 { sqlite3_column_int64(statement, column) }
+  func bool(_ column: Int32) -> Bool { int(column) != 0 }
+  func time(_ column: Int32) -> UnixTime { UnixTime(microseconds: int(column)) }
+  func isNull(_ column: Int32) -> Bool { sqlite3_column_type(statement, column) == SQLITE_NULL }
+  func optionalInt(_ column: Int32) -> Int64? { isNull(column) ? nil : int(column) }
+  func optionalTime(_ column: Int32) -> UnixTime? { optionalInt(column).map(UnixTime.init(microseconds:)) }
+
+  func text(_ column: Int32) -> String {
+    guard let bytes = sqlite3_column_text(statement, column) else { return "" }
+    let count = Int(sqlite3_column_bytes(statement, column))
+    return String(decoding: UnsafeBufferPointer(start: bytes, count: count), as: UTF8.self)
+  }
+
+  func optionalText(_ column: Int32) -> String? { isNull(column) ? nil : text(column) }
+}
+
+/// An SQLite connection with a cache of prepared statements. Not thread-safe: each connection is
+/// used by one `SQLiteExecutor` queue only (hence `@unchecked Sendable`: it is handed to that queue).
+final class SQLiteConnection: @unchecked Sendable {
+  let handle: OpaquePointer
+  let path: String
+  private var statements: [String: OpaquePointer] = [:]
+
+  /// Opens (or creates) the database file.
+  init(path: String, readOnly: Bool) throws(ServerError) {
+    var db: OpaquePointer?
+    let flags =
+      (readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) | SQLITE_OPEN_NOMUTEX
+      | SQLITE_OPEN_PRIVATECACHE
+    let result = sqlite3_open_v2(path, &db, flags, nil)
+    guard result == SQLITE_OK, let db else {
+      let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
+      sqlite3_close_v2(db)
+      throw ServerError(.internal, "Could not open the database \(path): \(message).")
+    }
+    handle = db
+    self.path = path
+    sqlite3_extended_result_codes(db, 1)
+  }
+
+  deinit {
+    for statement in statements.values { sqlite3_finalize(statement) }
+    sqlite3_close_v2(handle)
+  }
+
+  /// Runs one or more statements without parameters or results (schema, pragmas, BEGIN/COMMIT).
+  func exec(_ sql: String) throws(ServerError) {
+    var errorMessage: UnsafeMutablePointer<CChar>?
+    let result = sqlite3_exec(handle, sql, nil, nil, &errorMessage)
+    if result != SQLITE_OK {
+      let message = errorMessage.map { String(cString: $0) } ?? String(cString: sqlite3_errstr(result))
+      sqlite3_free(errorMessage)
+      throw Self.error(result, message)
+    }
+  }
+
+  /// Runs a statement and returns the rows it produced, mapped by `row`.
+  func query<T>(_ sql: String, _ values: [SQLValue] = [], row: (SQLRow) throws(ServerError) -> T) throws(ServerError) -> [T] {
+    let statement = try prepared(sql)
+    defer {
+      sqlite3_reset(statement)
+      sqlite3_clear_bindings(statement)
+    }
+    try bind(values, to: statement)
+    var rows: [T] = []
+    while true {
+      let result = sqlite3_step(statement)
+      if result == SQLITE_ROW {
+        rows.append(try row(SQLRow(statement: statement)))
+      } else if result == SQLITE_DONE {
+        return rows
+      } else {
+        throw Self.error(result, String(cString: sqlite3_errmsg(handle)))
+      }
+    }
+  }
+
+  /// Runs a statement for its effect; returns the number of rows it changed.
+  @discardableResult
+  func execute(_ sql: String, _ values: [SQLValue] = []) throws(ServerError) -> Int {
+    _ = try query(sql, values) { _ throws(ServerError) in () }
+    return Int(sqlite3_changes(handle))
+  }
+
+  /// The first row, if any.
+  func first<T>(_ sql: String, _ values: [SQLValue] = [], row: (SQLRow) throws(ServerError) -> T) throws(ServerError) -> T? {
+    try query(sql, values, row: row).first
+  }
+
+  /// Runs `body` inside `BEGIN IMMEDIATE … COMMIT` (rolled back if it throws).
+  func transaction<T>(_ body: () throws(ServerError) -> T) throws(ServerError) -> T {
+    try exec("BEGIN IMMEDIATE")
+    do {
+      let result = try body()
+      try exec("COMMIT")
+      return result
+    } catch {
+      try? exec("ROLLBACK")
+      throw error
+    }
+  }
+
+  private func prepared(_ sql: String) throws(ServerError) -> OpaquePointer {
+    if let cached = statements[sql] { return cached }
+    var statement: OpaquePointer?
+    let result = sqlite3_prepare_v3(handle, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &statement, nil)
+    guard result == SQLITE_OK, let statement else {
+      throw Self.error(result, String(cString: sqlite3_errmsg(handle)))
+    }
+    statements[sql] = statement
+    return statement
+  }
+
+  private func bind(_ values: [SQLValue], to statement: OpaquePointer) throws(ServerError) {
+    for (index, value) in values.enumerated() {
+      let position = Int32(index + 1)
+      let result: Int32
+      switch value {
+      case .integer(let number): result = sqlite3_bind_int64(statement, position, number)
+      case .text(let text): result = sqlite3_bind_text(statement, position, text, -1, csqlite_transient())
+      case .null: result = sqlite3_bind_null(statement, position)
+      }
+      guard result == SQLITE_OK else { throw Self.error(result, String(cString: sqlite3_errmsg(handle))) }
+    }
+  }
+
+  /// Maps an SQLite result code to a server error: constraint violations are `alreadyExists`,
+  /// busy/locked is `unavailable`, everything else `internal`.
+  static func error(_ code: Int32, _ message: String) -> ServerError {
+    switch code & 0xFF {
+    case SQLITE_CONSTRAINT: ServerError(.alreadyExists, "constraint violated: \(message)")
+    case SQLITE_BUSY, SQLITE_LOCKED: ServerError(.unavailable, "The database is busy; retry. (\(message))")
+    default: ServerError(.internal, "Database error \(code): \(message)")
+    }
+  }
+}

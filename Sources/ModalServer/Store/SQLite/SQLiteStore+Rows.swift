@@ -1,0 +1,143 @@
+/// Row mapping and the insert statements shared by several operations.
+extension SQLiteStore {
+  static let userSelect = "SELECT id, email, password_hash, created_at FROM users"
+  static let workspaceSelect = "SELECT id, name, kind, created_at FROM workspaces"
+  static let membershipSelect = "SELECT workspace_id, user_id, role, created_at FROM memberships"
+  static let environmentSelect =
+    "SELECT id, workspace_id, name, is_default, webhook_suffix, created_at FROM environments"
+  static let tokenSelect = """
+    SELECT id, workspace_id, owner_kind, owner_id, created_by_user_id, name, secret_hash, hash_key_id, secret_hint,
+      scopes, created_at, expires_at, last_used_at, revoked_at FROM tokens
+    """
+  static let flowSelect = """
+    SELECT id, code, wait_secret_hash, hash_key_id, state, created_at, expires_at, token_lifetime_seconds,
+      localhost_port, utm_source, next_url, requesting_node, requesting_peer, approved_by_user_id,
+      approved_workspace_id, approved_at, token_id, consumed_at FROM token_flows
+    """
+  static let secretSelect = """
+    SELECT id, workspace_id, environment_id, name, key_names, created_by, created_at, updated_at, last_used_at,
+      expires_at FROM secrets
+    """
+
+  static func corrupt(_ what: String) -> ServerError {
+    ServerError(.internal, "The database holds an invalid \(what); was it edited by hand?")
+  }
+
+  static func role(_ text: String) throws(ServerError) -> Role {
+    guard let role = Role(rawValue: text) else { throw corrupt("role '\(text)'") }
+    return role
+  }
+
+  static func user(_ row: SQLRow) throws(ServerError) -> User {
+    User(id: row.text(0), email: row.text(1), passwordHash: row.optionalText(2), createdAt: row.time(3))
+  }
+
+  static func workspace(_ row: SQLRow) throws(ServerError) -> Workspace {
+    guard let kind = WorkspaceKind(rawValue: row.text(2)) else { throw corrupt("workspace kind") }
+    return Workspace(id: row.text(0), name: row.text(1), kind: kind, createdAt: row.time(3))
+  }
+
+  static func membership(_ row: SQLRow) throws(ServerError) -> Membership {
+    Membership(workspaceID: row.text(0), userID: row.text(1), role: try role(row.text(2)), createdAt: row.time(3))
+  }
+
+  static func environment(_ row: SQLRow) throws(ServerError) -> Environment {
+    Environment(
+      id: row.text(0), workspaceID: row.text(1), name: row.text(2), isDefault: row.bool(3), webhookSuffix: row.text(4),
+      createdAt: row.time(5))
+  }
+
+  static func token(_ row: SQLRow) throws(ServerError) -> TokenRecord {
+    let owner: TokenOwner
+    switch row.text(2) {
+    case "user": owner = .user(id: row.text(3))
+    case "service_user": owner = .serviceUser(id: row.text(3))
+    default: throw corrupt("token owner kind")
+    }
+    let scopes: ScopeSet
+    do { scopes = try ScopeSet(parsing: row.text(9)) } catch { throw corrupt("token scope list") }
+    return TokenRecord(
+      id: row.text(0), workspaceID: row.text(1), owner: owner, createdByUserID: row.optionalText(4), name: row.text(5),
+      secretHash: row.text(6), hashKeyID: row.text(7), secretHint: row.text(8), scopes: scopes, createdAt: row.time(10),
+      expiresAt: row.optionalTime(11), lastUsedAt: row.optionalTime(12), revokedAt: row.optionalTime(13))
+  }
+
+  static func flow(_ row: SQLRow) throws(ServerError) -> TokenFlowRecord {
+    guard let state = TokenFlowState(rawValue: row.text(4)) else { throw corrupt("token flow state") }
+    var flow = TokenFlowRecord(
+      id: row.text(0), code: row.text(1), waitSecretHash: row.text(2), hashKeyID: row.text(3), createdAt: row.time(5),
+      expiresAt: row.time(6), tokenLifetimeSeconds: row.optionalInt(7), localhostPort: Int32(clamping: row.int(8)),
+      utmSource: row.text(9), nextURL: row.text(10), requestingNode: row.text(11), requestingPeer: row.text(12))
+    flow.state = state
+    flow.approvedByUserID = row.optionalText(13)
+    flow.approvedWorkspaceID = row.optionalText(14)
+    flow.approvedAt = row.optionalTime(15)
+    flow.tokenID = row.optionalText(16)
+    flow.consumedAt = row.optionalTime(17)
+    return flow
+  }
+
+  static func secret(_ row: SQLRow) throws(ServerError) -> SecretRecord {
+    SecretRecord(
+      id: row.text(0), workspaceID: row.text(1), environmentID: row.text(2), name: row.optionalText(3),
+      keys: splitKeys(row.text(4)), createdBy: row.text(5), createdAt: row.time(6), updatedAt: row.time(7),
+      lastUsedAt: row.optionalTime(8), expiresAt: row.optionalTime(9))
+  }
+
+  /// Key names are stored newline-separated (`SecretValidation` forbids control characters in keys).
+  static func joinKeys(_ keys: [String]) -> String { keys.joined(separator: "\n") }
+
+  static func splitKeys(_ text: String) -> [String] {
+    text.isEmpty ? [] : text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+  }
+
+  static func insert(_ user: User, _ db: SQLiteConnection) throws(ServerError) {
+    try db.execute(
+      "INSERT INTO users (id, email, password_hash, created_at) VALUES (?, ?, ?, ?)",
+      [.text(user.id), .text(user.email.lowercased()), .optional(user.passwordHash), .time(user.createdAt)])
+  }
+
+  static func insert(_ workspace: Workspace, _ db: SQLiteConnection) throws(ServerError) {
+    try db.execute(
+      "INSERT INTO workspaces (id, name, kind, created_at) VALUES (?, ?, ?, ?)",
+      [.text(workspace.id), .text(workspace.name), .text(workspace.kind.rawValue), .time(workspace.createdAt)])
+  }
+
+  static func upsert(_ membership: Membership, _ db: SQLiteConnection) throws(ServerError) {
+    try db.execute(
+      """
+      INSERT INTO memberships (workspace_id, user_id, role, created_at) VALUES (?, ?, ?, ?)
+      ON CONFLICT (workspace_id, user_id) DO UPDATE SET role = excluded.role
+      """,
+      [.text(membership.workspaceID), .text(membership.userID), .text(membership.role.rawValue), .time(membership.createdAt)])
+  }
+
+  static func insert(_ environment: Environment, _ db: SQLiteConnection) throws(ServerError) {
+    try db.execute(
+      "INSERT INTO environments (id, workspace_id, name, is_default, webhook_suffix, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+      [
+        .text(environment.id), .text(environment.workspaceID), .text(environment.name), .bool(environment.isDefault),
+        .text(environment.webhookSuffix), .time(environment.createdAt),
+      ])
+  }
+
+  static func insert(_ token: TokenRecord, _ db: SQLiteConnection) throws(ServerError) {
+    let ownerKind: String
+    switch token.owner {
+    case .user: ownerKind = "user"
+    case .serviceUser: ownerKind = "service_user"
+    }
+    try db.execute(
+      """
+      INSERT INTO tokens (id, workspace_id, owner_kind, owner_id, created_by_user_id, name, secret_hash, hash_key_id,
+        secret_hint, scopes, created_at, expires_at, last_used_at, revoked_at)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+      """,
+      [
+        .text(token.id), .text(token.workspaceID), .text(ownerKind), .text(token.owner.id), .optional(token.createdByUserID),
+        .text(token.name), .text(token.secretHash), .text(token.hashKeyID), .text(token.secretHint),
+        .text(token.scopes.description), .time(token.createdAt), .optional(token.expiresAt), .optional(token.lastUsedAt),
+        .optional(token.revokedAt),
+      ])
+  }
+}

@@ -1,0 +1,120 @@
+/// Persistent state of the server. Every method is one atomic unit (a transaction) and throws
+/// `ServerError`; `alreadyExists` reports a uniqueness conflict.
+///
+/// Implementations: `SQLiteStore` (the default, one file in the data folder). A PostgreSQL store
+/// for several replicas implements the same protocol over the same tables (`StoreSchema`); nothing
+/// here assumes a single process: conditional updates (`approveFlow`, `consumeFlow`,
+/// `revokeToken`) decide races in the database, not in memory.
+public protocol Store: Sendable {
+  // MARK: Accounts
+
+  /// Creates a user, a workspace with the user as owner, its default environment and optionally a
+  /// first token, all or nothing.
+  func createAccount(user: User, workspace: Workspace, environment: Environment, token: TokenRecord?) async throws
+  /// Creates a user.
+  func insertUser(_ user: User) async throws
+  /// The user with this id.
+  func user(id: String) async throws -> User?
+  /// The user with this (lower-cased) email.
+  func user(email: String) async throws -> User?
+  /// Sets or replaces a user's password hash.
+  func setPasswordHash(userID: String, hash: String) async throws
+
+  /// Creates a workspace with its default environment and its first owner.
+  func insertWorkspace(_ workspace: Workspace, owner: Membership, environment: Environment) async throws
+  /// The workspace with this id.
+  func workspace(id: String) async throws -> Workspace?
+  /// The workspace with this name.
+  func workspace(name: String) async throws -> Workspace?
+
+  /// Adds a member or changes their role.
+  func upsertMembership(_ membership: Membership) async throws
+  /// A user's membership of a workspace.
+  func membership(workspaceID: String, userID: String) async throws -> Membership?
+  /// The ids of the workspaces a user belongs to, oldest membership first.
+  func workspaceIDs(userID: String) async throws -> [String]
+  /// Every member of a workspace, oldest first.
+  func memberships(workspaceID: String) async throws -> [Membership]
+
+  /// Creates a service user.
+  func insertServiceUser(_ serviceUser: ServiceUser) async throws
+  /// The service user with this id.
+  func serviceUser(id: String) async throws -> ServiceUser?
+
+  // MARK: Tokens
+
+  /// Stores a new token.
+  func insertToken(_ token: TokenRecord) async throws
+  /// The token with this id (revoked and expired ones included).
+  func token(id: String) async throws -> TokenRecord?
+  /// The tokens of a workspace, newest first; only those of `owner` when given.
+  func tokens(workspaceID: String, owner: TokenOwner?) async throws -> [TokenRecord]
+  /// Marks a token revoked; `false` if it does not exist or was already revoked.
+  func revokeToken(id: String, at time: UnixTime) async throws -> Bool
+  /// Stores batched last-used times (never moving one backwards).
+  func recordUsage(tokens: [String: UnixTime], secrets: [String: UnixTime]) async throws
+
+  // MARK: Token flows
+
+  /// Stores a new pending flow; `alreadyExists` if its code collides with a pending flow.
+  func insertFlow(_ flow: TokenFlowRecord) async throws
+  /// The flow with this id.
+  func flow(id: String) async throws -> TokenFlowRecord?
+  /// The pending, unexpired flow with this code.
+  func pendingFlow(code: String, now: UnixTime) async throws -> TokenFlowRecord?
+  /// Approves a pending, unexpired flow; `false` if it is not (any more).
+  func approveFlow(id: String, userID: String, workspaceID: String, at time: UnixTime) async throws -> Bool
+  /// Marks an approved flow consumed and stores its token, atomically; `false` if the flow was
+  /// not in the approved state (someone else consumed it).
+  func consumeFlow(id: String, token: TokenRecord, at time: UnixTime) async throws -> Bool
+  /// Deletes flows that expired before `time` and ephemeral secrets past their end; returns how many.
+  func deleteExpired(before time: UnixTime) async throws -> Int
+
+  // MARK: Environments
+
+  /// The environments of a workspace, oldest first.
+  func environments(workspaceID: String) async throws -> [Environment]
+  /// The environment with this name in the workspace.
+  func environment(workspaceID: String, name: String) async throws -> Environment?
+  /// The environment with this id.
+  func environment(id: String) async throws -> Environment?
+  /// Creates an environment.
+  func insertEnvironment(_ environment: Environment) async throws
+  /// Renames an environment and/or changes its web suffix.
+  func updateEnvironment(id: String, name: String?, webhookSuffix: String?) async throws
+  /// Deletes an environment and every secret in it.
+  func deleteEnvironment(id: String) async throws
+
+  // MARK: Secrets
+
+  /// Creates a secret. Its `createdAt` is moved forward, if needed, to be later than every other
+  /// secret's in the environment (so `created_before` pagination never skips one); returns the record stored.
+  func insertSecret(_ secret: SecretRecord, values: SealedValues) async throws -> SecretRecord
+  /// Replaces the keys and values of a secret.
+  func replaceSecretValues(id: String, keys: [String], values: SealedValues, at time: UnixTime) async throws
+  /// The secret with this id.
+  func secret(id: String) async throws -> SecretRecord?
+  /// The named secret in an environment.
+  func secret(environmentID: String, name: String) async throws -> SecretRecord?
+  /// The encrypted values of a secret.
+  func secretValues(id: String) async throws -> SealedValues?
+  /// Named secrets of an environment created strictly before `createdBefore` (any time when
+  /// `nil`), newest first, at most `limit`.
+  func secrets(environmentID: String, createdBefore: UnixTime?, limit: Int) async throws -> [SecretRecord]
+  /// Deletes a secret; `false` if it did not exist.
+  func deleteSecret(id: String) async throws -> Bool
+
+  // MARK: Sessions (dashboard)
+
+  /// Stores a session.
+  func insertSession(_ session: SessionRecord) async throws
+  /// The session with this id hash.
+  func session(idHash: String) async throws -> SessionRecord?
+  /// Ends a session.
+  func deleteSession(idHash: String) async throws
+
+  // MARK: Lifecycle
+
+  /// Closes the store; later calls fail.
+  func close() async
+}

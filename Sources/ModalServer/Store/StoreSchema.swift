@@ -1,0 +1,144 @@
+import Foundation
+
+/// The versioned schema every store uses: the same tables and columns for SQLite and (later)
+/// PostgreSQL. Times are INTEGER microseconds since the epoch, booleans INTEGER 0/1, hashes hex TEXT,
+/// so each statement is valid in both dialects.
+///
+/// A migration is applied once, in order, inside one transaction that also records it in
+/// `schema_migrations`; a database newer than the code is refused.
+public enum StoreSchema {
+  /// One schema change.
+  public struct Migration: Sendable {
+    /// Its number; applied in increasing order.
+    public let version: Int
+    /// What it does.
+    public let name: String
+    /// The statements, separated by semicolons.
+    public let sql: String
+  }
+
+  /// The table recording applied migrations.
+  public static let bookkeeping = """
+    CREATE TABLE IF NOT EXISTS schema_migrations (
+      version INTEGER PRIMARY KEY,
+      name TEXT NOT NULL,
+      applied_at INTEGER NOT NULL
+    )
+    """
+
+  /// Every migration, oldest first.
+  public static let migrations: [Migration] = [
+    Migration(
+      version: 1, name: "accounts, workspaces, environments, tokens, token flows, secrets, sessions",
+      sql: """
+        CREATE TABLE users (
+          id TEXT PRIMARY KEY,
+          email TEXT NOT NULL UNIQUE,
+          password_hash TEXT,
+          created_at INTEGER NOT NULL
+        );
+        CREATE TABLE workspaces (
+          id TEXT PRIMARY KEY,
+          name TEXT NOT NULL UNIQUE,
+          kind TEXT NOT NULL CHECK (kind IN ('personal', 'shared')),
+          created_at INTEGER NOT NULL
+        );
+        CREATE TABLE memberships (
+          workspace_id TEXT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+          user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+          role TEXT NOT NULL CHECK (role IN ('owner', 'manager', 'member')),
+          created_at INTEGER NOT NULL,
+          PRIMARY KEY (workspace_id, user_id)
+        );
+        CREATE INDEX memberships_user ON memberships(user_id);
+        CREATE TABLE service_users (
+          id TEXT PRIMARY KEY,
+          workspace_id TEXT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+          name TEXT NOT NULL,
+          role TEXT NOT NULL CHECK (role IN ('owner', 'manager', 'member')),
+          created_by_user_id TEXT NOT NULL REFERENCES users(id),
+          created_at INTEGER NOT NULL,
+          UNIQUE (workspace_id, name)
+        );
+        CREATE TABLE environments (
+          id TEXT PRIMARY KEY,
+          workspace_id TEXT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+          name TEXT NOT NULL,
+          is_default INTEGER NOT NULL DEFAULT 0,
+          webhook_suffix TEXT NOT NULL DEFAULT '',
+          created_at INTEGER NOT NULL,
+          UNIQUE (workspace_id, name)
+        );
+        CREATE UNIQUE INDEX environments_one_default ON environments(workspace_id) WHERE is_default = 1;
+        CREATE TABLE tokens (
+          id TEXT PRIMARY KEY,
+          workspace_id TEXT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+          owner_kind TEXT NOT NULL CHECK (owner_kind IN ('user', 'service_user')),
+          owner_id TEXT NOT NULL,
+          created_by_user_id TEXT,
+          name TEXT NOT NULL,
+          secret_hash TEXT NOT NULL,
+          hash_key_id TEXT NOT NULL,
+          secret_hint TEXT NOT NULL,
+          scopes TEXT NOT NULL,
+          created_at INTEGER NOT NULL,
+          expires_at INTEGER,
+          last_used_at INTEGER,
+          revoked_at INTEGER
+        );
+        CREATE INDEX tokens_workspace_owner ON tokens(workspace_id, owner_id, created_at);
+        CREATE TABLE token_flows (
+          id TEXT PRIMARY KEY,
+          code TEXT NOT NULL,
+          wait_secret_hash TEXT NOT NULL,
+          hash_key_id TEXT NOT NULL,
+          state TEXT NOT NULL CHECK (state IN ('pending', 'approved', 'consumed')),
+          created_at INTEGER NOT NULL,
+          expires_at INTEGER NOT NULL,
+          token_lifetime_seconds INTEGER,
+          localhost_port INTEGER NOT NULL DEFAULT 0,
+          utm_source TEXT NOT NULL DEFAULT '',
+          next_url TEXT NOT NULL DEFAULT '',
+          requesting_node TEXT NOT NULL DEFAULT '',
+          requesting_peer TEXT NOT NULL DEFAULT '',
+          approved_by_user_id TEXT,
+          approved_workspace_id TEXT,
+          approved_at INTEGER,
+          token_id TEXT,
+          consumed_at INTEGER
+        );
+        CREATE UNIQUE INDEX token_flows_pending_code ON token_flows(code) WHERE state = 'pending';
+        CREATE INDEX token_flows_expiry ON token_flows(expires_at);
+        CREATE TABLE secrets (
+          id TEXT PRIMARY KEY,
+          workspace_id TEXT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+          environment_id TEXT NOT NULL REFERENCES environments(id) ON DELETE CASCADE,
+          name TEXT,
+          key_names TEXT NOT NULL,
+          values_key_id TEXT NOT NULL,
+          values_sealed TEXT NOT NULL,
+          created_by TEXT NOT NULL,
+          created_at INTEGER NOT NULL,
+          updated_at INTEGER NOT NULL,
+          last_used_at INTEGER,
+          expires_at INTEGER
+        );
+        CREATE UNIQUE INDEX secrets_name ON secrets(environment_id, name) WHERE name IS NOT NULL;
+        CREATE INDEX secrets_listing ON secrets(environment_id, created_at);
+        CREATE TABLE sessions (
+          id_hash TEXT PRIMARY KEY,
+          user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+          created_at INTEGER NOT NULL,
+          expires_at INTEGER NOT NULL
+        );
+        """)
+  ]
+
+  /// The newest version this code knows.
+  public static var latestVersion: Int { migrations.last?.version ?? 0 }
+
+  /// The individual statements of a migration.
+  static func statements(of migration: Migration) -> [String] {
+    migration.sql.split(separator: ";").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty }
+  }
+}

@@ -1,0 +1,59 @@
+/// What every service of the server shares: the store, the keys, the clock, the settings and the
+/// in-memory usage buffer.
+public struct Dependencies: Sendable {
+  /// Persistent state.
+  public let store: any Store
+  /// Hashing, signing and encryption keys.
+  public let keys: ServerKeys
+  /// Where "now" comes from.
+  public let clock: ServerClock
+  /// Tunables.
+  public let settings: ServerSettings
+  /// Last-used times waiting to be written.
+  public let usage: UsageRecorder
+
+  /// Bundles the dependencies.
+  public init(store: any Store, keys: ServerKeys, clock: ServerClock = .system, settings: ServerSettings = ServerSettings()) {
+    self.store = store
+    self.keys = keys
+    self.clock = clock
+    self.settings = settings
+    self.usage = UsageRecorder()
+  }
+
+  /// Calls the store, turning any failure that is not a `ServerError` into an `internal` one.
+  func stored<T>(_ body: () async throws -> T) async throws(ServerError) -> T {
+    do {
+      return try await body()
+    } catch let error as ServerError {
+      throw error
+    } catch {
+      throw ServerError(.internal, "The store failed: \(error)")
+    }
+  }
+}
+
+/// Tunables of the server, with the defaults `serve` uses.
+public struct ServerSettings: Sendable {
+  /// The base URL of the dashboard, for `web_url` of login flows (no trailing slash).
+  public var publicURL: String
+  /// How long a login flow can be approved and waited for.
+  public var flowLifetime: Int64 = 600
+  /// The longest single `TokenFlowWait` long-poll, in seconds.
+  public var maximumWait: Double = 60
+  /// How long an `AuthTokenGet` JWT is valid, in seconds.
+  public var jwtLifetime: Int64 = 1200
+  /// Tokens expiring sooner than this get an `x-modal-warning` on every call, in seconds.
+  public var expiryWarning: Int64 = 7 * 86_400
+  /// How long ephemeral secrets live, in seconds.
+  public var ephemeralSecretLifetime: Int64 = 86_400
+  /// The most secrets returned by one `SecretList` page.
+  public var maximumPageSize: Int = 1000
+
+  /// Creates settings with a public URL.
+  public init(publicURL: String = "http://127.0.0.1:8080") {
+    var url = publicURL
+    while url.hasSuffix("/") { url.removeLast() }
+    self.publicURL = url
+  }
+}

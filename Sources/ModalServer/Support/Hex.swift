@@ -1,0 +1,39 @@
+/// Lower-case hexadecimal encoding of bytes.
+public enum Hex {
+  private static let digits = Array("0123456789abcdef".utf8)
+
+  /// The bytes as lower-case hex.
+  public static func encode(_ bytes: [UInt8]) -> String {
+    var out = [UInt8]()
+    out.reserveCapacity(bytes.count * 2)
+    for byte in bytes {
+      out.append(digits[Int(byte >> 4)])
+      out.append(digits[Int(byte & 0x0F)])
+    }
+    return String(decoding: out, as: UTF8.self)
+  }
+
+  /// The bytes of a hex string (either case); `nil` if it is not hex or has an odd length.
+  public static func decode(_ text: String) -> [UInt8]? {
+    let chars = Array(text.utf8)
+    guard chars.count % 2 == 0 else { return nil }
+    var out = [UInt8]()
+    out.reserveCapacity(chars.count / 2)
+    var index = 0
+    while index < chars.count {
+      guard let high = value(chars[index]), let low = value(chars[index + 1]) else { return nil }
+      out.append(high << 4 | low)
+      index += 2
+    }
+    return out
+  }
+
+  private static func value(_ char: UInt8) -> UInt8? {
+    switch char {
+    case 0x30...0x39: char - 0x30
+    case 0x61...0x66: char - 0x61 + 10
+    case 0x41...0x46: char - 0x41 + 10
+    default: nil
+    }
+  }
+}

@@ -1,0 +1,73 @@
+import Foundation
+
+/// Where the server reads the current time from: the system clock, or a fixed/advancing value in tests.
+public struct ServerClock: Sendable {
+  private let read: @Sendable () -> UnixTime
+
+  /// A clock that reads `now()` each time.
+  public init(_ now: @escaping @Sendable () -> UnixTime) {
+    self.read = now
+  }
+
+  /// The system clock.
+  public static let system = ServerClock { UnixTime(date: Date()) }
+
+  /// The current time.
+  public func now() -> UnixTime { read() }
+}
+
+/// A point in time as whole microseconds since 1970-01-01 UTC (how the store keeps times).
+public struct UnixTime: Sendable, Hashable, Comparable, CustomStringConvertible {
+  /// Microseconds since the Unix epoch.
+  public var microseconds: Int64
+
+  /// Creates a timestamp from microseconds since the epoch.
+  public init(microseconds: Int64) {
+    self.microseconds = microseconds
+  }
+
+  /// Creates a timestamp from a `Date`.
+  public init(date: Date) {
+    microseconds = Int64((date.timeIntervalSince1970 * 1_000_000).rounded())
+  }
+
+  /// Creates a timestamp from seconds since the epoch, as the API's `double` fields carry them;
+  /// `nil` for values that are not finite or out of range.
+  public init?(seconds: Double) {
+    let micros = (seconds * 1_000_000).rounded()
+    guard micros.isFinite, micros > -9.2e18, micros < 9.2e18 else { return nil }
+    microseconds = Int64(micros)
+  }
+
+  /// Seconds since the epoch, for the API's `double` fields.
+  public var seconds: Double { Double(microseconds) / 1_000_000 }
+
+  /// Whole seconds since the epoch (rounded down).
+  public var wholeSeconds: Int64 { microseconds >= 0 ? microseconds / 1_000_000 : (microseconds - 999_999) / 1_000_000 }
+
+  /// The time as a `Date`.
+  public var date: Date { Date(timeIntervalSince1970: seconds) }
+
+  /// This time moved by `seconds` (saturating).
+  public func adding(seconds: Int64) -> UnixTime {
+    let (delta, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000)
+    if overflow { return UnixTime(microseconds: seconds > 0 ? .max : .min) }
+    let (sum, overflow2) = microseconds.addingReportingOverflow(delta)
+    if overflow2 { return UnixTime(microseconds: delta > 0 ? .max : .min) }
+    return UnixTime(microseconds: sum)
+  }
+
+  /// ISO 8601 in UTC with seconds, for example `2030-03-17T17:46:40Z`.
+  public var iso8601: String {
+    let formatter = ISO8601DateFormatter()
+    formatter.formatOptions = [.withInternetDateTime]
+    formatter.timeZone = TimeZone(identifier: "UTC")
+    return formatter.string(from: date)
+  }
+
+  /// Orders by time.
+  public static func < (lhs: UnixTime, rhs: UnixTime) -> Bool { lhs.microseconds < rhs.microseconds }
+
+  /// The ISO 8601 form.
+  public var description: String { iso8601 }
+}

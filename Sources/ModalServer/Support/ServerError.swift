@@ -1,0 +1,43 @@
+/// A failure of a server operation: a code that maps to a gRPC status, a message for the caller
+/// and, when something specific helps, what to do about it.
+///
+/// Messages never contain token secrets, wait secrets, passwords or secret values.
+public struct ServerError: Error, Sendable, Hashable, CustomStringConvertible {
+  /// What kind of failure it is; each maps to one gRPC status code.
+  public enum Code: String, Sendable, Hashable, CaseIterable {
+    /// The request is malformed or a value breaks a rule (INVALID_ARGUMENT).
+    case invalidArgument
+    /// Missing, malformed, unknown, wrong, expired or revoked credentials (UNAUTHENTICATED).
+    case unauthenticated
+    /// Authenticated, but the token's scopes or the caller's role do not allow it (PERMISSION_DENIED).
+    case permissionDenied
+    /// The object does not exist, or belongs to another workspace (NOT_FOUND).
+    case notFound
+    /// The object already exists (ALREADY_EXISTS).
+    case alreadyExists
+    /// The object is not in a state that allows the operation (FAILED_PRECONDITION).
+    case failedPrecondition
+    /// The server does not offer this (UNIMPLEMENTED).
+    case unimplemented
+    /// A limit was reached (RESOURCE_EXHAUSTED).
+    case resourceExhausted
+    /// The store failed or an invariant broke (INTERNAL).
+    case `internal`
+    /// The store is busy or shutting down; retry (UNAVAILABLE).
+    case unavailable
+  }
+
+  /// What kind of failure it is.
+  public var code: Code
+  /// What happened, in one or two sentences, safe to show to the caller.
+  public var message: String
+
+  /// Creates an error.
+  public init(_ code: Code, _ message: String) {
+    self.code = code
+    self.message = message
+  }
+
+  /// The message.
+  public var description: String { message }
+}

@@ -1,0 +1,153 @@
+import Foundation
+
+/// Creates, verifies, lists and revokes API tokens.
+public struct TokenService: Sendable {
+  let dependencies: Dependencies
+  private var hasher: SecretHasher { SecretHasher(keys: dependencies.keys) }
+
+  /// Creates the service.
+  public init(dependencies: Dependencies) { self.dependencies = dependencies }
+
+  /// The longest token name accepted.
+  public static let maximumNameLength = 100
+
+  /// A new token record and its secret (not stored yet).
+  public func makeToken(
+    workspaceID: String, owner: TokenOwner, createdByUserID: String?, name: String, scopes: ScopeSet,
+    lifetimeSeconds: Int64?
+  ) throws(ServerError) -> IssuedToken {
+    let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
+    guard trimmed.count <= Self.maximumNameLength, !trimmed.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+      throw ServerError(.invalidArgument, "Token names have at most \(Self.maximumNameLength) characters and no control characters.")
+    }
+    if let lifetimeSeconds, lifetimeSeconds <= 0 {
+      throw ServerError(.invalidArgument, "A token's lifetime must be positive.")
+    }
+    let secret = TokenFormat.newSecret()
+    let (hash, keyID) = hasher.hash(secret)
+    let now = dependencies.clock.now()
+    let record = TokenRecord(
+      id: TokenFormat.newID(), workspaceID: workspaceID, owner: owner, createdByUserID: createdByUserID, name: trimmed,
+      secretHash: hash, hashKeyID: keyID, secretHint: TokenFormat.hint(of: secret), scopes: scopes, createdAt: now,
+      expiresAt: lifetimeSeconds.map { now.adding(seconds: $0) })
+    return IssuedToken(record: record, secret: secret)
+  }
+
+  /// Creates and stores a token.
+  public func issue(
+    workspaceID: String, owner: TokenOwner, createdByUserID: String?, name: String, scopes: ScopeSet,
+    lifetimeSeconds: Int64?
+  ) async throws(ServerError) -> IssuedToken {
+    let issued = try makeToken(
+      workspaceID: workspaceID, owner: owner, createdByUserID: createdByUserID, name: name, scopes: scopes,
+      lifetimeSeconds: lifetimeSeconds)
+    try await dependencies.stored { try await dependencies.store.insertToken(issued.record) }
+    return issued
+  }
+
+  /// The same answer for an unknown id and a wrong secret, so neither reveals whether an id exists.
+  public static let invalidCredentialsMessage =
+    "Token validation failed: the token id or secret is wrong. Check MODAL_TOKEN_ID/MODAL_TOKEN_SECRET or your "
+    + "profile, or create a new token with `modal token new`."
+
+  /// Verifies a token id and secret and returns the caller; throws `unauthenticated` with a
+  /// message saying why (without ever repeating the secret).
+  public func authenticate(id: String?, secret: String?) async throws(ServerError) -> Caller {
+    guard let id, !id.isEmpty, let secret, !secret.isEmpty else {
+      throw ServerError(
+        .unauthenticated,
+        "Token missing: send the headers x-modal-token-id and x-modal-token-secret (run `modal token new`, "
+          + "or set MODAL_TOKEN_ID and MODAL_TOKEN_SECRET).")
+    }
+    guard TokenFormat.isWellFormedID(id) else {
+      throw ServerError(.unauthenticated, "Token ID is malformed: token ids are 'ak-' followed by 22 letters and digits.")
+    }
+    guard TokenFormat.isWellFormedSecret(secret) else {
+      throw ServerError(
+        .unauthenticated, "Token secret is malformed: token secrets are 'as-' followed by 24 letters and digits.")
+    }
+    let store = dependencies.store
+    guard let token = try await dependencies.stored({ try await store.token(id: id) }) else {
+      hasher.burn(secret)
+      throw ServerError(.unauthenticated, Self.invalidCredentialsMessage)
+    }
+    guard hasher.matches(secret, storedHash: token.secretHash, keyID: token.hashKeyID) else {
+      throw ServerError(.unauthenticated, Self.invalidCredentialsMessage)
+    }
+    let now = dependencies.clock.now()
+    if let revokedAt = token.revokedAt {
+      throw ServerError(
+        .unauthenticated, "Token \(token.id) was revoked at \(revokedAt). Create a new token with `modal token new`.")
+    }
+    if let expiresAt = token.expiresAt, expiresAt <= now {
+      throw ServerError(
+        .unauthenticated, "Token \(token.id) expired at \(expiresAt). Create a new token with `modal token new`.")
+    }
+    let caller = try await resolveCaller(token)
+    await dependencies.usage.tokenUsed(token.id, at: now)
+    return caller
+  }
+
+  /// The workspace, owner and role behind a verified token.
+  func resolveCaller(_ token: TokenRecord) async throws(ServerError) -> Caller {
+    let store = dependencies.store
+    guard let workspace = try await dependencies.stored({ try await store.workspace(id: token.workspaceID) }) else {
+      throw ServerError(.unauthenticated, "The workspace of token \(token.id) no longer exists.")
+    }
+    switch token.owner {
+    case .user(let userID):
+      guard let user = try await dependencies.stored({ try await store.user(id: userID) }),
+        let membership = try await dependencies.stored({
+          try await store.membership(workspaceID: workspace.id, userID: userID)
+        })
+      else {
+        throw ServerError(
+          .unauthenticated, "The owner of token \(token.id) is no longer a member of workspace '\(workspace.name)'.")
+      }
+      return Caller(token: token, workspace: workspace, identity: .user(user), role: membership.role)
+    case .serviceUser(let serviceUserID):
+      guard let serviceUser = try await dependencies.stored({ try await store.serviceUser(id: serviceUserID) }),
+        serviceUser.workspaceID == workspace.id
+      else {
+        throw ServerError(.unauthenticated, "The service user of token \(token.id) no longer exists.")
+      }
+      let creator = try await dependencies.stored { try await store.user(id: serviceUser.createdByUserID) }
+      return Caller(
+        token: token, workspace: workspace, identity: .serviceUser(serviceUser, createdBy: creator), role: serviceUser.role)
+    }
+  }
+
+  /// The tokens `caller` may see: all of the workspace for owners, else the caller's own; with
+  /// unflushed last-used times merged in.
+  public func list(for caller: Caller) async throws(ServerError) -> [TokenRecord] {
+    let store = dependencies.store
+    let owner: TokenOwner? = caller.role == .owner ? nil : caller.token.owner
+    var tokens = try await dependencies.stored {
+      try await store.tokens(workspaceID: caller.workspace.id, owner: owner)
+    }
+    for index in tokens.indices {
+      if let pending = await dependencies.usage.pendingTokenUse(tokens[index].id),
+        pending > (tokens[index].lastUsedAt ?? UnixTime(microseconds: .min))
+      {
+        tokens[index].lastUsedAt = pending
+      }
+    }
+    return tokens
+  }
+
+  /// Revokes a token on behalf of `caller`: their own tokens always (a token may revoke itself
+  /// without any scope), others' only as owner with the `tokens` scope. Tokens of other
+  /// workspaces, and those the caller may not see, are `notFound`.
+  public func revoke(id: String, by caller: Caller) async throws(ServerError) {
+    let store = dependencies.store
+    if id != caller.token.id { try caller.require(.tokens, for: "TokenDelete") }
+    guard let token = try await dependencies.stored({ try await store.token(id: id) }),
+      token.workspaceID == caller.workspace.id,
+      token.owner == caller.token.owner || caller.role == .owner
+    else {
+      throw ServerError(.notFound, "No token \(id) in workspace '\(caller.workspace.name)'.")
+    }
+    // Revoking a revoked token changes nothing and is not an error.
+    _ = try await dependencies.stored { try await store.revokeToken(id: id, at: dependencies.clock.now()) }
+  }
+}
