@@ -57,7 +57,7 @@ for client in ("cpp", "swift", "swift-poller"):
 cpp = median("cpp", "rps")
 for client in ("swift", "swift-poller"):
     ratio = median(client, "rps") / cpp
-    verdict = "within 10%" if ratio >= 0.9 else "MORE than 10% slower"
+    verdict = "goal met: at least 0.90" if ratio >= 0.9 else "goal missed: below 0.90"
     print(f"{client} / cpp round trips per second: {ratio:.3f} ({verdict})")
 PY
 rm -f "$results"

@@ -124,7 +124,8 @@ func measure(_ channel: Channel, _ request: [UInt8], calls: Int, concurrency: In
   let elapsed = (clock.now - start).components
   let seconds = Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18
   func percentile(_ p: Double) -> Double { latencies[min(latencies.count - 1, Int(p * Double(latencies.count)))] }
-  return "calls=\(latencies.count) seconds=\(String(format4: seconds)) rps=\(String(format1: Double(latencies.count) / seconds)) "
+  return
+    "calls=\(latencies.count) seconds=\(String(format4: seconds)) rps=\(String(format1: Double(latencies.count) / seconds)) "
     + "p50_us=\(String(format1: percentile(0.5))) p99_us=\(String(format1: percentile(0.99)))"
 }
 

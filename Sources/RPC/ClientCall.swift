@@ -65,7 +65,9 @@ final class ClientCall: @unchecked Sendable {
   }
 
   /// Runs a batch of `count` ops to completion, cancelling the call if the task is cancelled
-  /// meanwhile; frees `ops`. Returns the core's start result.
+  /// meanwhile.
+  ///
+  /// Frees `ops`; returns the core's start result.
   func run(_ ops: UnsafeMutablePointer<grpc_op>, count: Int) async -> grpc_call_error {
     let (result, _) = await withTaskCancellationHandler {
       await runBatch(call, owner: self, ops: ops, count: count)
@@ -189,5 +191,6 @@ final class ClientCall: @unchecked Sendable {
 
 /// The error for a batch the core refused to start.
 func startError(_ error: grpc_call_error) -> RPCError {
-  RPCError(code: .internal, message: "the gRPC core refused the call: \(String(cString: grpc_call_error_to_string(error)))")
+  RPCError(
+    code: .internal, message: "the gRPC core refused the call: \(String(cString: grpc_call_error_to_string(error)))")
 }

@@ -160,7 +160,7 @@ public struct ConnectionFailure: Sendable, Hashable, CustomStringConvertible {
     return nil
   }
 
-  /// "127.0.0.1:1" from "... ipv4:127.0.0.1:1: Failed to connect ..." (ipv6 and unix too).
+  /// The address in the core's text ("ipv4:127.0.0.1:1: Failed to connect" gives 127.0.0.1:1).
   static func failingEndpoint(in text: String) -> String? {
     for prefix in ["ipv4:", "ipv6:", "unix:"] {
       guard let start = text.firstRange(of: prefix)?.upperBound else { continue }

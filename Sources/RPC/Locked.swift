@@ -4,8 +4,10 @@
   import Darwin
 #endif
 
-/// A mutual-exclusion lock around a value, usable from synchronous code on any thread (the
-/// completion-queue poller included). `Synchronization.Mutex` would need macOS 15.
+/// A mutual-exclusion lock around a value.
+///
+/// Usable from synchronous code on any thread (the completion-queue poller included);
+/// `Synchronization.Mutex` would need macOS 15.
 final class Locked<Value>: @unchecked Sendable {
   private let mutex: UnsafeMutablePointer<pthread_mutex_t>
   private var value: Value

@@ -4,8 +4,10 @@
   import Darwin
 #endif
 
-/// Mirrors how the gRPC core (1.51) picks an HTTP CONNECT proxy, so that a connection failure can
-/// say whether the proxy or the server was unreachable. The core itself does the proxying.
+/// Mirrors how the gRPC core (1.51) picks an HTTP CONNECT proxy.
+///
+/// So a connection failure can say whether the proxy or the server was unreachable; the core
+/// itself does the proxying.
 enum ProxyResolution {
   /// The proxy `host:port` the core will use for `target`, or `nil` for a direct connection.
   static func proxy(for target: ChannelTarget, setting: ChannelOptions.Proxy) -> String? {

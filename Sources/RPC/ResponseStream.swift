@@ -98,6 +98,7 @@ final class StreamingCallState: Sendable {
 
   private enum Phase {
     case notStarted
+    case starting
     case running(ClientCall)
     case receiving(ClientCall)
     case finished(RPCError?)
@@ -135,7 +136,7 @@ final class StreamingCallState: Sendable {
       state.cancelled = true
       switch state.phase {
       case .running(let call), .receiving(let call): return call
-      case .notStarted, .finished: return nil
+      case .notStarted, .starting, .finished: return nil
       }
     }
     call?.cancel()
@@ -160,11 +161,12 @@ final class StreamingCallState: Sendable {
           state.phase = .finished(RPCError.cancelled())
           return .done(RPCError.cancelled())
         }
+        state.phase = .starting
         return .start
       case .running(let call):
         state.phase = .receiving(call)
         return .receive(call)
-      case .receiving:
+      case .starting, .receiving:
         return .done(RPCError(code: .internal, message: "concurrent next() calls on one response stream"))
       case .finished(let error):
         return .done(error)
@@ -176,7 +178,11 @@ final class StreamingCallState: Sendable {
       if let error { throw error }
       return nil
     case .start:
-      try metadata.validate()
+      do {
+        try metadata.validate()
+      } catch {
+        throw finish(error)
+      }
       guard let created = ClientCall(channel: channel, path: path, timeout: timeout) else {
         throw finish(RPCError(code: .internal, message: "the gRPC core could not create a call to \(path)"))
       }

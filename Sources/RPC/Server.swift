@@ -14,7 +14,8 @@ public final class Server: Sendable {
   private let core: ServerCore
 
   /// Binds, starts serving `router` and returns; throws if the address cannot be bound.
-  public init(configuration: ServerConfiguration = ServerConfiguration(), router: Router) throws(RPCConfigurationError) {
+  public init(configuration: ServerConfiguration = ServerConfiguration(), router: Router) throws(RPCConfigurationError)
+  {
     GRPCRuntime.ensureInitialized()
     self.configuration = configuration
     var arguments = ChannelArguments()
@@ -52,7 +53,8 @@ public final class Server: Sendable {
     guard let credentials else {
       grpc_server_destroy(server)
       queue.shutdown()
-      throw RPCConfigurationError(code: .invalidCredentials, message: "the TLS certificate chain or private key was rejected")
+      throw RPCConfigurationError(
+        code: .invalidCredentials, message: "the TLS certificate chain or private key was rejected")
     }
     let bound = grpc_server_add_http2_port(server, configuration.bindAddress, credentials)
     grpc_server_credentials_release(credentials)
@@ -77,7 +79,9 @@ public final class Server: Sendable {
   }
 
   /// Stops accepting calls, lets in-flight calls finish for up to `grace`, then cancels the rest
-  /// and returns once every call is over. Safe to call more than once and concurrently.
+  /// and returns once every call is over.
+  ///
+  /// Safe to call more than once and concurrently.
   public func shutdown(grace: Duration = .seconds(10)) async {
     core.beginShutdown()
     let core = self.core

@@ -199,12 +199,15 @@ final class ServerCall: @unchecked Sendable {
     let batch = SendBatch(initialMetadata: initial, message: message, status: nil, trailers: nil)
     defer { batch.free() }
     guard await run(batch.ops, count: batch.count) else {
-      throw RPCError.cancelled("the call is over: the client cancelled it, its deadline passed or the server is shutting down")
+      throw RPCError.cancelled(
+        "the call is over: the client cancelled it, its deadline passed or the server is shutting down")
     }
   }
 
   /// Sends the status (and the unary response message, and initial metadata if not sent yet).
-  private func finish(status: Status, message: [UInt8]? = nil, extraTrailers: Metadata = Metadata(), context: ServerContext) async {
+  private func finish(
+    status: Status, message: [UInt8]? = nil, extraTrailers: Metadata = Metadata(), context: ServerContext
+  ) async {
     var status = status
     var initial = context.takeInitialMetadataForSending()
     var trailers = context.trailingMetadata

@@ -8,8 +8,9 @@ public final class ServerContext: Sendable {
   public let peer: String
   /// The request headers.
   public let requestMetadata: Metadata
-  /// When the client's deadline expires (`nil` if it set none). The core enforces it: the call is
-  /// cancelled with `DEADLINE_EXCEEDED` at that moment.
+  /// When the client's deadline expires (`nil` if it set none).
+  ///
+  /// The core enforces it: the call is cancelled with `DEADLINE_EXCEEDED` at that moment.
   public let deadline: ContinuousClock.Instant?
 
   private struct Response {
@@ -34,13 +35,15 @@ public final class ServerContext: Sendable {
     deadline.map { $0 - ContinuousClock.now }
   }
 
-  /// Whether the call was cancelled by the client, its deadline or a server shutdown. The
-  /// handler's task is cancelled at the same moment.
+  /// Whether the call was cancelled by the client, its deadline or a server shutdown.
+  ///
+  /// The handler's task is cancelled at the same moment.
   public var isCancelled: Bool {
     cancelledFlag.withLock { $0 }
   }
 
   /// Response headers, sent with the first response message (or with the status).
+  ///
   /// Changes after they were sent are ignored.
   public var initialMetadata: Metadata {
     get { response.withLock { $0.initialMetadata } }
@@ -82,9 +85,10 @@ public struct ServerStreamWriter {
   let call: ServerCall
   let context: ServerContext
 
-  /// Sends one response message (with the response headers before the first one); waits until
-  /// the transport accepted it. Throws `CANCELLED` once the call is over (the client went away,
-  /// the deadline passed or the server is shutting down).
+  /// Sends one response message (with the response headers before the first one).
+  ///
+  /// Waits until the transport accepted it. Throws `CANCELLED` once the call is over (the client
+  /// went away, the deadline passed or the server is shutting down).
   public func write(_ message: [UInt8]) async throws(RPCError) {
     try await call.sendMessage(message, context: context)
   }

@@ -36,7 +36,10 @@ import Testing
     }
   }
 
-  @Test(arguments: ["http://", "http://:80", "http://host:0", "http://host:65536", "http://host:x", "http://[::1", "http://u@host", "unix://relative"])
+  @Test(arguments: [
+    "http://", "http://:80", "http://host:0", "http://host:65536", "http://host:x", "http://[::1", "http://u@host",
+    "unix://relative",
+  ])
   func invalidAddresses(url: String) {
     #expect {
       _ = try ChannelTarget(url: url)
@@ -120,7 +123,8 @@ import Testing
 
   @Test func untrustedCertificate() async throws {
     let certificates = try await TestCertificates.load()
-    let server = try Server(configuration: ServerConfiguration(tls: certificates.serverTLS), router: EchoService.router())
+    let server = try Server(
+      configuration: ServerConfiguration(tls: certificates.serverTLS), router: EchoService.router())
     let channel = try Channel(url: "https://localhost:\(server.port)")  // system roots: the test CA is unknown
     let error = await rpcError { try await channel.unary(path: EchoService.echo, request: [], timeout: .seconds(10)) }
     #expect(error?.code == .unavailable)
@@ -131,7 +135,8 @@ import Testing
 
   @Test func hostnameMismatch() async throws {
     let certificates = try await TestCertificates.load()
-    let server = try Server(configuration: ServerConfiguration(tls: certificates.otherTLS), router: EchoService.router())
+    let server = try Server(
+      configuration: ServerConfiguration(tls: certificates.otherTLS), router: EchoService.router())
     var options = ChannelOptions()
     options.rootCertificates = .pem(certificates.caPEM)
     let channel = try Channel(url: "https://localhost:\(server.port)", options: options)
@@ -157,7 +162,8 @@ import Testing
 
   @Test func plaintextToATLSServer() async throws {
     let certificates = try await TestCertificates.load()
-    let server = try Server(configuration: ServerConfiguration(tls: certificates.serverTLS), router: EchoService.router())
+    let server = try Server(
+      configuration: ServerConfiguration(tls: certificates.serverTLS), router: EchoService.router())
     let channel = try Channel(url: "http://127.0.0.1:\(server.port)")
     let error = await rpcError { try await channel.unary(path: EchoService.echo, request: [], timeout: .seconds(10)) }
     #expect(error?.connectionFailure?.kind == .connectionClosed)

@@ -38,4 +38,3 @@ import Testing
     }
   }
 }
-

@@ -56,9 +56,11 @@ import Testing
       for index in 0..<500 {
         group.addTask {
           do {
-            return try await channel.unary(path: "/interop.Echo/Unary", request: "c\(index)".bytes, timeout: .seconds(8)).message.text == "c\(index)"
+            return try await channel.unary(
+              path: "/interop.Echo/Unary", request: "c\(index)".bytes, timeout: .seconds(8)
+            ).message.text == "c\(index)"
           } catch {
-                    return false
+            return false
           }
         }
       }
@@ -129,7 +131,8 @@ import Testing
 
   @Test func grpclibClientAgainstOurServerOverTLS() async throws {
     let certificates = try await TestCertificates.load()
-    let server = try Server(configuration: ServerConfiguration(tls: certificates.serverTLS), router: EchoService.router())
+    let server = try Server(
+      configuration: ServerConfiguration(tls: certificates.serverTLS), router: EchoService.router())
     do {
       checkGrpclibReport(
         try await PythonInterop.runClient(port: server.port, caPath: certificates.caPath, host: "localhost"))

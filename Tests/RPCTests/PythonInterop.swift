@@ -9,7 +9,8 @@ enum PythonInterop {
 
   /// `$MODAL_TEST_VENV/bin/python` or `<package>/.venv/bin/python`; a missing venv is an error.
   static func python() throws -> String {
-    let venv = ProcessInfo.processInfo.environment["MODAL_TEST_VENV"].flatMap { $0.isEmpty ? nil : $0 }
+    let venv =
+      ProcessInfo.processInfo.environment["MODAL_TEST_VENV"].flatMap { $0.isEmpty ? nil : $0 }
       ?? packageRoot.appendingPathComponent(".venv").path
     let python = venv + "/bin/python"
     guard FileManager.default.isExecutableFile(atPath: python) else {
@@ -60,8 +61,9 @@ enum PythonInterop {
       self.port = port
     }
 
-    /// Kills the process and waits until it has exited (without blocking a thread). SIGKILL,
-    /// because a child spawned by Foundation can inherit a mask that blocks SIGTERM.
+    /// Kills the process and waits until it has exited (without blocking a thread).
+    ///
+    /// SIGKILL, because a child spawned by Foundation can inherit a mask that blocks SIGTERM.
     func stop() async {
       if process.isRunning { kill(process.processIdentifier, SIGKILL) }
       await exited.wait()

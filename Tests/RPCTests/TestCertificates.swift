@@ -40,8 +40,9 @@ struct TestCertificates {
   }
 
   private static func generate() async throws -> TestCertificates {
-    guard let openssl = ["/usr/bin/openssl", "/usr/local/bin/openssl", "/opt/homebrew/bin/openssl"]
-      .first(where: { FileManager.default.isExecutableFile(atPath: $0) })
+    guard
+      let openssl = ["/usr/bin/openssl", "/usr/local/bin/openssl", "/opt/homebrew/bin/openssl"]
+        .first(where: { FileManager.default.isExecutableFile(atPath: $0) })
     else {
       throw TestSetupError("the openssl command is missing: install it (apt-get install openssl)")
     }

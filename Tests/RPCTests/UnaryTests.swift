@@ -28,12 +28,14 @@ import Testing
   func everyStatusCodeWithMessage(code: Status.Code) async throws {
     try await withEchoServer { (_, channel) async throws in
       let message = "bad token: é % test ✓ 100%25 \u{1F600}"
-      let error = await rpcError { try await channel.unary(path: EchoService.fail, request: "\(code.rawValue)|\(message)".bytes) }
-        #expect(error?.code == code)
-        #expect(error?.message == message)
-        #expect(error?.status.details == nil)
-        #expect(error?.trailingMetadata["x-failure-trailer"] == "yes")
-        #expect(error?.connectionFailure == nil)
+      let error = await rpcError {
+        try await channel.unary(path: EchoService.fail, request: "\(code.rawValue)|\(message)".bytes)
+      }
+      #expect(error?.code == code)
+      #expect(error?.message == message)
+      #expect(error?.status.details == nil)
+      #expect(error?.trailingMetadata["x-failure-trailer"] == "yes")
+      #expect(error?.connectionFailure == nil)
     }
   }
 
@@ -51,18 +53,20 @@ import Testing
       let details: [UInt8] = [0x08, 0x10, 0x12, 0x03, 0x61, 0x62, 0x63, 0x00, 0xFF]
       var metadata = Metadata()
       metadata.add("x-details-bin", binary: details)
-      let error = await rpcError { try await channel.unary(path: EchoService.fail, request: "9|with details".bytes, metadata: metadata) }
-        #expect(error?.code == .failedPrecondition)
-        #expect(error?.status.details == details)
-        #expect(error?.trailingMetadata.firstBinary(Status.detailsKey) == details)
+      let error = await rpcError {
+        try await channel.unary(path: EchoService.fail, request: "9|with details".bytes, metadata: metadata)
+      }
+      #expect(error?.code == .failedPrecondition)
+      #expect(error?.status.details == details)
+      #expect(error?.trailingMetadata.firstBinary(Status.detailsKey) == details)
     }
   }
 
   @Test func unknownMethodIsUnimplemented() async throws {
     try await withEchoServer { (_, channel) async throws in
       let error = await rpcError { try await channel.unary(path: "/test.Echo/Nope", request: []) }
-        #expect(error?.code == .unimplemented)
-        #expect(error?.message.contains("/test.Echo/Nope") == true)
+      #expect(error?.code == .unimplemented)
+      #expect(error?.message.contains("/test.Echo/Nope") == true)
     }
   }
 
@@ -81,12 +85,14 @@ import Testing
     let recorder = Recorder()
     try await withEchoServer(recorder: recorder) { (_, channel) async throws in
       let start = ContinuousClock.now
-      let error = await rpcError { try await channel.unary(path: EchoService.sleep, request: "3000".bytes, timeout: .milliseconds(300)) }
-        let elapsed = ContinuousClock.now - start
-        #expect(error?.code == .deadlineExceeded)
-        #expect(elapsed >= .milliseconds(290))
-        #expect(elapsed < .milliseconds(1500))
-        #expect(error?.connectionFailure == nil)
+      let error = await rpcError {
+        try await channel.unary(path: EchoService.sleep, request: "3000".bytes, timeout: .milliseconds(300))
+      }
+      let elapsed = ContinuousClock.now - start
+      #expect(error?.code == .deadlineExceeded)
+      #expect(elapsed >= .milliseconds(290))
+      #expect(elapsed < .milliseconds(1500))
+      #expect(error?.connectionFailure == nil)
       // The handler's task (if the call reached it under load) was cancelled when the deadline passed.
       if recorder.all.contains("sleep started") {
         #expect(await eventually { recorder.all.contains("cancelled true") })
@@ -97,7 +103,7 @@ import Testing
   @Test func zeroTimeoutFailsAtOnce() async throws {
     try await withEchoServer { (_, channel) async throws in
       let error = await rpcError { try await channel.unary(path: EchoService.echo, request: [], timeout: .zero) }
-        #expect(error?.code == .deadlineExceeded)
+      #expect(error?.code == .deadlineExceeded)
     }
   }
 
@@ -181,8 +187,10 @@ import Testing
     var options = ChannelOptions()
     options.maxSendMessageSize = 1000
     try await withEchoServer(channelOptions: options) { (_, channel) async throws in
-      let error = await rpcError { try await channel.unary(path: EchoService.echo, request: [UInt8](repeating: 1, count: 1001)) }
-        #expect(error?.code == .resourceExhausted)
+      let error = await rpcError {
+        try await channel.unary(path: EchoService.echo, request: [UInt8](repeating: 1, count: 1001))
+      }
+      #expect(error?.code == .resourceExhausted)
     }
   }
 
@@ -205,10 +213,12 @@ import Testing
 
   @Test func invalidMetadataIsRejectedBeforeSending() async throws {
     try await withEchoServer { (_, channel) async throws in
-      for metadata: Metadata in [["bad key": "x"], ["x-ok": "caf\u{E9}"], Metadata([.init(key: "x-raw", value: .binary([1]))])] {
+      for metadata: Metadata in [
+        ["bad key": "x"], ["x-ok": "caf\u{E9}"], Metadata([.init(key: "x-raw", value: .binary([1]))]),
+      ] {
         let error = await rpcError { try await channel.unary(path: EchoService.echo, request: [], metadata: metadata) }
-          #expect(error?.code == .internal)
-          #expect(error?.message.contains("metadata") == true)
+        #expect(error?.code == .internal)
+        #expect(error?.message.contains("metadata") == true)
       }
     }
   }
