@@ -39,15 +39,8 @@ struct TestCertificates {
     }
   }
 
-  private static func generate() async throws -> TestCertificates {
-    guard
-      let openssl = ["/usr/bin/openssl", "/usr/local/bin/openssl", "/opt/homebrew/bin/openssl"]
-        .first(where: { FileManager.default.isExecutableFile(atPath: $0) })
-    else {
-      throw TestSetupError("the openssl command is missing: install it (apt-get install openssl)")
-    }
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("rpc-tls-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+  /// The CA and certificates made with the `openssl` command.
+  private static func generateWithOpenSSL(_ openssl: String, in directory: URL) async throws {
     func run(_ arguments: [String]) async throws {
       let status = try await runProcess(openssl, arguments, in: directory)
       guard status == 0 else {
@@ -68,6 +61,34 @@ struct TestCertificates {
         "x509", "-req", "-in", "\(name).csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial",
         "-out", "\(name).crt", "-days", "2", "-extfile", "\(name).ext",
       ])
+    }
+  }
+
+  /// The same files made by scripts/interop/make_certs.py with Python's `cryptography`.
+  ///
+  /// Uses the test virtualenv, installing `cryptography` into it with pip if missing.
+  private static func generateWithPython(in directory: URL) async throws {
+    let python = try PythonInterop.python()
+    if try await runProcess(python, ["-c", "import cryptography"]) != 0 {
+      guard try await runProcess(python, ["-m", "pip", "install", "-q", "cryptography"]) == 0 else {
+        throw TestSetupError("neither openssl nor Python cryptography is available: install openssl")
+      }
+    }
+    let script = PythonInterop.packageRoot.appendingPathComponent("scripts/interop/make_certs.py").path
+    guard try await runProcess(python, [script, directory.path]) == 0 else {
+      throw TestSetupError("scripts/interop/make_certs.py failed")
+    }
+  }
+
+  private static func generate() async throws -> TestCertificates {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("rpc-tls-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    if let openssl = ["/usr/bin/openssl", "/usr/local/bin/openssl", "/opt/homebrew/bin/openssl"]
+      .first(where: { FileManager.default.isExecutableFile(atPath: $0) })
+    {
+      try await generateWithOpenSSL(openssl, in: directory)
+    } else {
+      try await generateWithPython(in: directory)
     }
     func read(_ name: String) throws -> String {
       try String(contentsOf: directory.appendingPathComponent(name), encoding: .utf8)
