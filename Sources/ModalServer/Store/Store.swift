@@ -72,7 +72,7 @@ public protocol Store: Sendable {
 
   // MARK: Environments
 
-  /// The environments of a workspace, oldest first.
+  /// The environments of a workspace: the default first, then oldest first.
   func environments(workspaceID: String) async throws -> [Environment]
   /// The environment with this name in the workspace.
   func environment(workspaceID: String, name: String) async throws -> Environment?

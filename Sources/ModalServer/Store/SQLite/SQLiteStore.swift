@@ -301,7 +301,7 @@ public final class SQLiteStore: Store, @unchecked Sendable {
   public func environments(workspaceID: String) async throws -> [Environment] {
     try await read { db throws(ServerError) in
       try db.query(
-        Self.environmentSelect + " WHERE workspace_id = ? ORDER BY created_at, name", [.text(workspaceID)],
+        Self.environmentSelect + " WHERE workspace_id = ? ORDER BY is_default DESC, created_at, name", [.text(workspaceID)],
         row: Self.environment)
     }
   }

@@ -1,0 +1,72 @@
+import Foundation
+import ModalServer
+import Testing
+import TestSupport
+
+@Suite struct CommandLineTests {
+  @Test func helpAndUsageErrors() throws {
+    for arguments in [["--help"], ["serve", "--help"], ["bootstrap", "--help"], ["token", "create", "--help"], ["token", "revoke", "-h"], ["flow", "approve", "--help"]] {
+      let result = try runServerCommand(arguments)
+      #expect(result.status == 0, "\(arguments)")
+      #expect(result.stdout.contains("Usage: modal-server"))
+    }
+    for arguments in [[], ["launch"], ["serve"], ["serve", "--data-dir", "/tmp/x", "--grpc-address", "nope", "--http-address", "a:1"],
+                      ["bootstrap", "--email", "a@b.c"], ["token", "create", "--data-dir", "/tmp/x", "--workspace", "w", "--expires-in", "0s"],
+                      ["token", "create", "--data-dir", "/tmp/x", "--workspace", "w", "--expires-in", "abc"], ["token", "revoke", "--data-dir", "/tmp/x"],
+                      ["token", "create", "--data-dir", "/tmp/x", "--workspace", "w", "--bogus"]] {
+      let result = try runServerCommand(arguments)
+      #expect(result.status == 2, "\(arguments): \(result.stderr)")
+      #expect(result.stderr.hasPrefix("Error: "))
+    }
+  }
+
+  @Test func bootstrapTokensAndErrors() throws {
+    let folder = TemporaryFolder()
+    let data = folder.path + "/data"
+    let passwordFile = folder.write("a long enough password\n", to: "password")
+    let boot = try runServerCommand([
+      "bootstrap", "--data-dir", data, "--email", "Ann@Example.com", "--workspace", "ann", "--password-file", passwordFile,
+    ])
+    #expect(boot.status == 0, "\(boot.stderr)")
+    #expect(boot.stdout.contains("token_id: ak-") && boot.stdout.contains("token_secret: as-"))
+    let again = try runServerCommand(["bootstrap", "--data-dir", data, "--email", "ann@example.com", "--workspace", "other"])
+    #expect(again.status == 1)
+    #expect(again.stderr == "Error: A user with the email ann@example.com already exists; nothing was changed.\n")
+    let sameWorkspace = try runServerCommand(["bootstrap", "--data-dir", data, "--email", "bob@example.com", "--workspace", "ann"])
+    #expect(sameWorkspace.status == 1)
+
+    let created = try runServerCommand([
+      "token", "create", "--data-dir", data, "--workspace", "ann", "--name", "ci", "--expires-in", "12h", "--scopes", "read,secrets:write", "--json",
+    ])
+    #expect(created.status == 0, "\(created.stderr)")
+    let object = try #require(try JSONSerialization.jsonObject(with: Data(created.stdout.utf8)) as? [String: Any])
+    #expect(object["scopes"] as? String == "read,secrets:write")
+    #expect(object["expires_at"] != nil)
+    let id = try #require(object["token_id"] as? String)
+    let revoked = try runServerCommand(["token", "revoke", "--data-dir", data, id])
+    #expect(revoked.status == 0 && revoked.stdout == "Revoked token \(id).\n")
+    let unknown = try runServerCommand(["token", "revoke", "--data-dir", data, "ak-AAAAAAAAAAAAAAAAAAAAAA"])
+    #expect(unknown.status == 1 && unknown.stderr.hasPrefix("Error: No token"))
+    let noWorkspace = try runServerCommand(["token", "create", "--data-dir", data, "--workspace", "nope"])
+    #expect(noWorkspace.status == 1 && noWorkspace.stderr == "Error: No workspace named 'nope'.\n")
+    let noFolder = try runServerCommand(["token", "create", "--data-dir", folder.path + "/missing", "--workspace", "ann"])
+    #expect(noFolder.status == 1 && noFolder.stderr.contains("does not exist"))
+    let badCode = try runServerCommand(["flow", "approve", "--data-dir", data, "--code", "BCDF-GHJK", "--email", "ann@example.com"])
+    #expect(badCode.status == 1 && badCode.stderr.hasPrefix("Error: No pending login flow has the code BCDF-GHJK"))
+    // No secret ever reaches standard error.
+    for output in [boot, created] { #expect(!output.stderr.contains("as-")) }
+  }
+
+  @Test func serveStopsCleanlyOnSIGTERMAndRefusesASecondServer() async throws {
+    let folder = TemporaryFolder()
+    let data = folder.path + "/data"
+    let server = ServerProcess(dataDirectory: data, logPath: folder.path + "/serve.log")
+    try server.start()
+    #expect(server.log.contains("the web dashboard is not built yet"))
+    let second = try runServerCommand(["serve", "--data-dir", data, "--grpc-address", "127.0.0.1:0", "--http-address", "127.0.0.1:1"])
+    #expect(second.status == 1 && second.stderr.contains("Another modal-server is already serving"))
+    #expect(server.stop() == 0)
+    #expect(server.log.contains("SIGTERM received") && server.log.contains("modal-server: stopped"))
+    #expect(!FileManager.default.fileExists(atPath: data + "/" + FlowNotifier.socketName))
+  }
+}
