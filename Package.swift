@@ -40,16 +40,38 @@ let package = Package(
     .target(name: "TOML", swiftSettings: strict),
 
     // MARK: Layer 1 and 2, protobuf (ProtoWire, ModalAPI, protoc plugin) — begin
+    .target(name: "ProtoWire", swiftSettings: strict),
+    .target(name: "ModalAPI", dependencies: ["ProtoWire"], swiftSettings: strict),
+    .executableTarget(name: "protoc-gen-modal-swift", dependencies: ["ProtoWire"], swiftSettings: strict),
+    .testTarget(name: "ProtoWireTests", dependencies: ["ProtoWire"], exclude: ["Protos"], swiftSettings: strict),
+    .testTarget(
+      name: "ModalAPITests", dependencies: ["ModalAPI", "ProtoWire", "protoc-gen-modal-swift"],
+      swiftSettings: strict),
     // MARK: Layer 1 and 2, protobuf — end
 
     // MARK: Layer 1, RPC over the gRPC C core — begin
+    .target(name: "RPC", dependencies: ["CGRPC"], swiftSettings: strict),
+    .testTarget(name: "RPCTests", dependencies: ["RPC"], swiftSettings: strict),
+    .executableTarget(
+      name: "rpc-benchmark", dependencies: ["RPC"], path: "Benchmarks/rpc-benchmark", swiftSettings: strict),
     // MARK: Layer 1, RPC — end
 
     // Layer 3: the SDK.
-    .target(name: "Modal", dependencies: ["TOML", "CShims"], swiftSettings: strict),
+    .target(name: "Modal", dependencies: ["TOML", "ModalAPI", "ProtoWire", "RPC", "CShims"], swiftSettings: strict),
 
     // Layer 4: the command line as a library.
-    .target(name: "ModalCLI", dependencies: ["Modal", "TOML", "CShims"], swiftSettings: strict),
+    .target(name: "ModalCLI", dependencies: ["Modal", "ModalAPI", "ProtoWire", "TOML", "CShims"], swiftSettings: strict),
+
+    // MARK: Layer 4, modal-server (ModalServer library, its tests) — begin
+    .target(
+      name: "ModalServer", dependencies: ["RPC", "ModalAPI", "ProtoWire", "CSQLite", "CSodium"],
+      swiftSettings: strict),
+    .executableTarget(name: "modal-server", dependencies: ["ModalServer"], swiftSettings: strict),
+    .testTarget(
+      name: "ModalServerTests",
+      dependencies: ["ModalServer", "RPC", "ModalAPI", "ProtoWire", "CSQLite", "TestSupport", "modal-server"],
+      swiftSettings: strict),
+    // MARK: Layer 4, modal-server — end
 
     // Layer 5: thin executables.
     .executableTarget(name: "modal", dependencies: ["ModalCLI"], swiftSettings: strict),
@@ -66,6 +88,7 @@ let package = Package(
     .testTarget(name: "ModalTests", dependencies: ["Modal", "TOML", "TestSupport"], swiftSettings: strict),
     .testTarget(
       name: "ModalCLITests", dependencies: ["ModalCLI", "Modal", "TOML", "TestSupport"], swiftSettings: strict),
-    .testTarget(name: "InteropTests", dependencies: ["Modal", "TestSupport"], swiftSettings: strict),
+    .testTarget(
+      name: "InteropTests", dependencies: ["Modal", "ModalAPI", "ProtoWire", "RPC", "TestSupport"], swiftSettings: strict),
   ]
 )
