@@ -1,12 +1,19 @@
 #!/usr/bin/env bash
 # Runs every test of modal-swift on a fresh Debian machine: installs what the tests need, builds,
-# and runs the whole suite (unit, command-line, conformance, differential against Python modal 1.6.4).
+# and runs the whole suite (unit, command-line, conformance, interop with the real Python client).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/setup.sh --test
 
 export MODAL_TEST_VENV="$PWD/.venv"
-# Build everything first: tests run the built `modal` and `toml-decoder` executables.
+# Build everything first: tests run the built `modal`, `modal-server` and `toml-decoder`.
 swift build --build-tests
-swift test --skip-build
+
+# Suites that start Python processes, servers or many child processes run one at a time after the
+# rest, so that timing assertions elsewhere never compete with them for the 2 cores.
+heavy='InteropTests\.|RPCTests\.InteropTests|ModalAPITests\.(DifferentialTests|SchemaConformanceTests)|ModalServerTests\.PythonInteropTests|ModalCLITests\.ConcurrentWriteTests'
+echo "== in-process suites (parallel)"
+swift test --skip-build --skip "$heavy"
+echo "== interop and process suites (one at a time)"
+swift test --skip-build --filter "$heavy" --no-parallel

@@ -23,6 +23,30 @@ public struct ModalError: Error, Sendable, Equatable, CustomStringConvertible {
     public static let writeFailed = Code("writeFailed")
     /// An argument given by the caller is not acceptable.
     public static let invalidArgument = Code("invalidArgument")
+    /// The server rejected the credentials (gRPC UNAUTHENTICATED).
+    public static let authentication = Code("authentication")
+    /// The credentials are valid but not allowed to do this (gRPC PERMISSION_DENIED).
+    public static let permissionDenied = Code("permissionDenied")
+    /// The resource does not exist, or is in another workspace (gRPC NOT_FOUND).
+    public static let notFound = Code("notFound")
+    /// The resource exists already (gRPC ALREADY_EXISTS).
+    public static let alreadyExists = Code("alreadyExists")
+    /// The request conflicts with the resource's state (gRPC FAILED_PRECONDITION, ABORTED).
+    public static let conflict = Code("conflict")
+    /// A quota or rate limit was hit (gRPC RESOURCE_EXHAUSTED).
+    public static let resourceExhausted = Code("resourceExhausted")
+    /// The server does not implement the call (gRPC UNIMPLEMENTED).
+    public static let unimplemented = Code("unimplemented")
+    /// The server failed (gRPC INTERNAL, DATA_LOSS), or sent something that cannot be understood.
+    public static let serverError = Code("serverError")
+    /// The service is unavailable or the call failed in transit after every retry.
+    public static let unavailable = Code("unavailable")
+    /// The server cannot be reached: DNS, TCP, TLS or proxy failure.
+    public static let connection = Code("connection")
+    /// The call did not finish in time.
+    public static let timeout = Code("timeout")
+    /// The call was cancelled.
+    public static let cancelled = Code("cancelled")
 
     /// The code's name.
     public var description: String { name }

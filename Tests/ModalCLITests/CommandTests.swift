@@ -103,20 +103,26 @@ import Testing
     #expect(await harness.run(["profile", "current"]).out == "ghost\n")
   }
 
-  @Test func listShowsProfilesWithTheActiveOneMarked() async {
+  @Test func listShowsProfilesWithTheActiveOneMarkedAndUnreachableWorkspaces() async throws {
     let harness = CLIHarness()
-    harness.folder.value.write(file)
+    let closed = "http://127.0.0.1:\(try FreePort.find())"
+    harness.folder.value.write(
+      "[alice-ws]\ntoken_id = \"ak-a\"\ntoken_secret = \"as-a\"\nserver_url = \"\(closed)\"\nactive = true\n\n"
+        + "[bob-ws]\ntoken_id = \"ak-b\"\ntoken_secret = \"as-b\"\nserver_url = \"\(closed)\"\n")
     let result = await harness.run(["profile", "list"])
     #expect(result.code == 0)
     // Exactly what Python's rich prints for this table with the SIMPLE_HEAD box on a plain output.
-    let rich = "                         \n    Profile    Token ID  \n ─────────────────────── \n  • alice-ws   ak-alice  \n    bob-ws     ak-bob    \n                         \n"
+    let rich = "                                                \n    Profile    Workspace                        \n ────────────────────────────────────────────── \n  • alice-ws   Unknown (profile misconfigured)  \n    bob-ws     Unknown (profile misconfigured)  \n                                                \n"
     #expect(result.out == rich)
     #expect(!result.out.contains("as-"))
   }
 
-  @Test func listAsJSON() async {
+  @Test func listAsJSON() async throws {
     let harness = CLIHarness()
-    harness.folder.value.write(file)
+    let closed = "http://127.0.0.1:\(try FreePort.find())"
+    let unreachable = file.replacingOccurrences(of: "token_secret = \"as-bob\"\n", with: "token_secret = \"as-bob\"\nserver_url = \"\(closed)\"\n")
+      .replacingOccurrences(of: "token_secret = \"as-alice\"\n", with: "token_secret = \"as-alice\"\nserver_url = \"\(closed)\"\n")
+    harness.folder.value.write(unreachable)
     let result = await harness.run(["profile", "list", "--json"])
     let parsed = try? JSONSerialization.jsonObject(with: Data(result.out.utf8)) as? [[String: Any]]
     #expect(parsed?.map { $0["name"] as? String } == ["alice-ws", "bob-ws"])
@@ -183,11 +189,14 @@ import Testing
     #expect(harness.folder.value.read() == "[from-env]\ntoken_id = \"ak-1\"\ntoken_secret = \"as-1\"\nserver_url = \"http://127.0.0.1:9\"\nactive = true\n")
   }
 
-  @Test func withoutAProfileNameItSaysHowToGiveOne() async {
-    let harness = CLIHarness()
+  @Test func withoutAProfileNameTheWorkspaceIsLookedUpAndAFailureWritesNothing() async throws {
+    var harness = CLIHarness()
+    let url = "http://127.0.0.1:\(try FreePort.find())"
+    harness.variables = ["MODAL_SERVER_URL": url]
     let result = await harness.run(["token", "set", "--token-id", "ak-1", "--token-secret", "as-1", "--no-verify"])
     #expect(result.code == 1)
-    #expect(result.err.contains("Pass --profile NAME"))
+    #expect(result.err.hasPrefix("Error: Could not connect to the Modal server at \(url):"), "\(result.err)")
+    #expect(harness.folder.value.read() == nil)
   }
 
   @Test func noActivateLeavesTheActiveProfileAlone() async {
@@ -218,11 +227,14 @@ import Testing
     #expect(harness.folder.value.read() == nil)
   }
 
-  @Test func verificationIsRequestedByDefault() async {
-    let harness = CLIHarness()
+  @Test func verificationIsOnByDefaultAndAFailureWritesNothing() async throws {
+    var harness = CLIHarness()
+    let url = "http://127.0.0.1:\(try FreePort.find())"
+    harness.variables = ["MODAL_SERVER_URL": url]
     let result = await harness.run(["token", "set", "--token-id", "ak-1", "--token-secret", "as-1", "--profile", "p"])
     #expect(result.code == 1)
-    #expect(result.err.contains("--no-verify"))
+    #expect(result.out == "Verifying token against \(url)\n")
+    #expect(result.err.contains("Could not connect to the Modal server"))
     #expect(harness.folder.value.read() == nil)
   }
 }

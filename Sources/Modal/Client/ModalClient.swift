@@ -1,3 +1,6 @@
+public import RPC
+import TOML
+
 /// A client of Modal's API with its own credentials and settings.
 ///
 /// Several clients with different credentials live side by side in one process: a client reads
@@ -6,6 +9,7 @@
 /// ```swift
 /// let client = try ModalClient()                                     // environment, then ~/.modal.toml
 /// let other = try ModalClient(tokenID: "ak-…", tokenSecret: "as-…")  // explicit credentials
+/// let hello = try await client.hello()                               // verifies the credentials
 /// ```
 public final class ModalClient: Sendable {
   /// Choices that override the environment and the configuration file.
@@ -24,11 +28,19 @@ public final class ModalClient: Sendable {
     public var environment: String?
     /// Variables, home folder and files to read; the current process's by default.
     public var host: HostEnvironment?
+    /// Receives warnings the server sends (deprecations, limits); nil ignores them.
+    public var warningHandler: (@Sendable (ServerWarning) -> Void)?
+    /// The retry policy of calls; by default Python's, with `max_throttle_wait` from the config.
+    public var retryPolicy: RetryPolicy?
+    /// Channel settings such as trusted root certificates, proxy use and message size limits.
+    public var channelOptions: ChannelOptions?
 
     /// Creates options; every one is optional.
     public init(
       tokenID: String? = nil, tokenSecret: String? = nil, profile: String? = nil, configPath: String? = nil,
-      serverURL: String? = nil, environment: String? = nil, host: HostEnvironment? = nil
+      serverURL: String? = nil, environment: String? = nil, host: HostEnvironment? = nil,
+      warningHandler: (@Sendable (ServerWarning) -> Void)? = nil, retryPolicy: RetryPolicy? = nil,
+      channelOptions: ChannelOptions? = nil
     ) {
       self.tokenID = tokenID
       self.tokenSecret = tokenSecret
@@ -37,6 +49,9 @@ public final class ModalClient: Sendable {
       self.serverURL = serverURL
       self.environment = environment
       self.host = host
+      self.warningHandler = warningHandler
+      self.retryPolicy = retryPolicy
+      self.channelOptions = channelOptions
     }
   }
 
@@ -48,6 +63,10 @@ public final class ModalClient: Sendable {
   public let serverURL: String
   /// The Modal environment name; empty means the workspace's default.
   public let environmentName: String
+  /// Sends the calls.
+  let transport: ModalTransport
+  /// Caches the short-lived JWT from `AuthTokenGet`.
+  let authTokens: AuthTokenManager
 
   /// Creates a client from options, the environment and the configuration file.
   ///
@@ -64,6 +83,20 @@ public final class ModalClient: Sendable {
     let configuredEnvironment = try config.string(.environment)
     self.serverURL = options.serverURL.nonEmpty ?? configuredURL ?? Setting.defaultServerURL
     self.environmentName = options.environment.nonEmpty ?? configuredEnvironment ?? ""
+    var policy = options.retryPolicy ?? RetryPolicy()
+    let throttleWait = try config.value(of: .maxThrottleWait)
+    if options.retryPolicy == nil, case .integer(let seconds)? = throttleWait {
+      policy.maxThrottleWait = .seconds(seconds)
+    }
+    var headers: [(String, String)] = []
+    let overrideHeaders = try config.value(of: Setting.named("override_headers")!)
+    if case .table(let table)? = overrideHeaders {
+      headers = table.entries.compactMap { entry in entry.value.stringValue.map { (entry.key, $0) } }
+    }
+    self.transport = try ModalTransport(
+      serverURL: serverURL, credentials: credentials, profile: config.profileName, extraHeaders: headers,
+      retryPolicy: policy, channelOptions: options.channelOptions, warningHandler: options.warningHandler)
+    self.authTokens = AuthTokenManager()
   }
 
   /// Creates a client with explicit credentials; other settings come from the environment and file.

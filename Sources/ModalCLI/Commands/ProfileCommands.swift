@@ -11,29 +11,24 @@ enum ProfileCommands {
   ) { invocation in
     let config = try ModalConfig(host: invocation.host, profile: invocation.profile)
     let names = config.file.profileNames
-    let rows = try names.map { name -> (name: String, active: Bool, tokenID: String?) in
-      (name, name == config.profileName, try config.string(.tokenID, profile: name, useEnvironment: false))
+    let workspaces = await WorkspaceLookup(invocation: invocation, config: config).profileWorkspaces(names)
+    let rows = names.map { (name: $0, active: $0 == config.profileName, workspace: workspaces[$0] ?? "") }
+    var environmentWorkspace: String?
+    if !TokenCommands.credentialVariablesSet(in: invocation.host).isEmpty {
+      environmentWorkspace = await WorkspaceLookup(invocation: invocation, config: config).environmentWorkspace()
     }
     if invocation.flag("--json") {
       let items = rows.map { row in
-        JSONValue.object([
-          ("name", .string(row.name)), ("token_id", row.tokenID.map { .string($0) } ?? .null), ("active", .bool(row.active)),
-        ])
+        JSONValue.object([("name", .string(row.name)), ("workspace", .string(row.workspace)), ("active", .bool(row.active))])
       }
       invocation.console.write(JSONValue.array(items).rendered() + "\n")
       return 0
     }
-    guard !names.isEmpty else {
-      invocation.console.writeError("No profiles in \(config.file.path). Run `modal setup` to create one.\n")
-      return 0
-    }
     let table = TableRenderer(
-      columns: ["  Profile", "Token ID"],
-      rows: rows.map { [($0.active ? "• " : "  ") + $0.name, $0.tokenID ?? "(none)"] })
+      columns: ["  Profile", "Workspace"], rows: rows.map { [($0.active ? "• " : "  ") + $0.name, $0.workspace] })
     invocation.console.write(table.rendered())
-    let overriding = TokenCommands.credentialVariablesSet(in: invocation.host)
-    if !overriding.isEmpty {
-      invocation.console.write("Using credentials from \(overriding.joined(separator: " and ")) instead of a profile\n")
+    if let environmentWorkspace {
+      invocation.console.write("Using \(environmentWorkspace) workspace based on environment variables\n")
     }
     return 0
   }
@@ -55,7 +50,12 @@ enum ProfileCommands {
     try writer.activateProfile(name)
     invocation.console.write("Active profile: \(name)\n")
     let config = try ModalConfig(host: invocation.host, profile: name)
-    if let environment = try config.string(.environment), !environment.isEmpty {
+    var environment = try config.string(.environment) ?? ""
+    if environment.isEmpty {
+      // As in Python: ask the server for the workspace's default environment, silently.
+      environment = await WorkspaceLookup(invocation: invocation, config: config).defaultEnvironment(profile: name) ?? ""
+    }
+    if !environment.isEmpty {
       invocation.console.write("Active environment: \(environment)\n")
     }
     return 0

@@ -1,8 +1,10 @@
 import Modal
+import ModalAPI
+import ProtoWire
 
-/// `modal token set`: store a token pair in a profile.
+/// `modal token set|info`: store a token pair in a profile, and show the token in use.
 enum TokenCommands {
-  static let group = CommandSpec(name: "token", abstract: "Manage tokens.", subcommands: [set])
+  static let group = CommandSpec(name: "token", abstract: "Manage tokens.", subcommands: [info, set])
 
   static let set = CommandSpec(
     name: "set", abstract: "Set account credentials for connecting to Modal.",
@@ -22,27 +24,41 @@ enum TokenCommands {
     let tokenID = try readCredential(invocation, option: "--token-id", prompt: "Token ID: ")
     let tokenSecret = try readCredential(invocation, option: "--token-secret", prompt: "Token secret: ")
     try TokenValidation.check(tokenID: tokenID, tokenSecret: tokenSecret)
+    try await TokenStorage(invocation: invocation).store(
+      tokenID: tokenID, tokenSecret: tokenSecret, activate: invocation.flag("--activate", default: true),
+      verify: invocation.flag("--verify", default: true), deleteExisting: invocation.flag("--delete-existing"))
+    return 0
+  }
 
-    if invocation.flag("--verify", default: true) || invocation.flag("--delete-existing") {
-      throw ModalError(
-        .invalidArgument,
-        "Cannot \(invocation.flag("--delete-existing") ? "delete the existing token" : "verify the token"): this build of modal has no network transport yet.",
-        remedy: "Pass --no-verify (and leave out --delete-existing) to store the token without contacting the server.")
+  static let info = CommandSpec(
+    name: "info", abstract: "Display information about the token that is currently in use."
+  ) { invocation in
+    let client = try CLIClients.make(invocation)
+    let info = try await client.tokenInfo()
+    let console = invocation.console
+    let variables = credentialVariablesSet(in: invocation.host)
+    if !variables.isEmpty {
+      console.write("(Using \(variables.joined(separator: " and ")) environment variable\(variables.count > 1 ? "s" : ""))\n")
+    } else if case .profile(let name, let path) = client.credentials.source {
+      console.write("(Using profile \(name) in \(path))\n")
     }
-    guard let profile = invocation.profile.flatMap({ $0.isEmpty ? nil : $0 }) ?? invocation.host.modalVariable("MODAL_PROFILE") else {
-      throw ModalError(
-        .invalidArgument, "No profile name given, but could not authenticate client to look up workspace name.",
-        remedy: "Pass --profile NAME to choose the profile to write.")
+    console.write("Token: \(info.tokenID)\n")
+    if !info.tokenName.isEmpty { console.write("Name: \(info.tokenName)\n") }
+    console.write("Workspace: \(info.workspaceName) (\(info.workspaceID))\n")
+    if let user = info.userIdentity {
+      console.write("User: \(user.username) (\(user.userID))\n")
+    } else if let service = info.serviceUserIdentity {
+      console.write("Service User: \(service.serviceUserName) (\(service.serviceUserID))\n")
+      if let creator = service.createdBy {
+        console.write("Created By: \(creator.username) (\(creator.userID))\n")
+      }
     }
-
-    let config = try ModalConfig(host: invocation.host, profile: profile)
-    let serverURL = try config.string(.serverURL, profile: profile)
-    let writer = ConfigWriter(path: config.file.path, fileSystem: invocation.host.fileSystem)
-    try writer.storeToken(
-      profile: profile, tokenID: tokenID, tokenSecret: tokenSecret, serverURL: serverURL,
-      activate: invocation.flag("--activate", default: true))
-    invocation.console.write("Token written to \(config.file.path) in profile \(profile).\n")
-    warnAboutOverridingVariables(invocation)
+    if let created = info.createdAt, created.seconds > 0 {
+      console.write("Created at: \(LocalTime.format(seconds: created.seconds))\n")
+    }
+    if let expires = info.expiresAt, expires.seconds > 0 {
+      console.write("Expires at: \(LocalTime.format(seconds: expires.seconds))\n")
+    }
     return 0
   }
 

@@ -1,0 +1,56 @@
+import RPC
+
+/// Turns a failed call into a ``ModalError`` that says what happened and what to do, with the
+/// server's message first, as the Python client prints it.
+struct ErrorMapping {
+  /// Where the credentials came from, for authentication errors; nil for anonymous calls.
+  let credentials: Credentials?
+  /// The URL the call went to.
+  let serverURL: String
+  /// The profile in use.
+  let profile: String
+
+  func error(for failure: RPCError, method: String) -> ModalError {
+    let message = failure.message.isEmpty ? "\(failure.code) from \(method)" : failure.message
+    if let connection = failure.connectionFailure {
+      return ModalError(
+        .connection, "Could not connect to the Modal server at \(serverURL): \(connection.summary).",
+        remedy: connection.remedy)
+    }
+    switch failure.code {
+    case .unauthenticated:
+      return ModalError(.authentication, message, remedy: authenticationRemedy())
+    case .permissionDenied:
+      return ModalError(
+        .permissionDenied, message,
+        remedy: "The token is valid but may not do this. Check that profile '\(profile)' points at the workspace you mean (`modal token info`), that the token's scopes allow this call, and that the resource exists in that workspace and environment.")
+    case .notFound: return ModalError(.notFound, message)
+    case .alreadyExists: return ModalError(.alreadyExists, message)
+    case .invalidArgument, .outOfRange: return ModalError(.invalidArgument, message)
+    case .failedPrecondition, .aborted: return ModalError(.conflict, message)
+    case .resourceExhausted: return ModalError(.resourceExhausted, message, remedy: "Wait a moment and try again.")
+    case .unimplemented:
+      return ModalError(.unimplemented, message, remedy: "The server at \(serverURL) does not support this call; check the server URL and its version.")
+    case .deadlineExceeded:
+      return ModalError(.timeout, message, remedy: "The server at \(serverURL) did not answer in time; try again.")
+    case .cancelled: return ModalError(.cancelled, message)
+    case .internal, .dataLoss, .unknown: return ModalError(.serverError, message, remedy: "Try again; if it keeps failing, the server at \(serverURL) has a problem.")
+    default:
+      return ModalError(.unavailable, message, remedy: "The server at \(serverURL) is unavailable; try again in a moment.")
+    }
+  }
+
+  private func authenticationRemedy() -> String {
+    guard let credentials else {
+      return "The call needs credentials: run `modal setup`, or set MODAL_TOKEN_ID and MODAL_TOKEN_SECRET."
+    }
+    return """
+      The server at \(serverURL) rejected token \(credentials.tokenID) (secret \(credentials.maskedSecret)) from \(credentials.source). Check:
+        1. the token id and secret are exactly as shown when the token was created (no spaces, not swapped);
+        2. the token is still active: not expired, not revoked (see your tokens in the dashboard);
+        3. the config file is well formed and the right profile is selected (`modal config show`, `modal profile current`);
+        4. environment variables are not overriding the profile (MODAL_TOKEN_ID, MODAL_TOKEN_SECRET).
+      To get a new token, run `modal setup` (or `modal token new --profile \(profile)`).
+      """
+  }
+}

@@ -1,0 +1,77 @@
+import RPC
+
+/// The server URL setting split into its candidates, with a channel per candidate.
+///
+/// `server_url` may be a comma-separated list (the default is Modal's API with failover to a
+/// second domain). As in the Python client, candidate `i` starts connecting after `i × 3` seconds
+/// or as soon as the previous candidate fails, and the first to connect serves every call.
+actor ServerEndpoints {
+  /// A candidate URL and its channel.
+  struct Candidate: Sendable {
+    let url: String
+    let channel: Channel
+  }
+
+  /// The candidates in order.
+  let candidates: [Candidate]
+  /// How long each candidate waits for the previous one before starting anyway.
+  let stagger: Duration
+  private var chosen: Candidate?
+
+  /// Parses the setting and creates a (lazy, not yet connected) channel for each URL.
+  init(serverURL: String, options: ChannelOptions, stagger: Duration = .seconds(3)) throws(ModalError) {
+    let urls = serverURL.split(separator: ",").map { String($0.trimmingSpaces()) }.filter { !$0.isEmpty }
+    guard !urls.isEmpty else {
+      throw ModalError(.invalidArgument, "The server URL is empty.", remedy: "Set MODAL_SERVER_URL or the profile's server_url to a URL such as https://api.modal.com.")
+    }
+    var candidates: [Candidate] = []
+    for url in urls {
+      do {
+        candidates.append(Candidate(url: url, channel: try Channel(url: url, options: options)))
+      } catch {
+        throw ModalError(
+          .invalidArgument, "Invalid server URL '\(url)': \(error.message).",
+          remedy: "Use http://host:port for a local server or https://host for a remote one (MODAL_SERVER_URL or server_url).")
+      }
+    }
+    self.candidates = candidates
+    self.stagger = stagger
+    if candidates.count == 1 { chosen = candidates[0] }
+  }
+
+  /// The candidate to use: the only one, the one already chosen, or the first to connect.
+  func current() async -> Candidate {
+    if let chosen { return chosen }
+    let winner = await race()
+    chosen = winner
+    return winner
+  }
+
+  /// Forgets the chosen candidate after a connection failure, so the next call races again.
+  func reset(after failed: Candidate) {
+    if candidates.count > 1, chosen?.url == failed.url { chosen = nil }
+  }
+
+  /// Starts candidates one after another (staggered, or early when the previous one fails) and
+  /// returns the first that reaches READY; the first candidate when none does in time.
+  private func race() async -> Candidate {
+    let start = ContinuousClock.now
+    var started = 1
+    var failedUpTo = -1
+    let deadline = start + stagger * max(1, candidates.count) + .seconds(10)
+    while ContinuousClock.now < deadline {
+      for index in 0..<started {
+        switch candidates[index].channel.connectivityState(connect: true) {
+        case .ready: return candidates[index]
+        case .transientFailure, .shutdown: failedUpTo = max(failedUpTo, index)
+        default: break
+        }
+      }
+      if failedUpTo == candidates.count - 1 { break }
+      let due = min(candidates.count, 1 + Int((ContinuousClock.now - start) / stagger))
+      started = min(candidates.count, max(started, due, failedUpTo + 2))
+      try? await Task.sleep(for: .milliseconds(10))
+    }
+    return candidates[0]
+  }
+}
