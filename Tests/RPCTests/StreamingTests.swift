@@ -101,7 +101,7 @@ import Testing
       var received = 0
       let error = await rpcError {
         for try await _ in channel.serverStreaming(
-          path: EchoService.stream, request: "1000|slow".bytes, timeout: .seconds(1))
+          path: EchoService.stream, request: "1000|slow".bytes, timeout: .seconds(3))
         {
           received += 1
         }

@@ -91,7 +91,8 @@ import Testing
       let elapsed = ContinuousClock.now - start
       #expect(error?.code == .deadlineExceeded)
       #expect(elapsed >= .milliseconds(290))
-      #expect(elapsed < .milliseconds(1500))
+      // Generous: on a loaded 2-core machine the deadline fires late, but never by seconds more.
+      #expect(elapsed < .seconds(5))
       #expect(error?.connectionFailure == nil)
       // The handler's task (if the call reached it under load) was cancelled when the deadline passed.
       if recorder.all.contains("sleep started") {
@@ -115,7 +116,9 @@ import Testing
       let text = response.message.text
       #expect(text.contains("peer=ipv4:127.0.0.1:"))
       #expect(text.contains("authority=api.example.test"))
-      #expect(text.contains("remaining=29") || text.contains("remaining=30"))
+      // The server sees most of the 30 s (a loaded machine may take a few seconds to deliver).
+      let remaining = text.split(separator: " ").first { $0.hasPrefix("remaining=") }.flatMap { Int($0.dropFirst(10)) }
+      #expect(remaining.map { (20...30).contains($0) } == true, "\(text)")
       #expect(text.contains("method=/test.Echo/Info"))
       let untimed = try await channel.unary(path: EchoService.info, request: [])
       #expect(untimed.message.text.contains("remaining=none"))
