@@ -1,7 +1,7 @@
 import TOML
 
 /// Finds credentials in the documented order: arguments, then `MODAL_TOKEN_ID`/`MODAL_TOKEN_SECRET`,
-/// then the selected profile. Each source supplies both halves of the pair or neither (difference D1).
+/// then the selected profile (whose secret may come from its `token_secret_command`). Each source supplies both halves of the pair or neither (difference D1).
 public struct CredentialResolver: Sendable {
   /// The configuration to read the environment and profile from.
   public let config: ModalConfig
@@ -63,9 +63,13 @@ public struct CredentialResolver: Sendable {
     switch (profile["token_id"]?.stringValue.nonEmpty, profile["token_secret"]?.stringValue.nonEmpty) {
     case (let id?, let secret?):
       return Credentials(tokenID: id, tokenSecret: secret, source: source)
-    case (.some, nil):
+    case (let id?, nil):
+      if let command = profile["token_secret_command"]?.stringValue.nonEmpty {
+        let secret = try TokenSecretCommand(command: command).run(environment: host.variables, profile: name)
+        return Credentials(tokenID: id, tokenSecret: secret, source: .profileCommand(name: name, path: file.path))
+      }
       throw ModalError(
-        .missingCredentials, "Profile '\(name)' in \(file.path) has a token_id but no token_secret.",
+        .missingCredentials, "Profile '\(name)' in \(file.path) has a token_id but no token_secret (nor token_secret_command).",
         remedy: "Run `modal token set --profile \(name)` to store both, or `modal setup` to log in again.")
     case (nil, .some):
       throw ModalError(

@@ -8,6 +8,8 @@ public struct Credentials: Sendable, Equatable, CustomStringConvertible {
     case environment
     /// A profile of the configuration file.
     case profile(name: String, path: String)
+    /// A profile's `token_id`, with the secret printed by its `token_secret_command`.
+    case profileCommand(name: String, path: String)
 
     /// Where the credentials came from, in words.
     public var description: String {
@@ -15,6 +17,7 @@ public struct Credentials: Sendable, Equatable, CustomStringConvertible {
       case .arguments: return "arguments passed in code"
       case .environment: return "the MODAL_TOKEN_ID and MODAL_TOKEN_SECRET environment variables"
       case .profile(let name, let path): return "profile '\(name)' in \(path)"
+      case .profileCommand(let name, let path): return "profile '\(name)' in \(path) (secret from its token_secret_command)"
       }
     }
   }

@@ -4,7 +4,7 @@ import ProtoWire
 
 /// `modal token set|info`: store a token pair in a profile, and show the token in use.
 enum TokenCommands {
-  static let group = CommandSpec(name: "token", abstract: "Manage tokens.", subcommands: [info, set])
+  static let group = CommandSpec(name: "token", abstract: "Manage tokens.", subcommands: [info, TokenLifecycleCommands.list, LoginCommands.new, TokenLifecycleCommands.revoke, LoginCommands.rotate, set])
 
   static let set = CommandSpec(
     name: "set", abstract: "Set account credentials for connecting to Modal.",
@@ -41,6 +41,8 @@ enum TokenCommands {
       console.write("(Using \(variables.joined(separator: " and ")) environment variable\(variables.count > 1 ? "s" : ""))\n")
     } else if case .profile(let name, let path) = client.credentials.source {
       console.write("(Using profile \(name) in \(path))\n")
+    } else if case .profileCommand(let name, let path) = client.credentials.source {
+      console.write("(Using profile \(name) in \(path), secret from token_secret_command)\n")
     }
     console.write("Token: \(info.tokenID)\n")
     if !info.tokenName.isEmpty { console.write("Name: \(info.tokenName)\n") }

@@ -5,6 +5,8 @@ struct TableRenderer {
   let columns: [String]
   /// Rows of cells, one per column.
   let rows: [[String]]
+  /// A title centred above the table, as rich prints it; nil for none.
+  var title: String? = nil
 
   /// The table's lines joined by newlines, with a final newline.
   func rendered() -> String {
@@ -26,6 +28,12 @@ struct TableRenderer {
     let rule = " " + widths.map { String(repeating: "─", count: $0 + 2) }.joined(separator: "─") + " "
     // The box's top and bottom edges are blank lines as wide as the table.
     let edge = String(repeating: " ", count: rule.count)
-    return ([edge, line(columns), rule] + rows.map(line) + [edge]).joined(separator: "\n") + "\n"
+    var lines = [edge, line(columns), rule] + rows.map(line) + [edge]
+    if let title {
+      let padding = max(0, rule.count - title.count)
+      let centred = String(repeating: " ", count: padding / 2) + title + String(repeating: " ", count: padding - padding / 2)
+      lines.insert(centred, at: 0)
+    }
+    return lines.joined(separator: "\n") + "\n"
   }
 }

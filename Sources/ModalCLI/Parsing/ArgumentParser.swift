@@ -52,7 +52,7 @@ struct ArgumentParser {
     }
 
     if command.action == nil { return .help(command: command, path: path) }
-    if arguments.count > command.arguments.count {
+    if arguments.count > command.arguments.count && command.arguments.last?.isVariadic != true {
       let extra = arguments[command.arguments.count...].joined(separator: " ")
       throw UsageError("Got unexpected extra argument\(arguments.count - command.arguments.count > 1 ? "s" : "") (\(extra))", commandPath: path)
     }

@@ -83,11 +83,14 @@ public struct ArgumentSpec: Sendable {
   public var isRequired: Bool
   /// Help text.
   public var help: String
+  /// Whether it takes every remaining word (only the last argument may).
+  public var isVariadic: Bool
 
   /// Creates a positional argument.
-  public init(_ name: String, required isRequired: Bool = true, help: String = "") {
+  public init(_ name: String, required isRequired: Bool = true, variadic isVariadic: Bool = false, help: String = "") {
     self.name = name
     self.isRequired = isRequired
+    self.isVariadic = isVariadic
     self.help = help
   }
 }

@@ -4,7 +4,10 @@ struct HelpFormatter {
   static func usage(_ command: CommandSpec, path: [String]) -> String {
     var line = "Usage: " + path.joined(separator: " ") + " [OPTIONS]"
     if !command.subcommands.isEmpty { line += " COMMAND [ARGS]..." }
-    for argument in command.arguments { line += argument.isRequired ? " \(argument.name)" : " [\(argument.name)]" }
+    for argument in command.arguments {
+      let name = argument.isVariadic ? argument.name + "..." : argument.name
+      line += argument.isRequired ? " \(name)" : " [\(name)]"
+    }
     return line
   }
 
