@@ -1,0 +1,124 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+import Modal
+import ModalAPI
+import ProtoWire
+
+/// `modal doctor`'s token checks: accepted (ClientHello), workspace, expiry, scopes, clock skew.
+///
+/// Clock skew compares this machine's clock with the `iat` (issued-at) claim of the JWT that
+/// `AuthTokenGet` returns, taken at the midpoint of the call.
+struct TokenChecks {
+  let invocation: Invocation
+
+  /// How far the clocks may differ before it is a warning.
+  static let skewLimit: Double = 30
+  /// A token expiring sooner than this gets a warning.
+  static let expiryWarning: Double = 7 * 86400
+
+  func run(credentials: Credentials, serverURL: String, hello: ModalError?, profile: String, into report: inout DoctorReport) async {
+    let fixLogin = credentials.source == .environment
+      ? "Create a new token (`modal token new --profile \(profile)`, or in the dashboard) and update MODAL_TOKEN_ID/MODAL_TOKEN_SECRET"
+      : "modal token new --profile \(profile)   (or `modal setup`)"
+    if let hello {
+      report.add("token", "token.accepted", .problem, "The server rejected token \(credentials.tokenID): \(hello.message)", fix: fixLogin)
+      return
+    }
+    report.add("token", "token.accepted", .ok, "The server accepts token \(credentials.tokenID) (ClientHello).")
+    guard let client = try? CLIClients.make(
+      invocation, tokenID: credentials.tokenID, tokenSecret: credentials.tokenSecret, serverURL: serverURL)
+    else { return }
+    do {
+      let info = try await client.tokenInfo()
+      var who = ""
+      if let user = info.userIdentity { who = " as user \(user.username)" }
+      if let service = info.serviceUserIdentity { who = " as service user \(service.serviceUserName)" }
+      report.add("token", "token.workspace", .ok, "Workspace \(info.workspaceName) (\(info.workspaceID))\(who).")
+      if let expires = info.expiresAt, expires.seconds > 0 {
+        let left = Double(expires.seconds) - Self.now()
+        let when = LocalTime.format(seconds: expires.seconds)
+        if left <= 0 {
+          report.add("token", "token.expiry", .problem, "The token expired at \(when).", fix: fixLogin)
+        } else if left < Self.expiryWarning {
+          report.add(
+            "token", "token.expiry", .warning, "The token expires at \(when), in \(Self.describe(left)).",
+            fix: "modal token rotate\(profile.isEmpty ? "" : " --profile \(profile)")")
+        } else {
+          report.add("token", "token.expiry", .ok, "The token expires at \(when), in \(Self.describe(left)).")
+        }
+      } else {
+        report.add("token", "token.expiry", .ok, "The token does not expire.")
+      }
+    } catch {
+      report.add("token", "token.workspace", .warning, "TokenInfoGet failed: \(error.message)")
+    }
+    report.add("token", "token.scopes", .info, "Scopes: unknown (the server does not expose a token's scopes to clients).")
+
+    let before = Self.now()
+    do {
+      let jwt = try await client.authToken()
+      let after = Self.now()
+      guard let issued = Self.issuedAt(jwt) else {
+        report.add("token", "token.clock", .info, "Clock skew: unknown (the auth token has no iat claim).")
+        return
+      }
+      let skew = (before + after) / 2 - issued
+      let text = "This machine's clock is \(Self.describe(abs(skew))) \(skew >= 0 ? "ahead of" : "behind") the server's."
+      if abs(skew) > Self.skewLimit {
+        report.add("token", "token.clock", .warning, text, fix: "Synchronise the clock (e.g. `sudo timedatectl set-ntp true`)")
+      } else {
+        report.add("token", "token.clock", .ok, "Clock skew against the server: \(Self.describe(abs(skew))) (within \(Int(Self.skewLimit)) s).")
+      }
+    } catch {
+      report.add("token", "token.clock", .info, "Clock skew: unknown (AuthTokenGet failed: \(error.message)).")
+    }
+  }
+
+  static func now() -> Double {
+    var now = timespec()
+    clock_gettime(CLOCK_REALTIME, &now)
+    return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
+  }
+
+  static func describe(_ seconds: Double) -> String {
+    if seconds < 1 { return "less than a second" }
+    if seconds < 120 { return "\(Int(seconds)) s" }
+    if seconds < 7200 { return "\(Int(seconds / 60)) minutes" }
+    if seconds < 172_800 { return "\(Int(seconds / 3600)) hours" }
+    return "\(Int(seconds / 86400)) days"
+  }
+
+  /// The `iat` claim of a JWT (the payload is decoded without checking the signature).
+  static func issuedAt(_ jwt: String) -> Double? {
+    let parts = jwt.split(separator: ".")
+    guard parts.count >= 2, let payload = base64URLDecode(String(parts[1])) else { return nil }
+    let text = String(decoding: payload, as: UTF8.self)
+    guard let match = text.firstMatch(of: /"iat"\s*:\s*([0-9]+(?:\.[0-9]+)?)/) else { return nil }
+    return Double(match.1)
+  }
+
+  static func base64URLDecode(_ text: String) -> [UInt8]? {
+    let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
+    var table = [Int](repeating: -1, count: 256)
+    for (index, byte) in alphabet.enumerated() { table[Int(byte)] = index }
+    table[Int(UInt8(ascii: "+"))] = 62
+    table[Int(UInt8(ascii: "/"))] = 63
+    var bits = 0
+    var count = 0
+    var out: [UInt8] = []
+    for byte in text.utf8 where byte != UInt8(ascii: "=") {
+      let value = table[Int(byte)]
+      guard value >= 0 else { return nil }
+      bits = (bits << 6) | value
+      count += 6
+      if count >= 8 {
+        count -= 8
+        out.append(UInt8((bits >> count) & 0xFF))
+      }
+    }
+    return out
+  }
+}
