@@ -10,6 +10,7 @@ final class ServerProcess: @unchecked Sendable {
   let process = Process()
   let logPath: String
   private(set) var port = 0
+  private(set) var httpPort = 0
 
   /// The built executable.
   static var executable: String { ProcessRunner.product("modal-server") }
@@ -24,15 +25,19 @@ final class ServerProcess: @unchecked Sendable {
     _ = FileManager.default.createFile(atPath: logPath, contents: nil)
     process.executableURL = URL(fileURLWithPath: Self.executable)
     process.arguments = [
-      "serve", "--data-dir", dataDirectory, "--grpc-address", "127.0.0.1:0", "--http-address", "127.0.0.1:1",
+      "serve", "--data-dir", dataDirectory, "--grpc-address", "127.0.0.1:0", "--http-address", "127.0.0.1:0",
     ]
     process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
     process.standardOutput = FileHandle.nullDevice
     try process.run()
     let end = Date().addingTimeInterval(20)
     while Date() < end {
-      if let match = log.firstMatch(of: /gRPC listening on 127\.0\.0\.1:(\d+)/), let found = Int(match.1) {
+      let text = log
+      if let match = text.firstMatch(of: /gRPC listening on 127\.0\.0\.1:(\d+)/), let found = Int(match.1),
+        let http = text.firstMatch(of: /HTTP listening on 127\.0\.0\.1:(\d+)/), let httpFound = Int(http.1)
+      {
         port = found
+        httpPort = httpFound
         return
       }
       if !process.isRunning { break }
@@ -45,6 +50,9 @@ final class ServerProcess: @unchecked Sendable {
   var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
 
   var url: String { "http://127.0.0.1:\(port)" }
+
+  /// The dashboard's base URL.
+  var httpURL: String { "http://127.0.0.1:\(httpPort)" }
 
   /// SIGTERM, then waits for the exit; returns the exit status.
   @discardableResult

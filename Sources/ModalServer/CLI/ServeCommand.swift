@@ -6,24 +6,31 @@ import RPC
 enum ServeCommand {
   static let usage = """
     Usage: modal-server serve --data-dir DIR --grpc-address HOST:PORT --http-address HOST:PORT
-                              [--public-url URL] [--database URL]
+                              [--public-url URL] [--database URL] [--tls-cert FILE --tls-key FILE]
+                              [--disable-signup]
 
-    Serves the Modal-compatible gRPC API (plaintext HTTP/2; point clients at it with
-    MODAL_SERVER_URL=http://HOST:PORT). Logs one line per call to standard error. Stops cleanly
-    on SIGTERM or SIGINT (writes buffered last-used times, closes the database).
+    Serves the Modal-compatible gRPC API (HTTP/2; point clients at it with
+    MODAL_SERVER_URL=http://HOST:PORT, or https:// with TLS) and the web dashboard (sign-up, log-in,
+    login approval for `modal token new`, tokens, members). Logs one line per call or request to
+    standard error. Stops cleanly on SIGTERM or SIGINT (writes buffered last-used times, closes the
+    database).
 
     Options:
       --data-dir DIR             The data folder: SQLite database, key file (created if missing)
       --grpc-address HOST:PORT   Where the gRPC API listens (port 0 picks a free port; the log says which)
-      --http-address HOST:PORT   Where the dashboard will listen (not built yet: accepted, unused)
-      --public-url URL           The dashboard's public URL for login links (default http://<http-address>)
+      --http-address HOST:PORT   Where the dashboard listens (port 0 picks a free port; the log says which)
+      --public-url URL           The dashboard's public URL for login links (default http(s)://<http-address>)
       --database URL             sqlite:PATH (default: modal-server.sqlite3 in the data folder)
+      --tls-cert FILE            PEM certificate chain: serve gRPC and the dashboard over TLS (needs --tls-key)
+      --tls-key FILE             PEM private key for --tls-cert
+      --disable-signup           Nobody can create an account on the dashboard (use bootstrap)
 
     """
 
   static func run(_ arguments: [String], output: ServerCommandLine.Output) async throws {
     let spec = CommandSpec(
-      valueOptions: ["--data-dir", "--grpc-address", "--http-address", "--public-url", "--database"],
+      valueOptions: ["--data-dir", "--grpc-address", "--http-address", "--public-url", "--database", "--tls-cert", "--tls-key"],
+      flags: ["--disable-signup"],
       required: ["--data-dir", "--grpc-address", "--http-address"])
     guard let parsed = try ServerCommandLine.parse(arguments, spec: spec, usage: usage, output: output) else { return }
     let grpc: (host: String, port: Int)
@@ -33,6 +40,23 @@ enum ServeCommand {
       http = try ArgumentValues.address(parsed.required("--http-address"), option: "--http-address")
     } catch {
       throw CommandUsageError(error, usage: usage)
+    }
+    var certificatePEM: String?
+    var keyPEM: String?
+    switch (parsed["--tls-cert"], parsed["--tls-key"]) {
+    case (nil, nil): break
+    case (let cert?, let key?):
+      guard let certText = try? String(contentsOfFile: cert, encoding: .utf8), let keyText = try? String(contentsOfFile: key, encoding: .utf8)
+      else {
+        throw ServerError(.failedPrecondition, "Could not read the TLS certificate \(cert) or key \(key).")
+      }
+      guard HTTPServer.supportsTLS else {
+        throw ServerError(.failedPrecondition, "This libmicrohttpd was built without TLS support: the dashboard cannot serve HTTPS.")
+      }
+      certificatePEM = certText
+      keyPEM = keyText
+    default:
+      throw CommandUsageError(UsageError("--tls-cert and --tls-key go together."), usage: usage)
     }
     let dataDirectory = parsed.required("--data-dir")
     let log: @Sendable (String) -> Void = { output.err("\(UnixTime(date: Date()).iso8601) \($0)\n") }
@@ -44,27 +68,47 @@ enum ServeCommand {
 
     let (store, keys) = try ServerCommandLine.open(dataDirectory: dataDirectory, database: parsed["--database"], create: true)
     let lock = try DataFolderLock(dataDirectory: dataDirectory)
-    let publicURL = parsed["--public-url"] ?? "http://\(http.host.contains(":") ? "[\(http.host)]" : http.host):\(http.port)"
+    let scheme = certificatePEM == nil ? "http" : "https"
+    // The dashboard listens first, so a port of 0 is known before login links are made.
+    let slot = DashboardSlot()
+    let httpTLS = certificatePEM.flatMap { cert in keyPEM.map { HTTPServerConfiguration.TLS(certificatePEM: cert, privateKeyPEM: $0) } }
+    let web: HTTPServer
+    do {
+      web = try HTTPServer(
+        configuration: Dashboard.serverConfiguration(host: http.host, port: http.port, tls: httpTLS, log: log),
+        handler: { await slot.handle($0) })
+    } catch {
+      throw ServerError(.failedPrecondition, "Could not serve the dashboard: \(error.message)")
+    }
+    let publicURL = parsed["--public-url"] ?? "\(scheme)://\(http.host.contains(":") ? "[\(http.host)]" : http.host):\(web.port)"
     let backend = Backend(dependencies: Dependencies(store: store, keys: keys, settings: ServerSettings(publicURL: publicURL)))
+    slot.set(Dashboard(backend: backend, allowSignUp: !parsed.has("--disable-signup")))
     let waiters = backend.flows.waiters
-    let listener = try FlowEventListener(dataDirectory: dataDirectory) { flowID in
-      Task { await waiters.signal(flowID: flowID) }
+    let listener: FlowEventListener
+    do {
+      listener = try FlowEventListener(dataDirectory: dataDirectory) { flowID in
+        Task { await waiters.signal(flowID: flowID) }
+      }
+    } catch {
+      web.stop()
+      throw error
     }
 
     var configuration = ServerConfiguration(host: grpc.host, port: grpc.port)
+    if let certificatePEM, let keyPEM {
+      configuration.tls = ServerConfiguration.TLS(certificateChainPEM: certificatePEM, privateKeyPEM: keyPEM)
+    }
     configuration.maxReceiveMessageSize = 4 * 1024 * 1024
     let server: Server
     do {
       server = try Server(configuration: configuration, router: ModalGRPCService.router(backend: backend))
     } catch {
       listener.stop()
+      web.stop()
       throw ServerError(.failedPrecondition, "Could not serve gRPC: \(error.message)")
     }
     log("modal-server: gRPC listening on \(grpc.host):\(server.port) (data folder \(dataDirectory), SQLite \(store.path))")
-    log(
-      "modal-server: the web dashboard is not built yet: nothing listens on \(http.host):\(http.port); "
-        + "approve logins with `modal-server flow approve` (login links point to \(publicURL))")
-
+    log("modal-server: HTTP listening on \(http.host):\(web.port) (\(scheme); login links point to \(publicURL))")
     let maintenance = Task {
       while !Task.isCancelled {
         try? await Task.sleep(for: .seconds(5))
@@ -75,6 +119,7 @@ enum ServeCommand {
     let signalName = await waitForStopSignal()
     log("modal-server: \(signalName) received, shutting down")
     listener.stop()
+    web.stop()
     await server.shutdown(grace: .seconds(5))
     maintenance.cancel()
     do { try await backend.maintenance() } catch { log("modal-server: final flush failed: \(error)") }
@@ -118,5 +163,20 @@ struct DataFolderLock {
   func release() {
     flock(fd, LOCK_UN)
     close(fd)
+  }
+}
+
+/// Holds the dashboard once the services exist (the HTTP listener starts first, to learn its port).
+final class DashboardSlot: @unchecked Sendable {
+  private let lock = NSLock()
+  private var dashboard: Dashboard?
+
+  func set(_ dashboard: Dashboard) { lock.withLock { self.dashboard = dashboard } }
+
+  func handle(_ request: HTTPRequest) async -> HTTPResponse {
+    guard let dashboard = lock.withLock({ self.dashboard }) else {
+      return .text(503, "The server is starting; retry in a moment.\n")
+    }
+    return await dashboard.handle(request)
   }
 }

@@ -57,6 +57,25 @@ public struct AccountService: Sendable {
     return try PasswordHasher().hash(password)
   }
 
+  /// Creates a user with an already hashed password, their personal workspace (owner) and its
+  /// environment `main`, atomically (the dashboard's sign-up; no token).
+  public func signUp(email: String, passwordHash: String, workspaceName: String) async throws(ServerError) -> User {
+    let email = try NameRules.normalizeEmail(email)
+    try NameRules.checkWorkspaceName(workspaceName)
+    let now = dependencies.clock.now()
+    let user = User(id: RandomText.identifier("us-"), email: email, passwordHash: passwordHash, createdAt: now)
+    let workspace = Workspace(id: RandomText.identifier("ac-"), name: workspaceName, kind: .personal, createdAt: now)
+    do {
+      try await dependencies.store.createAccount(
+        user: user, workspace: workspace, environment: Self.defaultEnvironment(workspaceID: workspace.id, at: now), token: nil)
+    } catch let error as ServerError where error.code == .alreadyExists {
+      throw ServerError(.alreadyExists, "The email \(email) or the workspace name '\(workspaceName)' is already taken.")
+    } catch {
+      throw ServerError(.internal, "The store failed: \(error)")
+    }
+    return user
+  }
+
   /// Creates a user without a workspace.
   public func createUser(email: String, password: String?) async throws(ServerError) -> User {
     let email = try NameRules.normalizeEmail(email)

@@ -40,6 +40,13 @@ public protocol Store: Sendable {
   func insertServiceUser(_ serviceUser: ServiceUser) async throws
   /// The service user with this id.
   func serviceUser(id: String) async throws -> ServiceUser?
+  /// The service users of a workspace, oldest first.
+  func serviceUsers(workspaceID: String) async throws -> [ServiceUser]
+  /// Deletes a service user and revokes its tokens, atomically; `false` if it did not exist.
+  func deleteServiceUser(id: String, at time: UnixTime) async throws -> Bool
+  /// Removes a user from a workspace and revokes their tokens there, atomically; `false` if they
+  /// were not a member.
+  func deleteMembership(workspaceID: String, userID: String, at time: UnixTime) async throws -> Bool
 
   // MARK: Tokens
 
@@ -60,6 +67,8 @@ public protocol Store: Sendable {
   func insertFlow(_ flow: TokenFlowRecord) async throws
   /// The flow with this id.
   func flow(id: String) async throws -> TokenFlowRecord?
+  /// The newest flow with this code, in any state (for telling "expired" or "used" from "unknown").
+  func newestFlow(code: String) async throws -> TokenFlowRecord?
   /// The pending, unexpired flow with this code.
   func pendingFlow(code: String, now: UnixTime) async throws -> TokenFlowRecord?
   /// Approves a pending, unexpired flow; `false` if it is not (any more).
@@ -112,6 +121,8 @@ public protocol Store: Sendable {
   func session(idHash: String) async throws -> SessionRecord?
   /// Ends a session.
   func deleteSession(idHash: String) async throws
+  /// Ends every session of a user (after a password change or removal).
+  func deleteSessions(userID: String) async throws
 
   // MARK: Lifecycle
 

@@ -131,7 +131,13 @@ public enum StoreSchema {
           created_at INTEGER NOT NULL,
           expires_at INTEGER NOT NULL
         );
-        """)
+        """),
+    Migration(
+      version: 2, name: "dashboard: flows by code, sessions by user",
+      sql: """
+        CREATE INDEX token_flows_code ON token_flows(code, created_at);
+        CREATE INDEX sessions_user ON sessions(user_id);
+        """),
   ]
 
   /// The newest version this code knows.

@@ -7,4 +7,50 @@
 #include <string.h>
 #include <stdint.h>
 #include <microhttpd.h>
+
+/* MHD_start_daemon, MHD_get_daemon_info and MHD_get_connection_info are variadic, which Swift
+   cannot call: these fixed-argument wrappers pass the options modal-server uses. */
+
+/* Starts a daemon bound to `address` (an IPv4 or IPv6 socket address) with bounded connections,
+   an idle timeout and a per-connection memory limit (which bounds request headers); TLS when
+   `key_pem` and `cert_pem` are both non-NULL (the flags must then include MHD_USE_TLS). */
+static inline struct MHD_Daemon *cmhd_start(unsigned int flags, const struct sockaddr *address,
+    unsigned int connection_limit, unsigned int timeout_seconds, size_t memory_limit,
+    const char *key_pem, const char *cert_pem,
+    MHD_AccessHandlerCallback handler, void *handler_cls,
+    MHD_RequestCompletedCallback completed, void *completed_cls) {
+  uint16_t port = 0;
+  if (address->sa_family == AF_INET) port = ntohs(((const struct sockaddr_in *)address)->sin_port);
+  if (address->sa_family == AF_INET6) port = ntohs(((const struct sockaddr_in6 *)address)->sin6_port);
+  if (key_pem != NULL && cert_pem != NULL) {
+    return MHD_start_daemon(flags, port, NULL, NULL, handler, handler_cls,
+        MHD_OPTION_SOCK_ADDR, address,
+        MHD_OPTION_NOTIFY_COMPLETED, completed, completed_cls,
+        MHD_OPTION_CONNECTION_LIMIT, connection_limit,
+        MHD_OPTION_CONNECTION_TIMEOUT, timeout_seconds,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, memory_limit,
+        MHD_OPTION_HTTPS_MEM_KEY, key_pem,
+        MHD_OPTION_HTTPS_MEM_CERT, cert_pem,
+        MHD_OPTION_END);
+  }
+  return MHD_start_daemon(flags, port, NULL, NULL, handler, handler_cls,
+      MHD_OPTION_SOCK_ADDR, address,
+      MHD_OPTION_NOTIFY_COMPLETED, completed, completed_cls,
+      MHD_OPTION_CONNECTION_LIMIT, connection_limit,
+      MHD_OPTION_CONNECTION_TIMEOUT, timeout_seconds,
+      MHD_OPTION_CONNECTION_MEMORY_LIMIT, memory_limit,
+      MHD_OPTION_END);
+}
+
+/* The listening socket of a daemon, or -1. */
+static inline int cmhd_listen_fd(struct MHD_Daemon *daemon) {
+  const union MHD_DaemonInfo *info = MHD_get_daemon_info(daemon, MHD_DAEMON_INFO_LISTEN_FD);
+  return info == NULL ? -1 : info->listen_fd;
+}
+
+/* The peer address of a connection, or NULL. */
+static inline const struct sockaddr *cmhd_client_address(struct MHD_Connection *connection) {
+  const union MHD_ConnectionInfo *info = MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+  return info == NULL ? NULL : info->client_addr;
+}
 #endif

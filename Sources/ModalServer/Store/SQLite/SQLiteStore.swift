@@ -193,6 +193,38 @@ public final class SQLiteStore: Store, @unchecked Sendable {
     }
   }
 
+  public func serviceUsers(workspaceID: String) async throws -> [ServiceUser] {
+    try await read { db throws(ServerError) in
+      try db.query(
+        "SELECT id, workspace_id, name, role, created_by_user_id, created_at FROM service_users WHERE workspace_id = ? "
+          + "ORDER BY created_at, id", [.text(workspaceID)]
+      ) { row throws(ServerError) in
+        ServiceUser(
+          id: row.text(0), workspaceID: row.text(1), name: row.text(2), role: try Self.role(row.text(3)),
+          createdByUserID: row.text(4), createdAt: row.time(5))
+      }
+    }
+  }
+
+  public func deleteServiceUser(id: String, at time: UnixTime) async throws -> Bool {
+    try await write { db throws(ServerError) in
+      _ = try db.execute(
+        "UPDATE tokens SET revoked_at = ? WHERE owner_kind = 'service_user' AND owner_id = ? AND revoked_at IS NULL",
+        [.time(time), .text(id)])
+      return try db.execute("DELETE FROM service_users WHERE id = ?", [.text(id)]) > 0
+    }
+  }
+
+  public func deleteMembership(workspaceID: String, userID: String, at time: UnixTime) async throws -> Bool {
+    try await write { db throws(ServerError) in
+      _ = try db.execute(
+        "UPDATE tokens SET revoked_at = ? WHERE workspace_id = ? AND owner_kind = 'user' AND owner_id = ? AND revoked_at IS NULL",
+        [.time(time), .text(workspaceID), .text(userID)])
+      return try db.execute(
+        "DELETE FROM memberships WHERE workspace_id = ? AND user_id = ?", [.text(workspaceID), .text(userID)]) > 0
+    }
+  }
+
   // MARK: Tokens
 
   public func insertToken(_ token: TokenRecord) async throws {
@@ -259,6 +291,12 @@ public final class SQLiteStore: Store, @unchecked Sendable {
     try await read { db throws(ServerError) in try db.first(Self.flowSelect + " WHERE id = ?", [.text(id)], row: Self.flow) }
   }
 
+  public func newestFlow(code: String) async throws -> TokenFlowRecord? {
+    try await read { db throws(ServerError) in
+      try db.first(Self.flowSelect + " WHERE code = ? ORDER BY created_at DESC LIMIT 1", [.text(code)], row: Self.flow)
+    }
+  }
+
   public func pendingFlow(code: String, now: UnixTime) async throws -> TokenFlowRecord? {
     try await read { db throws(ServerError) in
       try db.first(
@@ -292,7 +330,8 @@ public final class SQLiteStore: Store, @unchecked Sendable {
     try await write { db throws(ServerError) in
       let flows = try db.execute("DELETE FROM token_flows WHERE expires_at < ? AND state <> 'consumed'", [.time(time)])
       let secrets = try db.execute("DELETE FROM secrets WHERE expires_at IS NOT NULL AND expires_at < ?", [.time(time)])
-      return flows + secrets
+      let sessions = try db.execute("DELETE FROM sessions WHERE expires_at < ?", [.time(time)])
+      return flows + secrets + sessions
     }
   }
 
@@ -428,6 +467,10 @@ public final class SQLiteStore: Store, @unchecked Sendable {
 
   public func deleteSession(idHash: String) async throws {
     try await write { db throws(ServerError) in try db.execute("DELETE FROM sessions WHERE id_hash = ?", [.text(idHash)]) }
+  }
+
+  public func deleteSessions(userID: String) async throws {
+    try await write { db throws(ServerError) in try db.execute("DELETE FROM sessions WHERE user_id = ?", [.text(userID)]) }
   }
 
   public func close() async {

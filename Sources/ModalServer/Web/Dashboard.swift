@@ -1,0 +1,262 @@
+import Foundation
+
+/// The web dashboard: server-rendered HTML pages (no JavaScript) for signing up and in,
+/// approving `modal token new` logins, tokens, members and service users.
+///
+/// Every POST is checked three ways: Fetch Metadata (`Sec-Fetch-Site: cross-site` is refused),
+/// `Origin` (when sent, it must be this server; `Referrer-Policy: same-origin` keeps browsers
+/// sending it, where `no-referrer` would make it `null`), and a synchronizer CSRF token tied to the
+/// session (or, on the login and sign-up forms, to a pre-session cookie).
+public struct Dashboard: Sendable {
+  let backend: Backend
+  let sessions: WebSessions
+  /// Failed logins per account: 5 in 15 minutes lock the account for the rest of the window.
+  let logins: AttemptLimiter
+  /// Wrong login codes per account and per session: 5 in 10 minutes (RFC 8628 §5.1).
+  let codeGuesses: AttemptLimiter
+  /// Whether anyone may create an account.
+  let allowSignUp: Bool
+
+  /// The most failed logins per account in the window.
+  public static let loginFailureLimit = 5
+  /// The most wrong codes per account or session in the window.
+  public static let codeGuessLimit = 5
+
+  /// Creates the dashboard over the server's services.
+  public init(backend: Backend, allowSignUp: Bool = true) {
+    self.backend = backend
+    sessions = WebSessions(dependencies: backend.dependencies)
+    logins = AttemptLimiter(limit: Self.loginFailureLimit, windowSeconds: 15 * 60, clock: backend.dependencies.clock)
+    codeGuesses = AttemptLimiter(limit: Self.codeGuessLimit, windowSeconds: 10 * 60, clock: backend.dependencies.clock)
+    self.allowSignUp = allowSignUp
+  }
+
+  /// The headers every response carries (unless it sets its own).
+  public static let securityHeaders: [(name: String, value: String)] = [
+    (
+      "Content-Security-Policy",
+      "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+    ),
+    ("X-Content-Type-Options", "nosniff"), ("Referrer-Policy", "same-origin"), ("X-Frame-Options", "DENY"),
+    ("Cross-Origin-Opener-Policy", "same-origin"), ("Cache-Control", "no-store"),
+  ]
+
+  /// The path as logged: login codes in `/flow/…` are replaced by `<code>`.
+  public static func redactPath(_ path: String) -> String {
+    path.hasPrefix("/flow/") ? "/flow/<code>" + (path.hasSuffix("/") ? "/" : "") : path
+  }
+
+  /// An HTTP server configuration for this dashboard (security headers, path redaction, `log`).
+  public static func serverConfiguration(
+    host: String, port: Int, tls: HTTPServerConfiguration.TLS?, log: @escaping @Sendable (String) -> Void
+  ) -> HTTPServerConfiguration {
+    var configuration = HTTPServerConfiguration(host: host, port: port, tls: tls)
+    configuration.defaultHeaders = securityHeaders
+    configuration.log = log
+    configuration.redactPath = redactPath
+    return configuration
+  }
+
+  /// What a handler knows about the request: the session (if signed in) and the CSRF token to put in forms.
+  struct Context: Sendable {
+    let request: HTTPRequest
+    let session: WebSessions.Session?
+    /// The session or pre-session id the CSRF token is bound to.
+    let csrfBinding: String
+    let csrf: String
+    /// A pre-session cookie to set (on a first visit).
+    let newPreSession: String?
+
+    var user: User? { session?.user }
+  }
+
+  /// Answers one request (never throws: every failure becomes a page).
+  public func handle(_ request: HTTPRequest) async -> HTTPResponse {
+    if request.method == "GET" && request.path == "/static/style.css" {
+      return HTTPResponse(
+        status: 200, headers: [("Content-Type", "text/css; charset=utf-8"), ("Cache-Control", "public, max-age=3600")],
+        body: Array(Stylesheet.css.utf8))
+    }
+    let cookies = request.cookies
+    let session = await sessions.find(cookies[WebSessions.cookieName])
+    var preSession = cookies[WebSessions.preSessionCookieName]
+    var newPreSession: String?
+    if session == nil, preSession.map({ WebSessions.isWellFormed($0, prefix: "mp-") }) != true {
+      preSession = WebSessions.newPreSessionID()
+      newPreSession = preSession
+    }
+    let binding = session?.id ?? preSession ?? ""
+    let context = Context(
+      request: request, session: session, csrfBinding: binding, csrf: sessions.csrfToken(for: binding),
+      newPreSession: newPreSession)
+    var response: HTTPResponse
+    do {
+      response = try await route(context)
+    } catch let error as PageError {
+      response = error.response(context)
+    } catch {
+      response = PageError(500, "Something went wrong", "The server could not complete this request.").response(context)
+    }
+    if let newPreSession {
+      response.add(
+        "Set-Cookie",
+        Cookies.make(name: WebSessions.preSessionCookieName, value: newPreSession, maxAge: nil, secure: request.isSecure))
+    }
+    return response
+  }
+
+  private func route(_ context: Context) async throws -> HTTPResponse {
+    let request = context.request
+    let parts = request.path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
+    switch (request.method, parts.count) {
+    case ("GET", 0): return try await homePage(context)
+    case ("GET", 1) where parts[0] == "login": return loginPage(context, email: "", error: nil, status: 200)
+    case ("POST", 1) where parts[0] == "login": return try await login(context)
+    case ("GET", 1) where parts[0] == "signup": return signUpPage(context, email: "", workspace: "", error: nil, status: 200)
+    case ("POST", 1) where parts[0] == "signup": return try await signUp(context)
+    case ("POST", 1) where parts[0] == "logout": return try await logout(context)
+    case ("GET", 1) where parts[0] == "flow": return try codeEntryPage(context, error: nil, status: 200)
+    case ("POST", 1) where parts[0] == "flow": return try await enterCode(context)
+    case ("GET", 2) where parts[0] == "flow": return try await approvalPage(context, code: parts[1])
+    case ("POST", 2) where parts[0] == "flow": return try await approve(context, code: parts[1])
+    case (_, 3...) where parts[0] == "workspaces":
+      return try await workspaceRoute(context, name: parts[1], rest: Array(parts.dropFirst(2)))
+    case ("GET", _), ("HEAD", _):
+      throw PageError(404, "Not found", "There is no page at this address.")
+    case ("POST", _):
+      throw PageError(404, "Not found", "There is no form at this address.")
+    default:
+      var response = PageError(405, "Method not allowed", "This server answers GET and POST only.").response(context)
+      response.add("Allow", "GET, POST")
+      return response
+    }
+  }
+
+  private func workspaceRoute(_ context: Context, name: String, rest: [String]) async throws -> HTTPResponse {
+    let method = context.request.method
+    switch (method, rest.count, rest.first ?? "") {
+    case ("GET", 1, "tokens"): return try await tokensPage(context, workspaceName: name)
+    case ("POST", 1, "tokens"): return try await createToken(context, workspaceName: name)
+    case ("POST", 3, "tokens") where rest[2] == "revoke": return try await revokeToken(context, workspaceName: name, tokenID: rest[1])
+    case ("GET", 1, "members"): return try await membersPage(context, workspaceName: name)
+    case ("POST", 1, "members"): return try await addMember(context, workspaceName: name)
+    case ("POST", 3, "members") where rest[2] == "role": return try await changeRole(context, workspaceName: name, userID: rest[1])
+    case ("POST", 3, "members") where rest[2] == "remove": return try await removeMember(context, workspaceName: name, userID: rest[1])
+    case ("POST", 1, "service-users"): return try await createServiceUser(context, workspaceName: name)
+    case ("POST", 3, "service-users") where rest[2] == "delete":
+      return try await deleteServiceUser(context, workspaceName: name, serviceUserID: rest[1])
+    default: throw PageError(404, "Not found", "There is no page at this address.")
+    }
+  }
+
+  // MARK: Shared checks
+
+  /// The signed-in user, or a redirect to the login page that comes back here.
+  func requireUser(_ context: Context) throws -> (User, WebSessions.Session) {
+    guard let session = context.session else {
+      let back = context.request.method == "GET" ? context.request.path : "/"
+      throw PageError.redirect("/login?next=" + Self.percentEncode(back))
+    }
+    return (session.user, session)
+  }
+
+  /// Decodes a POST's form after the cross-site and CSRF checks; throws the 403/400/415 page.
+  func checkedForm(_ context: Context) throws -> FormData {
+    let request = context.request
+    if let site = request.header("sec-fetch-site"), site == "cross-site" || site == "same-site" {
+      throw PageError(403, "Request refused", "This form was submitted from another site.")
+    }
+    // Browsers send `Origin: null` under some referrer policies; Fetch Metadata then still vouches.
+    if let origin = request.header("origin"), !(origin == "null" && request.header("sec-fetch-site") == "same-origin") {
+      let scheme = request.isSecure ? "https" : "http"
+      let expected = request.header("host").map { "\(scheme)://\($0)" }
+      let publicOrigin = Self.origin(of: backend.dependencies.settings.publicURL)
+      guard origin == expected || origin == publicOrigin else {
+        throw PageError(403, "Request refused", "This form was submitted from another origin.")
+      }
+    }
+    let type = request.header("content-type")?.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased()
+    guard type == "application/x-www-form-urlencoded" else {
+      throw PageError(415, "Unsupported form", "Forms must be sent as application/x-www-form-urlencoded.")
+    }
+    let form: FormData
+    do {
+      form = try FormData(urlEncoded: request.body)
+    } catch {
+      throw PageError(400, "Bad request", error.message)
+    }
+    guard sessions.checkCSRF(form["csrf"], for: context.csrfBinding) else {
+      throw PageError(
+        403, "Form expired", "This form is missing its security token or it has expired. Go back, reload the page and try again.")
+    }
+    return form
+  }
+
+  /// A required form field of at most `maximum` characters, or a 400 page naming it.
+  func field(_ form: FormData, _ name: String, label: String, maximum: Int, required: Bool = true) throws -> String {
+    let value = form[name] ?? ""
+    guard value.count <= maximum else {
+      throw PageError(400, "Bad request", "\(label) is too long (at most \(maximum) characters).")
+    }
+    if required && value.trimmingCharacters(in: .whitespaces).isEmpty {
+      throw PageError(400, "Bad request", "\(label) is required.")
+    }
+    return value
+  }
+
+  /// The workspace `name` and the user's role in it; 404 when it does not exist or the user is not a member.
+  func memberWorkspace(_ name: String, user: User) async throws -> (Workspace, Role) {
+    guard name.count <= 64, let workspace = try await backend.dependencies.store.workspace(name: name),
+      let role = try await backend.accounts.role(of: user, in: workspace)
+    else {
+      throw PageError(404, "Workspace not found", "You are not a member of a workspace with this name.")
+    }
+    return (workspace, role)
+  }
+
+  /// `path` when it is a safe local path (`/x`, not `//x` or `/\x`, no control characters), else `/`.
+  static func safeLocalPath(_ path: String?) -> String {
+    guard let path, path.hasPrefix("/"), !path.hasPrefix("//"), !path.hasPrefix("/\\"), path.count <= 512,
+      !path.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F || $0 == "\\" })
+    else { return "/" }
+    return path
+  }
+
+  static func percentEncode(_ text: String) -> String {
+    var allowed = CharacterSet.alphanumerics
+    allowed.insert(charactersIn: "-._~/")
+    return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? "/"
+  }
+
+  static func origin(of url: String) -> String? {
+    guard let components = URLComponents(string: url), let scheme = components.scheme, let host = components.host else { return nil }
+    let hostPart = host.contains(":") ? "[\(host)]" : host
+    return components.port.map { "\(scheme)://\(hostPart):\($0)" } ?? "\(scheme)://\(hostPart)"
+  }
+}
+
+/// A page that ends a request early: an error with a status, or a redirect.
+struct PageError: Error {
+  let status: Int
+  let title: String
+  let message: String
+  var location: String?
+
+  init(_ status: Int, _ title: String, _ message: String) {
+    self.status = status
+    self.title = title
+    self.message = message
+  }
+
+  static func redirect(_ location: String) -> PageError {
+    var error = PageError(303, "See other", "")
+    error.location = location
+    return error
+  }
+
+  func response(_ context: Dashboard.Context) -> HTTPResponse {
+    if let location { return .redirect(to: location) }
+    let body = HTML.notice(message, kind: "error") + "<p><a href=\"/\">Back to the dashboard</a></p>"
+    return .html(status, HTML.page(title: title, body: body, user: context.user, csrf: context.csrf))
+  }
+}

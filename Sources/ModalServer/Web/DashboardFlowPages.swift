@@ -1,0 +1,141 @@
+import Foundation
+
+/// Approving `modal token new` / `modal setup` logins (RFC 8628's user side): code entry with
+/// guess limits, the approval page with the requesting machine and a phishing warning, approval.
+extension Dashboard {
+  func codeEntryPage(_ context: Context, error: String?, status: Int) throws -> HTTPResponse {
+    let (user, _) = try requireUser(context)
+    let body = """
+      \(error.map { HTML.notice($0, kind: "error") } ?? "")
+      <form class="card" method="post" action="/flow">
+      \(HTML.csrfField(context.csrf))
+      <label for="code">The code your command line shows</label>
+      <input id="code" type="text" name="code" maxlength="64" placeholder="WDJB-MJHT" autocomplete="off" required autofocus>
+      <button type="submit">Continue</button>
+      </form>
+      """
+    return .html(status, HTML.page(title: "Approve a login", body: body, user: user, csrf: context.csrf))
+  }
+
+  /// Refuses (429) when the account or the session has guessed too many wrong codes.
+  private func checkGuessLimit(_ context: Context, user: User) async throws {
+    let accountLocked = await codeGuesses.lockedUntil("user:" + user.id) != nil
+    let sessionLocked = await codeGuesses.lockedUntil("session:" + context.csrfBinding) != nil
+    if accountLocked || sessionLocked {
+      throw PageError(
+        429, "Too many wrong codes",
+        "Too many wrong login codes were entered. Wait 10 minutes, then check the code your command line shows.")
+    }
+  }
+
+  private func recordWrongCode(_ context: Context, user: User) async {
+    await codeGuesses.recordFailure("user:" + user.id)
+    await codeGuesses.recordFailure("session:" + context.csrfBinding)
+  }
+
+  func enterCode(_ context: Context) async throws -> HTTPResponse {
+    let (user, _) = try requireUser(context)
+    let form = try checkedForm(context)
+    let typed = try field(form, "code", label: "The code", maximum: 64)
+    try await checkGuessLimit(context, user: user)
+    guard let code = UserCode.normalize(typed),
+      try await backend.dependencies.store.pendingFlow(code: code, now: backend.dependencies.clock.now()) != nil
+    else {
+      await recordWrongCode(context, user: user)
+      return try codeEntryPage(
+        context, error: "No pending login has this code. Check it (8 letters, like WDJB-MJHT), or run `modal token new` again.",
+        status: 404)
+    }
+    return .redirect(to: "/flow/" + UserCode.display(code))
+  }
+
+  /// The flow with `code` if it is pending; 404 for unknown codes (counted as a guess), 410 for
+  /// expired or used ones.
+  private func pendingFlow(_ context: Context, user: User, code text: String) async throws -> TokenFlowRecord {
+    try await checkGuessLimit(context, user: user)
+    let store = backend.dependencies.store
+    guard let code = UserCode.normalize(text), let flow = try await store.newestFlow(code: code) else {
+      await recordWrongCode(context, user: user)
+      throw PageError(
+        404, "Unknown code", "No login has this code. Check the code your command line shows, or run `modal token new` again.")
+    }
+    if flow.state != .pending {
+      throw PageError(410, "Login already approved", "This login code was already used. Run `modal token new` again for a new one.")
+    }
+    if flow.expiresAt <= backend.dependencies.clock.now() {
+      throw PageError(410, "Login expired", "This login code has expired. Run `modal token new` again for a new one.")
+    }
+    return flow
+  }
+
+  func approvalPage(_ context: Context, code: String) async throws -> HTTPResponse {
+    let (user, _) = try requireUser(context)
+    let flow = try await pendingFlow(context, user: user, code: code)
+    let store = backend.dependencies.store
+    var options = ""
+    for id in try await store.workspaceIDs(userID: user.id) {
+      guard let workspace = try await store.workspace(id: id) else { continue }
+      options += "<option value=\"\(HTML.escape(workspace.id))\">\(HTML.escape(workspace.name))</option>"
+    }
+    guard !options.isEmpty else {
+      throw PageError(403, "No workspace", "You are not a member of any workspace, so there is nothing to give access to.")
+    }
+    var machine = "<tr><th>Requested</th><td>\(HTML.time(flow.createdAt))</td></tr>"
+    machine += "<tr><th>Expires</th><td>\(HTML.time(flow.expiresAt))</td></tr>"
+    if !flow.requestingNode.isEmpty { machine += "<tr><th>Machine name</th><td>\(HTML.escape(flow.requestingNode))</td></tr>" }
+    if !flow.requestingPeer.isEmpty { machine += "<tr><th>Network address</th><td>\(HTML.escape(flow.requestingPeer))</td></tr>" }
+    if flow.localhostPort > 0 { machine += "<tr><th>Local helper port</th><td>\(flow.localhostPort)</td></tr>" }
+    if !flow.utmSource.isEmpty { machine += "<tr><th>Source</th><td>\(HTML.escape(flow.utmSource))</td></tr>" }
+    if let seconds = flow.tokenLifetimeSeconds { machine += "<tr><th>Token lifetime</th><td>\(seconds) s</td></tr>" }
+    let display = UserCode.display(flow.code)
+    let warning = HTML.notice(
+      "Approving gives this command line full access (scope all) to the workspace you choose, as you. "
+        + "Only approve a login you started yourself, on a machine you trust. If someone sent you this link or code, do not approve it.",
+      kind: "warning")
+    let body = """
+      <p>A command line asks for an API token. Compare this code with the one it shows:</p>
+      <p class="code" id="code">\(HTML.escape(display))</p>
+      <table>\(machine)</table>
+      \(warning)
+      <form class="card" method="post" action="/flow/\(HTML.escape(display))">
+      \(HTML.csrfField(context.csrf))
+      <label for="workspace">Workspace</label><select id="workspace" name="workspace">\(options)</select>
+      <button type="submit" id="approve">Approve</button>
+      </form>
+      """
+    return .html(200, HTML.page(title: "Approve this login?", body: body, user: user, csrf: context.csrf))
+  }
+
+  func approve(_ context: Context, code: String) async throws -> HTTPResponse {
+    let (user, _) = try requireUser(context)
+    let form = try checkedForm(context)
+    let workspaceID = try field(form, "workspace", label: "The workspace", maximum: 64)
+    let flow = try await pendingFlow(context, user: user, code: code)
+    guard let workspace = try await backend.dependencies.store.workspace(id: workspaceID),
+      try await backend.accounts.role(of: user, in: workspace) != nil
+    else {
+      throw PageError(403, "Not your workspace", "You are not a member of the chosen workspace.")
+    }
+    let failure: ServerError?
+    do {
+      try await backend.flows.approve(code: flow.code, user: user, workspace: workspace)
+      failure = nil
+    } catch {
+      failure = error
+    }
+    if let failure {
+      guard failure.code == .notFound else { throw failure }
+      throw PageError(410, "Login no longer pending", "This login code was used or expired meanwhile. Run `modal token new` again.")
+    }
+    var next = ""
+    if !flow.nextURL.isEmpty, Self.safeLocalPath(flow.nextURL) == flow.nextURL {
+      next = "<p><a href=\"\(HTML.escape(flow.nextURL))\">Continue</a></p>"
+    }
+    let body = """
+      \(HTML.notice("The command line now has a token for workspace \(workspace.name).", kind: "ok"))
+      <p id="done">You can close this tab and go back to your terminal.</p>
+      \(next)
+      """
+    return .html(200, HTML.page(title: "Login approved", body: body, user: user, csrf: context.csrf))
+  }
+}

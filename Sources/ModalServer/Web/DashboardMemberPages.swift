@@ -1,0 +1,171 @@
+import Foundation
+
+/// The members page: members and roles, service users; owners add, change and remove them.
+extension Dashboard {
+  func membersPage(_ context: Context, workspaceName: String) async throws -> HTTPResponse {
+    let (user, _) = try requireUser(context)
+    let (workspace, role) = try await memberWorkspace(workspaceName, user: user)
+    let store = backend.dependencies.store
+    let base = "/workspaces/" + HTML.escape(Self.percentEncode(workspace.name))
+    let isOwner = role == .owner
+    var rows = ""
+    for membership in try await store.memberships(workspaceID: workspace.id) {
+      let email = (try await store.user(id: membership.userID))?.email ?? membership.userID
+      var actions = ""
+      if isOwner {
+        let options = Role.allCases.map {
+          "<option value=\"\($0.rawValue)\"\($0 == membership.role ? " selected" : "")>\($0.rawValue)</option>"
+        }.joined()
+        let id = HTML.escape(membership.userID)
+        actions = """
+          <form class="inline" method="post" action="\(base)/members/\(id)/role">\(HTML.csrfField(context.csrf))\
+          <select name="role">\(options)</select> <button type="submit">Change</button></form>
+          <form class="inline" method="post" action="\(base)/members/\(id)/remove">\(HTML.csrfField(context.csrf))\
+          <button class="danger" type="submit">Remove</button></form>
+          """
+      }
+      rows += "<tr><td>\(HTML.escape(email))</td><td>\(membership.role.rawValue)</td><td>\(HTML.time(membership.createdAt))</td><td>\(actions)</td></tr>"
+    }
+    var serviceRows = ""
+    for serviceUser in try await store.serviceUsers(workspaceID: workspace.id) {
+      let creator = (try await store.user(id: serviceUser.createdByUserID))?.email ?? "—"
+      let delete =
+        isOwner
+        ? """
+          <form class="inline" method="post" action="\(base)/service-users/\(HTML.escape(serviceUser.id))/delete">\
+          \(HTML.csrfField(context.csrf))<button class="danger" type="submit">Delete</button></form>
+          """ : ""
+      serviceRows += """
+        <tr><td>\(HTML.escape(serviceUser.name))</td><td><code>\(HTML.escape(serviceUser.id))</code></td><td>\(serviceUser.role.rawValue)</td>
+        <td>\(HTML.escape(creator))</td><td>\(HTML.time(serviceUser.createdAt))</td><td>\(delete)</td></tr>
+        """
+    }
+    let roleOptions = Role.allCases.map { "<option value=\"\($0.rawValue)\"\($0 == .member ? " selected" : "")>\($0.rawValue)</option>" }
+      .joined()
+    let serviceTable =
+      serviceRows.isEmpty
+      ? "<p class=\"muted\">No service users.</p>"
+      : "<table id=\"service-users\"><tr><th>Name</th><th>Id</th><th>Role</th><th>Created by</th><th>Created</th><th></th></tr>"
+        + serviceRows + "</table>"
+    var body = "<table id=\"members\"><tr><th>Member</th><th>Role</th><th>Since</th><th></th></tr>" + rows + "</table>"
+    body += "<h2>Service users</h2>" + serviceTable
+    if isOwner {
+      body += """
+        <h2>Add a member</h2>
+        <form class="card" method="post" action="\(base)/members">\(HTML.csrfField(context.csrf))
+        <label for="email">Email of an existing user</label><input id="email" type="email" name="email" maxlength="254" required>
+        <label for="role">Role</label><select id="role" name="role">\(roleOptions)</select>
+        <button type="submit">Add</button></form>
+        <h2>New service user</h2>
+        <form class="card" method="post" action="\(base)/service-users">\(HTML.csrfField(context.csrf))
+        <label for="su-name">Name</label><input id="su-name" type="text" name="name" maxlength="64" required>
+        <label for="su-role">Role</label><select id="su-role" name="role">\(roleOptions)</select>
+        <p class="muted">It gets a first token with scope <code>all</code>, shown once.</p>
+        <button type="submit">Create</button></form>
+        """
+    } else {
+      body += "<p class=\"muted\">Only owners can change members and service users.</p>"
+    }
+    return .html(200, HTML.page(title: "Members · \(workspace.name)", body: body, user: user, csrf: context.csrf))
+  }
+
+  /// The workspace, for an owner's POST; 403 for other members.
+  private func ownerWorkspace(_ context: Context, _ name: String) async throws -> (User, Workspace, FormData) {
+    let (user, _) = try requireUser(context)
+    let form = try checkedForm(context)
+    let (workspace, role) = try await memberWorkspace(name, user: user)
+    guard role == .owner else {
+      throw PageError(403, "Owners only", "Only owners of workspace \(workspace.name) can change members and service users.")
+    }
+    return (user, workspace, form)
+  }
+
+  private func role(_ form: FormData) throws -> Role {
+    guard let text = form["role"], let role = Role(rawValue: text) else {
+      throw PageError(400, "Bad request", "Choose a role: member, manager or owner.")
+    }
+    return role
+  }
+
+  private func membersRedirect(_ workspace: Workspace) -> HTTPResponse {
+    .redirect(to: "/workspaces/" + Self.percentEncode(workspace.name) + "/members")
+  }
+
+  func addMember(_ context: Context, workspaceName: String) async throws -> HTTPResponse {
+    let (_, workspace, form) = try await ownerWorkspace(context, workspaceName)
+    let email = try field(form, "email", label: "The email", maximum: 254)
+    let role = try role(form)
+    guard let normalized = try? NameRules.normalizeEmail(email), let member = try await backend.dependencies.store.user(email: normalized)
+    else {
+      throw PageError(404, "No such user", "No user has this email; they must sign up first.")
+    }
+    if try await backend.accounts.role(of: member, in: workspace) != nil {
+      throw PageError(409, "Already a member", "\(normalized) is already a member; change their role in the list.")
+    }
+    try await backend.accounts.setMembership(user: member, workspace: workspace, role: role)
+    return membersRedirect(workspace)
+  }
+
+  /// Refuses to leave the workspace without an owner.
+  private func checkKeepsOwner(_ workspace: Workspace, changing userID: String, to role: Role?) async throws {
+    let members = try await backend.dependencies.store.memberships(workspaceID: workspace.id)
+    let owners = members.filter { $0.role == .owner && $0.userID != userID }
+    if owners.isEmpty && role != .owner {
+      throw PageError(409, "The last owner", "A workspace needs at least one owner; make someone else an owner first.")
+    }
+  }
+
+  func changeRole(_ context: Context, workspaceName: String, userID: String) async throws -> HTTPResponse {
+    let (_, workspace, form) = try await ownerWorkspace(context, workspaceName)
+    let role = try role(form)
+    guard userID.count <= 64, let member = try await backend.dependencies.store.user(id: userID),
+      try await backend.accounts.role(of: member, in: workspace) != nil
+    else {
+      throw PageError(404, "Not a member", "This user is not a member of the workspace.")
+    }
+    try await checkKeepsOwner(workspace, changing: userID, to: role)
+    try await backend.accounts.setMembership(user: member, workspace: workspace, role: role)
+    return membersRedirect(workspace)
+  }
+
+  func removeMember(_ context: Context, workspaceName: String, userID: String) async throws -> HTTPResponse {
+    let (_, workspace, _) = try await ownerWorkspace(context, workspaceName)
+    guard userID.count <= 64, try await backend.dependencies.store.membership(workspaceID: workspace.id, userID: userID) != nil else {
+      throw PageError(404, "Not a member", "This user is not a member of the workspace.")
+    }
+    try await checkKeepsOwner(workspace, changing: userID, to: nil)
+    _ = try await backend.dependencies.store.deleteMembership(
+      workspaceID: workspace.id, userID: userID, at: backend.dependencies.clock.now())
+    return membersRedirect(workspace)
+  }
+
+  func createServiceUser(_ context: Context, workspaceName: String) async throws -> HTTPResponse {
+    let (user, workspace, form) = try await ownerWorkspace(context, workspaceName)
+    let name = try field(form, "name", label: "The name", maximum: 64)
+    let role = try role(form)
+    let issued: IssuedToken
+    do {
+      let serviceUser = try await backend.accounts.createServiceUser(name: name, role: role, workspace: workspace, createdBy: user)
+      issued = try await backend.tokens.issue(
+        workspaceID: workspace.id, owner: .serviceUser(id: serviceUser.id), createdByUserID: user.id, name: name,
+        scopes: .all, lifetimeSeconds: nil)
+    } catch {
+      let status = error.code == .alreadyExists ? 409 : error.code == .invalidArgument ? 400 : 500
+      throw PageError(status, "Could not create the service user", error.message)
+    }
+    return Self.secretPage(
+      context, user: user, title: "Service user \(name) created", tokenID: issued.id, secret: issued.secret,
+      back: "/workspaces/" + Self.percentEncode(workspace.name) + "/members")
+  }
+
+  func deleteServiceUser(_ context: Context, workspaceName: String, serviceUserID: String) async throws -> HTTPResponse {
+    let (_, workspace, _) = try await ownerWorkspace(context, workspaceName)
+    let store = backend.dependencies.store
+    guard serviceUserID.count <= 64, let serviceUser = try await store.serviceUser(id: serviceUserID), serviceUser.workspaceID == workspace.id
+    else {
+      throw PageError(404, "No such service user", "This workspace has no such service user.")
+    }
+    _ = try await store.deleteServiceUser(id: serviceUser.id, at: backend.dependencies.clock.now())
+    return membersRedirect(workspace)
+  }
+}

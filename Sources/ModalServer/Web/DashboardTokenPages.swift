@@ -1,0 +1,136 @@
+import Foundation
+
+/// The tokens page: list (never a secret or hash), create (the secret shown once), revoke.
+extension Dashboard {
+  /// Expiry choices offered on the create form: form value → seconds (`nil`: never).
+  static let expiryChoices: [(value: String, label: String, seconds: Int64?)] = [
+    ("30d", "30 days", 30 * 86_400), ("1d", "1 day", 86_400), ("7d", "7 days", 7 * 86_400),
+    ("90d", "90 days", 90 * 86_400), ("365d", "1 year", 365 * 86_400), ("never", "Never", nil),
+  ]
+
+  func tokensPage(_ context: Context, workspaceName: String) async throws -> HTTPResponse {
+    let (user, _) = try requireUser(context)
+    let (workspace, role) = try await memberWorkspace(workspaceName, user: user)
+    let store = backend.dependencies.store
+    let tokens = try await store.tokens(workspaceID: workspace.id, owner: role == .owner ? nil : .user(id: user.id))
+    var emails: [String: String] = [:]
+    var rows = ""
+    let base = "/workspaces/" + HTML.escape(Self.percentEncode(workspace.name))
+    let now = backend.dependencies.clock.now()
+    for token in tokens {
+      var lastUsed = token.lastUsedAt
+      if let pending = await backend.dependencies.usage.pendingTokenUse(token.id), pending > (lastUsed ?? UnixTime(microseconds: .min)) {
+        lastUsed = pending
+      }
+      var creator = "—"
+      if let creatorID = token.createdByUserID {
+        if emails[creatorID] == nil { emails[creatorID] = (try? await store.user(id: creatorID))?.email ?? creatorID }
+        creator = emails[creatorID] ?? "—"
+      }
+      let state: String
+      if let revoked = token.revokedAt {
+        state = "revoked \(HTML.time(revoked))"
+      } else if let expires = token.expiresAt, expires <= now {
+        state = "expired"
+      } else {
+        state = """
+          <form class="inline" method="post" action="\(base)/tokens/\(HTML.escape(token.id))/revoke">\(HTML.csrfField(context.csrf))\
+          <button class="danger" type="submit">Revoke</button></form>
+          """
+      }
+      let owner: String
+      switch token.owner {
+      case .user: owner = ""
+      case .serviceUser(let id): owner = " <span class=\"muted\">(service user \(HTML.escape(id)))</span>"
+      }
+      rows += """
+        <tr><td>\(HTML.escape(token.name))\(owner)</td><td><code>\(HTML.escape(token.id))</code></td>
+        <td>\(HTML.escape(token.scopes.description))</td><td>\(HTML.time(token.createdAt))</td><td>\(HTML.time(token.expiresAt))</td>
+        <td>\(HTML.time(lastUsed))</td><td>\(HTML.escape(creator))</td><td>\(state)</td></tr>
+        """
+    }
+    let table =
+      tokens.isEmpty
+      ? "<p class=\"muted\">No tokens yet.</p>"
+      : """
+        <table id="tokens"><tr><th>Name</th><th>Id</th><th>Scopes</th><th>Created</th><th>Expires</th><th>Last used</th>
+        <th>Created by</th><th></th></tr>\(rows)</table>
+        """
+    let scopes = Scope.allCases.map { scope in
+      "<label><input type=\"checkbox\" name=\"scopes\" value=\"\(scope.rawValue)\"\(scope == .all ? " checked" : "")> \(scope.rawValue)</label>"
+    }.joined()
+    let expiry = Self.expiryChoices.map { "<option value=\"\($0.value)\">\($0.label)</option>" }.joined()
+    let body = """
+      <p class="muted">\(role == .owner ? "Every token of the workspace (you are an owner)." : "Your tokens in this workspace.")</p>
+      \(table)
+      <h2>New token</h2>
+      <form class="card" method="post" action="\(base)/tokens">
+      \(HTML.csrfField(context.csrf))
+      <label for="name">Name</label><input id="name" type="text" name="name" maxlength="\(TokenService.maximumNameLength)" required>
+      <label for="expires">Expires after</label><select id="expires" name="expires">\(expiry)</select>
+      <label>Scopes</label><div class="checks">\(scopes)</div>
+      <button type="submit" id="create-token">Create token</button>
+      </form>
+      """
+    return .html(200, HTML.page(title: "Tokens · \(workspace.name)", body: body, user: user, csrf: context.csrf))
+  }
+
+  func createToken(_ context: Context, workspaceName: String) async throws -> HTTPResponse {
+    let (user, _) = try requireUser(context)
+    let form = try checkedForm(context)
+    let (workspace, _) = try await memberWorkspace(workspaceName, user: user)
+    let name = try field(form, "name", label: "The name", maximum: TokenService.maximumNameLength)
+    guard let expiry = Self.expiryChoices.first(where: { $0.value == form["expires"] }) else {
+      throw PageError(400, "Bad request", "Choose an expiry from the list.")
+    }
+    let scopes: ScopeSet
+    do {
+      scopes = try ScopeSet(parsing: form.all("scopes").joined(separator: ","))
+    } catch {
+      throw PageError(400, "Bad request", error.message)
+    }
+    let issued: IssuedToken
+    do {
+      issued = try await backend.tokens.issue(
+        workspaceID: workspace.id, owner: .user(id: user.id), createdByUserID: user.id, name: name, scopes: scopes,
+        lifetimeSeconds: expiry.seconds)
+    } catch {
+      throw PageError(error.code == .invalidArgument ? 400 : 500, "Could not create the token", error.message)
+    }
+    return Self.secretPage(
+      context, user: user, title: "Token created", tokenID: issued.id, secret: issued.secret,
+      back: "/workspaces/" + Self.percentEncode(workspace.name) + "/tokens")
+  }
+
+  /// The page that shows a new token's secret, once (`Cache-Control: no-store`).
+  static func secretPage(_ context: Context, user: User, title: String, tokenID: String, secret: String, back: String) -> HTTPResponse {
+    let body = """
+      \(HTML.notice("Copy the secret now: it is shown only this once and cannot be recovered.", kind: "warning"))
+      <div class="card">
+      <label>Token id</label><span class="secret" id="token-id">\(HTML.escape(tokenID))</span>
+      <label>Token secret</label><span class="secret" id="token-secret">\(HTML.escape(secret))</span>
+      <p>Use it with <code>modal token set --token-id \(HTML.escape(tokenID)) --token-secret …</code>
+      or as <code>MODAL_TOKEN_ID</code> / <code>MODAL_TOKEN_SECRET</code>.</p>
+      </div>
+      <p><a href="\(HTML.escape(back))">Done</a></p>
+      """
+    var response = HTTPResponse.html(201, HTML.page(title: title, body: body, user: user, csrf: context.csrf))
+    response.add("Cache-Control", "no-store")
+    response.add("Pragma", "no-cache")
+    return response
+  }
+
+  func revokeToken(_ context: Context, workspaceName: String, tokenID: String) async throws -> HTTPResponse {
+    let (user, _) = try requireUser(context)
+    _ = try checkedForm(context)
+    let (workspace, role) = try await memberWorkspace(workspaceName, user: user)
+    let store = backend.dependencies.store
+    guard TokenFormat.isWellFormedID(tokenID), let token = try await store.token(id: tokenID), token.workspaceID == workspace.id,
+      token.owner == .user(id: user.id) || role == .owner
+    else {
+      throw PageError(404, "Token not found", "There is no such token in this workspace that you may revoke.")
+    }
+    _ = try await store.revokeToken(id: tokenID, at: backend.dependencies.clock.now())
+    return .redirect(to: "/workspaces/" + Self.percentEncode(workspace.name) + "/tokens")
+  }
+}

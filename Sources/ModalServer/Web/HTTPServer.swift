@@ -1,0 +1,313 @@
+import CMicroHTTPD
+import Dispatch
+import Foundation
+
+/// How an `HTTPServer` listens and what it accepts.
+public struct HTTPServerConfiguration: Sendable {
+  /// TLS credentials in PEM.
+  public struct TLS: Sendable {
+    /// The certificate chain, leaf first.
+    public var certificatePEM: String
+    /// The private key.
+    public var privateKeyPEM: String
+
+    /// Creates TLS credentials.
+    public init(certificatePEM: String, privateKeyPEM: String) {
+      self.certificatePEM = certificatePEM
+      self.privateKeyPEM = privateKeyPEM
+    }
+  }
+
+  /// An IPv4 or IPv6 address (or `localhost`); the server binds only to it.
+  public var host: String
+  /// The port; 0 picks a free one (see `HTTPServer.port`).
+  public var port: Int
+  /// HTTPS when set.
+  public var tls: TLS?
+  /// The largest request body accepted; larger ones get 413.
+  public var maximumBodyBytes = 64 * 1024
+  /// Memory per connection for the request line and headers (libmicrohttpd answers larger
+  /// headers with 431 itself).
+  public var connectionMemoryBytes = 32 * 1024
+  /// The most simultaneous connections (one thread each).
+  public var maximumConnections = 64
+  /// Seconds of inactivity after which a connection is closed.
+  public var idleTimeoutSeconds = 30
+  /// Headers added to every response that does not set them itself.
+  public var defaultHeaders: [(name: String, value: String)] = []
+  /// Called with one line per request (method, path, status, duration; never a query or body).
+  public var log: @Sendable (String) -> Void = { _ in }
+  /// Turns a request path into the form that is logged (to hide codes in paths).
+  public var redactPath: @Sendable (String) -> String = { $0 }
+
+  /// Creates a configuration.
+  public init(host: String, port: Int, tls: TLS? = nil) {
+    self.host = host
+    self.port = port
+    self.tls = tls
+  }
+}
+
+/// Why an HTTP server could not start.
+public struct HTTPServerError: Error, Sendable, CustomStringConvertible {
+  /// What went wrong.
+  public let message: String
+  /// The message.
+  public var description: String { message }
+}
+
+/// An HTTP/1.1 server on libmicrohttpd: one thread per connection (bounded), bounded headers and
+/// bodies, idle timeouts, optional TLS (GnuTLS). Each complete request runs the async handler in a
+/// task while the connection's own thread waits, so no thread of Swift's cooperative pool ever blocks.
+public final class HTTPServer: @unchecked Sendable {
+  private let configuration: HTTPServerConfiguration
+  private let handler: HTTPHandler
+  private let lock = NSLock()
+  private var daemon: OpaquePointer?
+  /// The port actually bound.
+  public private(set) var port: Int = 0
+
+  /// Whether this libmicrohttpd was built with TLS support.
+  public static var supportsTLS: Bool { MHD_is_feature_supported(.FEATURE_TLS) == .YES }
+
+  /// Starts listening; throws if the address is not an IP address, the port is taken, or TLS
+  /// was asked for without support.
+  public init(configuration: HTTPServerConfiguration, handler: @escaping HTTPHandler) throws(HTTPServerError) {
+    self.configuration = configuration
+    self.handler = handler
+    if configuration.tls != nil && !Self.supportsTLS {
+      throw HTTPServerError(message: "This libmicrohttpd was built without TLS support; HTTPS is not available.")
+    }
+    var flags = MHD_USE_INTERNAL_POLLING_THREAD.rawValue | MHD_USE_THREAD_PER_CONNECTION.rawValue | MHD_USE_POLL.rawValue
+    if configuration.tls != nil { flags |= MHD_USE_TLS.rawValue }
+    let host = configuration.host == "localhost" ? "127.0.0.1" : configuration.host
+    let cls = Unmanaged.passUnretained(self).toOpaque()
+    let started: OpaquePointer?
+    var v4 = sockaddr_in()
+    var v6 = sockaddr_in6()
+    let unbracketed = host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
+    guard (0...65535).contains(configuration.port) else { throw HTTPServerError(message: "Bad port \(configuration.port).") }
+    if inet_pton(AF_INET, host, &v4.sin_addr) == 1 {
+      v4.sin_family = sa_family_t(AF_INET)
+      v4.sin_port = UInt16(configuration.port).bigEndian
+      started = withUnsafePointer(to: &v4) { pointer in
+        pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { Self.start(flags: flags, address: $0, configuration, cls) }
+      }
+    } else if inet_pton(AF_INET6, unbracketed, &v6.sin6_addr) == 1 {
+      v6.sin6_family = sa_family_t(AF_INET6)
+      v6.sin6_port = UInt16(configuration.port).bigEndian
+      flags |= MHD_USE_IPv6.rawValue
+      started = withUnsafePointer(to: &v6) { pointer in
+        pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { Self.start(flags: flags, address: $0, configuration, cls) }
+      }
+    } else {
+      throw HTTPServerError(message: "The HTTP address must be an IP address or localhost, not '\(configuration.host)'.")
+    }
+    guard let started else {
+      throw HTTPServerError(
+        message: "Could not listen on \(configuration.host):\(configuration.port) (address in use, or a bad certificate or key).")
+    }
+    daemon = started
+    let fd = cmhd_listen_fd(started)
+    var bound = sockaddr_storage()
+    var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
+    let ok = withUnsafeMutablePointer(to: &bound) {
+      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+    }
+    if ok == 0 {
+      let family = bound.ss_family
+      port = withUnsafePointer(to: &bound) { pointer in
+        if family == sa_family_t(AF_INET6) {
+          return pointer.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { Int(UInt16(bigEndian: $0.pointee.sin6_port)) }
+        }
+        return pointer.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { Int(UInt16(bigEndian: $0.pointee.sin_port)) }
+      }
+    } else {
+      port = configuration.port
+    }
+  }
+
+  private static func start(
+    flags: UInt32, address: UnsafePointer<sockaddr>, _ configuration: HTTPServerConfiguration, _ cls: UnsafeMutableRawPointer
+  ) -> OpaquePointer? {
+    let key = configuration.tls.map { strdup($0.privateKeyPEM) } ?? nil
+    let cert = configuration.tls.map { strdup($0.certificatePEM) } ?? nil
+    // libmicrohttpd keeps pointers to the key and certificate for the daemon's life: they are
+    // deliberately never freed (one small allocation per started server).
+    return cmhd_start(
+      flags, address, UInt32(configuration.maximumConnections), UInt32(configuration.idleTimeoutSeconds),
+      configuration.connectionMemoryBytes, key, cert,
+      { cls, connection, url, method, _, uploadData, uploadSize, requestState in
+        guard let cls, let connection, let url, let method, let uploadSize, let requestState else { return .NO }
+        return Unmanaged<HTTPServer>.fromOpaque(cls).takeUnretainedValue()
+          .access(connection, url, method, uploadData, uploadSize, requestState)
+      }, cls,
+      { _, _, requestState, _ in
+        if let requestState, let state = requestState.pointee {
+          Unmanaged<RequestState>.fromOpaque(state).release()
+          requestState.pointee = nil
+        }
+      }, nil)
+  }
+
+  /// Stops accepting connections and closes the open ones (waits for running handlers).
+  public func stop() {
+    let running = lock.withLock { () -> OpaquePointer? in
+      let d = daemon
+      daemon = nil
+      return d
+    }
+    if let running { MHD_stop_daemon(running) }
+  }
+
+  deinit { stop() }
+
+  /// What is collected about a request while its body arrives.
+  private final class RequestState {
+    let started = ContinuousClock.now
+    var body: [UInt8] = []
+    var tooLarge = false
+  }
+
+  /// Collects header or query values through libmicrohttpd's iterator.
+  private final class ValueCollector {
+    var values: [String: String] = [:]
+    let lowercase: Bool
+    let join: Bool
+    init(lowercase: Bool, join: Bool) {
+      self.lowercase = lowercase
+      self.join = join
+    }
+  }
+
+  private func values(_ connection: OpaquePointer, kind: MHD_ValueKind, lowercase: Bool, join: Bool) -> [String: String] {
+    let collector = ValueCollector(lowercase: lowercase, join: join)
+    let pointer = Unmanaged.passUnretained(collector).toOpaque()
+    MHD_get_connection_values(
+      connection, kind,
+      { cls, _, key, value in
+        guard let cls, let key else { return .YES }
+        let collector = Unmanaged<ValueCollector>.fromOpaque(cls).takeUnretainedValue()
+        guard collector.values.count < 100 else { return .NO }
+        let name = collector.lowercase ? String(cString: key).lowercased() : String(cString: key)
+        let text = value.map { String(cString: $0) } ?? ""
+        if collector.join, let existing = collector.values[name] {
+          collector.values[name] = existing + ", " + text
+        } else {
+          collector.values[name] = text
+        }
+        return .YES
+      }, pointer)
+    return withExtendedLifetime(collector) { collector.values }
+  }
+
+  private func access(
+    _ connection: OpaquePointer, _ url: UnsafePointer<CChar>, _ method: UnsafePointer<CChar>,
+    _ uploadData: UnsafePointer<CChar>?, _ uploadSize: UnsafeMutablePointer<Int>,
+    _ requestState: UnsafeMutablePointer<UnsafeMutableRawPointer?>
+  ) -> MHD_Result {
+    guard let raw = requestState.pointee else {
+      let state = RequestState()
+      requestState.pointee = Unmanaged.passRetained(state).toOpaque()
+      if let length = MHD_lookup_connection_value(connection, .HEADER_KIND, "Content-Length"),
+        let value = Int(String(cString: length)), value > configuration.maximumBodyBytes
+      {
+        return send(connection, tooLarge(), method: String(cString: method), path: String(cString: url), started: state.started)
+      }
+      return .YES
+    }
+    let state = Unmanaged<RequestState>.fromOpaque(raw).takeUnretainedValue()
+    if uploadSize.pointee > 0 {
+      let size = uploadSize.pointee
+      if !state.tooLarge, let uploadData {
+        if state.body.count + size > configuration.maximumBodyBytes {
+          state.tooLarge = true
+          state.body = []
+        } else {
+          uploadData.withMemoryRebound(to: UInt8.self, capacity: size) {
+            state.body.append(contentsOf: UnsafeBufferPointer(start: $0, count: size))
+          }
+        }
+      }
+      uploadSize.pointee = 0
+      return .YES
+    }
+    let methodText = String(cString: method)
+    let path = String(cString: url)
+    if state.tooLarge {
+      return send(connection, tooLarge(), method: methodText, path: path, started: state.started)
+    }
+    var peer = ""
+    if let address = cmhd_client_address(connection) { peer = Self.format(address) }
+    let request = HTTPRequest(
+      method: methodText, path: path,
+      query: values(connection, kind: .GET_ARGUMENT_KIND, lowercase: false, join: false),
+      headers: values(connection, kind: .HEADER_KIND, lowercase: true, join: true), body: state.body,
+      isSecure: configuration.tls != nil, peer: peer)
+    let response = Self.runBlocking(handler, request)
+    return send(connection, response, method: methodText, path: path, started: state.started)
+  }
+
+  private func tooLarge() -> HTTPResponse {
+    var response = HTTPResponse.text(413, "The request body is too large (at most \(configuration.maximumBodyBytes) bytes).\n")
+    response.add("Connection", "close")
+    return response
+  }
+
+  /// Runs the async handler in a task and waits on this (libmicrohttpd) thread for its answer.
+  private static func runBlocking(_ handler: @escaping HTTPHandler, _ request: HTTPRequest) -> HTTPResponse {
+    final class Box: @unchecked Sendable { var response = HTTPResponse(status: 500) }
+    let box = Box()
+    let done = DispatchSemaphore(value: 0)
+    Task {
+      box.response = await handler(request)
+      done.signal()
+    }
+    done.wait()
+    return box.response
+  }
+
+  private func send(
+    _ connection: OpaquePointer, _ response: HTTPResponse, method: String, path: String, started: ContinuousClock.Instant
+  ) -> MHD_Result {
+    var response = response
+    for header in configuration.defaultHeaders { response.addIfMissing(header.name, header.value) }
+    let created = response.body.withUnsafeBytes { bytes in
+      MHD_create_response_from_buffer(bytes.count, UnsafeMutableRawPointer(mutating: bytes.baseAddress), .RESPMEM_MUST_COPY)
+    }
+    guard let created else { return .NO }
+    for header in response.headers {
+      // Header values with line breaks would split the response: they never leave the server.
+      guard !header.value.contains(where: { $0 == "\r" || $0 == "\n" }) else { continue }
+      _ = MHD_add_response_header(created, header.name, header.value)
+    }
+    let result = MHD_queue_response(connection, UInt32(response.status), created)
+    MHD_destroy_response(created)
+    let elapsed = ContinuousClock.now - started
+    let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+    let shownMethod = method.count <= 16 && method.allSatisfy { $0.isLetter } ? method : "?"
+    configuration.log(
+      "http \(shownMethod) \(configuration.redactPath(String(path.prefix(200)))) \(response.status) \(String(format: "%.1f", milliseconds))ms")
+    return result
+  }
+
+  private static func format(_ address: UnsafePointer<sockaddr>) -> String {
+    var buffer = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN) + 1)
+    switch Int32(address.pointee.sa_family) {
+    case AF_INET:
+      return address.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { v4 in
+        var addr = v4.pointee.sin_addr
+        guard inet_ntop(AF_INET, &addr, &buffer, socklen_t(buffer.count)) != nil else { return "" }
+        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+      }
+    case AF_INET6:
+      return address.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { v6 in
+        var addr = v6.pointee.sin6_addr
+        guard inet_ntop(AF_INET6, &addr, &buffer, socklen_t(buffer.count)) != nil else { return "" }
+        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+      }
+    default:
+      return ""
+    }
+  }
+}
