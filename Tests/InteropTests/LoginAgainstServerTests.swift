@@ -32,12 +32,14 @@ import TestSupport
     let (status, child) = try await login(["setup"], server, environment(server))
     #expect(status == 0, "\(child.stderr)")
     let code = try #require(child.stdout.firstMatch(of: /Enter this code: ([A-Z]{4}-[A-Z]{4})/)).1
+    let webURL = try #require(child.stdout.firstMatch(of: /\n(http:\/\/127\.0\.0\.1:[0-9]+\/flow\/[A-Z-]+)\n/)).1
+    #expect(webURL.hasSuffix("/flow/\(code)"))
     #expect(
       child.stdout == """
         Was not able to launch web browser
         Please go to this URL manually and complete the flow:
 
-        http://127.0.0.1:1/flow/\(code)
+        \(webURL)
 
         Enter this code: \(code)
 
@@ -70,6 +72,25 @@ import TestSupport
     #expect(status == 1)
     #expect(child.stderr.contains("Aborted! The login was cancelled (Ctrl-C); no token was stored and the config file was not changed."))
     #expect(folder.read() == before)
+  }
+
+  /// The flow is expired in the server's store while the client long-polls; the server says so
+  /// when the parked call ends (up to the 40 s request timeout), and the client stops.
+  @Test func expiredFlowEndsTheLoginWithTheServersMessage() async throws {
+    let server = try ModalServerProcess(in: folder)
+    let child = try ModalChild(["token", "new"], environment: environment(server), in: folder)
+    #expect(await child.loginCode() != nil)
+    let database = server.dataDirectory + "/modal-server.sqlite3"
+    let update = try ProcessRunner.run(
+      "/usr/bin/python3",
+      ["-c", "import sqlite3,sys; c=sqlite3.connect(sys.argv[1], timeout=10); c.execute('UPDATE token_flows SET expires_at = 1'); c.commit()", database],
+      environment: ["PATH": "/usr/bin:/bin"])
+    #expect(update.status == 0, "\(update.stderr)")
+    let status = await child.exitStatus(timeout: 120)
+    #expect(status == 1)
+    #expect(child.stderr.hasPrefix("Error: ") && child.stderr.contains("Run `modal token new` again."), "\(child.stderr)")
+    #expect(child.stderr.contains("run `modal token new` (or `modal setup`) again"))
+    #expect(folder.read() == nil)
   }
 
   @Test func invalidExpiresInIsAUsageErrorWithPythonsText() throws {
@@ -123,8 +144,10 @@ import TestSupport
     let revoked = try modal(["token", "revoke", String(extraID), "--yes", "--json"], env)
     #expect(revoked.status == 0, "\(revoked.stderr)")
     #expect(revoked.stdout.contains("\"revoked\": true"))
-    let after = try modal(["token", "list", "--json"], env)
-    #expect(!after.stdout.contains(String(extraID)))
+    let extraSecret = try #require(extra.stdout.firstMatch(of: /"token_secret"\s*:\s*"(as-[A-Za-z0-9]+)"/)).1
+    let rejected = try modal(
+      ["token", "info"], environment(server, ["MODAL_TOKEN_ID": String(extraID), "MODAL_TOKEN_SECRET": String(extraSecret)]))
+    #expect(rejected.status == 1 && rejected.stderr.contains("was revoked"), "\(rejected.stderr)")
     let self_ = try modal(["token", "revoke", "-y"], env)
     #expect(self_.status == 0 && self_.stdout.contains("It was the token in use"), "\(self_.stderr)")
     let gone = try modal(["token", "list"], env)
