@@ -26,7 +26,7 @@ public struct TokenSecretCommand: Sendable {
   ///   - profile: The profile the command belongs to, for messages.
   /// - Throws: ``ModalError`` (`missingCredentials`) on a time-out, a non-zero exit, or empty output.
   public func run(environment: [String: String], profile: String) throws(ModalError) -> String {
-    let remedy = "Run the command yourself to check it (`\(command)`), or store the secret with `modal token set --profile \(profile)`."
+    let remedy = "Run the profile's token_secret_command yourself to check it, or store the secret with `modal token set --profile \(profile)`."
     guard let result = Subprocess.run("/bin/sh", ["-c", command], environment: environment, timeout: timeout, maxOutput: 64 * 1024) else {
       throw ModalError(.missingCredentials, "Cannot start /bin/sh to run token_secret_command of profile '\(profile)'.", remedy: remedy)
     }

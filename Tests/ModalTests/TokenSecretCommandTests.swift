@@ -1,0 +1,63 @@
+import Modal
+import TestSupport
+import Testing
+
+/// The `token_secret_command` profile key: a secrets manager supplies the secret.
+@Suite struct TokenSecretCommandTests {
+  private func resolve(_ command: String, secret: String? = nil) throws -> Credentials {
+    let folder = TemporaryFolder()
+    var text = "[work]\ntoken_id = \"ak-work\"\ntoken_secret_command = \"\(command)\"\nactive = true\n"
+    if let secret { text += "token_secret = \"\(secret)\"\n" }
+    folder.write(text)
+    let config = try ModalConfig(host: folder.host(["PATH": "/usr/bin:/bin"]))
+    return try CredentialResolver(config: config).resolve()
+  }
+
+  private func failure(_ command: String) -> ModalError? {
+    do {
+      _ = try resolve(command)
+      return nil
+    } catch let error as ModalError {
+      return error
+    } catch {
+      return nil
+    }
+  }
+
+  @Test func firstLineOfTheOutputIsTheSecret() throws {
+    let credentials = try resolve("printf 'as-from-manager-0001\\\\nsecond line\\\\n'")
+    #expect(credentials.tokenID == "ak-work" && credentials.tokenSecret == "as-from-manager-0001")
+    #expect(credentials.source == .profileCommand(name: "work", path: credentials.source.description.isEmpty ? "" : pathOf(credentials)))
+    #expect(!credentials.description.contains("as-from-manager-0001"))
+  }
+
+  private func pathOf(_ credentials: Credentials) -> String {
+    if case .profileCommand(_, let path) = credentials.source { return path }
+    return ""
+  }
+
+  @Test func aStoredSecretWinsAndTheCommandIsNotRun() throws {
+    let credentials = try resolve("exit 3", secret: "as-stored")
+    #expect(credentials.tokenSecret == "as-stored")
+  }
+
+  @Test func failuresAreClearAndNeverShowTheOutput() throws {
+    let failed = try #require(failure("echo as-leaked-secret; echo 'pass: no such entry' >&2; exit 1"))
+    #expect(failed.code == .missingCredentials)
+    #expect(failed.message.contains("failed with exit status 1") && failed.message.contains("pass: no such entry"))
+    #expect(!failed.description.contains("as-leaked-secret"))
+    let empty = try #require(failure("printf '\\\\n'"))
+    #expect(empty.message.contains("printed nothing"))
+    #expect(empty.remedy?.contains("modal token set --profile work") == true)
+  }
+
+  @Test func aSlowCommandIsStopped() throws {
+    let command = TokenSecretCommand(command: "sleep 30", timeout: .milliseconds(300))
+    #expect(throws: ModalError.self) { try command.run(environment: ["PATH": "/usr/bin:/bin"], profile: "work") }
+    do {
+      _ = try command.run(environment: ["PATH": "/usr/bin:/bin"], profile: "work")
+    } catch {
+      #expect(error.message.contains("did not finish within"))
+    }
+  }
+}
