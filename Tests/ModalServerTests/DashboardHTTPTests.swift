@@ -1,0 +1,261 @@
+import Foundation
+import ModalAPI
+import ModalServer
+import Testing
+
+/// The dashboard over real HTTP: accounts, sessions, CSRF, limits, headers, flows, tokens, members.
+@Suite(.serialized) struct DashboardHTTPTests {
+  /// An in-process harness (gRPC + store) plus the dashboard on a free port, with a log capture.
+  final class Web: @unchecked Sendable {
+    let harness: Harness
+    let server: HTTPServer
+    private let lock = NSLock()
+    private var lines: [String] = []
+    var log: String { lock.withLock { lines.joined(separator: "\n") } }
+
+    init(harness: Harness) throws {
+      self.harness = harness
+      let dashboard = Dashboard(backend: harness.backend)
+      nonisolated(unsafe) var sink: Web?
+      server = try HTTPServer(
+        configuration: Dashboard.serverConfiguration(host: "127.0.0.1", port: 0, tls: nil, log: { line in sink?.append(line) }),
+        handler: { await dashboard.handle($0) })
+      sink = self
+    }
+    func append(_ line: String) { lock.withLock { lines.append(line) } }
+    func client() -> WebClient { WebClient(port: server.port) }
+  }
+
+  private func withWeb(_ body: (Web) async throws -> Void) async throws {
+    let harness = try await Harness.start()
+    let web = try Web(harness: harness)
+    do {
+      try await body(web)
+    } catch {
+      web.server.stop()
+      await harness.stop()
+      throw error
+    }
+    web.server.stop()
+    await harness.stop()
+  }
+
+  static let password = "a-long-enough-password"
+
+  @Test func signUpLogInLogOutAndSessionRotation() async throws {
+    try await withWeb { web in
+      let client = web.client()
+      let first = await client.request("GET", "/")
+      #expect(first.status == 303 && first.header("Location") == "/login?next=/")
+      let signedUp = await client.signUp(email: "Ann@Example.com", password: Self.password, workspace: "annws")
+      #expect(signedUp.status == 303, "\(signedUp.body)")
+      let firstSession = try #require(client.cookies[WebSessions.cookieName])
+      #expect(signedUp.all("Set-Cookie").contains { $0.hasPrefix("modal_session=") && $0.contains("HttpOnly") && $0.contains("SameSite=Lax") && $0.contains("Path=/") })
+      let home = await client.request("GET", "/")
+      #expect(home.status == 200 && home.body.contains("annws") && home.body.contains("ann@example.com"))
+
+      // Logging in again rotates the session id; the old one stops working.
+      let again = await client.logIn(email: "ann@example.com", password: Self.password)
+      #expect(again.status == 303)
+      let second = try #require(client.cookies[WebSessions.cookieName])
+      #expect(second != firstSession)
+      let stale = WebClient(port: web.server.port)
+      stale.cookies[WebSessions.cookieName] = firstSession
+      #expect(await stale.request("GET", "/").status == 303)
+
+      let csrf = try #require(await client.request("GET", "/").csrf)
+      let out = await client.request("POST", "/logout", form: [("csrf", csrf)])
+      #expect(out.status == 303 && client.cookies[WebSessions.cookieName] == nil)
+      let reuse = WebClient(port: web.server.port)
+      reuse.cookies[WebSessions.cookieName] = second
+      #expect(await reuse.request("GET", "/").status == 303)
+
+      // Short passwords and taken names are clear errors.
+      let short = await web.client().signUp(email: "bob@example.com", password: "short", workspace: "bobws")
+      #expect(short.status == 400 && short.body.contains("too short"))
+      let taken = await web.client().signUp(email: "ann@example.com", password: Self.password, workspace: "annws2")
+      #expect(taken.status == 409)
+    }
+  }
+
+  @Test func csrfAndCrossSitePostsAreRefused() async throws {
+    try await withWeb { web in
+      let client = web.client()
+      await client.signUp(email: "c@example.com", password: Self.password, workspace: "cws")
+      let csrf = try #require(await client.request("GET", "/").csrf)
+      #expect(await client.request("POST", "/logout", form: []).status == 403)
+      #expect(await client.request("POST", "/logout", form: [("csrf", String(repeating: "0", count: 64))]).status == 403)
+      #expect(await client.request("POST", "/logout", form: [("csrf", csrf)], headers: [("Origin", "https://evil.example")]).status == 403)
+      #expect(await client.request("POST", "/logout", form: [("csrf", csrf)], headers: [("Sec-Fetch-Site", "cross-site")]).status == 403)
+      #expect(await client.request("POST", "/logout", rawBody: "csrf=\(csrf)", headers: [("Content-Type", "text/plain")]).status == 415)
+      // A login form without its pre-session token.
+      let other = web.client()
+      #expect(await other.request("POST", "/login", form: [("email", "c@example.com"), ("password", Self.password)]).status == 403)
+      #expect(client.cookies[WebSessions.cookieName] != nil)
+      #expect(await client.request("POST", "/logout", form: [("csrf", csrf)], headers: [("Origin", "http://127.0.0.1:\(web.server.port)")]).status == 303)
+    }
+  }
+
+  @Test func loginFailuresLockTheAccountWithOneGenericMessage() async throws {
+    try await withWeb { web in
+      await web.client().signUp(email: "d@example.com", password: Self.password, workspace: "dws")
+      let unknown = await web.client().logIn(email: "nobody@example.com", password: Self.password)
+      let wrong = await web.client().logIn(email: "d@example.com", password: "wrong-password-123")
+      #expect(unknown.status == 401 && wrong.status == 401)
+      #expect(unknown.body.contains("Wrong email or password.") && wrong.body.contains("Wrong email or password."))
+      for _ in 0..<4 { await web.client().logIn(email: "d@example.com", password: "wrong-password-123") }
+      let locked = await web.client().logIn(email: "d@example.com", password: Self.password)
+      #expect(locked.status == 429 && locked.body.contains("locked"))
+      web.harness.clock.advance(seconds: 16 * 60)
+      #expect(await web.client().logIn(email: "d@example.com", password: Self.password).status == 303)
+    }
+  }
+
+  @Test func headersLimitsAndGarbage() async throws {
+    try await withWeb { web in
+      let client = web.client()
+      for response in [await client.request("GET", "/login"), await client.request("GET", "/nope"), await client.request("DELETE", "/")] {
+        #expect(response.header("Content-Security-Policy")?.contains("default-src 'none'") == true)
+        #expect(response.header("X-Content-Type-Options") == "nosniff")
+        #expect(response.header("X-Frame-Options") == "DENY")
+        #expect(response.header("Referrer-Policy") == "same-origin")
+        #expect(response.header("Cache-Control") == "no-store")
+      }
+      let css = await client.request("GET", "/static/style.css")
+      #expect(css.status == 200 && css.header("Content-Type")?.hasPrefix("text/css") == true)
+      let big = await client.request("POST", "/login", rawBody: String(repeating: "a", count: 200_000))
+      #expect(big.status == 413 && big.header("X-Frame-Options") == "DENY")
+      let csrf = await client.request("GET", "/login").csrf ?? ""
+      let long = await client.request("POST", "/login", form: [("csrf", csrf), ("email", String(repeating: "e", count: 300) + "@x.com"), ("password", "x")])
+      #expect(long.status == 400 && long.body.contains("too long"))
+      let header = await client.request("GET", "/login", headers: [("X-Big", String(repeating: "h", count: 64 * 1024))])
+      #expect([413, 431].contains(header.status), "\(header.status)")
+      let port = web.server.port
+      let garbage = await Task.detached { WebClient.parse(WebClient.raw(port: port, Array("\u{01}\u{02}GARBAGE \u{7f}\r\n\r\n".utf8))) }.value
+      #expect(garbage.status == 400)
+      let badEscape = await client.request("POST", "/login", rawBody: "csrf=%zz")
+      #expect(badEscape.status == 400)
+      #expect(await client.request("GET", "/login").status == 200)  // still serving
+      #expect(web.log.contains("http GET /login 200"))
+    }
+  }
+
+  @Test func approvingFlowsWakesTheWaitingCallAndLimitsGuesses() async throws {
+    try await withWeb { web in
+      let harness = web.harness
+      let client = web.client()
+      await client.signUp(email: "f@example.com", password: Self.password, workspace: "fws")
+      let created = try await harness.call(
+        ModalClientMethods.tokenFlowCreate, TokenFlowCreateRequest(utmSource: "cli", localhostPort: 4242, nextURL: "/home"), as: nil)
+      let path = "/flow/" + created.code
+      let anonymous = await web.client().request("GET", path)
+      #expect(anonymous.status == 303 && anonymous.header("Location") == "/login?next=" + path)
+      let page = await client.request("GET", path)
+      #expect(page.status == 200 && page.body.contains(created.code) && page.body.contains("4242") && page.body.contains("full access"))
+      let csrf = try #require(page.csrf)
+      let workspaceID = try #require(page.body.firstMatch(of: /option value="(ac-[0-9A-Za-z]+)"/).map { String($0.1) })
+      // Someone else's workspace is refused.
+      let foreign = await client.request("POST", path, form: [("csrf", csrf), ("workspace", harness.workspace.id)])
+      #expect(foreign.status == 403)
+
+      let waiter = Task {
+        try await harness.call(
+          ModalClientMethods.tokenFlowWait,
+          TokenFlowWaitRequest(timeout: 30, tokenFlowID: created.tokenFlowID, waitSecret: created.waitSecret), as: nil)
+      }
+      let parked = await eventually { await harness.backend.flows.waiters.parkedCount == 1 }
+      #expect(parked)
+      let approved = await client.request("POST", path, form: [("csrf", csrf), ("workspace", workspaceID)])
+      let returned = ContinuousClock.now
+      #expect(approved.status == 200 && approved.body.contains("close this tab"))
+      let response = try await waiter.value
+      let latency = ContinuousClock.now - returned
+      print("approval POST returned -> TokenFlowWait returned: \(latency)")
+      #expect(latency < .milliseconds(500), "took \(latency)")
+      #expect(response.workspaceUsername == "fws" && response.tokenID.hasPrefix("ak-"))
+
+      // Used codes are 410; replaying the POST too.
+      #expect(await client.request("GET", path).status == 410)
+      #expect(await client.request("POST", path, form: [("csrf", csrf), ("workspace", workspaceID)]).status == 410)
+
+      // Wrong codes: 404 each, then 429 after five.
+      for _ in 0..<5 {
+        #expect(await client.request("POST", "/flow", form: [("csrf", csrf), ("code", "BBBB-BBBB")]).status == 404)
+      }
+      #expect(await client.request("POST", "/flow", form: [("csrf", csrf), ("code", "BBBB-BBBB")]).status == 429)
+      #expect(!web.log.contains(created.code))
+    }
+  }
+
+  @Test func expiredFlowsAre410() async throws {
+    try await withWeb { web in
+      let client = web.client()
+      await client.signUp(email: "g@example.com", password: Self.password, workspace: "gws")
+      let created = try await web.harness.call(ModalClientMethods.tokenFlowCreate, TokenFlowCreateRequest(), as: nil)
+      web.harness.clock.advance(seconds: 11 * 60)
+      #expect(await client.request("GET", "/flow/" + created.code.lowercased()).status == 410)
+      #expect(await client.request("GET", "/flow/" + created.code.replacingOccurrences(of: "-", with: "")).status == 410)
+    }
+  }
+
+  @Test func tokensPageShowsTheSecretOnceAndRevokes() async throws {
+    try await withWeb { web in
+      let client = web.client()
+      await client.signUp(email: "t@example.com", password: Self.password, workspace: "tws")
+      let page = await client.request("GET", "/workspaces/tws/tokens")
+      #expect(page.status == 200)
+      let csrf = try #require(page.csrf)
+      let created = await client.request(
+        "POST", "/workspaces/tws/tokens", form: [("csrf", csrf), ("name", "laptop"), ("expires", "7d"), ("scopes", "read"), ("scopes", "secrets:write")])
+      #expect(created.status == 201 && created.header("Cache-Control") == "no-store")
+      let secret = try #require(created.body.firstMatch(of: /as-[0-9A-Za-z]{24}/).map { String($0.0) })
+      let id = try #require(created.body.firstMatch(of: /ak-[0-9A-Za-z]{22}/).map { String($0.0) })
+      let list = await client.request("GET", "/workspaces/tws/tokens")
+      #expect(list.body.contains(id) && list.body.contains("laptop") && list.body.contains("read,secrets:write"))
+      #expect(!list.body.contains(secret))
+      let record = try #require(try await web.harness.store.token(id: id))
+      #expect(!list.body.contains(record.secretHash))
+      #expect(await client.request("POST", "/workspaces/tws/tokens/\(id)/revoke", form: [("csrf", csrf)]).status == 303)
+      #expect(try await web.harness.store.token(id: id)?.revokedAt != nil)
+      // Another user cannot see or revoke it.
+      let other = web.client()
+      await other.signUp(email: "u@example.com", password: Self.password, workspace: "uws")
+      #expect(await other.request("GET", "/workspaces/tws/tokens").status == 404)
+      #expect(!web.log.contains(secret))
+      let bad = await client.request("POST", "/workspaces/tws/tokens", form: [("csrf", csrf), ("name", "x"), ("expires", "7d")])
+      #expect(bad.status == 400)
+    }
+  }
+
+  @Test func membersAndServiceUsersFollowRoles() async throws {
+    try await withWeb { web in
+      let owner = web.client()
+      await owner.signUp(email: "o@example.com", password: Self.password, workspace: "ows")
+      let member = web.client()
+      await member.signUp(email: "m@example.com", password: Self.password, workspace: "mws")
+      let csrf = try #require(await owner.request("GET", "/workspaces/ows/members").csrf)
+      #expect(await owner.request("POST", "/workspaces/ows/members", form: [("csrf", csrf), ("email", "m@example.com"), ("role", "member")]).status == 303)
+      #expect(await owner.request("POST", "/workspaces/ows/members", form: [("csrf", csrf), ("email", "zz@example.com"), ("role", "member")]).status == 404)
+      let page = await owner.request("GET", "/workspaces/ows/members")
+      #expect(page.body.contains("m@example.com"))
+      // A member sees the list but cannot change it.
+      let memberCSRF = try #require(await member.request("GET", "/workspaces/ows/members").csrf)
+      #expect(await member.request("POST", "/workspaces/ows/service-users", form: [("csrf", memberCSRF), ("name", "ci"), ("role", "member")]).status == 403)
+      // Owners create service users (secret shown once) and delete them (their tokens are revoked).
+      let created = await owner.request("POST", "/workspaces/ows/service-users", form: [("csrf", csrf), ("name", "ci"), ("role", "manager")])
+      #expect(created.status == 201 && created.body.contains("as-"))
+      let tokenID = try #require(created.body.firstMatch(of: /ak-[0-9A-Za-z]{22}/).map { String($0.0) })
+      let listed = await owner.request("GET", "/workspaces/ows/members")
+      let serviceID = try #require(listed.body.firstMatch(of: /su-[0-9A-Za-z]{22}/).map { String($0.0) })
+      #expect(await owner.request("POST", "/workspaces/ows/service-users/\(serviceID)/delete", form: [("csrf", csrf)]).status == 303)
+      #expect(try await web.harness.store.token(id: tokenID)?.revokedAt != nil)
+      // Roles: the last owner cannot demote themselves; promoting and removing work.
+      let ownerUser = try #require(try await web.harness.store.user(email: "o@example.com"))
+      let memberUser = try #require(try await web.harness.store.user(email: "m@example.com"))
+      #expect(await owner.request("POST", "/workspaces/ows/members/\(ownerUser.id)/role", form: [("csrf", csrf), ("role", "member")]).status == 409)
+      #expect(await owner.request("POST", "/workspaces/ows/members/\(memberUser.id)/role", form: [("csrf", csrf), ("role", "manager")]).status == 303)
+      #expect(await owner.request("POST", "/workspaces/ows/members/\(memberUser.id)/remove", form: [("csrf", csrf)]).status == 303)
+      #expect(await member.request("GET", "/workspaces/ows/members").status == 404)
+    }
+  }
+}
