@@ -30,7 +30,7 @@ public final class Channel: Sendable {
 
   /// Creates a channel for a parsed target.
   public init(target: ChannelTarget, options: ChannelOptions = ChannelOptions()) throws(RPCConfigurationError) {
-    GRPCRuntime.ensureInitialized()
+    try GRPCRuntime.ensureInitialized()
     self.target = target
     self.options = options
     proxy = ProxyResolution.proxy(for: target, setting: options.proxy)
@@ -73,14 +73,14 @@ public final class Channel: Sendable {
     let credentials: OpaquePointer
     switch target.transport {
     case .plaintext, .unixSocket:
-      credentials = grpc_insecure_credentials_create()
+      credentials = cgrpc_grpc_insecure_credentials_create()()!
     case .tls:
       let roots = try Channel.rootCertificatesPEM(options.rootCertificates)
-      credentials = roots.withOptionalCString { grpc_ssl_credentials_create($0, nil, nil, nil) }
+      credentials = roots.withOptionalCString { cgrpc_grpc_ssl_credentials_create()($0, nil, nil, nil) }!
     }
-    defer { grpc_channel_credentials_release(credentials) }
+    defer { cgrpc_grpc_channel_credentials_release()(credentials) }
     let created = arguments.withCoreArguments { args in
-      grpc_channel_create(target.coreTarget, credentials, args)
+      cgrpc_grpc_channel_create()(target.coreTarget, credentials, args)
     }
     guard let created else {
       throw RPCConfigurationError(
@@ -110,7 +110,7 @@ public final class Channel: Sendable {
 
   /// The channel's connectivity state; with `connect`, an idle channel starts connecting.
   public func connectivityState(connect: Bool = false) -> ConnectivityState {
-    ConnectivityState(grpc_channel_check_connectivity_state(handle.pointer, connect ? 1 : 0))
+    ConnectivityState(cgrpc_grpc_channel_check_connectivity_state()(handle.pointer, connect ? 1 : 0))
   }
 }
 
@@ -147,7 +147,7 @@ final class ChannelHandle: @unchecked Sendable {
   }
 
   deinit {
-    grpc_channel_destroy(pointer)
+    cgrpc_grpc_channel_destroy()(pointer)
   }
 }
 

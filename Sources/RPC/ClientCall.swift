@@ -23,9 +23,9 @@ final class ClientCall: @unchecked Sendable {
   init?(channel: Channel, path: String, timeout: Duration?) {
     self.channel = channel
     let method = makeSlice(path)
-    defer { grpc_slice_unref(method) }
+    defer { cgrpc_grpc_slice_unref()(method) }
     guard
-      let call = grpc_channel_create_call(
+      let call = cgrpc_grpc_channel_create_call()(
         channel.handle.pointer, nil, cgrpc_propagate_defaults, CompletionQueue.client.pointer, method, nil,
         coreDeadline(after: timeout), nil)
     else {
@@ -39,29 +39,29 @@ final class ClientCall: @unchecked Sendable {
     }
     self.call = call
     statusCode.initialize(to: GRPC_STATUS_OK)
-    statusDetails.initialize(to: grpc_empty_slice())
+    statusDetails.initialize(to: cgrpc_grpc_empty_slice()())
     errorString.initialize(to: nil)
     incomingMessage.initialize(to: nil)
   }
 
   deinit {
     outgoingMetadata?.free()
-    if let outgoingMessage { grpc_byte_buffer_destroy(outgoingMessage) }
+    if let outgoingMessage { cgrpc_grpc_byte_buffer_destroy()(outgoingMessage) }
     incomingInitialMetadata.free()
     incomingTrailingMetadata.free()
-    grpc_slice_unref(statusDetails.pointee)
-    if let text = errorString.pointee { gpr_free(UnsafeMutableRawPointer(mutating: text)) }
-    if let buffer = incomingMessage.pointee { grpc_byte_buffer_destroy(buffer) }
+    cgrpc_grpc_slice_unref()(statusDetails.pointee)
+    if let text = errorString.pointee { cgrpc_gpr_free()(UnsafeMutableRawPointer(mutating: text)) }
+    if let buffer = incomingMessage.pointee { cgrpc_grpc_byte_buffer_destroy()(buffer) }
     statusCode.deallocate()
     statusDetails.deallocate()
     errorString.deallocate()
     incomingMessage.deallocate()
-    grpc_call_unref(call)
+    cgrpc_grpc_call_unref()(call)
   }
 
   /// Cancels the call (thread-safe; a no-op once the call has finished).
   func cancel() {
-    grpc_call_cancel(call, nil)
+    cgrpc_grpc_call_cancel()(call, nil)
   }
 
   /// Runs a batch of `count` ops to completion, cancelling the call if the task is cancelled
@@ -137,7 +137,7 @@ final class ClientCall: @unchecked Sendable {
   func takeMessage() -> ReceivedMessage {
     guard let buffer = incomingMessage.pointee else { return .end }
     incomingMessage.pointee = nil
-    defer { grpc_byte_buffer_destroy(buffer) }
+    defer { cgrpc_grpc_byte_buffer_destroy()(buffer) }
     guard let bytes = readByteBuffer(buffer) else { return .unreadable }
     return .message(bytes)
   }
@@ -192,5 +192,5 @@ final class ClientCall: @unchecked Sendable {
 /// The error for a batch the core refused to start.
 func startError(_ error: grpc_call_error) -> RPCError {
   RPCError(
-    code: .internal, message: "the gRPC core refused the call: \(String(cString: grpc_call_error_to_string(error)))")
+    code: .internal, message: "the gRPC core refused the call: \(String(cString: cgrpc_grpc_call_error_to_string()(error)!))")
 }

@@ -76,8 +76,9 @@ final class CompletionQueue: @unchecked Sendable {
   private var executorStorage: AnyObject?
 
   init() {
-    GRPCRuntime.ensureInitialized()
-    let queue = grpc_completion_queue_create_for_next(nil)!
+    // Channels and servers load and initialise the core before they create a queue.
+    precondition((try? GRPCRuntime.ensureInitialized()) != nil, "the gRPC core is not loaded")
+    let queue = cgrpc_grpc_completion_queue_create_for_next()(nil)!
     pointer = queue
     if #available(macOS 15.0, *) { executorStorage = CompletionQueueExecutor(queue: self) }
     let context = Unmanaged.passRetained(self).toOpaque()
@@ -104,9 +105,9 @@ final class CompletionQueue: @unchecked Sendable {
   /// the queue reports shutdown, then destroy it.
   private func poll() {
     let queue = pointer
-    let forever = gpr_inf_future(GPR_CLOCK_REALTIME)
+    let forever = cgrpc_gpr_inf_future()(GPR_CLOCK_REALTIME)
     while true {
-      let event = grpc_completion_queue_next(queue, forever, nil)
+      let event = cgrpc_grpc_completion_queue_next()(queue, forever, nil)
       if event.type == GRPC_OP_COMPLETE {
         if let tag = event.tag {
           Unmanaged<CompletionTag>.fromOpaque(tag).takeRetainedValue().complete(success: event.success != 0)
@@ -117,7 +118,7 @@ final class CompletionQueue: @unchecked Sendable {
       }
     }
     runLocalJobs()
-    grpc_completion_queue_destroy(queue)
+    cgrpc_grpc_completion_queue_destroy()(queue)
   }
 
   private func runLocalJobs() {
@@ -139,7 +140,7 @@ final class CompletionQueue: @unchecked Sendable {
   /// Starts shutting the queue down; the poller thread destroys it once every pending event is out.
   /// (The thread holds a reference to the queue object until then.)
   func shutdown() {
-    grpc_completion_queue_shutdown(pointer)
+    cgrpc_grpc_completion_queue_shutdown()(pointer)
   }
 }
 
@@ -151,7 +152,7 @@ func runBatch(
   var startError = GRPC_CALL_OK
   let success = await withUnsafeContinuation { (continuation: UnsafeContinuation<Bool, Never>) in
     let tag = ContinuationTag(owner: owner, continuation: continuation).retainedPointer()
-    let error = grpc_call_start_batch(call, ops, count, tag, nil)
+    let error = cgrpc_grpc_call_start_batch()(call, ops, count, tag, nil)
     if error != GRPC_CALL_OK {
       CompletionTag.releaseUnused(tag)
       startError = error

@@ -6,7 +6,7 @@ import CGRPC
 /// A new slice holding a copy of `bytes` (the caller owns one reference).
 func makeSlice(_ bytes: some Collection<UInt8>) -> grpc_slice {
   let count = bytes.count
-  var slice = grpc_slice_malloc(count)
+  var slice = cgrpc_grpc_slice_malloc()(count)
   if count > 0 {
     let start = UnsafeMutableRawPointer(mutating: cgrpc_slice_start(&slice))!
     let buffer = UnsafeMutableRawBufferPointer(start: start, count: count)
@@ -37,25 +37,25 @@ func sliceString(_ slice: UnsafePointer<grpc_slice>) -> String {
 /// A new raw byte buffer holding a copy of `bytes` (destroy it with `grpc_byte_buffer_destroy`).
 func makeByteBuffer(_ bytes: [UInt8]) -> UnsafeMutablePointer<grpc_byte_buffer> {
   var slice = makeSlice(bytes)
-  let buffer = grpc_raw_byte_buffer_create(&slice, 1)!
-  grpc_slice_unref(slice)
+  let buffer = cgrpc_grpc_raw_byte_buffer_create()(&slice, 1)!
+  cgrpc_grpc_slice_unref()(slice)
   return buffer
 }
 
 /// The message bytes of a received byte buffer (decompressed if needed); `nil` if unreadable.
 func readByteBuffer(_ buffer: UnsafeMutablePointer<grpc_byte_buffer>) -> [UInt8]? {
   var reader = grpc_byte_buffer_reader()
-  guard grpc_byte_buffer_reader_init(&reader, buffer) != 0 else { return nil }
-  defer { grpc_byte_buffer_reader_destroy(&reader) }
+  guard cgrpc_grpc_byte_buffer_reader_init()(&reader, buffer) != 0 else { return nil }
+  defer { cgrpc_grpc_byte_buffer_reader_destroy()(&reader) }
   var bytes: [UInt8] = []
-  bytes.reserveCapacity(grpc_byte_buffer_length(buffer))
+  bytes.reserveCapacity(cgrpc_grpc_byte_buffer_length()(buffer))
   var slice = grpc_slice()
-  while grpc_byte_buffer_reader_next(&reader, &slice) != 0 {
+  while cgrpc_grpc_byte_buffer_reader_next()(&reader, &slice) != 0 {
     let count = cgrpc_slice_length(&slice)
     if count > 0, let start = cgrpc_slice_start(&slice) {
       bytes.append(contentsOf: UnsafeBufferPointer(start: start, count: count))
     }
-    grpc_slice_unref(slice)
+    cgrpc_grpc_slice_unref()(slice)
   }
   return bytes
 }
@@ -89,8 +89,8 @@ struct OutgoingMetadata {
   func free() {
     guard let elements else { return }
     for index in 0..<count {
-      grpc_slice_unref(elements[index].key)
-      grpc_slice_unref(elements[index].value)
+      cgrpc_grpc_slice_unref()(elements[index].key)
+      cgrpc_grpc_slice_unref()(elements[index].value)
     }
     elements.deinitialize(count: count)
     elements.deallocate()
@@ -104,7 +104,7 @@ struct IncomingMetadata {
   /// Allocates and initialises an empty array.
   init() {
     array = .allocate(capacity: 1)
-    grpc_metadata_array_init(array)
+    cgrpc_grpc_metadata_array_init()(array)
   }
 
   /// Copies the received entries into a `Metadata` value.
@@ -128,7 +128,7 @@ struct IncomingMetadata {
 
   /// Destroys the array (releasing the core's slices) and frees it.
   func free() {
-    grpc_metadata_array_destroy(array)
+    cgrpc_grpc_metadata_array_destroy()(array)
     array.deallocate()
   }
 }

@@ -266,7 +266,7 @@ final class StreamingCallState: Sendable {
       }
       waiter?.resume()
     }.retainedPointer()
-    let result = grpc_call_start_batch(call.call, op, 1, tag, nil)
+    let result = cgrpc_grpc_call_start_batch()(call.call, op, 1, tag, nil)
     if result != GRPC_CALL_OK {
       CompletionTag.releaseUnused(tag)
       mutable.withLock { $0.statusArrived = true }

@@ -2,27 +2,37 @@ import CGRPC
 
 /// Process-wide initialisation of the gRPC C core.
 ///
-/// `grpc_init` is called exactly once, the first time any channel or server is created; the
+/// The core is loaded with `dlopen` on first use (see the CGRPC shim), so programs that never make
+/// a call do not pay for loading it. `grpc_init` is called exactly once, the first time any
+/// channel or server is created; the
 /// library is never shut down (process exit releases it). The core's own log lines (for example
 /// "Handshake failed" on stderr) are dropped unless `GRPC_VERBOSITY` is set in the environment:
 /// every failure they describe reaches the caller as an `RPCError` anyway.
 enum GRPCRuntime {
-  /// Initialises the core on first use; cheap afterwards.
-  static func ensureInitialized() {
-    _ = initialized
+  /// Loads and initialises the core on first use; cheap afterwards.
+  ///
+  /// - Throws: `RPCConfigurationError` with code `coreUnavailable` when libgrpc cannot be loaded.
+  static func ensureInitialized() throws(RPCConfigurationError) {
+    guard initialized else {
+      let reason = cgrpc_load_error().map { String(cString: $0) } ?? "a gRPC function is missing from the library"
+      throw RPCConfigurationError(
+        code: .coreUnavailable,
+        message: "the gRPC core library could not be loaded (\(reason)); install it: apt-get install libgrpc29 on Debian, brew install grpc on macOS")
+    }
   }
 
   private static let initialized: Bool = {
-    grpc_init()
+    guard cgrpc_is_available() != 0 else { return false }
+    cgrpc_grpc_init()()
     if getenv("GRPC_VERBOSITY") == nil {
-      gpr_set_log_function { _ in }
+      cgrpc_gpr_set_log_function()({ _ in })
     }
     return true
   }()
 
   /// The version string of the linked gRPC C core (for example "29.0.0").
   static var coreVersion: String {
-    String(cString: grpc_version_string())
+    String(cString: cgrpc_grpc_version_string()()!)
   }
 }
 

@@ -16,7 +16,7 @@ public final class Server: Sendable {
   /// Binds, starts serving `router` and returns; throws if the address cannot be bound.
   public init(configuration: ServerConfiguration = ServerConfiguration(), router: Router) throws(RPCConfigurationError)
   {
-    GRPCRuntime.ensureInitialized()
+    try GRPCRuntime.ensureInitialized()
     self.configuration = configuration
     var arguments = ChannelArguments()
     arguments.set(GRPC_ARG_MAX_RECEIVE_MESSAGE_LENGTH, clamping: configuration.maxReceiveMessageSize)
@@ -32,34 +32,34 @@ public final class Server: Sendable {
     if let streams = configuration.maxConcurrentStreamsPerConnection {
       arguments.set(GRPC_ARG_MAX_CONCURRENT_STREAMS, clamping: streams)
     }
-    guard let server = arguments.withCoreArguments({ grpc_server_create($0, nil) }) else {
+    guard let server = arguments.withCoreArguments({ cgrpc_grpc_server_create()($0, nil) }) else {
       throw RPCConfigurationError(code: .serverStartFailed, message: "the gRPC core could not create a server")
     }
     let queue = CompletionQueue()
-    grpc_server_register_completion_queue(server, queue.pointer, nil)
+    cgrpc_grpc_server_register_completion_queue()(server, queue.pointer, nil)
 
     let credentials: OpaquePointer?
     if let tls = configuration.tls {
       credentials = tls.privateKeyPEM.withCString { key in
         tls.certificateChainPEM.withCString { chain in
           var pair = grpc_ssl_pem_key_cert_pair(private_key: key, cert_chain: chain)
-          return grpc_ssl_server_credentials_create_ex(
+          return cgrpc_grpc_ssl_server_credentials_create_ex()(
             nil, &pair, 1, GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE, nil)
         }
       }
     } else {
-      credentials = grpc_insecure_server_credentials_create()
+      credentials = cgrpc_grpc_insecure_server_credentials_create()()
     }
     guard let credentials else {
-      grpc_server_destroy(server)
+      cgrpc_grpc_server_destroy()(server)
       queue.shutdown()
       throw RPCConfigurationError(
         code: .invalidCredentials, message: "the TLS certificate chain or private key was rejected")
     }
-    let bound = grpc_server_add_http2_port(server, configuration.bindAddress, credentials)
-    grpc_server_credentials_release(credentials)
+    let bound = cgrpc_grpc_server_add_http2_port()(server, configuration.bindAddress, credentials)
+    cgrpc_grpc_server_credentials_release()(credentials)
     guard bound > 0 else {
-      grpc_server_destroy(server)
+      cgrpc_grpc_server_destroy()(server)
       queue.shutdown()
       throw RPCConfigurationError(
         code: .bindFailed,
@@ -68,7 +68,7 @@ public final class Server: Sendable {
           + "or (with TLS) the certificate or key is invalid")
     }
     port = Int(bound)
-    grpc_server_start(server)
+    cgrpc_grpc_server_start()(server)
     core = ServerCore(server: server, queue: queue, router: router)
     core.acceptCalls(backlog: max(1, configuration.acceptBacklog))
   }
@@ -120,7 +120,7 @@ final class ServerCore: @unchecked Sendable {
   }
 
   deinit {
-    grpc_server_destroy(server)
+    cgrpc_grpc_server_destroy()(server)
     queue.shutdown()
   }
 
@@ -136,7 +136,7 @@ final class ServerCore: @unchecked Sendable {
       call.core.requestCall()
       call.arrived(router: call.core.router)
     }.retainedPointer()
-    let result = grpc_server_request_call(
+    let result = cgrpc_grpc_server_request_call()(
       server, call.callSlot, call.details, call.requestMetadata.array, queue.pointer, queue.pointer, tag)
     if result != GRPC_CALL_OK {
       CompletionTag.releaseUnused(tag)
@@ -159,12 +159,12 @@ final class ServerCore: @unchecked Sendable {
       }
       for waiter in waiters { waiter.resume() }
     }.retainedPointer()
-    grpc_server_shutdown_and_notify(server, queue.pointer, tag)
+    cgrpc_grpc_server_shutdown_and_notify()(server, queue.pointer, tag)
   }
 
   /// Cancels every call in flight (after `beginShutdown`).
   func cancelAllCalls() {
-    grpc_server_cancel_all_calls(server)
+    cgrpc_grpc_server_cancel_all_calls()(server)
   }
 
   var isShutDown: Bool { state.withLock { $0.shutdownComplete } }

@@ -32,14 +32,14 @@ final class ServerCall: @unchecked Sendable {
   init(core: ServerCore) {
     self.core = core
     callSlot.initialize(to: nil)
-    grpc_call_details_init(details)
+    cgrpc_grpc_call_details_init()(details)
     cancelledOut.initialize(to: 0)
   }
 
   deinit {
     // The call itself was released when it closed (or never arrived).
-    if let call = state.withLock({ $0.call }) { grpc_call_unref(call) }
-    grpc_call_details_destroy(details)
+    if let call = state.withLock({ $0.call }) { cgrpc_grpc_call_unref()(call) }
+    cgrpc_grpc_call_details_destroy()(details)
     details.deallocate()
     callSlot.deallocate()
     requestMetadata.free()
@@ -55,9 +55,9 @@ final class ServerCall: @unchecked Sendable {
     let method = sliceString(&details.pointee.method)
     let authority = sliceString(&details.pointee.host)
     var peer = ""
-    if let text = grpc_call_get_peer(call) {
+    if let text = cgrpc_grpc_call_get_peer()(call) {
       peer = String(cString: text)
-      gpr_free(text)
+      cgrpc_gpr_free()(text)
     }
     let deadline = remainingTime(until: details.pointee.deadline).map { ContinuousClock.now + $0 }
     let context = ServerContext(
@@ -83,7 +83,7 @@ final class ServerCall: @unchecked Sendable {
     op.pointee.data.recv_close_on_server.cancelled = cancelledOut
     guard let call = beginBatch() else { return }
     let tag = ClosureTag { [self] _ in self.closed() }.retainedPointer()
-    if grpc_call_start_batch(call, op, 1, tag, nil) != GRPC_CALL_OK {
+    if cgrpc_grpc_call_start_batch()(call, op, 1, tag, nil) != GRPC_CALL_OK {
       CompletionTag.releaseUnused(tag)
       closed()
     }
@@ -102,7 +102,7 @@ final class ServerCall: @unchecked Sendable {
       return (task, takeReleasableCall(&state))
     }
     task?.cancel()
-    if let release { grpc_call_unref(release) }
+    if let release { cgrpc_grpc_call_unref()(release) }
   }
 
   private func takeReleasableCall(_ state: inout State) -> OpaquePointer? {
@@ -126,7 +126,7 @@ final class ServerCall: @unchecked Sendable {
       state.inFlight -= 1
       return takeReleasableCall(&state)
     }
-    if let release { grpc_call_unref(release) }
+    if let release { cgrpc_grpc_call_unref()(release) }
   }
 
   /// Runs one batch to completion; `false` if it failed or the call is already over.
@@ -181,7 +181,7 @@ final class ServerCall: @unchecked Sendable {
     let slot = UnsafeMutablePointer<UnsafeMutablePointer<grpc_byte_buffer>?>.allocate(capacity: 1)
     slot.initialize(to: nil)
     defer {
-      if let buffer = slot.pointee { grpc_byte_buffer_destroy(buffer) }
+      if let buffer = slot.pointee { cgrpc_grpc_byte_buffer_destroy()(buffer) }
       slot.deallocate()
       ops.deallocate()
     }
@@ -289,9 +289,9 @@ struct SendBatch {
   func free() {
     initialMetadata?.free()
     trailers?.free()
-    if let message { grpc_byte_buffer_destroy(message) }
+    if let message { cgrpc_grpc_byte_buffer_destroy()(message) }
     if let details {
-      grpc_slice_unref(details.pointee)
+      cgrpc_grpc_slice_unref()(details.pointee)
       details.deallocate()
     }
     ops.deallocate()

@@ -69,6 +69,8 @@ public struct RPCConfigurationError: Error, Sendable, Hashable, CustomStringConv
     case invalidCredentials
     /// The gRPC core could not create or start the server.
     case serverStartFailed
+    /// The gRPC core library could not be loaded.
+    case coreUnavailable
   }
 
   /// What was wrong.
