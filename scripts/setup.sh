@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 build_packages=(pkg-config libgrpc-dev libmicrohttpd-dev libsqlite3-dev libpq-dev libsodium-dev protobuf-compiler libprotobuf-dev)
-test_packages=(python3 python3-venv python3-pip openssl)
+test_packages=(python3 python3-venv python3-pip openssl git chromium chromium-driver tmux)
 
 want=("${build_packages[@]}")
 if [[ "${1:-}" == "--test" ]]; then want+=("${test_packages[@]}"); fi
@@ -44,9 +44,10 @@ if [[ "${1:-}" == "--test" ]]; then
   if [[ ! -x "$venv/bin/python" ]]; then
     python3 -m venv "$venv"
   fi
-  if ! "$venv/bin/python" -c 'import importlib.metadata as m, sys; sys.exit(m.version("modal") != "1.6.4")' 2>/dev/null; then
-    echo "setup: installing modal==1.6.4 into $venv"
-    "$venv/bin/pip" install -q --disable-pip-version-check "modal==1.6.4"
+  if ! "$venv/bin/python" -c 'import importlib.metadata as m, sys; sys.exit(m.version("modal") != "1.6.4")' 2>/dev/null \
+    || ! "$venv/bin/python" -c 'import selenium' 2>/dev/null; then
+    echo "setup: installing modal==1.6.4 and selenium into $venv"
+    "$venv/bin/pip" install -q --disable-pip-version-check "modal==1.6.4" selenium
   fi
 fi
 echo "setup: ready"

@@ -12,7 +12,7 @@ swift build --build-tests
 
 # Suites that start Python processes, servers or many child processes run one at a time after the
 # rest, so that timing assertions elsewhere never compete with them for the 2 cores.
-heavy='InteropTests\.|RPCTests\.InteropTests|ModalAPITests\.(DifferentialTests|SchemaConformanceTests)|ModalServerTests\.PythonInteropTests|ModalCLITests\.ConcurrentWriteTests'
+heavy='InteropTests\.|RPCTests\.InteropTests|ModalAPITests\.(DifferentialTests|SchemaConformanceTests)|ModalServerTests\.(PythonInteropTests|DashboardBrowserTests|DashboardHTTPTests)|ModalCLITests\.ConcurrentWriteTests'
 echo "== in-process suites (parallel)"
 swift test --skip-build --skip "$heavy"
 echo "== interop and process suites (one at a time)"
