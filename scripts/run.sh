@@ -5,7 +5,7 @@
 #   MODAL_SERVER_DATA    data folder (default .modal-server-data)
 #   MODAL_SERVER_GRPC    gRPC address (default 127.0.0.1:50051)
 #   MODAL_SERVER_HTTP    dashboard address (default 127.0.0.1:8080)
-#   MODAL_SERVER_EMAIL   first user (default admin@localhost), workspace `local`
+#   MODAL_SERVER_EMAIL   first user (default admin@example.com), workspace `local`
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -31,7 +31,7 @@ cp examples/sample.modal.toml "$work/modal.toml"
 data=${MODAL_SERVER_DATA:-$PWD/.modal-server-data}
 grpc=${MODAL_SERVER_GRPC:-127.0.0.1:50051}
 http=${MODAL_SERVER_HTTP:-127.0.0.1:8080}
-email=${MODAL_SERVER_EMAIL:-admin@localhost}
+email=${MODAL_SERVER_EMAIL:-admin@example.com}
 mkdir -p "$data"
 chmod 700 "$data"
 if [[ ! -f "$data/bootstrap.json" ]]; then

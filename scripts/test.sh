@@ -17,3 +17,9 @@ echo "== in-process suites (parallel)"
 swift test --skip-build --skip "$heavy"
 echo "== interop and process suites (one at a time)"
 swift test --skip-build --filter "$heavy" --no-parallel
+
+# The main job (scripts/run.sh) runs release builds: make sure they compile too (the optimizer has
+# crashed on code that the debug build accepts).
+echo "== release builds of the executables"
+swift build -c release --product modal
+swift build -c release --product modal-server

@@ -206,11 +206,14 @@ public struct Dashboard: Sendable {
 
   /// The workspace `name` and the user's role in it; 404 when it does not exist or the user is not a member.
   func memberWorkspace(_ name: String, user: User) async throws -> (Workspace, Role) {
-    guard name.count <= 64, let workspace = try await backend.dependencies.store.workspace(name: name),
-      let role = try await backend.accounts.role(of: user, in: workspace)
-    else {
-      throw PageError(404, "Workspace not found", "You are not a member of a workspace with this name.")
-    }
+    // Sequential statements rather than `try await` inside one `guard`: Swift 6.3.1's optimizer
+    // crashes (coroutine splitting) on the combined form in release builds.
+    let notFound = PageError(404, "Workspace not found", "You are not a member of a workspace with this name.")
+    guard name.count <= 64 else { throw notFound }
+    let found = try await backend.dependencies.store.workspace(name: name)
+    guard let workspace = found else { throw notFound }
+    let membership = try await backend.accounts.role(of: user, in: workspace)
+    guard let role = membership else { throw notFound }
     return (workspace, role)
   }
 
