@@ -10,6 +10,12 @@ export MODAL_TEST_VENV="$PWD/.venv"
 # Build everything first: tests run the built `modal`, `modal-server` and `toml-decoder`.
 swift build --build-tests
 
+# The main job (scripts/run.sh) runs release builds: make sure they compile too (the optimizer has
+# crashed on code that the debug build accepts).
+echo "== release builds of the executables"
+swift build -c release --product modal
+swift build -c release --product modal-server
+
 # Suites that start Python processes, servers or many child processes run one at a time after the
 # rest, so that timing assertions elsewhere never compete with them for the 2 cores.
 heavy='InteropTests\.|RPCTests\.InteropTests|ModalAPITests\.(DifferentialTests|SchemaConformanceTests)|ModalServerTests\.(PythonInteropTests|DashboardBrowserTests|DashboardHTTPTests)|ModalCLITests\.ConcurrentWriteTests'
@@ -17,9 +23,3 @@ echo "== in-process suites (parallel)"
 swift test --skip-build --skip "$heavy"
 echo "== interop and process suites (one at a time)"
 swift test --skip-build --filter "$heavy" --no-parallel
-
-# The main job (scripts/run.sh) runs release builds: make sure they compile too (the optimizer has
-# crashed on code that the debug build accepts).
-echo "== release builds of the executables"
-swift build -c release --product modal
-swift build -c release --product modal-server
