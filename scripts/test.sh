@@ -16,9 +16,10 @@ echo "== release builds of the executables"
 swift build -c release --product modal
 swift build -c release --product modal-server
 
-# Suites that start Python processes, servers or many child processes run one at a time after the
-# rest, so that timing assertions elsewhere never compete with them for the 2 cores.
-heavy='InteropTests\.|RPCTests\.InteropTests|ModalAPITests\.(DifferentialTests|SchemaConformanceTests)|ModalServerTests\.(PythonInteropTests|DashboardBrowserTests|DashboardHTTPTests)|ModalCLITests\.ConcurrentWriteTests'
+# Suites that start Python processes, servers or many child processes, and the gRPC suites whose
+# deadline and shutdown assertions need the cooperative thread pool free, run one at a time after
+# the rest (other tests block pool threads while they wait for child processes).
+heavy='InteropTests\.|RPCTests\.|ModalAPITests\.(DifferentialTests|SchemaConformanceTests)|ModalServerTests\.(PythonInteropTests|DashboardBrowserTests|DashboardHTTPTests)|ModalCLITests\.ConcurrentWriteTests'
 echo "== in-process suites (parallel)"
 swift test --skip-build --skip "$heavy"
 echo "== interop and process suites (one at a time)"
