@@ -23,8 +23,12 @@ public final class ModalServerProcess: @unchecked Sendable {
   /// The built `modal-server`.
   public static var executable: String { ProcessRunner.product("modal-server") }
 
-  /// Bootstraps a data folder in `folder` and starts serving.
-  public init(in folder: TemporaryFolder) throws {
+  /// The dashboard URL, once the server logged it.
+  public private(set) var httpURL = ""
+
+  /// Bootstraps a data folder in `folder` and starts serving, over TLS when `tls` gives a
+  /// certificate chain and key (then the URLs are `https://localhost:<port>`).
+  public init(in folder: TemporaryFolder, tls: (certificate: String, key: String)? = nil) throws {
     dataDirectory = folder.path + "/server-data"
     logPath = folder.path + "/server.log"
     let boot = try Self.command(["bootstrap", "--data-dir", dataDirectory, "--email", "me@example.com", "--workspace", "me", "--json"])
@@ -35,14 +39,19 @@ public final class ModalServerProcess: @unchecked Sendable {
     tokenSecret = secret
     _ = FileManager.default.createFile(atPath: logPath, contents: nil)
     process.executableURL = URL(fileURLWithPath: Self.executable)
-    process.arguments = ["serve", "--data-dir", dataDirectory, "--grpc-address", "127.0.0.1:0", "--http-address", "127.0.0.1:0"]
+    var arguments = ["serve", "--data-dir", dataDirectory, "--grpc-address", "127.0.0.1:0", "--http-address", "127.0.0.1:0"]
+    if let tls { arguments += ["--tls-cert", tls.certificate, "--tls-key", tls.key] }
+    process.arguments = arguments
     process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
     process.standardOutput = FileHandle.nullDevice
     try process.run()
     let end = Date().addingTimeInterval(30)
     while Date() < end {
-      if let match = log.firstMatch(of: /gRPC listening on 127\.0\.0\.1:(\d+)/) {
-        url = "http://127.0.0.1:\(match.1)"
+      if let match = log.firstMatch(of: /gRPC listening on 127\.0\.0\.1:(\d+)/),
+        let http = log.firstMatch(of: /HTTP listening on 127\.0\.0\.1:(\d+)/)
+      {
+        url = tls == nil ? "http://127.0.0.1:\(match.1)" : "https://localhost:\(match.1)"
+        httpURL = tls == nil ? "http://127.0.0.1:\(http.1)" : "https://localhost:\(http.1)"
         return
       }
       if !process.isRunning { break }
