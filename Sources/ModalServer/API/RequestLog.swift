@@ -14,10 +14,16 @@ public struct RequestLogEntry: Sendable {
   public let peer: String
 
   /// One line: `<time> grpc <method> <status> <ms>ms token=<id> peer=<peer>`.
+  /// A non-negative number with one decimal, without Foundation's `String(format:)`.
+  static func tenths(_ value: Double) -> String {
+    let scaled = Int((max(0, value) * 10).rounded())
+    return "\(scaled / 10).\(scaled % 10)"
+  }
+
   public var line: String {
     let milliseconds = Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15
     let token = tokenID.map { TokenFormat.isWellFormedID($0) ? $0 : "malformed" } ?? "-"
-    return "\(UnixTime(date: Date()).iso8601) grpc \(method) \(status) \(String(format: "%.1f", milliseconds))ms token=\(token) peer=\(peer)"
+    return "\(UnixTime(date: Date()).iso8601) grpc \(method) \(status) \(Self.tenths(milliseconds))ms token=\(token) peer=\(peer)"
   }
 }
 
