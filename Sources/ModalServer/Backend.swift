@@ -14,12 +14,12 @@ public struct Backend: Sendable {
   /// Secrets.
   public let secrets: SecretService
 
-  /// Assembles the services; `announceFlow` tells other processes that a flow was approved.
-  public init(dependencies: Dependencies, announceFlow: @escaping @Sendable (String) -> Void = { _ in }) {
+  /// Assembles the services.
+  public init(dependencies: Dependencies) {
     self.dependencies = dependencies
     accounts = AccountService(dependencies: dependencies)
     tokens = TokenService(dependencies: dependencies)
-    flows = TokenFlowService(dependencies: dependencies, announce: announceFlow)
+    flows = TokenFlowService(dependencies: dependencies)
     environments = EnvironmentService(dependencies: dependencies)
     secrets = SecretService(dependencies: dependencies)
   }

@@ -67,6 +67,6 @@ import TestSupport
     #expect(second.status == 1 && second.stderr.contains("Another modal-server is already serving"))
     #expect(server.stop() == 0)
     #expect(server.log.contains("SIGTERM received") && server.log.contains("modal-server: stopped"))
-    #expect(!FileManager.default.fileExists(atPath: data + "/" + FlowNotifier.socketName))
+    #expect(!FileManager.default.fileExists(atPath: data + "/" + LocalEventSocket.socketName))
   }
 }

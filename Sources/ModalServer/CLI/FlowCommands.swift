@@ -15,10 +15,9 @@ enum FlowCommands {
       required: ["--data-dir", "--code", "--email"])
     guard let parsed = try ServerCommandLine.parse(arguments, spec: spec, usage: usage, output: output) else { return }
     let dataDirectory = parsed.required("--data-dir")
-    let (store, keys) = try ServerCommandLine.open(dataDirectory: dataDirectory, database: parsed["--database"], create: false)
-    let backend = Backend(dependencies: Dependencies(store: store, keys: keys)) { flowID in
-      FlowNotifier.notify(dataDirectory: dataDirectory, flowID: flowID)
-    }
+    let opened = try ServerCommandLine.open(dataDirectory: dataDirectory, database: parsed["--database"], create: false)
+    let (store, keys) = (opened.store, opened.keys)
+    let backend = Backend(dependencies: Dependencies(store: store, keys: keys))
     let flow = try await backend.approveFlow(
       code: parsed.required("--code"), email: parsed.required("--email"), workspaceName: parsed["--workspace"])
     await store.close()

@@ -6,8 +6,8 @@ import RPC
 enum ServeCommand {
   static let usage = """
     Usage: modal-server serve --data-dir DIR --grpc-address HOST:PORT --http-address HOST:PORT
-                              [--public-url URL] [--database URL] [--tls-cert FILE --tls-key FILE]
-                              [--disable-signup]
+                              [--public-url URL] [--database URL] [--database-pool N]
+                              [--tls-cert FILE --tls-key FILE] [--disable-signup]
 
     Serves the Modal-compatible gRPC API (HTTP/2; point clients at it with
     MODAL_SERVER_URL=http://HOST:PORT, or https:// with TLS) and the web dashboard (sign-up, log-in,
@@ -16,11 +16,14 @@ enum ServeCommand {
     database).
 
     Options:
-      --data-dir DIR             The data folder: SQLite database, key file (created if missing)
+      --data-dir DIR             The data folder: key file (created if missing; replicas need the same
+                                 one), SQLite database unless --database says otherwise
       --grpc-address HOST:PORT   Where the gRPC API listens (port 0 picks a free port; the log says which)
       --http-address HOST:PORT   Where the dashboard listens (port 0 picks a free port; the log says which)
       --public-url URL           The dashboard's public URL for login links (default http(s)://<http-address>)
-      --database URL             sqlite:PATH (default: modal-server.sqlite3 in the data folder)
+      --database URL             postgres://USER@HOST:PORT/DB (several replicas share it) or sqlite:PATH
+                                 (default: $MODAL_SERVER_DATABASE_URL, else modal-server.sqlite3 in the data folder)
+      --database-pool N          The most PostgreSQL connections this replica opens (default 8)
       --tls-cert FILE            PEM certificate chain: serve gRPC and the dashboard over TLS (needs --tls-key)
       --tls-key FILE             PEM private key for --tls-cert
       --disable-signup           Nobody can create an account on the dashboard (use bootstrap)
@@ -29,15 +32,25 @@ enum ServeCommand {
 
   static func run(_ arguments: [String], output: ServerCommandLine.Output) async throws {
     let spec = CommandSpec(
-      valueOptions: ["--data-dir", "--grpc-address", "--http-address", "--public-url", "--database", "--tls-cert", "--tls-key"],
+      valueOptions: [
+        "--data-dir", "--grpc-address", "--http-address", "--public-url", "--database", "--database-pool", "--tls-cert",
+        "--tls-key",
+      ],
       flags: ["--disable-signup"],
       required: ["--data-dir", "--grpc-address", "--http-address"])
     guard let parsed = try ServerCommandLine.parse(arguments, spec: spec, usage: usage, output: output) else { return }
     let grpc: (host: String, port: Int)
     let http: (host: String, port: Int)
-    do {
+    var poolSize = 8
+    do throws(UsageError) {
       grpc = try ArgumentValues.address(parsed.required("--grpc-address"), option: "--grpc-address")
       http = try ArgumentValues.address(parsed.required("--http-address"), option: "--http-address")
+      if let text = parsed["--database-pool"] {
+        guard let size = Int(text), (1...1000).contains(size) else {
+          throw UsageError("--database-pool must be a number from 1 to 1000, not '\(text)'.")
+        }
+        poolSize = size
+      }
     } catch {
       throw CommandUsageError(error, usage: usage)
     }
@@ -66,8 +79,10 @@ enum ServeCommand {
     signal(SIGINT, SIG_IGN)
     signal(SIGPIPE, SIG_IGN)
 
-    let (store, keys) = try ServerCommandLine.open(dataDirectory: dataDirectory, database: parsed["--database"], create: true)
+    let opened = try ServerCommandLine.open(
+      dataDirectory: dataDirectory, database: parsed["--database"], create: true, serving: true, poolSize: poolSize, log: log)
     let lock = try DataFolderLock(dataDirectory: dataDirectory)
+    let (store, keys) = (opened.store, opened.keys)
     let scheme = certificatePEM == nil ? "http" : "https"
     // The dashboard listens first, so a port of 0 is known before login links are made.
     let slot = DashboardSlot()
@@ -83,12 +98,12 @@ enum ServeCommand {
     let publicURL = parsed["--public-url"] ?? "\(scheme)://\(http.host.contains(":") ? "[\(http.host)]" : http.host):\(web.port)"
     let backend = Backend(dependencies: Dependencies(store: store, keys: keys, settings: ServerSettings(publicURL: publicURL)))
     slot.set(Dashboard(backend: backend, allowSignUp: !parsed.has("--disable-signup")))
-    let waiters = backend.flows.waiters
-    let listener: FlowEventListener
+    // Changes the command line commits to the same SQLite file arrive on the data folder's socket
+    // (PostgreSQL delivers every replica's changes itself).
+    let events = store.events
+    let listener: LocalEventListener
     do {
-      listener = try FlowEventListener(dataDirectory: dataDirectory) { flowID in
-        Task { await waiters.signal(flowID: flowID) }
-      }
+      listener = try LocalEventListener(dataDirectory: dataDirectory) { events.publish($0) }
     } catch {
       web.stop()
       throw error
@@ -107,7 +122,7 @@ enum ServeCommand {
       web.stop()
       throw ServerError(.failedPrecondition, "Could not serve gRPC: \(error.message)")
     }
-    log("modal-server: gRPC listening on \(grpc.host):\(server.port) (data folder \(dataDirectory), SQLite \(store.path))")
+    log("modal-server: gRPC listening on \(grpc.host):\(server.port) (data folder \(dataDirectory), \(opened.description))")
     log("modal-server: HTTP listening on \(http.host):\(web.port) (\(scheme); login links point to \(publicURL))")
     let maintenance = Task {
       while !Task.isCancelled {

@@ -95,8 +95,26 @@ public enum ServerCommandLine {
     }
   }
 
-  /// Opens the data folder's store and keys (the folder must exist unless `create`).
-  static func open(dataDirectory: String, database: String? = nil, create: Bool) throws -> (store: SQLiteStore, keys: ServerKeys) {
+  /// An opened store and the server keys of a data folder.
+  struct Opened {
+    /// The store.
+    let store: any Store
+    /// The keys.
+    let keys: ServerKeys
+    /// What the store is, for logs: `SQLite PATH` or `PostgreSQL HOST:PORT/DB` (never a password).
+    let description: String
+  }
+
+  /// The environment variable read when `--database` is not given (keeps a password off the command line).
+  static let databaseVariable = "MODAL_SERVER_DATABASE_URL"
+
+  /// Opens the data folder's keys and the store `--database` names (the folder must exist unless
+  /// `create`). `serving` stores listen for other replicas' changes; the commands' SQLite stores
+  /// tell a running server about their changes through the data folder's event socket.
+  static func open(
+    dataDirectory: String, database: String? = nil, create: Bool, serving: Bool = false, poolSize: Int = 8,
+    log: @escaping @Sendable (String) -> Void = { _ in }
+  ) throws -> Opened {
     var isDirectory: ObjCBool = false
     if !FileManager.default.fileExists(atPath: dataDirectory, isDirectory: &isDirectory) {
       guard create else {
@@ -113,25 +131,17 @@ public enum ServerCommandLine {
       throw ServerError(.failedPrecondition, "\(dataDirectory) is not a folder.")
     }
     let keys = try ServerKeys.loadOrCreate(dataDirectory: dataDirectory)
-    let path = try databasePath(database, dataDirectory: dataDirectory)
-    return (try SQLiteStore(path: path), keys)
-  }
-
-  /// The SQLite file for `--database` (`sqlite:PATH`, `sqlite://PATH` or a plain path; default in the data folder).
-  static func databasePath(_ database: String?, dataDirectory: String) throws(ServerError) -> String {
-    guard let database, !database.isEmpty else { return SQLiteStore.path(dataDirectory: dataDirectory) }
-    if database.hasPrefix("postgres://") || database.hasPrefix("postgresql://") {
-      throw ServerError(
-        .unimplemented,
-        "PostgreSQL is not supported yet; omit --database to use SQLite in the data folder.")
+    let chosen = database ?? ProcessInfo.processInfo.environment[databaseVariable]
+    switch try DatabaseLocation(chosen, dataDirectory: dataDirectory) {
+    case .postgres(let url):
+      let store = try PostgresStore(url: url, poolSize: poolSize, listen: serving, log: log)
+      return Opened(store: store, keys: keys, description: "PostgreSQL \(store.location)")
+    case .sqlite(let path):
+      let announcer: (@Sendable (StoreEvent) -> Void)? =
+        serving ? nil : { @Sendable event in LocalEventSocket.send(dataDirectory: dataDirectory, event: event) }
+      let store = try SQLiteStore(path: path, announcer: announcer)
+      return Opened(store: store, keys: keys, description: "SQLite \(path)")
     }
-    for prefix in ["sqlite://", "sqlite:"] where database.hasPrefix(prefix) {
-      return String(database.dropFirst(prefix.count))
-    }
-    guard !database.contains("://") else {
-      throw ServerError(.invalidArgument, "Unsupported --database URL '\(database)': use sqlite:PATH.")
-    }
-    return database
   }
 
   /// A JSON object as one line, keys sorted.

@@ -31,8 +31,8 @@ enum TokenCommands {
     } catch let error as ServerError {
       throw CommandUsageError(UsageError(error.message), usage: usage)
     }
-    let (store, keys) = try ServerCommandLine.open(
-      dataDirectory: parsed.required("--data-dir"), database: parsed["--database"], create: false)
+    let opened = try ServerCommandLine.open(dataDirectory: parsed.required("--data-dir"), database: parsed["--database"], create: false)
+    let (store, keys) = (opened.store, opened.keys)
     let backend = Backend(dependencies: Dependencies(store: store, keys: keys))
     let workspace = try await backend.accounts.workspace(name: parsed.required("--workspace"))
     let user: User
@@ -71,8 +71,7 @@ enum TokenCommands {
     let spec = CommandSpec(valueOptions: ["--data-dir", "--database"], required: ["--data-dir"], positionals: 1...1)
     guard let parsed = try ServerCommandLine.parse(arguments, spec: spec, usage: usage, output: output) else { return }
     let id = parsed.positionals[0]
-    let (store, _) = try ServerCommandLine.open(
-      dataDirectory: parsed.required("--data-dir"), database: parsed["--database"], create: false)
+    let store = try ServerCommandLine.open(dataDirectory: parsed.required("--data-dir"), database: parsed["--database"], create: false).store
     guard let token = try await store.token(id: id) else {
       throw ServerError(.notFound, "No token \(id).")
     }

@@ -69,6 +69,16 @@ public actor FlowWaiters {
     }
   }
 
+  /// Wakes every waiter of every flow (notices may have been missed).
+  public func signalAll() {
+    for flowID in registrations.keys { generations[flowID, default: 0] += 1 }
+    for (_, entry) in parked {
+      entry.timer.cancel()
+      entry.continuation.resume(returning: true)
+    }
+    parked.removeAll()
+  }
+
   private func expire(_ id: UInt64) {
     guard let entry = parked.removeValue(forKey: id) else { return }
     entry.timer.cancel()

@@ -10,13 +10,23 @@ public struct TokenFlowService: Sendable {
   let dependencies: Dependencies
   /// Parked `TokenFlowWait` calls of this process.
   public let waiters: FlowWaiters
-  private let announce: @Sendable (String) -> Void
 
-  /// Creates the service; `announce` tells other processes about an approval (see `FlowNotifier`).
-  public init(dependencies: Dependencies, waiters: FlowWaiters = FlowWaiters(), announce: @escaping @Sendable (String) -> Void = { _ in }) {
+  /// How often a parked `TokenFlowWait` looks at its flow even without a notice, so a lost notice
+  /// (a database connection dropped at the wrong moment) only delays the answer.
+  static let recheckInterval: Duration = .seconds(5)
+
+  /// Creates the service; the waiters wake on the store's flow events, whichever process or
+  /// replica approved the flow.
+  public init(dependencies: Dependencies, waiters: FlowWaiters = FlowWaiters()) {
     self.dependencies = dependencies
     self.waiters = waiters
-    self.announce = announce
+    dependencies.store.events.subscribe { event in
+      switch event {
+      case .flowChanged(let id): Task { await waiters.signal(flowID: id) }
+      case .resynchronize: Task { await waiters.signalAll() }
+      case .credentialsChanged: break
+      }
+    }
   }
 
   /// What `TokenFlowCreate` returns.
@@ -121,7 +131,7 @@ public struct TokenFlowService: Sendable {
           await waiters.cancel(ticket)
           return .timedOut
         }
-        _ = await waiters.wait(ticket, timeout: remaining)
+        _ = await waiters.wait(ticket, timeout: min(remaining, Self.recheckInterval))
         if Task.isCancelled { return .timedOut }
       }
     }
@@ -172,7 +182,6 @@ public struct TokenFlowService: Sendable {
       throw notPending
     }
     await waiters.signal(flowID: flow.id)
-    announce(flow.id)
     var approved = flow
     approved.state = .approved
     approved.approvedByUserID = user.id

@@ -1,10 +1,11 @@
 /// Persistent state of the server. Every method is one atomic unit (a transaction) and throws
 /// `ServerError`; `alreadyExists` reports a uniqueness conflict.
 ///
-/// Implementations: `SQLiteStore` (the default, one file in the data folder). A PostgreSQL store
-/// for several replicas implements the same protocol over the same tables (`StoreSchema`); nothing
-/// here assumes a single process: conditional updates (`approveFlow`, `consumeFlow`,
-/// `revokeToken`) decide races in the database, not in memory.
+/// Implementations: `SQLiteStore` (the default, one file in the data folder) and `PostgresStore`
+/// (several replicas over one database), both over the same tables (`StoreSchema`) and the same
+/// statements (`SQLStore`). Nothing here assumes a single process: conditional updates
+/// (`approveFlow`, `consumeFlow`, `revokeToken`) decide races in the database, not in memory, and
+/// changes other processes must react to are announced through `events`.
 public protocol Store: Sendable {
   // MARK: Accounts
 
@@ -123,6 +124,22 @@ public protocol Store: Sendable {
   func deleteSession(idHash: String) async throws
   /// Ends every session of a user (after a password change or removal).
   func deleteSessions(userID: String) async throws
+
+  // MARK: Attempt limits (shared by every replica)
+
+  /// Records a failed attempt (a wrong password, a wrong login code) under `key` (a keyed hash,
+  /// never the raw account or session).
+  func recordFailure(key: String, at time: UnixTime) async throws
+  /// The times of the most recent `limit` failures under `key` later than `since`, oldest first.
+  func failures(key: String, since: UnixTime, limit: Int) async throws -> [UnixTime]
+  /// Forgets the failures under `key` (after a success).
+  func clearFailures(key: String) async throws
+
+  // MARK: Change notices
+
+  /// Where committed changes are announced in this process (`StoreEvent`); stores shared by several
+  /// processes also deliver the changes the others commit.
+  var events: StoreEvents { get }
 
   // MARK: Lifecycle
 

@@ -1,8 +1,9 @@
 import Foundation
 
-/// The versioned schema every store uses: the same tables and columns for SQLite and (later)
-/// PostgreSQL. Times are INTEGER microseconds since the epoch, booleans INTEGER 0/1, hashes hex TEXT,
-/// so each statement is valid in both dialects.
+/// The versioned schema every store uses: the same tables and columns for SQLite and PostgreSQL.
+/// Times are INTEGER microseconds since the epoch, booleans INTEGER 0/1, hashes hex TEXT, so each
+/// statement is valid in both dialects; PostgreSQL reads INTEGER as BIGINT (`Dialect.postgres`),
+/// since its own INTEGER has 32 bits.
 ///
 /// A migration is applied once, in order, inside one transaction that also records it in
 /// `schema_migrations`; a database newer than the code is refused.
@@ -138,13 +139,39 @@ public enum StoreSchema {
         CREATE INDEX token_flows_code ON token_flows(code, created_at);
         CREATE INDEX sessions_user ON sessions(user_id);
         """),
+    Migration(
+      version: 3, name: "attempt limits shared by every replica",
+      sql: """
+        CREATE TABLE attempt_failures (
+          key_hash TEXT NOT NULL,
+          failed_at INTEGER NOT NULL
+        );
+        CREATE INDEX attempt_failures_key ON attempt_failures(key_hash, failed_at);
+        """),
   ]
 
   /// The newest version this code knows.
   public static var latestVersion: Int { migrations.last?.version ?? 0 }
 
-  /// The individual statements of a migration.
-  static func statements(of migration: Migration) -> [String] {
-    migration.sql.split(separator: ";").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty }
+  /// The SQL dialect a statement is prepared for.
+  enum Dialect {
+    /// SQLite: the statements as written.
+    case sqlite
+    /// PostgreSQL: INTEGER columns become BIGINT.
+    case postgres
+  }
+
+  /// The individual statements of a migration, for `dialect`.
+  static func statements(of migration: Migration, for dialect: Dialect = .sqlite) -> [String] {
+    migration.sql.split(separator: ";").map { adapt(String($0), for: dialect).trimmingCharacters(in: .whitespacesAndNewlines) }
+      .filter { !$0.isEmpty }
+  }
+
+  /// `sql` for `dialect`.
+  static func adapt(_ sql: String, for dialect: Dialect) -> String {
+    switch dialect {
+    case .sqlite: sql
+    case .postgres: sql.replacing(/\bINTEGER\b/, with: "BIGINT")
+    }
   }
 }

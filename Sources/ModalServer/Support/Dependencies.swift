@@ -11,6 +11,8 @@ public struct Dependencies: Sendable {
   public let settings: ServerSettings
   /// Last-used times waiting to be written.
   public let usage: UsageRecorder
+  /// Recently verified callers, forgotten on every credential change (`StoreEvent`).
+  public let callers: CallerCache
 
   /// Bundles the dependencies.
   public init(store: any Store, keys: ServerKeys, clock: ServerClock = .system, settings: ServerSettings = ServerSettings()) {
@@ -19,6 +21,9 @@ public struct Dependencies: Sendable {
     self.clock = clock
     self.settings = settings
     self.usage = UsageRecorder()
+    let callers = CallerCache(lifetime: settings.callerCacheLifetime)
+    store.events.subscribe { callers.handle($0) }
+    self.callers = callers
   }
 
   /// Calls the store, turning any failure that is not a `ServerError` into an `internal` one.
@@ -49,6 +54,8 @@ public struct ServerSettings: Sendable {
   public var ephemeralSecretLifetime: Int64 = 86_400
   /// The most secrets returned by one `SecretList` page.
   public var maximumPageSize: Int = 1000
+  /// How long a verified caller is remembered (`CallerCache`); zero turns the cache off.
+  public var callerCacheLifetime: Duration = .seconds(1)
 
   /// Creates settings with a public URL.
   public init(publicURL: String = "http://127.0.0.1:8080") {

@@ -66,10 +66,19 @@ public struct TokenService: Sendable {
       throw ServerError(
         .unauthenticated, "Token secret is malformed: token secrets are 'as-' followed by 24 letters and digits.")
     }
-    let store = dependencies.store
-    guard let token = try await dependencies.stored({ try await store.token(id: id) }) else {
-      hasher.burn(secret)
-      throw ServerError(.unauthenticated, Self.invalidCredentialsMessage)
+    let callers = dependencies.callers
+    let remembered = callers.caller(tokenID: id)
+    let generation = callers.generation
+    let token: TokenRecord
+    if let remembered {
+      token = remembered.token
+    } else {
+      let store = dependencies.store
+      guard let found = try await dependencies.stored({ try await store.token(id: id) }) else {
+        hasher.burn(secret)
+        throw ServerError(.unauthenticated, Self.invalidCredentialsMessage)
+      }
+      token = found
     }
     guard hasher.matches(secret, storedHash: token.secretHash, keyID: token.hashKeyID) else {
       throw ServerError(.unauthenticated, Self.invalidCredentialsMessage)
@@ -83,7 +92,13 @@ public struct TokenService: Sendable {
       throw ServerError(
         .unauthenticated, "Token \(token.id) expired at \(expiresAt). Create a new token with `modal token new`.")
     }
-    let caller = try await resolveCaller(token)
+    let caller: Caller
+    if let remembered {
+      caller = remembered
+    } else {
+      caller = try await resolveCaller(token)
+      callers.store(caller, generation: generation)
+    }
     await dependencies.usage.tokenUsed(token.id, at: now)
     return caller
   }

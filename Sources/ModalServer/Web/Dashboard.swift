@@ -26,8 +26,8 @@ public struct Dashboard: Sendable {
   public init(backend: Backend, allowSignUp: Bool = true) {
     self.backend = backend
     sessions = WebSessions(dependencies: backend.dependencies)
-    logins = AttemptLimiter(limit: Self.loginFailureLimit, windowSeconds: 15 * 60, clock: backend.dependencies.clock)
-    codeGuesses = AttemptLimiter(limit: Self.codeGuessLimit, windowSeconds: 10 * 60, clock: backend.dependencies.clock)
+    logins = AttemptLimiter(limit: Self.loginFailureLimit, windowSeconds: 15 * 60, dependencies: backend.dependencies)
+    codeGuesses = AttemptLimiter(limit: Self.codeGuessLimit, windowSeconds: 10 * 60, dependencies: backend.dependencies)
     self.allowSignUp = allowSignUp
   }
 

@@ -57,7 +57,7 @@ extension Dashboard {
     let password = try field(form, "password", label: "Password", maximum: PasswordHasher.maximumLength)
     let next = Self.safeLocalPath(form["next"])
     let account = (try? NameRules.normalizeEmail(email)) ?? email.lowercased()
-    if let until = await logins.lockedUntil(account) {
+    if let until = try await logins.lockedUntil(account) {
       let minutes = max(1, (until.microseconds - backend.dependencies.clock.now().microseconds) / 60_000_000 + 1)
       return loginPage(
         context, email: email,
@@ -66,10 +66,10 @@ extension Dashboard {
     }
     let user = try? await backend.dependencies.store.user(email: account)
     guard await PasswordWork.verify(password, hash: user?.passwordHash), let user else {
-      await logins.recordFailure(account)
+      try await logins.recordFailure(account)
       return loginPage(context, email: email, error: Self.wrongCredentials, status: 401)
     }
-    await logins.reset(account)
+    try await logins.reset(account)
     return try await startSession(context, user: user, next: next)
   }
 

@@ -19,8 +19,8 @@ extension Dashboard {
 
   /// Refuses (429) when the account or the session has guessed too many wrong codes.
   private func checkGuessLimit(_ context: Context, user: User) async throws {
-    let accountLocked = await codeGuesses.lockedUntil("user:" + user.id) != nil
-    let sessionLocked = await codeGuesses.lockedUntil("session:" + context.csrfBinding) != nil
+    let accountLocked = try await codeGuesses.lockedUntil("user:" + user.id) != nil
+    let sessionLocked = try await codeGuesses.lockedUntil("session:" + context.csrfBinding) != nil
     if accountLocked || sessionLocked {
       throw PageError(
         429, "Too many wrong codes",
@@ -28,9 +28,9 @@ extension Dashboard {
     }
   }
 
-  private func recordWrongCode(_ context: Context, user: User) async {
-    await codeGuesses.recordFailure("user:" + user.id)
-    await codeGuesses.recordFailure("session:" + context.csrfBinding)
+  private func recordWrongCode(_ context: Context, user: User) async throws {
+    try await codeGuesses.recordFailure("user:" + user.id)
+    try await codeGuesses.recordFailure("session:" + context.csrfBinding)
   }
 
   func enterCode(_ context: Context) async throws -> HTTPResponse {
@@ -41,7 +41,7 @@ extension Dashboard {
     guard let code = UserCode.normalize(typed),
       try await backend.dependencies.store.pendingFlow(code: code, now: backend.dependencies.clock.now()) != nil
     else {
-      await recordWrongCode(context, user: user)
+      try await recordWrongCode(context, user: user)
       return try codeEntryPage(
         context, error: "No pending login has this code. Check it (8 letters, like WDJB-MJHT), or run `modal token new` again.",
         status: 404)
@@ -55,7 +55,7 @@ extension Dashboard {
     try await checkGuessLimit(context, user: user)
     let store = backend.dependencies.store
     guard let code = UserCode.normalize(text), let flow = try await store.newestFlow(code: code) else {
-      await recordWrongCode(context, user: user)
+      try await recordWrongCode(context, user: user)
       throw PageError(
         404, "Unknown code", "No login has this code. Check the code your command line shows, or run `modal token new` again.")
     }

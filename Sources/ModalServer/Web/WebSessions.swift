@@ -74,50 +74,6 @@ public struct WebSessions: Sendable {
   private func hash(_ id: String) -> String { SecretHasher(keys: dependencies.keys).hash(id).hash }
 }
 
-/// Counts failures per key in a sliding window and locks a key after too many (login attempts per
-/// account, code guesses per account and per session). Memory is bounded: old entries are pruned.
-public actor AttemptLimiter {
-  private let limit: Int
-  private let window: Int64
-  private let clock: ServerClock
-  private var failures: [String: [UnixTime]] = [:]
-
-  /// At most `limit` failures per `windowSeconds` per key.
-  public init(limit: Int, windowSeconds: Int64, clock: ServerClock) {
-    self.limit = limit
-    self.window = windowSeconds
-    self.clock = clock
-  }
-
-  /// When the key unlocks, or `nil` if it is not locked.
-  public func lockedUntil(_ key: String) -> UnixTime? {
-    let recent = current(key)
-    guard recent.count >= limit, let oldest = recent.first else { return nil }
-    return oldest.adding(seconds: window)
-  }
-
-  /// Records a failure.
-  public func recordFailure(_ key: String) {
-    var recent = current(key)
-    recent.append(clock.now())
-    failures[key] = Array(recent.suffix(limit))
-    if failures.count > 100_000 { prune() }
-  }
-
-  /// Forgets a key's failures (after a success).
-  public func reset(_ key: String) { failures[key] = nil }
-
-  private func current(_ key: String) -> [UnixTime] {
-    let start = clock.now().adding(seconds: -window)
-    return (failures[key] ?? []).filter { $0 > start }
-  }
-
-  private func prune() {
-    let start = clock.now().adding(seconds: -window)
-    failures = failures.filter { $0.value.contains { $0 > start } }
-  }
-}
-
 /// Runs argon2id off Swift's cooperative pool, at most two at a time (each uses 64 MiB).
 enum PasswordWork {
   private static let queue = DispatchQueue(label: "modal-server.passwords", attributes: .concurrent)

@@ -1,51 +1,27 @@
 import CSQLite
 
-/// A value bound to, or read from, an SQL statement.
-enum SQLValue: Sendable, Hashable {
-  case integer(Int64)
-  case text(String)
-  case null
-}
-
-extension SQLValue {
-  /// `.text` or `.null`.
-  static func optional(_ text: String?) -> SQLValue { text.map { .text($0) } ?? .null }
-  /// `.integer` or `.null`.
-  static func optional(_ number: Int64?) -> SQLValue { number.map { .integer($0) } ?? .null }
-  /// A time as microseconds, or `.null`.
-  static func optional(_ time: UnixTime?) -> SQLValue { time.map { .integer($0.microseconds) } ?? .null }
-  /// A time as microseconds.
-  static func time(_ time: UnixTime) -> SQLValue { .integer(time.microseconds) }
-  /// A boolean as 0 or 1.
-  static func bool(_ value: Bool) -> SQLValue { .integer(value ? 1 : 0) }
-}
-
-/// One result row; columns are read by index, in the order of the SELECT list.
-struct SQLRow {
+/// One SQLite result row; columns are read by index, in the order of the SELECT list.
+struct SQLiteRow: SQLRow {
   fileprivate let statement: OpaquePointer
 
   func int(_ column: Int32) -> Int64 { sqlite3_column_int64(statement, column) }
-  func bool(_ column: Int32) -> Bool { int(column) != 0 }
-  func time(_ column: Int32) -> UnixTime { UnixTime(microseconds: int(column)) }
   func isNull(_ column: Int32) -> Bool { sqlite3_column_type(statement, column) == SQLITE_NULL }
-  func optionalInt(_ column: Int32) -> Int64? { isNull(column) ? nil : int(column) }
-  func optionalTime(_ column: Int32) -> UnixTime? { optionalInt(column).map(UnixTime.init(microseconds:)) }
 
   func text(_ column: Int32) -> String {
     guard let bytes = sqlite3_column_text(statement, column) else { return "" }
     let count = Int(sqlite3_column_bytes(statement, column))
     return String(decoding: UnsafeBufferPointer(start: bytes, count: count), as: UTF8.self)
   }
-
-  func optionalText(_ column: Int32) -> String? { isNull(column) ? nil : text(column) }
 }
 
 /// An SQLite connection with a cache of prepared statements. Not thread-safe: each connection is
 /// used by one `SQLiteExecutor` queue only (hence `@unchecked Sendable`: it is handed to that queue).
-final class SQLiteConnection: @unchecked Sendable {
+final class SQLiteConnection: SQLConnection, @unchecked Sendable {
   let handle: OpaquePointer
   let path: String
   private var statements: [String: OpaquePointer] = [:]
+  /// Events announced by the open transaction, published when it commits.
+  private var announced: [StoreEvent] = []
 
   /// Opens (or creates) the database file.
   init(path: String, readOnly: Bool) throws(ServerError) {
@@ -81,7 +57,7 @@ final class SQLiteConnection: @unchecked Sendable {
   }
 
   /// Runs a statement and returns the rows it produced, mapped by `row`.
-  func query<T>(_ sql: String, _ values: [SQLValue] = [], row: (SQLRow) throws(ServerError) -> T) throws(ServerError) -> [T] {
+  func query<T>(_ sql: String, _ values: [SQLValue] = [], row: (SQLiteRow) throws(ServerError) -> T) throws(ServerError) -> [T] {
     let statement = try prepared(sql)
     defer {
       sqlite3_reset(statement)
@@ -92,7 +68,7 @@ final class SQLiteConnection: @unchecked Sendable {
     while true {
       let result = sqlite3_step(statement)
       if result == SQLITE_ROW {
-        rows.append(try row(SQLRow(statement: statement)))
+        rows.append(try row(SQLiteRow(statement: statement)))
       } else if result == SQLITE_DONE {
         return rows
       } else {
@@ -108,22 +84,29 @@ final class SQLiteConnection: @unchecked Sendable {
     return Int(sqlite3_changes(handle))
   }
 
-  /// The first row, if any.
-  func first<T>(_ sql: String, _ values: [SQLValue] = [], row: (SQLRow) throws(ServerError) -> T) throws(ServerError) -> T? {
-    try query(sql, values, row: row).first
-  }
-
-  /// Runs `body` inside `BEGIN IMMEDIATE … COMMIT` (rolled back if it throws).
-  func transaction<T>(_ body: () throws(ServerError) -> T) throws(ServerError) -> T {
+  /// Runs `body` inside `BEGIN IMMEDIATE … COMMIT` (rolled back if it throws); returns its result
+  /// and the events it announced.
+  func transaction<T>(_ body: () throws(ServerError) -> T) throws(ServerError) -> (result: T, events: [StoreEvent]) {
+    announced = []
     try exec("BEGIN IMMEDIATE")
     do {
       let result = try body()
       try exec("COMMIT")
-      return result
+      defer { announced = [] }
+      return (result, announced)
     } catch {
       try? exec("ROLLBACK")
+      announced = []
       throw error
     }
+  }
+
+  /// A no-op: SQLite has one writer at a time, so the whole transaction is already exclusive.
+  func lockRow(table: String, id: String) throws(ServerError) {}
+
+  /// Remembers `event` for the store to publish after the commit.
+  func announce(_ event: StoreEvent) throws(ServerError) {
+    if !announced.contains(event) { announced.append(event) }
   }
 
   private func prepared(_ sql: String) throws(ServerError) -> OpaquePointer {

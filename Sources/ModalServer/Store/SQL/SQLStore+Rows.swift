@@ -1,23 +1,30 @@
 /// Row mapping and the insert statements shared by several operations.
-extension SQLiteStore {
-  static let userSelect = "SELECT id, email, password_hash, created_at FROM users"
-  static let workspaceSelect = "SELECT id, name, kind, created_at FROM workspaces"
-  static let membershipSelect = "SELECT workspace_id, user_id, role, created_at FROM memberships"
-  static let environmentSelect =
+extension SQLStore {
+  static var userSelect: String { "SELECT id, email, password_hash, created_at FROM users" }
+  static var workspaceSelect: String { "SELECT id, name, kind, created_at FROM workspaces" }
+  static var membershipSelect: String { "SELECT workspace_id, user_id, role, created_at FROM memberships" }
+  static var environmentSelect: String {
     "SELECT id, workspace_id, name, is_default, webhook_suffix, created_at FROM environments"
-  static let tokenSelect = """
+  }
+  static var tokenSelect: String {
+    """
     SELECT id, workspace_id, owner_kind, owner_id, created_by_user_id, name, secret_hash, hash_key_id, secret_hint,
       scopes, created_at, expires_at, last_used_at, revoked_at FROM tokens
     """
-  static let flowSelect = """
+  }
+  static var flowSelect: String {
+    """
     SELECT id, code, wait_secret_hash, hash_key_id, state, created_at, expires_at, token_lifetime_seconds,
       localhost_port, utm_source, next_url, requesting_node, requesting_peer, approved_by_user_id,
       approved_workspace_id, approved_at, token_id, consumed_at FROM token_flows
     """
-  static let secretSelect = """
+  }
+  static var secretSelect: String {
+    """
     SELECT id, workspace_id, environment_id, name, key_names, created_by, created_at, updated_at, last_used_at,
       expires_at FROM secrets
     """
+  }
 
   static func corrupt(_ what: String) -> ServerError {
     ServerError(.internal, "The database holds an invalid \(what); was it edited by hand?")
@@ -28,26 +35,26 @@ extension SQLiteStore {
     return role
   }
 
-  static func user(_ row: SQLRow) throws(ServerError) -> User {
+  static func user<R: SQLRow>(_ row: R) throws(ServerError) -> User {
     User(id: row.text(0), email: row.text(1), passwordHash: row.optionalText(2), createdAt: row.time(3))
   }
 
-  static func workspace(_ row: SQLRow) throws(ServerError) -> Workspace {
+  static func workspace<R: SQLRow>(_ row: R) throws(ServerError) -> Workspace {
     guard let kind = WorkspaceKind(rawValue: row.text(2)) else { throw corrupt("workspace kind") }
     return Workspace(id: row.text(0), name: row.text(1), kind: kind, createdAt: row.time(3))
   }
 
-  static func membership(_ row: SQLRow) throws(ServerError) -> Membership {
+  static func membership<R: SQLRow>(_ row: R) throws(ServerError) -> Membership {
     Membership(workspaceID: row.text(0), userID: row.text(1), role: try role(row.text(2)), createdAt: row.time(3))
   }
 
-  static func environment(_ row: SQLRow) throws(ServerError) -> Environment {
+  static func environment<R: SQLRow>(_ row: R) throws(ServerError) -> Environment {
     Environment(
       id: row.text(0), workspaceID: row.text(1), name: row.text(2), isDefault: row.bool(3), webhookSuffix: row.text(4),
       createdAt: row.time(5))
   }
 
-  static func token(_ row: SQLRow) throws(ServerError) -> TokenRecord {
+  static func token<R: SQLRow>(_ row: R) throws(ServerError) -> TokenRecord {
     let owner: TokenOwner
     switch row.text(2) {
     case "user": owner = .user(id: row.text(3))
@@ -62,7 +69,7 @@ extension SQLiteStore {
       expiresAt: row.optionalTime(11), lastUsedAt: row.optionalTime(12), revokedAt: row.optionalTime(13))
   }
 
-  static func flow(_ row: SQLRow) throws(ServerError) -> TokenFlowRecord {
+  static func flow<R: SQLRow>(_ row: R) throws(ServerError) -> TokenFlowRecord {
     guard let state = TokenFlowState(rawValue: row.text(4)) else { throw corrupt("token flow state") }
     var flow = TokenFlowRecord(
       id: row.text(0), code: row.text(1), waitSecretHash: row.text(2), hashKeyID: row.text(3), createdAt: row.time(5),
@@ -77,7 +84,7 @@ extension SQLiteStore {
     return flow
   }
 
-  static func secret(_ row: SQLRow) throws(ServerError) -> SecretRecord {
+  static func secret<R: SQLRow>(_ row: R) throws(ServerError) -> SecretRecord {
     SecretRecord(
       id: row.text(0), workspaceID: row.text(1), environmentID: row.text(2), name: row.optionalText(3),
       keys: splitKeys(row.text(4)), createdBy: row.text(5), createdAt: row.time(6), updatedAt: row.time(7),
@@ -91,19 +98,19 @@ extension SQLiteStore {
     text.isEmpty ? [] : text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
   }
 
-  static func insert(_ user: User, _ db: SQLiteConnection) throws(ServerError) {
+  static func insert(_ user: User, _ db: Connection) throws(ServerError) {
     try db.execute(
       "INSERT INTO users (id, email, password_hash, created_at) VALUES (?, ?, ?, ?)",
       [.text(user.id), .text(user.email.lowercased()), .optional(user.passwordHash), .time(user.createdAt)])
   }
 
-  static func insert(_ workspace: Workspace, _ db: SQLiteConnection) throws(ServerError) {
+  static func insert(_ workspace: Workspace, _ db: Connection) throws(ServerError) {
     try db.execute(
       "INSERT INTO workspaces (id, name, kind, created_at) VALUES (?, ?, ?, ?)",
       [.text(workspace.id), .text(workspace.name), .text(workspace.kind.rawValue), .time(workspace.createdAt)])
   }
 
-  static func upsert(_ membership: Membership, _ db: SQLiteConnection) throws(ServerError) {
+  static func upsert(_ membership: Membership, _ db: Connection) throws(ServerError) {
     try db.execute(
       """
       INSERT INTO memberships (workspace_id, user_id, role, created_at) VALUES (?, ?, ?, ?)
@@ -112,7 +119,7 @@ extension SQLiteStore {
       [.text(membership.workspaceID), .text(membership.userID), .text(membership.role.rawValue), .time(membership.createdAt)])
   }
 
-  static func insert(_ environment: Environment, _ db: SQLiteConnection) throws(ServerError) {
+  static func insert(_ environment: Environment, _ db: Connection) throws(ServerError) {
     try db.execute(
       "INSERT INTO environments (id, workspace_id, name, is_default, webhook_suffix, created_at) VALUES (?, ?, ?, ?, ?, ?)",
       [
@@ -121,7 +128,7 @@ extension SQLiteStore {
       ])
   }
 
-  static func insert(_ token: TokenRecord, _ db: SQLiteConnection) throws(ServerError) {
+  static func insert(_ token: TokenRecord, _ db: Connection) throws(ServerError) {
     let ownerKind: String
     switch token.owner {
     case .user: ownerKind = "user"

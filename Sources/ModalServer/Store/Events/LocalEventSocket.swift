@@ -1,24 +1,25 @@
 import Dispatch
 import Foundation
 
-/// Tells a running `modal-server serve` that a flow was approved by another process (the
-/// `modal-server flow approve` command), through a Unix datagram socket in the data folder. The
-/// datagram carries only the flow id; the server then reads the flow from the store, so a
-/// stray datagram can at most cause one extra read.
+/// Tells a running `modal-server serve` about changes another process committed to the same SQLite
+/// file (the `modal-server flow approve` and `token revoke` commands), through a Unix datagram
+/// socket in the data folder. A datagram carries one `StoreEvent` and nothing secret; the server
+/// then reads from the store, so a stray datagram can at most cause one extra read.
 ///
-/// With PostgreSQL and several replicas the same role falls to `LISTEN`/`NOTIFY`.
-public enum FlowNotifier {
+/// With PostgreSQL and several replicas the same role falls to `LISTEN`/`NOTIFY` (`PostgresListener`).
+public enum LocalEventSocket {
   /// The socket's file name in the data folder.
-  public static let socketName = "flow-events.sock"
+  public static let socketName = "events.sock"
 
-  /// Sends `flowID` to the server serving `dataDirectory`, if one listens; never fails.
-  public static func notify(dataDirectory: String, flowID: String) {
+  /// Sends `event` to the server serving `dataDirectory`, if one listens; never fails.
+  public static func send(dataDirectory: String, event: StoreEvent) {
+    let text = event.wireText
     let path = dataDirectory + "/" + socketName
     let fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue), 0)
     guard fd >= 0 else { return }
     defer { close(fd) }
     _ = withSocketAddress(path) { address, length in
-      flowID.withCString { bytes in sendto(fd, bytes, strlen(bytes), Int32(MSG_DONTWAIT), address, length) }
+      text.withCString { bytes in sendto(fd, bytes, strlen(bytes), Int32(MSG_DONTWAIT), address, length) }
     }
   }
 
@@ -39,20 +40,20 @@ public enum FlowNotifier {
   }
 }
 
-/// The receiving end of `FlowNotifier`: binds the socket and calls `onFlow` with each flow id received.
+/// The receiving end of `LocalEventSocket`: binds the socket and calls `onEvent` with each event received.
 // DispatchSource is thread-safe (cancel may be called from any thread); it is not annotated Sendable.
-public final class FlowEventListener: @unchecked Sendable {
+public final class LocalEventListener: @unchecked Sendable {
   private let source: any DispatchSourceRead
   /// The socket path.
   public let path: String
 
-  /// Binds `<dataDirectory>/flow-events.sock` (replacing a stale one) and starts listening.
-  public init(dataDirectory: String, onFlow: @escaping @Sendable (String) -> Void) throws(ServerError) {
-    let path = dataDirectory + "/" + FlowNotifier.socketName
+  /// Binds `<dataDirectory>/events.sock` (replacing a stale one) and starts listening.
+  public init(dataDirectory: String, onEvent: @escaping @Sendable (StoreEvent) -> Void) throws(ServerError) {
+    let path = dataDirectory + "/" + LocalEventSocket.socketName
     let fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue), 0)
-    guard fd >= 0 else { throw ServerError(.internal, "Could not create the flow event socket.") }
+    guard fd >= 0 else { throw ServerError(.internal, "Could not create the event socket.") }
     unlink(path)
-    let bound = FlowNotifier.withSocketAddress(path) { address, length in bind(fd, address, length) }
+    let bound = LocalEventSocket.withSocketAddress(path) { address, length in bind(fd, address, length) }
     guard bound == 0 else {
       close(fd)
       throw ServerError(
@@ -63,14 +64,13 @@ public final class FlowEventListener: @unchecked Sendable {
     }
     chmod(path, 0o600)
     _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
-    let source = DispatchSource.makeReadSource(fileDescriptor: fd, queue: DispatchQueue(label: "modal-server.flow-events"))
+    let source = DispatchSource.makeReadSource(fileDescriptor: fd, queue: DispatchQueue(label: "modal-server.local-events"))
     source.setEventHandler {
       var buffer = [UInt8](repeating: 0, count: 256)
       while true {
         let count = recv(fd, &buffer, buffer.count, 0)
         guard count > 0 else { break }
-        let flowID = String(decoding: buffer[..<count], as: UTF8.self)
-        if flowID.hasPrefix("tf-") && flowID.count <= 64 { onFlow(flowID) }
+        if let event = StoreEvent(wireText: String(decoding: buffer[..<count], as: UTF8.self)) { onEvent(event) }
       }
     }
     source.setCancelHandler {

@@ -1,0 +1,43 @@
+/// Counts failures per key in a sliding window and locks a key after too many (login attempts per
+/// account, code guesses per account and per session). The failures live in the store, so the
+/// limit holds across every replica; keys are stored as keyed hashes, never as emails or session
+/// bindings.
+public struct AttemptLimiter: Sendable {
+  private let limit: Int
+  private let window: Int64
+  private let dependencies: Dependencies
+
+  /// At most `limit` failures per `windowSeconds` per key.
+  public init(limit: Int, windowSeconds: Int64, dependencies: Dependencies) {
+    self.limit = limit
+    self.window = windowSeconds
+    self.dependencies = dependencies
+  }
+
+  /// When the key unlocks, or `nil` if it is not locked.
+  public func lockedUntil(_ key: String) async throws(ServerError) -> UnixTime? {
+    let store = dependencies.store
+    let hashed = hash(key)
+    let since = dependencies.clock.now().adding(seconds: -window)
+    let recent = try await dependencies.stored { try await store.failures(key: hashed, since: since, limit: limit) }
+    guard recent.count >= limit, let oldest = recent.first else { return nil }
+    return oldest.adding(seconds: window)
+  }
+
+  /// Records a failure.
+  public func recordFailure(_ key: String) async throws(ServerError) {
+    let store = dependencies.store
+    let hashed = hash(key)
+    let now = dependencies.clock.now()
+    try await dependencies.stored { try await store.recordFailure(key: hashed, at: now) }
+  }
+
+  /// Forgets a key's failures (after a success).
+  public func reset(_ key: String) async throws(ServerError) {
+    let store = dependencies.store
+    let hashed = hash(key)
+    try await dependencies.stored { try await store.clearFailures(key: hashed) }
+  }
+
+  private func hash(_ key: String) -> String { SecretHasher(keys: dependencies.keys).hash("attempts:" + key).hash }
+}

@@ -1,0 +1,226 @@
+import CPostgres
+import Foundation
+
+/// One PostgreSQL result row: libpq returns every value as text, which is parsed on demand.
+struct PostgresRow: SQLRow {
+  fileprivate let result: OpaquePointer
+  fileprivate let index: Int32
+
+  func isNull(_ column: Int32) -> Bool { PQgetisnull(result, index, column) != 0 }
+
+  func int(_ column: Int32) -> Int64 {
+    guard let value = PQgetvalue(result, index, column) else { return 0 }
+    return strtoll(value, nil, 10)
+  }
+
+  func text(_ column: Int32) -> String {
+    guard let value = PQgetvalue(result, index, column) else { return "" }
+    let count = Int(PQgetlength(result, index, column))
+    return value.withMemoryRebound(to: UInt8.self, capacity: count) {
+      String(decoding: UnsafeBufferPointer(start: $0, count: count), as: UTF8.self)
+    }
+  }
+}
+
+/// A libpq connection with a cache of prepared statements. Statements use `?` placeholders, which
+/// are numbered (`$1`, `$2`, …) once per statement text. Not thread-safe: used by one pool
+/// borrower at a time (hence `@unchecked Sendable`).
+final class PostgresConnection: SQLConnection, @unchecked Sendable {
+  private let handle: OpaquePointer
+  private var statements: [String: String] = [:]
+  /// Notices announced by the open transaction (sent with `pg_notify`, delivered at commit).
+  private var announced: Set<StoreEvent> = []
+  /// Set once the connection failed; the pool then closes it instead of reusing it.
+  private(set) var isBroken = false
+
+  /// The channel every replica listens on.
+  static let channel = "modal_server_events"
+
+  /// Connects with `url` (a libpq URI or key=value string); fails with `unavailable` when the
+  /// database cannot be reached, so clients retry.
+  init(url: String, applicationName: String = "modal-server") throws(ServerError) {
+    // Defaults first: settings in the URL override them. Connecting gives up after 3 s, a
+    // statement after 15 s, an idle transaction after 60 s.
+    let keywords = ["connect_timeout", "application_name", "options", "dbname"]
+    let values = ["3", applicationName, "-c statement_timeout=15000 -c idle_in_transaction_session_timeout=60000", url]
+    let connection = Self.withCStrings(keywords) { keywordPointers in
+      Self.withCStrings(values) { valuePointers in PQconnectdbParams(keywordPointers, valuePointers, 1) }
+    }
+    guard let connection else { throw ServerError(.unavailable, "Could not connect to PostgreSQL: out of memory.") }
+    guard PQstatus(connection) == CONNECTION_OK else {
+      let message = Self.message(PQerrorMessage(connection))
+      PQfinish(connection)
+      throw ServerError(.unavailable, "Could not connect to PostgreSQL: \(message)")
+    }
+    handle = connection
+  }
+
+  deinit { PQfinish(handle) }
+
+  /// Where the connection goes, for logs: `host:port/database` (never the password).
+  var location: String {
+    let host = PQhost(handle).map { String(cString: $0) } ?? "?"
+    let port = PQport(handle).map { String(cString: $0) } ?? "?"
+    let database = PQdb(handle).map { String(cString: $0) } ?? "?"
+    return "\(host.hasPrefix("/") ? "socket " + host : host):\(port)/\(database)"
+  }
+
+  /// The socket, for waiting on notifications.
+  var socket: Int32 { PQsocket(handle) }
+
+  // MARK: Statements
+
+  /// Runs statements without parameters (BEGIN, COMMIT, schema).
+  func exec(_ sql: String) throws(ServerError) {
+    let result = PQexec(handle, sql)
+    defer { PQclear(result) }
+    try check(result)
+  }
+
+  func query<T>(_ sql: String, _ values: [SQLValue], row: (PostgresRow) throws(ServerError) -> T) throws(ServerError) -> [T] {
+    let result = try run(sql, values)
+    defer { PQclear(result) }
+    let count = PQntuples(result)
+    var rows: [T] = []
+    rows.reserveCapacity(Int(count))
+    for index in 0..<count { rows.append(try row(PostgresRow(result: result, index: index))) }
+    return rows
+  }
+
+  @discardableResult
+  func execute(_ sql: String, _ values: [SQLValue]) throws(ServerError) -> Int {
+    let result = try run(sql, values)
+    defer { PQclear(result) }
+    return Int(String(cString: PQcmdTuples(result))) ?? 0
+  }
+
+  func lockRow(table: String, id: String) throws(ServerError) {
+    _ = try query("SELECT 1 FROM \(table) WHERE id = ? FOR UPDATE", [.text(id)]) { _ throws(ServerError) in () }
+  }
+
+  func announce(_ event: StoreEvent) throws(ServerError) {
+    guard announced.insert(event).inserted else { return }
+    _ = try query("SELECT pg_notify(?, ?)", [.text(Self.channel), .text(event.wireText)]) { _ throws(ServerError) in () }
+  }
+
+  /// Runs `body` in a transaction (READ COMMITTED; the conditional updates decide races) and
+  /// returns its result and the events it announced. Rolled back if `body` throws.
+  func transaction<T>(_ body: () throws(ServerError) -> T) throws(ServerError) -> (result: T, events: [StoreEvent]) {
+    announced = []
+    try exec("BEGIN")
+    do {
+      let result = try body()
+      try exec("COMMIT")
+      defer { announced = [] }
+      return (result, Array(announced))
+    } catch {
+      if !isBroken { try? exec("ROLLBACK") }
+      announced = []
+      throw error
+    }
+  }
+
+  // MARK: Notifications
+
+  /// Reads what arrived on the socket and returns the notifications' payloads on `channel`.
+  func receiveNotifications() throws(ServerError) -> [String] {
+    guard PQconsumeInput(handle) == 1 else {
+      isBroken = true
+      throw ServerError(.unavailable, "Lost the PostgreSQL connection: \(Self.message(PQerrorMessage(handle)))")
+    }
+    var payloads: [String] = []
+    while let notice = PQnotifies(handle) {
+      if String(cString: notice.pointee.relname) == Self.channel {
+        payloads.append(String(cString: notice.pointee.extra))
+      }
+      PQfreemem(notice)
+    }
+    return payloads
+  }
+
+  // MARK: Internals
+
+  private func run(_ sql: String, _ values: [SQLValue]) throws(ServerError) -> OpaquePointer {
+    let name = try prepared(sql, parameterCount: values.count)
+    let texts: [String?] = values.map { value in
+      switch value {
+      case .integer(let number): String(number)
+      case .text(let text): text
+      case .null: nil
+      }
+    }
+    let result = Self.withOptionalCStrings(texts) { pointers in
+      PQexecPrepared(handle, name, Int32(values.count), pointers, nil, nil, 0)
+    }
+    do { try check(result) } catch {
+      PQclear(result)
+      throw error
+    }
+    guard let result else { throw ServerError(.unavailable, "PostgreSQL returned no result.") }
+    return result
+  }
+
+  private func prepared(_ sql: String, parameterCount: Int) throws(ServerError) -> String {
+    if let name = statements[sql] { return name }
+    let name = "s\(statements.count)"
+    let result = PQprepare(handle, name, Self.numberPlaceholders(sql), Int32(parameterCount), nil)
+    defer { PQclear(result) }
+    try check(result)
+    statements[sql] = name
+    return name
+  }
+
+  /// `?` → `$1`, `$2`, … (the statements never contain `?` inside a string literal).
+  static func numberPlaceholders(_ sql: String) -> String {
+    var output = ""
+    output.reserveCapacity(sql.utf8.count + 16)
+    var number = 0
+    for character in sql {
+      if character == "?" {
+        number += 1
+        output += "$\(number)"
+      } else {
+        output.append(character)
+      }
+    }
+    return output
+  }
+
+  /// Turns a failed result into a `ServerError`: unique and other constraint violations are
+  /// `alreadyExists` (as with SQLite); lost connections, shutdowns, serialization failures and
+  /// deadlocks are `unavailable` (retry); anything else `internal`.
+  private func check(_ result: OpaquePointer?) throws(ServerError) {
+    let status = result.map(PQresultStatus) ?? PGRES_FATAL_ERROR
+    if status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK { return }
+    let state = result.flatMap { PQresultErrorField($0, Int32(UInt8(ascii: "C"))) }.map { String(cString: $0) } ?? ""
+    let message = result.flatMap { PQresultErrorField($0, Int32(UInt8(ascii: "M"))) }.map { String(cString: $0) }
+      ?? Self.message(PQerrorMessage(handle))
+    if PQstatus(handle) != CONNECTION_OK { isBroken = true }
+    if isBroken || state.hasPrefix("08") || state.hasPrefix("57P") || state == "53300" {
+      isBroken = true
+      throw ServerError(.unavailable, "The database is unavailable; retry. (\(message))")
+    }
+    if state == "40001" || state == "40P01" || state == "55P03" {
+      throw ServerError(.unavailable, "The database was busy; retry. (\(message))")
+    }
+    if state.hasPrefix("23") { throw ServerError(.alreadyExists, "constraint violated: \(message)") }
+    throw ServerError(.internal, "Database error \(state): \(message)")
+  }
+
+  private static func message(_ text: UnsafeMutablePointer<CChar>?) -> String {
+    guard let text else { return "unknown error" }
+    return String(cString: text).trimmingCharacters(in: .whitespacesAndNewlines).replacingOccurrences(of: "\n", with: " ")
+  }
+
+  private static func withCStrings<R>(_ strings: [String], _ body: (UnsafePointer<UnsafePointer<CChar>?>) -> R) -> R {
+    withOptionalCStrings(strings) { body($0) }
+  }
+
+  private static func withOptionalCStrings<R>(_ strings: [String?], _ body: (UnsafePointer<UnsafePointer<CChar>?>) -> R) -> R {
+    let copies: [UnsafeMutablePointer<CChar>?] = strings.map { $0.map { strdup($0) } ?? nil }
+    defer { for copy in copies { free(copy) } }
+    var pointers: [UnsafePointer<CChar>?] = copies.map { $0.map { UnsafePointer($0) } }
+    pointers.append(nil)
+    return pointers.withUnsafeBufferPointer { body($0.baseAddress!) }
+  }
+}

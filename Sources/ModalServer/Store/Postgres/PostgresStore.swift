@@ -1,0 +1,102 @@
+import Foundation
+
+/// The store for several replicas: one PostgreSQL database (or a PostgreSQL-compatible one) that
+/// every `modal-server serve` shares, over a bounded pool of connections.
+///
+/// - The statements are the SQLite store's (`SQLStore`), each operation one transaction;
+///   conditional updates decide races between replicas.
+/// - Migrations run under a transaction-scoped advisory lock, so replicas starting together apply
+///   each migration once and the others wait, then see it applied.
+/// - Changes other replicas must see at once (revocations, membership changes, approved login
+///   flows) are sent with `pg_notify` inside the transaction, delivered at commit, and received by
+///   every replica's `PostgresListener`.
+/// - A database outage makes calls fail quickly with `unavailable`; broken connections are
+///   dropped and new ones opened when the database is back.
+public final class PostgresStore: SQLStore, @unchecked Sendable {
+  /// Committed changes of every replica.
+  public let events = StoreEvents()
+  /// `host:port/database`, for logs (never the password).
+  public let location: String
+  private let pool: PostgresPool
+  private let listener: PostgresListener?
+
+  /// The advisory lock key migrations hold (any constant shared by every replica).
+  static let migrationLockKey: Int64 = 0x6D6F_6461_6C73_7276  // "modalsrv"
+
+  /// Connects to `url`, applies pending migrations, and (when `listen`) starts listening for other
+  /// replicas' changes. `poolSize` bounds the connections used for requests.
+  public init(url: String, poolSize: Int = 8, listen: Bool = true, log: @escaping @Sendable (String) -> Void = { _ in })
+    throws(ServerError)
+  {
+    guard !url.isEmpty else { throw ServerError(.invalidArgument, "The PostgreSQL URL is empty.") }
+    pool = PostgresPool(url: url, capacity: poolSize)
+    location = try pool.runBlocking { connection throws(ServerError) in
+      try Self.migrate(connection)
+      return connection.location
+    }
+    let events = self.events
+    let pool = self.pool
+    listener =
+      listen
+      ? PostgresListener(events: events, log: log) { () throws(ServerError) in
+        try pool.dedicatedConnection(applicationName: "modal-server listener")
+      } : nil
+  }
+
+  /// Applies every migration newer than the database in one transaction, holding the advisory
+  /// lock: concurrent starters wait for each other.
+  static func migrate(_ connection: PostgresConnection) throws(ServerError) {
+    _ = try connection.transaction { () throws(ServerError) in
+      try connection.execute("SELECT pg_advisory_xact_lock(\(migrationLockKey))", [])
+      try connection.exec(StoreSchema.adapt(StoreSchema.bookkeeping, for: .postgres))
+      let current =
+        try connection.first("SELECT COALESCE(MAX(version), 0) FROM schema_migrations") { row throws(ServerError) in
+          Int(row.int(0))
+        } ?? 0
+      guard current <= StoreSchema.latestVersion else {
+        throw ServerError(
+          .failedPrecondition,
+          "The database has schema version \(current), newer than this modal-server (\(StoreSchema.latestVersion)); "
+            + "upgrade modal-server.")
+      }
+      for migration in StoreSchema.migrations where migration.version > current {
+        for statement in StoreSchema.statements(of: migration, for: .postgres) { try connection.exec(statement) }
+        try connection.execute(
+          "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
+          [.integer(Int64(migration.version)), .text(migration.name), .time(UnixTime(date: Date()))])
+      }
+    }
+  }
+
+  /// The applied schema version.
+  public func schemaVersion() async throws(ServerError) -> Int {
+    try await read { db throws(ServerError) in
+      try db.first("SELECT COALESCE(MAX(version), 0) FROM schema_migrations") { row throws(ServerError) in Int(row.int(0)) } ?? 0
+    }
+  }
+
+  /// Whether the connection that receives other replicas' changes is up.
+  public var isListening: Bool { listener?.isListening ?? false }
+
+  @discardableResult
+  func read<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) throws(ServerError) -> T) async throws(ServerError) -> T {
+    try await pool.run(body)
+  }
+
+  @discardableResult
+  func write<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) throws(ServerError) -> T) async throws(ServerError) -> T {
+    let outcome = try await pool.run { db throws(ServerError) in
+      let outcome = try db.transaction { () throws(ServerError) in try body(db) }
+      return Committed(result: outcome.result, events: outcome.events)
+    }
+    // The listener delivers these too; publishing here as well makes this replica see its own
+    // changes without waiting for the round trip.
+    for event in outcome.events { events.publish(event) }
+    return outcome.result
+  }
+
+  public func close() async {
+    listener?.stop()
+    pool.close()
+  }
+}

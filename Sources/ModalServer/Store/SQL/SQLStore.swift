@@ -1,0 +1,436 @@
+/// The store operations both databases share, written once: each is one transaction of statements
+/// in the SQL that SQLite and PostgreSQL both accept (`?` placeholders, INTEGER times, 0/1
+/// booleans). A conforming store supplies connections through `read` and `write`.
+protocol SQLStore: Store {
+  /// The connection type of the database.
+  associatedtype Connection: SQLConnection
+
+  /// Runs `body` on a connection that may only read.
+  @discardableResult
+  func read<T: Sendable>(_ body: @escaping @Sendable (Connection) throws(ServerError) -> T) async throws(ServerError) -> T
+  /// Runs `body` inside one transaction (committed if it returns, rolled back if it throws), then
+  /// publishes the events it announced.
+  @discardableResult
+  func write<T: Sendable>(_ body: @escaping @Sendable (Connection) throws(ServerError) -> T) async throws(ServerError) -> T
+}
+
+extension SQLStore {
+  // MARK: Accounts
+
+  public func createAccount(user: User, workspace: Workspace, environment: Environment, token: TokenRecord?) async throws(ServerError) {
+    try await write { db throws(ServerError) in
+      try Self.insert(user, db)
+      try Self.insert(workspace, db)
+      try Self.upsert(Membership(workspaceID: workspace.id, userID: user.id, role: .owner, createdAt: user.createdAt), db)
+      try Self.insert(environment, db)
+      if let token { try Self.insert(token, db) }
+    }
+  }
+
+  public func insertUser(_ user: User) async throws(ServerError) {
+    try await write { db throws(ServerError) in try Self.insert(user, db) }
+  }
+
+  public func user(id: String) async throws(ServerError) -> User? {
+    try await read { db throws(ServerError) in try db.first(Self.userSelect + " WHERE id = ?", [.text(id)], row: Self.user) }
+  }
+
+  public func user(email: String) async throws(ServerError) -> User? {
+    try await read { db throws(ServerError) in
+      try db.first(Self.userSelect + " WHERE email = ?", [.text(email.lowercased())], row: Self.user)
+    }
+  }
+
+  public func setPasswordHash(userID: String, hash: String) async throws(ServerError) {
+    try await write { db throws(ServerError) in
+      try db.execute("UPDATE users SET password_hash = ? WHERE id = ?", [.text(hash), .text(userID)])
+    }
+  }
+
+  public func insertWorkspace(_ workspace: Workspace, owner: Membership, environment: Environment) async throws(ServerError) {
+    try await write { db throws(ServerError) in
+      try Self.insert(workspace, db)
+      try Self.upsert(owner, db)
+      try Self.insert(environment, db)
+    }
+  }
+
+  public func workspace(id: String) async throws(ServerError) -> Workspace? {
+    try await read { db throws(ServerError) in
+      try db.first(Self.workspaceSelect + " WHERE id = ?", [.text(id)], row: Self.workspace)
+    }
+  }
+
+  public func workspace(name: String) async throws(ServerError) -> Workspace? {
+    try await read { db throws(ServerError) in
+      try db.first(Self.workspaceSelect + " WHERE name = ?", [.text(name)], row: Self.workspace)
+    }
+  }
+
+  public func upsertMembership(_ membership: Membership) async throws(ServerError) {
+    try await write { db throws(ServerError) in
+      try Self.upsert(membership, db)
+      try db.announce(.credentialsChanged)
+    }
+  }
+
+  public func membership(workspaceID: String, userID: String) async throws(ServerError) -> Membership? {
+    try await read { db throws(ServerError) in
+      try db.first(
+        Self.membershipSelect + " WHERE workspace_id = ? AND user_id = ?", [.text(workspaceID), .text(userID)],
+        row: Self.membership)
+    }
+  }
+
+  public func workspaceIDs(userID: String) async throws(ServerError) -> [String] {
+    try await read { db throws(ServerError) in
+      try db.query(
+        "SELECT workspace_id FROM memberships WHERE user_id = ? ORDER BY created_at, workspace_id", [.text(userID)]
+      ) { row throws(ServerError) in row.text(0) }
+    }
+  }
+
+  public func memberships(workspaceID: String) async throws(ServerError) -> [Membership] {
+    try await read { db throws(ServerError) in
+      try db.query(
+        Self.membershipSelect + " WHERE workspace_id = ? ORDER BY created_at, user_id", [.text(workspaceID)],
+        row: Self.membership)
+    }
+  }
+
+  public func insertServiceUser(_ serviceUser: ServiceUser) async throws(ServerError) {
+    try await write { db throws(ServerError) in
+      try db.execute(
+        "INSERT INTO service_users (id, workspace_id, name, role, created_by_user_id, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+        [
+          .text(serviceUser.id), .text(serviceUser.workspaceID), .text(serviceUser.name), .text(serviceUser.role.rawValue),
+          .text(serviceUser.createdByUserID), .time(serviceUser.createdAt),
+        ])
+    }
+  }
+
+  public func serviceUser(id: String) async throws(ServerError) -> ServiceUser? {
+    try await read { db throws(ServerError) in
+      try db.first(
+        "SELECT id, workspace_id, name, role, created_by_user_id, created_at FROM service_users WHERE id = ?", [.text(id)]
+      ) { row throws(ServerError) in
+        ServiceUser(
+          id: row.text(0), workspaceID: row.text(1), name: row.text(2), role: try Self.role(row.text(3)),
+          createdByUserID: row.text(4), createdAt: row.time(5))
+      }
+    }
+  }
+
+  public func serviceUsers(workspaceID: String) async throws(ServerError) -> [ServiceUser] {
+    try await read { db throws(ServerError) in
+      try db.query(
+        "SELECT id, workspace_id, name, role, created_by_user_id, created_at FROM service_users WHERE workspace_id = ? "
+          + "ORDER BY created_at, id", [.text(workspaceID)]
+      ) { row throws(ServerError) in
+        ServiceUser(
+          id: row.text(0), workspaceID: row.text(1), name: row.text(2), role: try Self.role(row.text(3)),
+          createdByUserID: row.text(4), createdAt: row.time(5))
+      }
+    }
+  }
+
+  public func deleteServiceUser(id: String, at time: UnixTime) async throws(ServerError) -> Bool {
+    try await write { db throws(ServerError) in
+      _ = try db.execute(
+        "UPDATE tokens SET revoked_at = ? WHERE owner_kind = 'service_user' AND owner_id = ? AND revoked_at IS NULL",
+        [.time(time), .text(id)])
+      try db.announce(.credentialsChanged)
+      return try db.execute("DELETE FROM service_users WHERE id = ?", [.text(id)]) > 0
+    }
+  }
+
+  public func deleteMembership(workspaceID: String, userID: String, at time: UnixTime) async throws(ServerError) -> Bool {
+    try await write { db throws(ServerError) in
+      _ = try db.execute(
+        "UPDATE tokens SET revoked_at = ? WHERE workspace_id = ? AND owner_kind = 'user' AND owner_id = ? AND revoked_at IS NULL",
+        [.time(time), .text(workspaceID), .text(userID)])
+      try db.announce(.credentialsChanged)
+      return try db.execute(
+        "DELETE FROM memberships WHERE workspace_id = ? AND user_id = ?", [.text(workspaceID), .text(userID)]) > 0
+    }
+  }
+
+  // MARK: Tokens
+
+  public func insertToken(_ token: TokenRecord) async throws(ServerError) {
+    try await write { db throws(ServerError) in try Self.insert(token, db) }
+  }
+
+  public func token(id: String) async throws(ServerError) -> TokenRecord? {
+    try await read { db throws(ServerError) in try db.first(Self.tokenSelect + " WHERE id = ?", [.text(id)], row: Self.token) }
+  }
+
+  public func tokens(workspaceID: String, owner: TokenOwner?) async throws(ServerError) -> [TokenRecord] {
+    try await read { db throws(ServerError) in
+      if let owner {
+        return try db.query(
+          Self.tokenSelect + " WHERE workspace_id = ? AND owner_id = ? ORDER BY created_at DESC, id",
+          [.text(workspaceID), .text(owner.id)], row: Self.token)
+      }
+      return try db.query(
+        Self.tokenSelect + " WHERE workspace_id = ? ORDER BY created_at DESC, id", [.text(workspaceID)], row: Self.token)
+    }
+  }
+
+  public func revokeToken(id: String, at time: UnixTime) async throws(ServerError) -> Bool {
+    try await write { db throws(ServerError) in
+      let changed = try db.execute(
+        "UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", [.time(time), .text(id)])
+      if changed > 0 { try db.announce(.credentialsChanged) }
+      return changed > 0
+    }
+  }
+
+  public func recordUsage(tokens: [String: UnixTime], secrets: [String: UnixTime]) async throws(ServerError) {
+    if tokens.isEmpty && secrets.isEmpty { return }
+    try await write { db throws(ServerError) in
+      for (id, time) in tokens {
+        try db.execute(
+          "UPDATE tokens SET last_used_at = ? WHERE id = ? AND (last_used_at IS NULL OR last_used_at < ?)",
+          [.time(time), .text(id), .time(time)])
+      }
+      for (id, time) in secrets {
+        try db.execute(
+          "UPDATE secrets SET last_used_at = ? WHERE id = ? AND (last_used_at IS NULL OR last_used_at < ?)",
+          [.time(time), .text(id), .time(time)])
+      }
+    }
+  }
+
+  // MARK: Token flows
+
+  public func insertFlow(_ flow: TokenFlowRecord) async throws(ServerError) {
+    try await write { db throws(ServerError) in
+      try db.execute(
+        """
+        INSERT INTO token_flows (id, code, wait_secret_hash, hash_key_id, state, created_at, expires_at,
+          token_lifetime_seconds, localhost_port, utm_source, next_url, requesting_node, requesting_peer)
+        VALUES (?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?)
+        """,
+        [
+          .text(flow.id), .text(flow.code), .text(flow.waitSecretHash), .text(flow.hashKeyID), .time(flow.createdAt),
+          .time(flow.expiresAt), .optional(flow.tokenLifetimeSeconds), .integer(Int64(flow.localhostPort)),
+          .text(flow.utmSource), .text(flow.nextURL), .text(flow.requestingNode), .text(flow.requestingPeer),
+        ])
+    }
+  }
+
+  public func flow(id: String) async throws(ServerError) -> TokenFlowRecord? {
+    try await read { db throws(ServerError) in try db.first(Self.flowSelect + " WHERE id = ?", [.text(id)], row: Self.flow) }
+  }
+
+  public func newestFlow(code: String) async throws(ServerError) -> TokenFlowRecord? {
+    try await read { db throws(ServerError) in
+      try db.first(Self.flowSelect + " WHERE code = ? ORDER BY created_at DESC LIMIT 1", [.text(code)], row: Self.flow)
+    }
+  }
+
+  public func pendingFlow(code: String, now: UnixTime) async throws(ServerError) -> TokenFlowRecord? {
+    try await read { db throws(ServerError) in
+      try db.first(
+        Self.flowSelect + " WHERE code = ? AND state = 'pending' AND expires_at > ?", [.text(code), .time(now)],
+        row: Self.flow)
+    }
+  }
+
+  public func approveFlow(id: String, userID: String, workspaceID: String, at time: UnixTime) async throws(ServerError) -> Bool {
+    try await write { db throws(ServerError) in
+      let changed = try db.execute(
+        """
+        UPDATE token_flows SET state = 'approved', approved_by_user_id = ?, approved_workspace_id = ?, approved_at = ?
+        WHERE id = ? AND state = 'pending' AND expires_at > ?
+        """, [.text(userID), .text(workspaceID), .time(time), .text(id), .time(time)])
+      if changed > 0 { try db.announce(.flowChanged(id: id)) }
+      return changed > 0
+    }
+  }
+
+  public func consumeFlow(id: String, token: TokenRecord, at time: UnixTime) async throws(ServerError) -> Bool {
+    try await write { db throws(ServerError) in
+      let changed = try db.execute(
+        "UPDATE token_flows SET state = 'consumed', token_id = ?, consumed_at = ? WHERE id = ? AND state = 'approved'",
+        [.text(token.id), .time(time), .text(id)])
+      guard changed > 0 else { return false }
+      try Self.insert(token, db)
+      return true
+    }
+  }
+
+  public func deleteExpired(before time: UnixTime) async throws(ServerError) -> Int {
+    try await write { db throws(ServerError) in
+      let flows = try db.execute("DELETE FROM token_flows WHERE expires_at < ? AND state <> 'consumed'", [.time(time)])
+      let secrets = try db.execute("DELETE FROM secrets WHERE expires_at IS NOT NULL AND expires_at < ?", [.time(time)])
+      let sessions = try db.execute("DELETE FROM sessions WHERE expires_at < ?", [.time(time)])
+      let failures = try db.execute("DELETE FROM attempt_failures WHERE failed_at < ?", [.time(time)])
+      return flows + secrets + sessions + failures
+    }
+  }
+
+  // MARK: Environments
+
+  public func environments(workspaceID: String) async throws(ServerError) -> [Environment] {
+    try await read { db throws(ServerError) in
+      try db.query(
+        Self.environmentSelect + " WHERE workspace_id = ? ORDER BY is_default DESC, created_at, name", [.text(workspaceID)],
+        row: Self.environment)
+    }
+  }
+
+  public func environment(workspaceID: String, name: String) async throws(ServerError) -> Environment? {
+    try await read { db throws(ServerError) in
+      try db.first(
+        Self.environmentSelect + " WHERE workspace_id = ? AND name = ?", [.text(workspaceID), .text(name)],
+        row: Self.environment)
+    }
+  }
+
+  public func environment(id: String) async throws(ServerError) -> Environment? {
+    try await read { db throws(ServerError) in
+      try db.first(Self.environmentSelect + " WHERE id = ?", [.text(id)], row: Self.environment)
+    }
+  }
+
+  public func insertEnvironment(_ environment: Environment) async throws(ServerError) {
+    try await write { db throws(ServerError) in try Self.insert(environment, db) }
+  }
+
+  public func updateEnvironment(id: String, name: String?, webhookSuffix: String?) async throws(ServerError) {
+    try await write { db throws(ServerError) in
+      if let name { try db.execute("UPDATE environments SET name = ? WHERE id = ?", [.text(name), .text(id)]) }
+      if let webhookSuffix {
+        try db.execute("UPDATE environments SET webhook_suffix = ? WHERE id = ?", [.text(webhookSuffix), .text(id)])
+      }
+    }
+  }
+
+  public func deleteEnvironment(id: String) async throws(ServerError) {
+    try await write { db throws(ServerError) in
+      try db.execute("DELETE FROM secrets WHERE environment_id = ?", [.text(id)])
+      try db.execute("DELETE FROM environments WHERE id = ?", [.text(id)])
+    }
+  }
+
+  // MARK: Secrets
+
+  public func insertSecret(_ secret: SecretRecord, values: SealedValues) async throws(ServerError) -> SecretRecord {
+    try await write { db throws(ServerError) in
+      // Serializes secret creation per environment across replicas, so creation times stay distinct.
+      try db.lockRow(table: "environments", id: secret.environmentID)
+      let latest =
+        try db.first("SELECT MAX(created_at) FROM secrets WHERE environment_id = ?", [.text(secret.environmentID)]) {
+          row throws(ServerError) in row.optionalInt(0)
+        } ?? nil
+      var stored = secret
+      if let latest, latest >= secret.createdAt.microseconds {
+        stored.createdAt = UnixTime(microseconds: latest + 1)
+      }
+      try db.execute(
+        """
+        INSERT INTO secrets (id, workspace_id, environment_id, name, key_names, values_key_id, values_sealed, created_by,
+          created_at, updated_at, last_used_at, expires_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?)
+        """,
+        [
+          .text(stored.id), .text(stored.workspaceID), .text(stored.environmentID), .optional(stored.name),
+          .text(Self.joinKeys(stored.keys)), .text(values.keyID), .text(values.ciphertext), .text(stored.createdBy),
+          .time(stored.createdAt), .time(stored.updatedAt), .optional(stored.expiresAt),
+        ])
+      return stored
+    }
+  }
+
+  public func replaceSecretValues(id: String, keys: [String], values: SealedValues, at time: UnixTime) async throws(ServerError) {
+    try await write { db throws(ServerError) in
+      try db.execute(
+        "UPDATE secrets SET key_names = ?, values_key_id = ?, values_sealed = ?, updated_at = ? WHERE id = ?",
+        [.text(Self.joinKeys(keys)), .text(values.keyID), .text(values.ciphertext), .time(time), .text(id)])
+    }
+  }
+
+  public func secret(id: String) async throws(ServerError) -> SecretRecord? {
+    try await read { db throws(ServerError) in try db.first(Self.secretSelect + " WHERE id = ?", [.text(id)], row: Self.secret) }
+  }
+
+  public func secret(environmentID: String, name: String) async throws(ServerError) -> SecretRecord? {
+    try await read { db throws(ServerError) in
+      try db.first(
+        Self.secretSelect + " WHERE environment_id = ? AND name = ?", [.text(environmentID), .text(name)], row: Self.secret)
+    }
+  }
+
+  public func secretValues(id: String) async throws(ServerError) -> SealedValues? {
+    try await read { db throws(ServerError) in
+      try db.first("SELECT values_key_id, values_sealed FROM secrets WHERE id = ?", [.text(id)]) { row throws(ServerError) in
+        SealedValues(keyID: row.text(0), ciphertext: row.text(1))
+      }
+    }
+  }
+
+  public func secrets(environmentID: String, createdBefore: UnixTime?, limit: Int) async throws(ServerError) -> [SecretRecord] {
+    try await read { db throws(ServerError) in
+      try db.query(
+        Self.secretSelect
+          + " WHERE environment_id = ? AND name IS NOT NULL AND created_at < ? ORDER BY created_at DESC LIMIT ?",
+        [.text(environmentID), .integer(createdBefore?.microseconds ?? .max), .integer(Int64(limit))], row: Self.secret)
+    }
+  }
+
+  public func deleteSecret(id: String) async throws(ServerError) -> Bool {
+    try await write { db throws(ServerError) in try db.execute("DELETE FROM secrets WHERE id = ?", [.text(id)]) > 0 }
+  }
+
+  // MARK: Sessions
+
+  public func insertSession(_ session: SessionRecord) async throws(ServerError) {
+    try await write { db throws(ServerError) in
+      try db.execute(
+        "INSERT INTO sessions (id_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
+        [.text(session.idHash), .text(session.userID), .time(session.createdAt), .time(session.expiresAt)])
+    }
+  }
+
+  public func session(idHash: String) async throws(ServerError) -> SessionRecord? {
+    try await read { db throws(ServerError) in
+      try db.first("SELECT id_hash, user_id, created_at, expires_at FROM sessions WHERE id_hash = ?", [.text(idHash)]) {
+        row throws(ServerError) in
+        SessionRecord(idHash: row.text(0), userID: row.text(1), createdAt: row.time(2), expiresAt: row.time(3))
+      }
+    }
+  }
+
+  public func deleteSession(idHash: String) async throws(ServerError) {
+    try await write { db throws(ServerError) in try db.execute("DELETE FROM sessions WHERE id_hash = ?", [.text(idHash)]) }
+  }
+
+  public func deleteSessions(userID: String) async throws(ServerError) {
+    try await write { db throws(ServerError) in try db.execute("DELETE FROM sessions WHERE user_id = ?", [.text(userID)]) }
+  }
+
+  // MARK: Attempt limits
+
+  public func recordFailure(key: String, at time: UnixTime) async throws(ServerError) {
+    try await write { db throws(ServerError) in
+      try db.execute("INSERT INTO attempt_failures (key_hash, failed_at) VALUES (?, ?)", [.text(key), .time(time)])
+    }
+  }
+
+  public func failures(key: String, since time: UnixTime, limit: Int) async throws(ServerError) -> [UnixTime] {
+    try await read { db throws(ServerError) in
+      try db.query(
+        "SELECT failed_at FROM attempt_failures WHERE key_hash = ? AND failed_at > ? ORDER BY failed_at DESC LIMIT ?",
+        [.text(key), .time(time), .integer(Int64(limit))]
+      ) { row throws(ServerError) in row.time(0) }.reversed()
+    }
+  }
+
+  public func clearFailures(key: String) async throws(ServerError) {
+    try await write { db throws(ServerError) in
+      try db.execute("DELETE FROM attempt_failures WHERE key_hash = ?", [.text(key)])
+    }
+  }
+}

@@ -1,0 +1,80 @@
+import Dispatch
+import RPC
+
+/// Remembers, for at most `lifetime`, the caller a token id resolved to, so a busy client's calls
+/// do not each read the token, workspace, user and membership from the database. The secret is
+/// still checked against the remembered hash on every call, and revocation and expiry are still
+/// checked on every call.
+///
+/// Kept honest by `StoreEvent`s: a revocation or membership change anywhere (this replica, another
+/// replica, the command line) forgets everything at once; the short lifetime bounds how long a
+/// change can go unseen if a notice is lost. An entry read before a change but stored after it is
+/// refused (`generation`), so a lookup racing a revocation cannot outlive it.
+public final class CallerCache: Sendable {
+  private struct Entry {
+    let caller: Caller
+    let storedAt: UInt64
+  }
+
+  private struct State {
+    var entries: [String: Entry] = [:]
+    var generation: UInt64 = 0
+  }
+
+  /// How long an entry is used, in nanoseconds.
+  private let lifetimeNanoseconds: UInt64
+  /// The most entries kept; beyond it the cache starts over.
+  private let capacity: Int
+  private let state = Locked(State())
+
+  /// A cache whose entries live `lifetime` (1 second by default; zero disables it).
+  public init(lifetime: Duration = .seconds(1), capacity: Int = 10_000) {
+    let (seconds, attoseconds) = lifetime.components
+    lifetimeNanoseconds = UInt64(max(0, seconds)) * 1_000_000_000 + UInt64(max(0, attoseconds) / 1_000_000_000)
+    self.capacity = capacity
+  }
+
+  /// The generation to pass to `store` after a lookup started now.
+  public var generation: UInt64 { state.withLock { $0.generation } }
+
+  /// The remembered caller of `tokenID`, if it is fresh.
+  public func caller(tokenID: String) -> Caller? {
+    guard lifetimeNanoseconds > 0 else { return nil }
+    let now = DispatchTime.now().uptimeNanoseconds
+    return state.withLock { state in
+      guard let entry = state.entries[tokenID] else { return nil }
+      guard now &- entry.storedAt < lifetimeNanoseconds else {
+        state.entries[tokenID] = nil
+        return nil
+      }
+      return entry.caller
+    }
+  }
+
+  /// Remembers `caller`, unless something changed since `generation` was read.
+  public func store(_ caller: Caller, generation: UInt64) {
+    guard lifetimeNanoseconds > 0 else { return }
+    let now = DispatchTime.now().uptimeNanoseconds
+    state.withLock { state in
+      guard state.generation == generation else { return }
+      if state.entries.count >= capacity { state.entries.removeAll(keepingCapacity: true) }
+      state.entries[caller.token.id] = Entry(caller: caller, storedAt: now)
+    }
+  }
+
+  /// Forgets every caller (credentials changed somewhere).
+  public func removeAll() {
+    state.withLock { state in
+      state.generation &+= 1
+      state.entries.removeAll(keepingCapacity: true)
+    }
+  }
+
+  /// Reacts to a store event: forgets everything on credential changes and resynchronization.
+  public func handle(_ event: StoreEvent) {
+    switch event {
+    case .credentialsChanged, .resynchronize: removeAll()
+    case .flowChanged: break
+    }
+  }
+}
