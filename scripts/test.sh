@@ -7,6 +7,9 @@ cd "$(dirname "$0")/.."
 scripts/setup.sh --test
 
 export MODAL_TEST_VENV="$PWD/.venv"
+# The PostgreSQL suites start throwaway clusters under /tmp/modal-pg-*; they stop them at exit, and
+# this stops any that a crashed test process left behind.
+trap 'pkill -f "/tmp/modal-pg-" 2>/dev/null || true; rm -rf /tmp/modal-pg-* 2>/dev/null || true' EXIT
 # Build everything first: tests run the built `modal`, `modal-server` and `toml-decoder`.
 swift build --build-tests
 
@@ -19,7 +22,7 @@ swift build -c release --product modal-server
 # Suites that start Python processes, servers or many child processes, and the gRPC suites whose
 # deadline and shutdown assertions need the cooperative thread pool free, run one at a time after
 # the rest (other tests block pool threads while they wait for child processes).
-heavy='InteropTests\.|RPCTests\.|ModalAPITests\.(DifferentialTests|SchemaConformanceTests)|ModalServerTests\.(PythonInteropTests|DashboardBrowserTests|DashboardHTTPTests)|ModalCLITests\.ConcurrentWriteTests'
+heavy='InteropTests\.|RPCTests\.|ModalAPITests\.(DifferentialTests|SchemaConformanceTests)|ModalServerTests\.(PythonInteropTests|DashboardBrowserTests|DashboardHTTPTests|PostgresStoreTests|ReplicaTests)|ModalCLITests\.ConcurrentWriteTests'
 echo "== in-process suites (parallel)"
 swift test --skip-build --skip "$heavy"
 echo "== interop and process suites (one at a time)"

@@ -15,31 +15,51 @@ import TestSupport
     }
   }
 
-  private struct Scenario {
+  /// One server, or several replicas over PostgreSQL; with replicas every client call and every
+  /// server command goes to the next replica in turn, so each step crosses replicas.
+  private final class Scenario {
     let folder = TemporaryFolder()
-    let server: ServerProcess
+    let servers: [ServerProcess]
+    let replicaSet: ReplicaSet?
     let owner: Credentials
     let configPath: String
+    private var turn = 0
 
-    init() throws {
-      let data = folder.path + "/data"
-      let boot = try runServerCommand(["bootstrap", "--data-dir", data, "--email", "py@example.com", "--workspace", "pyws", "--json"])
-      guard boot.status == 0 else { throw ServerError(.internal, "bootstrap failed: \(boot.stderr)") }
-      owner = try bootstrapCredentials(boot.stdout)
-      server = ServerProcess(dataDirectory: data, logPath: folder.path + "/serve.log")
-      try server.start()
+    init(replicas: Int) throws {
+      if replicas == 1 {
+        let data = folder.path + "/data"
+        let boot = try runServerCommand(["bootstrap", "--data-dir", data, "--email", "py@example.com", "--workspace", "pyws", "--json"])
+        guard boot.status == 0 else { throw ServerError(.internal, "bootstrap failed: \(boot.stderr)") }
+        owner = try bootstrapCredentials(boot.stdout)
+        let server = ServerProcess(dataDirectory: data, logPath: folder.path + "/serve.log")
+        try server.start()
+        servers = [server]
+        replicaSet = nil
+      } else {
+        let set = try ReplicaSet(count: replicas)
+        servers = set.replicas
+        owner = set.owner
+        replicaSet = set
+      }
       configPath = folder.write(
         """
         [pyws]
         token_id = "\(owner.id)"
         token_secret = "\(owner.secret)"
-        server_url = "\(server.url)"
+        server_url = "\(servers[0].url)"
         active = true
 
         """, to: "modal.toml")
     }
 
-    var environment: [String: String] {
+    /// The index of the replica the next step goes to.
+    func nextIndex() -> Int {
+      defer { turn += 1 }
+      return turn % servers.count
+    }
+
+    /// A client environment pointing at `server`.
+    func environment(for server: ServerProcess) -> [String: String] {
       [
         "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "HOME": folder.path,
         "MODAL_SERVER_URL": server.url, "MODAL_CONFIG_PATH": configPath, "BROWSER": "/bin/false", "COLUMNS": "400",
@@ -48,7 +68,7 @@ import TestSupport
     }
 
     func run(_ modal: String, _ arguments: [String], token: Credentials? = nil) throws -> ProcessOutput {
-      var environment = self.environment
+      var environment = self.environment(for: servers[nextIndex()])
       if let token {
         environment["MODAL_TOKEN_ID"] = token.id
         environment["MODAL_TOKEN_SECRET"] = token.secret
@@ -56,17 +76,28 @@ import TestSupport
       return try ProcessRunner.run(modal, arguments, environment: environment)
     }
 
+    /// Runs a `modal-server` command on the next replica's machine.
+    func serverCommand(_ arguments: [String]) throws -> ProcessOutput {
+      if let replicaSet { return try replicaSet.command(arguments, on: nextIndex()) }
+      return try runServerCommand(arguments + ["--data-dir", servers[0].dataDirectory])
+    }
+
     func createToken(_ extra: [String]) throws -> Credentials {
-      let result = try runServerCommand(["token", "create", "--data-dir", server.dataDirectory, "--workspace", "pyws", "--json"] + extra)
+      let result = try serverCommand(["token", "create", "--workspace", "pyws", "--json"] + extra)
       guard result.status == 0 else { throw ServerError(.internal, "token create failed: \(result.stderr)") }
       return try bootstrapCredentials(result.stdout)
     }
+
+    /// Every server's log.
+    var logs: String { servers.map(\.log).joined(separator: "\n") }
+
+    func stop() { for server in servers { server.stop() } }
   }
 
-  @Test func tokenInfoProfilesSecretsAndEnvironments() throws {
+  @Test(arguments: [1, 3]) func tokenInfoProfilesSecretsAndEnvironments(replicas: Int) throws {
     guard let modal = modal() else { return }
-    let scenario = try Scenario()
-    defer { scenario.server.stop() }
+    let scenario = try Scenario(replicas: replicas)
+    defer { scenario.stop() }
 
     let info = try scenario.run(modal, ["token", "info"])
     #expect(info.status == 0, "\(info.stderr)")
@@ -95,19 +126,19 @@ import TestSupport
     let environments = try scenario.run(modal, ["environment", "list", "--json"])
     #expect(environments.status == 0, "\(environments.stderr)")
     #expect(environments.stdout.contains("\"name\": \"main\""))
-    #expect(!scenario.server.log.contains(scenario.owner.secret))
+    #expect(!scenario.logs.contains(scenario.owner.secret))
   }
 
-  @Test func tokenNewCompletesWhenTheFlowIsApproved() throws {
+  @Test(arguments: [1, 3]) func tokenNewCompletesWhenTheFlowIsApproved(replicas: Int) throws {
     guard let modal = modal() else { return }
-    let scenario = try Scenario()
-    defer { scenario.server.stop() }
+    let scenario = try Scenario(replicas: replicas)
+    defer { scenario.stop() }
     let outputPath = scenario.folder.path + "/token-new.out"
     _ = FileManager.default.createFile(atPath: outputPath, contents: nil)
     let process = Process()
     process.executableURL = URL(fileURLWithPath: modal)
     process.arguments = ["token", "new"]
-    process.environment = scenario.environment
+    process.environment = scenario.environment(for: scenario.servers[scenario.nextIndex()])
     process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: outputPath))
     process.standardError = process.standardOutput
     try process.run()
@@ -121,9 +152,9 @@ import TestSupport
       if code == nil { Thread.sleep(forTimeInterval: 0.05) }
     }
     let found = try #require(code, "no code in: \((try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? "")")
-    let approve = try runServerCommand([
-      "flow", "approve", "--data-dir", scenario.server.dataDirectory, "--code", found, "--email", "py@example.com",
-    ])
+    // With replicas the approval is committed by another process on another replica's machine;
+    // the waiting replica hears of it through PostgreSQL.
+    let approve = try scenario.serverCommand(["flow", "approve", "--code", found, "--email", "py@example.com"])
     #expect(approve.status == 0, "\(approve.stderr)")
     let deadline = Date().addingTimeInterval(30)
     while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
@@ -141,13 +172,19 @@ import TestSupport
     #expect(info.stdout.contains("Token: \(newID)"), "\(info.stderr)")
   }
 
-  @Test func revokedExpiredAndOutOfScopeTokensGetTheRightErrors() throws {
+  @Test(arguments: [1, 3]) func revokedExpiredAndOutOfScopeTokensGetTheRightErrors(replicas: Int) throws {
     guard let modal = modal() else { return }
-    let scenario = try Scenario()
-    defer { scenario.server.stop() }
+    let scenario = try Scenario(replicas: replicas)
+    defer { scenario.stop() }
 
     let revoked = try scenario.createToken(["--name", "revoked"])
-    _ = try runServerCommand(["token", "revoke", "--data-dir", scenario.server.dataDirectory, revoked.id])
+    // Every replica has verified (and remembered) the token before it is revoked.
+    for _ in scenario.servers {
+      let before = try scenario.run(modal, ["token", "info"], token: revoked)
+      #expect(before.status == 0, "\(before.stderr)")
+    }
+    let revoke = try scenario.serverCommand(["token", "revoke", revoked.id])
+    #expect(revoke.status == 0, "\(revoke.stderr)")
     let revokedInfo = try scenario.run(modal, ["token", "info"], token: revoked)
     #expect(revokedInfo.status == 1)
     #expect(revokedInfo.stderr.contains("Token \(revoked.id) was revoked at"), "\(revokedInfo.stderr)")

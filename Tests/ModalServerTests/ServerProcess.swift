@@ -9,15 +9,18 @@ final class ServerProcess: @unchecked Sendable {
   let dataDirectory: String
   let process = Process()
   let logPath: String
+  /// More `serve` options (`--database URL`).
+  let extraArguments: [String]
   private(set) var port = 0
   private(set) var httpPort = 0
 
   /// The built executable.
   static var executable: String { ProcessRunner.product("modal-server") }
 
-  init(dataDirectory: String, logPath: String) {
+  init(dataDirectory: String, logPath: String, extraArguments: [String] = []) {
     self.dataDirectory = dataDirectory
     self.logPath = logPath
+    self.extraArguments = extraArguments
   }
 
   /// Starts `serve` and waits until it logs its port.
@@ -26,7 +29,7 @@ final class ServerProcess: @unchecked Sendable {
     process.executableURL = URL(fileURLWithPath: Self.executable)
     process.arguments = [
       "serve", "--data-dir", dataDirectory, "--grpc-address", "127.0.0.1:0", "--http-address", "127.0.0.1:0",
-    ]
+    ] + extraArguments
     process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
     process.standardOutput = FileHandle.nullDevice
     try process.run()

@@ -1,0 +1,56 @@
+import Foundation
+import ModalServer
+import Testing
+import TestSupport
+
+/// Several `modal-server serve` processes over one PostgreSQL database, as a deployment runs them:
+/// each replica has its own data folder holding a copy of the same key file, and nothing else is
+/// shared. The first replica's folder is bootstrapped with a workspace `pyws` owned by
+/// `py@example.com`.
+final class ReplicaSet: @unchecked Sendable {
+  let folder: TemporaryFolder
+  let databaseURL: String
+  let replicas: [ServerProcess]
+  let owner: Credentials
+
+  /// Bootstraps and starts `count` replicas on a fresh database of the shared test cluster.
+  init(count: Int, email: String = "py@example.com", workspace: String = "pyws") throws {
+    let folder = TemporaryFolder()
+    self.folder = folder
+    databaseURL = try PostgresServer.shared().newDatabase()
+    let databaseURL = self.databaseURL
+    let folders = (0..<count).map { "\(folder.path)/replica\($0)" }
+    let boot = try runServerCommand([
+      "bootstrap", "--data-dir", folders[0], "--database", databaseURL, "--email", email, "--workspace", workspace, "--json",
+    ])
+    guard boot.status == 0 else { throw ServerError(.internal, "bootstrap failed: \(boot.stderr)") }
+    owner = try bootstrapCredentials(boot.stdout)
+    let keys = folders[0] + "/" + ServerKeys.fileName
+    for other in folders.dropFirst() {
+      try FileManager.default.createDirectory(atPath: other, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+      try FileManager.default.copyItem(atPath: keys, toPath: other + "/" + ServerKeys.fileName)
+    }
+    replicas = folders.enumerated().map { index, data in
+      ServerProcess(dataDirectory: data, logPath: "\(folder.path)/replica\(index).log", extraArguments: ["--database", databaseURL])
+    }
+    for replica in replicas { try replica.start() }
+  }
+
+  deinit { for replica in replicas { replica.stopHard() } }
+
+  /// Every replica's URL, comma-separated (the client's failover list).
+  var failoverURL: String { replicas.map(\.url).joined(separator: ",") }
+
+  /// Runs a `modal-server` command (`token create`, `flow approve`, …) with replica `index`'s data
+  /// folder and the shared database, as an operator on that machine would.
+  func command(_ arguments: [String], on index: Int) throws -> ProcessOutput {
+    try runServerCommand(arguments + ["--data-dir", replicas[index].dataDirectory, "--database", databaseURL])
+  }
+
+  /// The names of every secret in the database, read with psql (not through a replica).
+  func storedSecretNames() throws -> Set<String> {
+    let database = String(databaseURL.split(separator: "/").last ?? "")
+    let output = try PostgresServer.shared().sql("SELECT name FROM secrets WHERE name IS NOT NULL", database: database)
+    return Set(output.split(separator: "\n").map(String.init))
+  }
+}

@@ -1,0 +1,215 @@
+import Foundation
+import Modal
+import ModalAPI
+import ModalServer
+import ProtoWire
+import Testing
+import TestSupport
+
+/// Three `modal-server serve` replicas over one PostgreSQL, driven by our SDK: what one replica
+/// commits every other sees at once, and faults (a replica killed, the database restarted) lose
+/// nothing that was acknowledged.
+@Suite(.serialized) struct ReplicaTests {
+  /// A client of one replica, or of the failover list when `url` names several.
+  private func client(_ url: String, _ token: Credentials, folder: TemporaryFolder, retries: Bool = true) throws -> ModalClient {
+    var policy = RetryPolicy()
+    if !retries { policy.maxRetries = 0 }
+    return try ModalClient(
+      options: .init(tokenID: token.id, tokenSecret: token.secret, serverURL: url, host: folder.host(), retryPolicy: policy))
+  }
+
+  private func createSecret(_ name: String, with client: ModalClient) async throws(ModalError) {
+    var request = SecretGetOrCreateRequest()
+    request.deploymentName = name
+    request.objectCreationType = .createFailIfExists
+    request.envDict = ["KEY": name]
+    _ = try await client.call(ModalClientMethods.secretGetOrCreate, request)
+  }
+
+  private func secretNames(with client: ModalClient) async throws -> Set<String> {
+    Set(try await client.call(ModalClientMethods.secretList, SecretListRequest()).items.map(\.label))
+  }
+
+  @Test func aTokenCreatedOnOneReplicaWorksOnAllAndARevocationReachesAllWithinASecond() async throws {
+    let set = try ReplicaSet(count: 3)
+    let folder = TemporaryFolder()
+    for round in 0..<5 {
+      let created = try set.command(["token", "create", "--workspace", "pyws", "--name", "r\(round)", "--json"], on: round % 3)
+      let token = try bootstrapCredentials(created.stdout)
+      // Valid at once everywhere, and remembered by every replica's caller cache.
+      let clients = try set.replicas.map { try client($0.url, token, folder: folder, retries: false) }
+      for client in clients { try await client.hello() }
+      let revoke = try set.command(["token", "revoke", token.id], on: (round + 1) % 3)
+      #expect(revoke.status == 0, "\(revoke.stderr)")
+      let revokedAt = ContinuousClock.now
+      for (index, client) in clients.enumerated() {
+        var rejected = false
+        while !rejected, ContinuousClock.now - revokedAt < .seconds(2) {
+          do throws(ModalError) {
+            try await client.hello()
+          } catch {
+            #expect(error.code == .authentication, "\(error)")
+            #expect(error.message.contains("was revoked"), "\(error)")
+            rejected = true
+          }
+          if !rejected { try await Task.sleep(for: .milliseconds(5)) }
+        }
+        #expect(rejected, "replica \(index) still accepts a revoked token")
+        #expect(ContinuousClock.now - revokedAt < .seconds(1), "replica \(index) took \(ContinuousClock.now - revokedAt)")
+      }
+    }
+  }
+
+  @Test func aLoginWaitingOnOneReplicaEndsTheMomentAnotherApproves() async throws {
+    let set = try ReplicaSet(count: 3)
+    let folder = TemporaryFolder()
+    let anonymous = try client(set.replicas[0].url, set.owner, folder: folder)
+    let flow = try await anonymous.call(ModalClientMethods.tokenFlowCreate, TokenFlowCreateRequest())
+    let waiter = try client(set.replicas[1].url, set.owner, folder: folder)
+    var waitRequest = TokenFlowWaitRequest()
+    waitRequest.tokenFlowID = flow.tokenFlowID
+    waitRequest.waitSecret = flow.waitSecret
+    waitRequest.timeout = 30
+    let request = waitRequest
+    let wait = Task { () async throws -> TokenFlowWaitResponse in
+      try await waiter.call(ModalClientMethods.tokenFlowWait, request, options: CallOptions(timeout: .seconds(40)))
+    }
+    try await Task.sleep(for: .milliseconds(500))
+    let approve = try set.command(["flow", "approve", "--code", flow.code, "--email", "py@example.com"], on: 2)
+    let approvedAt = ContinuousClock.now
+    #expect(approve.status == 0, "\(approve.stderr)")
+    let response = try await wait.value
+    let answeredAt = ContinuousClock.now
+    #expect(!response.timeout)
+    #expect(response.tokenID.hasPrefix("ak-") && response.tokenSecret.hasPrefix("as-"))
+    #expect(answeredAt - approvedAt < .seconds(1), "the wait ended \(answeredAt - approvedAt) after the approval")
+    // The new token works on the third replica.
+    let minted = Credentials(id: response.tokenID, secret: response.tokenSecret)
+    try await client(set.replicas[2].url, minted, folder: folder).hello()
+  }
+
+  @Test func loginAttemptLimitsHoldAcrossReplicas() async throws {
+    let set = try ReplicaSet(count: 2)
+    // The bootstrapped owner has no password: every attempt fails, alternating between replicas.
+    var statuses: [Int] = []
+    for attempt in 0..<(Dashboard.loginFailureLimit + 1) {
+      let web = WebClient(port: set.replicas[attempt % 2].httpPort)
+      statuses.append(await web.logIn(email: "py@example.com", password: "wrong-password-\(attempt)").status)
+    }
+    #expect(statuses.prefix(Dashboard.loginFailureLimit).allSatisfy { $0 == 401 }, "\(statuses)")
+    #expect(statuses.last == 429, "the limit counted failures on both replicas: \(statuses)")
+  }
+
+  @Test func killingAReplicaUnderLoadLosesNothingAcknowledged() async throws {
+    let set = try ReplicaSet(count: 3)
+    let folder = TemporaryFolder()
+    let acknowledged = NameLog()
+    let afterKill = Counter()
+    let killed = Flag()
+    let stop = Flag()
+    let workers = try (0..<4).map { worker -> Task<Void, Never> in
+      // Each worker prefers another replica first; worker 0 and 3 start on the one that is killed.
+      let order = (0..<3).map { set.replicas[($0 + worker) % 3].url }.joined(separator: ",")
+      let client = try client(order, set.owner, folder: folder)
+      return Task {
+        var index = 0
+        while !stop.isSet {
+          let name = "w\(worker)-\(index)"
+          index += 1
+          do throws(ModalError) {
+            try await createSecret(name, with: client)
+            acknowledged.append(name)
+            if killed.isSet { afterKill.increment() }
+          } catch {
+            // A call cut off by the kill may or may not have committed; it was not acknowledged.
+          }
+        }
+      }
+    }
+    try await Task.sleep(for: .seconds(1))
+    set.replicas[0].stopHard()
+    killed.set()
+    try await Task.sleep(for: .seconds(2))
+    stop.set()
+    for worker in workers { await worker.value }
+    #expect(afterKill.value > 20, "clients went on with the other replicas (\(afterKill.value) writes after the kill)")
+    let names = try set.storedSecretNames()
+    let expected = acknowledged.all
+    #expect(expected.count > 40)
+    let missing = expected.filter { !names.contains($0) }
+    #expect(missing.isEmpty, "\(missing.count) of \(expected.count) acknowledged secrets were lost, e.g. \(missing.prefix(5))")
+  }
+
+  @Test func restartingPostgresUnderLoadGivesUnavailableThenServiceResumes() async throws {
+    let set = try ReplicaSet(count: 2)
+    let folder = TemporaryFolder()
+    let postgres = try PostgresServer.shared()
+    let direct = try client(set.replicas[0].url, set.owner, folder: folder, retries: false)
+    do {
+      try await createSecret("before", with: direct)
+    } catch {
+      Issue.record("\(error)\n\(set.replicas[0].log)")
+      return
+    }
+    postgres.stop(mode: "fast")
+    defer { try? postgres.start() }
+    // Without retries, a call needing the database fails fast with UNAVAILABLE, not an internal error.
+    let started = ContinuousClock.now
+    do throws(ModalError) {
+      try await createSecret("during", with: direct)
+      Issue.record("a write succeeded with the database stopped")
+    } catch {
+      #expect(error.code == .unavailable, "\(error)")
+      #expect(!error.message.contains("postgres://"), "no connection URL in errors")
+    }
+    #expect(ContinuousClock.now - started < .seconds(5))
+    // The replicas recover by themselves once the database is back: a retrying client's write
+    // goes through within seconds, with no restart of any replica.
+    try postgres.start()
+    let retrying = try client(set.failoverURL, set.owner, folder: folder)
+    let resumeDeadline = ContinuousClock.now + .seconds(15)
+    var written = false
+    while !written, ContinuousClock.now < resumeDeadline {
+      do throws(ModalError) {
+        try await createSecret("across-restart", with: retrying)
+        written = true
+      } catch {
+        #expect(error.code == .unavailable || error.code == .alreadyExists, "\(error)")
+        written = error.code == .alreadyExists
+        if !written { try await Task.sleep(for: .milliseconds(200)) }
+      }
+    }
+    #expect(written, "no write succeeded within 15 s of the database's return")
+    // Both replicas serve again by themselves, and see the same data.
+    for replica in set.replicas {
+      let names = try await secretNames(with: client(replica.url, set.owner, folder: folder))
+      #expect(names.isSuperset(of: ["before", "across-restart"]), "\(names)")
+    }
+    #expect(try set.storedSecretNames().isSuperset(of: ["before", "across-restart"]))
+    #expect(set.replicas.allSatisfy { $0.process.isRunning })
+  }
+}
+
+/// A thread-safe list of names.
+final class NameLog: @unchecked Sendable {
+  private let lock = NSLock()
+  private var names: [String] = []
+  func append(_ name: String) { lock.withLock { names.append(name) } }
+  var all: [String] { lock.withLock { names } }
+}
+
+/// A thread-safe counter.
+final class Counter: @unchecked Sendable {
+  private let lock = NSLock()
+  private var count = 0
+  func increment() { lock.withLock { count += 1 } }
+  var value: Int { lock.withLock { count } }
+}
+
+/// A thread-safe flag set once.
+final class Flag: @unchecked Sendable {
+  private let lock = NSLock()
+  private var state = false
+  func set() { lock.withLock { state = true } }
+  var isSet: Bool { lock.withLock { state } }
+}
