@@ -75,6 +75,13 @@ import TestSupport
     #expect(storedSecond.createdAt > secret.createdAt)
     #expect(try await store.secrets(environmentID: "en-1", createdBefore: nil, limit: 10).map(\.id) == ["st-2", "st-1"])
     #expect(try await store.secretValues(id: "st-2") == SealedValues(keyID: "k", ciphertext: "c2"))
+    // SecretUpdate's compare-and-swap: a write based on stale values changes nothing.
+    let stale = SealedValues(keyID: "k", ciphertext: "c1")
+    #expect(try await store.replaceSecretValues(id: "st-2", keys: ["A"], values: stale, replacing: stale, at: now) == false)
+    let current = SealedValues(keyID: "k", ciphertext: "c2")
+    let next = SealedValues(keyID: "k", ciphertext: "c3")
+    #expect(try await store.replaceSecretValues(id: "st-2", keys: ["A"], values: next, replacing: current, at: now))
+    #expect(try await store.secretValues(id: "st-2") == next)
 
     try await store.recordFailure(key: "h", at: now)
     try await store.recordFailure(key: "h", at: now.adding(seconds: 1))

@@ -86,7 +86,7 @@ import RPC
     let stored = try await store.insertSecret(secret, values: SealedValues(keyID: "k", ciphertext: "abcd"))
     #expect(try await store.secret(id: "st-1") == stored)
     #expect(try await store.secret(environmentID: "en-2", name: "db")?.keys == ["A", "B"])
-    try await store.replaceSecretValues(id: "st-1", keys: ["C"], values: SealedValues(keyID: "k", ciphertext: "ef"), at: now)
+    try await store.replaceSecretValues(id: "st-1", keys: ["C"], values: SealedValues(keyID: "k", ciphertext: "ef"), replacing: nil, at: now)
     #expect(try await store.secretValues(id: "st-1") == SealedValues(keyID: "k", ciphertext: "ef"))
     #expect(try await store.secrets(environmentID: "en-2", createdBefore: nil, limit: 10).map(\.keys) == [["C"]])
     try await store.deleteEnvironment(id: "en-2")

@@ -63,7 +63,9 @@ public struct SecretService: Sendable {
       let keys = values.keys.sorted()
       let sealed = try SecretValues.seal(values, keys: dependencies.keys)
       let now = dependencies.clock.now()
-      try await dependencies.stored { try await store.replaceSecretValues(id: found.id, keys: keys, values: sealed, at: now) }
+      _ = try await dependencies.stored {
+        try await store.replaceSecretValues(id: found.id, keys: keys, values: sealed, replacing: nil, at: now)
+      }
       result = found
       result.keys = keys
       result.updatedAt = now
@@ -89,7 +91,7 @@ public struct SecretService: Sendable {
       throw ServerError(
         .failedPrecondition, "Secret is missing key\(missing.count == 1 ? "" : "s") \(list) (secret '\(name)' has: \(result.keys.joined(separator: ", ")))")
     }
-    if mode == .lookup { await dependencies.usage.secretUsed(result.id, at: dependencies.clock.now()) }
+    if mode == .lookup { dependencies.usage.secretUsed(result.id, at: dependencies.clock.now()) }
     result.lastUsedAt = try await lastUsed(result)
     return Found(secret: result, environmentName: environment.name)
   }
@@ -113,7 +115,7 @@ public struct SecretService: Sendable {
   }
 
   private func lastUsed(_ secret: SecretRecord) async throws(ServerError) -> UnixTime? {
-    let pending = await dependencies.usage.pendingSecretUse(secret.id)
+    let pending = dependencies.usage.pendingSecretUse(secret.id)
     switch (pending, secret.lastUsedAt) {
     case (let a?, let b?): return max(a, b)
     case (let a?, nil): return a
@@ -161,17 +163,24 @@ public struct SecretService: Sendable {
     try caller.require(.secretsWrite, role: .manager, for: "SecretUpdate")
     let found = try await find(id, for: caller)
     let store = dependencies.store
-    guard let sealed = try await dependencies.stored({ try await store.secretValues(id: id) }) else {
-      throw ServerError(.notFound, "Secret \(id) not found.")
+    // Read, change, and write back only if nobody wrote in between; otherwise start over, so two
+    // concurrent updates (on one replica or two) never lose one another's keys.
+    for _ in 0..<8 {
+      guard let sealed = try await dependencies.stored({ try await store.secretValues(id: id) }) else {
+        throw ServerError(.notFound, "Secret \(id) not found.")
+      }
+      var values = try SecretValues.open(sealed, keys: dependencies.keys)
+      for change in changes { values[change.key] = change.value }
+      try SecretValues.validate(values)
+      let resealed = try SecretValues.seal(values, keys: dependencies.keys)
+      let keys = values.keys.sorted()
+      let now = dependencies.clock.now()
+      let replaced = try await dependencies.stored {
+        try await store.replaceSecretValues(id: found.secret.id, keys: keys, values: resealed, replacing: sealed, at: now)
+      }
+      if replaced { return }
     }
-    var values = try SecretValues.open(sealed, keys: dependencies.keys)
-    for change in changes { values[change.key] = change.value }
-    try SecretValues.validate(values)
-    let resealed = try SecretValues.seal(values, keys: dependencies.keys)
-    let keys = values.keys.sorted()
-    try await dependencies.stored {
-      try await store.replaceSecretValues(id: found.secret.id, keys: keys, values: resealed, at: dependencies.clock.now())
-    }
+    throw ServerError(.unavailable, "Secret \(id) kept changing while it was being updated; retry.")
   }
 
   /// Deletes a secret of the caller's workspace.

@@ -100,8 +100,12 @@ public protocol Store: Sendable {
   /// Creates a secret. Its `createdAt` is moved forward, if needed, to be later than every other
   /// secret's in the environment (so `created_before` pagination never skips one); returns the record stored.
   func insertSecret(_ secret: SecretRecord, values: SealedValues) async throws -> SecretRecord
-  /// Replaces the keys and values of a secret.
-  func replaceSecretValues(id: String, keys: [String], values: SealedValues, at time: UnixTime) async throws
+  /// Replaces the keys and values of a secret; when `expected` is given, only if the stored values
+  /// are still exactly those (compare-and-swap: every sealing has a fresh nonce). `false` if the
+  /// secret is gone or was changed in between.
+  @discardableResult
+  func replaceSecretValues(id: String, keys: [String], values: SealedValues, replacing expected: SealedValues?, at time: UnixTime)
+    async throws -> Bool
   /// The secret with this id.
   func secret(id: String) async throws -> SecretRecord?
   /// The named secret in an environment.

@@ -99,7 +99,7 @@ public struct TokenService: Sendable {
       caller = try await resolveCaller(token)
       callers.store(caller, generation: generation)
     }
-    await dependencies.usage.tokenUsed(token.id, at: now)
+    dependencies.usage.tokenUsed(token.id, at: now)
     return caller
   }
 
@@ -141,7 +141,7 @@ public struct TokenService: Sendable {
       try await store.tokens(workspaceID: caller.workspace.id, owner: owner)
     }
     for index in tokens.indices {
-      if let pending = await dependencies.usage.pendingTokenUse(tokens[index].id),
+      if let pending = dependencies.usage.pendingTokenUse(tokens[index].id),
         pending > (tokens[index].lastUsedAt ?? UnixTime(microseconds: .min))
       {
         tokens[index].lastUsedAt = pending

@@ -1,46 +1,58 @@
+import RPC
+
 /// Remembers when tokens and secrets were last used, in memory, so a request never waits for a
-/// write; `flush` writes the batch in one transaction (the server calls it periodically and at shutdown).
-public actor UsageRecorder {
-  private var tokens: [String: UnixTime] = [:]
-  private var secrets: [String: UnixTime] = [:]
+/// write; `flush` writes the batch in one transaction (the server calls it periodically and at
+/// shutdown). A lock, not an actor: recording is on every authenticated call's path and must not
+/// cost a hop to another executor.
+public final class UsageRecorder: Sendable {
+  private struct Pending {
+    var tokens: [String: UnixTime] = [:]
+    var secrets: [String: UnixTime] = [:]
+  }
+
+  private let pending = Locked(Pending())
 
   /// Creates an empty recorder.
   public init() {}
 
   /// Notes that a token was used at `time`.
   public func tokenUsed(_ id: String, at time: UnixTime) {
-    if let known = tokens[id], known >= time { return }
-    tokens[id] = time
+    pending.withLock { state in
+      if let known = state.tokens[id], known >= time { return }
+      state.tokens[id] = time
+    }
   }
 
   /// Notes that a secret was used at `time`.
   public func secretUsed(_ id: String, at time: UnixTime) {
-    if let known = secrets[id], known >= time { return }
-    secrets[id] = time
+    pending.withLock { state in
+      if let known = state.secrets[id], known >= time { return }
+      state.secrets[id] = time
+    }
   }
 
   /// The unflushed last-used time of a token, if any.
-  public func pendingTokenUse(_ id: String) -> UnixTime? { tokens[id] }
+  public func pendingTokenUse(_ id: String) -> UnixTime? { pending.withLock { $0.tokens[id] } }
 
   /// The unflushed last-used time of a secret, if any.
-  public func pendingSecretUse(_ id: String) -> UnixTime? { secrets[id] }
+  public func pendingSecretUse(_ id: String) -> UnixTime? { pending.withLock { $0.secrets[id] } }
 
   /// Writes the buffered times to `store`; on failure they are kept for the next flush.
   /// Returns how many were written.
   @discardableResult
   public func flush(to store: any Store) async throws -> Int {
-    let tokenBatch = tokens
-    let secretBatch = secrets
-    if tokenBatch.isEmpty && secretBatch.isEmpty { return 0 }
-    tokens = [:]
-    secrets = [:]
+    let batch = pending.withLock { state in
+      defer { state = Pending() }
+      return state
+    }
+    if batch.tokens.isEmpty && batch.secrets.isEmpty { return 0 }
     do {
-      try await store.recordUsage(tokens: tokenBatch, secrets: secretBatch)
+      try await store.recordUsage(tokens: batch.tokens, secrets: batch.secrets)
     } catch {
-      for (id, time) in tokenBatch { tokenUsed(id, at: time) }
-      for (id, time) in secretBatch { secretUsed(id, at: time) }
+      for (id, time) in batch.tokens { tokenUsed(id, at: time) }
+      for (id, time) in batch.secrets { secretUsed(id, at: time) }
       throw error
     }
-    return tokenBatch.count + secretBatch.count
+    return batch.tokens.count + batch.secrets.count
   }
 }

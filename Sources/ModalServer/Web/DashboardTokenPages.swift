@@ -19,7 +19,7 @@ extension Dashboard {
     let now = backend.dependencies.clock.now()
     for token in tokens {
       var lastUsed = token.lastUsedAt
-      if let pending = await backend.dependencies.usage.pendingTokenUse(token.id), pending > (lastUsed ?? UnixTime(microseconds: .min)) {
+      if let pending = backend.dependencies.usage.pendingTokenUse(token.id), pending > (lastUsed ?? UnixTime(microseconds: .min)) {
         lastUsed = pending
       }
       var creator = "—"

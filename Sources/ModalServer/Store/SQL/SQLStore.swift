@@ -344,11 +344,17 @@ extension SQLStore {
     }
   }
 
-  public func replaceSecretValues(id: String, keys: [String], values: SealedValues, at time: UnixTime) async throws(ServerError) {
+  public func replaceSecretValues(
+    id: String, keys: [String], values: SealedValues, replacing expected: SealedValues?, at time: UnixTime
+  ) async throws(ServerError) -> Bool {
     try await write { db throws(ServerError) in
-      try db.execute(
-        "UPDATE secrets SET key_names = ?, values_key_id = ?, values_sealed = ?, updated_at = ? WHERE id = ?",
-        [.text(Self.joinKeys(keys)), .text(values.keyID), .text(values.ciphertext), .time(time), .text(id)])
+      var sql = "UPDATE secrets SET key_names = ?, values_key_id = ?, values_sealed = ?, updated_at = ? WHERE id = ?"
+      var arguments: [SQLValue] = [.text(Self.joinKeys(keys)), .text(values.keyID), .text(values.ciphertext), .time(time), .text(id)]
+      if let expected {
+        sql += " AND values_key_id = ? AND values_sealed = ?"
+        arguments += [.text(expected.keyID), .text(expected.ciphertext)]
+      }
+      return try db.execute(sql, arguments) > 0
     }
   }
 
