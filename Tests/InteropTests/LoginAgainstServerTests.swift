@@ -55,7 +55,7 @@ import TestSupport
     #expect(config.hasPrefix("# my settings\n"))
     #expect(config.contains("[me]") && config.contains("active = true") && config.contains("server_url = \"\(server.url)\""))
     // setup passes next_url /home; the server logged the flow calls without credentials.
-    #expect(server.log.contains("TokenFlowCreate") && server.log.contains("TokenFlowWait"))
+    #expect(server.logEventually(contains: "TokenFlowCreate") && server.logEventually(contains: "TokenFlowWait"))
     let info = try modal(["token", "info"], ["PATH": "/usr/bin:/bin", "HOME": folder.path])
     #expect(info.status == 0 && info.stdout.contains("Workspace: me"), "\(info.stderr)")
   }

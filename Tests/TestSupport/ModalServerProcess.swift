@@ -64,6 +64,17 @@ public final class ModalServerProcess: @unchecked Sendable {
   /// The server's log (one line per call).
   public var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
 
+  /// Whether the log contains `text` within `seconds` (per-call lines are written in batches,
+  /// a few milliseconds after the call).
+  public func logEventually(contains text: String, within seconds: Double = 2) -> Bool {
+    let end = Date().addingTimeInterval(seconds)
+    repeat {
+      if log.contains(text) { return true }
+      Thread.sleep(forTimeInterval: 0.02)
+    } while Date() < end
+    return false
+  }
+
   /// Runs a `modal-server` command against this data folder (`--data-dir` is added).
   public func run(_ arguments: [String]) throws -> ProcessOutput {
     try Self.command(arguments + ["--data-dir", dataDirectory])

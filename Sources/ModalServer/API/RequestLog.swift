@@ -32,9 +32,14 @@ public typealias RequestLogger = @Sendable (RequestLogEntry) -> Void
 
 /// Log destinations.
 public enum RequestLoggers {
-  /// Writes each line to standard error.
+  /// Writes each line to standard error at once.
   public static let standardError: RequestLogger = { entry in
     FileHandle.standardError.write(Data((entry.line + "\n").utf8))
+  }
+
+  /// Writes lines in batches through `writer` (what `serve` uses).
+  public static func batched(_ writer: LogWriter) -> RequestLogger {
+    { entry in writer.write(entry.line) }
   }
 
   /// Drops every line.

@@ -72,7 +72,12 @@ enum ServeCommand {
       throw CommandUsageError(UsageError("--tls-cert and --tls-key go together."), usage: usage)
     }
     let dataDirectory = parsed.required("--data-dir")
-    let log: @Sendable (String) -> Void = { output.err("\(UnixTime(date: Date()).iso8601) \($0)\n") }
+    // Per-call lines are batched; every other line first flushes them, so the log stays in order.
+    let requestLog = LogWriter()
+    let log: @Sendable (String) -> Void = { line in
+      requestLog.flush()
+      output.err("\(UnixTime(date: Date()).iso8601) \(line)\n")
+    }
 
     // Stop signals are handled by dispatch sources, so the default handlers must not kill us first.
     signal(SIGTERM, SIG_IGN)
@@ -116,7 +121,7 @@ enum ServeCommand {
     configuration.maxReceiveMessageSize = 4 * 1024 * 1024
     let server: Server
     do {
-      server = try Server(configuration: configuration, router: ModalGRPCService.router(backend: backend))
+      server = try Server(configuration: configuration, router: ModalGRPCService.router(backend: backend, log: RequestLoggers.batched(requestLog)))
     } catch {
       listener.stop()
       web.stop()

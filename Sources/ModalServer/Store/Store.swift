@@ -147,6 +147,9 @@ public protocol Store: Sendable {
 
   // MARK: Lifecycle
 
+  /// The applied schema version (`StoreSchema`).
+  func schemaVersion() async throws -> Int
+
   /// Closes the store; later calls fail.
   func close() async
 }

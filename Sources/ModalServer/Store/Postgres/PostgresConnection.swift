@@ -42,7 +42,7 @@ final class PostgresConnection: SQLConnection, @unchecked Sendable {
     // Defaults first: settings in the URL override them. Connecting gives up after 3 s, a
     // statement after 15 s, an idle transaction after 60 s.
     let keywords = ["connect_timeout", "application_name", "options", "dbname"]
-    let values = ["3", applicationName, "-c statement_timeout=15000 -c idle_in_transaction_session_timeout=60000", url]
+    let values = ["3", applicationName, "-c statement_timeout=15000 -c idle_in_transaction_session_timeout=60000 -c client_min_messages=warning", url]
     let connection = Self.withCStrings(keywords) { keywordPointers in
       Self.withCStrings(values) { valuePointers in PQconnectdbParams(keywordPointers, valuePointers, 1) }
     }

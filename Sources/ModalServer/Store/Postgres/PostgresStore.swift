@@ -49,29 +49,7 @@ public final class PostgresStore: SQLStore, @unchecked Sendable {
     _ = try connection.transaction { () throws(ServerError) in
       try connection.execute("SELECT pg_advisory_xact_lock(\(migrationLockKey))", [])
       try connection.exec(StoreSchema.adapt(StoreSchema.bookkeeping, for: .postgres))
-      let current =
-        try connection.first("SELECT COALESCE(MAX(version), 0) FROM schema_migrations") { row throws(ServerError) in
-          Int(row.int(0))
-        } ?? 0
-      guard current <= StoreSchema.latestVersion else {
-        throw ServerError(
-          .failedPrecondition,
-          "The database has schema version \(current), newer than this modal-server (\(StoreSchema.latestVersion)); "
-            + "upgrade modal-server.")
-      }
-      for migration in StoreSchema.migrations where migration.version > current {
-        for statement in StoreSchema.statements(of: migration, for: .postgres) { try connection.exec(statement) }
-        try connection.execute(
-          "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
-          [.integer(Int64(migration.version)), .text(migration.name), .time(UnixTime(date: Date()))])
-      }
-    }
-  }
-
-  /// The applied schema version.
-  public func schemaVersion() async throws(ServerError) -> Int {
-    try await read { db throws(ServerError) in
-      try db.first("SELECT COALESCE(MAX(version), 0) FROM schema_migrations") { row throws(ServerError) in Int(row.int(0)) } ?? 0
+      try StoreSchema.applyPending(on: connection, dialect: .postgres, database: "The database")
     }
   }
 

@@ -15,6 +15,13 @@ protocol SQLStore: Store {
 }
 
 extension SQLStore {
+  /// The applied schema version.
+  public func schemaVersion() async throws(ServerError) -> Int {
+    try await read { db throws(ServerError) in
+      try db.first("SELECT COALESCE(MAX(version), 0) FROM schema_migrations") { row throws(ServerError) in Int(row.int(0)) } ?? 0
+    }
+  }
+
   // MARK: Accounts
 
   public func createAccount(user: User, workspace: Workspace, environment: Environment, token: TokenRecord?) async throws(ServerError) {

@@ -45,6 +45,8 @@ protocol SQLConnection: AnyObject {
   /// The row type of this database.
   associatedtype Row: SQLRow
 
+  /// Runs statements without parameters or results (schema, BEGIN/COMMIT).
+  func exec(_ sql: String) throws(ServerError)
   /// Runs a statement and returns the rows it produced, mapped by `row`.
   func query<T>(_ sql: String, _ values: [SQLValue], row: (Row) throws(ServerError) -> T) throws(ServerError) -> [T]
   /// Runs a statement for its effect; returns the number of rows it changed.

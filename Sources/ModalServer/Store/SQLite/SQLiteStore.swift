@@ -56,33 +56,11 @@ public final class SQLiteStore: SQLStore, @unchecked Sendable {
     }
   }
 
-  /// Applies every migration newer than the database, each in its own transaction.
+  /// Applies every migration newer than the database, in one transaction.
   static func migrate(_ connection: SQLiteConnection) throws(ServerError) {
     try connection.exec(StoreSchema.bookkeeping)
     _ = try connection.transaction { () throws(ServerError) in
-      let current =
-        try connection.first("SELECT COALESCE(MAX(version), 0) FROM schema_migrations") { row throws(ServerError) in
-          Int(row.int(0))
-        } ?? 0
-      guard current <= StoreSchema.latestVersion else {
-        throw ServerError(
-          .failedPrecondition,
-          "The database \(connection.path) has schema version \(current), newer than this modal-server "
-            + "(\(StoreSchema.latestVersion)); upgrade modal-server.")
-      }
-      for migration in StoreSchema.migrations where migration.version > current {
-        for statement in StoreSchema.statements(of: migration, for: .sqlite) { try connection.exec(statement) }
-        try connection.execute(
-          "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
-          [.integer(Int64(migration.version)), .text(migration.name), .time(UnixTime(date: Date()))])
-      }
-    }
-  }
-
-  /// The applied schema version.
-  public func schemaVersion() async throws -> Int {
-    try await read { db throws(ServerError) in
-      try db.first("SELECT COALESCE(MAX(version), 0) FROM schema_migrations") { row throws(ServerError) in Int(row.int(0)) } ?? 0
+      try StoreSchema.applyPending(on: connection, dialect: .sqlite, database: "The database \(connection.path)")
     }
   }
 
