@@ -112,6 +112,20 @@ public final class Channel: Sendable {
   public func connectivityState(connect: Bool = false) -> ConnectivityState {
     ConnectivityState(cgrpc_grpc_channel_check_connectivity_state()(handle.pointer, connect ? 1 : 0))
   }
+
+  /// Waits until the state differs from `state` or `timeout` passes; `true` if it changed.
+  ///
+  /// The watch puts the channel's connection attempt on the client completion queue, whose
+  /// thread then drives it: polling `connectivityState(connect:)` alone leaves a new connection to
+  /// gRPC's backup poller, which looks only every few seconds.
+  public func waitForStateChange(from state: ConnectivityState, timeout: Duration) async -> Bool {
+    let queue = CompletionQueue.client
+    return await withUnsafeContinuation { (continuation: UnsafeContinuation<Bool, Never>) in
+      let tag = ContinuationTag(owner: handle, continuation: continuation).retainedPointer()
+      cgrpc_grpc_channel_watch_connectivity_state()(
+        handle.pointer, state.coreValue, coreDeadline(after: timeout), queue.pointer, tag)
+    }
+  }
 }
 
 /// The connectivity state of a channel.
@@ -134,6 +148,17 @@ public enum ConnectivityState: String, Sendable, Hashable {
     case GRPC_CHANNEL_READY: self = .ready
     case GRPC_CHANNEL_TRANSIENT_FAILURE: self = .transientFailure
     default: self = .shutdown
+    }
+  }
+
+  /// The core's value for this state.
+  var coreValue: grpc_connectivity_state {
+    switch self {
+    case .idle: GRPC_CHANNEL_IDLE
+    case .connecting: GRPC_CHANNEL_CONNECTING
+    case .ready: GRPC_CHANNEL_READY
+    case .transientFailure: GRPC_CHANNEL_TRANSIENT_FAILURE
+    case .shutdown: GRPC_CHANNEL_SHUTDOWN
     }
   }
 }

@@ -49,6 +49,24 @@ import Testing
     #expect(request.deadline == nil)
   }
 
+  /// A comma-separated `server_url`: the first call goes to the first candidate that connects, at
+  /// once (not after gRPC's multi-second backup poller), and a dead first candidate hands over to the
+  /// next without waiting out the 3-second stagger.
+  @Test func aFailoverListConnectsAtOnceAndSkipsADeadCandidate() async throws {
+    let first = try StandInServer(script: ["tokens": Self.tokens])
+    let second = try StandInServer(script: ["tokens": Self.tokens])
+    let started = ContinuousClock.now
+    try await client(first, serverURL: "\(first.url),\(second.url)").hello()
+    #expect(ContinuousClock.now - started < .seconds(2), "took \(ContinuousClock.now - started)")
+    #expect(first.requests("ClientHello").count == 1 && second.requests("ClientHello").isEmpty)
+
+    let dead = "http://127.0.0.1:\(try FreePort.find())"
+    let failoverStart = ContinuousClock.now
+    try await client(second, serverURL: "\(dead),\(second.url)").hello()
+    #expect(ContinuousClock.now - failoverStart < .seconds(2), "took \(ContinuousClock.now - failoverStart)")
+    #expect(second.requests("ClientHello").count == 1)
+  }
+
   @Test func unavailableIsRetriedWithTheSameIdempotencyKey() async throws {
     let server = try StandInServer(script: [
       "tokens": Self.tokens,

@@ -88,6 +88,76 @@ import TestSupport
     try await client(set.replicas[2].url, minted, folder: folder).hello()
   }
 
+  /// The scenario set of the server issue with our `modal` command line, its `server_url` the
+  /// comma-separated list of the three replicas (so calls fail over), and every server-side step on
+  /// another replica's machine.
+  @Test func ourCommandLineRunsTheScenariosAcrossReplicas() async throws {
+    let set = try ReplicaSet(count: 3)
+    let folder = TemporaryFolder()
+    let modal = ProcessRunner.product("modal")
+    let base = ["PATH": "/usr/bin:/bin", "HOME": folder.path, "BROWSER": "/bin/false", "MODAL_SERVER_URL": set.failoverURL]
+    func run(_ arguments: [String], _ extra: [String: String] = [:], stdin: String? = nil) throws -> ProcessOutput {
+      try ProcessRunner.run(modal, arguments, environment: base.merging(extra) { $1 }, stdin: stdin)
+    }
+
+    // modal token new: the flow is created and waited for through the failover list, approved on replica 2's machine.
+    let child = try ModalChild(["token", "new"], environment: base, in: folder)
+    let code = try #require(await child.loginCode(), "no code printed: \(child.stdout) \(child.stderr)")
+    let approve = try set.command(["flow", "approve", "--code", code, "--email", "py@example.com"], on: 2)
+    #expect(approve.status == 0, "\(approve.stderr)")
+    #expect(await child.exitStatus() == 0, "\(child.stderr)")
+    #expect(child.stdout.contains("Token verified successfully!"))
+
+    let info = try run(["token", "info"])
+    #expect(info.status == 0 && info.stdout.contains("Workspace: pyws"), "\(info.stderr)")
+    let profiles = try run(["profile", "list", "--json"])
+    #expect(profiles.status == 0 && profiles.stdout.contains("pyws"), "\(profiles.stderr)")
+    let create = try run(["secret", "create", "replicated", "KEY=-"], stdin: "value\n")
+    #expect(create.status == 0, "\(create.stderr)")
+    let list = try run(["secret", "list", "--json"])
+    #expect(list.status == 0 && list.stdout.contains("replicated"), "\(list.stderr)")
+    let delete = try run(["secret", "delete", "replicated", "--yes"])
+    #expect(delete.status == 0, "\(delete.stderr)")
+    #expect(try set.storedSecretNames().isEmpty)
+    let environments = try run(["environment", "list", "--json"])
+    #expect(environments.status == 0 && environments.stdout.contains("\"name\": \"main\""), "\(environments.stderr)")
+
+    // Revoked (on another replica's machine), expired and out-of-scope tokens get the right errors.
+    let revoked = try bootstrapCredentials(
+      set.command(["token", "create", "--workspace", "pyws", "--name", "revoked", "--json"], on: 1).stdout)
+    let tokenEnvironment = { (token: Credentials) in ["MODAL_TOKEN_ID": token.id, "MODAL_TOKEN_SECRET": token.secret] }
+    #expect(try run(["token", "info"], tokenEnvironment(revoked)).status == 0)
+    _ = try set.command(["token", "revoke", revoked.id], on: 2)
+    let revokedInfo = try run(["token", "info"], tokenEnvironment(revoked))
+    #expect(revokedInfo.status == 1 && revokedInfo.stderr.contains("was revoked"), "\(revokedInfo.stderr)")
+    let expiring = try bootstrapCredentials(
+      set.command(["token", "create", "--workspace", "pyws", "--name", "short", "--expires-in", "1s", "--json"], on: 0).stdout)
+    try await Task.sleep(for: .milliseconds(1500))
+    let expiredInfo = try run(["token", "info"], tokenEnvironment(expiring))
+    #expect(expiredInfo.status == 1 && expiredInfo.stderr.contains("expired at"), "\(expiredInfo.stderr)")
+    let reader = try bootstrapCredentials(
+      set.command(["token", "create", "--workspace", "pyws", "--name", "reader", "--scopes", "read", "--json"], on: 1).stdout)
+    let denied = try run(["secret", "create", "nope", "A=-"], tokenEnvironment(reader), stdin: "1\n")
+    #expect(denied.status == 1 && denied.stderr.contains("secrets:write"), "\(denied.stderr)")
+  }
+
+  @Test func replicasStartingTogetherOnAnEmptyDatabaseMigrateOnce() async throws {
+    let folder = TemporaryFolder()
+    let database = try PostgresServer.shared().newDatabase()
+    let servers = (0..<3).map { index in
+      ServerProcess(
+        dataDirectory: "\(folder.path)/r\(index)", logPath: "\(folder.path)/r\(index).log", extraArguments: ["--database", database])
+    }
+    defer { for server in servers { server.stopHard() } }
+    try await withThrowingTaskGroup(of: Void.self) { group in
+      for server in servers { group.addTask { try server.start() } }
+      try await group.waitForAll()
+    }
+    let name = String(database.split(separator: "/").last ?? "")
+    let applied = try PostgresServer.shared().sql("SELECT version FROM schema_migrations ORDER BY version", database: name)
+    #expect(applied.split(separator: "\n").map(String.init) == StoreSchema.migrations.map { String($0.version) })
+  }
+
   @Test func loginAttemptLimitsHoldAcrossReplicas() async throws {
     let set = try ReplicaSet(count: 2)
     // The bootstrapped owner has no password: every attempt fails, alternating between replicas.
@@ -126,18 +196,68 @@ import TestSupport
         }
       }
     }
+    // Two more workers log in again and again: a flow created through the failover list, approved
+    // by another writer of the database (as the dashboard of any replica would), waited for.
+    let setupStart = ContinuousClock.now
+    let approver = try PostgresStore(url: set.databaseURL, poolSize: 1, listen: false)
+    let setupAfterOpen = ContinuousClock.now - setupStart
+    let ownerID = try #require(try await approver.token(id: set.owner.id)).owner.id
+    let workspaceID = try #require(try await approver.token(id: set.owner.id)).workspaceID
+    let flows = NameLog()
+    let tokens = NameLog()
+    let loginErrors = NameLog()
+    loginErrors.append("open \(setupAfterOpen), lookups \(ContinuousClock.now - setupStart), secrets so far \(acknowledged.all.count)")
+    let loginWorkers = try (0..<2).map { worker -> Task<Void, Never> in
+      let order = (0..<3).map { set.replicas[($0 + worker) % 3].url }.joined(separator: ",")
+      let client = try client(order, set.owner, folder: folder)
+      return Task {
+        while !stop.isSet {
+          do {
+            let t0 = ContinuousClock.now
+            let flow = try await client.call(ModalClientMethods.tokenFlowCreate, TokenFlowCreateRequest())
+            flows.append(flow.tokenFlowID)
+            loginErrors.append("create \(ContinuousClock.now - t0)")
+            let code = UserCode.normalize(flow.code) ?? flow.code
+            guard let pending = try await approver.pendingFlow(code: code, now: UnixTime(date: Date())) else {
+              loginErrors.append("no pending flow with code \(flow.code)")
+              try await Task.sleep(for: .milliseconds(50))
+              continue
+            }
+            _ = try await approver.approveFlow(id: pending.id, userID: ownerID, workspaceID: workspaceID, at: UnixTime(date: Date()))
+            var wait = TokenFlowWaitRequest()
+            wait.tokenFlowID = flow.tokenFlowID
+            wait.waitSecret = flow.waitSecret
+            wait.timeout = 10
+            loginErrors.append("approved \(ContinuousClock.now - t0)")
+            let minted = try await client.call(ModalClientMethods.tokenFlowWait, wait)
+            loginErrors.append("waited \(ContinuousClock.now - t0) \(minted.timeout)")
+            if !minted.tokenID.isEmpty { tokens.append(minted.tokenID) }
+          } catch {
+            // Cut off by the kill: not acknowledged.
+            loginErrors.append("\(error)")
+          }
+        }
+      }
+    }
     try await Task.sleep(for: .seconds(1))
     set.replicas[0].stopHard()
     killed.set()
     try await Task.sleep(for: .seconds(2))
     stop.set()
-    for worker in workers { await worker.value }
+    for worker in workers + loginWorkers { await worker.value }
+    await approver.close()
     #expect(afterKill.value > 20, "clients went on with the other replicas (\(afterKill.value) writes after the kill)")
     let names = try set.storedSecretNames()
     let expected = acknowledged.all
     #expect(expected.count > 40)
     let missing = expected.filter { !names.contains($0) }
     #expect(missing.isEmpty, "\(missing.count) of \(expected.count) acknowledged secrets were lost, e.g. \(missing.prefix(5))")
+    let database = String(set.databaseURL.split(separator: "/").last ?? "")
+    let storedFlows = Set(try PostgresServer.shared().sql("SELECT id FROM token_flows", database: database).split(separator: "\n").map(String.init))
+    let storedTokens = Set(try PostgresServer.shared().sql("SELECT id FROM tokens", database: database).split(separator: "\n").map(String.init))
+    #expect(tokens.all.count > 5, "logins went on (\(tokens.all.count) tokens minted; errors: \(loginErrors.all.prefix(30)))\n\(set.replicas.map(\.log).joined().split(separator: "\n").filter { !$0.contains("SecretGetOrCreate OK") }.prefix(40).joined(separator: "\n"))")
+    #expect(flows.all.allSatisfy(storedFlows.contains), "an acknowledged login flow was lost")
+    #expect(tokens.all.allSatisfy(storedTokens.contains), "an acknowledged token was lost")
   }
 
   @Test func restartingPostgresUnderLoadGivesUnavailableThenServiceResumes() async throws {

@@ -54,18 +54,26 @@ actor ServerEndpoints {
 
   /// Starts candidates one after another (staggered, or early when the previous one fails) and
   /// returns the first that reaches READY; the first candidate when none does in time.
+  ///
+  /// Each started candidate is watched (`waitForStateChange`), which also makes the client's
+  /// completion-queue thread drive its connection attempt; the loop wakes at least every 10 ms to
+  /// start the next candidate on time.
   private func race() async -> Candidate {
     let start = ContinuousClock.now
     var started = 1
     var failedUpTo = -1
+    var watchers: [Int: Task<Void, Never>] = [:]
+    defer { for watcher in watchers.values { watcher.cancel() } }
     let deadline = start + stagger * max(1, candidates.count) + .seconds(10)
     while ContinuousClock.now < deadline {
       for index in 0..<started {
-        switch candidates[index].channel.connectivityState(connect: true) {
+        let state = candidates[index].channel.connectivityState(connect: true)
+        switch state {
         case .ready: return candidates[index]
         case .transientFailure, .shutdown: failedUpTo = max(failedUpTo, index)
         default: break
         }
+        if watchers[index] == nil { watchers[index] = Self.watch(candidates[index].channel) }
       }
       if failedUpTo == candidates.count - 1 { break }
       let due = min(candidates.count, 1 + Int((ContinuousClock.now - start) / stagger))
@@ -73,5 +81,16 @@ actor ServerEndpoints {
       try? await Task.sleep(for: .milliseconds(10))
     }
     return candidates[0]
+  }
+
+  /// Keeps a connectivity watch on `channel` until it is ready or shut down, or the task is cancelled.
+  private static func watch(_ channel: Channel) -> Task<Void, Never> {
+    Task {
+      while !Task.isCancelled {
+        let state = channel.connectivityState()
+        if state == .ready || state == .shutdown { return }
+        _ = await channel.waitForStateChange(from: state, timeout: .milliseconds(500))
+      }
+    }
   }
 }
