@@ -13,6 +13,9 @@ final class ReplicaSet: @unchecked Sendable {
   let replicas: [ServerProcess]
   let owner: Credentials
 
+  /// The owner's dashboard password.
+  static let password = "replica-password-123"
+
   /// Bootstraps and starts `count` replicas on a fresh database of the shared test cluster.
   init(count: Int, email: String = "py@example.com", workspace: String = "pyws") throws {
     let folder = TemporaryFolder()
@@ -20,8 +23,10 @@ final class ReplicaSet: @unchecked Sendable {
     databaseURL = try PostgresServer.shared().newDatabase()
     let databaseURL = self.databaseURL
     let folders = (0..<count).map { "\(folder.path)/replica\($0)" }
+    let passwordFile = folder.write(Self.password + "\n", to: "password")
     let boot = try runServerCommand([
-      "bootstrap", "--data-dir", folders[0], "--database", databaseURL, "--email", email, "--workspace", workspace, "--json",
+      "bootstrap", "--data-dir", folders[0], "--database", databaseURL, "--email", email, "--workspace", workspace,
+      "--password-file", passwordFile, "--json",
     ])
     guard boot.status == 0 else { throw ServerError(.internal, "bootstrap failed: \(boot.stderr)") }
     owner = try bootstrapCredentials(boot.stdout)

@@ -158,9 +158,9 @@ import TestSupport
     #expect(applied.split(separator: "\n").map(String.init) == StoreSchema.migrations.map { String($0.version) })
   }
 
-  @Test func loginAttemptLimitsHoldAcrossReplicas() async throws {
+  @Test func loginAttemptLimitsAndDashboardSessionsHoldAcrossReplicas() async throws {
     let set = try ReplicaSet(count: 2)
-    // The bootstrapped owner has no password: every attempt fails, alternating between replicas.
+    // Wrong passwords, alternating between the replicas, count toward one limit.
     var statuses: [Int] = []
     for attempt in 0..<(Dashboard.loginFailureLimit + 1) {
       let web = WebClient(port: set.replicas[attempt % 2].httpPort)
@@ -168,6 +168,23 @@ import TestSupport
     }
     #expect(statuses.prefix(Dashboard.loginFailureLimit).allSatisfy { $0 == 401 }, "\(statuses)")
     #expect(statuses.last == 429, "the limit counted failures on both replicas: \(statuses)")
+    let locked = await WebClient(port: set.replicas[0].httpPort).logIn(email: "py@example.com", password: ReplicaSet.password)
+    #expect(locked.status == 429, "the right password does not open a locked account on either replica")
+
+    // A session started on one replica works on the other; logging out on that one ends it on both.
+    let other = try ReplicaSet(count: 2, email: "web@example.com", workspace: "webws")
+    let first = WebClient(port: other.replicas[0].httpPort)
+    #expect(await first.logIn(email: "web@example.com", password: ReplicaSet.password).status == 303)
+    let session = try #require(first.cookies[WebSessions.cookieName])
+    let second = WebClient(port: other.replicas[1].httpPort)
+    second.cookies = first.cookies
+    let home = await second.request("GET", "/")
+    #expect(home.status == 200 && home.body.contains("web@example.com"), "\(home.status)")
+    let csrf = try #require(home.csrf, "the other replica accepts the session's CSRF token too")
+    #expect(await second.request("POST", "/logout", form: [("csrf", csrf)]).status == 303)
+    let after = WebClient(port: other.replicas[0].httpPort)
+    after.cookies[WebSessions.cookieName] = session
+    #expect(await after.request("GET", "/").status == 303, "the session ended on every replica")
   }
 
   @Test func killingAReplicaUnderLoadLosesNothingAcknowledged() async throws {
