@@ -43,8 +43,12 @@ struct MethodTable {
       let start = ContinuousClock.now
       var tokenID: String?
       var status = "OK"
+      var reason: String?
       defer {
-        log(RequestLogEntry(method: method.path, status: status, duration: ContinuousClock.now - start, tokenID: tokenID, peer: context.peer))
+        log(
+          RequestLogEntry(
+            method: method.path, status: status, duration: ContinuousClock.now - start, tokenID: tokenID, peer: context.peer,
+            reason: reason))
       }
       do throws(ServerError) {
         return try await body(bytes, context, &tokenID)
@@ -54,6 +58,11 @@ struct MethodTable {
           throw RPCError(code: .cancelled, message: "The call was cancelled.")
         }
         status = error.code.statusCode.description
+        // Store and infrastructure failures are for the operator's log; the client gets what to do.
+        if let generic = error.clientFacing {
+          reason = error.message
+          throw generic.rpcError
+        }
         throw error.rpcError
       }
     }

@@ -12,18 +12,33 @@ public struct RequestLogEntry: Sendable {
   public let tokenID: String?
   /// The client's address.
   public let peer: String
+  /// Why the server failed (`internal`, `unavailable`), for the operator; never sent to the client.
+  public let reason: String?
 
-  /// One line: `<time> grpc <method> <status> <ms>ms token=<id> peer=<peer>`.
+  /// Creates an entry.
+  public init(method: String, status: String, duration: Duration, tokenID: String?, peer: String, reason: String? = nil) {
+    self.method = method
+    self.status = status
+    self.duration = duration
+    self.tokenID = tokenID
+    self.peer = peer
+    self.reason = reason
+  }
+
   /// A non-negative number with one decimal, without Foundation's `String(format:)`.
   static func tenths(_ value: Double) -> String {
     let scaled = Int((max(0, value) * 10).rounded())
     return "\(scaled / 10).\(scaled % 10)"
   }
 
+  /// One line: `<time> grpc <method> <status> <ms>ms token=<id> peer=<peer>` and, for server
+  /// failures, `reason="…"`.
   public var line: String {
     let milliseconds = Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15
     let token = tokenID.map { TokenFormat.isWellFormedID($0) ? $0 : "malformed" } ?? "-"
-    return "\(UnixTime(date: Date()).iso8601) grpc \(method) \(status) \(Self.tenths(milliseconds))ms token=\(token) peer=\(peer)"
+    let line = "\(UnixTime(date: Date()).iso8601) grpc \(method) \(status) \(Self.tenths(milliseconds))ms token=\(token) peer=\(peer)"
+    guard let reason else { return line }
+    return line + " reason=\"" + reason.replacingOccurrences(of: "\n", with: " ").replacingOccurrences(of: "\"", with: "'") + "\""
   }
 }
 

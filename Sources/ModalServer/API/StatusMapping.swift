@@ -21,4 +21,16 @@ extension ServerError.Code {
 extension ServerError {
   /// This error as the status a gRPC handler throws.
   public var rpcError: RPCError { RPCError(code: code.statusCode, message: message) }
+
+  /// For failures of the server itself (`internal`, `unavailable`), what a client is told instead of
+  /// the details (database hosts, driver messages), which go to the log; `nil` for every other error.
+  public var clientFacing: ServerError? {
+    switch code {
+    case .unavailable:
+      ServerError(.unavailable, "The server is busy or cannot reach its database right now; retry in a moment.")
+    case .internal:
+      ServerError(.internal, "The server failed to handle this call; the failure is in its log. Retry, and tell the server's operator if it keeps failing.")
+    default: nil
+    }
+  }
 }
