@@ -25,12 +25,18 @@ import TestSupport
     return (venv + "/bin/modal", venv + "/bin/python")
   }
 
-  @Test func tokenNewIsApprovedInHeadlessChromium() throws {
+  /// With three replicas over PostgreSQL, the CLI waits on replica 0, the browser signs up and
+  /// approves on replica 1's dashboard, and `modal token info` asks replica 2.
+  @Test(arguments: [1, 3]) func tokenNewIsApprovedInHeadlessChromium(replicas: Int) throws {
     guard let (modal, python) = tools() else { return }
     let folder = TemporaryFolder()
-    let server = ServerProcess(dataDirectory: folder.path + "/data", logPath: folder.path + "/serve.log")
-    try server.start()
-    defer { server.stopHard() }
+    let replicaSet = replicas > 1 ? try ReplicaSet(count: replicas) : nil
+    let servers = replicaSet?.replicas ?? [ServerProcess(dataDirectory: folder.path + "/data", logPath: folder.path + "/serve.log")]
+    if replicaSet == nil { try servers[0].start() }
+    defer { for server in servers { server.stopHard() } }
+    let server = servers[0]
+    let approving = servers[1 % servers.count]
+    let asking = servers[2 % servers.count]
     let configPath = folder.path + "/modal.toml"
     let environment = [
       "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "HOME": folder.path,
@@ -55,15 +61,17 @@ import TestSupport
       url = text.firstMatch(of: /http:\/\/127\.0\.0\.1:\d+\/flow\/[B-Z]{4}-[B-Z]{4}/).map { String($0.0) }
       if url == nil { Thread.sleep(forTimeInterval: 0.05) }
     }
-    let approvalURL = try #require(url, "no URL in: \((try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? "")")
-    #expect(approvalURL.hasPrefix(server.httpURL))
+    let printedURL = try #require(url, "no URL in: \((try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? "")")
+    #expect(printedURL.hasPrefix(server.httpURL))
+    // Behind a load balancer the browser may reach any replica.
+    let approvalURL = printedURL.replacingOccurrences(of: server.httpURL, with: approving.httpURL)
 
     let password = "browser-password-42"
     let browser = try ProcessRunner.run(
       python, [ProcessRunner.packageRoot + "/scripts/interop/approve_flow.py", approvalURL, "web@example.com", password, "webws"],
       environment: ["PATH": "/usr/bin:/bin", "HOME": folder.path])
     #expect(browser.status == 0, "browser: \(browser.stdout)\n\(browser.stderr)")
-    #expect(browser.stdout.contains("landed on \(server.httpURL)/login"))
+    #expect(browser.stdout.contains("landed on \(approving.httpURL)/login"))
     #expect(browser.stdout.contains("result: You can close this tab"))
 
     let deadline = Date().addingTimeInterval(30)
@@ -74,14 +82,16 @@ import TestSupport
     #expect(output.contains("Token is connected to the webws workspace."), "\(output)")
     let config = try String(contentsOfFile: configPath, encoding: .utf8)
     let newID = try #require(config.firstMatch(of: /token_id = "(ak-[0-9A-Za-z]{22})"/).map { String($0.1) })
-    let info = try ProcessRunner.run(modal, ["token", "info"], environment: environment)
+    var askEnvironment = environment
+    askEnvironment["MODAL_SERVER_URL"] = asking.url
+    let info = try ProcessRunner.run(modal, ["token", "info"], environment: askEnvironment)
     #expect(info.status == 0, "\(info.stderr)")
     #expect(info.stdout.contains("Token: \(newID)"), "\(info.stdout)")
     #expect(info.stdout.contains("Workspace: webws"), "\(info.stdout)")
     #expect(info.stdout.contains("User: web@example.com"), "\(info.stdout)")
 
-    let log = server.log
-    #expect(log.contains("http POST /flow/<code> 200"))
+    let log = servers.map(\.log).joined(separator: "\n")
+    #expect(approving.log.contains("http POST /flow/<code> 200"))
     #expect(!log.contains(password))
     let secret = config.firstMatch(of: /token_secret = "(as-[0-9A-Za-z]+)"/).map { String($0.1) } ?? "as-missing"
     #expect(!log.contains(secret))
