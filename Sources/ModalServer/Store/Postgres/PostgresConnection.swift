@@ -40,9 +40,16 @@ final class PostgresConnection: SQLConnection, @unchecked Sendable {
   /// database cannot be reached, so clients retry.
   init(url: String, applicationName: String = "modal-server") throws(ServerError) {
     // Defaults first: settings in the URL override them. Connecting gives up after 3 s, a
-    // statement after 15 s, an idle transaction after 60 s.
-    let keywords = ["connect_timeout", "application_name", "options", "dbname"]
-    let values = ["3", applicationName, "-c statement_timeout=15000 -c idle_in_transaction_session_timeout=60000 -c client_min_messages=warning", url]
+    // statement after 15 s, an idle transaction after 60 s; TCP keepalives find a silently dead
+    // connection (the listener's included) within about 25 s.
+    let keywords = [
+      "connect_timeout", "application_name", "keepalives", "keepalives_idle", "keepalives_interval", "keepalives_count",
+      "options", "dbname",
+    ]
+    let values = [
+      "3", applicationName, "1", "10", "5", "3",
+      "-c statement_timeout=15000 -c idle_in_transaction_session_timeout=60000 -c client_min_messages=warning", url,
+    ]
     let connection = Self.withCStrings(keywords) { keywordPointers in
       Self.withCStrings(values) { valuePointers in PQconnectdbParams(keywordPointers, valuePointers, 1) }
     }
