@@ -121,6 +121,26 @@ import TestSupport
     await second.close()
   }
 
+  @Test func concurrentOwnerChangesNeverLeaveAWorkspaceWithoutAnOwner() async throws {
+    let url = try PostgresServer.shared().newDatabase()
+    let first = try PostgresStore(url: url, listen: false)
+    let second = try PostgresStore(url: url, listen: false)
+    for round in 0..<10 {
+      try await account(first, suffix: "r\(round)")
+      try await first.insertUser(User(id: "us-x\(round)", email: "x\(round)@example.com", passwordHash: nil, createdAt: now))
+      try await first.upsertMembership(Membership(workspaceID: "ac-r\(round)", userID: "us-x\(round)", role: .owner, createdAt: now))
+      // Each owner steps down (or is removed) through another replica at the same moment.
+      async let a = first.setRole(workspaceID: "ac-r\(round)", userID: "us-r\(round)", role: .member)
+      async let b = second.deleteMembership(workspaceID: "ac-r\(round)", userID: "us-x\(round)", at: now)
+      let outcomes = try await [a, b]
+      #expect(outcomes.filter { $0 == .done }.count == 1 && outcomes.contains(.lastOwner), "\(outcomes)")
+      let owners = try await first.memberships(workspaceID: "ac-r\(round)").filter { $0.role == .owner }
+      #expect(owners.count == 1)
+    }
+    await first.close()
+    await second.close()
+  }
+
   @Test func changesReachEveryReplicaAtOnce() async throws {
     let url = try PostgresServer.shared().newDatabase()
     let writer = try PostgresStore(url: url, listen: false)

@@ -27,11 +27,13 @@ public enum ServerCommandLine {
     A self-hostable, Modal-API-compatible identity and token service.
 
     Commands:
-      serve            Serve the gRPC API (and, later, the dashboard)
+      serve            Serve the gRPC API and the web dashboard
       bootstrap        Create the first user, workspace and token
       token create     Create an API token
       token revoke     Revoke an API token
       flow approve     Approve a pending `modal token new` login flow
+      member           List, add, change the role of, or remove workspace members
+      service-user     List, create or delete service users
 
     Run `modal-server <command> --help` for the options of a command.
 
@@ -59,6 +61,7 @@ public enum ServerCommandLine {
         case "--help", "-h": output.out(FlowCommands.usage)
         default: throw CommandUsageError(UsageError("Unknown flow command '\(rest.first ?? "")'."), usage: FlowCommands.usage)
         }
+      case "member", "service-user": try await MemberCommands.run(command, rest, output: output)
       case "--help", "-h", "help": output.out(usage)
       case "": throw CommandUsageError(UsageError("Missing command."), usage: usage)
       default: throw CommandUsageError(UsageError("Unknown command '\(command)'."), usage: usage)

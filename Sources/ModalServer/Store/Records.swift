@@ -38,6 +38,17 @@ public struct Workspace: Sendable, Hashable {
   }
 }
 
+/// The outcome of changing or ending a membership, decided inside the store's transaction so that
+/// concurrent changes (on several replicas) can never leave a workspace without an owner.
+public enum MembershipChange: Sendable, Hashable {
+  /// The change was made.
+  case done
+  /// The user is not a member of the workspace.
+  case notMember
+  /// The user is the workspace's last owner; the change would leave it without one.
+  case lastOwner
+}
+
 /// A user's role in a workspace.
 public struct Membership: Sendable, Hashable {
   /// The workspace.

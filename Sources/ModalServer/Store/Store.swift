@@ -45,9 +45,11 @@ public protocol Store: Sendable {
   func serviceUsers(workspaceID: String) async throws -> [ServiceUser]
   /// Deletes a service user and revokes its tokens, atomically; `false` if it did not exist.
   func deleteServiceUser(id: String, at time: UnixTime) async throws -> Bool
-  /// Removes a user from a workspace and revokes their tokens there, atomically; `false` if they
-  /// were not a member.
-  func deleteMembership(workspaceID: String, userID: String, at time: UnixTime) async throws -> Bool
+  /// Changes a member's role, unless that would leave the workspace without an owner.
+  func setRole(workspaceID: String, userID: String, role: Role) async throws -> MembershipChange
+  /// Removes a user from a workspace and revokes their tokens there, atomically, unless they are
+  /// its last owner.
+  func deleteMembership(workspaceID: String, userID: String, at time: UnixTime) async throws -> MembershipChange
 
   // MARK: Tokens
 

@@ -106,37 +106,45 @@ extension Dashboard {
     return membersRedirect(workspace)
   }
 
-  /// Refuses to leave the workspace without an owner.
-  private func checkKeepsOwner(_ workspace: Workspace, changing userID: String, to role: Role?) async throws {
-    let members = try await backend.dependencies.store.memberships(workspaceID: workspace.id)
-    let owners = members.filter { $0.role == .owner && $0.userID != userID }
-    if owners.isEmpty && role != .owner {
-      throw PageError(409, "The last owner", "A workspace needs at least one owner; make someone else an owner first.")
-    }
-  }
-
   func changeRole(_ context: Context, workspaceName: String, userID: String) async throws -> HTTPResponse {
     let (_, workspace, form) = try await ownerWorkspace(context, workspaceName)
     let role = try role(form)
-    guard userID.count <= 64, let member = try await backend.dependencies.store.user(id: userID),
-      try await backend.accounts.role(of: member, in: workspace) != nil
-    else {
-      throw PageError(404, "Not a member", "This user is not a member of the workspace.")
+    let member = try await memberUser(userID)
+    do {
+      try await backend.accounts.changeRole(of: member, in: workspace, to: role)
+    } catch {
+      throw Self.membershipPageError(error)
     }
-    try await checkKeepsOwner(workspace, changing: userID, to: role)
-    try await backend.accounts.setMembership(user: member, workspace: workspace, role: role)
     return membersRedirect(workspace)
   }
 
   func removeMember(_ context: Context, workspaceName: String, userID: String) async throws -> HTTPResponse {
     let (_, workspace, _) = try await ownerWorkspace(context, workspaceName)
-    guard userID.count <= 64, try await backend.dependencies.store.membership(workspaceID: workspace.id, userID: userID) != nil else {
+    let member = try await memberUser(userID)
+    do {
+      try await backend.accounts.removeMember(member, from: workspace)
+    } catch {
+      throw Self.membershipPageError(error)
+    }
+    return membersRedirect(workspace)
+  }
+
+  private func memberUser(_ userID: String) async throws -> User {
+    guard userID.count <= 64, let member = try await backend.dependencies.store.user(id: userID) else {
       throw PageError(404, "Not a member", "This user is not a member of the workspace.")
     }
-    try await checkKeepsOwner(workspace, changing: userID, to: nil)
-    _ = try await backend.dependencies.store.deleteMembership(
-      workspaceID: workspace.id, userID: userID, at: backend.dependencies.clock.now())
-    return membersRedirect(workspace)
+    return member
+  }
+
+  /// 404 for a non-member, 409 for the last owner (decided in the store, so concurrent changes on
+  /// several replicas cannot leave a workspace without an owner).
+  private static func membershipPageError(_ error: ServerError) -> PageError {
+    switch error.code {
+    case .notFound: PageError(404, "Not a member", "This user is not a member of the workspace.")
+    case .failedPrecondition:
+      PageError(409, "The last owner", "A workspace needs at least one owner; make someone else an owner first.")
+    default: PageError(500, "Could not change the membership", error.message)
+    }
   }
 
   func createServiceUser(_ context: Context, workspaceName: String) async throws -> HTTPResponse {

@@ -151,15 +151,50 @@ extension SQLStore {
     }
   }
 
-  public func deleteMembership(workspaceID: String, userID: String, at time: UnixTime) async throws(ServerError) -> Bool {
+  public func setRole(workspaceID: String, userID: String, role: Role) async throws(ServerError) -> MembershipChange {
     try await write { db throws(ServerError) in
+      if let refusal = try Self.checkOwnerRemains(db, workspaceID: workspaceID, userID: userID, newRole: role) { return refusal }
+      try db.execute(
+        "UPDATE memberships SET role = ? WHERE workspace_id = ? AND user_id = ?",
+        [.text(role.rawValue), .text(workspaceID), .text(userID)])
+      try db.announce(.credentialsChanged)
+      return .done
+    }
+  }
+
+  public func deleteMembership(workspaceID: String, userID: String, at time: UnixTime) async throws(ServerError)
+    -> MembershipChange
+  {
+    try await write { db throws(ServerError) in
+      if let refusal = try Self.checkOwnerRemains(db, workspaceID: workspaceID, userID: userID, newRole: nil) { return refusal }
       _ = try db.execute(
         "UPDATE tokens SET revoked_at = ? WHERE workspace_id = ? AND owner_kind = 'user' AND owner_id = ? AND revoked_at IS NULL",
         [.time(time), .text(workspaceID), .text(userID)])
+      try db.execute("DELETE FROM memberships WHERE workspace_id = ? AND user_id = ?", [.text(workspaceID), .text(userID)])
       try db.announce(.credentialsChanged)
-      return try db.execute(
-        "DELETE FROM memberships WHERE workspace_id = ? AND user_id = ?", [.text(workspaceID), .text(userID)]) > 0
+      return .done
     }
+  }
+
+  /// Inside a write: locks the workspace row (so concurrent membership changes of one workspace
+  /// take turns), then refuses a change that would leave it without an owner, or of a non-member.
+  /// `newRole` is `nil` for a removal.
+  static func checkOwnerRemains(_ db: Connection, workspaceID: String, userID: String, newRole: Role?) throws(ServerError)
+    -> MembershipChange?
+  {
+    try db.lockRow(table: "workspaces", id: workspaceID)
+    guard
+      let current = try db.first(
+        "SELECT role FROM memberships WHERE workspace_id = ? AND user_id = ?", [.text(workspaceID), .text(userID)],
+        row: { row throws(ServerError) in row.text(0) })
+    else { return .notMember }
+    guard current == Role.owner.rawValue, newRole != .owner else { return nil }
+    let otherOwners =
+      try db.first(
+        "SELECT COUNT(*) FROM memberships WHERE workspace_id = ? AND role = 'owner' AND user_id <> ?",
+        [.text(workspaceID), .text(userID)]
+      ) { row throws(ServerError) in row.int(0) } ?? 0
+    return otherOwners == 0 ? .lastOwner : nil
   }
 
   // MARK: Tokens

@@ -1,0 +1,71 @@
+/// Members and service users of a workspace: what the dashboard's members page and the
+/// `modal-server member` and `service-user` commands do.
+extension AccountService {
+  /// A member and their user record.
+  public struct Member: Sendable {
+    /// The user.
+    public let user: User
+    /// Their membership (role, since when).
+    public let membership: Membership
+  }
+
+  /// The members of `workspace`, oldest first.
+  public func members(of workspace: Workspace) async throws(ServerError) -> [Member] {
+    let store = dependencies.store
+    let memberships = try await dependencies.stored { try await store.memberships(workspaceID: workspace.id) }
+    var members: [Member] = []
+    for membership in memberships {
+      guard let user = try await dependencies.stored({ try await store.user(id: membership.userID) }) else { continue }
+      members.append(Member(user: user, membership: membership))
+    }
+    return members
+  }
+
+  /// Changes `user`'s role in `workspace`; refuses (`failedPrecondition`) to leave it without an owner.
+  public func changeRole(of user: User, in workspace: Workspace, to role: Role) async throws(ServerError) {
+    let store = dependencies.store
+    let outcome = try await dependencies.stored {
+      try await store.setRole(workspaceID: workspace.id, userID: user.id, role: role)
+    }
+    try check(outcome, user: user, workspace: workspace)
+  }
+
+  /// Removes `user` from `workspace` and revokes their tokens there; refuses to remove the last owner.
+  public func removeMember(_ user: User, from workspace: Workspace) async throws(ServerError) {
+    let store = dependencies.store
+    let now = dependencies.clock.now()
+    let outcome = try await dependencies.stored {
+      try await store.deleteMembership(workspaceID: workspace.id, userID: user.id, at: now)
+    }
+    try check(outcome, user: user, workspace: workspace)
+  }
+
+  /// The service users of `workspace`, oldest first.
+  public func serviceUsers(of workspace: Workspace) async throws(ServerError) -> [ServiceUser] {
+    let store = dependencies.store
+    return try await dependencies.stored { try await store.serviceUsers(workspaceID: workspace.id) }
+  }
+
+  /// Deletes the service user named `name` (or with that id) in `workspace` and revokes its tokens.
+  public func deleteServiceUser(_ nameOrID: String, in workspace: Workspace) async throws(ServerError) {
+    let store = dependencies.store
+    let all = try await serviceUsers(of: workspace)
+    guard let serviceUser = all.first(where: { $0.name == nameOrID || $0.id == nameOrID }) else {
+      throw ServerError(.notFound, "Workspace '\(workspace.name)' has no service user '\(nameOrID)'.")
+    }
+    let now = dependencies.clock.now()
+    _ = try await dependencies.stored { try await store.deleteServiceUser(id: serviceUser.id, at: now) }
+  }
+
+  private func check(_ outcome: MembershipChange, user: User, workspace: Workspace) throws(ServerError) {
+    switch outcome {
+    case .done: return
+    case .notMember: throw ServerError(.notFound, "\(user.email) is not a member of workspace '\(workspace.name)'.")
+    case .lastOwner:
+      throw ServerError(
+        .failedPrecondition,
+        "\(user.email) is the last owner of workspace '\(workspace.name)'; a workspace needs at least one owner, "
+          + "so make someone else an owner first.")
+    }
+  }
+}
