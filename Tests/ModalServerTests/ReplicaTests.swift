@@ -215,25 +215,20 @@ import TestSupport
     }
     // Two more workers log in again and again: a flow created through the failover list, approved
     // by another writer of the database (as the dashboard of any replica would), waited for.
-    let setupStart = ContinuousClock.now
     let approver = try PostgresStore(url: set.databaseURL, poolSize: 1, listen: false)
-    let setupAfterOpen = ContinuousClock.now - setupStart
     let ownerID = try #require(try await approver.token(id: set.owner.id)).owner.id
     let workspaceID = try #require(try await approver.token(id: set.owner.id)).workspaceID
     let flows = NameLog()
     let tokens = NameLog()
     let loginErrors = NameLog()
-    loginErrors.append("open \(setupAfterOpen), lookups \(ContinuousClock.now - setupStart), secrets so far \(acknowledged.all.count)")
     let loginWorkers = try (0..<2).map { worker -> Task<Void, Never> in
       let order = (0..<3).map { set.replicas[($0 + worker) % 3].url }.joined(separator: ",")
       let client = try client(order, set.owner, folder: folder)
       return Task {
         while !stop.isSet {
           do {
-            let t0 = ContinuousClock.now
             let flow = try await client.call(ModalClientMethods.tokenFlowCreate, TokenFlowCreateRequest())
             flows.append(flow.tokenFlowID)
-            loginErrors.append("create \(ContinuousClock.now - t0)")
             let code = UserCode.normalize(flow.code) ?? flow.code
             guard let pending = try await approver.pendingFlow(code: code, now: UnixTime(date: Date())) else {
               loginErrors.append("no pending flow with code \(flow.code)")
@@ -245,9 +240,7 @@ import TestSupport
             wait.tokenFlowID = flow.tokenFlowID
             wait.waitSecret = flow.waitSecret
             wait.timeout = 10
-            loginErrors.append("approved \(ContinuousClock.now - t0)")
             let minted = try await client.call(ModalClientMethods.tokenFlowWait, wait)
-            loginErrors.append("waited \(ContinuousClock.now - t0) \(minted.timeout)")
             if !minted.tokenID.isEmpty { tokens.append(minted.tokenID) }
           } catch {
             // Cut off by the kill: not acknowledged.
@@ -272,7 +265,7 @@ import TestSupport
     let database = String(set.databaseURL.split(separator: "/").last ?? "")
     let storedFlows = Set(try PostgresServer.shared().sql("SELECT id FROM token_flows", database: database).split(separator: "\n").map(String.init))
     let storedTokens = Set(try PostgresServer.shared().sql("SELECT id FROM tokens", database: database).split(separator: "\n").map(String.init))
-    #expect(tokens.all.count > 5, "logins went on (\(tokens.all.count) tokens minted; errors: \(loginErrors.all.prefix(30)))\n\(set.replicas.map(\.log).joined().split(separator: "\n").filter { !$0.contains("SecretGetOrCreate OK") }.prefix(40).joined(separator: "\n"))")
+    #expect(tokens.all.count > 5, "logins went on (\(tokens.all.count) tokens minted; errors: \(loginErrors.all.prefix(5)))")
     #expect(flows.all.allSatisfy(storedFlows.contains), "an acknowledged login flow was lost")
     #expect(tokens.all.allSatisfy(storedTokens.contains), "an acknowledged token was lost")
   }

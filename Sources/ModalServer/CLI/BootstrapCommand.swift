@@ -3,7 +3,7 @@ import Foundation
 /// `modal-server bootstrap`: the first user, workspace and token.
 enum BootstrapCommand {
   static let usage = """
-    Usage: modal-server bootstrap --data-dir DIR --email E --workspace W [--password-file F] [--json]
+    Usage: modal-server bootstrap --data-dir DIR --email E --workspace W [--password-file F] [--database URL] [--json]
 
     Creates a user, a workspace they own (with environment `main`) and a token with scope `all`,
     and prints the token's id and secret (shown only this once). Fails, changing nothing, if the
@@ -15,6 +15,8 @@ enum BootstrapCommand {
       --workspace W         The workspace name (2-63 lower-case letters, digits and dashes)
       --password-file F     Read the user's dashboard password from F (first line)
       --json                Print {"token_id": …, "token_secret": …, …} instead of text
+      --database URL        postgres://… (shared by replicas) or sqlite:PATH (default: $MODAL_SERVER_DATABASE_URL,
+                            else the SQLite file in the data folder)
 
     """
 

@@ -1,11 +1,12 @@
 /// `modal-server flow approve`.
 enum FlowCommands {
   static let usage = """
-    Usage: modal-server flow approve --data-dir DIR --code CODE --email E [--workspace W]
+    Usage: modal-server flow approve --data-dir DIR --code CODE --email E [--workspace W] [--database URL]
 
     Approves the pending login flow with CODE (as `modal token new` prints it, e.g. WDJB-MJHT) for
     the user E in workspace W (default: the user's only workspace). A running `modal-server serve`
-    on the same data folder hands the new token to the waiting CLI at once.
+    on the same data folder hands the new token to the waiting CLI at once; with --database URL
+    (or $MODAL_SERVER_DATABASE_URL) pointing at PostgreSQL, every replica does.
 
     """
 

@@ -13,6 +13,8 @@ enum TokenCommands {
                --email E         The user the token acts as (must be a member of W)
                --json            Print {"token_id": …, "token_secret": …, …}
     revoke   Revokes a token at once; later calls with it fail with UNAUTHENTICATED.
+    Both take --database URL: postgres://… (shared by replicas) or sqlite:PATH (default:
+    $MODAL_SERVER_DATABASE_URL, else the SQLite file in the data folder).
 
     """
 

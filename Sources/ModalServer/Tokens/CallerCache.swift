@@ -34,20 +34,17 @@ public final class CallerCache: Sendable {
     self.capacity = capacity
   }
 
-  /// The generation to pass to `store` after a lookup started now.
-  public var generation: UInt64 { state.withLock { $0.generation } }
-
-  /// The remembered caller of `tokenID`, if it is fresh.
-  public func caller(tokenID: String) -> Caller? {
-    guard lifetimeNanoseconds > 0 else { return nil }
+  /// The remembered caller of `tokenID` if it is fresh, and the generation to pass to `store` if
+  /// the caller has to be looked up (one lock per call on the hot path).
+  public func lookup(tokenID: String) -> (caller: Caller?, generation: UInt64) {
     let now = DispatchTime.now().uptimeNanoseconds
     return state.withLock { state in
-      guard let entry = state.entries[tokenID] else { return nil }
+      guard lifetimeNanoseconds > 0, let entry = state.entries[tokenID] else { return (nil, state.generation) }
       guard now &- entry.storedAt < lifetimeNanoseconds else {
         state.entries[tokenID] = nil
-        return nil
+        return (nil, state.generation)
       }
-      return entry.caller
+      return (entry.caller, state.generation)
     }
   }
 

@@ -67,8 +67,7 @@ public struct TokenService: Sendable {
         .unauthenticated, "Token secret is malformed: token secrets are 'as-' followed by 24 letters and digits.")
     }
     let callers = dependencies.callers
-    let remembered = callers.caller(tokenID: id)
-    let generation = callers.generation
+    let (remembered, generation) = callers.lookup(tokenID: id)
     let token: TokenRecord
     if let remembered {
       token = remembered.token

@@ -168,12 +168,13 @@ extension Dashboard {
 
   func deleteServiceUser(_ context: Context, workspaceName: String, serviceUserID: String) async throws -> HTTPResponse {
     let (_, workspace, _) = try await ownerWorkspace(context, workspaceName)
-    let store = backend.dependencies.store
-    guard serviceUserID.count <= 64, let serviceUser = try await store.serviceUser(id: serviceUserID), serviceUser.workspaceID == workspace.id
-    else {
+    guard serviceUserID.count <= 64 else { throw PageError(404, "No such service user", "This workspace has no such service user.") }
+    do {
+      try await backend.accounts.deleteServiceUser(serviceUserID, in: workspace)
+    } catch {
+      guard error.code == .notFound else { throw error }
       throw PageError(404, "No such service user", "This workspace has no such service user.")
     }
-    _ = try await store.deleteServiceUser(id: serviceUser.id, at: backend.dependencies.clock.now())
     return membersRedirect(workspace)
   }
 }

@@ -41,8 +41,10 @@ final class PostgresPool: Sendable {
     let result: Result<T, ServerError> = await withCheckedContinuation { continuation in
       queue.async {
         let outcome: Result<T, ServerError>
-        var connection = slot
-        if connection == nil {
+        let connection: PostgresConnection
+        if let slot {
+          connection = slot
+        } else {
           do throws(ServerError) {
             connection = try PostgresConnection(url: url)
           } catch {
@@ -51,7 +53,6 @@ final class PostgresPool: Sendable {
             return
           }
         }
-        guard let connection else { return }
         do throws(ServerError) {
           outcome = .success(try body(connection))
         } catch {
