@@ -77,7 +77,7 @@ let package = Package(
     .executableTarget(name: "modal", dependencies: ["ModalCLI"], swiftSettings: strict),
     .executableTarget(name: "toml-decoder", dependencies: ["TOML"], swiftSettings: strict),
 
-    // Benchmarks (run by Benchmarks/run.sh, never by the tests).
+    // Benchmarks (run by the Benchmarks/run-*.sh scripts, never by the tests).
     .executableTarget(
       name: "toml-benchmark", dependencies: ["TOML"], path: "Benchmarks/toml-benchmark",
       swiftSettings: strict),
