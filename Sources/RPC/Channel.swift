@@ -48,6 +48,9 @@ public final class Channel: Sendable {
       arguments.set(GRPC_ARG_HTTP2_STREAM_LOOKAHEAD_BYTES, clamping: window)
     }
     arguments.set(GRPC_ARG_HTTP2_BDP_PROBE, options.bandwidthDelayProbing ? 1 : 0)
+    // Advertise and accept uncompressed responses only: a server may not then compress, and a
+    // hostile one cannot make the client inflate a small message into gigabytes (see `Server`).
+    arguments.set(GRPC_COMPRESSION_CHANNEL_ENABLED_ALGORITHMS_BITSET, identityCompressionOnly)
     if let authority = options.authority {
       arguments.set(GRPC_ARG_DEFAULT_AUTHORITY, authority)
       if target.transport == .tls {

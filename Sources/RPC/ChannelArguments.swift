@@ -59,3 +59,6 @@ struct ChannelArguments {
     return withUnsafePointer(to: &channelArgs) { body($0) }
   }
 }
+
+/// The compression bitset with only `GRPC_COMPRESS_NONE` enabled.
+let identityCompressionOnly: Int32 = 1 << Int32(GRPC_COMPRESS_NONE.rawValue)

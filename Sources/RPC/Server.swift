@@ -29,6 +29,10 @@ public final class Server: Sendable {
     // The core sets SO_REUSEPORT by default, which would let a second server bind a busy port
     // silently and share its traffic; binding a busy port must fail instead.
     arguments.set(GRPC_ARG_ALLOW_REUSEPORT, 0)
+    // The core inflates a compressed message whole before it checks the size limit, so a 1 MB
+    // gzip message could take gigabytes; accept uncompressed messages only (a compressed one ends
+    // with UNIMPLEMENTED before it is inflated).
+    arguments.set(GRPC_COMPRESSION_CHANNEL_ENABLED_ALGORITHMS_BITSET, identityCompressionOnly)
     if let streams = configuration.maxConcurrentStreamsPerConnection {
       arguments.set(GRPC_ARG_MAX_CONCURRENT_STREAMS, clamping: streams)
     }

@@ -143,6 +143,18 @@ import Testing
     await server.shutdown(grace: .seconds(1))
   }
 
+  /// The core would inflate a compressed message whole before checking its size (a 1 MB gzip
+  /// message of zeros becomes 1 GB), so the server accepts uncompressed messages only.
+  @Test func compressedRequestsAreRefusedBeforeInflating() async throws {
+    try await withEchoServer { (server, _) async throws in
+      let report = try await PythonInterop.runReporting([
+        "gzip-request", "--port", "\(server.port)", "--path", EchoService.echo, "--inflated-size", "\(64 << 20)",
+      ])
+      #expect(report["status"] as? String == "\(Status.Code.unimplemented.rawValue)")
+      #expect(report["message"] as? String == "Compression algorithm 'gzip' is disabled.")
+    }
+  }
+
   @Test func proxyRefusingTheTunnel() async throws {
     try await PythonInterop.withHelper(["refusing-proxy"]) { port in
       var options = ChannelOptions()

@@ -76,14 +76,19 @@ enum PythonInterop {
 
   /// Runs the grpclib client against `port` and returns its JSON report.
   static func runClient(port: Int, caPath: String? = nil, host: String = "127.0.0.1") async throws -> [String: Any] {
+    var arguments = ["client", "--host", host, "--port", "\(port)"]
+    if let caPath { arguments += ["--tls-ca", caPath] }
+    return try await runReporting(arguments)
+  }
+
+  /// Runs the script with `arguments` to completion and returns the JSON object it printed.
+  static func runReporting(_ arguments: [String]) async throws -> [String: Any] {
     let outputPath = FileManager.default.temporaryDirectory.appendingPathComponent("grpclib-\(UUID().uuidString).json")
     _ = FileManager.default.createFile(atPath: outputPath.path, contents: nil)
     defer { try? FileManager.default.removeItem(at: outputPath) }
     let process = Process()
     process.executableURL = URL(fileURLWithPath: try python())
-    var arguments = [script, "client", "--host", host, "--port", "\(port)"]
-    if let caPath { arguments += ["--tls-ca", caPath] }
-    process.arguments = arguments
+    process.arguments = [script] + arguments
     let output = try FileHandle(forWritingTo: outputPath)
     process.standardOutput = output
     process.standardError = FileHandle.standardError
@@ -97,7 +102,7 @@ enum PythonInterop {
     try output.close()
     let data = try Data(contentsOf: outputPath)
     guard status == 0, let report = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
-      throw TestSetupError("the grpclib client failed (status \(status)): \(String(decoding: data, as: UTF8.self))")
+      throw TestSetupError("grpclib_echo.py \(arguments[0]) failed (status \(status)): \(String(decoding: data, as: UTF8.self))")
     }
     return report
   }

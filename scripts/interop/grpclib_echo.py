@@ -8,6 +8,9 @@
         An HTTP proxy that answers every CONNECT with 403 Forbidden; prints "PORT <n>".
     grpclib_echo.py client --port N [--tls-ca CA] [--host H]
         Calls the Swift test server's /test.Echo/* methods and prints one JSON object of results.
+    grpclib_echo.py gzip-request --port N --path P --inflated-size BYTES
+        Sends one unary request whose message is gzip-compressed (`grpc-encoding: gzip`; zeros that
+        inflate to BYTES) over raw HTTP/2 and prints {"status": ..., "message": ...} of the reply.
 
 Messages are raw bytes (a pass-through codec), so no .proto files are needed.
 """
@@ -15,8 +18,15 @@ import argparse
 import asyncio
 import json
 import signal
+import socket
 import ssl
+import struct
 import sys
+import zlib
+
+import h2.config
+import h2.connection
+import h2.events
 
 from grpclib.client import Channel
 from grpclib.const import Cardinality, Handler, Status
@@ -179,6 +189,55 @@ async def client(args):
     print(json.dumps(results), flush=True)
 
 
+def gzip_request(args):
+    deflate = zlib.compressobj(9, zlib.DEFLATED, 31)
+    chunk = bytes(1 << 20)
+    remaining = args.inflated_size
+    parts = []
+    while remaining > 0:
+        parts.append(deflate.compress(chunk[: min(remaining, len(chunk))]))
+        remaining -= len(chunk)
+    parts.append(deflate.flush())
+    payload = b"".join(parts)
+    frame = b"\x01" + struct.pack(">I", len(payload)) + payload
+    sock = socket.create_connection(("127.0.0.1", args.port), timeout=30)
+    connection = h2.connection.H2Connection(h2.config.H2Configuration(client_side=True, header_encoding="utf-8"))
+    connection.initiate_connection()
+    connection.increment_flow_control_window(1 << 30)
+    stream = connection.get_next_available_stream_id()
+    connection.send_headers(stream, [
+        (":method", "POST"), (":scheme", "http"), (":path", args.path), (":authority", f"127.0.0.1:{args.port}"),
+        ("content-type", "application/grpc"), ("te", "trailers"), ("grpc-encoding", "gzip"),
+        ("grpc-accept-encoding", "identity,gzip"),
+    ])
+    sock.sendall(connection.data_to_send())
+    sent = 0
+    headers = {}
+    ended = False
+    while not ended:
+        while sent < len(frame):
+            window = min(connection.local_flow_control_window(stream), connection.max_outbound_frame_size)
+            if window <= 0:
+                break
+            piece = frame[sent : sent + window]
+            sent += len(piece)
+            connection.send_data(stream, piece, end_stream=sent == len(frame))
+        sock.sendall(connection.data_to_send())
+        data = sock.recv(65536)
+        if not data:
+            break
+        for event in connection.receive_data(data):
+            if isinstance(event, (h2.events.ResponseReceived, h2.events.TrailersReceived)):
+                headers.update(dict(event.headers))
+            elif isinstance(event, h2.events.DataReceived):
+                connection.acknowledge_received_data(event.flow_controlled_length, stream)
+            elif isinstance(event, (h2.events.StreamEnded, h2.events.StreamReset)):
+                ended = True
+        sock.sendall(connection.data_to_send())
+    sock.close()
+    print(json.dumps({"status": headers.get("grpc-status"), "message": headers.get("grpc-message")}), flush=True)
+
+
 def main():
     # A parent that spawns us from a thread with signals blocked (Foundation's Process does) leaves
     # SIGTERM blocked here; unblock it so that terminating the helper works.
@@ -194,7 +253,13 @@ def main():
     c.add_argument("--port", type=int, required=True)
     c.add_argument("--tls-ca")
     c.add_argument("--concurrent", type=int, default=2000)
+    g = sub.add_parser("gzip-request")
+    g.add_argument("--port", type=int, required=True)
+    g.add_argument("--path", required=True)
+    g.add_argument("--inflated-size", type=int, default=1 << 20)
     args = parser.parse_args()
+    if args.mode == "gzip-request":
+        return gzip_request(args)
     modes = {"serve": serve, "client": client, "refusing-proxy": refusing_proxy}
     asyncio.run(modes[args.mode](args))
 
