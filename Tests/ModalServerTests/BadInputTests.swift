@@ -72,4 +72,14 @@ import Testing
       #expect(await rpcError { try await harness.call(ModalClientMethods.tokenFlowWait, wait, as: nil) }?.code == .notFound)
     }
   }
+
+  @Test func logLinesEscapeWhatCallersAndDatabasesControl() {
+    let entry = RequestLogEntry(
+      method: "/modal.client.ModalClient/X\nforged OK\u{1B}[2J", status: "INTERNAL", duration: .milliseconds(2),
+      tokenID: "ak-\nnot-an-id", peer: "ipv4:127.0.0.1:5", reason: "connection \"lost\"\r\nsecond line\u{202E}")
+    let line = entry.line
+    #expect(!line.unicodeScalars.contains { $0.properties.generalCategory == .control || $0 == "\u{202E}" })
+    #expect(line.contains(#" grpc /modal.client.ModalClient/X\x0Aforged\x20OK\x1B[2J INTERNAL 2.0ms token=malformed "#))
+    #expect(line.hasSuffix(#" reason="connection \x22lost\x22\x0D\x0Asecond line\u{202E}""#))
+  }
 }

@@ -137,6 +137,14 @@ import Testing
       #expect(badEscape.status == 400)
       #expect(await client.request("GET", "/login").status == 200)  // still serving
       #expect(web.log.contains("http GET /login 200"))
+      // A decoded path must not add a line to the log, nor terminal escapes or bidirectional overrides.
+      let forged = "/workspaces/a%0a2026-11-24T05:06:00Z%20grpc%20/modal.client.ModalClient/TokenInfoGet%20OK%0d/x%1b%5b2J%e2%80%ae"
+      #expect(await client.request("GET", forged).status == 404)
+      let lines = web.log.split(separator: "\n", omittingEmptySubsequences: false)
+      #expect(lines.allSatisfy { $0.hasPrefix("http ") }, "\(lines)")
+      #expect(!web.log.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" || $0 == "\u{1B}" || $0 == "\u{202E}" })
+      #expect(web.log.contains(#"http GET /workspaces/a\x0A2026-11-24T05:06:00Z\x20grpc\x20"#))
+      #expect(web.log.contains(#"\x0D/x\x1B[2J\u{202E} 404"#))
     }
   }
 

@@ -36,9 +36,9 @@ public struct RequestLogEntry: Sendable {
   public var line: String {
     let milliseconds = Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15
     let token = tokenID.map { TokenFormat.isWellFormedID($0) ? $0 : "malformed" } ?? "-"
-    let line = "\(UnixTime(date: Date()).iso8601) grpc \(method) \(status) \(Self.tenths(milliseconds))ms token=\(token) peer=\(peer)"
+    let line = "\(UnixTime(date: Date()).iso8601) grpc \(LogText.field(method)) \(status) \(Self.tenths(milliseconds))ms token=\(token) peer=\(LogText.field(peer))"
     guard let reason else { return line }
-    return line + " reason=\"" + reason.replacingOccurrences(of: "\n", with: " ").replacingOccurrences(of: "\"", with: "'") + "\""
+    return line + " reason=\"" + LogText.quoted(reason) + "\""
   }
 }
 

@@ -287,7 +287,7 @@ public final class HTTPServer: @unchecked Sendable {
     let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
     let shownMethod = method.count <= 16 && method.allSatisfy { $0.isLetter } ? method : "?"
     configuration.log(
-      "http \(shownMethod) \(configuration.redactPath(String(path.prefix(200)))) \(response.status) \(String(format: "%.1f", milliseconds))ms")
+      "http \(shownMethod) \(LogText.field(configuration.redactPath(String(path.prefix(200))))) \(response.status) \(String(format: "%.1f", milliseconds))ms")
     return result
   }
 
