@@ -62,6 +62,33 @@ import Testing
     }
   }
 
+  /// Removing a member revokes their tokens; a login they approved before must not mint a new
+  /// one afterwards (nor come back when they are added again).
+  @Test func anApprovalDiesWithTheApproversMembership() async throws {
+    try await withHarness { harness in
+      let accounts = harness.backend.accounts
+      let workspace = try await accounts.workspace(name: "acme")
+      let alice = try await accounts.createUser(email: "alice@example.com", password: nil)
+      try await accounts.setMembership(user: alice, workspace: workspace, role: .member)
+      let created = try await harness.call(
+        ModalClientMethods.tokenFlowCreate, TokenFlowCreateRequest(utmSource: "test", localhostPort: 0, nextURL: ""), as: nil)
+      try await harness.backend.approveFlow(code: created.code, email: "alice@example.com", workspaceName: "acme")
+      try await accounts.removeMember(alice, from: workspace)
+
+      let wait = TokenFlowWaitRequest(timeout: 1, tokenFlowID: created.tokenFlowID, waitSecret: created.waitSecret)
+      let refused = await rpcError { try await harness.call(ModalClientMethods.tokenFlowWait, wait, as: nil) }
+      #expect(refused?.code == .permissionDenied)
+      #expect(refused?.message.contains("no longer a member of workspace 'acme'") == true)
+      #expect(try await harness.store.tokens(workspaceID: workspace.id, owner: .user(id: alice.id)).isEmpty)
+      #expect(try await harness.store.flow(id: created.tokenFlowID) == nil)
+
+      try await accounts.setMembership(user: alice, workspace: workspace, role: .member)
+      let afterReAdding = await rpcError { try await harness.call(ModalClientMethods.tokenFlowWait, wait, as: nil) }
+      #expect(afterReAdding != nil && afterReAdding?.code != .ok)
+      #expect(try await harness.store.tokens(workspaceID: workspace.id, owner: .user(id: alice.id)).isEmpty)
+    }
+  }
+
   @Test func waitTimesOutWithTimeoutTrueAndHonoursTheRequestTimeout() async throws {
     try await withHarness { harness in
       let created = try await harness.call(ModalClientMethods.tokenFlowCreate, TokenFlowCreateRequest(), as: nil)

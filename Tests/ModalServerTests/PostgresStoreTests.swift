@@ -111,7 +111,7 @@ import TestSupport
         let token = TokenRecord(
           id: "ak-c\(index)", workspaceID: "ac-1", owner: .user(id: "us-1"), createdByUserID: "us-1", name: "flow",
           secretHash: "00", hashKeyID: "k", secretHint: "abcd", scopes: .all, createdAt: now, expiresAt: nil)
-        group.addTask { (try? await store.consumeFlow(id: "tf-1", token: token, at: now)) ?? false }
+        group.addTask { (try? await store.consumeFlow(id: "tf-1", token: token, at: now)) == .consumed }
       }
       return await group.reduce(0) { $0 + ($1 ? 1 : 0) }
     }

@@ -104,8 +104,8 @@ import RPC
     var minted = token
     minted.id = "ak-2"
     minted.revokedAt = nil
-    #expect(try await store.consumeFlow(id: "tf-1", token: minted, at: now))
-    #expect(try await store.consumeFlow(id: "tf-1", token: minted, at: now) == false)
+    #expect(try await store.consumeFlow(id: "tf-1", token: minted, at: now) == .consumed)
+    #expect(try await store.consumeFlow(id: "tf-1", token: minted, at: now) == .notApproved)
     #expect(try await store.flow(id: "tf-1")?.state == .consumed)
     #expect(try await store.flow(id: "tf-1")?.tokenID == "ak-2")
 

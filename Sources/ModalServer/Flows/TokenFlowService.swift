@@ -150,11 +150,19 @@ public struct TokenFlowService: Sendable {
     let issued = try TokenService(dependencies: dependencies).makeToken(
       workspaceID: workspaceID, owner: .user(id: userID), createdByUserID: userID, name: name, scopes: .all,
       lifetimeSeconds: flow.tokenLifetimeSeconds)
-    guard try await dependencies.stored({ try await store.consumeFlow(id: flow.id, token: issued.record, at: dependencies.clock.now()) })
-    else {
+    switch try await dependencies.stored({
+      try await store.consumeFlow(id: flow.id, token: issued.record, at: dependencies.clock.now())
+    }) {
+    case .consumed:
+      return .approved(issued, workspaceName: workspace.name)
+    case .notApproved:
       throw ServerError(.failedPrecondition, "This login flow was already used. Run `modal token new` again.")
+    case .approverNotMember:
+      throw ServerError(
+        .permissionDenied,
+        "The account that approved this login is no longer a member of workspace '\(workspace.name)'. "
+          + "Ask an owner of the workspace to add it again, then run `modal token new` again.")
     }
-    return .approved(issued, workspaceName: workspace.name)
   }
 
   /// Approves the pending flow with `code` for `user` in `workspace`; wakes its waiting call at

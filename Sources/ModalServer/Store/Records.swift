@@ -49,6 +49,17 @@ public enum MembershipChange: Sendable, Hashable {
   case lastOwner
 }
 
+/// What became of an attempt to turn an approved login flow into its token.
+public enum FlowConsumption: Sendable, Hashable {
+  /// The token was stored and the flow is used up.
+  case consumed
+  /// The flow was not in the approved state (someone else consumed it, or it is gone).
+  case notApproved
+  /// The user who approved it is no longer a member of the workspace: no token, and the flow was
+  /// deleted (a later re-adding must not bring the approval back).
+  case approverNotMember
+}
+
 /// A user's role in a workspace.
 public struct Membership: Sendable, Hashable {
   /// The workspace.

@@ -76,9 +76,10 @@ public protocol Store: Sendable {
   func pendingFlow(code: String, now: UnixTime) async throws -> TokenFlowRecord?
   /// Approves a pending, unexpired flow; `false` if it is not (any more).
   func approveFlow(id: String, userID: String, workspaceID: String, at time: UnixTime) async throws -> Bool
-  /// Marks an approved flow consumed and stores its token, atomically; `false` if the flow was
-  /// not in the approved state (someone else consumed it).
-  func consumeFlow(id: String, token: TokenRecord, at time: UnixTime) async throws -> Bool
+  /// Marks an approved flow consumed and stores its token, atomically, if the token's owner is
+  /// still a member of its workspace (decided under the workspace's row lock, like membership
+  /// removals, so a removal cannot slip between the check and the insert).
+  func consumeFlow(id: String, token: TokenRecord, at time: UnixTime) async throws -> FlowConsumption
   /// Deletes flows that expired before `time` and ephemeral secrets past their end; returns how many.
   func deleteExpired(before time: UnixTime) async throws -> Int
 

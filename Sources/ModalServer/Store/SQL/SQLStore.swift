@@ -292,14 +292,27 @@ extension SQLStore {
     }
   }
 
-  public func consumeFlow(id: String, token: TokenRecord, at time: UnixTime) async throws(ServerError) -> Bool {
+  public func consumeFlow(id: String, token: TokenRecord, at time: UnixTime) async throws(ServerError)
+    -> FlowConsumption
+  {
     try await write { db throws(ServerError) in
+      try db.lockRow(table: "workspaces", id: token.workspaceID)
+      if case .user(let userID) = token.owner {
+        let member = try db.first(
+          "SELECT 1 FROM memberships WHERE workspace_id = ? AND user_id = ?", [.text(token.workspaceID), .text(userID)],
+          row: { _ throws(ServerError) in true })
+        guard member != nil else {
+          let deleted = try db.execute("DELETE FROM token_flows WHERE id = ? AND state = 'approved'", [.text(id)])
+          if deleted > 0 { try db.announce(.flowChanged(id: id)) }
+          return deleted > 0 ? .approverNotMember : .notApproved
+        }
+      }
       let changed = try db.execute(
         "UPDATE token_flows SET state = 'consumed', token_id = ?, consumed_at = ? WHERE id = ? AND state = 'approved'",
         [.text(token.id), .time(time), .text(id)])
-      guard changed > 0 else { return false }
+      guard changed > 0 else { return .notApproved }
       try Self.insert(token, db)
-      return true
+      return .consumed
     }
   }
 
