@@ -26,8 +26,10 @@ import Testing
     func client() -> WebClient { WebClient(port: server.port) }
   }
 
-  private func withWeb(_ body: (Web) async throws -> Void) async throws {
-    let harness = try await Harness.start()
+  private func withWeb(
+    settings: ServerSettings = ServerSettings(publicURL: "http://127.0.0.1:9"), _ body: (Web) async throws -> Void
+  ) async throws {
+    let harness = try await Harness.start(settings: settings)
     let web = try Web(harness: harness)
     do {
       try await body(web)
@@ -42,6 +44,21 @@ import Testing
 
   static let password = "a-long-enough-password"
 
+  /// TLS ended at a load balancer: the server sees plain http, browsers see the https public URL.
+  @Test func cookiesAreSecureAndHSTSIsSentWhenThePublicURLIsHTTPS() async throws {
+    try await withWeb(settings: ServerSettings(publicURL: "https://modal.example.com")) { web in
+      let client = web.client()
+      let login = await client.request("GET", "/login")
+      #expect(login.all("Set-Cookie").contains { $0.hasPrefix("modal_presession=") && $0.contains("; Secure") })
+      #expect(login.header("Strict-Transport-Security") == "max-age=31536000")
+      let signedUp = await client.signUp(email: "tls@example.com", password: Self.password, workspace: "tlsws")
+      #expect(signedUp.status == 303, "\(signedUp.body)")
+      let cookies = signedUp.all("Set-Cookie")
+      #expect(cookies.contains { $0.hasPrefix("modal_session=") && $0.contains("; Secure") })
+      #expect(cookies.allSatisfy { $0.contains("; Secure") })
+    }
+  }
+
   @Test func signUpLogInLogOutAndSessionRotation() async throws {
     try await withWeb { web in
       let client = web.client()
@@ -51,6 +68,9 @@ import Testing
       #expect(signedUp.status == 303, "\(signedUp.body)")
       let firstSession = try #require(client.cookies[WebSessions.cookieName])
       #expect(signedUp.all("Set-Cookie").contains { $0.hasPrefix("modal_session=") && $0.contains("HttpOnly") && $0.contains("SameSite=Lax") && $0.contains("Path=/") })
+      // Plain http with an http public URL: a Secure cookie would never come back, and no HSTS.
+      #expect(!signedUp.all("Set-Cookie").contains { $0.contains("Secure") })
+      #expect(signedUp.header("Strict-Transport-Security") == nil)
       let home = await client.request("GET", "/")
       #expect(home.status == 200 && home.body.contains("annws") && home.body.contains("ann@example.com"))
 

@@ -66,6 +66,9 @@ public struct Dashboard: Sendable {
     let csrf: String
     /// A pre-session cookie to set (on a first visit).
     let newPreSession: String?
+    /// Whether cookies get `Secure`: the request came over TLS, or the public URL is `https`
+    /// (TLS ended at a load balancer in front of the server).
+    let secureCookies: Bool
 
     var user: User? { session?.user }
   }
@@ -88,7 +91,7 @@ public struct Dashboard: Sendable {
     let binding = session?.id ?? preSession ?? ""
     let context = Context(
       request: request, session: session, csrfBinding: binding, csrf: sessions.csrfToken(for: binding),
-      newPreSession: newPreSession)
+      newPreSession: newPreSession, secureCookies: request.isSecure || publicURLIsHTTPS)
     var response: HTTPResponse
     do {
       response = try await route(context)
@@ -100,7 +103,11 @@ public struct Dashboard: Sendable {
     if let newPreSession {
       response.add(
         "Set-Cookie",
-        Cookies.make(name: WebSessions.preSessionCookieName, value: newPreSession, maxAge: nil, secure: request.isSecure))
+        Cookies.make(name: WebSessions.preSessionCookieName, value: newPreSession, maxAge: nil, secure: context.secureCookies))
+    }
+    if publicURLIsHTTPS {
+      // Browsers reach this server over https only: have them never try plain http again.
+      response.add("Strict-Transport-Security", "max-age=31536000")
     }
     return response
   }
@@ -229,6 +236,11 @@ public struct Dashboard: Sendable {
     var allowed = CharacterSet.alphanumerics
     allowed.insert(charactersIn: "-._~/")
     return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? "/"
+  }
+
+  /// Whether the public URL (the address browsers use) is `https`.
+  var publicURLIsHTTPS: Bool {
+    backend.dependencies.settings.publicURL.lowercased().hasPrefix("https://")
   }
 
   static func origin(of url: String) -> String? {

@@ -78,7 +78,7 @@ extension Dashboard {
     if let old = context.session { await sessions.end(old.id) }
     let id = try await sessions.create(for: user)
     var response = HTTPResponse.redirect(to: next)
-    let secure = context.request.isSecure
+    let secure = context.secureCookies
     response.add("Set-Cookie", Cookies.make(name: WebSessions.cookieName, value: id, maxAge: Int(sessions.lifetime), secure: secure))
     response.add("Set-Cookie", Cookies.make(name: WebSessions.preSessionCookieName, value: "", maxAge: 0, secure: secure))
     return response
@@ -143,7 +143,7 @@ extension Dashboard {
     _ = try checkedForm(context)
     if let session = context.session { await sessions.end(session.id) }
     var response = HTTPResponse.redirect(to: "/login")
-    response.add("Set-Cookie", Cookies.make(name: WebSessions.cookieName, value: "", maxAge: 0, secure: context.request.isSecure))
+    response.add("Set-Cookie", Cookies.make(name: WebSessions.cookieName, value: "", maxAge: 0, secure: context.secureCookies))
     return response
   }
 }
