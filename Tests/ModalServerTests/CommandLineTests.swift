@@ -57,6 +57,46 @@ import TestSupport
     for output in [boot, created] { #expect(!output.stderr.contains("as-")) }
   }
 
+  /// A new random key would make every existing token and secret unusable: a lost key file, or
+  /// another server's, is refused with what to do, and nothing is created.
+  @Test func aMissingOrForeignKeyFileIsRefused() throws {
+    let folder = TemporaryFolder()
+    let data = folder.path + "/data"
+    let other = folder.path + "/other"
+    for (dir, workspace) in [(data, "ann"), (other, "bob")] {
+      let boot = try runServerCommand(["bootstrap", "--data-dir", dir, "--email", "\(workspace)@example.com", "--workspace", workspace])
+      #expect(boot.status == 0, "\(boot.stderr)")
+    }
+    let keyFile = data + "/server-keys"
+    let original = try Data(contentsOf: URL(fileURLWithPath: keyFile))
+    try FileManager.default.removeItem(atPath: keyFile)
+
+    let create = try runServerCommand(["token", "create", "--data-dir", data, "--workspace", "ann"])
+    #expect(create.status == 1)
+    #expect(create.stderr.contains("The server key file \(keyFile) is missing. Restore it from your backup"), "\(create.stderr)")
+    let serve = try runServerCommand(["serve", "--data-dir", data, "--grpc-address", "127.0.0.1:0", "--http-address", "127.0.0.1:0"])
+    #expect(serve.status == 1)
+    #expect(serve.stderr.contains("is missing, but SQLite \(data)/modal-server.sqlite3 holds tokens and secrets made with a key"), "\(serve.stderr)")
+    #expect(!FileManager.default.fileExists(atPath: keyFile))
+
+    try FileManager.default.copyItem(atPath: other + "/server-keys", toPath: keyFile)
+    let foreign = try runServerCommand(["token", "create", "--data-dir", data, "--workspace", "ann"])
+    #expect(foreign.status == 1)
+    #expect(foreign.stderr.contains("this is the key file of another server"), "\(foreign.stderr)")
+
+    try FileManager.default.removeItem(atPath: keyFile)
+    try original.write(to: URL(fileURLWithPath: keyFile))
+    try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: keyFile)
+    #expect(try runServerCommand(["token", "create", "--data-dir", data, "--workspace", "ann"]).status == 0)
+
+    // A folder that exists but was never bootstrapped gets neither a key file nor a database.
+    let empty = folder.path + "/empty"
+    try FileManager.default.createDirectory(atPath: empty, withIntermediateDirectories: false)
+    let inEmpty = try runServerCommand(["token", "create", "--data-dir", empty, "--workspace", "ann"])
+    #expect(inEmpty.status == 1 && inEmpty.stderr.contains("is missing"), "\(inEmpty.stderr)")
+    #expect(try FileManager.default.contentsOfDirectory(atPath: empty).isEmpty)
+  }
+
   @Test func serveStopsCleanlyOnSIGTERMAndRefusesASecondServer() async throws {
     let folder = TemporaryFolder()
     let data = folder.path + "/data"

@@ -32,7 +32,7 @@ enum BootstrapCommand {
       }
       password = String(text.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false).first ?? "")
     }
-    let opened = try ServerCommandLine.open(dataDirectory: parsed.required("--data-dir"), database: parsed["--database"], create: true)
+    let opened = try await ServerCommandLine.open(dataDirectory: parsed.required("--data-dir"), database: parsed["--database"], create: true)
     let (store, keys) = (opened.store, opened.keys)
     let backend = Backend(dependencies: Dependencies(store: store, keys: keys))
     let result = try await backend.accounts.bootstrap(

@@ -16,7 +16,7 @@ enum FlowCommands {
       required: ["--data-dir", "--code", "--email"])
     guard let parsed = try ServerCommandLine.parse(arguments, spec: spec, usage: usage, output: output) else { return }
     let dataDirectory = parsed.required("--data-dir")
-    let opened = try ServerCommandLine.open(dataDirectory: dataDirectory, database: parsed["--database"], create: false)
+    let opened = try await ServerCommandLine.open(dataDirectory: dataDirectory, database: parsed["--database"], create: false)
     let (store, keys) = (opened.store, opened.keys)
     let backend = Backend(dependencies: Dependencies(store: store, keys: keys))
     let flow = try await backend.approveFlow(

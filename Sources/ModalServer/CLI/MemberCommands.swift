@@ -44,7 +44,7 @@ enum MemberCommands {
   private static func withWorkspace<T>(
     _ parsed: ParsedArguments, _ body: (Backend, Workspace) async throws -> T
   ) async throws -> T {
-    let opened = try ServerCommandLine.open(
+    let opened = try await ServerCommandLine.open(
       dataDirectory: parsed.required("--data-dir"), database: parsed["--database"], create: false)
     let backend = Backend(dependencies: Dependencies(store: opened.store, keys: opened.keys))
     do {

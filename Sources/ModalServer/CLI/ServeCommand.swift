@@ -84,7 +84,7 @@ enum ServeCommand {
     signal(SIGINT, SIG_IGN)
     signal(SIGPIPE, SIG_IGN)
 
-    let opened = try ServerCommandLine.open(
+    let opened = try await ServerCommandLine.open(
       dataDirectory: dataDirectory, database: parsed["--database"], create: true, serving: true, poolSize: poolSize, log: log)
     let lock = try DataFolderLock(dataDirectory: dataDirectory)
     let (store, keys) = (opened.store, opened.keys)

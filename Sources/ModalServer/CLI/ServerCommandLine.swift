@@ -111,13 +111,16 @@ public enum ServerCommandLine {
   /// The environment variable read when `--database` is not given (keeps a password off the command line).
   static let databaseVariable = "MODAL_SERVER_DATABASE_URL"
 
-  /// Opens the data folder's keys and the store `--database` names (the folder must exist unless
-  /// `create`). `serving` stores listen for other replicas' changes; the commands' SQLite stores
-  /// tell a running server about their changes through the data folder's event socket.
+  /// Opens the store `--database` names and the data folder's keys. Unless `create`, the folder,
+  /// its key file and (for SQLite) its database must exist. A missing key file is created only for
+  /// a database without live tokens or secrets, and a key file none of whose keys made any of them
+  /// is refused: either would make every existing token and secret unusable. `serving` stores
+  /// listen for other replicas' changes; the commands' SQLite stores tell a running server about
+  /// their changes through the data folder's event socket.
   static func open(
     dataDirectory: String, database: String? = nil, create: Bool, serving: Bool = false, poolSize: Int = 8,
     log: @escaping @Sendable (String) -> Void = { _ in }
-  ) throws -> Opened {
+  ) async throws -> Opened {
     var isDirectory: ObjCBool = false
     if !FileManager.default.fileExists(atPath: dataDirectory, isDirectory: &isDirectory) {
       guard create else {
@@ -133,17 +136,48 @@ public enum ServerCommandLine {
     } else if !isDirectory.boolValue {
       throw ServerError(.failedPrecondition, "\(dataDirectory) is not a folder.")
     }
-    let keys = try ServerKeys.loadOrCreate(dataDirectory: dataDirectory)
+    let keyPath = ServerKeys.path(dataDirectory: dataDirectory)
+    let keyFileExists = FileManager.default.fileExists(atPath: keyPath)
+    guard keyFileExists || create else {
+      throw ServerError(
+        .failedPrecondition,
+        "The server key file \(keyPath) is missing. Restore it from your backup or copy it from another replica "
+          + "(or run `modal-server bootstrap` to set up a new server).")
+    }
+    let existingKeys = keyFileExists ? try ServerKeys.load(path: keyPath) : nil
     let chosen = database ?? ProcessInfo.processInfo.environment[databaseVariable]
+    let store: any Store
+    let description: String
     switch try DatabaseLocation(chosen, dataDirectory: dataDirectory) {
     case .postgres(let url):
-      let store = try PostgresStore(url: url, poolSize: poolSize, listen: serving, log: log)
-      return Opened(store: store, keys: keys, description: "PostgreSQL \(store.location)")
+      let postgres = try PostgresStore(url: url, poolSize: poolSize, listen: serving, log: log)
+      (store, description) = (postgres, "PostgreSQL \(postgres.location)")
     case .sqlite(let path):
+      guard create || FileManager.default.fileExists(atPath: path) else {
+        throw ServerError(
+          .failedPrecondition, "There is no database \(path); run `modal-server bootstrap` first (or pass --database).")
+      }
       let announcer: (@Sendable (StoreEvent) -> Void)? =
         serving ? nil : { @Sendable event in LocalEventSocket.send(dataDirectory: dataDirectory, event: event) }
-      let store = try SQLiteStore(path: path, announcer: announcer)
-      return Opened(store: store, keys: keys, description: "SQLite \(path)")
+      store = try SQLiteStore(path: path, announcer: announcer)
+      description = "SQLite \(path)"
+    }
+    do {
+      let known = existingKeys.map { Array($0.all.keys) } ?? []
+      if try await store.hasLiveDataWithout(anyOfKeyIDs: known) {
+        throw ServerError(
+          .failedPrecondition,
+          existingKeys == nil
+            ? "The server key file \(keyPath) is missing, but \(description) holds tokens and secrets made with a key. "
+              + "Restore the key file from your backup or copy it from another replica; a new key would make every "
+              + "existing token and secret unusable."
+            : "No key in \(keyPath) made any of the tokens or secrets in \(description): this is the key file of another "
+              + "server. Use this deployment's key file (every replica needs the same one).")
+      }
+      return Opened(store: store, keys: try existingKeys ?? ServerKeys.loadOrCreate(dataDirectory: dataDirectory), description: description)
+    } catch {
+      await store.close()
+      throw error
     }
   }
 

@@ -33,7 +33,7 @@ enum TokenCommands {
     } catch let error as ServerError {
       throw CommandUsageError(UsageError(error.message), usage: usage)
     }
-    let opened = try ServerCommandLine.open(dataDirectory: parsed.required("--data-dir"), database: parsed["--database"], create: false)
+    let opened = try await ServerCommandLine.open(dataDirectory: parsed.required("--data-dir"), database: parsed["--database"], create: false)
     let (store, keys) = (opened.store, opened.keys)
     let backend = Backend(dependencies: Dependencies(store: store, keys: keys))
     let workspace = try await backend.accounts.workspace(name: parsed.required("--workspace"))
@@ -73,7 +73,7 @@ enum TokenCommands {
     let spec = CommandSpec(valueOptions: ["--data-dir", "--database"], required: ["--data-dir"], positionals: 1...1)
     guard let parsed = try ServerCommandLine.parse(arguments, spec: spec, usage: usage, output: output) else { return }
     let id = parsed.positionals[0]
-    let store = try ServerCommandLine.open(dataDirectory: parsed.required("--data-dir"), database: parsed["--database"], create: false).store
+    let store = try await ServerCommandLine.open(dataDirectory: parsed.required("--data-dir"), database: parsed["--database"], create: false).store
     guard let token = try await store.token(id: id) else {
       throw ServerError(.notFound, "No token \(id).")
     }

@@ -52,10 +52,15 @@ public struct ServerKeys: Sendable {
   /// The file name inside the data folder.
   public static let fileName = "server-keys"
 
+  /// The key file's path in `dataDirectory`.
+  public static func path(dataDirectory: String) -> String {
+    dataDirectory + "/" + fileName
+  }
+
   /// Loads the keys of `dataDirectory`, creating the file with one new random key (mode 0600,
   /// written atomically) when it does not exist.
   public static func loadOrCreate(dataDirectory: String) throws(ServerError) -> ServerKeys {
-    let path = dataDirectory + "/" + fileName
+    let path = path(dataDirectory: dataDirectory)
     if FileManager.default.fileExists(atPath: path) {
       return try load(path: path)
     }

@@ -153,6 +153,10 @@ public protocol Store: Sendable {
   /// The applied schema version (`StoreSchema`).
   func schemaVersion() async throws -> Int
 
+  /// Whether the database holds live tokens or secret values and none of them was made with any
+  /// of `keyIDs`: then the key file at hand is not the one this database was written with.
+  func hasLiveDataWithout(anyOfKeyIDs keyIDs: [String]) async throws -> Bool
+
   /// Closes the store; later calls fail.
   func close() async
 }

@@ -22,6 +22,23 @@ extension SQLStore {
     }
   }
 
+  public func hasLiveDataWithout(anyOfKeyIDs keyIDs: [String]) async throws(ServerError) -> Bool {
+    try await read { db throws(ServerError) in
+      func exists(_ sql: String, _ values: [SQLValue] = []) throws(ServerError) -> Bool {
+        try db.first(sql, values) { _ throws(ServerError) in true } ?? false
+      }
+      let live = "SELECT 1 FROM tokens WHERE revoked_at IS NULL"
+      let hasTokens = try exists(live + " LIMIT 1")
+      let hasSecrets = try exists("SELECT 1 FROM secrets LIMIT 1")
+      guard hasTokens || hasSecrets else { return false }
+      guard !keyIDs.isEmpty else { return true }
+      let list = Array(repeating: "?", count: keyIDs.count).joined(separator: ", ")
+      let values = keyIDs.map(SQLValue.text)
+      if try exists("\(live) AND hash_key_id IN (\(list)) LIMIT 1", values) { return false }
+      return try !exists("SELECT 1 FROM secrets WHERE values_key_id IN (\(list)) LIMIT 1", values)
+    }
+  }
+
   // MARK: Accounts
 
   public func createAccount(user: User, workspace: Workspace, environment: Environment, token: TokenRecord?) async throws(ServerError) {
