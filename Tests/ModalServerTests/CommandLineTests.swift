@@ -57,6 +57,19 @@ import TestSupport
     for output in [boot, created] { #expect(!output.stderr.contains("as-")) }
   }
 
+  /// A password file written on Windows ends its line with CRLF: the password is the line without it.
+  @Test func aPasswordFileWithCRLFLineEndings() async throws {
+    let folder = TemporaryFolder()
+    let data = folder.path + "/data"
+    let passwordFile = folder.write("pw-with-crlf-123\r\nsecond line\r\n", to: "password")
+    let boot = try runServerCommand(["bootstrap", "--data-dir", data, "--email", "crlf@example.com", "--workspace", "crlf", "--password-file", passwordFile])
+    #expect(boot.status == 0, "\(boot.stderr)")
+    let store = try SQLiteStore(path: data + "/modal-server.sqlite3")
+    let hash = try #require(try await store.user(email: "crlf@example.com")?.passwordHash)
+    await store.close()
+    #expect(PasswordHasher().verify("pw-with-crlf-123", against: hash))
+  }
+
   /// A new random key would make every existing token and secret unusable: a lost key file, or
   /// another server's, is refused with what to do, and nothing is created.
   @Test func aMissingOrForeignKeyFileIsRefused() throws {

@@ -162,6 +162,10 @@ import TestSupport
     #expect(hasher.verify("correct horse battery staple", against: hash))
     #expect(!hasher.verify("wrong horse battery staple", against: hash))
     #expect(throws: ServerError.self) { try PasswordHasher.validate("short") }
+    // Characters, not bytes: 11 accented letters (22 bytes) or 3 emoji (12 bytes) are too short.
+    #expect(throws: ServerError.self) { try PasswordHasher.validate(String(repeating: "é", count: 11)) }
+    #expect(throws: ServerError.self) { try PasswordHasher.validate("😀😀😀") }
+    try PasswordHasher.validate(String(repeating: "é", count: 12))
   }
 
   @Test func authTokenIsASignedJWTWithExpiry() async throws {

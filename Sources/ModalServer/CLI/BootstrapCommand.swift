@@ -30,7 +30,8 @@ enum BootstrapCommand {
       guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
         throw ServerError(.failedPrecondition, "Could not read the password file \(file).")
       }
-      password = String(text.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false).first ?? "")
+      // The first line without its ending, which may be "\n", "\r\n" (one Character) or "\r".
+      password = String(text.prefix { !$0.isNewline })
     }
     let opened = try await ServerCommandLine.open(dataDirectory: parsed.required("--data-dir"), database: parsed["--database"], create: true)
     let (store, keys) = (opened.store, opened.keys)

@@ -21,11 +21,11 @@ public struct PasswordHasher: Sendable {
 
   /// Checks the length rules; throws `invalidArgument` naming the rule.
   public static func validate(_ password: String) throws(ServerError) {
-    let count = password.utf8.count
-    guard count >= minimumLength else {
+    // The minimum counts characters as people see them (é is one); the maximum bounds the bytes hashed.
+    guard password.count >= minimumLength else {
       throw ServerError(.invalidArgument, "The password is too short: use at least \(minimumLength) characters.")
     }
-    guard count <= maximumLength else {
+    guard password.utf8.count <= maximumLength else {
       throw ServerError(.invalidArgument, "The password is too long: use at most \(maximumLength) bytes.")
     }
   }
