@@ -34,6 +34,13 @@ import Testing
       let response = try await harness.channel.unary(path: ModalClientMethods.clientHello.path, request: [], metadata: soon.metadata)
       let warning = try #require(response.trailingMetadata["x-modal-warning"])
       #expect(warning.removingPercentEncoding?.contains("Your token \(soon.id) expires at") == true)
+      #expect(warning.removingPercentEncoding?.contains("(in about 3 days)") == true, "\(warning)")
+      for (lifetime, phrase) in [(3_600, "1 hour"), (1_800, "30 minutes"), (20, "1 minute"), (30 * 3_600, "30 hours")] {
+        let token = try await harness.ownerToken(scopes: .all, lifetime: Int64(lifetime))
+        let reply = try await harness.channel.unary(path: ModalClientMethods.clientHello.path, request: [], metadata: token.metadata)
+        let text = reply.trailingMetadata["x-modal-warning"]?.removingPercentEncoding ?? ""
+        #expect(text.contains("(in about \(phrase))"), "\(lifetime) s: \(text)")
+      }
       let later = try await harness.channel.unary(path: ModalClientMethods.clientHello.path, request: [], metadata: harness.owner.metadata)
       #expect(later.trailingMetadata["x-modal-warning"] == nil)
     }

@@ -59,6 +59,26 @@ import Testing
     }
   }
 
+  @Test func headIsGetWithoutABodyAndOtherMethodsAre405() async throws {
+    try await withWeb { web in
+      let client = web.client()
+      for path in ["/login", "/static/style.css"] {
+        let get = await client.request("GET", path)
+        let head = await client.request("HEAD", path)
+        #expect(head.status == 200 && get.status == 200, "\(path)")
+        #expect(head.body.isEmpty && !get.body.isEmpty, "\(path)")
+        #expect(head.header("Content-Type") == get.header("Content-Type"))
+      }
+      #expect(await client.request("HEAD", "/nowhere").status == 404)
+      for method in ["PUT", "PATCH", "DELETE"] {
+        for path in ["/login", "/workspaces/acme/tokens", "/workspaces/acme/tokens/ak-x/revoke"] {
+          let response = await client.request(method, path)
+          #expect(response.status == 405 && response.header("Allow") == "GET, HEAD, POST", "\(method) \(path)")
+        }
+      }
+    }
+  }
+
   @Test func signUpLogInLogOutAndSessionRotation() async throws {
     try await withWeb { web in
       let client = web.client()

@@ -78,14 +78,23 @@ struct MethodTable {
     }
   }
 
+  /// "1 minute", "45 minutes", "1 hour", "47 hours", "3 days": rounded to the nearest unit, never 0.
+  static func approximateDuration(seconds: Int64) -> String {
+    func count(_ value: Int64, _ unit: String) -> String { value == 1 ? "1 \(unit)" : "\(value) \(unit)s" }
+    let minutes = max(1, (seconds + 30) / 60)
+    if minutes < 60 { return count(minutes, "minute") }
+    let hours = (seconds + 1800) / 3600
+    if hours < 48 { return count(hours, "hour") }
+    return count((seconds + 43_200) / 86_400, "day")
+  }
+
   /// Adds an `x-modal-warning` trailer when the caller's token expires within the warning window.
   static func warnIfExpiringSoon(_ caller: Caller, backend: Backend, context: ServerContext) {
     guard let expiresAt = caller.token.expiresAt else { return }
     let now = backend.dependencies.clock.now()
     let window = now.adding(seconds: backend.dependencies.settings.expiryWarning)
     guard expiresAt <= window else { return }
-    let hours = max(0, (expiresAt.microseconds - now.microseconds) / 3_600_000_000)
-    let remaining = hours >= 48 ? "\(hours / 24) days" : "\(hours) hours"
+    let remaining = approximateDuration(seconds: max(0, (expiresAt.microseconds - now.microseconds) / 1_000_000))
     let message =
       "Your token \(caller.token.id) expires at \(expiresAt) (in about \(remaining)). "
       + "Create a new one with `modal token new` before then."

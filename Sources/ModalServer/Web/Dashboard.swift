@@ -75,6 +75,9 @@ public struct Dashboard: Sendable {
 
   /// Answers one request (never throws: every failure becomes a page).
   public func handle(_ request: HTTPRequest) async -> HTTPResponse {
+    var request = request
+    // HEAD is GET without the body, which the HTTP server leaves out.
+    if request.method == "HEAD" { request.method = "GET" }
     if request.method == "GET" && request.path == "/static/style.css" {
       return HTTPResponse(
         status: 200, headers: [("Content-Type", "text/css; charset=utf-8"), ("Cache-Control", "public, max-age=3600")],
@@ -126,15 +129,15 @@ public struct Dashboard: Sendable {
     case ("POST", 1) where parts[0] == "flow": return try await enterCode(context)
     case ("GET", 2) where parts[0] == "flow": return try await approvalPage(context, code: parts[1])
     case ("POST", 2) where parts[0] == "flow": return try await approve(context, code: parts[1])
-    case (_, 3...) where parts[0] == "workspaces":
+    case ("GET", 3...) where parts[0] == "workspaces", ("POST", 3...) where parts[0] == "workspaces":
       return try await workspaceRoute(context, name: parts[1], rest: Array(parts.dropFirst(2)))
-    case ("GET", _), ("HEAD", _):
+    case ("GET", _):
       throw PageError(404, "Not found", "There is no page at this address.")
     case ("POST", _):
       throw PageError(404, "Not found", "There is no form at this address.")
     default:
-      var response = PageError(405, "Method not allowed", "This server answers GET and POST only.").response(context)
-      response.add("Allow", "GET, POST")
+      var response = PageError(405, "Method not allowed", "This server answers GET, HEAD and POST only.").response(context)
+      response.add("Allow", "GET, HEAD, POST")
       return response
     }
   }
