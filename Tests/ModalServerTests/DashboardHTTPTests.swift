@@ -59,6 +59,41 @@ import Testing
     }
   }
 
+  /// One client holding idle connections cannot take every connection of the dashboard.
+  @Test func oneAddressGetsABoundedNumberOfConnections() async throws {
+    try await withWeb { web in
+      let port = web.server.port
+      let limit = HTTPServerConfiguration(host: "127.0.0.1", port: 0).maximumConnectionsPerAddress
+      let idle = (0..<limit).map { _ in WebClient.connectSocket(port: port) }
+      defer { for fd in idle where fd >= 0 { close(fd) } }
+      #expect(idle.allSatisfy { $0 >= 0 })
+      // Give the server a moment to accept them all, then one more from the same address is dropped.
+      try await Task.sleep(for: .milliseconds(200))
+      let refused = await web.client().request("GET", "/login")
+      #expect(refused.status == 0, "answered \(refused.status) past the per-address limit")
+      for fd in idle { close(fd) }
+      var served = 0
+      for _ in 0..<50 where served == 0 {
+        served = await web.client().request("GET", "/login").status
+        if served == 0 { try await Task.sleep(for: .milliseconds(100)) }
+      }
+      #expect(served == 200)
+    }
+  }
+
+  /// Content-Length with Transfer-Encoding makes the end of the body ambiguous (request smuggling).
+  @Test func requestsWithBothBodyLengthsAreRefused() async throws {
+    try await withWeb { web in
+      let port = web.server.port
+      let request = "POST /login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+        + "Content-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"
+      let started = ContinuousClock.now
+      let response = await Task.detached { WebClient.parse(WebClient.raw(port: port, Array(request.utf8))) }.value
+      #expect(response.status == 400 && response.body.contains("both Content-Length and Transfer-Encoding"))
+      #expect(ContinuousClock.now - started < .seconds(5), "the connection is closed, not kept alive")
+    }
+  }
+
   @Test func headIsGetWithoutABodyAndOtherMethodsAre405() async throws {
     try await withWeb { web in
       let client = web.client()

@@ -89,6 +89,31 @@ import Testing
     }
   }
 
+  /// TokenFlowCreate needs no token and writes a row: one address gets a bounded number per minute.
+  @Test func flowStartsPerAddressAreLimitedPerMinute() async throws {
+    var settings = ServerSettings(publicURL: "http://127.0.0.1:9")
+    settings.flowStartsPerMinutePerAddress = 3
+    try await withHarness(settings: settings) { harness in
+      let request = TokenFlowCreateRequest(utmSource: "test", localhostPort: 0, nextURL: "")
+      // Align with the start of a minute, so the window cannot roll over between the calls.
+      harness.clock.advance(seconds: 60 - harness.clock.now.wholeSeconds % 60)
+      for _ in 0..<3 { _ = try await harness.call(ModalClientMethods.tokenFlowCreate, request, as: nil) }
+      let refused = await rpcError { try await harness.call(ModalClientMethods.tokenFlowCreate, request, as: nil) }
+      #expect(refused?.code == .resourceExhausted)
+      #expect(refused?.message.hasPrefix("Too many logins were started from your address in the last minute.") == true)
+      harness.clock.advance(seconds: 60)
+      _ = try await harness.call(ModalClientMethods.tokenFlowCreate, request, as: nil)
+    }
+    #expect(FlowStartLimiter.address(of: "ipv4:10.0.0.7:51234") == "10.0.0.7")
+    #expect(FlowStartLimiter.address(of: "ipv6:[2001:db8::1]:443") == "2001:db8::1")
+    #expect(FlowStartLimiter.address(of: "unix:/tmp/sock") == "unix:/tmp/sock")
+    let limiter = FlowStartLimiter(perMinute: 1)
+    let now = UnixTime(microseconds: 0)
+    #expect(limiter.admit(peer: "ipv4:1.2.3.4:1", now: now) && limiter.admit(peer: "ipv4:5.6.7.8:1", now: now))
+    #expect(!limiter.admit(peer: "ipv4:1.2.3.4:2", now: now))
+    #expect(FlowStartLimiter(perMinute: 0).admit(peer: "x", now: now))
+  }
+
   @Test func waitTimesOutWithTimeoutTrueAndHonoursTheRequestTimeout() async throws {
     try await withHarness { harness in
       let created = try await harness.call(ModalClientMethods.tokenFlowCreate, TokenFlowCreateRequest(), as: nil)

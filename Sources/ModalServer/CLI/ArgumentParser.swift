@@ -117,6 +117,15 @@ enum ArgumentValues {
     return seconds
   }
 
+  /// A whole number from 0 to 100,000 for `option`, or `defaultValue` when the option is absent.
+  static func count(_ text: String?, option: String, default defaultValue: Int) throws(UsageError) -> Int {
+    guard let text else { return defaultValue }
+    guard let value = Int(text), (0...100_000).contains(value) else {
+      throw UsageError("\(option) must be a whole number from 0 (no limit) to 100000, not '\(text)'.")
+    }
+    return value
+  }
+
   /// `HOST:PORT` or `[IPv6]:PORT` → (host, port).
   static func address(_ text: String, option: String) throws(UsageError) -> (host: String, port: Int) {
     guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (0...65535).contains(port)

@@ -8,6 +8,7 @@ enum ServeCommand {
     Usage: modal-server serve --data-dir DIR --grpc-address HOST:PORT --http-address HOST:PORT
                               [--public-url URL] [--database URL] [--database-pool N]
                               [--tls-cert FILE --tls-key FILE] [--disable-signup]
+                              [--http-connections-per-address N] [--flow-starts-per-minute N]
 
     Serves the Modal-compatible gRPC API (HTTP/2; point clients at it with
     MODAL_SERVER_URL=http://HOST:PORT, or https:// with TLS) and the web dashboard (sign-up, log-in,
@@ -27,6 +28,11 @@ enum ServeCommand {
       --tls-cert FILE            PEM certificate chain: serve gRPC and the dashboard over TLS (needs --tls-key)
       --tls-key FILE             PEM private key for --tls-cert
       --disable-signup           Nobody can create an account on the dashboard (use bootstrap)
+      --http-connections-per-address N
+                                 The most dashboard connections one client address may hold (default 16;
+                                 0: no limit, for a balancer in front that hides client addresses)
+      --flow-starts-per-minute N The most logins (`modal token new`) one client address may start per minute
+                                 on this replica (default 60; 0: no limit, as above)
 
     """
 
@@ -34,7 +40,7 @@ enum ServeCommand {
     let spec = CommandSpec(
       valueOptions: [
         "--data-dir", "--grpc-address", "--http-address", "--public-url", "--database", "--database-pool", "--tls-cert",
-        "--tls-key",
+        "--tls-key", "--http-connections-per-address", "--flow-starts-per-minute",
       ],
       flags: ["--disable-signup"],
       required: ["--data-dir", "--grpc-address", "--http-address"])
@@ -42,6 +48,8 @@ enum ServeCommand {
     let grpc: (host: String, port: Int)
     let http: (host: String, port: Int)
     var poolSize = 8
+    var connectionsPerAddress = 16
+    var flowStartsPerMinute = 60
     do throws(UsageError) {
       grpc = try ArgumentValues.address(parsed.required("--grpc-address"), option: "--grpc-address")
       http = try ArgumentValues.address(parsed.required("--http-address"), option: "--http-address")
@@ -51,6 +59,10 @@ enum ServeCommand {
         }
         poolSize = size
       }
+      connectionsPerAddress = try ArgumentValues.count(
+        parsed["--http-connections-per-address"], option: "--http-connections-per-address", default: connectionsPerAddress)
+      flowStartsPerMinute = try ArgumentValues.count(
+        parsed["--flow-starts-per-minute"], option: "--flow-starts-per-minute", default: flowStartsPerMinute)
     } catch {
       throw CommandUsageError(error, usage: usage)
     }
@@ -95,13 +107,16 @@ enum ServeCommand {
     let web: HTTPServer
     do {
       web = try HTTPServer(
-        configuration: Dashboard.serverConfiguration(host: http.host, port: http.port, tls: httpTLS, log: log),
+        configuration: Dashboard.serverConfiguration(
+          host: http.host, port: http.port, tls: httpTLS, connectionsPerAddress: connectionsPerAddress, log: log),
         handler: { await slot.handle($0) })
     } catch {
       throw ServerError(.failedPrecondition, "Could not serve the dashboard: \(error.message)")
     }
     let publicURL = parsed["--public-url"] ?? "\(scheme)://\(http.host.contains(":") ? "[\(http.host)]" : http.host):\(web.port)"
-    let backend = Backend(dependencies: Dependencies(store: store, keys: keys, settings: ServerSettings(publicURL: publicURL)))
+    var settings = ServerSettings(publicURL: publicURL)
+    settings.flowStartsPerMinutePerAddress = flowStartsPerMinute
+    let backend = Backend(dependencies: Dependencies(store: store, keys: keys, settings: settings))
     slot.set(Dashboard(backend: backend, allowSignUp: !parsed.has("--disable-signup")))
     // Changes the command line commits to the same SQLite file arrive on the data folder's socket
     // (PostgreSQL delivers every replica's changes itself).

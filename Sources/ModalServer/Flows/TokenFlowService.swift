@@ -10,6 +10,8 @@ public struct TokenFlowService: Sendable {
   let dependencies: Dependencies
   /// Parked `TokenFlowWait` calls of this process.
   public let waiters: FlowWaiters
+  /// Bounds the flows one address starts per minute.
+  let starts: FlowStartLimiter
 
   /// How often a parked `TokenFlowWait` looks at its flow even without a notice, so a lost notice
   /// (a database connection dropped at the wrong moment) only delays the answer.
@@ -20,6 +22,7 @@ public struct TokenFlowService: Sendable {
   public init(dependencies: Dependencies, waiters: FlowWaiters = FlowWaiters()) {
     self.dependencies = dependencies
     self.waiters = waiters
+    starts = FlowStartLimiter(perMinute: dependencies.settings.flowStartsPerMinutePerAddress)
     dependencies.store.events.subscribe { event in
       switch event {
       case .flowChanged(let id): Task { await waiters.signal(flowID: id) }
@@ -61,6 +64,11 @@ public struct TokenFlowService: Sendable {
       throw ServerError(.invalidArgument, "localhost_port must be a TCP port (0-65535).")
     }
     let now = dependencies.clock.now()
+    guard starts.admit(peer: peer, now: now) else {
+      throw ServerError(
+        .resourceExhausted,
+        "Too many logins were started from your address in the last minute. Wait a minute, then run `modal token new` again.")
+    }
     let waitSecret = "fw-" + RandomText.base62(count: 32)
     let (hash, keyID) = SecretHasher(keys: dependencies.keys).hash(waitSecret)
     let flowID = RandomText.identifier("tf-")

@@ -56,6 +56,9 @@ public struct ServerSettings: Sendable {
   public var maximumPageSize: Int = 1000
   /// How long a verified caller is remembered (`CallerCache`); zero turns the cache off.
   public var callerCacheLifetime: Duration = .seconds(1)
+  /// Login flows one client address may start per minute on one replica (`FlowStartLimiter`);
+  /// 0 turns the limit off.
+  public var flowStartsPerMinutePerAddress: Int = 60
 
   /// Creates settings with a public URL.
   public init(publicURL: String = "http://127.0.0.1:8080") {

@@ -48,9 +48,11 @@ public struct Dashboard: Sendable {
 
   /// An HTTP server configuration for this dashboard (security headers, path redaction, `log`).
   public static func serverConfiguration(
-    host: String, port: Int, tls: HTTPServerConfiguration.TLS?, log: @escaping @Sendable (String) -> Void
+    host: String, port: Int, tls: HTTPServerConfiguration.TLS?, connectionsPerAddress: Int = 16,
+    log: @escaping @Sendable (String) -> Void
   ) -> HTTPServerConfiguration {
     var configuration = HTTPServerConfiguration(host: host, port: port, tls: tls)
+    configuration.maximumConnectionsPerAddress = connectionsPerAddress
     configuration.defaultHeaders = securityHeaders
     configuration.log = log
     configuration.redactPath = redactPath

@@ -30,7 +30,10 @@ public struct HTTPServerConfiguration: Sendable {
   /// headers with 431 itself).
   public var connectionMemoryBytes = 32 * 1024
   /// The most simultaneous connections (one thread each).
-  public var maximumConnections = 64
+  public var maximumConnections = 256
+  /// The most simultaneous connections from one client IP address (0: no limit), so one client
+  /// holding idle connections cannot take them all.
+  public var maximumConnectionsPerAddress = 16
   /// Seconds of inactivity after which a connection is closed.
   public var idleTimeoutSeconds = 30
   /// Headers added to every response that does not set them itself.
@@ -135,7 +138,8 @@ public final class HTTPServer: @unchecked Sendable {
     // libmicrohttpd keeps pointers to the key and certificate for the daemon's life: they are
     // deliberately never freed (one small allocation per started server).
     return cmhd_start(
-      flags, address, UInt32(configuration.maximumConnections), UInt32(configuration.idleTimeoutSeconds),
+      flags, address, UInt32(configuration.maximumConnections), UInt32(max(0, configuration.maximumConnectionsPerAddress)),
+      UInt32(configuration.idleTimeoutSeconds),
       configuration.connectionMemoryBytes, key, cert,
       { cls, connection, url, method, _, uploadData, uploadSize, requestState in
         guard let cls, let connection, let url, let method, let uploadSize, let requestState else { return .NO }
@@ -209,6 +213,15 @@ public final class HTTPServer: @unchecked Sendable {
     guard let raw = requestState.pointee else {
       let state = RequestState()
       requestState.pointee = Unmanaged.passRetained(state).toOpaque()
+      // Both headers make the body's end ambiguous: a proxy in front that trusts Content-Length
+      // and this server (which follows Transfer-Encoding) would split requests differently.
+      if MHD_lookup_connection_value(connection, .HEADER_KIND, "Transfer-Encoding") != nil,
+        MHD_lookup_connection_value(connection, .HEADER_KIND, "Content-Length") != nil
+      {
+        var response = HTTPResponse.text(400, "A request must not have both Content-Length and Transfer-Encoding.\n")
+        response.add("Connection", "close")
+        return send(connection, response, method: String(cString: method), path: String(cString: url), started: state.started)
+      }
       if let length = MHD_lookup_connection_value(connection, .HEADER_KIND, "Content-Length"),
         let value = Int(String(cString: length)), value > configuration.maximumBodyBytes
       {

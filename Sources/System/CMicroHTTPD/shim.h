@@ -11,11 +11,12 @@
 /* MHD_start_daemon, MHD_get_daemon_info and MHD_get_connection_info are variadic, which Swift
    cannot call: these fixed-argument wrappers pass the options modal-server uses. */
 
-/* Starts a daemon bound to `address` (an IPv4 or IPv6 socket address) with bounded connections,
+/* Starts a daemon bound to `address` (an IPv4 or IPv6 socket address) with bounded connections
+   (in all, and per client IP address; 0 for no per-address bound),
    an idle timeout and a per-connection memory limit (which bounds request headers); TLS when
    `key_pem` and `cert_pem` are both non-NULL (the flags must then include MHD_USE_TLS). */
 static inline struct MHD_Daemon *cmhd_start(unsigned int flags, const struct sockaddr *address,
-    unsigned int connection_limit, unsigned int timeout_seconds, size_t memory_limit,
+    unsigned int connection_limit, unsigned int per_ip_limit, unsigned int timeout_seconds, size_t memory_limit,
     const char *key_pem, const char *cert_pem,
     MHD_AccessHandlerCallback handler, void *handler_cls,
     MHD_RequestCompletedCallback completed, void *completed_cls) {
@@ -27,6 +28,7 @@ static inline struct MHD_Daemon *cmhd_start(unsigned int flags, const struct soc
         MHD_OPTION_SOCK_ADDR, address,
         MHD_OPTION_NOTIFY_COMPLETED, completed, completed_cls,
         MHD_OPTION_CONNECTION_LIMIT, connection_limit,
+        MHD_OPTION_PER_IP_CONNECTION_LIMIT, per_ip_limit,
         MHD_OPTION_CONNECTION_TIMEOUT, timeout_seconds,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, memory_limit,
         MHD_OPTION_HTTPS_MEM_KEY, key_pem,
@@ -37,6 +39,7 @@ static inline struct MHD_Daemon *cmhd_start(unsigned int flags, const struct soc
       MHD_OPTION_SOCK_ADDR, address,
       MHD_OPTION_NOTIFY_COMPLETED, completed, completed_cls,
       MHD_OPTION_CONNECTION_LIMIT, connection_limit,
+      MHD_OPTION_PER_IP_CONNECTION_LIMIT, per_ip_limit,
       MHD_OPTION_CONNECTION_TIMEOUT, timeout_seconds,
       MHD_OPTION_CONNECTION_MEMORY_LIMIT, memory_limit,
       MHD_OPTION_END);

@@ -1,0 +1,49 @@
+import RPC
+
+/// Bounds how many login flows one client address may start per minute, in this process.
+///
+/// `TokenFlowCreate` needs no token and each call is a database write, so without a bound one
+/// client could fill the `token_flows` table and keep the database busy. The count is per replica
+/// and per minute (a fixed window), keyed by the caller's IP address without its port. Behind a
+/// balancer that hides client addresses every caller shares one address: set the limit to 0.
+public final class FlowStartLimiter: Sendable {
+  /// Starts allowed per address and minute; 0 turns the limit off.
+  public let perMinute: Int
+  private let windows = Locked<[String: (minute: Int64, count: Int)]>([:])
+  /// Past this many addresses, windows of earlier minutes are dropped.
+  private static let pruneThreshold = 10_000
+
+  /// Creates a limiter.
+  public init(perMinute: Int) {
+    self.perMinute = perMinute
+  }
+
+  /// Counts a start from `peer` (a gRPC peer such as `ipv4:10.0.0.7:51234`) at `now`; `false`
+  /// when the address already used up this minute.
+  public func admit(peer: String, now: UnixTime) -> Bool {
+    guard perMinute > 0 else { return true }
+    let address = Self.address(of: peer)
+    let minute = now.wholeSeconds / 60
+    return windows.withLock { windows in
+      if windows.count > Self.pruneThreshold { windows = windows.filter { $0.value.minute == minute } }
+      var window = windows[address].flatMap { $0.minute == minute ? $0 : nil } ?? (minute: minute, count: 0)
+      guard window.count < perMinute else { return false }
+      window.count += 1
+      windows[address] = window
+      return true
+    }
+  }
+
+  /// The address part of a gRPC peer string: `ipv4:1.2.3.4:5` -> `1.2.3.4`,
+  /// `ipv6:[::1]:5` -> `::1`; anything else as it is.
+  public static func address(of peer: String) -> String {
+    if peer.hasPrefix("ipv4:") {
+      let rest = peer.dropFirst(5)
+      return String(rest.lastIndex(of: ":").map { rest[..<$0] } ?? rest)
+    }
+    if peer.hasPrefix("ipv6:"), let open = peer.firstIndex(of: "["), let close = peer.firstIndex(of: "]"), open < close {
+      return String(peer[peer.index(after: open)..<close])
+    }
+    return peer
+  }
+}
