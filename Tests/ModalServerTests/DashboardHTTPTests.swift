@@ -186,6 +186,25 @@ import Testing
     }
   }
 
+  /// Five failures lock one account from one address only (so nobody can lock out a chosen
+  /// account from one machine); fifty from anywhere lock the account.
+  @Test func loginLimitsArePerAddressWithALargerBoundPerAccount() async throws {
+    try await withHarness { harness in
+      let limits = LoginLimits(dependencies: harness.backend.dependencies)
+      let account = "v@example.com"
+      for _ in 0..<LoginLimits.perAddress { try await limits.recordFailure(account: account, address: "10.0.0.1") }
+      #expect(try await limits.lockedUntil(account: account, address: "10.0.0.1") != nil)
+      #expect(try await limits.lockedUntil(account: account, address: "10.0.0.2") == nil)
+      for index in 0..<(LoginLimits.perAccount - LoginLimits.perAddress) {
+        try await limits.recordFailure(account: account, address: "10.1.0.\(index)")
+      }
+      #expect(try await limits.lockedUntil(account: account, address: "10.0.0.2") != nil)
+      #expect(try await limits.lockedUntil(account: "other@example.com", address: "10.0.0.1") == nil)
+      harness.clock.advance(seconds: LoginLimits.windowSeconds + 1)
+      #expect(try await limits.lockedUntil(account: account, address: "10.0.0.1") == nil)
+    }
+  }
+
   @Test func headersLimitsAndGarbage() async throws {
     try await withWeb { web in
       let client = web.client()

@@ -10,15 +10,15 @@ import Foundation
 public struct Dashboard: Sendable {
   let backend: Backend
   let sessions: WebSessions
-  /// Failed logins per account: 5 in 15 minutes lock the account for the rest of the window.
-  let logins: AttemptLimiter
+  /// Failed logins: 5 in 15 minutes per account and client address, 50 per account (`LoginLimits`).
+  let logins: LoginLimits
   /// Wrong login codes per account and per session: 5 in 10 minutes (RFC 8628 §5.1).
   let codeGuesses: AttemptLimiter
   /// Whether anyone may create an account.
   let allowSignUp: Bool
 
-  /// The most failed logins per account in the window.
-  public static let loginFailureLimit = 5
+  /// The most failed logins per account and client address in the window.
+  public static let loginFailureLimit = LoginLimits.perAddress
   /// The most wrong codes per account or session in the window.
   public static let codeGuessLimit = 5
 
@@ -26,7 +26,7 @@ public struct Dashboard: Sendable {
   public init(backend: Backend, allowSignUp: Bool = true) {
     self.backend = backend
     sessions = WebSessions(dependencies: backend.dependencies)
-    logins = AttemptLimiter(limit: Self.loginFailureLimit, windowSeconds: 15 * 60, dependencies: backend.dependencies)
+    logins = LoginLimits(dependencies: backend.dependencies)
     codeGuesses = AttemptLimiter(limit: Self.codeGuessLimit, windowSeconds: 10 * 60, dependencies: backend.dependencies)
     self.allowSignUp = allowSignUp
   }

@@ -57,7 +57,8 @@ extension Dashboard {
     let password = try field(form, "password", label: "Password", maximum: PasswordHasher.maximumLength)
     let next = Self.safeLocalPath(form["next"])
     let account = (try? NameRules.normalizeEmail(email)) ?? email.lowercased()
-    if let until = try await logins.lockedUntil(account) {
+    let address = context.request.peer
+    if let until = try await logins.lockedUntil(account: account, address: address) {
       let minutes = max(1, (until.microseconds - backend.dependencies.clock.now().microseconds) / 60_000_000 + 1)
       return loginPage(
         context, email: email,
@@ -66,10 +67,10 @@ extension Dashboard {
     }
     let user = try? await backend.dependencies.store.user(email: account)
     guard await PasswordWork.verify(password, hash: user?.passwordHash), let user else {
-      try await logins.recordFailure(account)
+      try await logins.recordFailure(account: account, address: address)
       return loginPage(context, email: email, error: Self.wrongCredentials, status: 401)
     }
-    try await logins.reset(account)
+    try await logins.reset(account: account, address: address)
     return try await startSession(context, user: user, next: next)
   }
 
