@@ -5,12 +5,22 @@
 # over 10,000 sequential calls.
 #
 #   Benchmarks/run-rpc.sh [rounds] [calls per round] [concurrency] [payload bytes]
+#
+# With RPC_BENCH_SPLIT_CPUS=1 the server runs on CPU 1 and every client on CPU 0 (taskset), so that
+# client and server never share a core and a client's threads always wake each other on one core.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds="${1:-9}"
 calls="${2:-10000}"
 concurrency="${3:-1}"
 payload="${4:-32}"
+server_cpu=()
+client_cpu=()
+if [[ "${RPC_BENCH_SPLIT_CPUS:-0}" == 1 ]]; then
+  server_cpu=(taskset -c 1)
+  client_cpu=(taskset -c 0)
+  echo "split CPUs: the server on CPU 1, the clients on CPU 0" >&2
+fi
 
 cpp_dir="$PWD/.build-rpc-cpp"
 echo "building the C++ echo server and client..." >&2
@@ -20,7 +30,7 @@ swift build -c release --scratch-path .build-rpc --product rpc-benchmark >/dev/n
 swift_bin="$(swift build -c release --scratch-path .build-rpc --show-bin-path)/rpc-benchmark"
 
 server_out="$(mktemp)"
-"$cpp_dir/echo_server" >"$server_out" &
+"${server_cpu[@]}" "$cpp_dir/echo_server" >"$server_out" &
 server_pid=$!
 trap 'kill "$server_pid" 2>/dev/null || true; rm -f "$server_out"' EXIT
 for _ in $(seq 50); do grep -q PORT "$server_out" && break; sleep 0.1; done
@@ -33,9 +43,9 @@ for round in $(seq "$rounds"); do
   if ((round % 2)); then order="cpp swift swift-poller"; else order="swift-poller swift cpp"; fi
   for client in $order; do
     case "$client" in
-      cpp) line="$("$cpp_dir/echo_client" "$port" "$calls" "$concurrency" "$payload")" ;;
-      swift) line="$("$swift_bin" latency "$port" "$calls" "$concurrency" "$payload")" ;;
-      swift-poller) line="$("$swift_bin" latency "$port" "$calls" "$concurrency" "$payload" poller)" ;;
+      cpp) line="$("${client_cpu[@]}" "$cpp_dir/echo_client" "$port" "$calls" "$concurrency" "$payload")" ;;
+      swift) line="$("${client_cpu[@]}" "$swift_bin" latency "$port" "$calls" "$concurrency" "$payload")" ;;
+      swift-poller) line="$("${client_cpu[@]}" "$swift_bin" latency "$port" "$calls" "$concurrency" "$payload" poller)" ;;
     esac
     echo "$client $line" >>"$results"
     echo "round $round $client $line" >&2
