@@ -9,9 +9,9 @@ import RPC
 public final class FlowStartLimiter: Sendable {
   /// Starts allowed per address and minute; 0 turns the limit off.
   public let perMinute: Int
-  private let windows = Locked<[String: (minute: Int64, count: Int)]>([:])
-  /// Past this many addresses, windows of earlier minutes are dropped.
-  private static let pruneThreshold = 10_000
+  /// The current minute and the starts counted in it per address (earlier minutes are dropped
+  /// whole, so the table never holds more than one minute's addresses).
+  private let window = Locked<(minute: Int64, counts: [String: Int])>((minute: .min, counts: [:]))
 
   /// Creates a limiter.
   public init(perMinute: Int) {
@@ -24,12 +24,11 @@ public final class FlowStartLimiter: Sendable {
     guard perMinute > 0 else { return true }
     let address = Self.address(of: peer)
     let minute = now.wholeSeconds / 60
-    return windows.withLock { windows in
-      if windows.count > Self.pruneThreshold { windows = windows.filter { $0.value.minute == minute } }
-      var window = windows[address].flatMap { $0.minute == minute ? $0 : nil } ?? (minute: minute, count: 0)
-      guard window.count < perMinute else { return false }
-      window.count += 1
-      windows[address] = window
+    return window.withLock { window in
+      if window.minute != minute { window = (minute: minute, counts: [:]) }
+      let used = window.counts[address, default: 0]
+      guard used < perMinute else { return false }
+      window.counts[address] = used + 1
       return true
     }
   }
