@@ -51,6 +51,24 @@ import Testing
     #expect(empty.remedy?.contains("modal token set --profile work") == true)
   }
 
+  @Test(arguments: [
+    "echo as-xjOm8d7FqLp02ZzYwVq1 >&2; exit 3",
+    "echo 'gpg: wrong passphrase for Xk9fLm2QpR7sT4vW8yZa1B' >&2; exit 3",
+    "echo oW3nSeCrEt; echo 'got oW3nSeCrEt, expected more' >&2; exit 3",
+  ])
+  func errorOutputIsShownWithSecretsMasked(command: String) throws {
+    let failed = try #require(failure(command))
+    #expect(failed.message.contains("failed with exit status 3") && failed.message.contains("its error output"))
+    for secret in ["xjOm8d7FqLp02ZzYwVq1", "Xk9fLm2QpR7sT4vW8yZa1B", "oW3nSeCrEt"] {
+      #expect(!failed.description.contains(secret), "\(failed.description)")
+    }
+  }
+
+  @Test func redactionKeepsOrdinaryText() {
+    #expect(SecretRedaction.redact("pass: modal/work is not in the password store.") == "pass: modal/work is not in the password store.")
+    #expect(SecretRedaction.redact("bad as-ABCDEFGH12345678 here") == "bad as-****5678 here")
+  }
+
   @Test func aSlowCommandIsStopped() throws {
     let command = TokenSecretCommand(command: "sleep 30", timeout: .milliseconds(300))
     #expect(throws: ModalError.self) { try command.run(environment: ["PATH": "/usr/bin:/bin"], profile: "work") }

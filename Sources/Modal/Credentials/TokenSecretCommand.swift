@@ -30,7 +30,9 @@ public struct TokenSecretCommand: Sendable {
     guard let result = Subprocess.run("/bin/sh", ["-c", command], environment: environment, timeout: timeout, maxOutput: 64 * 1024) else {
       throw ModalError(.missingCredentials, "Cannot start /bin/sh to run token_secret_command of profile '\(profile)'.", remedy: remedy)
     }
-    let errors = Self.summary(of: result.stderr)
+    let firstLine = result.stdout.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
+    let secret = String(firstLine).trimmingWhitespace()
+    let errors = Self.summary(of: result.stderr, secret: secret)
     if result.timedOut {
       throw ModalError(
         .missingCredentials,
@@ -42,8 +44,6 @@ public struct TokenSecretCommand: Sendable {
         .missingCredentials, "token_secret_command of profile '\(profile)' failed with exit status \(result.status)\(errors).",
         remedy: remedy)
     }
-    let firstLine = result.stdout.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
-    let secret = String(firstLine).trimmingWhitespace()
     guard !secret.isEmpty else {
       throw ModalError(
         .missingCredentials, "token_secret_command of profile '\(profile)' printed nothing on its first line\(errors).",
@@ -52,9 +52,12 @@ public struct TokenSecretCommand: Sendable {
     return secret
   }
 
-  /// `: <first lines of stderr>` (at most 3 lines, 300 characters), or nothing when it is empty.
-  static func summary(of stderr: String) -> String {
-    let lines = stderr.split(separator: "\n").map { String($0).trimmingWhitespace() }.filter { !$0.isEmpty }
+  /// ` (its error output: <first lines of stderr>)` (at most 3 lines, 300 characters), or nothing
+  /// when it is empty; the secret the command printed and anything that looks like a secret are
+  /// masked (``SecretRedaction``).
+  static func summary(of stderr: String, secret: String) -> String {
+    let lines = stderr.split(separator: "\n").map { SecretRedaction.redact(String($0).trimmingWhitespace(), known: [secret]) }
+      .filter { !$0.isEmpty }
     guard !lines.isEmpty else { return "" }
     var text = lines.prefix(3).joined(separator: " / ")
     if text.count > 300 { text = String(text.prefix(300)) + "…" }

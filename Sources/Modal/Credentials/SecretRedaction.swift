@@ -1,0 +1,40 @@
+/// Hides what looks like a token secret in text that is about to be shown (a command's error
+/// output, a server's message): `as-…` values, and long random-looking words such as passwords.
+public enum SecretRedaction {
+  /// The text with every `as-…` value masked as ``Credentials/mask(_:)`` masks it, every other
+  /// random-looking word (at least 20 letters and digits mixing upper case, lower case and digits)
+  /// and every occurrence of a `known` value of at least 6 characters replaced by `****`.
+  ///
+  /// - Parameters:
+  ///   - text: The text to show.
+  ///   - known: Values known to be secret (shorter ones are ignored: masking them would garble
+  ///     the text).
+  public static func redact(_ text: String, known: [String] = []) -> String {
+    var result = text
+    for secret in known where secret.count >= 6 { result = result.replacing(secret, with: "****") }
+    var output = ""
+    var word = ""
+    func flush() {
+      output += looksSecret(word) ? Credentials.mask(word) : word
+      word = ""
+    }
+    for character in result {
+      if character.isASCII && (character.isLetter || character.isNumber || character == "-" || character == "_") {
+        word.append(character)
+      } else {
+        flush()
+        output.append(character)
+      }
+    }
+    flush()
+    return output
+  }
+
+  /// Whether a word is an `as-…` token secret or looks like a random secret.
+  static func looksSecret(_ word: String) -> Bool {
+    if word.hasPrefix("as-") && word.count > 3 { return true }
+    let body = word.filter { $0 != "-" && $0 != "_" }
+    guard body.count >= 20 else { return false }
+    return body.contains(where: \.isUppercase) && body.contains(where: \.isLowercase) && body.contains(where: \.isNumber)
+  }
+}
