@@ -74,17 +74,29 @@ import Testing
     #expect(error?.message.contains("4 MiB") == true)
   }
 
-  @Test func unreadableFileSaysWhy() throws {
-    struct DenyingFileSystem: FileSystem {
-      func readFile(atPath path: String, maxBytes: Int) throws(FileSystemError) -> [UInt8]? {
-        throw FileSystemError(path: path, reason: .system(operation: "open it", explanation: "Permission denied"))
-      }
-      func fileInfo(atPath path: String) -> FileInfo? { nil }
-      func replaceFile(atPath path: String, with contents: [UInt8], mode: UInt32) throws(FileSystemError) {}
-      func withExclusiveLock<T>(forPath path: String, _ body: () throws(ModalError) -> T) throws(ModalError) -> T { try body() }
+  @Test func permissionDeniedNamesChmodAndChownWithTheQuotedPath() throws {
+    let error = #expect(throws: ModalError.self) {
+      try ConfigFile.load(from: "/x/we ird/.modal.toml", fileSystem: DenyingFileSystem(reason: .permissionDenied(operation: "open it")))
     }
+    #expect(error?.message == "Cannot read the Modal config file /x/we ird/.modal.toml: cannot open it: Permission denied.")
+    #expect(error?.remedy?.contains("chmod 600 '/x/we ird/.modal.toml'") == true, "\(error?.remedy ?? "")")
+    #expect(error?.remedy?.contains("chown") == true)
+  }
+
+  @Test func unreadableFileSaysWhy() throws {
     let error = #expect(throws: ModalError.self) { try ConfigFile.load(from: "/x/.modal.toml", fileSystem: DenyingFileSystem()) }
     #expect(error?.description.contains("/x/.modal.toml: cannot open it: Permission denied") == true)
     #expect(error?.remedy?.contains("ls -l /x/.modal.toml") == true)
   }
+}
+
+/// A file system whose reads fail with one reason.
+private struct DenyingFileSystem: FileSystem {
+  var reason = FileSystemError.Reason.system(operation: "open it", explanation: "Permission denied")
+  func readFile(atPath path: String, maxBytes: Int) throws(FileSystemError) -> [UInt8]? {
+    throw FileSystemError(path: path, reason: reason)
+  }
+  func fileInfo(atPath path: String) -> FileInfo? { nil }
+  func replaceFile(atPath path: String, with contents: [UInt8], mode: UInt32) throws(FileSystemError) {}
+  func withExclusiveLock<T>(forPath path: String, _ body: () throws(ModalError) -> T) throws(ModalError) -> T { try body() }
 }

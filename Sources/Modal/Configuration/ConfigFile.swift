@@ -97,6 +97,10 @@ public struct ConfigFile: Sendable {
     switch error.reason {
     case .isDirectory, .notRegularFile:
       return "Point MODAL_CONFIG_PATH at a file, or remove what is at \(path)."
+    case .permissionDenied:
+      return "Make the file yours and readable by you only: `chown \"$(id -un)\" \(ShellQuoting.quote(path)) && chmod 600 \(ShellQuoting.quote(path))` (use sudo if another user owns it), or point MODAL_CONFIG_PATH at a file you can read."
+    case .symbolicLinkLoop:
+      return "\(path) is a symbolic link loop: remove it (`rm \(ShellQuoting.quote(path))`) and run `modal setup`, or point MODAL_CONFIG_PATH at a real file."
     case .tooLarge:
       return "A Modal config file holds a few small profile tables; check that MODAL_CONFIG_PATH names the right file."
     case .system:

@@ -51,6 +51,10 @@ public struct FileSystemError: Error, Sendable, Equatable, CustomStringConvertib
     case isDirectory
     /// The path names something that is neither a file nor a folder.
     case notRegularFile
+    /// The operating system refused access (`EACCES`, `EPERM`): owner or mode do not allow it.
+    case permissionDenied(operation: String)
+    /// The path is a symbolic link that leads back to itself (`ELOOP`).
+    case symbolicLinkLoop
     /// The file is larger than the limit (its size and the limit, in bytes).
     case tooLarge(size: Int, limit: Int)
     /// The operating system refused; the text is its explanation (e.g. "Permission denied").
@@ -73,6 +77,8 @@ public struct FileSystemError: Error, Sendable, Equatable, CustomStringConvertib
     switch reason {
     case .isDirectory: return "it is a folder, not a file"
     case .notRegularFile: return "it is not a regular file"
+    case .permissionDenied(let operation): return "cannot \(operation): Permission denied"
+    case .symbolicLinkLoop: return "it is a symbolic link that leads back to itself (a loop)"
     case .tooLarge(let size, let limit):
       return "the file is \(ByteCount(size)) and the limit is \(ByteCount(limit))"
     case .system(let operation, let explanation): return "cannot \(operation): \(explanation)"

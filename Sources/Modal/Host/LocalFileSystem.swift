@@ -15,6 +15,8 @@ public struct LocalFileSystem: FileSystem {
     if fd < 0 {
       let code = errno
       if code == ENOENT || code == ENOTDIR { return nil }
+      if code == EACCES || code == EPERM { throw FileSystemError(path: path, reason: .permissionDenied(operation: "open it")) }
+      if code == ELOOP { throw FileSystemError(path: path, reason: .symbolicLinkLoop) }
       throw FileSystemError(path: path, reason: .system(operation: "open it", explanation: Self.explain(code)))
     }
     defer { close(fd) }

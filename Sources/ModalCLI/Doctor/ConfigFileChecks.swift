@@ -18,9 +18,14 @@ struct ConfigFileChecks {
     do {
       config = try ModalConfig(host: host, profile: invocation.profile)
     } catch {
+      // A parse error names a line (`path:line:column: …`); a file that cannot be read does not.
+      let namesLine = error.message.hasPrefix(path + ":") && error.message.dropFirst(path.count + 1).first?.isNumber == true
+      let quoted = ShellQuoting.quote(path)
       report.add(
         "config", "config.parse", .problem, "The config file cannot be used: \(error.message)",
-        fix: "Fix the line named above in \(path), or move the file aside (`mv \(path) \(path).broken`) and run `modal setup`.")
+        fix: namesLine
+          ? "Fix the line named above in \(path), or move the file aside (`mv \(quoted) \(ShellQuoting.quote(path + ".broken"))`) and run `modal setup`."
+          : error.remedy ?? "Check \(path) (`ls -l \(quoted)`), or point MODAL_CONFIG_PATH at another file.")
       return nil
     }
     guard config.file.exists else {
@@ -62,7 +67,7 @@ struct ConfigFileChecks {
       let who = mode & 0o007 != 0 ? "every user of this machine" : "the file's group"
       report.add(
         "config", "config.mode", .warning, "\(path) has mode \(octal): \(who) can read the token secret in it.",
-        fix: "chmod 600 \(path)")
+        fix: "chmod 600 \(ShellQuoting.quote(path))")
     } else {
       report.add("config", "config.mode", .ok, "Only you can read \(path) (mode \(octal)).")
     }
@@ -88,11 +93,21 @@ struct GitCheck {
     }
     let root = top.stdout.trimmingWhitespace()
     let relative = path.hasPrefix(root + "/") ? String(path.dropFirst(root.count + 1)) : path
+    let ignore = "echo \(ShellQuoting.quote("/" + Self.gitignorePattern(relative))) >> \(ShellQuoting.quote(root + "/.gitignore"))"
     if let tracked = git(["-C", root, "ls-files", "--error-unmatch", "--", relative]), tracked.status == 0 {
-      report.add(
-        "config", "config.git", .problem,
-        "\(path) is tracked by the git repository at \(root): its token secret is in the repository's history.",
-        fix: "git -C \(root) rm --cached -- \(relative) && echo '/\(relative)' >> \(root)/.gitignore, then `modal token rotate` (the old secret stays in the history)")
+      let untrack = "git -C \(ShellQuoting.quote(root)) rm --cached -- \(ShellQuoting.quote(relative)) && \(ignore)"
+      let history = git(["-C", root, "rev-list", "-1", "HEAD", "--", relative])
+      if history?.status == 0 && history?.stdout.trimmingWhitespace().isEmpty == false {
+        report.add(
+          "config", "config.git", .problem,
+          "\(path) is tracked by the git repository at \(root): its token secret is in the repository's history.",
+          fix: "\(untrack), then `modal token rotate` (the old secret stays in the history)")
+      } else {
+        report.add(
+          "config", "config.git", .problem,
+          "\(path) is staged in the git repository at \(root) (git add) but not committed yet: the next commit would hold its token secret.",
+          fix: untrack)
+      }
       return
     }
     if let ignored = git(["-C", root, "check-ignore", "-q", "--", relative]), ignored.status == 0 {
@@ -102,7 +117,18 @@ struct GitCheck {
     report.add(
       "config", "config.git", .warning,
       "\(path) is inside the git work tree \(root) and not ignored: `git add .` would commit the token secret.",
-      fix: "echo '/\(relative)' >> \(root)/.gitignore")
+      fix: ignore)
+  }
+
+  /// A path as a .gitignore pattern that matches only itself: `\`, `*`, `?` and `[` escaped.
+  static func gitignorePattern(_ relative: String) -> String {
+    var pattern = ""
+    for character in relative {
+      if "\\*?[".contains(character) { pattern.append("\\") }
+      pattern.append(character)
+    }
+    if pattern.hasSuffix(" ") { pattern = String(pattern.dropLast()) + "\\ " }
+    return pattern
   }
 
   private func git(_ arguments: [String]) -> Subprocess.Result? {
