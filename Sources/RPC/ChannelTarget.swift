@@ -23,11 +23,12 @@ public struct ChannelTarget: Sendable, Hashable, CustomStringConvertible {
   /// Parses a URL; the path, query and fragment are ignored.
   public init(url: String) throws(RPCConfigurationError) {
     self.url = url
+    let shown = Self.redactingUserInfo(url)
     let trimmed = url.trimmingASCIIWhitespace()
     guard let schemeEnd = trimmed.firstRange(of: "://") else {
       throw RPCConfigurationError(
         code: .missingScheme,
-        message: "missing scheme in server URL \"\(url)\": write http://host:port or https://host")
+        message: "missing scheme in server URL \"\(shown)\": write http://host:port or https://host")
     }
     let scheme = trimmed[..<schemeEnd.lowerBound].lowercased()
     let rest = trimmed[schemeEnd.upperBound...]
@@ -36,7 +37,7 @@ public struct ChannelTarget: Sendable, Hashable, CustomStringConvertible {
       let path = rest.prefix { $0 != "?" && $0 != "#" }
       guard path.hasPrefix("/"), path.count > 1 else {
         throw RPCConfigurationError(
-          code: .invalidAddress, message: "invalid Unix socket URL \"\(url)\": write unix:///absolute/path")
+          code: .invalidAddress, message: "invalid Unix socket URL \"\(shown)\": write unix:///absolute/path")
       }
       transport = .unixSocket
       host = String(path)
@@ -47,28 +48,28 @@ public struct ChannelTarget: Sendable, Hashable, CustomStringConvertible {
     case "":
       throw RPCConfigurationError(
         code: .missingScheme,
-        message: "missing scheme in server URL \"\(url)\": write http://host:port or https://host")
+        message: "missing scheme in server URL \"\(shown)\": write http://host:port or https://host")
     default:
       throw RPCConfigurationError(
         code: .unknownScheme,
-        message: "Unknown scheme: \(scheme) (in \"\(url)\"): write http://host:port or https://host")
+        message: "Unknown scheme: \(scheme) (in \"\(shown)\"): write http://host:port or https://host")
     }
     let authority = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
     if authority.contains("@") {
       throw RPCConfigurationError(
-        code: .invalidAddress, message: "credentials in the server URL \"\(url)\" are not supported")
+        code: .invalidAddress, message: "credentials (user:password@) in the server URL \"\(shown)\" are not supported: remove them")
     }
     var hostPart: Substring
     var portPart: Substring?
     if authority.hasPrefix("[") {
       guard let close = authority.firstIndex(of: "]") else {
-        throw RPCConfigurationError(code: .invalidAddress, message: "unterminated IPv6 address in \"\(url)\"")
+        throw RPCConfigurationError(code: .invalidAddress, message: "unterminated IPv6 address in \"\(shown)\"")
       }
       hostPart = authority[authority.index(after: authority.startIndex)..<close]
       let after = authority[authority.index(after: close)...]
       if !after.isEmpty {
         guard after.hasPrefix(":") else {
-          throw RPCConfigurationError(code: .invalidAddress, message: "invalid address in \"\(url)\"")
+          throw RPCConfigurationError(code: .invalidAddress, message: "invalid address in \"\(shown)\"")
         }
         portPart = after.dropFirst()
       }
@@ -79,25 +80,35 @@ public struct ChannelTarget: Sendable, Hashable, CustomStringConvertible {
       hostPart = authority
     }
     guard !hostPart.isEmpty else {
-      throw RPCConfigurationError(code: .invalidAddress, message: "missing host in server URL \"\(url)\"")
+      throw RPCConfigurationError(code: .invalidAddress, message: "missing host in server URL \"\(shown)\"")
     }
     guard
       hostPart.utf8.allSatisfy({ byte in
         byte > 0x20 && byte < 0x7F && byte != UInt8(ascii: "%") && byte != UInt8(ascii: "\\")
       })
     else {
-      throw RPCConfigurationError(code: .invalidAddress, message: "invalid host in server URL \"\(url)\"")
+      throw RPCConfigurationError(code: .invalidAddress, message: "invalid host in server URL \"\(shown)\"")
     }
     host = String(hostPart)
     if let portPart {
       guard let value = Int(portPart), (1...65535).contains(value), portPart.allSatisfy(\.isASCII) else {
         throw RPCConfigurationError(
-          code: .invalidAddress, message: "invalid port \"\(portPart)\" in server URL \"\(url)\": use 1-65535")
+          code: .invalidAddress, message: "invalid port \"\(portPart)\" in server URL \"\(shown)\": use 1-65535")
       }
       port = value
     } else {
       port = transport == .tls ? 443 : 80
     }
+  }
+
+  /// The URL with anything before an `@` in its authority (a user name and password) replaced by
+  /// `****`, so that it can be shown: `http://user:pw@host:1` gives `http://****@host:1`.
+  public static func redactingUserInfo(_ url: String) -> String {
+    let authorityStart = url.firstRange(of: "://")?.upperBound ?? url.startIndex
+    let rest = url[authorityStart...]
+    let authority = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+    guard let at = authority.lastIndex(of: "@") else { return url }
+    return String(url[..<authorityStart]) + "****" + String(url[at...])
   }
 
   /// `host:port` with IPv6 addresses in brackets (the socket path for Unix sockets).

@@ -20,6 +20,8 @@ public struct ConnectionFailure: Sendable, Hashable, CustomStringConvertible {
     case proxy
     /// The connection was established and then closed or reset.
     case connectionClosed
+    /// The port answered something other than HTTP/2 (HTTP/1.1, TLS, another protocol).
+    case notHTTP2
     /// Some other failure; see `detail`.
     case other
   }
@@ -114,6 +116,18 @@ public struct ConnectionFailure: Sendable, Hashable, CustomStringConvertible {
       return make(
         .tlsHandshake, endpoint, "TLS handshake with \(endpoint) failed: \(handshakeReason(text))",
         "check that the server speaks TLS on this port (use http:// for a plaintext server)")
+    }
+    if lower.contains("http1.x server") {
+      return make(
+        .notHTTP2, endpoint, "\(endpoint) answered with HTTP/1.1, not the HTTP/2 that gRPC needs",
+        "this port speaks HTTP/1.1: it is probably a web or dashboard port rather than the server's gRPC port; "
+          + "check the port in the server URL")
+    }
+    if lower.contains("failed parsing http/2") {
+      return make(
+        .notHTTP2, endpoint, "\(endpoint) does not speak HTTP/2, which gRPC needs",
+        "this port serves another protocol: check the port in the server URL (not a web or dashboard port), "
+          + "and use https:// if the server speaks TLS")
     }
     if lower.contains("socket closed") || lower.contains("connection reset") || lower.contains("broken pipe")
       || lower.contains("endpoint closing") || lower.contains("goaway")

@@ -26,6 +26,16 @@ import Testing
     return process.terminationStatus
   }
 
+  @Test func aPasswordInTheServerURLIsRefusedAndNeverShown() async throws {
+    var harness = CLIHarness()
+    harness.variables = ["MODAL_SERVER_URL": "http://user:hunter2pw@127.0.0.1:1", "PATH": "/usr/bin:/bin"]
+    let (findings, out) = try await doctor(harness)
+    #expect(!out.contains("hunter2pw"), "\(out)")
+    #expect(findings["server.url"]?["status"] as? String == "problem")
+    #expect((findings["server.url"]?["message"] as? String)?.contains("are not supported") == true)
+    #expect(findings["server.dns"] == nil)
+  }
+
   @Test(arguments: ["folder", "loop"])
   func aConfigThatCannotBeReadGetsAFixThatFits(kind: String) async throws {
     var harness = CLIHarness()
@@ -73,4 +83,52 @@ import Testing
     #expect(message.contains("staged") && !message.contains("history"), "\(message)")
     #expect((findings["config.git"]?["fix"] as? String)?.contains("git -C") == true)
   }
+
+  @Test func anHTTP1PortIsNamedAsSuch() async throws {
+    let server = try HTTP1Responder()
+    var harness = CLIHarness()
+    harness.variables = [
+      "MODAL_SERVER_URL": "http://127.0.0.1:\(server.port)", "MODAL_TOKEN_ID": "ak-1", "MODAL_TOKEN_SECRET": "as-1",
+      "PATH": "/usr/bin:/bin",
+    ]
+    let (findings, _) = try await doctor(harness)
+    let grpc = try #require(findings["server.grpc"])
+    #expect((grpc["message"] as? String)?.contains("answered with HTTP/1.1") == true, "\(grpc)")
+    #expect((grpc["fix"] as? String)?.hasPrefix("This port speaks HTTP/1.1: it is probably a web or dashboard port") == true, "\(grpc)")
+  }
+}
+
+/// A listener on 127.0.0.1 that answers every connection with an HTTP/1.1 error, as a web port does.
+final class HTTP1Responder: @unchecked Sendable {
+  let port: Int
+  private let socketFD: Int32
+
+  init() throws {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    socketFD = fd
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    address.sin_port = 0
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    let bound = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
+    guard bound == 0, listen(fd, 16) == 0 else { throw CocoaError(.fileWriteUnknown) }
+    withUnsafeMutablePointer(to: &address) { pointer in
+      pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { _ = getsockname(fd, $0, &length) }
+    }
+    port = Int(UInt16(bigEndian: address.sin_port))
+    Thread.detachNewThread {
+      while true {
+        let client = accept(fd, nil, nil)
+        if client < 0 { return }
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        _ = read(client, &buffer, buffer.count)
+        let reply = Array("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".utf8)
+        _ = write(client, reply, reply.count)
+        close(client)
+      }
+    }
+  }
+
+  deinit { shutdown(socketFD, Int32(SHUT_RDWR)); close(socketFD) }
 }

@@ -15,7 +15,7 @@ struct ErrorMapping {
     if let connection = failure.connectionFailure {
       return ModalError(
         .connection, "Could not connect to the Modal server at \(serverURL): \(connection.summary).",
-        remedy: connection.remedy)
+        remedy: Self.sentence(connection.remedy))
     }
     switch failure.code {
     case .unauthenticated:
@@ -38,6 +38,13 @@ struct ErrorMapping {
     default:
       return ModalError(.unavailable, message, remedy: "The server at \(serverURL) is unavailable; try again in a moment.")
     }
+  }
+
+  /// The RPC layer's lower-case remedy as a sentence: capitalised, ending with a full stop.
+  static func sentence(_ text: String) -> String {
+    guard let first = text.first else { return text }
+    let capitalised = first.uppercased() + text.dropFirst()
+    return capitalised.hasSuffix(".") ? capitalised : capitalised + "."
   }
 
   private func authenticationRemedy() -> String {

@@ -29,9 +29,7 @@ actor ServerEndpoints {
       do {
         candidates.append(Candidate(url: url, channel: try Channel(url: url, options: options)))
       } catch {
-        throw ModalError(
-          .invalidArgument, "Invalid server URL '\(url)': \(error.message).",
-          remedy: "Use http://host:port for a local server or https://host for a remote one (MODAL_SERVER_URL or server_url).")
+        throw ServerURL.invalid(url, error.message)
       }
     }
     self.candidates = candidates

@@ -11,13 +11,6 @@ import TOML
 struct ServerChecks {
   let invocation: Invocation
 
-  /// The parts of a server URL.
-  struct Endpoint {
-    let scheme: String
-    let host: String
-    let port: Int
-  }
-
   /// Adds the findings; returns the server URL when the server answered gRPC.
   func run(config: ModalConfig?, credentials: Credentials?, into report: inout DoctorReport) async -> (url: String, hello: ModalError?)? {
     let url: String
@@ -32,35 +25,25 @@ struct ServerChecks {
     } else {
       url = invocation.host.modalVariable("MODAL_SERVER_URL") ?? Setting.defaultServerURL
     }
-    let first = url.split(separator: ",").first.map { String($0).trimmingWhitespace() } ?? url
-    guard let endpoint = Self.parse(first) else {
+    var candidates: [ServerURL] = []
+    do throws(ModalError) {
+      // Every candidate of a failover list must parse; the first one is checked below.
+      for part in url.split(separator: ",") { candidates.append(try ServerURL(String(part).trimmingWhitespace())) }
+      guard !candidates.isEmpty else { throw ModalError(.invalidArgument, "The server URL is empty.") }
+    } catch {
       report.add(
-        "server", "server.url", .problem, "The server URL '\(url)' (from \(origin)) cannot be parsed.",
-        fix: "Set MODAL_SERVER_URL or the profile's server_url to http://host:port or https://host")
+        "server", "server.url", .problem, "\(error.message) (server URL from \(origin))",
+        fix: error.remedy ?? "Set MODAL_SERVER_URL or the profile's server_url to http://host:port or https://host")
       return nil
     }
+    let endpoint = candidates[0]
     report.add("server", "server.url", .ok, "Server URL \(url) (from \(origin)).")
 
     let proxies = ["grpc_proxy", "https_proxy", "http_proxy", "no_grpc_proxy", "no_proxy", "HTTPS_PROXY", "HTTP_PROXY", "NO_PROXY"]
-      .compactMap { name in invocation.host.variables[name].flatMap { $0.isEmpty ? nil : "\(name)=\(Self.maskCredentials($0))" } }
+      .compactMap { name in invocation.host.variables[name].flatMap { $0.isEmpty ? nil : "\(name)=\(ServerURL.redacted($0))" } }
     report.add("server", "server.proxy", .info, proxies.isEmpty ? "No proxy variables are set." : "Proxy variables: \(proxies.joined(separator: ", ")).")
 
-    guard let addresses = Self.resolve(endpoint.host, port: endpoint.port), !addresses.isEmpty else {
-      report.add(
-        "server", "server.dns", .problem, "The host name \(endpoint.host) does not resolve.",
-        fix: "Check the host in the server URL, the network and DNS (`getent hosts \(endpoint.host)`)")
-      return nil
-    }
-    report.add("server", "server.dns", .ok, "\(endpoint.host) resolves to \(addresses.map(\.text).joined(separator: ", ")).")
-    if proxies.isEmpty {
-      if let failure = Self.connect(addresses[0], timeout: 5) {
-        report.add(
-          "server", "server.tcp", .problem, "TCP connection to \(addresses[0].text) port \(endpoint.port) failed: \(failure).",
-          fix: "Check that the server runs and listens there (`nc -vz \(endpoint.host) \(endpoint.port)`), and the firewall")
-        return nil
-      }
-      report.add("server", "server.tcp", .ok, "TCP connection to \(addresses[0].text) port \(endpoint.port) works.")
-    }
+    if !endpoint.isUnixSocket && !checkNetwork(endpoint, direct: proxies.isEmpty, into: &report) { return nil }
 
     let probe: ModalClient
     do {
@@ -78,7 +61,7 @@ struct ServerChecks {
     } catch {
       helloError = error
     }
-    let tls = endpoint.scheme == "https"
+    let tls = endpoint.usesTLS
     if let error = helloError, error.code == .connection || error.code == .unavailable || error.code == .timeout {
       let lower = error.message.lowercased()
       let check = lower.contains("tls") || lower.contains("certificate") ? "server.tls" : "server.grpc"
@@ -96,30 +79,25 @@ struct ServerChecks {
     return (url, helloError)
   }
 
-  /// Parses `scheme://host[:port][/path]`; nil when it is not http or https with a host.
-  static func parse(_ url: String) -> Endpoint? {
-    guard let separator = url.firstRange(of: "://") else { return nil }
-    let scheme = url[..<separator.lowerBound].lowercased()
-    guard scheme == "http" || scheme == "https" else { return nil }
-    var rest = Substring(url[separator.upperBound...])
-    if let slash = rest.firstIndex(of: "/") { rest = rest[..<slash] }
-    var host = String(rest)
-    var port = scheme == "https" ? 443 : 80
-    if rest.hasPrefix("[") {
-      guard let close = rest.firstIndex(of: "]") else { return nil }
-      host = String(rest[rest.index(after: rest.startIndex)..<close])
-      let after = rest[rest.index(after: close)...]
-      if after.hasPrefix(":") {
-        guard let number = Int(after.dropFirst()) else { return nil }
-        port = number
-      }
-    } else if let colon = rest.lastIndex(of: ":") {
-      host = String(rest[..<colon])
-      guard let number = Int(rest[rest.index(after: colon)...]), (1...65535).contains(number) else { return nil }
-      port = number
+  /// DNS, then TCP (skipped when a proxy is in the way); false after a failure.
+  private func checkNetwork(_ endpoint: ServerURL, direct: Bool, into report: inout DoctorReport) -> Bool {
+    guard let addresses = Self.resolve(endpoint.host, port: endpoint.port), !addresses.isEmpty else {
+      report.add(
+        "server", "server.dns", .problem, "The host name \(endpoint.host) does not resolve.",
+        fix: "Check the host in the server URL, the network and DNS (`getent hosts \(endpoint.host)`)")
+      return false
     }
-    guard !host.isEmpty else { return nil }
-    return Endpoint(scheme: scheme, host: host, port: port)
+    report.add("server", "server.dns", .ok, "\(endpoint.host) resolves to \(addresses.map(\.text).joined(separator: ", ")).")
+    if direct {
+      if let failure = Self.connect(addresses[0], timeout: 5) {
+        report.add(
+          "server", "server.tcp", .problem, "TCP connection to \(addresses[0].text) port \(endpoint.port) failed: \(failure).",
+          fix: "Check that the server runs and listens there (`nc -vz \(endpoint.host) \(endpoint.port)`), and the firewall")
+        return false
+      }
+      report.add("server", "server.tcp", .ok, "TCP connection to \(addresses[0].text) port \(endpoint.port) works.")
+    }
+    return true
   }
 
   /// A resolved address with its text form.
@@ -174,13 +152,5 @@ struct ServerChecks {
     var length = socklen_t(MemoryLayout<Int32>.size)
     getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &length)
     return error == 0 ? nil : String(cString: strerror(error))
-  }
-
-  /// Hides a password in a proxy URL (`http://user:pass@host` → `http://user:****@host`).
-  static func maskCredentials(_ value: String) -> String {
-    guard let at = value.lastIndex(of: "@"), let scheme = value.firstRange(of: "://"),
-      let colon = value[scheme.upperBound..<at].firstIndex(of: ":")
-    else { return value }
-    return String(value[..<value.index(after: colon)]) + "****" + String(value[at...])
   }
 }
