@@ -19,6 +19,8 @@ public struct ModalError: Error, Sendable, Equatable, CustomStringConvertible {
     public static let profileNotFound = Code("profileNotFound")
     /// No credentials, or only half of a token pair, could be found.
     public static let missingCredentials = Code("missingCredentials")
+    /// A token id or secret cannot be right (e.g. it holds characters no token has); nothing was sent.
+    public static let invalidCredentials = Code("invalidCredentials")
     /// Writing the configuration file failed; the file was left as it was.
     public static let writeFailed = Code("writeFailed")
     /// An argument given by the caller is not acceptable.

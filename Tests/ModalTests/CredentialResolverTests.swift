@@ -140,4 +140,17 @@ import Testing
     let client = try ModalClient(options: .init(configPath: other, host: folder.host(["MODAL_CONFIG_PATH": "/nonexistent"])))
     #expect(client.credentials.tokenID == "ak-other")
   }
+
+  @Test func nonASCIICredentialsAreALocalErrorNamingTheirSource() throws {
+    let folder = TemporaryFolder()
+    let config = try ModalConfig(host: folder.host(["MODAL_TOKEN_ID": "ak-ü✓", "MODAL_TOKEN_SECRET": "as-zzzz12345"]))
+    let error = #expect(throws: ModalError.self) { try CredentialResolver(config: config).resolve() }
+    #expect(error?.code == .invalidCredentials)
+    #expect(error?.message.hasPrefix("The token id from the MODAL_TOKEN_ID and MODAL_TOKEN_SECRET environment variables has a character that is not printable ASCII (character 4)") == true, "\(error?.message ?? "")")
+    #expect(error?.description.contains("has a problem") == false)
+    folder.write("[p]\ntoken_id = \"ak-1\"\ntoken_secret = \"as-1\u{2019}\"\nactive = true\n")
+    let fromFile = #expect(throws: ModalError.self) { try CredentialResolver(config: ModalConfig(host: folder.host())).resolve() }
+    #expect(fromFile?.message.hasPrefix("The token secret from profile 'p' in ") == true, "\(fromFile?.message ?? "")")
+    #expect(fromFile?.remedy == "Store the token again with `modal token set --profile p`, copying the values afresh.")
+  }
 }

@@ -17,6 +17,31 @@ public struct CredentialResolver: Sendable {
   /// - Throws: ``ModalError`` when profile selection is ambiguous, a source has half a pair, or no
   ///   source has credentials; the message lists every source tried and why it gave nothing.
   public func resolve(tokenID: String? = nil, tokenSecret: String? = nil) throws(ModalError) -> Credentials {
+    let credentials = try find(tokenID: tokenID, tokenSecret: tokenSecret)
+    try Self.checkSendable(credentials)
+    return credentials
+  }
+
+  /// Refuses a pair with characters that are not printable ASCII: no token has them, and gRPC could
+  /// not send them (the server would be blamed for a local mistake).
+  static func checkSendable(_ credentials: Credentials) throws(ModalError) {
+    for (label, value) in [("token id", credentials.tokenID), ("token secret", credentials.tokenSecret)] {
+      guard let position = Credentials.firstNonPrintableASCII(in: value) else { continue }
+      let remedy: String
+      switch credentials.source {
+      case .arguments: remedy = "Check the tokenID and tokenSecret passed in code."
+      case .environment: remedy = "Set MODAL_TOKEN_ID and MODAL_TOKEN_SECRET again, copying the values afresh from where the token was shown."
+      case .profile(let name, _): remedy = "Store the token again with `modal token set --profile \(name)`, copying the values afresh."
+      case .profileCommand(let name, _): remedy = "Check what the token_secret_command of profile '\(name)' prints, or store the secret with `modal token set --profile \(name)`."
+      }
+      throw ModalError(
+        .invalidCredentials,
+        "The \(label) from \(credentials.source) has a character that is not printable ASCII (character \(position)); tokens are plain ASCII, so this looks like a paste or typing problem (an accented letter, a smart quote, an invisible character). Nothing was sent to the server.",
+        remedy: remedy)
+    }
+  }
+
+  private func find(tokenID: String?, tokenSecret: String?) throws(ModalError) -> Credentials {
     var tried: [String] = []
     let argumentID = tokenID.flatMap { $0.isEmpty ? nil : $0 }
     let argumentSecret = tokenSecret.flatMap { $0.isEmpty ? nil : $0 }

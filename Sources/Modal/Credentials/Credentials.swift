@@ -42,6 +42,14 @@ public struct Credentials: Sendable, Equatable, CustomStringConvertible {
   /// The token id, the masked secret and the source; never the secret itself.
   public var description: String { "\(tokenID) (secret \(maskedSecret)) from \(source)" }
 
+  /// The 1-based position of the first character that is not printable ASCII (what tokens are made
+  /// of, and all that gRPC headers can carry), or nil when there is none.
+  public static func firstNonPrintableASCII(in value: String) -> Int? {
+    guard let index = value.firstIndex(where: { character in !character.unicodeScalars.allSatisfy { (0x20...0x7E).contains($0.value) } })
+    else { return nil }
+    return value.distance(from: value.startIndex, to: index) + 1
+  }
+
   /// Hides a secret: keeps an `xx-` prefix and the last four characters when it is long enough.
   public static func mask(_ secret: String) -> String {
     let characters = Array(secret)

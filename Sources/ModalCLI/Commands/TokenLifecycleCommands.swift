@@ -45,6 +45,7 @@ enum TokenLifecycleCommands {
     options: [Confirmation.option, OptionSpec("--json", help: "Print JSON.")],
     arguments: [ArgumentSpec("TOKEN_ID", required: false, help: "The token to revoke (ak-…).")]
   ) { invocation in
+    if let given = invocation.arguments.first { try TokenValidation.checkTokenID(given) }
     let client = try CLIClients.make(invocation)
     let current = client.credentials.tokenID
     let target = invocation.arguments.first ?? current
