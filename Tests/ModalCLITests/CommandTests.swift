@@ -149,6 +149,18 @@ import Testing
   }
 }
 
+@Suite struct TokenRevokeCommandTests {
+  @Test func aSecretGivenAsTheIdIsRefusedUnsentAndUnshown() async throws {
+    var harness = CLIHarness()
+    harness.variables = ["MODAL_TOKEN_ID": "ak-1", "MODAL_TOKEN_SECRET": "as-1", "MODAL_SERVER_URL": "http://127.0.0.1:\(try FreePort.find())"]
+    let result = await harness.run(["token", "revoke", "as-looks-like-secret-123456", "-y"])
+    #expect(result.code == 1)
+    #expect(result.err.hasPrefix("Error: The value given as the token id starts with 'as-'"), "\(result.err)")
+    #expect(!result.err.contains("looks-like-secret") && !result.out.contains("looks-like-secret"))
+    #expect(!result.err.contains("Could not connect"))
+  }
+}
+
 @Suite struct TokenSetCommandTests {
   @Test func secretFromStandardInputIsStoredAndNeverPrinted() async {
     var harness = CLIHarness()
@@ -195,8 +207,32 @@ import Testing
     harness.variables = ["MODAL_SERVER_URL": url]
     let result = await harness.run(["token", "set", "--token-id", "ak-1", "--token-secret", "as-1", "--no-verify"])
     #expect(result.code == 1)
-    #expect(result.err.hasPrefix("Error: Could not connect to the Modal server at \(url):"), "\(result.err)")
+    #expect(result.err.hasPrefix("Error: No profile name given, but could not look up workspace name: Could not connect to the Modal server at \(url):"), "\(result.err)")
+    #expect(result.err.contains("Pass --profile NAME"))
     #expect(harness.folder.value.read() == nil)
+  }
+
+  @Test(arguments: [("ak-ü✓", "as-zzzz12345", "token id"), ("ak-abc", "as-zzzz12345’", "token secret")])
+  func nonASCIIValuesAreRefusedAsAPasteProblem(id: String, secret: String, label: String) async {
+    let harness = CLIHarness()
+    let console = CapturedConsole(lines: [secret])
+    let result = await harness.run(["token", "set", "--token-id", id, "--token-secret", "-", "--profile", "p1", "--no-verify"], console: console)
+    #expect(result.code == 1)
+    #expect(result.err.hasPrefix("Error: The \(label) has a character that is not printable ASCII"), "\(result.err)")
+    #expect(result.err.contains("paste or typing problem") && !result.err.contains(secret))
+    #expect(harness.folder.value.read() == nil)
+  }
+
+  @Test func aFailedRevocationOfThePreviousTokenNamesIt() async throws {
+    let harness = CLIHarness()
+    let url = "http://127.0.0.1:\(try FreePort.find())"
+    harness.folder.value.write("[p]\ntoken_id = \"ak-old\"\ntoken_secret = \"as-old-secret\"\nserver_url = \"\(url)\"\nactive = true\n")
+    let result = await harness.run(["token", "set", "--token-id", "ak-new", "--token-secret", "as-new", "--profile", "p", "--no-verify", "--delete-existing"])
+    #expect(result.code == 1)
+    #expect(result.out.hasPrefix("Token written to "))
+    #expect(result.err.hasPrefix("Error: New token stored; the previous token ak-old was NOT revoked: Could not connect"), "\(result.err)")
+    #expect(result.err.contains("Revoke it with `modal token revoke ak-old --profile p`"))
+    #expect(harness.folder.value.read()?.contains("ak-new") == true)
   }
 
   @Test func noActivateLeavesTheActiveProfileAlone() async {

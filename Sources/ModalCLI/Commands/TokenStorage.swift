@@ -29,10 +29,14 @@ struct TokenStorage {
       do {
         profile = try await client.workspaceName(timeout: .seconds(3))
       } catch {
-        guard error.code == .authentication, !verify else { throw error }
+        if error.code == .authentication {
+          throw ModalError(
+            .authentication, "No profile name given, but could not authenticate client to look up workspace name.",
+            remedy: "Pass --profile NAME, or check the token (\(error.message)).")
+        }
         throw ModalError(
-          .authentication, "No profile name given, but could not authenticate client to look up workspace name.",
-          remedy: "Pass --profile NAME, or check the token (\(error.message)).")
+          error.code, "No profile name given, but could not look up workspace name: \(error.message)",
+          remedy: "Pass --profile NAME to store the token without asking the server\(error.remedy.map { ", or: \($0)" } ?? ".")")
       }
     }
 
@@ -44,14 +48,18 @@ struct TokenStorage {
     if deleteExisting, let oldID = previous?["token_id"]?.stringValue, let oldSecret = previous?["token_secret"]?.stringValue,
       oldID != tokenID
     {
-      let old = try CLIClients.make(invocation, tokenID: oldID, tokenSecret: oldSecret, profile: profile, serverURL: serverURL)
       var request = TokenDeleteRequest()
       request.tokenID = oldID
       do {
+        let old = try CLIClients.make(invocation, tokenID: oldID, tokenSecret: oldSecret, profile: profile, serverURL: serverURL)
         _ = try await old.call(ModalClientMethods.tokenDelete, request)
       } catch {
         // A rejected old token no longer works: there is nothing left to delete.
-        guard error.code == .authentication else { throw error }
+        guard error.code == .authentication else {
+          throw ModalError(
+            error.code, "New token stored; the previous token \(oldID) was NOT revoked: \(error.message)",
+            remedy: "Revoke it with `modal token revoke \(oldID) --profile \(profile)` once the server can be reached\(error.remedy.map { " (\($0))" } ?? "").")
+        }
       }
       console.write("Previous token in profile \(profile) has been deleted.\n")
     }
