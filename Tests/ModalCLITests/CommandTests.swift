@@ -144,7 +144,7 @@ import Testing
     let path = harness.folder.value.write(file)
     let result = await harness.run(["profile", "activate", "nope"])
     #expect(result.code == 1)
-    #expect(result.err == "Error: No profile named 'nope' found in \(path)\n")
+    #expect(result.err == "Error: No profile named 'nope' found in \(path)\n\nRun `modal profile list` to see the profiles, or `modal token new --profile nope` to create it.\n")
     #expect(harness.folder.value.read() == file)
   }
 }

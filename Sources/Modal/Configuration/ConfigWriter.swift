@@ -77,7 +77,9 @@ public struct ConfigWriter: Sendable {
   public func activateProfile(_ profile: String) throws(ModalError) {
     try update { (current, document) throws(ModalError) in
       guard current.profile(profile) != nil else {
-        throw ModalError(.profileNotFound, "No profile named '\(profile)' found in \(path)")
+        throw ModalError(
+          .profileNotFound, "No profile named '\(profile)' found in \(path)",
+          remedy: "Run `modal profile list` to see the profiles, or `modal token new --profile \(profile)` to create it.")
       }
       try Self.activate(profile, among: current.profileNames, &document)
     }
