@@ -13,14 +13,14 @@ enum TokenLifecycleCommands {
     let tokens = try await client.call(ModalClientMethods.tokensList, Empty()).tokens
       .sorted { $0.createdAt > $1.createdAt }
     let current = client.credentials.tokenID
-    let columns = ["Token ID", "Name", "Member", "Created at", "Last used at", "Current"]
+    let columns = ["Token ID", "Name", "Member", "Created at", "Last used at", "Status", "Current"]
     if invocation.flag("--json") {
       let items = tokens.map { token in
         JSONValue.object([
           ("token_id", .string(token.tokenID)), ("name", .string(token.name)),
           ("member", .string(token.memberDisplayname)), ("member_id", .string(token.memberID.isEmpty ? token.userID : token.memberID)),
           ("created_at", LocalTime.json(token.createdAt)), ("last_used_at", LocalTime.json(token.lastUsedAt)),
-          ("current", .bool(token.tokenID == current)),
+          ("status", .string(status(token))), ("current", .bool(token.tokenID == current)),
         ])
       }
       invocation.console.write(JSONValue.array(items).rendered() + "\n")
@@ -29,11 +29,17 @@ enum TokenLifecycleCommands {
     let rows = tokens.map { token in
       [
         token.tokenID, token.name, token.memberDisplayname, LocalTime.cell(token.createdAt),
-        LocalTime.cell(token.lastUsedAt), token.tokenID == current ? "•" : "",
+        LocalTime.cell(token.lastUsedAt), status(token), token.tokenID == current ? "•" : "",
       ]
     }
     invocation.console.write(TableRenderer(columns: columns, rows: rows, title: "Tokens").rendered())
     return 0
+  }
+
+  /// `active`, or `expired` or `revoked` for a token the server marks disabled.
+  private static func status(_ token: TokensListResponse.Token) -> String {
+    guard token.disabled else { return "active" }
+    return (token.expiresAt ?? .infinity) <= TokenChecks.now() ? "expired" : "revoked"
   }
 
   static let revoke = CommandSpec(
