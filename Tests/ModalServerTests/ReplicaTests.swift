@@ -135,6 +135,15 @@ import TestSupport
     try await Task.sleep(for: .milliseconds(1500))
     let expiredInfo = try run(["token", "info"], tokenEnvironment(expiring))
     #expect(expiredInfo.status == 1 && expiredInfo.stderr.contains("expired at"), "\(expiredInfo.stderr)")
+    // The owner's token list tells the live token from the revoked and the expired one.
+    let listed = try run(["token", "list", "--json"])
+    #expect(listed.status == 0, "\(listed.stderr)")
+    let rows = (try JSONSerialization.jsonObject(with: Data(listed.stdout.utf8)) as? [[String: Any]]) ?? []
+    let statuses = Dictionary(uniqueKeysWithValues: rows.compactMap { row in
+      (row["token_id"] as? String).map { ($0, row["status"] as? String ?? "?") }
+    })
+    #expect(statuses[revoked.id] == "revoked" && statuses[expiring.id] == "expired", "\(statuses)")
+    #expect(statuses[set.owner.id] == "active", "\(statuses)")
     let reader = try bootstrapCredentials(
       set.command(["token", "create", "--workspace", "pyws", "--name", "reader", "--scopes", "read", "--json"], on: 1).stdout)
     let denied = try run(["secret", "create", "nope", "A=-"], tokenEnvironment(reader), stdin: "1\n")
