@@ -38,6 +38,9 @@ import Testing
     #expect(result.status == 1)
     #expect(result.stderr.hasPrefix("Error: Token validation failed (stand-in)\n"))
     #expect(!result.stderr.contains("as-WRONG000000000000000"))
+    // The checks fit where the pair came from: the command's own arguments, not a config file.
+    #expect(result.stderr.contains("from the values given to `modal token set`. Check:"), "\(result.stderr)")
+    #expect(!result.stderr.contains("passed in code") && !result.stderr.contains("right profile is selected"))
     #expect(folder.read("modal.toml") == nil)
   }
 

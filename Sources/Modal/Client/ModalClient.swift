@@ -18,6 +18,9 @@ public final class ModalClient: Sendable {
     public var tokenID: String?
     /// A token secret; must come with ``tokenID``.
     public var tokenSecret: String?
+    /// How ``tokenID`` and ``tokenSecret`` are described in errors: `.arguments` ("arguments passed
+    /// in code") unless set, e.g. to `.named("the values given to `modal token set`")`.
+    public var argumentsSource: Credentials.Source = .arguments
     /// The profile to use instead of `MODAL_PROFILE` or the active one.
     public var profile: String?
     /// The configuration file to read instead of `$MODAL_CONFIG_PATH` or `~/.modal.toml`.
@@ -76,7 +79,7 @@ public final class ModalClient: Sendable {
     let host = options.host ?? .current
     let config = try ModalConfig(host: host, profile: options.profile, configPath: options.configPath)
     let credentials = try CredentialResolver(config: config).resolve(
-      tokenID: options.tokenID, tokenSecret: options.tokenSecret)
+      tokenID: options.tokenID, tokenSecret: options.tokenSecret, argumentsSource: options.argumentsSource)
     self.config = config
     self.credentials = credentials
     let configuredURL = try config.string(.serverURL)

@@ -14,10 +14,14 @@ public struct CredentialResolver: Sendable {
   /// - Parameters:
   ///   - tokenID: A token id passed in code, or nil.
   ///   - tokenSecret: A token secret passed in code, or nil.
+  ///   - argumentsSource: How a pair passed in code is described in errors (`.arguments`, or
+  ///     `.named(…)` when the caller knows better, like a command line).
   /// - Throws: ``ModalError`` when profile selection is ambiguous, a source has half a pair, or no
   ///   source has credentials; the message lists every source tried and why it gave nothing.
-  public func resolve(tokenID: String? = nil, tokenSecret: String? = nil) throws(ModalError) -> Credentials {
-    let credentials = try find(tokenID: tokenID, tokenSecret: tokenSecret)
+  public func resolve(
+    tokenID: String? = nil, tokenSecret: String? = nil, argumentsSource: Credentials.Source = .arguments
+  ) throws(ModalError) -> Credentials {
+    let credentials = try find(tokenID: tokenID, tokenSecret: tokenSecret, argumentsSource: argumentsSource)
     try Self.checkSendable(credentials)
     return credentials
   }
@@ -30,6 +34,7 @@ public struct CredentialResolver: Sendable {
       let remedy: String
       switch credentials.source {
       case .arguments: remedy = "Check the tokenID and tokenSecret passed in code."
+      case .named: remedy = "Copy the token id and secret afresh from where the token was shown, and give them again."
       case .environment: remedy = "Set MODAL_TOKEN_ID and MODAL_TOKEN_SECRET again, copying the values afresh from where the token was shown."
       case .profile(let name, _): remedy = "Store the token again with `modal token set --profile \(name)`, copying the values afresh."
       case .profileCommand(let name, _): remedy = "Check what the token_secret_command of profile '\(name)' prints, or store the secret with `modal token set --profile \(name)`."
@@ -41,13 +46,15 @@ public struct CredentialResolver: Sendable {
     }
   }
 
-  private func find(tokenID: String?, tokenSecret: String?) throws(ModalError) -> Credentials {
+  private func find(tokenID: String?, tokenSecret: String?, argumentsSource: Credentials.Source) throws(ModalError)
+    -> Credentials
+  {
     var tried: [String] = []
     let argumentID = tokenID.flatMap { $0.isEmpty ? nil : $0 }
     let argumentSecret = tokenSecret.flatMap { $0.isEmpty ? nil : $0 }
     switch (argumentID, argumentSecret) {
     case (let id?, let secret?):
-      return Credentials(tokenID: id, tokenSecret: secret, source: .arguments)
+      return Credentials(tokenID: id, tokenSecret: secret, source: argumentsSource)
     case (.some, nil):
       throw ModalError(.missingCredentials, "A token id was passed in code without a token secret.", remedy: "Pass both tokenID and tokenSecret, or neither.")
     case (nil, .some):

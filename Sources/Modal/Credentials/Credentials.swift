@@ -10,6 +10,9 @@ public struct Credentials: Sendable, Equatable, CustomStringConvertible {
     case profile(name: String, path: String)
     /// A profile's `token_id`, with the secret printed by its `token_secret_command`.
     case profileCommand(name: String, path: String)
+    /// Passed in code by a caller that says, in words, where the pair really came from (a
+    /// command line: "the values given to `modal token set`").
+    case named(String)
 
     /// Where the credentials came from, in words.
     public var description: String {
@@ -18,6 +21,7 @@ public struct Credentials: Sendable, Equatable, CustomStringConvertible {
       case .environment: return "the MODAL_TOKEN_ID and MODAL_TOKEN_SECRET environment variables"
       case .profile(let name, let path): return "profile '\(name)' in \(path)"
       case .profileCommand(let name, let path): return "profile '\(name)' in \(path) (secret from its token_secret_command)"
+      case .named(let description): return description
       }
     }
   }

@@ -51,12 +51,23 @@ struct ErrorMapping {
     guard let credentials else {
       return "The call needs credentials: run `modal setup`, or set MODAL_TOKEN_ID and MODAL_TOKEN_SECRET."
     }
+    // Only the checks that fit where the pair came from.
+    var checks = [
+      "the token id and secret are exactly as shown when the token was created (no spaces, not swapped);",
+      "the token is still active: not expired, not revoked (see your tokens in the dashboard);",
+    ]
+    switch credentials.source {
+    case .profile, .profileCommand:
+      checks.append("the config file is well formed and the right profile is selected (`modal config show`, `modal profile current`);")
+    case .environment:
+      checks.append("MODAL_TOKEN_ID and MODAL_TOKEN_SECRET are meant to override the config file (unset them to use its profile);")
+    case .arguments, .named:
+      break
+    }
+    let numbered = checks.enumerated().map { "  \($0.offset + 1). \($0.element)" }.joined(separator: "\n")
     return """
       The server at \(serverURL) rejected token \(credentials.tokenID) (secret \(credentials.maskedSecret)) from \(credentials.source). Check:
-        1. the token id and secret are exactly as shown when the token was created (no spaces, not swapped);
-        2. the token is still active: not expired, not revoked (see your tokens in the dashboard);
-        3. the config file is well formed and the right profile is selected (`modal config show`, `modal profile current`);
-        4. environment variables are not overriding the profile (MODAL_TOKEN_ID, MODAL_TOKEN_SECRET).
+      \(numbered)
       To get a new token, run `modal setup` (or `modal token new --profile \(profile)`).
       """
   }

@@ -4,14 +4,15 @@ import Modal
 enum CLIClients {
   /// A client from the configuration (arguments, environment, profile).
   static func make(
-    _ invocation: Invocation, tokenID: String? = nil, tokenSecret: String? = nil, profile: String? = nil,
-    serverURL: String? = nil
+    _ invocation: Invocation, tokenID: String? = nil, tokenSecret: String? = nil, source: Credentials.Source = .arguments,
+    profile: String? = nil, serverURL: String? = nil
   ) throws(ModalError) -> ModalClient {
     let console = invocation.console
-    let options = ModalClient.Options(
+    var options = ModalClient.Options(
       tokenID: tokenID, tokenSecret: tokenSecret, profile: profile ?? invocation.profile, serverURL: serverURL,
       host: invocation.host,
       warningHandler: { warning in console.writeError("Warning: \(warning.message)\n") })
+    options.argumentsSource = source
     return try ModalClient(options: options)
   }
 }

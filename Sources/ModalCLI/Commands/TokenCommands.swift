@@ -25,7 +25,8 @@ enum TokenCommands {
     let tokenSecret = try readCredential(invocation, option: "--token-secret", prompt: "Token secret: ")
     try TokenValidation.check(tokenID: tokenID, tokenSecret: tokenSecret)
     try await TokenStorage(invocation: invocation).store(
-      tokenID: tokenID, tokenSecret: tokenSecret, activate: invocation.flag("--activate", default: true),
+      tokenID: tokenID, tokenSecret: tokenSecret, source: .named("the values given to `modal token set`"),
+      activate: invocation.flag("--activate", default: true),
       verify: invocation.flag("--verify", default: true), deleteExisting: invocation.flag("--delete-existing"))
     return 0
   }

@@ -8,13 +8,16 @@ import TOML
 struct TokenStorage {
   let invocation: Invocation
 
-  func store(tokenID: String, tokenSecret: String, activate: Bool, verify: Bool, deleteExisting: Bool) async throws {
+  /// Stores the pair; `source` says in errors where it came from (the command's own words).
+  func store(
+    tokenID: String, tokenSecret: String, source: Credentials.Source, activate: Bool, verify: Bool, deleteExisting: Bool
+  ) async throws {
     let console = invocation.console
     let explicitProfile = invocation.profile.flatMap { $0.isEmpty ? nil : $0 } ?? invocation.host.modalVariable("MODAL_PROFILE")
     let config = try ModalConfig(host: invocation.host, profile: explicitProfile)
     let serverURL = try config.string(.serverURL, profile: explicitProfile) ?? Setting.defaultServerURL
     let client = try CLIClients.make(
-      invocation, tokenID: tokenID, tokenSecret: tokenSecret, profile: explicitProfile, serverURL: serverURL)
+      invocation, tokenID: tokenID, tokenSecret: tokenSecret, source: source, profile: explicitProfile, serverURL: serverURL)
 
     if verify {
       console.write("Verifying token against \(serverURL)\n")
@@ -51,7 +54,9 @@ struct TokenStorage {
       var request = TokenDeleteRequest()
       request.tokenID = oldID
       do {
-        let old = try CLIClients.make(invocation, tokenID: oldID, tokenSecret: oldSecret, profile: profile, serverURL: serverURL)
+        let old = try CLIClients.make(
+          invocation, tokenID: oldID, tokenSecret: oldSecret, source: .named("the previous token of profile '\(profile)'"),
+          profile: profile, serverURL: serverURL)
         _ = try await old.call(ModalClientMethods.tokenDelete, request)
       } catch {
         // A rejected old token no longer works: there is nothing left to delete.

@@ -75,8 +75,8 @@ struct LoginFlow {
     }
     try Task.checkCancellation()
     try await TokenStorage(invocation: invocation).store(
-      tokenID: token.tokenID, tokenSecret: token.tokenSecret, activate: choices.activate, verify: choices.verify,
-      deleteExisting: choices.deleteExisting)
+      tokenID: token.tokenID, tokenSecret: token.tokenSecret, source: .named("the token this login just received"),
+      activate: choices.activate, verify: choices.verify, deleteExisting: choices.deleteExisting)
     return 0
   }
 }
