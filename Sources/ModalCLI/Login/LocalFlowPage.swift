@@ -11,13 +11,21 @@ import Modal
 /// `*`), so the web page can tell that the browser runs on the machine that started the login.
 ///
 /// It listens on 127.0.0.1 only (deliberate difference D5; Python listens on every interface),
-/// on a port the system picks, and serves until ``stop()``.
+/// on a port the system picks, and serves until ``stop()``. Each connection is answered on its own
+/// and has one second in all to send its request line and headers, so a slow or hostile local
+/// client can neither delay other requests nor hold up the end of the login; at most
+/// ``maximumConnections`` are served at once, later ones are closed at once.
 final class LocalFlowPage: Sendable {
   /// The port it listens on.
   let port: Int
+  /// Connections answered at the same time.
+  static let maximumConnections = 8
+  /// The time a connection has to send its request line and headers.
+  static let requestDeadline: Duration = .seconds(1)
   private let socketFD: Int32
   private let flowID = LockedValue<String?>(nil)
   private let stopped = LockedValue(false)
+  private let open = LockedValue(0)
   private let finished = DispatchSemaphore(value: 0)
 
   /// Listens on 127.0.0.1 with a free port and starts serving on a thread of its own.
@@ -47,7 +55,8 @@ final class LocalFlowPage: Sendable {
   /// Starts answering `GET /` with the flow id (before this it answers 503).
   func publish(flowID id: String) { flowID.withLock { $0 = id } }
 
-  /// Stops serving and closes the socket; waits for the serving thread.
+  /// Stops accepting and closes the listening socket (within about 0.1 s); connections still
+  /// being answered finish on their own within their deadline.
   func stop() {
     let already = stopped.withLock { state -> Bool in
       defer { state = true }
@@ -67,38 +76,53 @@ final class LocalFlowPage: Sendable {
       guard poll(&entry, 1, 100) > 0 else { continue }
       let client = accept(socketFD, nil, nil)
       guard client >= 0 else { continue }
-      answer(client)
-      close(client)
+      let admitted = open.withLock { count -> Bool in
+        guard count < Self.maximumConnections else { return false }
+        count += 1
+        return true
+      }
+      guard admitted else {
+        close(client)
+        continue
+      }
+      // A queue of its own per connection: serial queues get a thread of their own when they
+      // need one (the global pool's few threads could all be blocked elsewhere).
+      DispatchQueue(label: "modal.login.local-page.connection").async { [self] in
+        answer(client)
+        close(client)
+        open.withLock { $0 -= 1 }
+      }
     }
   }
 
+  /// Reads the request line and headers (until a blank line, 16 KiB or the deadline), then answers.
   private func answer(_ client: Int32) {
-    var timeout = timeval(tv_sec: 2, tv_usec: 0)
-    setsockopt(client, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+    let deadline = ContinuousClock.now + Self.requestDeadline
     var request: [UInt8] = []
     var buffer = [UInt8](repeating: 0, count: 2048)
-    while request.count < 16384 {
+    while request.count < 16384, !Self.hasHeaderEnd(request) {
+      let left = deadline - ContinuousClock.now
+      let milliseconds = Int32(max(0, left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000))
+      var entry = pollfd(fd: client, events: Int16(POLLIN), revents: 0)
+      guard milliseconds > 0, poll(&entry, 1, milliseconds) > 0 else { return }  // too slow: no answer
       let count = buffer.withUnsafeMutableBytes { recv(client, $0.baseAddress, $0.count, 0) }
       if count <= 0 { break }
       request += buffer[0..<count]
-      if request.count >= 4, request.suffix(4) == [13, 10, 13, 10] { break }
     }
     let line = String(decoding: request.prefix { $0 != 13 && $0 != 10 }, as: UTF8.self)
     let parts = line.split(separator: " ")
+    let method = parts.first.map(String.init) ?? ""
     let path = parts.count > 1 ? parts[1].split(separator: "?", maxSplits: 1).first.map(String.init) ?? "" : ""
-    let response: String
-    if parts.first == "GET", path == "/" {
-      if let id = flowID.current {
-        response = Self.response(status: "200 OK", body: id)
-      } else {
-        response = Self.response(status: "503 Service Unavailable", body: "The login flow is not ready yet.")
-      }
-    } else if parts.first == "GET" || parts.first == "HEAD" {
-      response = Self.response(status: "404 Not Found", body: "Not Found")
-    } else {
-      response = Self.response(status: "405 Method Not Allowed", body: "Method Not Allowed")
+    var response: (status: String, body: String)
+    switch (method, path) {
+    case ("GET", "/"), ("HEAD", "/"):
+      response = flowID.current.map { ("200 OK", $0) } ?? ("503 Service Unavailable", "The login flow is not ready yet.")
+    case ("GET", _), ("HEAD", _):
+      response = ("404 Not Found", "Not Found")
+    default:
+      response = ("405 Method Not Allowed", "Method Not Allowed")
     }
-    let bytes = Array(response.utf8)
+    let bytes = Array(Self.response(status: response.status, body: response.body, withBody: method != "HEAD").utf8)
     var sent = 0
     while sent < bytes.count {
       let count = bytes.withUnsafeBytes { send(client, $0.baseAddress! + sent, $0.count - sent, Int32(MSG_NOSIGNAL)) }
@@ -107,8 +131,18 @@ final class LocalFlowPage: Sendable {
     }
   }
 
-  private static func response(status: String, body: String) -> String {
+  /// Whether `request` holds the blank line that ends the headers.
+  static func hasHeaderEnd(_ request: [UInt8]) -> Bool {
+    guard request.count >= 4 else { return false }
+    for index in 0...(request.count - 4)
+    where request[index] == 13 && request[index + 1] == 10 && request[index + 2] == 13 && request[index + 3] == 10 {
+      return true
+    }
+    return false
+  }
+
+  private static func response(status: String, body: String, withBody: Bool) -> String {
     "HTTP/1.1 \(status)\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: \(body.utf8.count)\r\n"
-      + "Access-Control-Allow-Origin: *\r\nConnection: close\r\n\r\n" + body
+      + "Access-Control-Allow-Origin: *\r\nAllow: GET, HEAD\r\nConnection: close\r\n\r\n" + (withBody ? body : "")
   }
 }
