@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import TestSupport
 import Testing
 
 @testable import ModalCLI
@@ -11,39 +12,9 @@ import Testing
 /// The login's local page: a slow or hostile local client must not hold up other requests or the
 /// end of the login (a client trickling one byte at a time once blocked both for hours).
 @Suite struct LocalFlowPageTests {
-  /// A TCP connection to 127.0.0.1:`port`, or -1.
-  private static func connectSocket(_ port: Int) -> Int32 {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_port = UInt16(port).bigEndian
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    let connected = withUnsafePointer(to: &address) {
-      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-    }
-    guard connected == 0 else {
-      close(fd)
-      return -1
-    }
-    return fd
-  }
-
   /// Sends `request` and reads the answer until the page closes the connection (blocking).
   private static func exchange(_ port: Int, _ request: String) -> String {
-    let fd = connectSocket(port)
-    guard fd >= 0 else { return "" }
-    defer { close(fd) }
-    var timeout = timeval(tv_sec: 5, tv_usec: 0)
-    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-    _ = request.withCString { send(fd, $0, strlen($0), Int32(MSG_NOSIGNAL)) }
-    var answer: [UInt8] = []
-    var buffer = [UInt8](repeating: 0, count: 4096)
-    while true {
-      let count = recv(fd, &buffer, buffer.count, 0)
-      if count <= 0 { break }
-      answer += buffer[0..<count]
-    }
-    return String(decoding: answer, as: UTF8.self)
+    String(decoding: LoopbackSocket.exchange(port: port, Array(request.utf8), receiveTimeout: 5), as: UTF8.self)
   }
 
   private static func timed(_ body: @escaping @Sendable () -> String) async -> (String, Duration) {
@@ -61,7 +32,7 @@ import Testing
     page.publish(flowID: "tf-TEST")
     let port = page.port
     // A client that sends its request one byte every 300 ms, and never finishes in time.
-    let slow = Self.connectSocket(port)
+    let slow = LoopbackSocket.connect(port: port)
     #expect(slow >= 0)
     let trickle = Task.detached {
       for byte in Array("GET / HTTP/1.1\r\nX-Slow: yes".utf8) {

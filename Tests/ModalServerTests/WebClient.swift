@@ -1,5 +1,6 @@
 import Foundation
 import ModalServer
+import TestSupport
 
 /// A tiny HTTP/1.1 client over a raw socket (one request per connection, `Connection: close`),
 /// with a cookie jar, for the dashboard tests; it can also send arbitrary bytes.
@@ -20,45 +21,9 @@ final class WebClient: @unchecked Sendable {
 
   init(port: Int) { self.port = port }
 
-  /// A TCP connection to 127.0.0.1:`port` with a 10 s receive timeout, or -1; the caller closes it.
-  static func connectSocket(port: Int) -> Int32 {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    guard fd >= 0 else { return -1 }
-    var timeout = timeval(tv_sec: 10, tv_usec: 0)
-    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_port = UInt16(port).bigEndian
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    let connected = withUnsafePointer(to: &address) {
-      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-    }
-    guard connected == 0 else {
-      close(fd)
-      return -1
-    }
-    return fd
-  }
-
   /// Sends raw bytes and returns everything the server answered until it closed.
   static func raw(port: Int, _ bytes: [UInt8]) -> [UInt8] {  // blocking: call from a dispatch thread
-    let fd = connectSocket(port: port)
-    guard fd >= 0 else { return [] }
-    defer { close(fd) }
-    var sent = 0
-    while sent < bytes.count {
-      let n = bytes[sent...].withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-      if n <= 0 { break }
-      sent += n
-    }
-    var out: [UInt8] = []
-    var buffer = [UInt8](repeating: 0, count: 65536)
-    while true {
-      let n = recv(fd, &buffer, buffer.count, 0)
-      if n <= 0 { break }
-      out.append(contentsOf: buffer[0..<n])
-    }
-    return out
+    LoopbackSocket.exchange(port: port, bytes)
   }
 
   static func parse(_ bytes: [UInt8]) -> Response {
