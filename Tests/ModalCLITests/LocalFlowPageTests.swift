@@ -32,7 +32,7 @@ import Testing
     page.publish(flowID: "tf-TEST")
     let port = page.port
     // A client that sends its request one byte every 300 ms, and never finishes in time.
-    let slow = LoopbackSocket.connect(port: port)
+    let slow = LoopbackSocket.open(port: port)
     #expect(slow >= 0)
     let trickle = Task.detached {
       for byte in Array("GET / HTTP/1.1\r\nX-Slow: yes".utf8) {

@@ -65,7 +65,7 @@ import TestSupport
     try await withWeb { web in
       let port = web.server.port
       let limit = HTTPServerConfiguration(host: "127.0.0.1", port: 0).maximumConnectionsPerAddress
-      let idle = (0..<limit).map { _ in LoopbackSocket.connect(port: port) }
+      let idle = (0..<limit).map { _ in LoopbackSocket.open(port: port) }
       defer { for fd in idle where fd >= 0 { close(fd) } }
       #expect(idle.allSatisfy { $0 >= 0 })
       // Give the server a moment to accept them all, then one more from the same address is dropped.

@@ -9,7 +9,7 @@
 public enum LoopbackSocket {
   /// A connected socket to 127.0.0.1:`port` whose reads time out after `receiveTimeout` seconds,
   /// or -1; the caller closes it.
-  public static func connect(port: Int, receiveTimeout: Int = 10) -> Int32 {
+  public static func open(port: Int, receiveTimeout: Int = 10) -> Int32 {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     guard fd >= 0 else { return -1 }
     var timeout = timeval(tv_sec: receiveTimeout, tv_usec: 0)
@@ -19,9 +19,7 @@ public enum LoopbackSocket {
     address.sin_port = UInt16(port).bigEndian
     address.sin_addr.s_addr = inet_addr("127.0.0.1")
     let connected = withUnsafePointer(to: &address) {
-      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-        Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-      }
+      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
     }
     guard connected == 0 else {
       close(fd)
@@ -33,7 +31,7 @@ public enum LoopbackSocket {
   /// Sends `request` on a new connection and returns everything answered until the peer closed
   /// (or the read timed out); blocking, so call it off Swift's cooperative pool.
   public static func exchange(port: Int, _ request: [UInt8], receiveTimeout: Int = 10) -> [UInt8] {
-    let fd = connect(port: port, receiveTimeout: receiveTimeout)
+    let fd = open(port: port, receiveTimeout: receiveTimeout)
     guard fd >= 0 else { return [] }
     defer { close(fd) }
     var sent = 0
