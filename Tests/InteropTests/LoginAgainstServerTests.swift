@@ -60,17 +60,18 @@ import TestSupport
     #expect(info.status == 0 && info.stdout.contains("Workspace: me"), "\(info.stderr)")
   }
 
-  @Test func ctrlCStopsTheFlowCleanlyAndWritesNothing() async throws {
+  @Test(arguments: [(SIGINT, Int32(1), "Ctrl-C"), (SIGTERM, Int32(143), "SIGTERM"), (SIGHUP, Int32(129), "SIGHUP")])
+  func aSignalStopsTheFlowCleanlyAndWritesNothing(signal: Int32, exitStatus: Int32, name: String) async throws {
     let server = try ModalServerProcess(in: folder)
     let before = "# untouched\n[other]\ntoken_id = \"ak-x\"\ntoken_secret = \"as-y\"\nactive = true\n"
     folder.write(before)
     let child = try ModalChild(["token", "new"], environment: environment(server), in: folder)
     #expect(await child.loginCode() != nil)
     try await Task.sleep(for: .milliseconds(300))
-    child.signal(SIGINT)
+    child.signal(signal)
     let status = await child.exitStatus(timeout: 30)
-    #expect(status == 1)
-    #expect(child.stderr.contains("Aborted! The login was cancelled (Ctrl-C); no token was stored and the config file was not changed."))
+    #expect(status == exitStatus)
+    #expect(child.stderr.contains("Aborted! The login was cancelled (\(name)); no token was stored and the config file was not changed."))
     #expect(folder.read() == before)
   }
 
@@ -105,12 +106,17 @@ import TestSupport
     }
   }
 
-  @Test func rotateRevokesThePredecessorOnlyAfterTheNewTokenWorks() async throws {
-    let server = try ModalServerProcess(in: folder)
+  /// Stores the server's bootstrap token in profile `me` with `modal token set`.
+  private func storeBootstrapToken(_ server: ModalServerProcess) throws {
     let set = try modal(
       ["token", "set", "--token-id", server.tokenID, "--token-secret", "-", "--profile", "me"], environment(server),
       stdin: server.tokenSecret + "\n")
     #expect(set.status == 0, "\(set.stderr)")
+  }
+
+  @Test func rotateRevokesThePredecessorOnlyAfterTheNewTokenWorks() async throws {
+    let server = try ModalServerProcess(in: folder)
+    try storeBootstrapToken(server)
     let (status, child) = try await login(["token", "rotate", "--expires-in", "7d"], server, environment(server))
     #expect(status == 0, "\(child.stderr)")
     #expect(child.stdout.contains("Token written to \(folder.path)/.modal.toml in profile me.\nPrevious token in profile me has been deleted.\n"))
@@ -124,6 +130,36 @@ import TestSupport
     #expect(!old.stderr.contains(server.tokenSecret))
     let current = try modal(["token", "info"], ["PATH": "/usr/bin:/bin", "HOME": folder.path])
     #expect(current.status == 0 && current.stdout.contains("Expires at: "), "\(current.stderr)")
+  }
+
+  /// Ctrl-C once the new token is being written no longer claims that nothing changed, and the
+  /// replaced token is still revoked (it stayed live, unannounced). The test holds the config
+  /// file's lock so that the signal lands between verification and the write.
+  @Test func ctrlCAfterTheNewTokenIsVerifiedFinishesTheRotation() async throws {
+    let server = try ModalServerProcess(in: folder)
+    try storeBootstrapToken(server)
+    let lock = open(folder.path + "/.modal.toml.lock", O_RDWR | O_CREAT, 0o600)
+    #expect(lock >= 0 && flock(lock, LOCK_EX) == 0)
+    let child = try ModalChild(["token", "rotate"], environment: environment(server), in: folder)
+    let code = try #require(await child.loginCode())
+    #expect(try server.approve(code: code).status == 0)
+    let verified = Date().addingTimeInterval(30)
+    while !child.stdout.contains("Token verified successfully!") && Date() < verified {
+      try await Task.sleep(for: .milliseconds(50))
+    }
+    child.signal(SIGINT)
+    try await Task.sleep(for: .milliseconds(300))
+    flock(lock, LOCK_UN)
+    close(lock)
+    let status = await child.exitStatus(timeout: 30)
+    #expect(status == 0, "\(child.stderr)")
+    #expect(!child.stderr.contains("Aborted"), "\(child.stderr)")
+    #expect(child.stdout.contains("in profile me.\nPrevious token in profile me has been deleted.\n"), "\(child.stdout)")
+    let old = try modal(
+      ["token", "info"],
+      ["PATH": "/usr/bin:/bin", "HOME": folder.path, "MODAL_SERVER_URL": server.url, "MODAL_TOKEN_ID": server.tokenID,
+        "MODAL_TOKEN_SECRET": server.tokenSecret])
+    #expect(old.status == 1 && old.stderr.contains("was revoked"), "\(old.stderr)")
   }
 
   @Test func tokenListAndRevoke() async throws {

@@ -7,10 +7,11 @@ import TestSupport
 @Suite(.serialized) struct TerminalTests {
   let folder = TemporaryFolder()
 
-  /// Drives a child in a pseudo-terminal: answers each prompt when it appears, records everything
-  /// the terminal showed in a file (rewritten as it grows), and exits with the child's status.
+  /// Drives a child in a pseudo-terminal: answers each prompt when it appears (an answer `!SIGTERM`
+  /// sends that signal instead), records everything the terminal showed in a file (rewritten as it
+  /// grows), and exits with the child's status.
   static let driver = """
-    import json, os, pty, select, sys, time
+    import json, os, pty, select, signal, sys, time
     args, env, steps, log = json.loads(sys.argv[1]), json.loads(sys.argv[2]), json.loads(sys.argv[3]), sys.argv[4]
     pid, fd = pty.fork()
     if pid == 0:
@@ -29,7 +30,10 @@ import TestSupport
             open(log, "wb").write(out)
         if step < len(steps) and steps[step][0].encode() in out:
             time.sleep(0.1)
-            os.write(fd, steps[step][1].encode())
+            if steps[step][1].startswith("!SIG"):
+                os.kill(pid, getattr(signal, steps[step][1][1:]))
+            else:
+                os.write(fd, steps[step][1].encode())
             step += 1
     _, status = os.waitpid(pid, 0)
     open(log, "wb").write(out)
@@ -124,5 +128,22 @@ import TestSupport
     #expect(screen.contains("\u{1B}[32mWeb authentication finished successfully!\u{1B}[0m"))
     let secret = try #require(folder.read()?.firstMatch(of: /token_secret = "(as-[A-Za-z0-9]+)"/)).1
     #expect(!screen.contains(String(secret)))
+  }
+
+  /// SIGTERM (a closed terminal window, a process manager) stops the login as Ctrl-C does: the
+  /// cursor comes back and nothing is written; the exit status says which signal.
+  @Test func sigtermDuringTheLoginRestoresTheTerminal() async throws {
+    let server = try ModalServerProcess(in: folder)
+    let (process, log) = try start(
+      ["token", "new"],
+      environment: ["PATH": "/usr/bin:/bin", "HOME": folder.path, "TERM": "xterm", "BROWSER": "/bin/false", "MODAL_SERVER_URL": server.url],
+      answers: [("Waiting for authentication in the web browser", "!SIGTERM")])
+    let status = await finish(process)
+    let screen = read(log)
+    #expect(status == 143, "\(screen)")
+    let hidden = try #require(screen.range(of: "\u{1B}[?25l"), "\(screen)")
+    #expect(screen[hidden.upperBound...].contains("\u{1B}[?25h"), "the cursor is shown again: \(screen)")
+    #expect(screen.contains("Aborted! The login was cancelled (SIGTERM); no token was stored"))
+    #expect(folder.read() == nil)
   }
 }

@@ -9,8 +9,11 @@ struct TokenStorage {
   let invocation: Invocation
 
   /// Stores the pair; `source` says in errors where it came from (the command's own words).
+  /// `onWritten` runs once the config file holds the new token; from then on cancelling the task
+  /// no longer stops the revocation of the token it replaced.
   func store(
-    tokenID: String, tokenSecret: String, source: Credentials.Source, activate: Bool, verify: Bool, deleteExisting: Bool
+    tokenID: String, tokenSecret: String, source: Credentials.Source, activate: Bool, verify: Bool, deleteExisting: Bool,
+    onWritten: @Sendable () -> Void = {}
   ) async throws {
     let console = invocation.console
     let explicitProfile = invocation.profile.flatMap { $0.isEmpty ? nil : $0 } ?? invocation.host.modalVariable("MODAL_PROFILE")
@@ -46,6 +49,7 @@ struct TokenStorage {
     let previous = config.file.profile(profile)
     let writer = ConfigWriter(path: config.file.path, fileSystem: invocation.host.fileSystem)
     try writer.storeToken(profile: profile, tokenID: tokenID, tokenSecret: tokenSecret, serverURL: serverURL, activate: activate)
+    onWritten()
     console.write("Token written to \(config.file.path) in profile \(profile).\n")
 
     if deleteExisting, let oldID = previous?["token_id"]?.stringValue, let oldSecret = previous?["token_secret"]?.stringValue,
@@ -53,12 +57,20 @@ struct TokenStorage {
     {
       var request = TokenDeleteRequest()
       request.tokenID = oldID
-      do {
-        let old = try CLIClients.make(
-          invocation, tokenID: oldID, tokenSecret: oldSecret, source: .named("the previous token of profile '\(profile)'"),
-          profile: profile, serverURL: serverURL)
-        _ = try await old.call(ModalClientMethods.tokenDelete, request)
-      } catch {
+      // A task of its own: an interrupt now must not leave the replaced token live unannounced.
+      let invocation = self.invocation
+      let failure = await Task { () async -> ModalError? in
+        do throws(ModalError) {
+          let old = try CLIClients.make(
+            invocation, tokenID: oldID, tokenSecret: oldSecret, source: .named("the previous token of profile '\(profile)'"),
+            profile: profile, serverURL: serverURL)
+          _ = try await old.call(ModalClientMethods.tokenDelete, request)
+          return nil
+        } catch {
+          return error
+        }
+      }.value
+      if let error = failure {
         // A rejected old token no longer works: there is nothing left to delete.
         guard error.code == .authentication else {
           throw ModalError(

@@ -6,30 +6,45 @@ import Dispatch
   import Darwin
 #endif
 
-/// Turns Ctrl-C (SIGINT) into the cancellation of a task, so a long poll stops cleanly: the
-/// spinner is cleared, the cursor shown, and nothing is written. Restores default handling after.
+/// Turns Ctrl-C (SIGINT), SIGTERM and SIGHUP into the cancellation of a task, so a long poll stops
+/// cleanly whichever way it is stopped: the spinner is cleared, the cursor shown, and nothing is
+/// written. Restores default handling after.
 final class InterruptHandler: @unchecked Sendable {
+  /// The signals handled.
+  static let signals: [Int32] = [SIGINT, SIGTERM, SIGHUP]
   // Dispatch sources are thread-safe; the property is never reassigned.
-  private let source: any DispatchSourceSignal
-  /// Whether SIGINT arrived.
-  let interrupted = LockedValue(false)
+  private let sources: [any DispatchSourceSignal]
+  /// The first signal that arrived, if any.
+  let received = LockedValue<Int32?>(nil)
 
-  /// Starts catching SIGINT and cancelling `task` when it arrives.
+  /// Starts catching the signals and cancelling `task` when one arrives.
   init(cancelling task: Task<Int32, any Error>) {
-    signal(SIGINT, SIG_IGN)
-    let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
-    let interrupted = self.interrupted
-    source.setEventHandler {
-      interrupted.withLock { $0 = true }
-      task.cancel()
+    let received = self.received
+    sources = Self.signals.map { number in
+      signal(number, SIG_IGN)
+      let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+      source.setEventHandler {
+        received.withLock { if $0 == nil { $0 = number } }
+        task.cancel()
+      }
+      source.resume()
+      return source
     }
-    source.resume()
-    self.source = source
   }
 
-  /// Stops catching SIGINT.
+  /// Stops catching the signals.
   func remove() {
-    source.cancel()
-    signal(SIGINT, SIG_DFL)
+    for source in sources { source.cancel() }
+    for number in Self.signals { signal(number, SIG_DFL) }
+  }
+
+  /// How the signal is named to the user: "Ctrl-C", "SIGTERM", "SIGHUP".
+  static func name(of number: Int32) -> String {
+    switch number {
+    case SIGINT: return "Ctrl-C"
+    case SIGTERM: return "SIGTERM"
+    case SIGHUP: return "SIGHUP"
+    default: return "signal \(number)"
+    }
   }
 }

@@ -1,5 +1,11 @@
 import Modal
 
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
 /// Runs the browser login of `modal setup`, `modal token new` and `modal token rotate` (spec 8.1):
 /// anonymous `TokenFlowCreate`, the local page, the browser (or the URL and code to finish on
 /// another device), the `TokenFlowWait` long poll, then ``TokenStorage``. Ctrl-C stops it cleanly.
@@ -16,23 +22,28 @@ struct LoginFlow {
     var deleteExisting = false
   }
 
-  /// Runs the flow; returns the exit code. Ctrl-C gives exit code 1 and writes nothing.
+  /// Runs the flow; returns the exit code. Ctrl-C before the token is stored gives exit code 1
+  /// and writes nothing; SIGTERM and SIGHUP do the same with 143 and 129. Once the config file
+  /// was written, the login finishes (or reports what really happened) whatever arrives.
   func run(_ choices: Choices) async throws -> Int32 {
     let console = invocation.console
-    let task = Task { () async throws -> Int32 in try await self.flow(choices) }
+    let stored = LockedValue(false)
+    let task = Task { () async throws -> Int32 in try await self.flow(choices, stored: stored) }
     let handler = console is StandardConsole ? InterruptHandler(cancelling: task) : nil
     defer { handler?.remove() }
     do {
       return try await task.value
     } catch {
       let cancelled = error is CancellationError || (error as? ModalError)?.code == .cancelled
-      guard cancelled || handler?.interrupted.current == true else { throw error }
-      console.writeError("\nAborted! The login was cancelled (Ctrl-C); no token was stored and the config file was not changed.\n")
-      return 1
+      let signal = handler?.received.current
+      guard cancelled || signal != nil, !stored.current else { throw error }
+      let how = signal.map(InterruptHandler.name(of:)) ?? "Ctrl-C"
+      console.writeError("\nAborted! The login was cancelled (\(how)); no token was stored and the config file was not changed.\n")
+      return signal.map { $0 == SIGINT ? 1 : 128 + $0 } ?? 1
     }
   }
 
-  private func flow(_ choices: Choices) async throws -> Int32 {
+  private func flow(_ choices: Choices, stored: LockedValue<Bool>) async throws -> Int32 {
     let console = invocation.console
     let config = try ModalConfig(host: invocation.host, profile: invocation.profile)
     let serverURL = try config.string(.serverURL) ?? Setting.defaultServerURL
@@ -76,7 +87,8 @@ struct LoginFlow {
     try Task.checkCancellation()
     try await TokenStorage(invocation: invocation).store(
       tokenID: token.tokenID, tokenSecret: token.tokenSecret, source: .named("the token this login just received"),
-      activate: choices.activate, verify: choices.verify, deleteExisting: choices.deleteExisting)
+      activate: choices.activate, verify: choices.verify, deleteExisting: choices.deleteExisting,
+      onWritten: { stored.withLock { $0 = true } })
     return 0
   }
 }
