@@ -37,10 +37,13 @@ enum LoginCommands {
   }
 
   static let rotate = CommandSpec(
-    name: "rotate", abstract: "Replace the current token with a new one and revoke the old one.",
+    name: "rotate", abstract: "Log in again for a new token, store it and revoke the token it replaces.",
     discussion: """
-      The same as `modal token new --delete-existing --no-activate`, always verified: the old token
-      is revoked only after the new one has been verified and written.
+      The same as `modal token new --delete-existing --no-activate`, always verified: the new token
+      goes to the profile named by --profile (or MODAL_PROFILE), else to the profile named after its
+      workspace, as with `modal token new`; the token that profile held is revoked only after the
+      new one has been verified and written. That may not be the active profile: pass --profile to
+      rotate the token of a given profile.
       """,
     options: [
       OptionSpec("--expires-in", .value(placeholder: "TEXT"), help: "Token lifetime, such as 30m, 12h, or 7d."),
