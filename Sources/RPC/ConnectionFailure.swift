@@ -133,8 +133,9 @@ public struct ConnectionFailure: Sendable, Hashable, CustomStringConvertible {
       || lower.contains("endpoint closing") || lower.contains("goaway")
     {
       return make(
-        .connectionClosed, endpoint, "the connection to \(endpoint) was closed while setting it up",
-        "check that the URL scheme matches the server (https:// for a TLS server) and that it serves gRPC")
+        .connectionClosed, endpoint, "the connection to \(endpoint) was closed before the server answered",
+        "if this server answered before, it may have stopped or restarted: try again in a moment; otherwise check "
+          + "that the URL scheme matches the server (https:// for a TLS server) and that it serves gRPC")
     }
     if lower.contains("failed to connect to all addresses") || lower.contains("failed to connect") {
       return make(

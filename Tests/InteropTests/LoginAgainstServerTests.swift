@@ -75,6 +75,20 @@ import TestSupport
     #expect(folder.read() == before)
   }
 
+  /// The server dies while the client long-polls: the error says it may have stopped, not that
+  /// the URL's scheme could be wrong (the connection worked until then), and nothing is written.
+  @Test func aServerThatDiesDuringTheWaitIsNamedAsSuch() async throws {
+    let server = try ModalServerProcess(in: folder)
+    let child = try ModalChild(["token", "new"], environment: environment(server), in: folder)
+    #expect(await child.loginCode() != nil)
+    try await Task.sleep(for: .milliseconds(300))
+    server.stop()
+    let status = await child.exitStatus(timeout: 60)
+    #expect(status == 1)
+    #expect(child.stderr.contains("it may have stopped or restarted"), "\(child.stderr)")
+    #expect(folder.read() == nil)
+  }
+
   /// The flow is expired in the server's store while the client long-polls; the server says so
   /// when the parked call ends (up to the 40 s request timeout), and the client stops.
   @Test func expiredFlowEndsTheLoginWithTheServersMessage() async throws {
