@@ -22,7 +22,8 @@ public struct ConfigFile: Sendable {
     return home + "/.modal.toml"
   }
 
-  /// Reads and validates the file at `path`; a missing file gives an empty configuration.
+  /// Reads and validates the file at `path`; a missing file, and `/dev/null`, give an empty
+  /// configuration.
   ///
   /// Errors say `<path>:<line>:<column>: <problem>` and how to fix it; nothing is ever written.
   public static func load(from path: String, fileSystem: any FileSystem) throws(ModalError) -> ConfigFile {
@@ -93,10 +94,13 @@ public struct ConfigFile: Sendable {
       remedy: "Fix that line in \(path) (it is TOML: one [profile] table per profile), or move the file aside and run `modal setup` to create a new one. The file was not changed.")
   }
 
+  /// What to do when the configuration path names a folder, a device, a FIFO or a socket.
+  static let notAFileRemedy = "Point MODAL_CONFIG_PATH at a regular file (a .toml file), or unset it to use ~/.modal.toml."
+
   private static func remedy(for error: FileSystemError, path: String) -> String {
     switch error.reason {
-    case .isDirectory, .notRegularFile:
-      return "Point MODAL_CONFIG_PATH at a file, or remove what is at \(path)."
+    case .notRegularFile:
+      return notAFileRemedy
     case .permissionDenied:
       return "Make the file yours and readable by you only: `chown \"$(id -un)\" \(ShellQuoting.quote(path)) && chmod 600 \(ShellQuoting.quote(path))` (use sudo if another user owns it), or point MODAL_CONFIG_PATH at a file you can read."
     case .symbolicLinkLoop:

@@ -28,7 +28,8 @@ public struct ConfigWriter: Sendable {
   public func update<T>(
     _ edit: (_ current: ConfigFile, _ document: inout TOMLDocument) throws(ModalError) -> T
   ) throws(ModalError) -> T {
-    try fileSystem.withExclusiveLock(forPath: path) { () throws(ModalError) -> T in
+    try refuseWhatCannotHoldAFile()
+    return try fileSystem.withExclusiveLock(forPath: path) { () throws(ModalError) -> T in
       let current = try ConfigFile.load(from: path, fileSystem: fileSystem)
       var document: TOMLDocument
       do {
@@ -48,6 +49,22 @@ public struct ConfigWriter: Sendable {
       }
       return result
     }
+  }
+
+  /// Refuses, before any lock file or folder is created, a path that cannot hold the file: one
+  /// ending with `/`, or naming a folder, a device (such as `/dev/null`), a FIFO or a socket.
+  private func refuseWhatCannotHoldAFile() throws(ModalError) {
+    let problem: String
+    if path.hasSuffix("/") {
+      problem = "a path ending with / names a folder, not a file"
+    } else if let kind = fileSystem.fileInfo(atPath: path)?.kind, kind != .regularFile {
+      problem = "it is \(kind), not a file, so nothing can be stored there"
+    } else {
+      return
+    }
+    throw ModalError(
+      .writeFailed, "Cannot write the Modal config file \(path): \(problem).",
+      remedy: ConfigFile.notAFileRemedy + " Nothing was written.")
   }
 
   /// Stores a token in a profile, creating the profile if needed, as `modal token set/new` do.

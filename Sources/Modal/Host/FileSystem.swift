@@ -1,8 +1,10 @@
 /// File access used by configuration loading and writing, injectable for tests.
 public protocol FileSystem: Sendable {
-  /// Reads a whole regular file; nil when nothing exists at `path`.
+  /// Reads a whole regular file; nil when nothing exists at `path`. The null device (`/dev/null`)
+  /// reads as empty.
   ///
-  /// Throws when the path is a folder, cannot be read, or is larger than `maxBytes`.
+  /// Throws when the path is a folder, a FIFO, a device or anything else that is not a regular
+  /// file (without opening it, so a FIFO never blocks), cannot be read, or is larger than `maxBytes`.
   func readFile(atPath path: String, maxBytes: Int) throws(FileSystemError) -> [UInt8]?
 
   /// Facts about the file at `path`, or nil when nothing exists there.
@@ -11,7 +13,9 @@ public protocol FileSystem: Sendable {
   /// Replaces the file at `path` atomically: a temporary file beside it is written, flushed to
   /// disk and renamed over it, so readers see the old or the new contents, never a mix.
   ///
-  /// Missing parent folders are created with mode 0700.
+  /// A symbolic link at `path` is followed to the end of its chain (even when that end does not
+  /// exist yet): the final target is replaced and every link stays a link. Throws when the target
+  /// exists and is not a regular file. Missing parent folders are created with mode 0700.
   func replaceFile(atPath path: String, with contents: [UInt8], mode: UInt32) throws(FileSystemError)
 
   /// Runs `body` while holding an exclusive advisory lock associated with `path`.
@@ -20,12 +24,38 @@ public protocol FileSystem: Sendable {
   ) throws(ModalError) -> T
 }
 
+/// What is at a path: a regular file, or something else that cannot hold a configuration.
+public enum FileKind: Sendable, Equatable, CustomStringConvertible {
+  /// A regular file.
+  case regularFile
+  /// A folder.
+  case folder
+  /// A character or block device, such as `/dev/null`.
+  case device
+  /// A FIFO (named pipe): opening it for reading waits for a writer.
+  case fifo
+  /// A Unix-domain socket.
+  case socket
+  /// Anything else.
+  case other
+
+  /// The kind with its article, for messages: `a folder`, `a device`.
+  public var description: String {
+    switch self {
+    case .regularFile: return "a file"
+    case .folder: return "a folder"
+    case .device: return "a device"
+    case .fifo: return "a FIFO (named pipe)"
+    case .socket: return "a socket"
+    case .other: return "neither a file nor a folder"
+    }
+  }
+}
+
 /// Facts about a file: its kind, permission bits, size and owner.
 public struct FileInfo: Sendable, Equatable {
-  /// Whether it is a regular file (not a folder, device or socket).
-  public var isRegularFile: Bool
-  /// Whether it is a folder.
-  public var isDirectory: Bool
+  /// What it is: a regular file, a folder, a device, ….
+  public var kind: FileKind
   /// Permission bits, e.g. `0o600`.
   public var permissions: UInt32
   /// Size in bytes.
@@ -34,23 +64,25 @@ public struct FileInfo: Sendable, Equatable {
   public var ownerID: UInt32
 
   /// Creates file facts.
-  public init(isRegularFile: Bool, isDirectory: Bool, permissions: UInt32, size: Int, ownerID: UInt32) {
-    self.isRegularFile = isRegularFile
-    self.isDirectory = isDirectory
+  public init(kind: FileKind, permissions: UInt32, size: Int, ownerID: UInt32) {
+    self.kind = kind
     self.permissions = permissions
     self.size = size
     self.ownerID = ownerID
   }
+
+  /// Whether it is a regular file (not a folder, device or socket).
+  public var isRegularFile: Bool { kind == .regularFile }
+  /// Whether it is a folder.
+  public var isDirectory: Bool { kind == .folder }
 }
 
 /// A file operation that failed, with the path and the reason.
 public struct FileSystemError: Error, Sendable, Equatable, CustomStringConvertible {
   /// Why a file operation failed.
   public enum Reason: Sendable, Equatable {
-    /// The path names a folder where a file was expected.
-    case isDirectory
-    /// The path names something that is neither a file nor a folder.
-    case notRegularFile
+    /// The path names something other than a regular file (a folder, a device, a FIFO, …).
+    case notRegularFile(FileKind)
     /// The operating system refused access (`EACCES`, `EPERM`): owner or mode do not allow it.
     case permissionDenied(operation: String)
     /// The path is a symbolic link that leads back to itself (`ELOOP`).
@@ -75,8 +107,7 @@ public struct FileSystemError: Error, Sendable, Equatable, CustomStringConvertib
   /// A one-line explanation without the path.
   public var description: String {
     switch reason {
-    case .isDirectory: return "it is a folder, not a file"
-    case .notRegularFile: return "it is not a regular file"
+    case .notRegularFile(let kind): return "it is \(kind), not a file"
     case .permissionDenied(let operation): return "cannot \(operation): Permission denied"
     case .symbolicLinkLoop: return "it is a symbolic link that leads back to itself (a loop)"
     case .tooLarge(let size, let limit):

@@ -9,9 +9,15 @@ public struct LocalFileSystem: FileSystem {
   /// Creates a handle to the local file system.
   public init() {}
 
-  /// Reads a whole regular file; nil when nothing exists at `path`.
+  /// Reads a whole regular file; nil when nothing exists at `path`; `/dev/null` reads as empty.
+  ///
+  /// The path is inspected before it is opened (a FIFO would block `open` until a writer came),
+  /// and opened without blocking in case it was swapped for one in between.
   public func readFile(atPath path: String, maxBytes: Int) throws(FileSystemError) -> [UInt8]? {
-    let fd = open(path, O_RDONLY | O_CLOEXEC)
+    guard let before = try Self.status(atPath: path, followingLinks: true) else { return nil }
+    if Self.isNullDevice(before) { return [] }
+    try Self.requireRegularFile(before, path: path)
+    let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
     if fd < 0 {
       let code = errno
       if code == ENOENT || code == ENOTDIR { return nil }
@@ -24,9 +30,7 @@ public struct LocalFileSystem: FileSystem {
     guard fstat(fd, &status) == 0 else {
       throw FileSystemError(path: path, reason: .system(operation: "inspect it", explanation: Self.explain(errno)))
     }
-    let kind = status.st_mode & S_IFMT
-    if kind == S_IFDIR { throw FileSystemError(path: path, reason: .isDirectory) }
-    guard kind == S_IFREG else { throw FileSystemError(path: path, reason: .notRegularFile) }
+    try Self.requireRegularFile(status, path: path)
     let size = Int(status.st_size)
     if size > maxBytes { throw FileSystemError(path: path, reason: .tooLarge(size: size, limit: maxBytes)) }
 
@@ -59,19 +63,25 @@ public struct LocalFileSystem: FileSystem {
   public func fileInfo(atPath path: String) -> FileInfo? {
     var status = stat()
     guard stat(path, &status) == 0 else { return nil }
-    let kind = status.st_mode & S_IFMT
     return FileInfo(
-      isRegularFile: kind == S_IFREG, isDirectory: kind == S_IFDIR,
-      permissions: UInt32(status.st_mode & 0o7777), size: Int(status.st_size),
+      kind: Self.kind(of: status), permissions: UInt32(status.st_mode & 0o7777), size: Int(status.st_size),
       ownerID: UInt32(status.st_uid))
   }
 
   /// Replaces the file atomically: write a temporary file beside it, fsync, rename, fsync the folder.
+  ///
+  /// A symbolic link is followed to the end of its chain, and the temporary file is written and
+  /// renamed beside that final target, so the link stays a link (as dotfile managers need).
   public func replaceFile(atPath path: String, with contents: [UInt8], mode: UInt32) throws(FileSystemError) {
-    let folder = Self.parentFolder(of: path)
+    let target = try Self.finalTarget(ofLinksAt: path)
+    if target.hasSuffix("/") { throw FileSystemError(path: path, reason: .notRegularFile(.folder)) }
+    if let existing = try Self.status(atPath: target, followingLinks: false) {
+      try Self.requireRegularFile(existing, path: path)
+    }
+    let folder = Self.parentFolder(of: target)
     try createFolders(folder, originalPath: path)
 
-    var template = Array((path + ".tmp-XXXXXX").utf8CString)
+    var template = Array((target + ".tmp-XXXXXX").utf8CString)
     let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
     guard fd >= 0 else {
       throw FileSystemError(
@@ -102,7 +112,7 @@ public struct LocalFileSystem: FileSystem {
         throw FileSystemError(path: path, reason: .system(operation: "flush it to disk", explanation: Self.explain(errno)))
       }
     }
-    guard rename(temporaryPath, path) == 0 else {
+    guard rename(temporaryPath, target) == 0 else {
       throw FileSystemError(path: path, reason: .system(operation: "replace it", explanation: Self.explain(errno)))
     }
     succeeded = true
@@ -150,6 +160,64 @@ public struct LocalFileSystem: FileSystem {
       throw FileSystemError(
         path: originalPath, reason: .system(operation: "create the folder \(folder)", explanation: Self.explain(errno)))
     }
+  }
+
+  /// The status of what is at `path`, or nil when nothing is there (a missing folder on the way
+  /// counts as nothing).
+  private static func status(atPath path: String, followingLinks: Bool) throws(FileSystemError) -> stat? {
+    var status = stat()
+    if (followingLinks ? stat(path, &status) : lstat(path, &status)) == 0 { return status }
+    let code = errno
+    if code == ENOENT || code == ENOTDIR { return nil }
+    throw FileSystemError(path: path, reason: .system(operation: "inspect it", explanation: explain(code)))
+  }
+
+  /// What a status describes.
+  private static func kind(of status: stat) -> FileKind {
+    switch status.st_mode & S_IFMT {
+    case S_IFREG: return .regularFile
+    case S_IFDIR: return .folder
+    case S_IFCHR, S_IFBLK: return .device
+    case S_IFIFO: return .fifo
+    case S_IFSOCK: return .socket
+    default: return .other
+    }
+  }
+
+  /// Throws ``FileSystemError/Reason/notRegularFile(_:)`` unless the status is a regular file's.
+  private static func requireRegularFile(_ status: stat, path: String) throws(FileSystemError) {
+    let kind = kind(of: status)
+    guard kind == .regularFile else { throw FileSystemError(path: path, reason: .notRegularFile(kind)) }
+  }
+
+  /// Whether a status is the null device's (`/dev/null`, or a link to it).
+  private static func isNullDevice(_ status: stat) -> Bool {
+    var null = stat()
+    guard status.st_mode & S_IFMT == S_IFCHR, stat("/dev/null", &null) == 0 else { return false }
+    return null.st_mode & S_IFMT == S_IFCHR && status.st_rdev == null.st_rdev
+  }
+
+  /// Where a chain of symbolic links starting at `path` ends: `path` itself when it is no link.
+  /// The end may not exist yet (a dangling link).
+  static func finalTarget(ofLinksAt path: String) throws(FileSystemError) -> String {
+    var current = path
+    for _ in 0..<40 {
+      var status = stat()
+      guard lstat(current, &status) == 0 else {
+        let code = errno
+        if code == ENOENT || code == ENOTDIR { return current }
+        throw FileSystemError(path: path, reason: .system(operation: "inspect \(current)", explanation: explain(code)))
+      }
+      guard status.st_mode & S_IFMT == S_IFLNK else { return current }
+      var buffer = [UInt8](repeating: 0, count: Int(PATH_MAX) + 1)
+      let count = buffer.withUnsafeMutableBufferPointer { readlink(current, $0.baseAddress!, $0.count) }
+      guard count >= 0 else {
+        throw FileSystemError(path: path, reason: .system(operation: "read the link \(current)", explanation: explain(errno)))
+      }
+      let destination = String(decoding: buffer[..<count], as: UTF8.self)
+      current = destination.hasPrefix("/") ? destination : parentFolder(of: current) + "/" + destination
+    }
+    throw FileSystemError(path: path, reason: .system(operation: "follow its symbolic links", explanation: explain(ELOOP)))
   }
 
   /// The folder that holds `path` (`.` for a bare name, `/` for a top-level entry).

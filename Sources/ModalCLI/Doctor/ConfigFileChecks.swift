@@ -1,8 +1,3 @@
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Darwin)
-  import Darwin
-#endif
 import Modal
 
 /// `modal doctor`'s config-file checks: exists, parses, profile selection, file mode, git.
@@ -53,15 +48,15 @@ struct ConfigFileChecks {
       report.add("config", "config.profile", .problem, error.message, fix: "Run `modal profile activate NAME` to leave exactly one profile active.")
     }
 
-    checkMode(path, into: &report)
+    checkMode(path, fileSystem: host.fileSystem, into: &report)
     GitCheck(path: path, environment: host.variables).run(into: &report)
     return config
   }
 
-  private func checkMode(_ path: String, into report: inout DoctorReport) {
-    var info = stat()
-    guard stat(path, &info) == 0 else { return }
-    let mode = Int(info.st_mode) & 0o777
+  /// The mode of a regular file; `/dev/null` (an empty configuration) holds no secret to protect.
+  private func checkMode(_ path: String, fileSystem: any FileSystem, into report: inout DoctorReport) {
+    guard let info = fileSystem.fileInfo(atPath: path), info.isRegularFile else { return }
+    let mode = Int(info.permissions) & 0o777
     let octal = String(mode, radix: 8)
     if mode & 0o077 != 0 {
       let who = mode & 0o007 != 0 ? "every user of this machine" : "the file's group"
