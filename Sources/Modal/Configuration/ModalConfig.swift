@@ -19,14 +19,16 @@ public struct ModalConfig: Sendable {
   public init(host: HostEnvironment, profile: String? = nil, configPath: String? = nil) throws(ModalError) {
     let path = configPath.flatMap { $0.isEmpty ? nil : $0 } ?? ConfigFile.path(in: host)
     let file = try ConfigFile.load(from: path, fileSystem: host.fileSystem)
-    self.init(host: host, file: file, profile: profile)
+    try self.init(host: host, file: file, profile: profile)
   }
 
   /// Uses an already loaded configuration file.
-  public init(host: HostEnvironment, file: ConfigFile, profile: String? = nil) {
+  ///
+  /// - Throws: ``ModalError`` when the profile name or `MODAL_PROFILE` is blank.
+  public init(host: HostEnvironment, file: ConfigFile, profile: String? = nil) throws(ModalError) {
     self.host = host
     self.file = file
-    self.selection = ProfileSelection.select(explicit: profile, host: host, file: file)
+    self.selection = try ProfileSelection.select(explicit: profile, host: host, file: file)
   }
 
   /// The selected profile's name.

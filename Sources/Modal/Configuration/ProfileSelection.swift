@@ -27,13 +27,31 @@ public struct ProfileSelection: Sendable, Equatable {
 
   /// Chooses the profile: the explicit name, else `MODAL_PROFILE` (empty counts as unset), else the
   /// first profile with `active = true`, else `default`.
-  public static func select(explicit: String?, host: HostEnvironment, file: ConfigFile) -> ProfileSelection {
-    if let explicit, !explicit.isEmpty { return ProfileSelection(name: explicit, reason: .argument) }
-    if let named = host.modalVariable("MODAL_PROFILE") { return ProfileSelection(name: named, reason: .environment) }
+  ///
+  /// - Throws: ``ModalError`` (`invalidArgument`) when the explicit name or `MODAL_PROFILE` is
+  ///   blank (white space only), for reads and writes alike.
+  public static func select(explicit: String?, host: HostEnvironment, file: ConfigFile) throws(ModalError) -> ProfileSelection {
+    if let explicit, !explicit.isEmpty {
+      try refuseBlank(explicit, from: "--profile", remedy: "Pass a profile name (`modal profile list` shows them), or leave --profile out.")
+      return ProfileSelection(name: explicit, reason: .argument)
+    }
+    if let named = host.modalVariable("MODAL_PROFILE") {
+      try refuseBlank(named, from: "MODAL_PROFILE", remedy: "Set MODAL_PROFILE to a profile name (`modal profile list` shows them), or unset it (empty counts as unset).")
+      return ProfileSelection(name: named, reason: .environment)
+    }
     for (name, value) in file.profiles.entries where value.tableValue?["active"]?.boolValue == true {
       return ProfileSelection(name: name, reason: .activeFlag)
     }
     return ProfileSelection(name: "default", reason: .implicitDefault)
+  }
+
+  /// Throws when a profile name is only white space: no command should read one profile and
+  /// write another, or create a profile named `[" "]`.
+  private static func refuseBlank(_ name: String, from source: String, remedy: String) throws(ModalError) {
+    guard name.allSatisfy(\.isWhitespace) else { return }
+    throw ModalError(
+      .invalidArgument, "The profile name from \(source) is blank (\(PythonRepr.string(name))); a profile name cannot be only white space.",
+      remedy: remedy)
   }
 
   /// A phrase saying how the profile was chosen, for `modal doctor` and error messages.

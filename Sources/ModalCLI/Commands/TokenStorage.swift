@@ -16,8 +16,10 @@ struct TokenStorage {
     onWritten: @Sendable () -> Void = {}
   ) async throws {
     let console = invocation.console
-    let explicitProfile = invocation.profile.flatMap { $0.isEmpty ? nil : $0 } ?? invocation.host.modalVariable("MODAL_PROFILE")
-    let config = try ModalConfig(host: invocation.host, profile: explicitProfile)
+    // The profile named by --profile or MODAL_PROFILE, selected (and checked) as every read does.
+    let config = try ModalConfig(host: invocation.host, profile: invocation.profile)
+    let named = config.selection.reason == .argument || config.selection.reason == .environment
+    let explicitProfile = named ? config.selection.name : nil
     let serverURL = try config.string(.serverURL, profile: explicitProfile) ?? Setting.defaultServerURL
     let client = try CLIClients.make(
       invocation, tokenID: tokenID, tokenSecret: tokenSecret, source: source, profile: explicitProfile, serverURL: serverURL)
