@@ -50,26 +50,26 @@ import Testing
     let folder = TemporaryFolder()
     let path = folder.path + "/fifo.toml"
     #expect(mkfifo(path, 0o600) == 0)
-    let (read, readTime) = await Self.timed(releasingFIFO: path) { () throws(ModalError) in
+    let (read, readBlocked) = await Self.blocks(onFIFO: path) { () throws(ModalError) in
       _ = try ConfigFile.load(from: path, fileSystem: LocalFileSystem())
     }
-    #expect(readTime < .seconds(1))
+    #expect(!readBlocked)
     #expect(read?.message == "Cannot read the Modal config file \(path): it is a FIFO (named pipe), not a file.")
-    let (write, writeTime) = await Self.timed(releasingFIFO: path) { () throws(ModalError) in
+    let (write, writeBlocked) = await Self.blocks(onFIFO: path) { () throws(ModalError) in
       try ConfigWriter(path: path).activateProfile("a")
     }
-    #expect(writeTime < .seconds(1))
+    #expect(!writeBlocked)
     #expect(write?.message.contains("it is a FIFO (named pipe), not a file") == true)
     #expect(LocalFileSystem().fileInfo(atPath: path)?.kind == .fifo)
   }
 
-  /// Runs `body` on its own thread and says how long it took and what it threw. Opening a FIFO
-  /// for reading waits for a writer: from 2 s on, one comes every 100 ms, so that a regression
-  /// fails the test instead of hanging it.
-  private static func timed(
-    releasingFIFO path: String, _ body: @escaping @Sendable () throws(ModalError) -> Void
-  ) async -> (error: ModalError?, time: Duration) {
-    let start = ContinuousClock.now
+  /// Runs `body` on its own thread; returns what it threw and whether it waited in `open` for a
+  /// writer of the FIFO. A writer is offered every 50 ms: opening the FIFO for writing without
+  /// blocking succeeds only while a reader waits, which releases that reader (so a regression
+  /// fails this test instead of hanging it) and proves it blocked, however slow the machine.
+  private static func blocks(
+    onFIFO path: String, _ body: @escaping @Sendable () throws(ModalError) -> Void
+  ) async -> (error: ModalError?, blocked: Bool) {
     let work = Task.detached { () -> ModalError? in
       do throws(ModalError) {
         try body()
@@ -78,17 +78,21 @@ import Testing
         return error
       }
     }
-    let release = Task.detached {
-      try? await Task.sleep(for: .seconds(2))
+    let release = Task.detached { () -> Bool in
+      var released = false
       while !Task.isCancelled {
         let writer = open(path, O_WRONLY | O_NONBLOCK)
-        if writer >= 0 { close(writer) }
-        try? await Task.sleep(for: .milliseconds(100))
+        if writer >= 0 {
+          released = true
+          close(writer)
+        }
+        try? await Task.sleep(for: .milliseconds(50))
       }
+      return released
     }
     let error = await work.value
     release.cancel()
-    return (error, ContinuousClock.now - start)
+    return (error, await release.value)
   }
 
   @Test func aFolderIsNeverAdvisedToBeRemoved() throws {
