@@ -45,7 +45,7 @@ public struct ModalError: Error, Sendable, Equatable, CustomStringConvertible {
     public static let unavailable = Code("unavailable")
     /// The server cannot be reached: DNS, TCP, TLS or proxy failure.
     public static let connection = Code("connection")
-    /// The call did not finish in time.
+    /// The call did not finish in time (also when the deadline passed while connecting).
     public static let timeout = Code("timeout")
     /// The call was cancelled.
     public static let cancelled = Code("cancelled")

@@ -37,13 +37,15 @@ public final class ModalClient: Sendable {
     public var retryPolicy: RetryPolicy?
     /// Channel settings such as trusted root certificates, proxy use and message size limits.
     public var channelOptions: ChannelOptions?
+    /// How long a profile's `token_secret_command` may run; 60 s by default.
+    public var tokenSecretCommandTimeout: Duration?
 
     /// Creates options; every one is optional.
     public init(
       tokenID: String? = nil, tokenSecret: String? = nil, profile: String? = nil, configPath: String? = nil,
       serverURL: String? = nil, environment: String? = nil, host: HostEnvironment? = nil,
       warningHandler: (@Sendable (ServerWarning) -> Void)? = nil, retryPolicy: RetryPolicy? = nil,
-      channelOptions: ChannelOptions? = nil
+      channelOptions: ChannelOptions? = nil, tokenSecretCommandTimeout: Duration? = nil
     ) {
       self.tokenID = tokenID
       self.tokenSecret = tokenSecret
@@ -55,6 +57,7 @@ public final class ModalClient: Sendable {
       self.warningHandler = warningHandler
       self.retryPolicy = retryPolicy
       self.channelOptions = channelOptions
+      self.tokenSecretCommandTimeout = tokenSecretCommandTimeout
     }
   }
 
@@ -78,7 +81,9 @@ public final class ModalClient: Sendable {
   public init(options: Options = Options()) throws(ModalError) {
     let host = options.host ?? .current
     let config = try ModalConfig(host: host, profile: options.profile, configPath: options.configPath)
-    let credentials = try CredentialResolver(config: config).resolve(
+    let resolver = CredentialResolver(
+      config: config, secretCommandTimeout: options.tokenSecretCommandTimeout ?? TokenSecretCommand.defaultTimeout)
+    let credentials = try resolver.resolve(
       tokenID: options.tokenID, tokenSecret: options.tokenSecret, argumentsSource: options.argumentsSource)
     self.config = config
     self.credentials = credentials

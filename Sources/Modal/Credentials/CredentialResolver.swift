@@ -5,9 +5,14 @@ import TOML
 public struct CredentialResolver: Sendable {
   /// The configuration to read the environment and profile from.
   public let config: ModalConfig
+  /// How long a profile's `token_secret_command` may run.
+  public let secretCommandTimeout: Duration
 
   /// Creates a resolver over a configuration.
-  public init(config: ModalConfig) { self.config = config }
+  public init(config: ModalConfig, secretCommandTimeout: Duration = TokenSecretCommand.defaultTimeout) {
+    self.config = config
+    self.secretCommandTimeout = secretCommandTimeout
+  }
 
   /// The credentials of the first source that has them.
   ///
@@ -79,7 +84,7 @@ public struct CredentialResolver: Sendable {
 
     let file = config.file
     let name = config.profileName
-    guard let profile = file.profile(name) else {
+    guard file.profile(name) != nil else {
       if config.selection.reason != .implicitDefault {
         throw ModalError(
           .profileNotFound,
@@ -91,13 +96,29 @@ public struct CredentialResolver: Sendable {
       tried.append(why)
       throw notFound(tried)
     }
+    guard let credentials = try profileCredentials(name) else {
+      tried.append("profile '\(name)' in \(file.path): it has no token_id and token_secret")
+      throw notFound(tried)
+    }
+    return credentials
+  }
+
+  /// The credentials one profile holds, ignoring arguments and environment variables: its
+  /// `token_id` and `token_secret`, or the first line printed by its `token_secret_command`.
+  ///
+  /// - Returns: nil when the file has no such profile, or the profile has neither key.
+  /// - Throws: ``ModalError`` when the profile has half a pair or its command fails.
+  public func profileCredentials(_ name: String) throws(ModalError) -> Credentials? {
+    let file = config.file
+    guard let profile = file.profile(name) else { return nil }
     let source = Credentials.Source.profile(name: name, path: file.path)
     switch (profile["token_id"]?.stringValue.nonEmpty, profile["token_secret"]?.stringValue.nonEmpty) {
     case (let id?, let secret?):
       return Credentials(tokenID: id, tokenSecret: secret, source: source)
     case (let id?, nil):
       if let command = profile["token_secret_command"]?.stringValue.nonEmpty {
-        let secret = try TokenSecretCommand(command: command).run(environment: host.variables, profile: name)
+        let secret = try TokenSecretCommand(command: command, timeout: secretCommandTimeout)
+          .run(environment: config.host.variables, profile: name)
         return Credentials(tokenID: id, tokenSecret: secret, source: .profileCommand(name: name, path: file.path))
       }
       throw ModalError(
@@ -108,8 +129,7 @@ public struct CredentialResolver: Sendable {
         .missingCredentials, "Profile '\(name)' in \(file.path) has a token_secret but no token_id.",
         remedy: "Run `modal token set --profile \(name)` to store both, or `modal setup` to log in again.")
     case (nil, nil):
-      tried.append("profile '\(name)' in \(file.path): it has no token_id and token_secret")
-      throw notFound(tried)
+      return nil
     }
   }
 

@@ -13,8 +13,11 @@ struct ErrorMapping {
   func error(for failure: RPCError, method: String) -> ModalError {
     let message = failure.message.isEmpty ? "\(failure.code) from \(method)" : failure.message
     if let connection = failure.connectionFailure {
+      // A deadline that passed while connecting is a time-out (a server that accepts TCP but
+      // never answers); a refused or failed connection is a connection error.
       return ModalError(
-        .connection, "Could not connect to the Modal server at \(serverURL): \(connection.summary).",
+        failure.code == .deadlineExceeded ? .timeout : .connection,
+        "Could not connect to the Modal server at \(serverURL): \(connection.summary).",
         remedy: Self.sentence(connection.remedy))
     }
     switch failure.code {

@@ -22,12 +22,21 @@ struct WorkspaceLookup {
     await workspace(profile: config.profileName, useEnvironment: true)
   }
 
-  /// The server's default environment for a profile's workspace, or nil on any failure.
+  /// How long the lookup for `modal profile activate` may take in all, including the profile's
+  /// `token_secret_command`: activation is done before it starts, so it must not hold the prompt.
+  static let defaultEnvironmentBudget: Duration = .seconds(3)
+
+  /// The server's default environment for a profile's workspace, or nil on any failure or when
+  /// ``defaultEnvironmentBudget`` runs out.
   func defaultEnvironment(profile: String) async -> String? {
-    guard let client = try? CLIClients.make(invocation, profile: profile) else { return nil }
+    let deadline = ContinuousClock.now + Self.defaultEnvironmentBudget
+    let client = try? CLIClients.make(
+      invocation, profile: profile, tokenSecretCommandTimeout: Self.defaultEnvironmentBudget)
+    let remaining = deadline - ContinuousClock.now
+    guard let client, remaining > .zero else { return nil }
     let response = try? await client.call(
       ModalClientMethods.environmentGetOrCreate, EnvironmentGetOrCreateRequest(),
-      options: CallOptions(retry: .none, timeout: .seconds(3)))
+      options: CallOptions(retry: .none, timeout: remaining))
     guard let name = response?.metadata?.name, !name.isEmpty else { return nil }
     return name
   }
@@ -35,15 +44,16 @@ struct WorkspaceLookup {
   private func workspace(profile: String, useEnvironment: Bool) async -> String {
     let client: ModalClient
     do {
-      let tokenID = try config.string(.tokenID, profile: profile, useEnvironment: useEnvironment)
-      let tokenSecret = try config.string(.tokenSecret, profile: profile, useEnvironment: useEnvironment)
-      guard let tokenID, let tokenSecret, !tokenID.isEmpty, !tokenSecret.isEmpty else {
+      guard let (tokenID, tokenSecret) = try credentials(profile: profile, useEnvironment: useEnvironment) else {
         return "Unknown (authentication failure)"
       }
       let serverURL = try config.string(.serverURL, profile: profile, useEnvironment: useEnvironment)
       client = try CLIClients.make(
         invocation, tokenID: tokenID, tokenSecret: tokenSecret, profile: profile, serverURL: serverURL)
     } catch {
+      // A profile without a usable secret (half a pair, a failing token_secret_command) is an
+      // authentication failure, as a missing token is in Python.
+      if error.code == .missingCredentials { return "Unknown (authentication failure)" }
       return useEnvironment ? "Unknown (invalid credential configuration)" : "Unknown (profile misconfigured)"
     }
     do {
@@ -55,5 +65,18 @@ struct WorkspaceLookup {
       default: return "Unknown (profile misconfigured)"
       }
     }
+  }
+
+  /// The token pair for a lookup: with `useEnvironment`, each key as Python reads it (variable,
+  /// then profile); without, only the profile's keys, its secret possibly printed by its
+  /// `token_secret_command` (with the same limits as `modal token info`). Nil when there is none.
+  private func credentials(profile: String, useEnvironment: Bool) throws(ModalError) -> (String, String)? {
+    guard useEnvironment else {
+      return try CredentialResolver(config: config).profileCredentials(profile).map { ($0.tokenID, $0.tokenSecret) }
+    }
+    guard let tokenID = try config.string(.tokenID, profile: profile), !tokenID.isEmpty,
+      let tokenSecret = try config.string(.tokenSecret, profile: profile), !tokenSecret.isEmpty
+    else { return nil }
+    return (tokenID, tokenSecret)
   }
 }
