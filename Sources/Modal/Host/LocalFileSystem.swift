@@ -202,13 +202,9 @@ public struct LocalFileSystem: FileSystem {
   static func finalTarget(ofLinksAt path: String) throws(FileSystemError) -> String {
     var current = path
     for _ in 0..<40 {
-      var status = stat()
-      guard lstat(current, &status) == 0 else {
-        let code = errno
-        if code == ENOENT || code == ENOTDIR { return current }
-        throw FileSystemError(path: path, reason: .system(operation: "inspect \(current)", explanation: explain(code)))
+      guard let status = try status(atPath: current, followingLinks: false), status.st_mode & S_IFMT == S_IFLNK else {
+        return current
       }
-      guard status.st_mode & S_IFMT == S_IFLNK else { return current }
       var buffer = [UInt8](repeating: 0, count: Int(PATH_MAX) + 1)
       let count = buffer.withUnsafeMutableBufferPointer { readlink(current, $0.baseAddress!, $0.count) }
       guard count >= 0 else {
