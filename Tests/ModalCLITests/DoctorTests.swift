@@ -49,7 +49,7 @@ import Testing
     let (findings, _) = try await doctor(harness)
     let fix = try #require(findings["config.parse"]?["fix"] as? String)
     #expect(!fix.contains("line named above"), "\(fix)")
-    #expect(fix.contains(kind == "folder" ? "Point MODAL_CONFIG_PATH at a file" : "symbolic link loop"), "\(fix)")
+    #expect(fix.contains(kind == "folder" ? "Point MODAL_CONFIG_PATH at a regular file" : "symbolic link loop"), "\(fix)")
   }
 
   @Test func fixCommandsQuotePathsWithSpacesAndQuotes() async throws {

@@ -21,9 +21,7 @@ public struct LocalFileSystem: FileSystem {
     if fd < 0 {
       let code = errno
       if code == ENOENT || code == ENOTDIR { return nil }
-      if code == EACCES || code == EPERM { throw FileSystemError(path: path, reason: .permissionDenied(operation: "open it")) }
-      if code == ELOOP { throw FileSystemError(path: path, reason: .symbolicLinkLoop) }
-      throw FileSystemError(path: path, reason: .system(operation: "open it", explanation: Self.explain(code)))
+      throw Self.failure(code, operation: "open it", path: path)
     }
     defer { close(fd) }
     var status = stat()
@@ -169,7 +167,17 @@ public struct LocalFileSystem: FileSystem {
     if (followingLinks ? stat(path, &status) : lstat(path, &status)) == 0 { return status }
     let code = errno
     if code == ENOENT || code == ENOTDIR { return nil }
-    throw FileSystemError(path: path, reason: .system(operation: "inspect it", explanation: explain(code)))
+    throw failure(code, operation: "inspect it", path: path)
+  }
+
+  /// The error for `errno` `code`: access refused and link loops get reasons of their own (the
+  /// fixes differ), everything else is the system's explanation.
+  private static func failure(_ code: Int32, operation: String, path: String) -> FileSystemError {
+    switch code {
+    case EACCES, EPERM: return FileSystemError(path: path, reason: .permissionDenied(operation: operation))
+    case ELOOP: return FileSystemError(path: path, reason: .symbolicLinkLoop)
+    default: return FileSystemError(path: path, reason: .system(operation: operation, explanation: explain(code)))
+    }
   }
 
   /// What a status describes.
@@ -213,7 +221,7 @@ public struct LocalFileSystem: FileSystem {
       let destination = String(decoding: buffer[..<count], as: UTF8.self)
       current = destination.hasPrefix("/") ? destination : parentFolder(of: current) + "/" + destination
     }
-    throw FileSystemError(path: path, reason: .system(operation: "follow its symbolic links", explanation: explain(ELOOP)))
+    throw FileSystemError(path: path, reason: .symbolicLinkLoop)
   }
 
   /// The folder that holds `path` (`.` for a bare name, `/` for a top-level entry).

@@ -69,10 +69,12 @@ struct WorkspaceLookup {
 
   /// The token pair for a lookup: with `useEnvironment`, each key as Python reads it (variable,
   /// then profile); without, only the profile's keys, its secret possibly printed by its
-  /// `token_secret_command` (with the same limits as `modal token info`). Nil when there is none.
+  /// `token_secret_command` (given the lookup's 3 s budget, so a hanging command cannot hold up
+  /// the list). Nil when there is none.
   private func credentials(profile: String, useEnvironment: Bool) throws(ModalError) -> (String, String)? {
     guard useEnvironment else {
-      return try CredentialResolver(config: config).profileCredentials(profile).map { ($0.tokenID, $0.tokenSecret) }
+      let resolver = CredentialResolver(config: config, secretCommandTimeout: Self.defaultEnvironmentBudget)
+      return try resolver.profileCredentials(profile).map { ($0.tokenID, $0.tokenSecret) }
     }
     guard let tokenID = try config.string(.tokenID, profile: profile), !tokenID.isEmpty,
       let tokenSecret = try config.string(.tokenSecret, profile: profile), !tokenSecret.isEmpty
