@@ -17,6 +17,14 @@ enum LogText {
   }
 
   private static func escaped(_ text: String, alsoEscaping extra: (Unicode.Scalar) -> Bool) -> String {
+    // Fast path (every call logs a method and a peer): printable ASCII without quotes or
+    // backslashes, and a space only where allowed, is returned as it is.
+    let spaceAllowed = !extra(" ")
+    if text.utf8.allSatisfy({ byte in
+      (byte > 0x20 && byte < 0x7F && byte != UInt8(ascii: "\"") && byte != UInt8(ascii: "\\")) || (byte == 0x20 && spaceAllowed)
+    }) {
+      return text
+    }
     guard text.unicodeScalars.contains(where: { needsEscape($0) || extra($0) }) else { return text }
     var result = ""
     result.reserveCapacity(text.utf8.count + 8)
