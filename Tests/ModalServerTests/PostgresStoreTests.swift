@@ -189,6 +189,22 @@ import TestSupport
       #expect(error.code == .unavailable)
       #expect(error.message.contains("Could not connect to PostgreSQL"))
     }
+    // Passwords with characters that should have been percent-encoded: libpq quotes the pieces it
+    // could not use, which must never reach the log.
+    for (url, secret) in [
+      ("postgres://modal:S3cretPW%zz@127.0.0.1:1/none", "S3cretPW"),
+      ("postgres://modal:Pa@ssw0rdSecret@127.0.0.1:1/none", "ssw0rdSecret"),
+      ("postgres://modal:Pa/ssw0rdSecret@127.0.0.1:1/none", "ssw0rdSecret"),
+      ("host=127.0.0.1 port=1 user=modal password=Hunter2Secret dbname=x", "Hunter2Secret"),
+    ] {
+      do {
+        _ = try PostgresStore(url: url, listen: false)
+        Issue.record("connected with \(url)")
+      } catch {
+        #expect(error.message.contains("Could not connect to PostgreSQL"), "\(error.message)")
+        #expect(!error.message.contains(secret) && !error.message.contains(String(secret.dropFirst(2))), "\(error.message)")
+      }
+    }
   }
 }
 

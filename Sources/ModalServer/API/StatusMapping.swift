@@ -12,6 +12,7 @@ extension ServerError.Code {
     case .failedPrecondition: .failedPrecondition
     case .unimplemented: .unimplemented
     case .resourceExhausted: .resourceExhausted
+    case .aborted: .aborted
     case .internal: .internal
     case .unavailable: .unavailable
     }

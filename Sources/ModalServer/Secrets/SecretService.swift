@@ -180,7 +180,7 @@ public struct SecretService: Sendable {
       }
       if replaced { return }
     }
-    throw ServerError(.unavailable, "Secret \(id) kept changing while it was being updated; retry.")
+    throw ServerError(.aborted, "Secret \(id) kept changing while it was being updated (other updates won); try again.")
   }
 
   /// Deletes a secret of the caller's workspace.

@@ -21,6 +21,8 @@ public struct ServerError: Error, Sendable, Hashable, CustomStringConvertible {
     case unimplemented
     /// A limit was reached (RESOURCE_EXHAUSTED).
     case resourceExhausted
+    /// A concurrent change won a race the operation kept losing; trying again can succeed (ABORTED).
+    case aborted
     /// The store failed or an invariant broke (INTERNAL).
     case `internal`
     /// The store is busy or shutting down; retry (UNAVAILABLE).

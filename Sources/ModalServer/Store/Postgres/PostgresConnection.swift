@@ -55,10 +55,13 @@ final class PostgresConnection: SQLConnection, @unchecked Sendable {
     }
     guard let connection else { throw ServerError(.unavailable, "Could not connect to PostgreSQL: out of memory.") }
     guard PQstatus(connection) == CONNECTION_OK else {
-      let message = Self.message(PQerrorMessage(connection))
+      // libpq quotes the parts of a URL it could not use, which can be pieces of the password.
+      let message = PostgresURLRedaction.redact(Self.message(PQerrorMessage(connection)), url: url)
       PQfinish(connection)
       throw ServerError(.unavailable, "Could not connect to PostgreSQL: \(message)")
     }
+    // Notices (such as "already exists, skipping") are not errors; they must not reach the log raw.
+    PQsetNoticeProcessor(connection, { _, _ in }, nil)
     handle = connection
   }
 
@@ -207,7 +210,9 @@ final class PostgresConnection: SQLConnection, @unchecked Sendable {
       isBroken = true
       throw ServerError(.unavailable, "The database is unavailable; retry. (\(message))")
     }
-    if state == "40001" || state == "40P01" || state == "55P03" {
+    // Serialization failures, deadlocks, lock timeouts and statement timeouts (57014) are the
+    // database being busy, not the server failing.
+    if state == "40001" || state == "40P01" || state == "55P03" || state == "57014" {
       throw ServerError(.unavailable, "The database was busy; retry. (\(message))")
     }
     if state.hasPrefix("23") { throw ServerError(.alreadyExists, "constraint violated: \(message)") }
