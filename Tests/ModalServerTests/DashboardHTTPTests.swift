@@ -187,22 +187,57 @@ import TestSupport
     }
   }
 
-  /// Five failures lock one account from one address only (so nobody can lock out a chosen
+  /// Five attempts lock one account from one address only (so nobody can lock out a chosen
   /// account from one machine); fifty from anywhere lock the account.
   @Test func loginLimitsArePerAddressWithALargerBoundPerAccount() async throws {
     try await withHarness { harness in
       let limits = LoginLimits(dependencies: harness.backend.dependencies)
-      let account = "v@example.com"
-      for _ in 0..<LoginLimits.perAddress { try await limits.recordFailure(account: account, address: "10.0.0.1") }
-      #expect(try await limits.lockedUntil(account: account, address: "10.0.0.1") != nil)
-      #expect(try await limits.lockedUntil(account: account, address: "10.0.0.2") == nil)
-      for index in 0..<(LoginLimits.perAccount - LoginLimits.perAddress) {
-        try await limits.recordFailure(account: account, address: "10.1.0.\(index)")
+      var outcomes: [Bool] = []
+      for _ in 0..<LoginLimits.perAddress + 1 {
+        outcomes.append(try await limits.begin(account: "v@example.com", address: "10.0.0.1") == nil)
       }
-      #expect(try await limits.lockedUntil(account: account, address: "10.0.0.2") != nil)
-      #expect(try await limits.lockedUntil(account: "other@example.com", address: "10.0.0.1") == nil)
+      #expect(outcomes == Array(repeating: true, count: LoginLimits.perAddress) + [false])
+      let elsewhere = try await limits.begin(account: "v@example.com", address: "10.0.0.2")
+      #expect(elsewhere == nil, "the owner, elsewhere, can still log in")
+      // 7 attempts so far; spread over many addresses, the 51st is refused.
+      var spread: [Bool] = []
+      for index in 0..<(LoginLimits.perAccount - 7) {
+        spread.append(try await limits.begin(account: "v@example.com", address: "10.1.0.\(index)") == nil)
+      }
+      #expect(spread.allSatisfy { $0 })
+      let fiftyFirst = try await limits.begin(account: "v@example.com", address: "10.0.0.3")
+      #expect(fiftyFirst != nil)
+      let otherAccount = try await limits.begin(account: "other@example.com", address: "10.0.0.1")
+      #expect(otherAccount == nil)
       harness.clock.advance(seconds: LoginLimits.windowSeconds + 1)
-      #expect(try await limits.lockedUntil(account: account, address: "10.0.0.1") == nil)
+      let later = try await limits.begin(account: "v@example.com", address: "10.0.0.1")
+      #expect(later == nil)
+    }
+  }
+
+  /// Guesses sent at once cannot slip past the limit: each is counted before its password is
+  /// checked (16 parallel wrong passwords all got 401 when the check came first).
+  @Test func parallelLoginGuessesStayWithinTheLimit() async throws {
+    try await withWeb { web in
+      await web.client().signUp(email: "p@example.com", password: Self.password, workspace: "pws")
+      // Each client first gets its form (pre-session cookie and CSRF token), then all post at once.
+      var prepared: [(WebClient, String)] = []
+      for _ in 0..<12 {
+        let client = web.client()
+        prepared.append((client, await client.request("GET", "/login").csrf ?? ""))
+      }
+      let statuses = await withTaskGroup(of: Int.self) { group in
+        for (index, (client, csrf)) in prepared.enumerated() {
+          group.addTask {
+            let form = [("csrf", csrf), ("email", "p@example.com"), ("password", "wrong-password-\(index)"), ("next", "/")]
+            return await client.request("POST", "/login", form: form).status
+          }
+        }
+        return await group.reduce(into: [Int]()) { $0.append($1) }
+      }
+      #expect(statuses.filter { $0 == 401 }.count <= LoginLimits.perAddress, "\(statuses.sorted())")
+      #expect(statuses.allSatisfy { $0 == 401 || $0 == 429 }, "\(statuses.sorted())")
+      #expect(await web.client().logIn(email: "p@example.com", password: Self.password).status == 429)
     }
   }
 

@@ -45,7 +45,9 @@ final class WebClient: @unchecked Sendable {
     _ method: String, _ path: String, form: [(String, String)]? = nil, rawBody: String? = nil, headers: [(String, String)] = []
   ) async -> Response {
     return await withCheckedContinuation { continuation in
-      DispatchQueue.global().async {
+      // A serial queue of its own gets a thread of its own: the global pool's few threads could
+      // all be blocked in requests whose answers need the server's handlers.
+      DispatchQueue(label: "web-client.request").async {
         let response = self.requestBlocking(method, path, form: form, rawBody: rawBody, headers: headers)
         continuation.resume(returning: response)
       }

@@ -24,6 +24,21 @@ public struct AttemptLimiter: Sendable {
     return oldest.adding(seconds: window)
   }
 
+  /// Counts an attempt before it is checked, then says whether the key is over its limit: when
+  /// unlock comes, or `nil` if this attempt may go ahead. Recording first means that concurrent
+  /// attempts cannot all pass a check that none of them has counted yet; a successful attempt
+  /// is forgotten with `reset(_:)`.
+  public func attempt(_ key: String) async throws(ServerError) -> UnixTime? {
+    let store = dependencies.store
+    let hashed = hash(key)
+    let now = dependencies.clock.now()
+    try await dependencies.stored { try await store.recordFailure(key: hashed, at: now) }
+    let since = now.adding(seconds: -window)
+    let recent = try await dependencies.stored { try await store.failures(key: hashed, since: since, limit: limit + 1) }
+    guard recent.count > limit, let oldest = recent.first else { return nil }
+    return oldest.adding(seconds: window)
+  }
+
   /// Records a failure.
   public func recordFailure(_ key: String) async throws(ServerError) {
     let store = dependencies.store

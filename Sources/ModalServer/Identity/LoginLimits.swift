@@ -25,10 +25,12 @@ public struct LoginLimits: Sendable {
     byAccount = AttemptLimiter(limit: Self.perAccount, windowSeconds: Self.windowSeconds, dependencies: dependencies)
   }
 
-  /// When logins to `account` from `address` unlock, or `nil` if they may go ahead.
-  public func lockedUntil(account: String, address: String) async throws(ServerError) -> UnixTime? {
-    let pair = try await byAddress.lockedUntil(Self.pairKey(account, address))
-    let whole = try await byAccount.lockedUntil(account)
+  /// Counts a login to `account` from `address` before its password is checked; returns when
+  /// logins unlock if either bound is exceeded (then the password must not be checked), else
+  /// `nil`. Counting first keeps concurrent guesses within the bounds.
+  public func begin(account: String, address: String) async throws(ServerError) -> UnixTime? {
+    let pair = try await byAddress.attempt(Self.pairKey(account, address))
+    let whole = try await byAccount.attempt(account)
     switch (pair, whole) {
     case (let a?, let b?): return max(a, b)
     case (let a?, nil): return a
@@ -37,15 +39,9 @@ public struct LoginLimits: Sendable {
     }
   }
 
-  /// Records a failed login to `account` from `address`.
-  public func recordFailure(account: String, address: String) async throws(ServerError) {
-    try await byAddress.recordFailure(Self.pairKey(account, address))
-    try await byAccount.recordFailure(account)
-  }
-
-  /// Forgets the failures from `address` after a successful login there. (Failures from other
-  /// addresses still count toward the account's bound.)
-  public func reset(account: String, address: String) async throws(ServerError) {
+  /// Forgets the attempts from `address` after a successful login there. (Attempts from other
+  /// addresses, and this one, still count toward the account's bound.)
+  public func succeeded(account: String, address: String) async throws(ServerError) {
     try await byAddress.reset(Self.pairKey(account, address))
   }
 

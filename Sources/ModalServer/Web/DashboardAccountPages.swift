@@ -58,7 +58,7 @@ extension Dashboard {
     let next = Self.safeLocalPath(form["next"])
     let account = (try? NameRules.normalizeEmail(email)) ?? email.lowercased()
     let address = context.request.peer
-    if let until = try await logins.lockedUntil(account: account, address: address) {
+    if let until = try await logins.begin(account: account, address: address) {
       let minutes = max(1, (until.microseconds - backend.dependencies.clock.now().microseconds) / 60_000_000 + 1)
       return loginPage(
         context, email: email,
@@ -67,10 +67,9 @@ extension Dashboard {
     }
     let user = try? await backend.dependencies.store.user(email: account)
     guard await PasswordWork.verify(password, hash: user?.passwordHash), let user else {
-      try await logins.recordFailure(account: account, address: address)
       return loginPage(context, email: email, error: Self.wrongCredentials, status: 401)
     }
-    try await logins.reset(account: account, address: address)
+    try await logins.succeeded(account: account, address: address)
     return try await startSession(context, user: user, next: next)
   }
 

@@ -76,19 +76,16 @@ public struct WebSessions: Sendable {
 
 /// Runs argon2id off Swift's cooperative pool, at most two at a time (each uses 64 MiB).
 enum PasswordWork {
-  private static let queue = DispatchQueue(label: "modal-server.passwords", attributes: .concurrent)
   private static let slots = DispatchSemaphore(value: 2)
   /// A hash of a random password, verified against for unknown users so every failure costs the same.
   private static let dummyHash: String? = try? PasswordHasher().hash(RandomText.base62(count: 24))
 
-  /// Runs `body` on the password queue.
+  /// Runs `body` on a thread of its own once one of the two slots is free.
   static func run<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
-    await withCheckedContinuation { continuation in
-      queue.async {
-        slots.wait()
-        defer { slots.signal() }
-        continuation.resume(returning: body())
-      }
+    await BlockingWork.run(label: "modal-server.passwords") {
+      slots.wait()
+      defer { slots.signal() }
+      return body()
     }
   }
 

@@ -25,7 +25,6 @@ final class PostgresPool: Sendable {
   /// How long a borrower waits for a busy pool.
   let acquireTimeout: Duration
   private let state = Locked(State())
-  private let queue = DispatchQueue(label: "modal-server.postgres", qos: .userInitiated, attributes: .concurrent)
 
   /// A pool for `url` with at most `capacity` connections.
   init(url: String, capacity: Int, acquireTimeout: Duration = .seconds(5)) {
@@ -34,33 +33,30 @@ final class PostgresPool: Sendable {
     self.acquireTimeout = acquireTimeout
   }
 
-  /// Runs `body` with a connection on the pool's queue.
+  /// Runs `body` with a connection, on a thread of its own (`BlockingWork`).
   func run<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) throws(ServerError) -> T) async throws(ServerError) -> T {
     let slot = try await acquire()
     let url = self.url
-    let result: Result<T, ServerError> = await withCheckedContinuation { continuation in
-      queue.async {
-        let outcome: Result<T, ServerError>
-        let connection: PostgresConnection
-        if let slot {
-          connection = slot
-        } else {
-          do throws(ServerError) {
-            connection = try PostgresConnection(url: url)
-          } catch {
-            continuation.resume(returning: .failure(error))
-            self.release(nil)
-            return
-          }
-        }
+    let result: Result<T, ServerError> = await BlockingWork.run(label: "modal-server.postgres") {
+      let connection: PostgresConnection
+      if let slot {
+        connection = slot
+      } else {
         do throws(ServerError) {
-          outcome = .success(try body(connection))
+          connection = try PostgresConnection(url: url)
         } catch {
-          outcome = .failure(error)
+          self.release(nil)
+          return .failure(error)
         }
-        self.release(connection)
-        continuation.resume(returning: outcome)
       }
+      let outcome: Result<T, ServerError>
+      do throws(ServerError) {
+        outcome = .success(try body(connection))
+      } catch {
+        outcome = .failure(error)
+      }
+      self.release(connection)
+      return outcome
     }
     return try result.get()
   }
