@@ -102,6 +102,32 @@ import TestSupport
     try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: keyFile)
     #expect(try runServerCommand(["token", "create", "--data-dir", data, "--workspace", "ann"]).status == 0)
 
+    // Same key id, other key material (an edited file): refused before anything is made with it.
+    let line = try String(contentsOfFile: keyFile, encoding: .utf8)
+    let editedLine = String(line.prefix { $0 != " " }) + " " + String(repeating: "ab", count: 32) + "\n"
+    try FileManager.default.removeItem(atPath: keyFile)
+    try editedLine.write(toFile: keyFile, atomically: true, encoding: .utf8)
+    try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: keyFile)
+    let edited = try runServerCommand(["token", "create", "--data-dir", data, "--workspace", "ann"])
+    #expect(edited.status == 1 && edited.stderr.contains("the file was edited or comes from another server"), "\(edited.stderr)")
+    try FileManager.default.removeItem(atPath: keyFile)
+    try original.write(to: URL(fileURLWithPath: keyFile))
+    try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: keyFile)
+
+    // A second replica folder without a key file, on a database with no live token left: the
+    // database still knows its key, so the replica is refused and makes no key of its own.
+    let solo = folder.path + "/solo"
+    let booted = try runServerCommand(["bootstrap", "--data-dir", solo, "--email", "s@example.com", "--workspace", "solo", "--json"])
+    let soloToken = try bootstrapCredentials(booted.stdout)
+    #expect(try runServerCommand(["token", "revoke", "--data-dir", solo, soloToken.id]).status == 0)
+    let replica = folder.path + "/replica"
+    let second = try runServerCommand([
+      "serve", "--data-dir", replica, "--database", "sqlite:" + solo + "/modal-server.sqlite3", "--grpc-address", "127.0.0.1:0",
+      "--http-address", "127.0.0.1:0",
+    ])
+    #expect(second.status == 1 && second.stderr.contains("already belongs to a server with key"), "\(second.stderr)")
+    #expect(!FileManager.default.fileExists(atPath: replica + "/server-keys"))
+
     // A folder that exists but was never bootstrapped gets neither a key file nor a database.
     let empty = folder.path + "/empty"
     try FileManager.default.createDirectory(atPath: empty, withIntermediateDirectories: false)

@@ -153,6 +153,13 @@ import TestSupport
   @Test func replicasStartingTogetherOnAnEmptyDatabaseMigrateOnce() async throws {
     let folder = TemporaryFolder()
     let database = try PostgresServer.shared().newDatabase()
+    // Every replica gets the deployment's one key file, as docs/deployment.md says.
+    let keys = ServerKeys.generate()
+    for index in 0..<3 {
+      let data = "\(folder.path)/r\(index)"
+      try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+      _ = try ServerKeys.write(keys, dataDirectory: data)
+    }
     let servers = (0..<3).map { index in
       ServerProcess(
         dataDirectory: "\(folder.path)/r\(index)", logPath: "\(folder.path)/r\(index).log", extraArguments: ["--database", database])
@@ -165,6 +172,13 @@ import TestSupport
     let name = String(database.split(separator: "/").last ?? "")
     let applied = try PostgresServer.shared().sql("SELECT version FROM schema_migrations ORDER BY version", database: name)
     #expect(applied.split(separator: "\n").map(String.init) == StoreSchema.migrations.map { String($0.version) })
+    // A replica started with a folder of its own and no key file would make a key no other
+    // replica has: it is refused, even though the database holds no token yet.
+    let stray = try runServerCommand([
+      "serve", "--data-dir", "\(folder.path)/stray", "--database", database, "--grpc-address", "127.0.0.1:0",
+      "--http-address", "127.0.0.1:0",
+    ])
+    #expect(stray.status == 1 && stray.stderr.contains("already belongs to a server with key"), "\(stray.stderr)")
   }
 
   @Test func loginAttemptLimitsAndDashboardSessionsHoldAcrossReplicas() async throws {

@@ -117,6 +117,28 @@ import RPC
     await store.close()
   }
 
+  /// The database remembers the fingerprints of the keys it was written with: an edited or foreign
+  /// key file is told apart, and a rotation (new key first, old key kept) is accepted.
+  @Test func keyRegistrationTellsTheRightKeyFileFromOthers() async throws {
+    let folder = TemporaryFolder()
+    let store = try SQLiteStore(path: folder.path + "/db.sqlite3")
+    let now = UnixTime(date: Date())
+    let first = ServerKeys(keys: [(id: "kA", master: Array(repeating: 1, count: 32))])
+    let edited = ServerKeys(keys: [(id: "kA", master: Array(repeating: 2, count: 32))])
+    let foreign = ServerKeys(keys: [(id: "kB", master: Array(repeating: 3, count: 32))])
+    let rotated = ServerKeys(keys: [(id: "kC", master: Array(repeating: 4, count: 32)), (id: "kA", master: Array(repeating: 1, count: 32))])
+    let afterRotation = ServerKeys(keys: [(id: "kC", master: Array(repeating: 4, count: 32))])
+    #expect(try await store.registerKeys(first.fingerprints, at: now) == .accepted)
+    #expect(try await store.registerKeys(first.fingerprints, at: now) == .accepted)
+    #expect(try await store.registerKeys(edited.fingerprints, at: now) == .differs(keyID: "kA"))
+    #expect(try await store.registerKeys(foreign.fingerprints, at: now) == .unknown(known: ["kA"]))
+    #expect(try await store.registerKeys(rotated.fingerprints, at: now) == .accepted)
+    #expect(try await store.registerKeys(afterRotation.fingerprints, at: now) == .accepted)
+    #expect(first.fingerprints[0].fingerprint != edited.fingerprints[0].fingerprint)
+    #expect(!first.fingerprints[0].fingerprint.contains(Hex.encode(Array(repeating: 1, count: 32))))
+    await store.close()
+  }
+
   @Test func uniquenessConflictsAreAlreadyExists() async throws {
     let folder = TemporaryFolder()
     let store = try SQLiteStore(path: folder.path + "/db.sqlite3")

@@ -174,7 +174,30 @@ public enum ServerCommandLine {
             : "No key in \(keyPath) made any of the tokens or secrets in \(description): this is the key file of another "
               + "server. Use this deployment's key file (every replica needs the same one).")
       }
-      return Opened(store: store, keys: try existingKeys ?? ServerKeys.loadOrCreate(dataDirectory: dataDirectory), description: description)
+      // The database remembers each key's fingerprint: a new key is written to the data folder
+      // only once the database accepted it, and an edited or foreign key file is refused.
+      let generated = existingKeys == nil ? ServerKeys.generate() : nil
+      let keys = existingKeys ?? generated!.keys
+      switch try await store.registerKeys(keys.fingerprints, at: UnixTime(date: Date())) {
+      case .accepted:
+        break
+      case .differs(let keyID):
+        throw ServerError(
+          .failedPrecondition,
+          "Key \(keyID) in \(keyPath) is not the key \(keyID) that \(description) was written with: the file was edited "
+            + "or comes from another server. Use this deployment's key file (every replica needs the same one).")
+      case .unknown(let knownIDs):
+        throw ServerError(
+          .failedPrecondition,
+          existingKeys == nil
+            ? "There is no key file \(keyPath), and \(description) already belongs to a server with key "
+              + "\(knownIDs.joined(separator: ", ")). Copy that server's key file into \(dataDirectory) (every replica "
+              + "needs the same one); a new key would not match anything it stores."
+            : "None of the keys in \(keyPath) are keys \(description) was written with (it knows \(knownIDs.joined(separator: ", "))): "
+              + "this is the key file of another server. Use this deployment's key file.")
+      }
+      let finalKeys = try generated.map { try ServerKeys.write($0, dataDirectory: dataDirectory) } ?? keys
+      return Opened(store: store, keys: finalKeys, description: description)
     } catch {
       await store.close()
       throw error

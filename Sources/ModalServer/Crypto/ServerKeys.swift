@@ -18,6 +18,9 @@ public struct ServerKeys: Sendable {
     public let jwt: [UInt8]
     /// Encrypts secret values at rest.
     public let encryption: [UInt8]
+    /// Identifies the key material without revealing it (a derived subkey, hex), so a database
+    /// can tell the right key file from an edited or foreign one.
+    public let fingerprint: String
 
     /// Derives the subkeys of a 32-byte master key.
     public init(id: String, master: [UInt8]) {
@@ -25,6 +28,7 @@ public struct ServerKeys: Sendable {
       hashing = Sodium.deriveKey(from: master, id: 1, context: "mdlhash_")
       jwt = Sodium.deriveKey(from: master, id: 2, context: "mdljwt__")
       encryption = Sodium.deriveKey(from: master, id: 3, context: "mdlenc__")
+      fingerprint = Hex.encode(Sodium.deriveKey(from: master, id: 4, context: "mdlfpr__"))
     }
   }
 
@@ -57,24 +61,40 @@ public struct ServerKeys: Sendable {
     dataDirectory + "/" + fileName
   }
 
-  /// Loads the keys of `dataDirectory`, creating the file with one new random key (mode 0600,
-  /// written atomically) when it does not exist.
+  /// Loads the keys of `dataDirectory`, creating the file with one new random key when it does
+  /// not exist (for tools and tests; `serve` checks a new key against the database first).
   public static func loadOrCreate(dataDirectory: String) throws(ServerError) -> ServerKeys {
     let path = path(dataDirectory: dataDirectory)
-    if FileManager.default.fileExists(atPath: path) {
-      return try load(path: path)
-    }
+    if FileManager.default.fileExists(atPath: path) { return try load(path: path) }
+    return try write(generate(), dataDirectory: dataDirectory)
+  }
+
+  /// One new random key and the key file line that holds it (`<id> <64 hex digits>`).
+  public static func generate() -> (keys: ServerKeys, fileLine: String) {
     let id = "k" + RandomText.base62(count: 6)
     let master = Sodium.randomBytes(32)
-    let line = "\(id) \(Hex.encode(master))\n"
+    return (ServerKeys(keys: [(id: id, master: master)]), "\(id) \(Hex.encode(master))\n")
+  }
+
+  /// Writes a key file made by `generate()` into `dataDirectory` (mode 0600, atomically, never
+  /// over an existing file); returns the keys in the file afterwards (another process's, if it
+  /// created the file first).
+  public static func write(_ generated: (keys: ServerKeys, fileLine: String), dataDirectory: String) throws(ServerError)
+    -> ServerKeys
+  {
+    let path = path(dataDirectory: dataDirectory)
     do {
-      try SecureFile.writeNew(path: path, contents: Array(line.utf8))
+      try SecureFile.writeNew(path: path, contents: Array(generated.fileLine.utf8))
     } catch {
-      // Another process created it first: use theirs.
       if FileManager.default.fileExists(atPath: path) { return try load(path: path) }
       throw error
     }
-    return ServerKeys(keys: [(id: id, master: master)])
+    return generated.keys
+  }
+
+  /// The keys with their fingerprints, as `Store.registerKeys` takes them.
+  public var fingerprints: [(id: String, fingerprint: String)] {
+    all.values.sorted { $0.id < $1.id }.map { (id: $0.id, fingerprint: $0.fingerprint) }
   }
 
   /// Loads and checks a key file.

@@ -49,6 +49,17 @@ public enum MembershipChange: Sendable, Hashable {
   case lastOwner
 }
 
+/// What a database says about the server keys a replica brings (`Store.registerKeys`).
+public enum KeyRegistration: Sendable, Hashable {
+  /// The keys match what the database knows (unknown new keys, such as a rotation's, were recorded).
+  case accepted
+  /// A key has an id the database knows but other key material: the key file was edited or
+  /// belongs to another server.
+  case differs(keyID: String)
+  /// The database knows keys and none of them is in the key file: another server's key file.
+  case unknown(known: [String])
+}
+
 /// What became of an attempt to turn an approved login flow into its token.
 public enum FlowConsumption: Sendable, Hashable {
   /// The token was stored and the flow is used up.

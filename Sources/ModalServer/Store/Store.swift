@@ -153,6 +153,12 @@ public protocol Store: Sendable {
   /// The applied schema version (`StoreSchema`).
   func schemaVersion() async throws -> Int
 
+  /// Compares the server keys at hand (`id`, fingerprint) with those the database was written
+  /// with, under a table lock so that replicas starting at once with different keys cannot both
+  /// be accepted; records keys it has not seen when at least one known key is among them (or
+  /// when it knows none yet).
+  func registerKeys(_ keys: [(id: String, fingerprint: String)], at time: UnixTime) async throws -> KeyRegistration
+
   /// Whether the database holds live tokens or secret values and none of them was made with any
   /// of `keyIDs`: then the key file at hand is not the one this database was written with.
   func hasLiveDataWithout(anyOfKeyIDs keyIDs: [String]) async throws -> Bool

@@ -148,6 +148,15 @@ public enum StoreSchema {
         );
         CREATE INDEX attempt_failures_key ON attempt_failures(key_hash, failed_at);
         """),
+    Migration(
+      version: 4, name: "fingerprints of the server keys the database was written with",
+      sql: """
+        CREATE TABLE server_keys (
+          key_id TEXT PRIMARY KEY,
+          fingerprint TEXT NOT NULL,
+          recorded_at INTEGER NOT NULL
+        );
+        """),
   ]
 
   /// The newest version this code knows.

@@ -108,6 +108,10 @@ final class PostgresConnection: SQLConnection, @unchecked Sendable {
     _ = try query("SELECT 1 FROM \(table) WHERE id = ? FOR UPDATE", [.text(id)]) { _ throws(ServerError) in () }
   }
 
+  func lockTable(_ table: String) throws(ServerError) {
+    _ = try execute("LOCK TABLE \(table) IN EXCLUSIVE MODE", [])
+  }
+
   func announce(_ event: StoreEvent) throws(ServerError) {
     guard announced.insert(event).inserted else { return }
     _ = try query("SELECT pg_notify(?, ?)", [.text(Self.channel), .text(event.wireText)]) { _ throws(ServerError) in () }

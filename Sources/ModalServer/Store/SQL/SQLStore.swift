@@ -22,6 +22,28 @@ extension SQLStore {
     }
   }
 
+  public func registerKeys(_ keys: [(id: String, fingerprint: String)], at time: UnixTime) async throws(ServerError)
+    -> KeyRegistration
+  {
+    try await write { db throws(ServerError) in
+      try db.lockTable("server_keys")
+      let rows = try db.query("SELECT key_id, fingerprint FROM server_keys", []) { row throws(ServerError) in
+        (row.text(0), row.text(1))
+      }
+      let known = Dictionary(rows, uniquingKeysWith: { first, _ in first })
+      for key in keys {
+        if let recorded = known[key.id], recorded != key.fingerprint { return .differs(keyID: key.id) }
+      }
+      if !known.isEmpty && !keys.contains(where: { known[$0.id] != nil }) { return .unknown(known: known.keys.sorted()) }
+      for key in keys where known[key.id] == nil {
+        _ = try db.execute(
+          "INSERT INTO server_keys (key_id, fingerprint, recorded_at) VALUES (?, ?, ?)",
+          [.text(key.id), .text(key.fingerprint), .time(time)])
+      }
+      return .accepted
+    }
+  }
+
   public func hasLiveDataWithout(anyOfKeyIDs keyIDs: [String]) async throws(ServerError) -> Bool {
     try await read { db throws(ServerError) in
       func exists(_ sql: String, _ values: [SQLValue] = []) throws(ServerError) -> Bool {

@@ -55,6 +55,9 @@ protocol SQLConnection: AnyObject {
   /// Locks the row of `table` with `id` until the transaction ends (a no-op where the database
   /// has a single writer).
   func lockRow(table: String, id: String) throws(ServerError)
+  /// Locks a whole table against other writers until the transaction ends (a no-op where the
+  /// database has a single writer).
+  func lockTable(_ table: String) throws(ServerError)
   /// Queues a change notice, delivered to every replica once the transaction commits (and
   /// dropped if it rolls back).
   func announce(_ event: StoreEvent) throws(ServerError)

@@ -104,6 +104,8 @@ final class SQLiteConnection: SQLConnection, @unchecked Sendable {
   /// A no-op: SQLite has one writer at a time, so the whole transaction is already exclusive.
   func lockRow(table: String, id: String) throws(ServerError) {}
 
+  func lockTable(_ table: String) throws(ServerError) {}
+
   /// Remembers `event` for the store to publish after the commit.
   func announce(_ event: StoreEvent) throws(ServerError) {
     if !announced.contains(event) { announced.append(event) }
