@@ -181,6 +181,30 @@ import TestSupport
     await store.close()
   }
 
+  /// After a database restart every idle pooled connection is dead; the next calls must not each
+  /// fail once on one (they did, with UNAVAILABLE, until the pool had replaced them all).
+  @Test func idleConnectionsThatDiedAreReplacedBeforeUse() async throws {
+    let url = try PostgresServer.shared().newDatabase()
+    let name = String(url.split(separator: "/").last ?? "")
+    let store = try PostgresStore(url: url, poolSize: 4, listen: false)
+    try await account(store)
+    // Fill the pool with idle connections.
+    try await withThrowingTaskGroup(of: Void.self) { group in
+      for _ in 0..<8 { group.addTask { _ = try await store.user(id: "us-1") } }
+      try await group.waitForAll()
+    }
+    _ = try PostgresServer.shared().sql(
+      "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '\(name)' AND pid <> pg_backend_pid()",
+      database: name)
+    try await Task.sleep(for: .milliseconds(200))
+    var failures: [String] = []
+    for _ in 0..<8 {
+      do { _ = try await store.user(id: "us-1") } catch { failures.append("\(error)") }
+    }
+    #expect(failures.isEmpty, "\(failures)")
+    await store.close()
+  }
+
   @Test func badURLsAndUnreachableDatabasesAreClearErrors() async throws {
     do {
       _ = try PostgresStore(url: "postgres://modal@127.0.0.1:1/none", listen: false)

@@ -78,6 +78,17 @@ final class PostgresConnection: SQLConnection, @unchecked Sendable {
   /// The socket, for waiting on notifications.
   var socket: Int32 { PQsocket(handle) }
 
+  /// Whether an idle pooled connection can still be used. Nothing is ever sent to an idle
+  /// connection that does not listen, so anything to read on it (a server that restarted or ended
+  /// the session sends its goodbye, then closes) means it is dead; that is seen here without a
+  /// round trip, so no caller's statement fails on a dead connection.
+  var isUsable: Bool {
+    guard !isBroken, PQstatus(handle) == CONNECTION_OK else { return false }
+    var entry = pollfd(fd: PQsocket(handle), events: Int16(POLLIN), revents: 0)
+    if poll(&entry, 1, 0) != 0 { isBroken = true }
+    return !isBroken
+  }
+
   // MARK: Statements
 
   /// Runs statements without parameters (BEGIN, COMMIT, schema).

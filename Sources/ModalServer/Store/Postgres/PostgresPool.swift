@@ -39,9 +39,10 @@ final class PostgresPool: Sendable {
     let url = self.url
     let result: Result<T, ServerError> = await BlockingWork.run(label: "modal-server.postgres") {
       let connection: PostgresConnection
-      if let slot {
+      if let slot, slot.isUsable {
         connection = slot
       } else {
+        // A new connection, also in place of an idle one that died in the pool.
         do throws(ServerError) {
           connection = try PostgresConnection(url: url)
         } catch {
