@@ -37,7 +37,7 @@ import Testing
     let trickle = Task.detached {
       for byte in Array("GET / HTTP/1.1\r\nX-Slow: yes".utf8) {
         var value = byte
-        if send(slow, &value, 1, Int32(MSG_NOSIGNAL)) <= 0 { break }
+        if Task.isCancelled || send(slow, &value, 1, Int32(MSG_NOSIGNAL)) <= 0 { break }
         try? await Task.sleep(for: .milliseconds(300))
       }
     }
@@ -48,7 +48,10 @@ import Testing
     let stopStarted = ContinuousClock.now
     page.stop()
     #expect(ContinuousClock.now - stopStarted < .milliseconds(500))
+    // Stop the trickle before closing its socket: once closed, the descriptor's number can be
+    // reused by another test's socket, which the trickle would then write into.
     trickle.cancel()
+    await trickle.value
     close(slow)
   }
 
