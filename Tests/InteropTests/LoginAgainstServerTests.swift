@@ -248,7 +248,7 @@ import TestSupport
     }
     let list = try modal(["secret", "list", "--json"], env)
     #expect(list.stdout.components(separatedBy: "\"Name\":").count - 1 == 105)
-    let pages = server.log.components(separatedBy: "SecretList").count - 1
-    #expect(pages == 2, "\(pages) SecretList calls")
+    let twoPages = server.logEventually { $0.components(separatedBy: "SecretList").count - 1 == 2 }
+    #expect(twoPages, "\(server.log.components(separatedBy: "SecretList").count - 1) SecretList calls")
   }
 }

@@ -67,9 +67,15 @@ public final class ModalServerProcess: @unchecked Sendable {
   /// Whether the log contains `text` within `seconds` (per-call lines are written in batches,
   /// a few milliseconds after the call).
   public func logEventually(contains text: String, within seconds: Double = 2) -> Bool {
+    logEventually(within: seconds) { $0.contains(text) }
+  }
+
+  /// Whether the log satisfies `condition` within `seconds` (per-call lines are written in
+  /// batches every 20 ms, so a line may come a moment after its call ended).
+  public func logEventually(within seconds: Double = 2, _ condition: (String) -> Bool) -> Bool {
     let end = Date().addingTimeInterval(seconds)
     repeat {
-      if log.contains(text) { return true }
+      if condition(log) { return true }
       Thread.sleep(forTimeInterval: 0.02)
     } while Date() < end
     return false
