@@ -205,6 +205,33 @@ import TestSupport
     await store.close()
   }
 
+  /// A database that stops answering without closing the connection (here its backend process is
+  /// stopped with SIGSTOP; a frozen host looks the same) must not hold a call forever: the reply
+  /// wait ends at the session's statement_timeout plus a grace, the connection is dropped, and the
+  /// next call gets a new one.
+  @Test func aFrozenDatabaseConnectionIsGivenUpAfterTheStatementTimeout() async throws {
+    let base = try PostgresServer.shared().newDatabase()
+    let name = String(base.split(separator: "/").last ?? "")
+    let store = try PostgresStore(url: base + "?options=-c%20statement_timeout%3D500", poolSize: 1, listen: false)
+    try await account(store)
+    let pids = try PostgresServer.shared().sql(
+      "SELECT pid FROM pg_stat_activity WHERE application_name = 'modal-server' AND datname = '\(name)'",
+      database: "postgres"
+    ).split(whereSeparator: \.isNewline).compactMap { Int32($0.trimmingCharacters(in: .whitespaces)) }
+    try #require(pids.count == 1, "\(pids)")
+    #expect(kill(pids[0], SIGSTOP) == 0)
+    defer { kill(pids[0], SIGCONT) }
+    let started = Date()
+    let error = await serverError { _ = try await store.user(id: "us-1") }
+    let waited = Date().timeIntervalSince(started)
+    #expect(error?.code == .unavailable)
+    #expect(error?.message.contains("did not answer within 2.5 seconds") == true, "\(String(describing: error))")
+    #expect(waited >= 2 && waited < 10, "waited \(waited) s")
+    // The pool dropped the frozen connection: the next call opens a new one and works.
+    #expect(try await store.user(id: "us-1")?.id == "us-1")
+    await store.close()
+  }
+
   @Test func badURLsAndUnreachableDatabasesAreClearErrors() async throws {
     do {
       _ = try PostgresStore(url: "postgres://modal@127.0.0.1:1/none", listen: false)

@@ -32,6 +32,13 @@ final class PostgresConnection: SQLConnection, @unchecked Sendable {
   private var announced: Set<StoreEvent> = []
   /// Set once the connection failed; the pool then closes it instead of reusing it.
   private(set) var isBroken = false
+  /// How long a statement's reply may take before the connection is given up: the session's
+  /// `statement_timeout` plus `replyGrace`, or `nil` (no limit) when the timeout is off.
+  private var replyTimeout: Duration?
+
+  /// How long after its `statement_timeout` a silent database is given before the connection is
+  /// dropped: a live server has answered by then (with SQLSTATE 57014), a frozen one never will.
+  static let replyGrace: Duration = .seconds(2)
 
   /// The channel every replica listens on.
   static let channel = "modal_server_events"
@@ -41,13 +48,14 @@ final class PostgresConnection: SQLConnection, @unchecked Sendable {
   init(url: String, applicationName: String = "modal-server") throws(ServerError) {
     // Defaults first: settings in the URL override them. Connecting gives up after 3 s, a
     // statement after 15 s, an idle transaction after 60 s; TCP keepalives find a silently dead
-    // connection (the listener's included) within about 25 s.
+    // connection (the listener's included) within about 25 s, and unacknowledged data (a network
+    // that drops everything) ends the connection after 20 s.
     let keywords = [
       "connect_timeout", "application_name", "keepalives", "keepalives_idle", "keepalives_interval", "keepalives_count",
-      "options", "dbname",
+      "tcp_user_timeout", "options", "dbname",
     ]
     let values = [
-      "3", applicationName, "1", "10", "5", "3",
+      "3", applicationName, "1", "10", "5", "3", "20000",
       "-c statement_timeout=15000 -c idle_in_transaction_session_timeout=60000 -c client_min_messages=warning", url,
     ]
     let connection = Self.withCStrings(keywords) { keywordPointers in
@@ -63,6 +71,12 @@ final class PostgresConnection: SQLConnection, @unchecked Sendable {
     // Notices (such as "already exists, skipping") are not errors; they must not reach the log raw.
     PQsetNoticeProcessor(connection, { _, _ in }, nil)
     handle = connection
+    // The URL may change statement_timeout; the session's value decides how long replies may take.
+    replyTimeout = Self.replyGrace
+    let milliseconds = try query(
+      "SELECT CAST(EXTRACT(EPOCH FROM CAST(current_setting('statement_timeout') AS interval)) * 1000 AS bigint)", []
+    ) { row throws(ServerError) in row.int(0) }.first ?? 0
+    replyTimeout = milliseconds > 0 ? .milliseconds(milliseconds) + Self.replyGrace : nil
   }
 
   deinit { PQfinish(handle) }
@@ -93,7 +107,7 @@ final class PostgresConnection: SQLConnection, @unchecked Sendable {
 
   /// Runs statements without parameters (BEGIN, COMMIT, schema).
   func exec(_ sql: String) throws(ServerError) {
-    let result = PQexec(handle, sql)
+    let result = try reply(toSent: PQsendQuery(handle, sql))
     defer { PQclear(result) }
     try check(result)
   }
@@ -174,9 +188,10 @@ final class PostgresConnection: SQLConnection, @unchecked Sendable {
       case .null: nil
       }
     }
-    let result = Self.withOptionalCStrings(texts) { pointers in
-      PQexecPrepared(handle, name, Int32(values.count), pointers, nil, nil, 0)
+    let sent = Self.withOptionalCStrings(texts) { pointers in
+      PQsendQueryPrepared(handle, name, Int32(values.count), pointers, nil, nil, 0)
     }
+    let result = try reply(toSent: sent)
     do { try check(result) } catch {
       PQclear(result)
       throw error
@@ -188,11 +203,62 @@ final class PostgresConnection: SQLConnection, @unchecked Sendable {
   private func prepared(_ sql: String, parameterCount: Int) throws(ServerError) -> String {
     if let name = statements[sql] { return name }
     let name = "s\(statements.count)"
-    let result = PQprepare(handle, name, Self.numberPlaceholders(sql), Int32(parameterCount), nil)
+    let result = try reply(toSent: PQsendPrepare(handle, name, Self.numberPlaceholders(sql), Int32(parameterCount), nil))
     defer { PQclear(result) }
     try check(result)
     statements[sql] = name
     return name
+  }
+
+  /// Waits for the reply to what `PQsend…` just sent (`sent` is its return value) and returns its
+  /// last result, as `PQexec` would; the caller clears it. libpq's blocking calls would wait
+  /// forever on a database that stops answering without closing the connection (a frozen host
+  /// whose kernel still acknowledges packets), so the wait ends after `replyTimeout`: the
+  /// connection is then broken (the pool closes it, which also ends the session's transaction)
+  /// and the call fails with `unavailable`.
+  private func reply(toSent sent: Int32) throws(ServerError) -> OpaquePointer? {
+    guard sent == 1 else {
+      isBroken = true
+      throw ServerError(.unavailable, "The database is unavailable; retry. (\(Self.message(PQerrorMessage(handle))))")
+    }
+    let deadline = replyTimeout.map { ContinuousClock.now + $0 }
+    var last: OpaquePointer?
+    while true {
+      while PQisBusy(handle) == 1 {
+        do throws(ServerError) {
+          try waitForInput(until: deadline)
+        } catch {
+          PQclear(last)
+          throw error
+        }
+      }
+      guard let result = PQgetResult(handle) else { return last }
+      // Several statements give several results; an error ends the batch, so the last one counts.
+      PQclear(last)
+      last = result
+    }
+  }
+
+  /// Waits until the socket has something to read and reads it into libpq.
+  private func waitForInput(until deadline: ContinuousClock.Instant?) throws(ServerError) {
+    var milliseconds: Int32 = -1
+    if let deadline {
+      let remaining = deadline - ContinuousClock.now
+      guard remaining > .zero else {
+        isBroken = true
+        let limit = replyTimeout.map { "\($0)" } ?? "its time"
+        throw ServerError(
+          .unavailable, "The database did not answer within \(limit) (\(location)); the connection was dropped. Retry.")
+      }
+      let (seconds, attoseconds) = remaining.components
+      milliseconds = Int32(clamping: seconds * 1000 + attoseconds / 1_000_000_000_000_000 + 1)
+    }
+    var entry = pollfd(fd: PQsocket(handle), events: Int16(POLLIN), revents: 0)
+    let ready = poll(&entry, 1, milliseconds)
+    if ready < 0 && errno != EINTR || ready > 0 && PQconsumeInput(handle) == 0 {
+      isBroken = true
+      throw ServerError(.unavailable, "The database is unavailable; retry. (\(Self.message(PQerrorMessage(handle))))")
+    }
   }
 
   /// `?` → `$1`, `$2`, … (the statements never contain `?` inside a string literal).
