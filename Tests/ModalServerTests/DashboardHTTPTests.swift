@@ -324,6 +324,41 @@ import TestSupport
     }
   }
 
+  /// Code lookups are counted before they are made (concurrent wrong guesses cannot all pass a
+  /// check none of them was counted in yet) and taken back when the code exists, so opening a
+  /// real login's page again and again never locks anyone out.
+  @Test func codeGuessesAreCountedBeforeTheyAreChecked() async throws {
+    try await withWeb { web in
+      let owner = web.client()
+      await owner.signUp(email: "k@example.com", password: Self.password, workspace: "kws")
+      let created = try await web.harness.call(
+        ModalClientMethods.tokenFlowCreate, TokenFlowCreateRequest(utmSource: "cli", localhostPort: 4242, nextURL: "/home"), as: nil)
+      for _ in 0..<(Dashboard.codeGuessLimit * 2) {
+        #expect(await owner.request("GET", "/flow/" + created.code).status == 200)
+      }
+      // Twelve sessions of the same account guess at once.
+      var prepared: [(WebClient, String)] = []
+      for _ in 0..<12 {
+        let client = web.client()
+        #expect(await client.logIn(email: "k@example.com", password: Self.password).status == 303)
+        prepared.append((client, await client.request("GET", "/flow").csrf ?? ""))
+      }
+      let statuses = await withTaskGroup(of: Int.self) { group in
+        for (index, (client, csrf)) in prepared.enumerated() {
+          group.addTask {
+            let guess = "BBBB-BB" + String(UnicodeScalar(UInt8(ascii: "B") + UInt8(index % 20)))
+            return await client.request("POST", "/flow", form: [("csrf", csrf), ("code", guess)]).status
+          }
+        }
+        return await group.reduce(into: [Int]()) { $0.append($1) }
+      }
+      #expect(statuses.filter { $0 == 404 }.count <= Dashboard.codeGuessLimit, "\(statuses.sorted())")
+      #expect(statuses.allSatisfy { $0 == 404 || $0 == 429 }, "\(statuses.sorted())")
+      // The account is now locked, even for the real code.
+      #expect(await owner.request("GET", "/flow/" + created.code).status == 429)
+    }
+  }
+
   @Test func expiredFlowsAre410() async throws {
     try await withWeb { web in
       let client = web.client()

@@ -86,6 +86,8 @@ import TestSupport
     try await store.recordFailure(key: "h", at: now)
     try await store.recordFailure(key: "h", at: now.adding(seconds: 1))
     #expect(try await store.failures(key: "h", since: now.adding(seconds: -1), limit: 5) == [now, now.adding(seconds: 1)])
+    try await store.forgetFailure(key: "h", at: now)
+    #expect(try await store.failures(key: "h", since: now.adding(seconds: -1), limit: 5) == [now.adding(seconds: 1)])
     try await store.clearFailures(key: "h")
     #expect(try await store.failures(key: "h", since: now.adding(seconds: -1), limit: 5).isEmpty)
     await store.close()

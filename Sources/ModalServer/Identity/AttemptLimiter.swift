@@ -14,37 +14,31 @@ public struct AttemptLimiter: Sendable {
     self.dependencies = dependencies
   }
 
-  /// When the key unlocks, or `nil` if it is not locked.
-  public func lockedUntil(_ key: String) async throws(ServerError) -> UnixTime? {
-    let store = dependencies.store
-    let hashed = hash(key)
-    let since = dependencies.clock.now().adding(seconds: -window)
-    let recent = try await dependencies.stored { try await store.failures(key: hashed, since: since, limit: limit) }
-    guard recent.count >= limit, let oldest = recent.first else { return nil }
-    return oldest.adding(seconds: window)
-  }
-
   /// Counts an attempt before it is checked, then says whether the key is over its limit: when
   /// unlock comes, or `nil` if this attempt may go ahead. Recording first means that concurrent
   /// attempts cannot all pass a check that none of them has counted yet; a successful attempt
   /// is forgotten with `reset(_:)`.
   public func attempt(_ key: String) async throws(ServerError) -> UnixTime? {
+    try await count(key).lockedUntil
+  }
+
+  /// Counts an attempt before it is checked, like `attempt(_:)`; an attempt that turns out right
+  /// is taken back with `forget(_:)`, so only wrong ones stay counted.
+  public func count(_ key: String) async throws(ServerError) -> CountedAttempt {
     let store = dependencies.store
     let hashed = hash(key)
     let now = dependencies.clock.now()
     try await dependencies.stored { try await store.recordFailure(key: hashed, at: now) }
     let since = now.adding(seconds: -window)
     let recent = try await dependencies.stored { try await store.failures(key: hashed, since: since, limit: limit + 1) }
-    guard recent.count > limit, let oldest = recent.first else { return nil }
-    return oldest.adding(seconds: window)
+    let lockedUntil = recent.count > limit ? recent.first?.adding(seconds: window) : nil
+    return CountedAttempt(lockedUntil: lockedUntil, keyHash: hashed, time: now)
   }
 
-  /// Records a failure.
-  public func recordFailure(_ key: String) async throws(ServerError) {
+  /// Takes back an attempt counted with `count(_:)` that turned out right.
+  public func forget(_ attempt: CountedAttempt) async throws(ServerError) {
     let store = dependencies.store
-    let hashed = hash(key)
-    let now = dependencies.clock.now()
-    try await dependencies.stored { try await store.recordFailure(key: hashed, at: now) }
+    try await dependencies.stored { try await store.forgetFailure(key: attempt.keyHash, at: attempt.time) }
   }
 
   /// Forgets a key's failures (after a success).
@@ -55,4 +49,12 @@ public struct AttemptLimiter: Sendable {
   }
 
   private func hash(_ key: String) -> String { SecretHasher(keys: dependencies.keys).hash("attempts:" + key).hash }
+}
+
+/// An attempt counted before it was checked (`AttemptLimiter.count(_:)`).
+public struct CountedAttempt: Sendable {
+  /// When the key unlocks if this attempt went over the limit (it must then not go ahead), else `nil`.
+  public let lockedUntil: UnixTime?
+  fileprivate let keyHash: String
+  fileprivate let time: UnixTime
 }

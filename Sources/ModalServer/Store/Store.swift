@@ -141,6 +141,9 @@ public protocol Store: Sendable {
   func failures(key: String, since: UnixTime, limit: Int) async throws -> [UnixTime]
   /// Forgets the failures under `key` (after a success).
   func clearFailures(key: String) async throws
+  /// Forgets the failure recorded under `key` at `time` (an attempt counted before it was checked
+  /// that turned out right).
+  func forgetFailure(key: String, at time: UnixTime) async throws
 
   // MARK: Change notices
 

@@ -17,48 +17,52 @@ extension Dashboard {
     return .html(status, HTML.page(title: "Approve a login", body: body, user: user, csrf: context.csrf))
   }
 
-  /// Refuses (429) when the account or the session has guessed too many wrong codes.
-  private func checkGuessLimit(_ context: Context, user: User) async throws {
-    let accountLocked = try await codeGuesses.lockedUntil("user:" + user.id) != nil
-    let sessionLocked = try await codeGuesses.lockedUntil("session:" + context.csrfBinding) != nil
-    if accountLocked || sessionLocked {
+  /// Counts a code lookup for the account and for the session before it is made, and refuses
+  /// (429) when either has guessed too many wrong codes. Counting first keeps concurrent guesses
+  /// within the limit; a lookup that finds its code is taken back with `forget(_:)`.
+  private func countGuess(_ context: Context, user: User) async throws -> [CountedAttempt] {
+    let guesses = [
+      try await codeGuesses.count("user:" + user.id), try await codeGuesses.count("session:" + context.csrfBinding),
+    ]
+    if guesses.contains(where: { $0.lockedUntil != nil }) {
       throw PageError(
         429, "Too many wrong codes",
         "Too many wrong login codes were entered. Wait 10 minutes, then check the code your command line shows.")
     }
+    return guesses
   }
 
-  private func recordWrongCode(_ context: Context, user: User) async throws {
-    try await codeGuesses.recordFailure("user:" + user.id)
-    try await codeGuesses.recordFailure("session:" + context.csrfBinding)
+  /// Takes back a counted lookup whose code existed.
+  private func forget(_ guesses: [CountedAttempt]) async throws {
+    for guess in guesses { try await codeGuesses.forget(guess) }
   }
 
   func enterCode(_ context: Context) async throws -> HTTPResponse {
     let (user, _) = try requireUser(context)
     let form = try checkedForm(context)
     let typed = try field(form, "code", label: "The code", maximum: 64)
-    try await checkGuessLimit(context, user: user)
+    let guesses = try await countGuess(context, user: user)
     guard let code = UserCode.normalize(typed),
       try await backend.dependencies.store.pendingFlow(code: code, now: backend.dependencies.clock.now()) != nil
     else {
-      try await recordWrongCode(context, user: user)
       return try codeEntryPage(
         context, error: "No pending login has this code. Check it (8 letters, like WDJB-MJHT), or run `modal token new` again.",
         status: 404)
     }
+    try await forget(guesses)
     return .redirect(to: "/flow/" + UserCode.display(code))
   }
 
   /// The flow with `code` if it is pending; 404 for unknown codes (counted as a guess), 410 for
   /// expired or used ones.
   private func pendingFlow(_ context: Context, user: User, code text: String) async throws -> TokenFlowRecord {
-    try await checkGuessLimit(context, user: user)
+    let guesses = try await countGuess(context, user: user)
     let store = backend.dependencies.store
     guard let code = UserCode.normalize(text), let flow = try await store.newestFlow(code: code) else {
-      try await recordWrongCode(context, user: user)
       throw PageError(
         404, "Unknown code", "No login has this code. Check the code your command line shows, or run `modal token new` again.")
     }
+    try await forget(guesses)
     if flow.state != .pending {
       throw PageError(410, "Login already approved", "This login code was already used. Run `modal token new` again for a new one.")
     }

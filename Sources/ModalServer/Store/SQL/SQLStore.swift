@@ -533,4 +533,10 @@ extension SQLStore {
       try db.execute("DELETE FROM attempt_failures WHERE key_hash = ?", [.text(key)])
     }
   }
+
+  public func forgetFailure(key: String, at time: UnixTime) async throws(ServerError) {
+    try await write { db throws(ServerError) in
+      try db.execute("DELETE FROM attempt_failures WHERE key_hash = ? AND failed_at = ?", [.text(key), .time(time)])
+    }
+  }
 }
