@@ -21,6 +21,8 @@ public final class Channel: Sendable {
   public let proxy: String?
 
   let handle: ChannelHandle
+  /// The completion queue of this channel's calls (`CompletionQueue.client` but in tests).
+  let queue: CompletionQueue
 
   /// Creates a channel for a URL: `http://host[:port]` (h2c, port 80 by default),
   /// `https://host[:port]` (TLS, port 443 by default) or `unix:///path`.
@@ -29,8 +31,14 @@ public final class Channel: Sendable {
   }
 
   /// Creates a channel for a parsed target.
-  public init(target: ChannelTarget, options: ChannelOptions = ChannelOptions()) throws(RPCConfigurationError) {
+  public convenience init(target: ChannelTarget, options: ChannelOptions = ChannelOptions()) throws(RPCConfigurationError) {
+    try self.init(target: target, options: options, queue: nil)
+  }
+
+  /// Creates a channel whose calls complete on `queue` (`nil`: the process-wide client queue).
+  init(target: ChannelTarget, options: ChannelOptions, queue: CompletionQueue?) throws(RPCConfigurationError) {
     try GRPCRuntime.ensureInitialized()
+    self.queue = queue ?? .client
     self.target = target
     self.options = options
     proxy = ProxyResolution.proxy(for: target, setting: options.proxy)
@@ -122,11 +130,12 @@ public final class Channel: Sendable {
   /// thread then drives it: polling `connectivityState(connect:)` alone leaves a new connection to
   /// gRPC's backup poller, which looks only every few seconds.
   public func waitForStateChange(from state: ConnectivityState, timeout: Duration) async -> Bool {
-    let queue = CompletionQueue.client
     return await withUnsafeContinuation { (continuation: UnsafeContinuation<Bool, Never>) in
-      let tag = ContinuationTag(owner: handle, continuation: continuation).retainedPointer()
-      cgrpc_grpc_channel_watch_connectivity_state()(
-        handle.pointer, state.coreValue, coreDeadline(after: timeout), queue.pointer, tag)
+      queue.start(ContinuationTag(owner: handle, continuation: continuation)) { pointer in
+        cgrpc_grpc_channel_watch_connectivity_state()(
+          handle.pointer, state.coreValue, coreDeadline(after: timeout), queue.pointer, pointer)
+        return true
+      }
     }
   }
 }

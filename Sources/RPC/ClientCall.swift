@@ -26,7 +26,7 @@ final class ClientCall: @unchecked Sendable {
     defer { cgrpc_grpc_slice_unref()(method) }
     guard
       let call = cgrpc_grpc_channel_create_call()(
-        channel.handle.pointer, nil, cgrpc_propagate_defaults, CompletionQueue.client.pointer, method, nil,
+        channel.handle.pointer, nil, cgrpc_propagate_defaults, channel.queue.pointer, method, nil,
         coreDeadline(after: timeout), nil)
     else {
       incomingInitialMetadata.free()
@@ -70,7 +70,7 @@ final class ClientCall: @unchecked Sendable {
   /// Frees `ops`; returns the core's start result.
   func run(_ ops: UnsafeMutablePointer<grpc_op>, count: Int) async -> grpc_call_error {
     let (result, _) = await withTaskCancellationHandler {
-      await runBatch(call, owner: self, ops: ops, count: count)
+      await channel.queue.run(call, owner: self, ops: ops, count: count)
     } onCancel: {
       self.cancel()
     }

@@ -7,66 +7,25 @@ import Dispatch
   import Darwin
 #endif
 
-/// The tag of one operation batch: the poller thread calls `complete(success:)` exactly once.
-///
-/// A tag is passed to the core as a retained pointer (`Unmanaged.passRetained`) and released by
-/// the poller when its event arrives, so whatever a tag references lives until the batch is done.
-class CompletionTag: @unchecked Sendable {
-  /// Called on the poller thread when the batch (or server request, or shutdown) completes.
-  func complete(success: Bool) {}
-
-  /// The opaque pointer handed to the core; balanced by the poller or by `releaseUnused`.
-  final func retainedPointer() -> UnsafeMutableRawPointer {
-    Unmanaged.passRetained(self).toOpaque()
-  }
-
-  /// Releases a pointer from `retainedPointer()` that the core rejected (no event will come).
-  static func releaseUnused(_ pointer: UnsafeMutableRawPointer) {
-    Unmanaged<CompletionTag>.fromOpaque(pointer).release()
-  }
-}
-
-/// A tag that resumes a continuation with the batch's success flag.
-final class ContinuationTag: CompletionTag, @unchecked Sendable {
-  private let continuation: UnsafeContinuation<Bool, Never>
-  /// Keeps the call's buffers alive until the batch completes.
-  private let owner: AnyObject
-
-  init(owner: AnyObject, continuation: UnsafeContinuation<Bool, Never>) {
-    self.owner = owner
-    self.continuation = continuation
-  }
-
-  override func complete(success: Bool) {
-    continuation.resume(returning: success)
-  }
-}
-
-/// A tag that runs a closure with the batch's success flag.
-final class ClosureTag: CompletionTag, @unchecked Sendable {
-  private let body: @Sendable (Bool) -> Void
-
-  init(_ body: @escaping @Sendable (Bool) -> Void) {
-    self.body = body
-  }
-
-  override func complete(success: Bool) {
-    body(success)
-  }
-}
-
-/// A `grpc_completion_queue` drained by one dedicated thread for its whole life.
+/// A `grpc_completion_queue` with a dedicated poller thread for its whole life.
 ///
 /// The core makes progress on network I/O only while a thread waits in `grpc_completion_queue_next`,
 /// so the poller thread lives until the queue is shut down. After `shutdown()` the thread drains the
 /// remaining events, destroys the queue and exits on its own: nothing ever joins it, so no deadlock
 /// is possible even if the last owner goes away on the poller thread itself.
+///
+/// A server's queue is drained by its thread alone. On the client queue, callers may wait for
+/// their own replies (`PollingRoles`): every batch on it is started through `start(mayLead:_:)`
+/// or `run(_:owner:ops:count:)`, which count it.
 final class CompletionQueue: @unchecked Sendable {
   /// The queue handle for `grpc_channel_create_call`, `grpc_server_request_call` and friends.
   let pointer: OpaquePointer
 
   /// The process-wide queue used by every client call of every channel.
-  static let client = CompletionQueue()
+  static let client = CompletionQueue(callersMayWait: true)
+
+  /// Who waits on the queue; `nil` when only the poller thread does.
+  let roles: PollingRoles?
 
   /// Jobs of tasks that prefer this queue's executor, enqueued on the poller thread; run by the
   /// poller after each completion (so only the poller thread touches this).
@@ -75,7 +34,10 @@ final class CompletionQueue: @unchecked Sendable {
   /// The `CompletionQueueExecutor` (typed `AnyObject` because of its availability).
   private var executorStorage: AnyObject?
 
-  init() {
+  /// Creates a queue and its poller thread; with `callersMayWait`, callers can wait for their own
+  /// replies (the client queue).
+  init(callersMayWait: Bool = false) {
+    roles = callersMayWait ? PollingRoles() : nil
     // Channels and servers load and initialise the core before they create a queue.
     precondition((try? GRPCRuntime.ensureInitialized()) != nil, "the gRPC core is not loaded")
     let queue = cgrpc_grpc_completion_queue_create_for_next()(nil)!
@@ -107,11 +69,11 @@ final class CompletionQueue: @unchecked Sendable {
     let queue = pointer
     let forever = cgrpc_gpr_inf_future()(GPR_CLOCK_REALTIME)
     while true {
+      roles?.waitForThreadTurn()
       let event = cgrpc_grpc_completion_queue_next()(queue, forever, nil)
       if event.type == GRPC_OP_COMPLETE {
-        if let tag = event.tag {
-          Unmanaged<CompletionTag>.fromOpaque(tag).takeRetainedValue().complete(success: event.success != 0)
-        }
+        roles?.threadTookEvent()
+        if let tag = event.tag { CompletionTag.complete(tag, success: event.success != 0) }
         runLocalJobs()
       } else if event.type == GRPC_QUEUE_SHUTDOWN {
         break
@@ -144,22 +106,61 @@ final class CompletionQueue: @unchecked Sendable {
   }
 }
 
-/// Starts a batch on `call` whose completion resumes the current task; returns the core's result
-/// (an error means no event will come) and whether the batch succeeded.
-func runBatch(
-  _ call: OpaquePointer, owner: AnyObject, ops: UnsafeMutablePointer<grpc_op>, count: Int
-) async -> (error: grpc_call_error, success: Bool) {
-  var startError = GRPC_CALL_OK
-  let success = await withUnsafeContinuation { (continuation: UnsafeContinuation<Bool, Never>) in
-    let tag = ContinuationTag(owner: owner, continuation: continuation).retainedPointer()
-    let error = cgrpc_grpc_call_start_batch()(call, ops, count, tag, nil)
-    if error != GRPC_CALL_OK {
-      CompletionTag.releaseUnused(tag)
-      startError = error
-      continuation.resume(returning: false)
+extension CompletionQueue {
+  /// Starts an operation on this queue: `body` hands the core the tag pointer and returns whether
+  /// the core accepted it (if not, no event will come and the tag is released here). The event
+  /// is taken by the poller thread or by a waiting caller, never by the starter itself.
+  @discardableResult
+  func start(_ tag: CompletionTag, _ body: (UnsafeMutableRawPointer) -> Bool) -> Bool {
+    let role = roles?.begin(mayLead: false)
+    let pointer = tag.retainedPointer()
+    if body(pointer) { return true }
+    CompletionTag.releaseUnused(pointer)
+    if let role { roles?.abandon(role) }
+    return false
+  }
+
+  /// Starts a batch on `call` and waits for it; returns the core's result (an error means no event
+  /// came) and whether the batch succeeded. On the client queue the caller may take the reply
+  /// itself (`PollingRoles`) and then returns without suspending.
+  func run(
+    _ call: OpaquePointer, owner: AnyObject, ops: UnsafeMutablePointer<grpc_op>, count: Int
+  ) async -> (error: grpc_call_error, success: Bool) {
+    let tag = BatchTag(owner: owner)
+    let role = roles?.begin(mayLead: !isPollerThread)
+    let pointer = tag.retainedPointer()
+    let error = cgrpc_grpc_call_start_batch()(call, ops, count, pointer, nil)
+    guard error == GRPC_CALL_OK else {
+      CompletionTag.releaseUnused(pointer)
+      if let role { roles?.abandon(role) }
+      return (error, false)
+    }
+    if role == .leader, let success = lead(waitingFor: pointer) { return (error, success) }
+    return (error, await tag.wait())
+  }
+
+  /// The leader's turn: waits on the queue for `own`'s event for up to `leaderWait`, completing
+  /// any other event that comes first; returns `own`'s success flag, or `nil` if the wait ran out
+  /// (the poller thread then takes over and completes `own` later).
+  private func lead(waitingFor own: UnsafeMutableRawPointer) -> Bool? {
+    guard let roles else { return nil }
+    let deadline = coreDeadline(after: PollingRoles.leaderWait)
+    while true {
+      let event = cgrpc_grpc_completion_queue_next()(pointer, deadline, nil)
+      guard event.type == GRPC_OP_COMPLETE else {
+        roles.endLeadership(ranOut: true)
+        return nil
+      }
+      roles.leaderTookEvent()
+      guard let tag = event.tag else { continue }
+      if tag == own {
+        Unmanaged<CompletionTag>.fromOpaque(tag).release()
+        roles.endLeadership(ranOut: false)
+        return event.success != 0
+      }
+      CompletionTag.complete(tag, success: event.success != 0)
     }
   }
-  return (startError, success)
 }
 
 /// Runs a task's jobs on the client completion-queue thread when they are resumed there, and on

@@ -265,12 +265,13 @@ final class StreamingCallState: Sendable {
         return state.statusWaiter
       }
       waiter?.resume()
-    }.retainedPointer()
-    let result = cgrpc_grpc_call_start_batch()(call.call, op, 1, tag, nil)
-    if result != GRPC_CALL_OK {
-      CompletionTag.releaseUnused(tag)
-      mutable.withLock { $0.statusArrived = true }
     }
+    var result = GRPC_CALL_OK
+    call.channel.queue.start(tag) { pointer in
+      result = cgrpc_grpc_call_start_batch()(call.call, op, 1, pointer, nil)
+      return result == GRPC_CALL_OK
+    }
+    if result != GRPC_CALL_OK { mutable.withLock { $0.statusArrived = true } }
     return result
   }
 

@@ -132,7 +132,7 @@ final class ServerCall: @unchecked Sendable {
   /// Runs one batch to completion; `false` if it failed or the call is already over.
   private func run(_ ops: UnsafeMutablePointer<grpc_op>, count: Int) async -> Bool {
     guard let call = beginBatch() else { return false }
-    let (result, success) = await runBatch(call, owner: self, ops: ops, count: count)
+    let (result, success) = await core.queue.run(call, owner: self, ops: ops, count: count)
     endBatch()
     return result == GRPC_CALL_OK && success
   }
