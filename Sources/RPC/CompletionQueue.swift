@@ -184,9 +184,10 @@ final class CompletionQueueExecutor: TaskExecutor, @unchecked Sendable {
   }
 }
 
-/// A task executor for code that makes many RPCs in sequence: with it as the task's executor
+/// A task executor for code that makes many RPCs at once: with it as the task's executor
 /// preference, a call's continuation resumes directly on the completion-queue thread that saw the
-/// response, saving a thread hop (several microseconds) per call.
+/// response instead of waking a thread of the global executor. (Calls made one at a time need it
+/// no longer: their callers take their own replies, see docs/rpc.md.)
 ///
 ///     await withTaskExecutorPreference(RPCExecutor.shared) { ... calls ... }
 ///
