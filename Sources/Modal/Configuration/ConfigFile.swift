@@ -82,10 +82,16 @@ public struct ConfigFile: Sendable {
           let (line, column) = locator.location(ofKey: key, inTable: name)
           throw Self.malformed(
             path: path, line: line, column: column,
-            problem: "'\(key)' in profile '\(name)' must be a string in quotes, not the \(item.typeName) \(PythonRepr.of(item)).")
+            problem: "'\(key)' in profile '\(name)' must be a string in quotes, not \(Self.shown(item, of: key)).")
         }
       }
     }
+  }
+
+  /// How a wrongly typed value is named in an error: "the integer 5", or only its type for the
+  /// secret's key, whose value is still the secret (`token_secret = ["as-…"]`).
+  private static func shown(_ item: TOMLValue, of key: String) -> String {
+    key == "token_secret" ? item.typeName.withArticle : "the \(item.typeName) \(PythonRepr.of(item))"
   }
 
   private static func malformed(path: String, line: Int, column: Int, problem: String) -> ModalError {

@@ -43,8 +43,17 @@ public struct Credentials: Sendable, Equatable, CustomStringConvertible {
   /// The secret with all but its prefix and last four characters hidden: `as-****3f9Q`.
   public var maskedSecret: String { Self.mask(tokenSecret) }
 
+  /// The token id as it may be shown: masked like a secret when it is one (`as-…`: the pair was
+  /// swapped), since errors about such a pair are exactly when it gets printed.
+  public var shownTokenID: String { Self.shownTokenID(tokenID) }
+
   /// The token id, the masked secret and the source; never the secret itself.
-  public var description: String { "\(tokenID) (secret \(maskedSecret)) from \(source)" }
+  public var description: String { "\(shownTokenID) (secret \(maskedSecret)) from \(source)" }
+
+  /// `tokenID` as it may be shown: masked when it is really a secret (`as-…`).
+  public static func shownTokenID(_ tokenID: String) -> String {
+    tokenID.hasPrefix("as-") ? mask(tokenID) : tokenID
+  }
 
   /// The 1-based position of the first character that is not printable ASCII (what tokens are made
   /// of, and all that gRPC headers can carry), or nil when there is none.

@@ -69,7 +69,7 @@ struct ErrorMapping {
     }
     let numbered = checks.enumerated().map { "  \($0.offset + 1). \($0.element)" }.joined(separator: "\n")
     return """
-      The server at \(serverURL) rejected token \(credentials.tokenID) (secret \(credentials.maskedSecret)) from \(credentials.source). Check:
+      The server at \(serverURL) rejected token \(credentials.shownTokenID) (secret \(credentials.maskedSecret)) from \(credentials.source). Check:
       \(numbered)
       To get a new token, run `modal setup` (or `modal token new --profile \(profile)`).
       """
