@@ -1,4 +1,6 @@
+import Foundation
 import Modal
+import RPC
 import TestSupport
 import Testing
 
@@ -77,5 +79,33 @@ import Testing
     } catch {
       #expect(error.message.contains("did not finish within"))
     }
+  }
+}
+
+/// Programs started at the same time by different threads must not inherit each other's output
+/// pipes: a quick command's output ended only when an unrelated `sleep` started beside it exited.
+@Suite struct SubprocessPipeTests {
+  @Test func concurrentProgramsDoNotHoldEachOthersOutputOpen() throws {
+    let environment = ["PATH": "/usr/bin:/bin"]
+    let quickTimes = Locked<[Double]>([])
+    let group = DispatchGroup()
+    for index in 0..<40 {
+      group.enter()
+      Thread.detachNewThread {
+        defer { group.leave() }
+        if index % 5 == 0 {
+          _ = Subprocess.run("sleep", ["3"], environment: environment)
+        } else {
+          let start = Date()
+          let result = Subprocess.run("sh", ["-c", "echo quick"], environment: environment)
+          #expect(result?.stdout == "quick\n")
+          quickTimes.withLock { $0.append(Date().timeIntervalSince(start)) }
+        }
+      }
+    }
+    group.wait()
+    let slowest = quickTimes.withLock { $0.max() ?? 0 }
+    #expect(quickTimes.withLock { $0.count } == 32)
+    #expect(slowest < 2.5, "a quick command took \(slowest) s: it waited for a sleep that held its pipe")
   }
 }

@@ -1,3 +1,5 @@
+import CShims
+
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Darwin)
@@ -37,8 +39,8 @@ public enum Subprocess {
     guard let path = resolve(executable, environment: environment) else { return nil }
     var outPipe: [Int32] = [0, 0]
     var errPipe: [Int32] = [0, 0]
-    guard pipe(&outPipe) == 0 else { return nil }
-    guard pipe(&errPipe) == 0 else {
+    guard closeOnExecPipe(&outPipe) else { return nil }
+    guard closeOnExecPipe(&errPipe) else {
       close(outPipe[0])
       close(outPipe[1])
       return nil
@@ -105,6 +107,15 @@ public enum Subprocess {
     let result = waitpid(pid, &status, WNOHANG)
     guard result == pid else { return result < 0 ? 127 : nil }
     return (status & 0x7F) == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
+  }
+
+  /// A pipe whose two ends are closed in every program this process starts (the child gets
+  /// copies on 1 and 2 through `dup2`, which clears the flag). Without it, a program started at the
+  /// same moment by another thread inherits this pipe's write end, and the read below waits for
+  /// that unrelated program to exit: a `sleep 30` run beside it held a command's output open for
+  /// 30 s.
+  private static func closeOnExecPipe(_ ends: inout [Int32]) -> Bool {
+    cshims_pipe_cloexec(&ends) == 0
   }
 
   /// The full path of a program: as given when it contains a slash, else the first match in `PATH`.
