@@ -18,6 +18,10 @@ actor AuthTokenManager {
   private var expiry: Double = 0
   private var refreshAt: Double = 0
   private var inFlight: Task<String, any Error>?
+  /// Callers waiting for `inFlight`.
+  private var waiters = 0
+  /// Counts fetches, so that a fetch given up on does not clear a newer one's `inFlight`.
+  private var fetchNumber = 0
   private var cooldown: Double = 0
   private var cooldownUntil: Double = 0
 
@@ -30,62 +34,99 @@ actor AuthTokenManager {
   var hasValidToken: Bool { token != nil && now() < expiry }
 
   /// The cached token, or a new one from `fetch`.
+  ///
+  /// A caller whose task is cancelled stops waiting at once (``ModalError/Code/cancelled``); the
+  /// fetch goes on for the other callers, and is cancelled when no caller waits for it any more.
   func token(fetch: @escaping @Sendable () async throws(ModalError) -> String) async throws(ModalError) -> String {
     let time = now()
     if let token, time < expiry {
       guard time >= refreshAt, time >= cooldownUntil else { return token }
       if inFlight != nil { return token }
       do {
-        return try await runFetch(fetch)
+        return try await wait(for: startFetch(fetch))
       } catch let error where error.code == .authentication || error.code == .permissionDenied {
         throw error
       } catch {
         return token
       }
     }
-    if let inFlight { return try await Self.value(of: inFlight) }
-    return try await runFetch(fetch)
+    return try await wait(for: inFlight ?? startFetch(fetch))
   }
 
-  private func runFetch(_ fetch: @escaping @Sendable () async throws(ModalError) -> String) async throws(ModalError) -> String {
-    let task = Task<String, any Error> { try await fetch() }
-    inFlight = task
-    defer { inFlight = nil }
-    do {
-      let fresh = try await Self.value(of: task)
-      try accept(fresh)
-      cooldown = 0
-      cooldownUntil = 0
+  /// Starts the one fetch in flight; it records its own outcome, whoever still waits for it.
+  private func startFetch(_ fetch: @escaping @Sendable () async throws(ModalError) -> String) -> Task<String, any Error> {
+    fetchNumber += 1
+    let number = fetchNumber
+    let task = Task<String, any Error> {
+      let fresh: String
+      do throws(ModalError) {
+        fresh = try await fetch()
+      } catch {
+        self.failed(error, fetch: number)
+        throw error
+      }
+      try self.accept(fresh, fetch: number)
       return fresh
-    } catch {
-      cooldown = cooldown == 0 ? 0.5 : min(cooldown * 2, 60)
-      cooldownUntil = now() + cooldown
-      throw error
     }
+    inFlight = task
+    return task
   }
 
-  private func accept(_ fresh: String) throws(ModalError) {
-    guard !fresh.isEmpty else {
-      throw ModalError(.serverError, "Internal error: Did not receive auth token from server. Please contact Modal support.")
-    }
-    guard let parts = JWTClaims(fresh) else {
-      throw ModalError(.serverError, "Internal error: Cannot parse auth token. Please contact Modal support.")
-    }
-    let time = now()
-    let expires = parts.expiry ?? (time + 1200)
-    token = fresh
-    expiry = expires
-    refreshAt = time + (expires - time) * (0.5 + jitter())
-  }
-
-  private static func value(of task: Task<String, any Error>) async throws(ModalError) -> String {
-    do {
-      return try await task.value
-    } catch let error as ModalError {
+  /// Waits for the fetch in flight; a cancelled caller leaves at once, and the last one to leave
+  /// cancels the fetch.
+  private func wait(for task: Task<String, any Error>) async throws(ModalError) -> String {
+    waiters += 1
+    let outcome = await CancellableWait.result(of: task)
+    waiters -= 1
+    switch outcome {
+    case .success(let token):
+      return token
+    case .failure(let error as ModalError):
       throw error
-    } catch {
+    case .failure(is CancellationError):
+      if waiters == 0, inFlight == task {
+        // Nobody wants it any more; a caller that comes later starts a fetch of its own.
+        task.cancel()
+        inFlight = nil
+      }
+      throw ModalError(.cancelled, "Getting an auth token was cancelled.")
+    case .failure(let error):
       throw ModalError(.serverError, "\(error)")
     }
+  }
+
+  /// Stores a fetched token (fetch `number`), or arms the cooldown if it cannot be used.
+  private func accept(_ fresh: String, fetch number: Int) throws(ModalError) {
+    if number == fetchNumber { inFlight = nil }
+    do throws(ModalError) {
+      guard !fresh.isEmpty else {
+        throw ModalError(.serverError, "Internal error: Did not receive auth token from server. Please contact Modal support.")
+      }
+      guard let parts = JWTClaims(fresh) else {
+        throw ModalError(.serverError, "Internal error: Cannot parse auth token. Please contact Modal support.")
+      }
+      let time = now()
+      let expires = parts.expiry ?? (time + 1200)
+      token = fresh
+      expiry = expires
+      refreshAt = time + (expires - time) * (0.5 + jitter())
+      cooldown = 0
+      cooldownUntil = 0
+    } catch {
+      armCooldown()
+      throw error
+    }
+  }
+
+  /// Records a failed fetch (`number`): a cooldown, unless it failed only because it was cancelled.
+  private func failed(_ error: ModalError, fetch number: Int) {
+    if number == fetchNumber { inFlight = nil }
+    if error.code != .cancelled { armCooldown() }
+  }
+
+  private func armCooldown() {
+    cooldown = cooldown == 0 ? 0.5 : min(cooldown * 2, 60)
+    cooldownUntil = now() + cooldown
   }
 
   /// The wall clock in seconds since the Unix epoch.

@@ -66,10 +66,13 @@ final class ModalTransport: Sendable {
         if retry > 0 { metadata.add("x-retry-delay", Self.seconds(ContinuousClock.now - firstAttempt)) }
         if throttleRetry > 0 { metadata.add("x-throttle-retry-delay", Self.seconds(throttleWaited)) }
       }
-      let candidate = await endpoints.current()
+      // With a timeout, choosing among several server URLs counts against it.
+      let attemptStart = ContinuousClock.now
+      let candidate = await endpoints.current(within: options.timeout)
+      let timeout = options.timeout.map { max(.zero, $0 - (ContinuousClock.now - attemptStart)) }
       do {
         let reply = try await candidate.channel.unary(
-          path: method.path, request: payload, metadata: metadata, timeout: options.timeout)
+          path: method.path, request: payload, metadata: metadata, timeout: timeout)
         report(ServerWarning.fromTrailers(reply.trailingMetadata))
         do {
           return (try Response(serializedBytes: reply.message), reply.trailingMetadata)

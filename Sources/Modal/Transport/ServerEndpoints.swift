@@ -37,10 +37,11 @@ actor ServerEndpoints {
     if candidates.count == 1 { chosen = candidates[0] }
   }
 
-  /// The candidate to use: the only one, the one already chosen, or the first to connect.
-  func current() async -> Candidate {
+  /// The candidate to use: the only one, the one already chosen, or the first to connect within
+  /// `limit` (the first candidate when none does, or when the calling task is cancelled).
+  func current(within limit: Duration? = nil) async -> Candidate {
     if let chosen { return chosen }
-    let winner = await race()
+    guard let winner = await race(within: limit) else { return candidates[0] }
     chosen = winner
     return winner
   }
@@ -51,19 +52,21 @@ actor ServerEndpoints {
   }
 
   /// Starts candidates one after another (staggered, or early when the previous one fails) and
-  /// returns the first that reaches READY; the first candidate when none does in time.
+  /// returns the first that reaches READY; `nil` when none does in time (the stagger for each
+  /// candidate plus 10 s, or `limit`) or the calling task is cancelled.
   ///
   /// Each started candidate is watched (`waitForStateChange`), which also makes the client's
   /// completion-queue thread drive its connection attempt; the loop wakes at least every 10 ms to
   /// start the next candidate on time.
-  private func race() async -> Candidate {
+  private func race(within limit: Duration?) async -> Candidate? {
     let start = ContinuousClock.now
     var started = 1
     var failedUpTo = -1
     var watchers: [Int: Task<Void, Never>] = [:]
     defer { for watcher in watchers.values { watcher.cancel() } }
-    let deadline = start + stagger * max(1, candidates.count) + .seconds(10)
-    while ContinuousClock.now < deadline {
+    var deadline = start + stagger * max(1, candidates.count) + .seconds(10)
+    if let limit { deadline = min(deadline, start + limit) }
+    while ContinuousClock.now < deadline, !Task.isCancelled {
       for index in 0..<started {
         let state = candidates[index].channel.connectivityState(connect: true)
         switch state {
@@ -78,7 +81,7 @@ actor ServerEndpoints {
       started = min(candidates.count, max(started, due, failedUpTo + 2))
       try? await Task.sleep(for: .milliseconds(10))
     }
-    return candidates[0]
+    return nil
   }
 
   /// Keeps a connectivity watch on `channel` until it is ready or shut down, or the task is cancelled.

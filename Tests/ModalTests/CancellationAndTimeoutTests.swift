@@ -1,0 +1,138 @@
+@testable import Modal
+import RPC
+import TestSupport
+import Testing
+
+/// Cancelling a task ends its call at once, and a call's timeout bounds it, also when the server
+/// URL is a failover list whose servers never answer and when the call waits for a shared auth
+/// token fetch.
+@Suite struct CancellationAndTimeoutTests {
+  private func client(_ listeners: [SilentListener]) throws -> ModalClient {
+    let folder = TemporaryFolder()
+    return try ModalClient(
+      options: .init(
+        tokenID: "ak-CANCEL12345678", tokenSecret: "as-CANCEL12345678", serverURL: listeners.map(\.url).joined(separator: ","),
+        host: folder.host()))
+  }
+
+  /// Runs `body` in a task, cancels it after 200 ms, and returns how long the task took and its error.
+  private func cancelled(_ body: @escaping @Sendable () async throws(ModalError) -> Void) async -> (Duration, ModalError?) {
+    let start = ContinuousClock.now
+    let task = Task { () async -> ModalError? in
+      do throws(ModalError) {
+        try await body()
+        return nil
+      } catch {
+        return error
+      }
+    }
+    try? await Task.sleep(for: .milliseconds(200))
+    task.cancel()
+    let error = await task.value
+    return (ContinuousClock.now - start, error)
+  }
+
+  @Test func cancellingEndsCallsToServersThatNeverAnswer() async throws {
+    let listeners = [SilentListener(), SilentListener()]
+    for urls in [[listeners[0]], listeners] {
+      let client = try client(urls)
+      let (helloTook, helloError) = await cancelled { () async throws(ModalError) in _ = try await client.hello() }
+      #expect(helloError?.code == .cancelled, "\(String(describing: helloError))")
+      #expect(helloTook < .seconds(2), "hello took \(helloTook) with \(urls.count) URLs")
+      let (tokenTook, tokenError) = await cancelled { () async throws(ModalError) in _ = try await client.authToken() }
+      #expect(tokenError?.code == .cancelled, "\(String(describing: tokenError))")
+      #expect(tokenTook < .seconds(2), "authToken took \(tokenTook) with \(urls.count) URLs")
+    }
+    withExtendedLifetime(listeners) {}
+  }
+
+  @Test func aTimeoutCoversChoosingAmongServerURLs() async throws {
+    let listeners = [SilentListener(), SilentListener()]
+    let client = try client(listeners)
+    let start = ContinuousClock.now
+    do {
+      let name = try await client.workspaceName(timeout: .seconds(1))
+      Issue.record("got a workspace name \(name) from servers that never answer")
+    } catch {
+      #expect(error.code == .timeout, "\(error) \(error.message)")
+    }
+    let took = ContinuousClock.now - start
+    #expect(took < .seconds(3), "workspaceName(timeout: 1 s) took \(took)")
+    withExtendedLifetime(listeners) {}
+  }
+
+  /// Of two callers waiting for one token fetch, the cancelled one leaves at once and the other
+  /// still gets the token; a fetch nobody waits for any more is cancelled.
+  @Test func aSharedFetchOutlivesOneCancelledWaiterAndNotTheLast() async throws {
+    let manager = AuthTokenManager()
+    let token = AuthTokenManagerTests.jwt(exp: Int(AuthTokenManager.systemNow()) + 1200)
+    let release = AsyncGate()
+    let fetch: @Sendable () async throws(ModalError) -> String = { () async throws(ModalError) -> String in
+      await release.wait()
+      return token
+    }
+    let patient = Task { try? await manager.token(fetch: fetch) }
+    let (took, error) = await cancelled { () async throws(ModalError) in _ = try await manager.token(fetch: fetch) }
+    #expect(error?.code == .cancelled)
+    #expect(took < .seconds(2))
+    release.open()
+    #expect(await patient.value == token)
+
+    let abandoned = Fetched()
+    let fresh = AuthTokenManager()
+    let (freshTook, freshError) = await cancelled { () async throws(ModalError) in
+      _ = try await fresh.token { () async throws(ModalError) -> String in
+        do {
+          try await Task.sleep(for: .seconds(30))
+        } catch {
+          abandoned.mark()
+          throw ModalError(.cancelled, "cancelled")
+        }
+        return token
+      }
+    }
+    #expect(freshError?.code == .cancelled)
+    #expect(freshTook < .seconds(2))
+    #expect(await eventuallyTrue { abandoned.isMarked }, "the fetch nobody waited for was not cancelled")
+  }
+}
+
+/// A gate tasks wait at until it is opened.
+final class AsyncGate: @unchecked Sendable {
+  private let lock = Locked<(open: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
+  func wait() async {
+    await withCheckedContinuation { continuation in
+      let open = lock.withLock { state -> Bool in
+        if state.open { return true }
+        state.waiters.append(continuation)
+        return false
+      }
+      if open { continuation.resume() }
+    }
+  }
+  func open() {
+    let waiters = lock.withLock { state -> [CheckedContinuation<Void, Never>] in
+      state.open = true
+      defer { state.waiters = [] }
+      return state.waiters
+    }
+    for waiter in waiters { waiter.resume() }
+  }
+}
+
+/// A flag set from any task.
+final class Fetched: Sendable {
+  private let flag = Locked(false)
+  func mark() { flag.withLock { $0 = true } }
+  var isMarked: Bool { flag.withLock { $0 } }
+}
+
+/// Polls `condition` for up to 5 s.
+func eventuallyTrue(_ condition: () -> Bool) async -> Bool {
+  let end = ContinuousClock.now + .seconds(5)
+  while ContinuousClock.now < end {
+    if condition() { return true }
+    try? await Task.sleep(for: .milliseconds(10))
+  }
+  return condition()
+}
