@@ -154,3 +154,19 @@ import Testing
     #expect(fromFile?.remedy == "Store the token again with `modal token set --profile p`, copying the values afresh.")
   }
 }
+
+/// Explicit credentials given as empty strings are refused, not replaced by the machine's own.
+@Suite struct ExplicitCredentialsTests {
+  @Test(arguments: [("", "as-x"), ("ak-x", ""), ("", "")])
+  func emptyExplicitValuesAreRefused(id: String, secret: String) throws {
+    let folder = TemporaryFolder()
+    folder.write("[main]\ntoken_id = \"ak-machine\"\ntoken_secret = \"as-machine-secret\"\nactive = true\n")
+    do {
+      let client = try ModalClient(tokenID: id, tokenSecret: secret, options: .init(host: folder.host()))
+      Issue.record("created a client with \(client.credentials)")
+    } catch {
+      #expect(error.code == .missingCredentials)
+      #expect(error.message.contains("passed to ModalClient(tokenID:tokenSecret:) is empty"), "\(error.message)")
+    }
+  }
+}

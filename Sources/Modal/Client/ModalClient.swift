@@ -108,7 +108,16 @@ public final class ModalClient: Sendable {
   }
 
   /// Creates a client with explicit credentials; other settings come from the environment and file.
+  ///
+  /// - Throws: ``ModalError`` (`missingCredentials`) when either value is empty: an unset setting
+  ///   of the app must not quietly fall back to the machine's own credentials. (In ``Options`` an
+  ///   empty value means "not given", as for `MODAL_*` variables.)
   public convenience init(tokenID: String, tokenSecret: String, options: Options = Options()) throws(ModalError) {
+    for (label, value) in [("token id", tokenID), ("token secret", tokenSecret)] where value.isEmpty {
+      throw ModalError(
+        .missingCredentials, "The \(label) passed to ModalClient(tokenID:tokenSecret:) is empty.",
+        remedy: "Pass the token's id (ak-…) and secret (as-…), or use ModalClient() to take them from the environment or the configuration file.")
+    }
     var options = options
     options.tokenID = tokenID
     options.tokenSecret = tokenSecret
