@@ -111,7 +111,9 @@ import Testing
     let remedy = error?.remedy ?? ""
     #expect(remedy.contains("rejected token ak-ALICE (secret as-****0000) from arguments passed in code"))
     #expect(remedy.contains("not expired, not revoked"))
-    #expect(remedy.contains("modal setup"))
+    // Credentials passed in code have nothing to do with the profile selected in the file.
+    #expect(remedy.contains("run `modal token new`, or create one in the dashboard"))
+    #expect(!remedy.contains("--profile"))
     #expect(!(error?.description.contains("as-WRONGSECRET00000000") ?? true))
   }
 

@@ -20,13 +20,20 @@ struct ErrorMapping {
         "Could not connect to the Modal server at \(serverURL): \(connection.summary).",
         remedy: Self.sentence(connection.remedy))
     }
+    var tokenOrigin: String {
+      switch credentials?.source {
+      case .profile(let name, _)?, .profileCommand(let name, _)?: return "profile '\(name)'"
+      case let source?: return "the token from \(source)"
+      case nil: return "profile '\(profile)'"
+      }
+    }
     switch failure.code {
     case .unauthenticated:
       return ModalError(.authentication, message, remedy: authenticationRemedy())
     case .permissionDenied:
       return ModalError(
         .permissionDenied, message,
-        remedy: "The token is valid but may not do this. Check that profile '\(profile)' points at the workspace you mean (`modal token info`), that the token's scopes allow this call, and that the resource exists in that workspace and environment.")
+        remedy: "The token is valid but may not do this. Check that \(tokenOrigin) points at the workspace you mean (`modal token info`), that the token's scopes allow this call, and that the resource exists in that workspace and environment.")
     case .notFound: return ModalError(.notFound, message)
     case .alreadyExists: return ModalError(.alreadyExists, message)
     case .invalidArgument, .outOfRange: return ModalError(.invalidArgument, message)
@@ -68,10 +75,18 @@ struct ErrorMapping {
       break
     }
     let numbered = checks.enumerated().map { "  \($0.offset + 1). \($0.element)" }.joined(separator: "\n")
+    let newToken: String
+    switch credentials.source {
+    case .profile(let name, _), .profileCommand(let name, _):
+      newToken = "To get a new token, run `modal setup` (or `modal token new --profile \(name)`)."
+    case .environment, .arguments, .named:
+      // The profile selected in the file has nothing to do with these credentials.
+      newToken = "To get a new token, run `modal token new`, or create one in the dashboard, and use it in place of this one."
+    }
     return """
       The server at \(serverURL) rejected token \(credentials.shownTokenID) (secret \(credentials.maskedSecret)) from \(credentials.source). Check:
       \(numbered)
-      To get a new token, run `modal setup` (or `modal token new --profile \(profile)`).
+      \(newToken)
       """
   }
 }
