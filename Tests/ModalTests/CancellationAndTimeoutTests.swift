@@ -38,10 +38,10 @@ import Testing
       let client = try client(urls)
       let (helloTook, helloError) = await cancelled { () async throws(ModalError) in _ = try await client.hello() }
       #expect(helloError?.code == .cancelled, "\(String(describing: helloError))")
-      #expect(helloTook < .seconds(2), "hello took \(helloTook) with \(urls.count) URLs")
+      #expect(helloTook < .seconds(3), "hello took \(helloTook) with \(urls.count) URLs")
       let (tokenTook, tokenError) = await cancelled { () async throws(ModalError) in _ = try await client.authToken() }
       #expect(tokenError?.code == .cancelled, "\(String(describing: tokenError))")
-      #expect(tokenTook < .seconds(2), "authToken took \(tokenTook) with \(urls.count) URLs")
+      #expect(tokenTook < .seconds(3), "authToken took \(tokenTook) with \(urls.count) URLs")
     }
     withExtendedLifetime(listeners) {}
   }
@@ -57,7 +57,7 @@ import Testing
       #expect(error.code == .timeout, "\(error) \(error.message)")
     }
     let took = ContinuousClock.now - start
-    #expect(took < .seconds(3), "workspaceName(timeout: 1 s) took \(took)")
+    #expect(took < .seconds(5), "workspaceName(timeout: 1 s) took \(took)")
     withExtendedLifetime(listeners) {}
   }
 
@@ -74,7 +74,7 @@ import Testing
     let patient = Task { try? await manager.token(fetch: fetch) }
     let (took, error) = await cancelled { () async throws(ModalError) in _ = try await manager.token(fetch: fetch) }
     #expect(error?.code == .cancelled)
-    #expect(took < .seconds(2))
+    #expect(took < .seconds(3))
     release.open()
     #expect(await patient.value == token)
 
@@ -92,7 +92,7 @@ import Testing
       }
     }
     #expect(freshError?.code == .cancelled)
-    #expect(freshTook < .seconds(2))
+    #expect(freshTook < .seconds(3))
     #expect(await eventuallyTrue { abandoned.isMarked }, "the fetch nobody waited for was not cancelled")
   }
 }
