@@ -22,7 +22,7 @@ final class CompletionQueue: @unchecked Sendable {
   let pointer: OpaquePointer
 
   /// The process-wide queue used by every client call of every channel.
-  static let client = CompletionQueue(callersMayWait: true)
+  static let client = CompletionQueue(roles: PollingRoles())
 
   /// Who waits on the queue; `nil` when only the poller thread does.
   let roles: PollingRoles?
@@ -34,10 +34,10 @@ final class CompletionQueue: @unchecked Sendable {
   /// The `CompletionQueueExecutor` (typed `AnyObject` because of its availability).
   private var executorStorage: AnyObject?
 
-  /// Creates a queue and its poller thread; with `callersMayWait`, callers can wait for their own
-  /// replies (the client queue).
-  init(callersMayWait: Bool = false) {
-    roles = callersMayWait ? PollingRoles() : nil
+  /// Creates a queue and its poller thread; with `roles`, callers can wait for their own replies
+  /// (the client queue).
+  init(roles: PollingRoles? = nil) {
+    self.roles = roles
     // Channels and servers load and initialise the core before they create a queue.
     precondition((try? GRPCRuntime.ensureInitialized()) != nil, "the gRPC core is not loaded")
     let queue = cgrpc_grpc_completion_queue_create_for_next()(nil)!
@@ -144,7 +144,7 @@ extension CompletionQueue {
   /// (the poller thread then takes over and completes `own` later).
   private func lead(waitingFor own: UnsafeMutableRawPointer) -> Bool? {
     guard let roles else { return nil }
-    let deadline = coreDeadline(after: PollingRoles.leaderWait)
+    let deadline = coreDeadline(after: roles.leaderWait)
     while true {
       let event = cgrpc_grpc_completion_queue_next()(pointer, deadline, nil)
       guard event.type == GRPC_OP_COMPLETE else {

@@ -30,11 +30,14 @@ final class PollingRoles: @unchecked Sendable {
     case follower
   }
 
-  /// How long a leader waits for its reply before it hands over: about ten loopback round trips,
-  /// short enough that blocking a thread of the global executor for it costs little.
-  static let leaderWait: Duration = .milliseconds(1)
+  /// How long a leader waits for its reply before it hands over, by default: about ten loopback
+  /// round trips, short enough that blocking a thread of the global executor for it costs little.
+  static let defaultLeaderWait: Duration = .milliseconds(1)
   /// How many batches start without a leader after a leader's wait ran out.
   static let coolDown = 64
+
+  /// How long a leader waits for its reply before it hands over.
+  let leaderWait: Duration
 
   private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
   private let condition = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
@@ -57,7 +60,10 @@ final class PollingRoles: @unchecked Sendable {
 
   /// `leadingAllowed` defaults to having a second processor: with one, a waiting caller would
   /// hold the only thread of Swift's global executor, which an in-process server may need to answer.
-  init(leadingAllowed: Bool = sysconf(Int32(_SC_NPROCESSORS_ONLN)) >= 2) {
+  init(
+    leadingAllowed: Bool = sysconf(Int32(_SC_NPROCESSORS_ONLN)) >= 2, leaderWait: Duration = PollingRoles.defaultLeaderWait
+  ) {
+    self.leaderWait = leaderWait
     mutex.initialize(to: pthread_mutex_t())
     pthread_mutex_init(mutex, nil)
     condition.initialize(to: pthread_cond_t())
