@@ -9,9 +9,12 @@ import CGRPC
 /// A connection (or pool of connections) to one gRPC server, shared by any number of concurrent calls.
 ///
 /// A channel connects lazily on its first call and reconnects with backoff after failures. Calls
-/// made while it cannot connect fail at once with `UNAVAILABLE` and a `ConnectionFailure`
-/// diagnosis. Every client call of every channel completes on one process-wide completion-queue
-/// thread; see docs/rpc.md for the threading model.
+/// made while it cannot connect fail with `UNAVAILABLE` and a `ConnectionFailure` diagnosis: at
+/// once after a failed attempt, but a channel created while another channel to the same target
+/// is backing off shares that backoff (the core pools connections by target), so its first call
+/// may wait up to the backoff (1 s, then growing) before failing. Every client call of every
+/// channel completes on one process-wide client completion queue; see docs/rpc.md for the
+/// threading model.
 public final class Channel: Sendable {
   /// Where the channel connects.
   public let target: ChannelTarget

@@ -103,6 +103,7 @@ final class CompletionQueue: @unchecked Sendable {
   /// (The thread holds a reference to the queue object until then.)
   func shutdown() {
     cgrpc_grpc_completion_queue_shutdown()(pointer)
+    roles?.shutdown()
   }
 }
 

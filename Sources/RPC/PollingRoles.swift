@@ -1,3 +1,5 @@
+import CShims
+
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Darwin)
@@ -46,6 +48,8 @@ final class PollingRoles: @unchecked Sendable {
   private var leaderWaiting = false
   private var threadWaiting = false
   private var batchesWithoutLeader = 0
+  /// Set by `shutdown()`: the poller thread then waits on the queue until it reports the shutdown.
+  private var isShutDown = false
   /// Whether callers may lead at all.
   private let leadingAllowed: Bool
   private var counts = Statistics()
@@ -58,10 +62,12 @@ final class PollingRoles: @unchecked Sendable {
     var waitsRunOut = 0
   }
 
-  /// `leadingAllowed` defaults to having a second processor: with one, a waiting caller would
-  /// hold the only thread of Swift's global executor, which an in-process server may need to answer.
+  /// `leadingAllowed` defaults to the process being allowed on a second processor (its CPU
+  /// affinity, so `taskset` and a container's cpuset count): on one, there is no wake-up of another
+  /// processor to save, and a waiting caller would only hold a thread that an in-process server may
+  /// need to answer on.
   init(
-    leadingAllowed: Bool = sysconf(Int32(_SC_NPROCESSORS_ONLN)) >= 2, leaderWait: Duration = PollingRoles.defaultLeaderWait
+    leadingAllowed: Bool = cshims_usable_processors() >= 2, leaderWait: Duration = PollingRoles.defaultLeaderWait
   ) {
     self.leaderWait = leaderWait
     mutex.initialize(to: pthread_mutex_t())
@@ -97,7 +103,7 @@ final class PollingRoles: @unchecked Sendable {
   func begin(mayLead: Bool) -> Role {
     locked {
       inFlight += 1
-      if leaderWaiting || threadWaiting { return .follower }
+      if leaderWaiting || threadWaiting || isShutDown { return .follower }
       if mayLead && leadingAllowed {
         if batchesWithoutLeader == 0 {
           leaderWaiting = true
@@ -157,7 +163,17 @@ final class PollingRoles: @unchecked Sendable {
   func threadTookEvent() {
     locked {
       inFlight -= 1
-      if inFlight == 0 { threadWaiting = false }
+      if inFlight == 0 && !isShutDown { threadWaiting = false }
+    }
+  }
+
+  /// The queue is shutting down: from now on the poller thread waits on it, to see the shutdown
+  /// event and destroy the queue (it would otherwise sleep in `waitForThreadTurn` for ever).
+  func shutdown() {
+    locked {
+      isShutDown = true
+      threadWaiting = true
+      pthread_cond_signal(condition)
     }
   }
 }

@@ -1,8 +1,9 @@
+import Foundation
 @testable import RPC
 import Testing
 
 /// Callers that wait on the client completion queue for their own replies (`PollingRoles`).
-@Suite struct CallerPollingTests {
+@Suite(.serialized) struct CallerPollingTests {
   @Test func rolesHandTheQueueBetweenLeaderAndPollerThread() {
     let roles = PollingRoles(leadingAllowed: true)
     // Nothing in flight: the first caller leads; whoever starts a batch meanwhile follows.
@@ -47,6 +48,21 @@ import Testing
     let single = PollingRoles(leadingAllowed: false)
     #expect(single.begin(mayLead: true) == .follower)
     #expect(single.isThreadsTurn)
+  }
+
+  /// A queue whose callers may wait still ends its poller thread when shut down: with nothing in
+  /// flight the thread was parked, never saw the shutdown event, and stayed for ever.
+  @Test func shuttingDownEndsThePollerThread() async {
+    func threads() -> Int { (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task").count) ?? 0 }
+    // The first queue starts the gRPC core, whose own threads come and go: count after it.
+    CompletionQueue().shutdown()
+    try? await Task.sleep(for: .milliseconds(300))
+    let before = threads()
+    for _ in 0..<10 {
+      CompletionQueue(roles: PollingRoles(leadingAllowed: true)).shutdown()
+    }
+    let ended = await eventually { threads() <= before + 2 }
+    #expect(ended, "threads: \(before) before, \(threads()) after shutting down 10 queues")
   }
 
   /// Sequential calls on an otherwise idle queue take their own replies; a slow reply runs the
