@@ -50,7 +50,7 @@ let package = Package(
     // MARK: Layer 1 and 2, protobuf — end
 
     // MARK: Layer 1, RPC over the gRPC C core — begin
-    .target(name: "RPC", dependencies: ["CGRPC", "CShims"], swiftSettings: strict),
+    .target(name: "RPC", dependencies: ["CGRPC"], swiftSettings: strict),
     .testTarget(name: "RPCTests", dependencies: ["RPC"], swiftSettings: strict),
     .executableTarget(
       name: "rpc-benchmark", dependencies: ["RPC"], path: "Benchmarks/rpc-benchmark", swiftSettings: strict),

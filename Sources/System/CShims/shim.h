@@ -5,23 +5,8 @@
 #define _GNU_SOURCE
 #endif
 #include <fcntl.h>
-#include <sched.h>
 #include <stdio.h>
 #include <unistd.h>
-
-/* The processors this process may run on: its CPU affinity (taskset, a container's cpuset), which
-   sysconf(_SC_NPROCESSORS_ONLN) ignores. Falls back to the online count. */
-static inline long cshims_usable_processors(void) {
-#if defined(__linux__)
-  cpu_set_t set;
-  CPU_ZERO(&set);
-  if (sched_getaffinity(0, sizeof(set), &set) == 0) {
-    int count = CPU_COUNT(&set);
-    if (count > 0) return count;
-  }
-#endif
-  return sysconf(_SC_NPROCESSORS_ONLN);
-}
 
 /* A pipe whose ends are close-on-exec from the start (Linux's pipe2 is hidden behind _GNU_SOURCE;
    elsewhere the flag is set just after, which leaves a short window). Returns 0 on success. */
