@@ -136,3 +136,38 @@ func eventuallyTrue(_ condition: () -> Bool) async -> Bool {
   }
   return condition()
 }
+
+/// `ModalClient.make` runs a slow `token_secret_command` off Swift's cooperative pool: other tasks
+/// keep running while four clients are made at once (with the synchronous initializer on a
+/// two-thread pool they stalled everything for the commands' whole run).
+@Suite struct ClientSetupOffThePoolTests {
+  @Test func slowSecretCommandsDoNotStallOtherTasks() async throws {
+    let folder = TemporaryFolder()
+    folder.write("[slow]\ntoken_id = \"ak-SLOW1234567890\"\ntoken_secret_command = \"sleep 1; echo as-SLOW1234567890abcd\"\nactive = true\n")
+    let host = folder.host(["PATH": "/usr/bin:/bin"])
+    let ticks = Locked<(last: ContinuousClock.Instant, longestGap: Duration)>((.now, .zero))
+    let ticker = Task {
+      while !Task.isCancelled {
+        try? await Task.sleep(for: .milliseconds(10))
+        let now = ContinuousClock.now
+        ticks.withLock { state in
+          state.longestGap = max(state.longestGap, now - state.last)
+          state.last = now
+        }
+      }
+    }
+    let start = ContinuousClock.now
+    let sources = try await withThrowingTaskGroup(of: Credentials.Source.self) { group in
+      for _ in 0..<4 {
+        group.addTask { try await ModalClient.make(options: .init(serverURL: "http://127.0.0.1:1", host: host)).credentials.source }
+      }
+      return try await group.reduce(into: [Credentials.Source]()) { $0.append($1) }
+    }
+    let took = ContinuousClock.now - start
+    ticker.cancel()
+    #expect(sources.count == 4 && sources.allSatisfy { if case .profileCommand = $0 { true } else { false } })
+    let gap = ticks.withLock { $0.longestGap }
+    #expect(gap < .milliseconds(500), "the cooperative pool stalled for \(gap)")
+    #expect(took < .seconds(1.8), "four clients took \(took): their commands did not run side by side")
+  }
+}

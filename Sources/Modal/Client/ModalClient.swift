@@ -107,6 +107,23 @@ public final class ModalClient: Sendable {
     self.authTokens = AuthTokenManager()
   }
 
+  /// Creates a client as ``init(options:)`` does, without blocking the calling task's thread:
+  /// reading the configuration file and running a profile's `token_secret_command` (as long as a
+  /// password manager waits for its passphrase, up to `tokenSecretCommandTimeout`) happen on a
+  /// thread of their own, so Swift's cooperative pool keeps running other tasks meanwhile.
+  ///
+  ///     let client = try await ModalClient.make()
+  public static func make(options: Options = Options()) async throws(ModalError) -> ModalClient {
+    let outcome: Result<ModalClient, ModalError> = await BlockingWork.run(label: "modal.client-setup") {
+      do throws(ModalError) {
+        return .success(try ModalClient(options: options))
+      } catch {
+        return .failure(error)
+      }
+    }
+    return try outcome.get()
+  }
+
   /// Creates a client with explicit credentials; other settings come from the environment and file.
   ///
   /// - Throws: ``ModalError`` (`missingCredentials`) when either value is empty: an unset setting

@@ -1,4 +1,5 @@
 import Dispatch
+import RPC
 
 /// Dashboard sign-in sessions and their CSRF tokens.
 ///
