@@ -15,7 +15,7 @@ import Dispatch
 /// is possible even if the last owner goes away on the poller thread itself.
 ///
 /// A server's queue is drained by its thread alone. On the client queue, callers may wait for
-/// their own replies (`PollingRoles`): every batch on it is started through `start(mayLead:_:)`
+/// their own replies (`PollingRoles`): every batch on it is started through `start(_:_:)`
 /// or `run(_:owner:ops:count:)`, which count it.
 final class CompletionQueue: @unchecked Sendable {
   /// The queue handle for `grpc_channel_create_call`, `grpc_server_request_call` and friends.
