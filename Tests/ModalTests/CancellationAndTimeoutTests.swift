@@ -55,6 +55,8 @@ import Testing
       Issue.record("got a workspace name \(name) from servers that never answer")
     } catch {
       #expect(error.code == .timeout, "\(error) \(error.message)")
+      // Neither URL connected, so the error names both, not just the first.
+      #expect("\(error)".contains("none of \(listeners[0].url), \(listeners[1].url) connected"), "\(error)")
     }
     let took = ContinuousClock.now - start
     #expect(took < .seconds(5), "workspaceName(timeout: 1 s) took \(took)")

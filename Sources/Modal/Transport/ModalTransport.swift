@@ -84,7 +84,7 @@ final class ModalTransport: Sendable {
         if failure.connectionFailure != nil { await endpoints.reset(after: candidate) }
         if Task.isCancelled { throw ModalError(.cancelled, "The call to \(method.methodName) was cancelled.") }
         guard let policy = retryPolicy, failure.code != .unauthenticated, failure.code != .permissionDenied else {
-          throw mapping(candidate.url).error(for: failure, method: method.methodName)
+          throw await mapping(candidate).error(for: failure, method: method.methodName)
         }
         if let wait = ServerDirectives(failure).retryAfter {
           let limit = policy.maxThrottleWait
@@ -96,7 +96,7 @@ final class ModalTransport: Sendable {
           }
         }
         guard policy.isRetryable(failure.code), retry < policy.maxRetries else {
-          throw mapping(candidate.url).error(for: failure, method: method.methodName)
+          throw await mapping(candidate).error(for: failure, method: method.methodName)
         }
         retry += 1
         try await sleep(policy.delay(beforeRetry: retry), method: method.methodName)
@@ -120,8 +120,8 @@ final class ModalTransport: Sendable {
     return metadata
   }
 
-  private func mapping(_ url: String) -> ErrorMapping {
-    ErrorMapping(credentials: credentials, serverURL: url, profile: profile)
+  private func mapping(_ candidate: ServerEndpoints.Candidate) async -> ErrorMapping {
+    ErrorMapping(credentials: credentials, serverURL: await endpoints.describe(candidate), profile: profile)
   }
 
   private func report(_ warnings: [ServerWarning]) {

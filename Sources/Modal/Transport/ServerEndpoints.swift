@@ -46,6 +46,14 @@ actor ServerEndpoints {
     return winner
   }
 
+  /// How errors name the server a call went to: its URL, and when it was tried only because no
+  /// candidate of a list connected in time, the list too (`http://a (none of http://a, http://b
+  /// connected)`), since the problem may be any of them.
+  func describe(_ candidate: Candidate) -> String {
+    guard candidates.count > 1, chosen?.url != candidate.url else { return candidate.url }
+    return "\(candidate.url) (none of \(candidates.map(\.url).joined(separator: ", ")) connected)"
+  }
+
   /// Forgets the chosen candidate after a connection failure, so the next call races again.
   func reset(after failed: Candidate) {
     if candidates.count > 1, chosen?.url == failed.url { chosen = nil }
