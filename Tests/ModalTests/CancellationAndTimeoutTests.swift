@@ -63,6 +63,28 @@ import Testing
     withExtendedLifetime(listeners) {}
   }
 
+  /// A total timeout ends the retries when no time is left for another attempt, with Python's
+  /// `RetryTimeoutError` text (spec 4.2); without it the fourth attempt would still be made.
+  @Test func aTotalTimeoutEndsTheRetries() async throws {
+    let listener = SilentListener()
+    let client = try client([listener])
+    let start = ContinuousClock.now
+    do {
+      _ = try await client.call(
+        ModalClientMethods.clientHello, Empty(),
+        options: CallOptions(timeout: .milliseconds(300), totalTimeout: .seconds(1)))
+      Issue.record("a server that never answers answered")
+    } catch {
+      #expect(error.code == .timeout)
+      #expect(error.message.hasPrefix("The operation timed out after repeated failures (last error: "), "\(error.message)")
+      #expect(error.message.hasSuffix("Please try again, and contact Modal support if the problem persists."))
+    }
+    let took = ContinuousClock.now - start
+    // Attempts end at 0.3, 0.7 and 1.2 s; the next delay (0.4 s) would pass the 1 s budget.
+    #expect(took >= .milliseconds(900) && took < .milliseconds(1_600), "took \(took)")
+    withExtendedLifetime(listener) {}
+  }
+
   /// Of two callers waiting for one token fetch, the cancelled one leaves at once and the other
   /// still gets the token; a fetch nobody waits for any more is cancelled.
   @Test func aSharedFetchOutlivesOneCancelledWaiterAndNotTheLast() async throws {

@@ -52,7 +52,8 @@ extension ModalClient {
       var policy = self.transport.retryPolicy
       policy.maxRetries = hasCached ? 0 : 3
       let response = try await self.call(
-        ModalClientMethods.authTokenGet, AuthTokenGetRequest(), options: CallOptions(retry: .custom(policy), timeout: .seconds(5)))
+        ModalClientMethods.authTokenGet, AuthTokenGetRequest(),
+        options: CallOptions(retry: .custom(policy), timeout: .seconds(5), totalTimeout: .seconds(15)))
       return response.token
     }
   }

@@ -14,11 +14,21 @@ public struct CallOptions: Sendable {
   public var retry: Retry
   /// The deadline of each attempt; nil for none.
   public var timeout: Duration?
+  /// How long all attempts and the waits between them may take together (Python's
+  /// `total_timeout`); nil for no limit. Each attempt's deadline is then at most the time left,
+  /// but never under ``attemptTimeoutFloor``; when no time is left for another attempt the call
+  /// fails with `timeout`: "The operation timed out after repeated failures (last error: …)".
+  public var totalTimeout: Duration?
+
+  /// The shortest deadline an attempt gets when ``totalTimeout`` is nearly used up (Python's
+  /// `attempt_timeout_floor`).
+  public static let attemptTimeoutFloor: Duration = .seconds(2)
 
   /// Creates call options.
-  public init(retry: Retry = .standard, timeout: Duration? = nil) {
+  public init(retry: Retry = .standard, timeout: Duration? = nil, totalTimeout: Duration? = nil) {
     self.retry = retry
     self.timeout = timeout
+    self.totalTimeout = totalTimeout
   }
 
   /// Retried with the client's policy, no deadline: most calls.

@@ -66,10 +66,16 @@ final class ModalTransport: Sendable {
         if retry > 0 { metadata.add("x-retry-delay", Self.seconds(ContinuousClock.now - firstAttempt)) }
         if throttleRetry > 0 { metadata.add("x-throttle-retry-delay", Self.seconds(throttleWaited)) }
       }
+      // With a total timeout, an attempt gets at most the time left (but at least the floor).
+      var attemptLimit = options.timeout
+      if let total = options.totalTimeout {
+        let left = max(total - (ContinuousClock.now - firstAttempt), CallOptions.attemptTimeoutFloor)
+        attemptLimit = min(attemptLimit ?? left, left)
+      }
       // With a timeout, choosing among several server URLs counts against it.
       let attemptStart = ContinuousClock.now
-      let candidate = await endpoints.current(within: options.timeout)
-      let timeout = options.timeout.map { max(.zero, $0 - (ContinuousClock.now - attemptStart)) }
+      let candidate = await endpoints.current(within: attemptLimit)
+      let timeout = attemptLimit.map { max(.zero, $0 - (ContinuousClock.now - attemptStart)) }
       do {
         let reply = try await candidate.channel.unary(
           path: method.path, request: payload, metadata: metadata, timeout: timeout)
@@ -89,6 +95,9 @@ final class ModalTransport: Sendable {
         if let wait = ServerDirectives(failure).retryAfter {
           let limit = policy.maxThrottleWait
           if limit == nil || throttleWaited + wait <= limit! {
+            if outOfTime(options, firstAttempt: firstAttempt, after: wait) {
+              throw Self.retriesTimedOut(await mapping(candidate).error(for: failure, method: method.methodName))
+            }
             try await sleep(wait, method: method.methodName)
             throttleWaited += wait
             throttleRetry += 1
@@ -99,7 +108,11 @@ final class ModalTransport: Sendable {
           throw await mapping(candidate).error(for: failure, method: method.methodName)
         }
         retry += 1
-        try await sleep(policy.delay(beforeRetry: retry), method: method.methodName)
+        let delay = policy.delay(beforeRetry: retry)
+        if outOfTime(options, firstAttempt: firstAttempt, after: delay) {
+          throw Self.retriesTimedOut(await mapping(candidate).error(for: failure, method: method.methodName))
+        }
+        try await sleep(delay, method: method.methodName)
       } catch let error as ModalError {
         throw error
       } catch {
@@ -127,6 +140,20 @@ final class ModalTransport: Sendable {
   private func report(_ warnings: [ServerWarning]) {
     guard let warningHandler else { return }
     for warning in warnings { warningHandler(warning) }
+  }
+
+  /// Whether the call's total timeout leaves no time for another attempt after `delay`.
+  private func outOfTime(_ options: CallOptions, firstAttempt: ContinuousClock.Instant, after delay: Duration) -> Bool {
+    guard let total = options.totalTimeout else { return false }
+    return ContinuousClock.now + delay >= firstAttempt + total
+  }
+
+  /// Python's `RetryTimeoutError`, around the last attempt's error (whose fix it keeps).
+  private static func retriesTimedOut(_ last: ModalError) -> ModalError {
+    ModalError(
+      .timeout,
+      "The operation timed out after repeated failures (last error: \(last.message)). Please try again, and contact Modal support if the problem persists.",
+      remedy: last.remedy)
   }
 
   private func sleep(_ duration: Duration, method: String) async throws(ModalError) {
