@@ -53,42 +53,23 @@ final class ClosureTag: CompletionTag, @unchecked Sendable {
   }
 }
 
-/// The tag of a batch whose starter may wait for it before it has a continuation (a caller that
-/// waits on the client queue itself first): the result is kept until `wait()` asks for it.
+/// The tag of a batch whose starter may wait for it after its event was taken (a caller that
+/// waited on the client queue itself first): the success flag is kept until `wait()` asks for it.
 final class BatchTag: CompletionTag, @unchecked Sendable {
-  private struct State {
-    var result: Bool?
-    var continuation: UnsafeContinuation<Bool, Never>?
-  }
-
   /// Keeps the call's buffers alive until the batch completes.
   private let owner: AnyObject
-  private let state = Locked(State())
+  private let success = OneShot<Bool>()
 
   init(owner: AnyObject) {
     self.owner = owner
   }
 
   override func complete(success: Bool) {
-    let waiter = state.withLock { state -> UnsafeContinuation<Bool, Never>? in
-      guard let continuation = state.continuation else {
-        state.result = success
-        return nil
-      }
-      return continuation
-    }
-    waiter?.resume(returning: success)
+    self.success.deliver(success)
   }
 
   /// The batch's success flag, once its event has been taken.
   func wait() async -> Bool {
-    await withUnsafeContinuation { (continuation: UnsafeContinuation<Bool, Never>) in
-      let result = state.withLock { state -> Bool? in
-        if let result = state.result { return result }
-        state.continuation = continuation
-        return nil
-      }
-      if let result { continuation.resume(returning: result) }
-    }
+    await success.value
   }
 }

@@ -7,48 +7,12 @@ enum CancellableWait {
   /// The result of `task`, or `CancellationError` as soon as the calling task is cancelled
   /// (`task` itself goes on).
   static func result<Success: Sendable>(of task: Task<Success, any Error>) async -> Result<Success, any Error> {
-    let gate = Gate<Success>()
+    let outcome = OneShot<Result<Success, any Error>>()
     return await withTaskCancellationHandler {
-      await withUnsafeContinuation { (continuation: UnsafeContinuation<Result<Success, any Error>, Never>) in
-        gate.install(continuation)
-        Task { gate.finish(await task.result) }
-      }
+      Task { outcome.deliver(await task.result) }
+      return await outcome.value
     } onCancel: {
-      gate.finish(.failure(CancellationError()))
-    }
-  }
-
-  /// Resumes the waiter with the first of the task's result and the cancellation.
-  private final class Gate<Success: Sendable>: @unchecked Sendable {
-    private struct State {
-      var continuation: UnsafeContinuation<Result<Success, any Error>, Never>?
-      var early: Result<Success, any Error>?
-      var done = false
-    }
-
-    private let state = Locked(State())
-
-    func install(_ continuation: UnsafeContinuation<Result<Success, any Error>, Never>) {
-      let early = state.withLock { state -> Result<Success, any Error>? in
-        if let early = state.early { return early }
-        state.continuation = continuation
-        return nil
-      }
-      if let early { continuation.resume(returning: early) }
-    }
-
-    func finish(_ result: Result<Success, any Error>) {
-      let waiter = state.withLock { state -> UnsafeContinuation<Result<Success, any Error>, Never>? in
-        guard !state.done else { return nil }
-        state.done = true
-        guard let continuation = state.continuation else {
-          state.early = result
-          return nil
-        }
-        state.continuation = nil
-        return continuation
-      }
-      waiter?.resume(returning: result)
+      outcome.deliver(.failure(CancellationError()))
     }
   }
 }
