@@ -53,12 +53,17 @@ import Testing
     #expect(empty.remedy?.contains("modal token set --profile work") == true)
   }
 
-  @Test(arguments: [
-    "echo as-xjOm8d7FqLp02ZzYwVq1 >&2; exit 3",
-    "echo 'gpg: wrong passphrase for Xk9fLm2QpR7sT4vW8yZa1B' >&2; exit 3",
-    "echo oW3nSeCrEt; echo 'got oW3nSeCrEt, expected more' >&2; exit 3",
-  ])
-  func errorOutputIsShownWithSecretsMasked(command: String) throws {
+  /// Commands that fail with a secret in their error output, by name (the commands themselves are
+  /// not test arguments, so the fixtures' secrets never reach the test log).
+  private static let leakyCommands = [
+    "an as- secret": "echo as-xjOm8d7FqLp02ZzYwVq1 >&2; exit 3",
+    "a random-looking word": "echo 'gpg: wrong passphrase for Xk9fLm2QpR7sT4vW8yZa1B' >&2; exit 3",
+    "the printed secret": "echo oW3nSeCrEt; echo 'got oW3nSeCrEt, expected more' >&2; exit 3",
+  ]
+
+  @Test(arguments: ["an as- secret", "a random-looking word", "the printed secret"])
+  func errorOutputIsShownWithSecretsMasked(case name: String) throws {
+    let command = try #require(Self.leakyCommands[name])
     let failed = try #require(failure(command))
     #expect(failed.message.contains("failed with exit status 3") && failed.message.contains("its error output"))
     for secret in ["xjOm8d7FqLp02ZzYwVq1", "Xk9fLm2QpR7sT4vW8yZa1B", "oW3nSeCrEt"] {
