@@ -1,4 +1,3 @@
-import Dispatch
 import Foundation
 import RPC
 
@@ -66,152 +65,37 @@ enum ServeCommand {
     } catch {
       throw CommandUsageError(error, usage: usage)
     }
-    var certificatePEM: String?
-    var keyPEM: String?
-    switch (parsed["--tls-cert"], parsed["--tls-key"]) {
-    case (nil, nil): break
-    case (let cert?, let key?):
-      guard let certText = try? String(contentsOfFile: cert, encoding: .utf8), let keyText = try? String(contentsOfFile: key, encoding: .utf8)
-      else {
-        throw ServerError(.failedPrecondition, "Could not read the TLS certificate \(cert) or key \(key).")
-      }
-      guard HTTPServer.supportsTLS else {
-        throw ServerError(.failedPrecondition, "This libmicrohttpd was built without TLS support: the dashboard cannot serve HTTPS.")
-      }
-      certificatePEM = certText
-      keyPEM = keyText
-    default:
-      throw CommandUsageError(UsageError("--tls-cert and --tls-key go together."), usage: usage)
-    }
-    let dataDirectory = parsed.required("--data-dir")
-    // Per-call lines are batched; every other line first flushes them, so the log stays in order.
-    let requestLog = LogWriter()
-    let log: @Sendable (String) -> Void = { line in
-      requestLog.flush()
-      output.err("\(UnixTime(date: Date()).iso8601) \(line)\n")
-    }
+    var configuration = ServerApplication.Configuration(
+      dataDirectory: parsed.required("--data-dir"), grpcAddress: .init(host: grpc.host, port: grpc.port),
+      httpAddress: .init(host: http.host, port: http.port))
+    configuration.publicURL = parsed["--public-url"]
+    configuration.database = ServerCommandLine.database(parsed["--database"])
+    configuration.databasePoolSize = poolSize
+    configuration.tls = try tls(certificate: parsed["--tls-cert"], key: parsed["--tls-key"])
+    configuration.allowSignUp = !parsed.has("--disable-signup")
+    configuration.httpConnectionsPerAddress = connectionsPerAddress
+    configuration.flowStartsPerMinute = flowStartsPerMinute
 
     // Stop signals are handled by dispatch sources, so the default handlers must not kill us first.
     signal(SIGTERM, SIG_IGN)
     signal(SIGINT, SIG_IGN)
     signal(SIGPIPE, SIG_IGN)
+    try await ServerApplication(configuration: configuration, errorOutput: output.err).run(until: ServerApplication.stopSignal)
+  }
 
-    let opened = try await ServerCommandLine.open(
-      dataDirectory: dataDirectory, database: parsed["--database"], create: true, serving: true, poolSize: poolSize, log: log)
-    let lock = try DataFolderLock(dataDirectory: dataDirectory)
-    let (store, keys) = (opened.store, opened.keys)
-    let scheme = certificatePEM == nil ? "http" : "https"
-    // The dashboard listens first, so a port of 0 is known before login links are made.
-    let slot = DashboardSlot()
-    let httpTLS = certificatePEM.flatMap { cert in keyPEM.map { HTTPServerConfiguration.TLS(certificatePEM: cert, privateKeyPEM: $0) } }
-    let web: HTTPServer
-    do {
-      web = try HTTPServer(
-        configuration: Dashboard.serverConfiguration(
-          host: http.host, port: http.port, tls: httpTLS, connectionsPerAddress: connectionsPerAddress, log: log),
-        handler: { await slot.handle($0) })
-    } catch {
-      throw ServerError(.failedPrecondition, "Could not serve the dashboard: \(error.message)")
-    }
-    let publicURL = parsed["--public-url"] ?? "\(scheme)://\(http.host.contains(":") ? "[\(http.host)]" : http.host):\(web.port)"
-    var settings = ServerSettings(publicURL: publicURL)
-    settings.flowStartsPerMinutePerAddress = flowStartsPerMinute
-    let backend = Backend(dependencies: Dependencies(store: store, keys: keys, settings: settings))
-    slot.set(Dashboard(backend: backend, allowSignUp: !parsed.has("--disable-signup")))
-    // Changes the command line commits to the same SQLite file arrive on the data folder's socket
-    // (PostgreSQL delivers every replica's changes itself).
-    let events = store.events
-    let listener: LocalEventListener
-    do {
-      listener = try LocalEventListener(dataDirectory: dataDirectory) { events.publish($0) }
-    } catch {
-      web.stop()
-      throw error
-    }
-
-    var configuration = ServerConfiguration(host: grpc.host, port: grpc.port)
-    if let certificatePEM, let keyPEM {
-      configuration.tls = ServerConfiguration.TLS(certificateChainPEM: certificatePEM, privateKeyPEM: keyPEM)
-    }
-    configuration.maxReceiveMessageSize = 4 * 1024 * 1024
-    let server: Server
-    do {
-      server = try Server(configuration: configuration, router: ModalGRPCService.router(backend: backend, log: RequestLoggers.batched(requestLog)))
-    } catch {
-      listener.stop()
-      web.stop()
-      throw ServerError(.failedPrecondition, "Could not serve gRPC: \(error.message)")
-    }
-    log("modal-server: gRPC listening on \(grpc.host):\(server.port) (data folder \(dataDirectory), \(opened.description))")
-    log("modal-server: HTTP listening on \(http.host):\(web.port) (\(scheme); login links point to \(publicURL))")
-    let maintenance = Task {
-      while !Task.isCancelled {
-        try? await Task.sleep(for: .seconds(5))
-        do { try await backend.maintenance() } catch { log("modal-server: maintenance failed: \(error)") }
+  /// The PEM files of `--tls-cert` and `--tls-key`, which go together.
+  private static func tls(certificate: String?, key: String?) throws -> ServerApplication.Configuration.TLS? {
+    switch (certificate, key) {
+    case (nil, nil):
+      return nil
+    case (let cert?, let key?):
+      guard let certText = try? String(contentsOfFile: cert, encoding: .utf8), let keyText = try? String(contentsOfFile: key, encoding: .utf8)
+      else {
+        throw ServerError(.failedPrecondition, "Could not read the TLS certificate \(cert) or key \(key).")
       }
+      return ServerApplication.Configuration.TLS(certificatePEM: certText, privateKeyPEM: keyText)
+    default:
+      throw CommandUsageError(UsageError("--tls-cert and --tls-key go together."), usage: usage)
     }
-
-    let signalName = await waitForStopSignal()
-    log("modal-server: \(signalName) received, shutting down")
-    listener.stop()
-    web.stop()
-    await server.shutdown(grace: .seconds(5))
-    maintenance.cancel()
-    do { try await backend.maintenance() } catch { log("modal-server: final flush failed: \(error)") }
-    await store.close()
-    lock.release()
-    log("modal-server: stopped")
-  }
-
-  /// Suspends until SIGTERM or SIGINT arrives; returns its name.
-  private static func waitForStopSignal() async -> String {
-    let (stream, continuation) = AsyncStream.makeStream(of: String.self)
-    let queue = DispatchQueue(label: "modal-server.signals")
-    var sources: [any DispatchSourceSignal] = []
-    for (number, name) in [(SIGTERM, "SIGTERM"), (SIGINT, "SIGINT")] {
-      let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
-      source.setEventHandler { continuation.yield(name) }
-      source.resume()
-      sources.append(source)
-    }
-    var iterator = stream.makeAsyncIterator()
-    let name = await iterator.next() ?? "stop"
-    for source in sources { source.cancel() }
-    return name
-  }
-}
-
-/// An exclusive advisory lock on `<data-dir>/serve.lock`, so two servers never share a data folder.
-struct DataFolderLock {
-  private let fd: Int32
-
-  init(dataDirectory: String) throws(ServerError) {
-    let path = dataDirectory + "/serve.lock"
-    fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
-    guard fd >= 0 else { throw ServerError(.failedPrecondition, "Could not open \(path).") }
-    guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
-      close(fd)
-      throw ServerError(.failedPrecondition, "Another modal-server is already serving the data folder \(dataDirectory).")
-    }
-  }
-
-  func release() {
-    flock(fd, LOCK_UN)
-    close(fd)
-  }
-}
-
-/// Holds the dashboard once the services exist (the HTTP listener starts first, to learn its port).
-final class DashboardSlot: @unchecked Sendable {
-  private let lock = NSLock()
-  private var dashboard: Dashboard?
-
-  func set(_ dashboard: Dashboard) { lock.withLock { self.dashboard = dashboard } }
-
-  func handle(_ request: HTTPRequest) async -> HTTPResponse {
-    guard let dashboard = lock.withLock({ self.dashboard }) else {
-      return .text(503, "The server is starting; retry in a moment.\n")
-    }
-    return await dashboard.handle(request)
   }
 }

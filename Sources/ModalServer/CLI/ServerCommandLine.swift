@@ -98,110 +98,22 @@ public enum ServerCommandLine {
     }
   }
 
-  /// An opened store and the server keys of a data folder.
-  struct Opened {
-    /// The store.
-    let store: any Store
-    /// The keys.
-    let keys: ServerKeys
-    /// What the store is, for logs: `SQLite PATH` or `PostgreSQL HOST:PORT/DB` (never a password).
-    let description: String
-  }
-
   /// The environment variable read when `--database` is not given (keeps a password off the command line).
   static let databaseVariable = "MODAL_SERVER_DATABASE_URL"
 
-  /// Opens the store `--database` names and the data folder's keys. Unless `create`, the folder,
-  /// its key file and (for SQLite) its database must exist. A missing key file is created only for
-  /// a database without live tokens or secrets, and a key file none of whose keys made any of them
-  /// is refused: either would make every existing token and secret unusable. `serving` stores
-  /// listen for other replicas' changes; the commands' SQLite stores tell a running server about
-  /// their changes through the data folder's event socket.
+  /// `--database`, else `$MODAL_SERVER_DATABASE_URL`, else `nil` (the SQLite file in the data folder).
+  static func database(_ option: String?) -> String? {
+    option ?? ProcessInfo.processInfo.environment[databaseVariable]
+  }
+
+  /// Opens the store `--database` names and the data folder's keys, by the rules of `DataFolder`:
+  /// `create` for `serve` and `bootstrap`, everything must exist for the other commands.
   static func open(
     dataDirectory: String, database: String? = nil, create: Bool, serving: Bool = false, poolSize: Int = 8,
     log: @escaping @Sendable (String) -> Void = { _ in }
-  ) async throws -> Opened {
-    var isDirectory: ObjCBool = false
-    if !FileManager.default.fileExists(atPath: dataDirectory, isDirectory: &isDirectory) {
-      guard create else {
-        throw ServerError(
-          .failedPrecondition, "The data folder \(dataDirectory) does not exist; run `modal-server bootstrap` first.")
-      }
-      do {
-        try FileManager.default.createDirectory(
-          atPath: dataDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-      } catch {
-        throw ServerError(.failedPrecondition, "Could not create the data folder \(dataDirectory): \(error.localizedDescription)")
-      }
-    } else if !isDirectory.boolValue {
-      throw ServerError(.failedPrecondition, "\(dataDirectory) is not a folder.")
-    }
-    let keyPath = ServerKeys.path(dataDirectory: dataDirectory)
-    let keyFileExists = FileManager.default.fileExists(atPath: keyPath)
-    guard keyFileExists || create else {
-      throw ServerError(
-        .failedPrecondition,
-        "The server key file \(keyPath) is missing. Restore it from your backup or copy it from another replica "
-          + "(or run `modal-server bootstrap` to set up a new server).")
-    }
-    let existingKeys = keyFileExists ? try ServerKeys.load(path: keyPath) : nil
-    let chosen = database ?? ProcessInfo.processInfo.environment[databaseVariable]
-    let store: any Store
-    let description: String
-    switch try DatabaseLocation(chosen, dataDirectory: dataDirectory) {
-    case .postgres(let url):
-      let postgres = try PostgresStore(url: url, poolSize: poolSize, listen: serving, log: log)
-      (store, description) = (postgres, "PostgreSQL \(postgres.location)")
-    case .sqlite(let path):
-      guard create || FileManager.default.fileExists(atPath: path) else {
-        throw ServerError(
-          .failedPrecondition, "There is no database \(path); run `modal-server bootstrap` first (or pass --database).")
-      }
-      let announcer: (@Sendable (StoreEvent) -> Void)? =
-        serving ? nil : { @Sendable event in LocalEventSocket.send(dataDirectory: dataDirectory, event: event) }
-      store = try SQLiteStore(path: path, announcer: announcer)
-      description = "SQLite \(path)"
-    }
-    do {
-      let known = existingKeys.map { Array($0.all.keys) } ?? []
-      if try await store.hasLiveDataWithout(anyOfKeyIDs: known) {
-        throw ServerError(
-          .failedPrecondition,
-          existingKeys == nil
-            ? "The server key file \(keyPath) is missing, but \(description) holds tokens and secrets made with a key. "
-              + "Restore the key file from your backup or copy it from another replica; a new key would make every "
-              + "existing token and secret unusable."
-            : "No key in \(keyPath) made any of the tokens or secrets in \(description): this is the key file of another "
-              + "server. Use this deployment's key file (every replica needs the same one).")
-      }
-      // The database remembers each key's fingerprint: a new key is written to the data folder
-      // only once the database accepted it, and an edited or foreign key file is refused.
-      let generated = existingKeys == nil ? ServerKeys.generate() : nil
-      let keys = existingKeys ?? generated!.keys
-      switch try await store.registerKeys(keys.fingerprints, at: UnixTime(date: Date())) {
-      case .accepted:
-        break
-      case .differs(let keyID):
-        throw ServerError(
-          .failedPrecondition,
-          "Key \(keyID) in \(keyPath) is not the key \(keyID) that \(description) was written with: the file was edited "
-            + "or comes from another server. Use this deployment's key file (every replica needs the same one).")
-      case .unknown(let knownIDs):
-        throw ServerError(
-          .failedPrecondition,
-          existingKeys == nil
-            ? "There is no key file \(keyPath), and \(description) already belongs to a server with key "
-              + "\(knownIDs.joined(separator: ", ")). Copy that server's key file into \(dataDirectory) (every replica "
-              + "needs the same one); a new key would not match anything it stores."
-            : "None of the keys in \(keyPath) are keys \(description) was written with (it knows \(knownIDs.joined(separator: ", "))): "
-              + "this is the key file of another server. Use this deployment's key file.")
-      }
-      let finalKeys = try generated.map { try ServerKeys.write($0, dataDirectory: dataDirectory) } ?? keys
-      return Opened(store: store, keys: finalKeys, description: description)
-    } catch {
-      await store.close()
-      throw error
-    }
+  ) async throws -> DataFolder.Opened {
+    try await DataFolder(path: dataDirectory).open(
+      database: self.database(database), create ? .create : .existing, serving: serving, poolSize: poolSize, log: log)
   }
 
   /// A JSON object as one line, keys sorted.

@@ -64,9 +64,9 @@ public struct ServerKeys: Sendable {
   /// Loads the keys of `dataDirectory`, creating the file with one new random key when it does
   /// not exist (for tools and tests; `serve` checks a new key against the database first).
   public static func loadOrCreate(dataDirectory: String) throws(ServerError) -> ServerKeys {
-    let path = path(dataDirectory: dataDirectory)
-    if FileManager.default.fileExists(atPath: path) { return try load(path: path) }
-    return try write(generate(), dataDirectory: dataDirectory)
+    let folder = DataFolder(path: dataDirectory)
+    if let keys = try folder.existingKeys() { return keys }
+    return try folder.writeKeys(generate())
   }
 
   /// One new random key and the key file line that holds it (`<id> <64 hex digits>`).
@@ -82,14 +82,7 @@ public struct ServerKeys: Sendable {
   public static func write(_ generated: (keys: ServerKeys, fileLine: String), dataDirectory: String) throws(ServerError)
     -> ServerKeys
   {
-    let path = path(dataDirectory: dataDirectory)
-    do {
-      try SecureFile.writeNew(path: path, contents: Array(generated.fileLine.utf8))
-    } catch {
-      if FileManager.default.fileExists(atPath: path) { return try load(path: path) }
-      throw error
-    }
-    return generated.keys
+    try DataFolder(path: dataDirectory).writeKeys(generated)
   }
 
   /// The keys with their fingerprints, as `Store.registerKeys` takes them.
@@ -99,15 +92,19 @@ public struct ServerKeys: Sendable {
 
   /// Loads and checks a key file.
   public static func load(path: String) throws(ServerError) -> ServerKeys {
+    try load(path: path, fileSystem: LocalFileSystem())
+  }
+
+  /// Loads and checks the key file at `path` of `fileSystem`: readable by its owner only, one
+  /// `<key id> <64 hex digits>` per line (blank lines and `#` comments allowed), at least one key.
+  static func load(path: String, fileSystem: any ServerFileSystem) throws(ServerError) -> ServerKeys {
     let text: String
     do {
-      text = try String(contentsOfFile: path, encoding: .utf8)
+      text = try fileSystem.readText(path)
     } catch {
-      throw ServerError(.internal, "Could not read the server key file \(path): \(error.localizedDescription)")
+      throw ServerError(.internal, "Could not read the server key file \(path): \(error.description)")
     }
-    if let attributes = try? FileManager.default.attributesOfItem(atPath: path),
-      let mode = attributes[.posixPermissions] as? Int, mode & 0o077 != 0
-    {
+    if let mode = fileSystem.permissions(of: path), mode & 0o077 != 0 {
       throw ServerError(
         .failedPrecondition, "The server key file \(path) is readable by other users; run `chmod 600 \(path)`.")
     }

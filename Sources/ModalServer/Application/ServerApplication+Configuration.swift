@@ -1,0 +1,61 @@
+extension ServerApplication {
+  /// Everything `modal-server serve` can be told, typed, with the defaults of its flags.
+  ///
+  /// Named `ServerApplication.Configuration` rather than `ServerConfiguration`, which is the gRPC
+  /// listener's configuration in `RPC` and is used beside it.
+  package struct Configuration: Sendable {
+    /// A host and port to listen on (port 0 picks a free one).
+    package struct Address: Sendable, Equatable {
+      /// An IP address or host name.
+      package var host: String
+      /// The port; 0 picks a free one.
+      package var port: Int
+
+      /// The address `host:port`.
+      package init(host: String, port: Int) {
+        self.host = host
+        self.port = port
+      }
+    }
+
+    /// A PEM certificate chain and private key: both listeners serve TLS.
+    package typealias TLS = HTTPServerConfiguration.TLS
+
+    /// The data folder (`--data-dir`).
+    package var dataDirectory: String
+    /// Where the gRPC API listens (`--grpc-address`).
+    package var grpcAddress: Address
+    /// Where the dashboard listens (`--http-address`).
+    package var httpAddress: Address
+    /// The dashboard's public URL for login links (`--public-url`); `nil`: the dashboard's own address.
+    package var publicURL: String?
+    /// The store's URL (`--database` or `$MODAL_SERVER_DATABASE_URL`); `nil`: SQLite in the data folder.
+    package var database: String?
+    /// The most PostgreSQL connections this replica opens (`--database-pool`).
+    package var databasePoolSize = 8
+    /// TLS for both listeners (`--tls-cert`, `--tls-key`); `nil` serves plaintext.
+    package var tls: TLS?
+    /// Whether visitors may create accounts on the dashboard (`--disable-signup` turns it off).
+    package var allowSignUp = true
+    /// The most dashboard connections one client address may hold; 0: no limit.
+    package var httpConnectionsPerAddress = 16
+    /// The most logins one client address may start per minute on this replica; 0: no limit.
+    package var flowStartsPerMinute = 60
+
+    /// A configuration with the defaults of every optional flag.
+    package init(dataDirectory: String, grpcAddress: Address, httpAddress: Address) {
+      self.dataDirectory = dataDirectory
+      self.grpcAddress = grpcAddress
+      self.httpAddress = httpAddress
+    }
+
+    /// `https` with TLS, else `http`.
+    var scheme: String { tls == nil ? "http" : "https" }
+
+    /// The public URL: `--public-url`, else the dashboard's address with the port it listens on.
+    func publicURL(httpPort: Int) -> String {
+      let host = httpAddress.host
+      return publicURL ?? "\(scheme)://\(host.contains(":") ? "[\(host)]" : host):\(httpPort)"
+    }
+  }
+}

@@ -1,0 +1,143 @@
+import Foundation
+import RPC
+
+/// `modal-server serve` as a value: a configuration in, `run` until stopped, and a teardown that
+/// always runs (in the spirit of Hummingbird 2's `Application`).
+///
+/// `run` takes the data folder's lock, opens the store and keys (`DataFolder`), starts the
+/// dashboard, the data folder's event socket, the gRPC API and the maintenance loop, logs where
+/// they listen and waits for `stop`. Whatever ends it (the stop, a failed start-up, a cancelled
+/// task), the same steps undo what was started, newest first: the maintenance loop ends, the
+/// gRPC API drains (5 s grace), the event socket and the dashboard stop, buffered last-used times
+/// are written, the database is closed and the lock released.
+package struct ServerApplication: Sendable {
+  /// Where a started application listens.
+  package struct Listening: Sendable {
+    /// The gRPC API's port (the one chosen when the configuration said 0).
+    package let grpcPort: Int
+    /// The dashboard's port.
+    package let httpPort: Int
+    /// The URL login links point to.
+    package let publicURL: String
+  }
+
+  /// What the application serves.
+  package let configuration: Configuration
+  private let dataFolder: DataFolder
+  private let requestLog: LogWriter
+  private let errorOutput: @Sendable (String) -> Void
+
+  /// An application serving `configuration`, its data folder on `fileSystem`, writing lifecycle
+  /// lines to `errorOutput` and per-call lines through `requestLog`.
+  package init(
+    configuration: Configuration, fileSystem: any ServerFileSystem = LocalFileSystem(),
+    errorOutput: @escaping @Sendable (String) -> Void, requestLog: LogWriter = LogWriter()
+  ) {
+    self.configuration = configuration
+    self.dataFolder = DataFolder(path: configuration.dataDirectory, fileSystem: fileSystem)
+    self.requestLog = requestLog
+    self.errorOutput = errorOutput
+  }
+
+  /// Serves until `stop` returns (it returns the reason logged, such as `SIGTERM`), then tears
+  /// everything down; `onListening` hears the ports once both listeners are up.
+  package func run(
+    until stop: @Sendable () async -> String, onListening: @Sendable (Listening) -> Void = { _ in }
+  ) async throws {
+    if configuration.tls != nil && !HTTPServer.supportsTLS {
+      throw ServerError(.failedPrecondition, "This libmicrohttpd was built without TLS support: the dashboard cannot serve HTTPS.")
+    }
+    let log = self.log
+    try await withTeardown { teardown in
+      let listening = try await start(teardown)
+      onListening(listening)
+      let reason = await stop()
+      log("modal-server: \(reason) received, shutting down")
+    }
+    log("modal-server: stopped")
+  }
+
+  /// Writes a lifecycle line, after the per-call lines batched before it so the log stays in order.
+  private var log: @Sendable (String) -> Void {
+    let (requestLog, errorOutput) = (requestLog, errorOutput)
+    return { line in
+      requestLog.flush()
+      errorOutput("\(UnixTime(date: Date()).iso8601) \(line)\n")
+    }
+  }
+
+  /// Starts everything, adding to `teardown` the step that undoes each part as soon as it exists.
+  private func start(_ teardown: Teardown) async throws -> Listening {
+    let log = self.log
+    try dataFolder.prepare(.create)
+    let lock = try DataFolderLock(dataDirectory: dataFolder.path)
+    teardown.add { lock.release() }
+    let opened = try await dataFolder.open(
+      database: configuration.database, .create, serving: true, poolSize: configuration.databasePoolSize, log: log)
+    teardown.add { await opened.store.close() }
+    // The dashboard listens first, so a port of 0 is known before login links are made.
+    let slot = DashboardSlot()
+    let web = try startDashboard(slot)
+    teardown.add { web.stop() }
+    let publicURL = configuration.publicURL(httpPort: web.port)
+    let backend = Backend(dependencies: Dependencies(store: opened.store, keys: opened.keys, settings: settings(publicURL)))
+    teardown.add {
+      do { try await backend.maintenance() } catch { log("modal-server: final flush failed: \(error)") }
+    }
+    slot.set(Dashboard(backend: backend, allowSignUp: configuration.allowSignUp))
+    // Changes the command line commits to the same SQLite file arrive on the data folder's socket
+    // (PostgreSQL delivers every replica's changes itself).
+    let events = opened.store.events
+    let listener = try LocalEventListener(dataDirectory: dataFolder.path) { events.publish($0) }
+    teardown.add { listener.stop() }
+    let server = try startGRPC(backend)
+    teardown.add { await server.shutdown(grace: .seconds(5)) }
+    let (grpc, http) = (configuration.grpcAddress, configuration.httpAddress)
+    log("modal-server: gRPC listening on \(grpc.host):\(server.port) (data folder \(dataFolder.path), \(opened.description))")
+    log("modal-server: HTTP listening on \(http.host):\(web.port) (\(configuration.scheme); login links point to \(publicURL))")
+    let maintenance = Task { await Self.maintain(backend, log: log) }
+    teardown.add {
+      maintenance.cancel()
+      await maintenance.value
+    }
+    return Listening(grpcPort: server.port, httpPort: web.port, publicURL: publicURL)
+  }
+
+  private func settings(_ publicURL: String) -> ServerSettings {
+    var settings = ServerSettings(publicURL: publicURL)
+    settings.flowStartsPerMinutePerAddress = configuration.flowStartsPerMinute
+    return settings
+  }
+
+  private func startDashboard(_ slot: DashboardSlot) throws(ServerError) -> HTTPServer {
+    let http = configuration.httpAddress
+    do {
+      return try HTTPServer(
+        configuration: Dashboard.serverConfiguration(
+          host: http.host, port: http.port, tls: configuration.tls, connectionsPerAddress: configuration.httpConnectionsPerAddress, log: log),
+        handler: { await slot.handle($0) })
+    } catch {
+      throw ServerError(.failedPrecondition, "Could not serve the dashboard: \(error.message)")
+    }
+  }
+
+  private func startGRPC(_ backend: Backend) throws(ServerError) -> Server {
+    var grpc = ServerConfiguration(host: configuration.grpcAddress.host, port: configuration.grpcAddress.port)
+    grpc.tls = configuration.tls.map { ServerConfiguration.TLS(certificateChainPEM: $0.certificatePEM, privateKeyPEM: $0.privateKeyPEM) }
+    grpc.maxReceiveMessageSize = 4 * 1024 * 1024
+    do {
+      return try Server(configuration: grpc, router: ModalGRPCService.router(backend: backend, log: RequestLoggers.batched(requestLog)))
+    } catch {
+      throw ServerError(.failedPrecondition, "Could not serve gRPC: \(error.message)")
+    }
+  }
+
+  /// Every 5 seconds: writes buffered last-used times, removes expired flows and secrets.
+  private static func maintain(_ backend: Backend, log: @Sendable (String) -> Void) async {
+    while !Task.isCancelled {
+      try? await Task.sleep(for: .seconds(5))
+      guard !Task.isCancelled else { return }
+      do { try await backend.maintenance() } catch { log("modal-server: maintenance failed: \(error)") }
+    }
+  }
+}
