@@ -40,8 +40,8 @@ public struct Backend: Sendable {
 
   private func onlyWorkspace(of user: User) async throws(ServerError) -> Workspace {
     let store = dependencies.store
-    let ids = try await dependencies.stored { try await store.workspaceIDs(userID: user.id) }
-    guard ids.count == 1, let workspace = try await dependencies.stored({ try await store.workspace(id: ids[0]) }) else {
+    let ids = try await store.workspaceIDs(userID: user.id)
+    guard ids.count == 1, let workspace = try await store.workspace(id: ids[0]) else {
       throw ServerError(
         .invalidArgument,
         ids.isEmpty

@@ -71,8 +71,8 @@ private func displayName(of owner: TokenOwner, backend: Backend) async throws(Se
   let store = backend.dependencies.store
   switch owner {
   case .user(let id):
-    return try await backend.dependencies.stored { try await store.user(id: id) }?.email ?? id
+    return try await store.user(id: id)?.email ?? id
   case .serviceUser(let id):
-    return try await backend.dependencies.stored { try await store.serviceUser(id: id) }?.name ?? id
+    return try await store.serviceUser(id: id)?.name ?? id
   }
 }

@@ -10,7 +10,7 @@ public struct EnvironmentService: Sendable {
   /// The environments of the caller's workspace, oldest first.
   public func list(for caller: Caller) async throws(ServerError) -> [Environment] {
     try caller.require(.environmentsRead, for: "EnvironmentList")
-    return try await dependencies.stored { try await dependencies.store.environments(workspaceID: caller.workspace.id) }
+    return try await dependencies.store.environments(workspaceID: caller.workspace.id)
   }
 
   /// Resolves `name` in the caller's workspace: the default environment for `""`; `notFound` otherwise.
@@ -18,14 +18,14 @@ public struct EnvironmentService: Sendable {
   public func resolve(_ name: String, in workspace: Workspace) async throws(ServerError) -> Environment {
     let store = dependencies.store
     if name.isEmpty {
-      let all = try await dependencies.stored { try await store.environments(workspaceID: workspace.id) }
+      let all = try await store.environments(workspaceID: workspace.id)
       guard let found = all.first(where: \.isDefault) ?? all.first else {
         throw ServerError(.notFound, "Workspace '\(workspace.name)' has no environment; create one with `modal environment create`.")
       }
       return found
     }
     guard NameRules.isValidEnvironmentName(name, allowPeriods: true),
-      let found = try await dependencies.stored({ try await store.environment(workspaceID: workspace.id, name: name) })
+      let found = try await store.environment(workspaceID: workspace.id, name: name)
     else {
       throw ServerError(.notFound, "Environment '\(name)' not found in workspace '\(workspace.name)'.")
     }
@@ -42,9 +42,7 @@ public struct EnvironmentService: Sendable {
     }
     try caller.require(.environmentsWrite, role: .manager, for: "EnvironmentGetOrCreate")
     if !failIfExists, !name.isEmpty,
-      let existing = try await dependencies.stored({
-        try await dependencies.store.environment(workspaceID: caller.workspace.id, name: name)
-      })
+      let existing = try await dependencies.store.environment(workspaceID: caller.workspace.id, name: name)
     {
       return existing
     }
@@ -65,10 +63,8 @@ public struct EnvironmentService: Sendable {
       webhookSuffix: name.lowercased(), createdAt: dependencies.clock.now())
     do {
       try await dependencies.store.insertEnvironment(environment)
-    } catch let error as ServerError where error.code == .alreadyExists {
+    } catch where error.code == .alreadyExists {
       throw ServerError(.alreadyExists, "Environment '\(name)' already exists in workspace '\(caller.workspace.name)'.")
-    } catch {
-      throw ServerError(.internal, "The store failed: \(error)")
     }
     return environment
   }
@@ -83,7 +79,7 @@ public struct EnvironmentService: Sendable {
         .failedPrecondition,
         "Environment '\(name)' is the default environment of workspace '\(caller.workspace.name)' and cannot be deleted.")
     }
-    try await dependencies.stored { try await dependencies.store.deleteEnvironment(id: environment.id) }
+    try await dependencies.store.deleteEnvironment(id: environment.id)
   }
 
   /// Renames an environment and/or sets its web suffix; returns the updated environment.
@@ -102,10 +98,8 @@ public struct EnvironmentService: Sendable {
     let id = environment.id
     do {
       try await dependencies.store.updateEnvironment(id: id, name: newName, webhookSuffix: webSuffix)
-    } catch let error as ServerError where error.code == .alreadyExists {
+    } catch where error.code == .alreadyExists {
       throw ServerError(.alreadyExists, "Environment '\(newName ?? "")' already exists in workspace '\(caller.workspace.name)'.")
-    } catch {
-      throw ServerError(.internal, "The store failed: \(error)")
     }
     if let newName { environment.name = newName }
     if let webSuffix { environment.webhookSuffix = webSuffix }

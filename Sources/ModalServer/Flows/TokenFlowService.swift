@@ -81,10 +81,8 @@ public struct TokenFlowService: Sendable {
         utmSource: utmSource, nextURL: nextURL, requestingNode: String(node.prefix(64)), requestingPeer: String(peer.prefix(128)))
       do {
         try await dependencies.store.insertFlow(flow)
-      } catch let error as ServerError where error.code == .alreadyExists {
+      } catch where error.code == .alreadyExists {
         continue  // the code collided with another pending flow's: draw again
-      } catch {
-        throw ServerError(.internal, "The store failed: \(error)")
       }
       let display = UserCode.display(code)
       return Created(
@@ -100,7 +98,7 @@ public struct TokenFlowService: Sendable {
   public func wait(flowID: String, waitSecret: String, timeout: Duration) async throws(ServerError) -> WaitOutcome {
     let store = dependencies.store
     guard flowID.hasPrefix("tf-"), flowID.count <= 64,
-      let first = try await dependencies.stored({ try await store.flow(id: flowID) }),
+      let first = try await store.flow(id: flowID),
       SecretHasher(keys: dependencies.keys).matches(waitSecret, storedHash: first.waitSecretHash, keyID: first.hashKeyID)
     else {
       throw ServerError(.notFound, Self.unknownFlowMessage)
@@ -113,7 +111,7 @@ public struct TokenFlowService: Sendable {
         flow = try await store.flow(id: flowID)
       } catch {
         await waiters.cancel(ticket)
-        throw (error as? ServerError) ?? ServerError(.internal, "The store failed: \(error)")
+        throw error
       }
       guard let flow else {
         await waiters.cancel(ticket)
@@ -151,16 +149,14 @@ public struct TokenFlowService: Sendable {
       throw ServerError(.internal, "Approved flow \(flow.id) has no approver.")
     }
     let store = dependencies.store
-    guard let workspace = try await dependencies.stored({ try await store.workspace(id: workspaceID) }) else {
+    guard let workspace = try await store.workspace(id: workspaceID) else {
       throw ServerError(.notFound, "The workspace this flow was approved for no longer exists.")
     }
     let name = flow.requestingNode.isEmpty ? "modal token new" : "modal token new (\(flow.requestingNode))"
     let issued = try TokenService(dependencies: dependencies).makeToken(
       workspaceID: workspaceID, owner: .user(id: userID), createdByUserID: userID, name: name, scopes: .all,
       lifetimeSeconds: flow.tokenLifetimeSeconds)
-    switch try await dependencies.stored({
-      try await store.consumeFlow(id: flow.id, token: issued.record, at: dependencies.clock.now())
-    }) {
+    switch try await store.consumeFlow(id: flow.id, token: issued.record, at: dependencies.clock.now()) {
     case .consumed:
       return .approved(issued, workspaceName: workspace.name)
     case .notApproved:
@@ -181,7 +177,7 @@ public struct TokenFlowService: Sendable {
       throw ServerError(.invalidArgument, "A login code is 8 letters, like WDJB-MJHT.")
     }
     let store = dependencies.store
-    let role = try await dependencies.stored { try await store.membership(workspaceID: workspace.id, userID: user.id) }?.role
+    let role = try await store.membership(workspaceID: workspace.id, userID: user.id)?.role
     guard role != nil else {
       throw ServerError(.permissionDenied, "\(user.email) is not a member of workspace '\(workspace.name)'.")
     }
@@ -190,10 +186,10 @@ public struct TokenFlowService: Sendable {
       .notFound,
       "No pending login flow has the code \(UserCode.display(normalized)). Codes work once and expire after "
         + "\(dependencies.settings.flowLifetime / 60) minutes; check it, or run `modal token new` again.")
-    guard let flow = try await dependencies.stored({ try await store.pendingFlow(code: normalized, now: now) }) else {
+    guard let flow = try await store.pendingFlow(code: normalized, now: now) else {
       throw notPending
     }
-    guard try await dependencies.stored({ try await store.approveFlow(id: flow.id, userID: user.id, workspaceID: workspace.id, at: now) })
+    guard try await store.approveFlow(id: flow.id, userID: user.id, workspaceID: workspace.id, at: now)
     else {
       throw notPending
     }

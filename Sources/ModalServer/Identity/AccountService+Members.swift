@@ -12,10 +12,10 @@ extension AccountService {
   /// The members of `workspace`, oldest first.
   public func members(of workspace: Workspace) async throws(ServerError) -> [Member] {
     let store = dependencies.store
-    let memberships = try await dependencies.stored { try await store.memberships(workspaceID: workspace.id) }
+    let memberships = try await store.memberships(workspaceID: workspace.id)
     var members: [Member] = []
     for membership in memberships {
-      guard let user = try await dependencies.stored({ try await store.user(id: membership.userID) }) else { continue }
+      guard let user = try await store.user(id: membership.userID) else { continue }
       members.append(Member(user: user, membership: membership))
     }
     return members
@@ -24,9 +24,7 @@ extension AccountService {
   /// Changes `user`'s role in `workspace`; refuses (`failedPrecondition`) to leave it without an owner.
   public func changeRole(of user: User, in workspace: Workspace, to role: Role) async throws(ServerError) {
     let store = dependencies.store
-    let outcome = try await dependencies.stored {
-      try await store.setRole(workspaceID: workspace.id, userID: user.id, role: role)
-    }
+    let outcome = try await store.setRole(workspaceID: workspace.id, userID: user.id, role: role)
     try check(outcome, user: user, workspace: workspace)
   }
 
@@ -34,16 +32,14 @@ extension AccountService {
   public func removeMember(_ user: User, from workspace: Workspace) async throws(ServerError) {
     let store = dependencies.store
     let now = dependencies.clock.now()
-    let outcome = try await dependencies.stored {
-      try await store.deleteMembership(workspaceID: workspace.id, userID: user.id, at: now)
-    }
+    let outcome = try await store.deleteMembership(workspaceID: workspace.id, userID: user.id, at: now)
     try check(outcome, user: user, workspace: workspace)
   }
 
   /// The service users of `workspace`, oldest first.
   public func serviceUsers(of workspace: Workspace) async throws(ServerError) -> [ServiceUser] {
     let store = dependencies.store
-    return try await dependencies.stored { try await store.serviceUsers(workspaceID: workspace.id) }
+    return try await store.serviceUsers(workspaceID: workspace.id)
   }
 
   /// Deletes the service user named `name` (or with that id) in `workspace` and revokes its tokens.
@@ -54,7 +50,7 @@ extension AccountService {
       throw ServerError(.notFound, "Workspace '\(workspace.name)' has no service user '\(nameOrID)'.")
     }
     let now = dependencies.clock.now()
-    _ = try await dependencies.stored { try await store.deleteServiceUser(id: serviceUser.id, at: now) }
+    _ = try await store.deleteServiceUser(id: serviceUser.id, at: now)
   }
 
   private func check(_ outcome: MembershipChange, user: User, workspace: Workspace) throws(ServerError) {

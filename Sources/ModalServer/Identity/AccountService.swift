@@ -22,10 +22,10 @@ public struct AccountService: Sendable {
     let email = try NameRules.normalizeEmail(email)
     try NameRules.checkWorkspaceName(workspaceName)
     let store = dependencies.store
-    if try await dependencies.stored({ try await store.user(email: email) }) != nil {
+    if try await store.user(email: email) != nil {
       throw ServerError(.alreadyExists, "A user with the email \(email) already exists; nothing was changed.")
     }
-    if try await dependencies.stored({ try await store.workspace(name: workspaceName) }) != nil {
+    if try await store.workspace(name: workspaceName) != nil {
       throw ServerError(.alreadyExists, "A workspace named '\(workspaceName)' already exists; nothing was changed.")
     }
     let now = dependencies.clock.now()
@@ -37,10 +37,8 @@ public struct AccountService: Sendable {
       scopes: .all, lifetimeSeconds: nil)
     do {
       try await store.createAccount(user: user, workspace: workspace, environment: environment, token: token.record)
-    } catch let error as ServerError where error.code == .alreadyExists {
+    } catch where error.code == .alreadyExists {
       throw ServerError(.alreadyExists, "The email \(email) or the workspace '\(workspaceName)' already exists; nothing was changed.")
-    } catch {
-      throw ServerError(.internal, "The store failed: \(error)")
     }
     return Bootstrapped(user: user, workspace: workspace, token: token)
   }
@@ -68,10 +66,8 @@ public struct AccountService: Sendable {
     do {
       try await dependencies.store.createAccount(
         user: user, workspace: workspace, environment: Self.defaultEnvironment(workspaceID: workspace.id, at: now), token: nil)
-    } catch let error as ServerError where error.code == .alreadyExists {
+    } catch where error.code == .alreadyExists {
       throw ServerError(.alreadyExists, "The email \(email) or the workspace name '\(workspaceName)' is already taken.")
-    } catch {
-      throw ServerError(.internal, "The store failed: \(error)")
     }
     return user
   }
@@ -84,35 +80,16 @@ public struct AccountService: Sendable {
       createdAt: dependencies.clock.now())
     do {
       try await dependencies.store.insertUser(user)
-    } catch let error as ServerError where error.code == .alreadyExists {
+    } catch where error.code == .alreadyExists {
       throw ServerError(.alreadyExists, "A user with the email \(email) already exists.")
-    } catch {
-      throw ServerError(.internal, "The store failed: \(error)")
     }
     return user
-  }
-
-  /// Creates a workspace owned by `owner`, with environment `main`.
-  public func createWorkspace(name: String, kind: WorkspaceKind, owner: User) async throws(ServerError) -> Workspace {
-    try NameRules.checkWorkspaceName(name)
-    let now = dependencies.clock.now()
-    let workspace = Workspace(id: RandomText.identifier("ac-"), name: name, kind: kind, createdAt: now)
-    do {
-      try await dependencies.store.insertWorkspace(
-        workspace, owner: Membership(workspaceID: workspace.id, userID: owner.id, role: .owner, createdAt: now),
-        environment: Self.defaultEnvironment(workspaceID: workspace.id, at: now))
-    } catch let error as ServerError where error.code == .alreadyExists {
-      throw ServerError(.alreadyExists, "A workspace named '\(name)' already exists.")
-    } catch {
-      throw ServerError(.internal, "The store failed: \(error)")
-    }
-    return workspace
   }
 
   /// Adds `user` to `workspace` with `role`, or changes their role.
   public func setMembership(user: User, workspace: Workspace, role: Role) async throws(ServerError) {
     let membership = Membership(workspaceID: workspace.id, userID: user.id, role: role, createdAt: dependencies.clock.now())
-    try await dependencies.stored { try await dependencies.store.upsertMembership(membership) }
+    try await dependencies.store.upsertMembership(membership)
   }
 
   /// Creates a service user in `workspace` (only owners may; `createdBy` must be one).
@@ -121,7 +98,7 @@ public struct AccountService: Sendable {
   {
     try NameRules.checkObjectName(name, type: "service user")
     let store = dependencies.store
-    let membership = try await dependencies.stored { try await store.membership(workspaceID: workspace.id, userID: createdBy.id) }
+    let membership = try await store.membership(workspaceID: workspace.id, userID: createdBy.id)
     guard membership?.role == .owner else {
       throw ServerError(.permissionDenied, "Only owners of workspace '\(workspace.name)' can create service users.")
     }
@@ -130,10 +107,8 @@ public struct AccountService: Sendable {
       createdAt: dependencies.clock.now())
     do {
       try await store.insertServiceUser(serviceUser)
-    } catch let error as ServerError where error.code == .alreadyExists {
+    } catch where error.code == .alreadyExists {
       throw ServerError(.alreadyExists, "Workspace '\(workspace.name)' already has a service user named '\(name)'.")
-    } catch {
-      throw ServerError(.internal, "The store failed: \(error)")
     }
     return serviceUser
   }
@@ -141,7 +116,7 @@ public struct AccountService: Sendable {
   /// The user with `email`, or `notFound`.
   public func user(email: String) async throws(ServerError) -> User {
     let normalized = try NameRules.normalizeEmail(email)
-    guard let user = try await dependencies.stored({ try await dependencies.store.user(email: normalized) }) else {
+    guard let user = try await dependencies.store.user(email: normalized) else {
       throw ServerError(.notFound, "No user with the email \(normalized).")
     }
     return user
@@ -149,7 +124,7 @@ public struct AccountService: Sendable {
 
   /// The workspace named `name`, or `notFound`.
   public func workspace(name: String) async throws(ServerError) -> Workspace {
-    guard let workspace = try await dependencies.stored({ try await dependencies.store.workspace(name: name) }) else {
+    guard let workspace = try await dependencies.store.workspace(name: name) else {
       throw ServerError(.notFound, "No workspace named '\(name)'.")
     }
     return workspace
@@ -158,9 +133,9 @@ public struct AccountService: Sendable {
   /// The first owner of a workspace (who `token create` issues tokens for by default).
   public func firstOwner(of workspace: Workspace) async throws(ServerError) -> User {
     let store = dependencies.store
-    let members = try await dependencies.stored { try await store.memberships(workspaceID: workspace.id) }
+    let members = try await store.memberships(workspaceID: workspace.id)
     guard let owner = members.first(where: { $0.role == .owner }),
-      let user = try await dependencies.stored({ try await store.user(id: owner.userID) })
+      let user = try await store.user(id: owner.userID)
     else {
       throw ServerError(.failedPrecondition, "Workspace '\(workspace.name)' has no owner.")
     }
@@ -169,6 +144,6 @@ public struct AccountService: Sendable {
 
   /// The role of `user` in `workspace`, or `nil` if not a member.
   public func role(of user: User, in workspace: Workspace) async throws(ServerError) -> Role? {
-    try await dependencies.stored { try await dependencies.store.membership(workspaceID: workspace.id, userID: user.id) }?.role
+    try await dependencies.store.membership(workspaceID: workspace.id, userID: user.id)?.role
   }
 }

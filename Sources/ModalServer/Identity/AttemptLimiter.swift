@@ -28,9 +28,9 @@ public struct AttemptLimiter: Sendable {
     let store = dependencies.store
     let hashed = hash(key)
     let now = dependencies.clock.now()
-    try await dependencies.stored { try await store.recordFailure(key: hashed, at: now) }
+    try await store.recordFailure(key: hashed, at: now)
     let since = now.adding(seconds: -window)
-    let recent = try await dependencies.stored { try await store.failures(key: hashed, since: since, limit: limit + 1) }
+    let recent = try await store.failures(key: hashed, since: since, limit: limit + 1)
     let lockedUntil = recent.count > limit ? recent.first?.adding(seconds: window) : nil
     return CountedAttempt(lockedUntil: lockedUntil, keyHash: hashed, time: now)
   }
@@ -38,14 +38,14 @@ public struct AttemptLimiter: Sendable {
   /// Takes back an attempt counted with `count(_:)` that turned out right.
   public func forget(_ attempt: CountedAttempt) async throws(ServerError) {
     let store = dependencies.store
-    try await dependencies.stored { try await store.forgetFailure(key: attempt.keyHash, at: attempt.time) }
+    try await store.forgetFailure(key: attempt.keyHash, at: attempt.time)
   }
 
   /// Forgets a key's failures (after a success).
   public func reset(_ key: String) async throws(ServerError) {
     let store = dependencies.store
     let hashed = hash(key)
-    try await dependencies.stored { try await store.clearFailures(key: hashed) }
+    try await store.clearFailures(key: hashed)
   }
 
   private func hash(_ key: String) -> String { SecretHasher(keys: dependencies.keys).hash("attempts:" + key).hash }

@@ -49,7 +49,7 @@ public struct SecretService: Sendable {
       return Found(secret: secret, environmentName: environment.name)
     }
     guard !name.isEmpty else { throw ServerError(.invalidArgument, "deployment_name (the secret's name) is required.") }
-    let existing = try await dependencies.stored { try await store.secret(environmentID: environment.id, name: name) }
+    let existing = try await store.secret(environmentID: environment.id, name: name)
     var result: SecretRecord
     switch (mode, existing) {
     case (.lookup, nil):
@@ -63,9 +63,7 @@ public struct SecretService: Sendable {
       let keys = values.keys.sorted()
       let sealed = try SecretValues.seal(values, keys: dependencies.keys)
       let now = dependencies.clock.now()
-      _ = try await dependencies.stored {
-        try await store.replaceSecretValues(id: found.id, keys: keys, values: sealed, replacing: nil, at: now)
-      }
+      _ = try await store.replaceSecretValues(id: found.id, keys: keys, values: sealed, replacing: nil, at: now)
       result = found
       result.keys = keys
       result.updatedAt = now
@@ -76,7 +74,7 @@ public struct SecretService: Sendable {
         result = try await insert(name: name, values: values, environment: environment, caller: caller)
       } catch let error where error.code == .alreadyExists && mode == .createIfMissing {
         // Created concurrently by another call: that one wins.
-        guard let raced = try await dependencies.stored({ try await store.secret(environmentID: environment.id, name: name) })
+        guard let raced = try await store.secret(environmentID: environment.id, name: name)
         else { throw error }
         result = raced
       } catch let error where error.code == .alreadyExists {
@@ -105,13 +103,7 @@ public struct SecretService: Sendable {
       keys: values.keys.sorted(), createdBy: caller.displayName, createdAt: now, updatedAt: now,
       expiresAt: name == nil ? now.adding(seconds: dependencies.settings.ephemeralSecretLifetime) : nil)
     let sealed = try SecretValues.seal(values, keys: dependencies.keys)
-    do {
-      return try await dependencies.store.insertSecret(record, values: sealed)
-    } catch let error as ServerError {
-      throw error
-    } catch {
-      throw ServerError(.internal, "The store failed: \(error)")
-    }
+    return try await dependencies.store.insertSecret(record, values: sealed)
   }
 
   private func lastUsed(_ secret: SecretRecord) async throws(ServerError) -> UnixTime? {
@@ -131,9 +123,7 @@ public struct SecretService: Sendable {
     try caller.require(.secretsRead, for: "SecretList")
     let environment = try await environments.resolve(environmentName, in: caller.workspace)
     let pageSize = limit <= 0 ? 100 : min(limit, dependencies.settings.maximumPageSize)
-    var secrets = try await dependencies.stored {
-      try await dependencies.store.secrets(environmentID: environment.id, createdBefore: createdBefore, limit: pageSize)
-    }
+    var secrets = try await dependencies.store.secrets(environmentID: environment.id, createdBefore: createdBefore, limit: pageSize)
     for index in secrets.indices { secrets[index].lastUsedAt = try await lastUsed(secrets[index]) }
     return (environment, secrets)
   }
@@ -148,12 +138,12 @@ public struct SecretService: Sendable {
     let store = dependencies.store
     let now = dependencies.clock.now()
     guard id.hasPrefix("st-"), id.count <= 64,
-      var secret = try await dependencies.stored({ try await store.secret(id: id) }),
+      var secret = try await store.secret(id: id),
       secret.workspaceID == caller.workspace.id, (secret.expiresAt.map { $0 > now } ?? true)
     else {
       throw ServerError(.notFound, "Secret \(id) not found.")
     }
-    let environment = try await dependencies.stored { try await store.environment(id: secret.environmentID) }
+    let environment = try await store.environment(id: secret.environmentID)
     secret.lastUsedAt = try await lastUsed(secret)
     return Found(secret: secret, environmentName: environment?.name ?? "")
   }
@@ -166,7 +156,7 @@ public struct SecretService: Sendable {
     // Read, change, and write back only if nobody wrote in between; otherwise start over, so two
     // concurrent updates (on one replica or two) never lose one another's keys.
     for _ in 0..<8 {
-      guard let sealed = try await dependencies.stored({ try await store.secretValues(id: id) }) else {
+      guard let sealed = try await store.secretValues(id: id) else {
         throw ServerError(.notFound, "Secret \(id) not found.")
       }
       var values = try SecretValues.open(sealed, keys: dependencies.keys)
@@ -175,9 +165,7 @@ public struct SecretService: Sendable {
       let resealed = try SecretValues.seal(values, keys: dependencies.keys)
       let keys = values.keys.sorted()
       let now = dependencies.clock.now()
-      let replaced = try await dependencies.stored {
-        try await store.replaceSecretValues(id: found.secret.id, keys: keys, values: resealed, replacing: sealed, at: now)
-      }
+      let replaced = try await store.replaceSecretValues(id: found.secret.id, keys: keys, values: resealed, replacing: sealed, at: now)
       if replaced { return }
     }
     throw ServerError(.aborted, "Secret \(id) kept changing while it was being updated (other updates won); try again.")
@@ -187,7 +175,7 @@ public struct SecretService: Sendable {
   public func delete(id: String, for caller: Caller) async throws(ServerError) {
     try caller.require(.secretsWrite, role: .manager, for: "SecretDelete")
     let found = try await find(id, for: caller)
-    guard try await dependencies.stored({ try await dependencies.store.deleteSecret(id: found.secret.id) }) else {
+    guard try await dependencies.store.deleteSecret(id: found.secret.id) else {
       throw ServerError(.notFound, "Secret \(id) not found.")
     }
   }

@@ -11,139 +11,139 @@ public protocol Store: Sendable {
 
   /// Creates a user, a workspace with the user as owner, its default environment and optionally a
   /// first token, all or nothing.
-  func createAccount(user: User, workspace: Workspace, environment: Environment, token: TokenRecord?) async throws
+  func createAccount(user: User, workspace: Workspace, environment: Environment, token: TokenRecord?) async throws(ServerError)
   /// Creates a user.
-  func insertUser(_ user: User) async throws
+  func insertUser(_ user: User) async throws(ServerError)
   /// The user with this id.
-  func user(id: String) async throws -> User?
+  func user(id: String) async throws(ServerError) -> User?
   /// The user with this (lower-cased) email.
-  func user(email: String) async throws -> User?
+  func user(email: String) async throws(ServerError) -> User?
   /// Sets or replaces a user's password hash.
-  func setPasswordHash(userID: String, hash: String) async throws
+  func setPasswordHash(userID: String, hash: String) async throws(ServerError)
 
   /// Creates a workspace with its default environment and its first owner.
-  func insertWorkspace(_ workspace: Workspace, owner: Membership, environment: Environment) async throws
+  func insertWorkspace(_ workspace: Workspace, owner: Membership, environment: Environment) async throws(ServerError)
   /// The workspace with this id.
-  func workspace(id: String) async throws -> Workspace?
+  func workspace(id: String) async throws(ServerError) -> Workspace?
   /// The workspace with this name.
-  func workspace(name: String) async throws -> Workspace?
+  func workspace(name: String) async throws(ServerError) -> Workspace?
 
   /// Adds a member or changes their role.
-  func upsertMembership(_ membership: Membership) async throws
+  func upsertMembership(_ membership: Membership) async throws(ServerError)
   /// A user's membership of a workspace.
-  func membership(workspaceID: String, userID: String) async throws -> Membership?
+  func membership(workspaceID: String, userID: String) async throws(ServerError) -> Membership?
   /// The ids of the workspaces a user belongs to, oldest membership first.
-  func workspaceIDs(userID: String) async throws -> [String]
+  func workspaceIDs(userID: String) async throws(ServerError) -> [String]
   /// Every member of a workspace, oldest first.
-  func memberships(workspaceID: String) async throws -> [Membership]
+  func memberships(workspaceID: String) async throws(ServerError) -> [Membership]
 
   /// Creates a service user.
-  func insertServiceUser(_ serviceUser: ServiceUser) async throws
+  func insertServiceUser(_ serviceUser: ServiceUser) async throws(ServerError)
   /// The service user with this id.
-  func serviceUser(id: String) async throws -> ServiceUser?
+  func serviceUser(id: String) async throws(ServerError) -> ServiceUser?
   /// The service users of a workspace, oldest first.
-  func serviceUsers(workspaceID: String) async throws -> [ServiceUser]
+  func serviceUsers(workspaceID: String) async throws(ServerError) -> [ServiceUser]
   /// Deletes a service user and revokes its tokens, atomically; `false` if it did not exist.
-  func deleteServiceUser(id: String, at time: UnixTime) async throws -> Bool
+  func deleteServiceUser(id: String, at time: UnixTime) async throws(ServerError) -> Bool
   /// Changes a member's role, unless that would leave the workspace without an owner.
-  func setRole(workspaceID: String, userID: String, role: Role) async throws -> MembershipChange
+  func setRole(workspaceID: String, userID: String, role: Role) async throws(ServerError) -> MembershipChange
   /// Removes a user from a workspace and revokes their tokens there, atomically, unless they are
   /// its last owner.
-  func deleteMembership(workspaceID: String, userID: String, at time: UnixTime) async throws -> MembershipChange
+  func deleteMembership(workspaceID: String, userID: String, at time: UnixTime) async throws(ServerError) -> MembershipChange
 
   // MARK: Tokens
 
   /// Stores a new token.
-  func insertToken(_ token: TokenRecord) async throws
+  func insertToken(_ token: TokenRecord) async throws(ServerError)
   /// The token with this id (revoked and expired ones included).
-  func token(id: String) async throws -> TokenRecord?
+  func token(id: String) async throws(ServerError) -> TokenRecord?
   /// The tokens of a workspace, newest first; only those of `owner` when given.
-  func tokens(workspaceID: String, owner: TokenOwner?) async throws -> [TokenRecord]
+  func tokens(workspaceID: String, owner: TokenOwner?) async throws(ServerError) -> [TokenRecord]
   /// Marks a token revoked; `false` if it does not exist or was already revoked.
-  func revokeToken(id: String, at time: UnixTime) async throws -> Bool
+  func revokeToken(id: String, at time: UnixTime) async throws(ServerError) -> Bool
   /// Stores batched last-used times (never moving one backwards).
-  func recordUsage(tokens: [String: UnixTime], secrets: [String: UnixTime]) async throws
+  func recordUsage(tokens: [String: UnixTime], secrets: [String: UnixTime]) async throws(ServerError)
 
   // MARK: Token flows
 
   /// Stores a new pending flow; `alreadyExists` if its code collides with a pending flow.
-  func insertFlow(_ flow: TokenFlowRecord) async throws
+  func insertFlow(_ flow: TokenFlowRecord) async throws(ServerError)
   /// The flow with this id.
-  func flow(id: String) async throws -> TokenFlowRecord?
+  func flow(id: String) async throws(ServerError) -> TokenFlowRecord?
   /// The newest flow with this code, in any state (for telling "expired" or "used" from "unknown").
-  func newestFlow(code: String) async throws -> TokenFlowRecord?
+  func newestFlow(code: String) async throws(ServerError) -> TokenFlowRecord?
   /// The pending, unexpired flow with this code.
-  func pendingFlow(code: String, now: UnixTime) async throws -> TokenFlowRecord?
+  func pendingFlow(code: String, now: UnixTime) async throws(ServerError) -> TokenFlowRecord?
   /// Approves a pending, unexpired flow; `false` if it is not (any more).
-  func approveFlow(id: String, userID: String, workspaceID: String, at time: UnixTime) async throws -> Bool
+  func approveFlow(id: String, userID: String, workspaceID: String, at time: UnixTime) async throws(ServerError) -> Bool
   /// Marks an approved flow consumed and stores its token, atomically, if the token's owner is
   /// still a member of its workspace (decided under the workspace's row lock, like membership
   /// removals, so a removal cannot slip between the check and the insert).
-  func consumeFlow(id: String, token: TokenRecord, at time: UnixTime) async throws -> FlowConsumption
+  func consumeFlow(id: String, token: TokenRecord, at time: UnixTime) async throws(ServerError) -> FlowConsumption
   /// Deletes flows that expired before `time` and ephemeral secrets past their end; returns how many.
-  func deleteExpired(before time: UnixTime) async throws -> Int
+  func deleteExpired(before time: UnixTime) async throws(ServerError) -> Int
 
   // MARK: Environments
 
   /// The environments of a workspace: the default first, then oldest first.
-  func environments(workspaceID: String) async throws -> [Environment]
+  func environments(workspaceID: String) async throws(ServerError) -> [Environment]
   /// The environment with this name in the workspace.
-  func environment(workspaceID: String, name: String) async throws -> Environment?
+  func environment(workspaceID: String, name: String) async throws(ServerError) -> Environment?
   /// The environment with this id.
-  func environment(id: String) async throws -> Environment?
+  func environment(id: String) async throws(ServerError) -> Environment?
   /// Creates an environment.
-  func insertEnvironment(_ environment: Environment) async throws
+  func insertEnvironment(_ environment: Environment) async throws(ServerError)
   /// Renames an environment and/or changes its web suffix.
-  func updateEnvironment(id: String, name: String?, webhookSuffix: String?) async throws
+  func updateEnvironment(id: String, name: String?, webhookSuffix: String?) async throws(ServerError)
   /// Deletes an environment and every secret in it.
-  func deleteEnvironment(id: String) async throws
+  func deleteEnvironment(id: String) async throws(ServerError)
 
   // MARK: Secrets
 
   /// Creates a secret. Its `createdAt` is moved forward, if needed, to be later than every other
   /// secret's in the environment (so `created_before` pagination never skips one); returns the record stored.
-  func insertSecret(_ secret: SecretRecord, values: SealedValues) async throws -> SecretRecord
+  func insertSecret(_ secret: SecretRecord, values: SealedValues) async throws(ServerError) -> SecretRecord
   /// Replaces the keys and values of a secret; when `expected` is given, only if the stored values
   /// are still exactly those (compare-and-swap: every sealing has a fresh nonce). `false` if the
   /// secret is gone or was changed in between.
   @discardableResult
   func replaceSecretValues(id: String, keys: [String], values: SealedValues, replacing expected: SealedValues?, at time: UnixTime)
-    async throws -> Bool
+    async throws(ServerError) -> Bool
   /// The secret with this id.
-  func secret(id: String) async throws -> SecretRecord?
+  func secret(id: String) async throws(ServerError) -> SecretRecord?
   /// The named secret in an environment.
-  func secret(environmentID: String, name: String) async throws -> SecretRecord?
+  func secret(environmentID: String, name: String) async throws(ServerError) -> SecretRecord?
   /// The encrypted values of a secret.
-  func secretValues(id: String) async throws -> SealedValues?
+  func secretValues(id: String) async throws(ServerError) -> SealedValues?
   /// Named secrets of an environment created strictly before `createdBefore` (any time when
   /// `nil`), newest first, at most `limit`.
-  func secrets(environmentID: String, createdBefore: UnixTime?, limit: Int) async throws -> [SecretRecord]
+  func secrets(environmentID: String, createdBefore: UnixTime?, limit: Int) async throws(ServerError) -> [SecretRecord]
   /// Deletes a secret; `false` if it did not exist.
-  func deleteSecret(id: String) async throws -> Bool
+  func deleteSecret(id: String) async throws(ServerError) -> Bool
 
   // MARK: Sessions (dashboard)
 
   /// Stores a session.
-  func insertSession(_ session: SessionRecord) async throws
+  func insertSession(_ session: SessionRecord) async throws(ServerError)
   /// The session with this id hash.
-  func session(idHash: String) async throws -> SessionRecord?
+  func session(idHash: String) async throws(ServerError) -> SessionRecord?
   /// Ends a session.
-  func deleteSession(idHash: String) async throws
+  func deleteSession(idHash: String) async throws(ServerError)
   /// Ends every session of a user (after a password change or removal).
-  func deleteSessions(userID: String) async throws
+  func deleteSessions(userID: String) async throws(ServerError)
 
   // MARK: Attempt limits (shared by every replica)
 
   /// Records a failed attempt (a wrong password, a wrong login code) under `key` (a keyed hash,
   /// never the raw account or session).
-  func recordFailure(key: String, at time: UnixTime) async throws
+  func recordFailure(key: String, at time: UnixTime) async throws(ServerError)
   /// The times of the most recent `limit` failures under `key` later than `since`, oldest first.
-  func failures(key: String, since: UnixTime, limit: Int) async throws -> [UnixTime]
+  func failures(key: String, since: UnixTime, limit: Int) async throws(ServerError) -> [UnixTime]
   /// Forgets the failures under `key` (after a success).
-  func clearFailures(key: String) async throws
+  func clearFailures(key: String) async throws(ServerError)
   /// Forgets the failure recorded under `key` at `time` (an attempt counted before it was checked
   /// that turned out right).
-  func forgetFailure(key: String, at time: UnixTime) async throws
+  func forgetFailure(key: String, at time: UnixTime) async throws(ServerError)
 
   // MARK: Change notices
 
@@ -154,17 +154,17 @@ public protocol Store: Sendable {
   // MARK: Lifecycle
 
   /// The applied schema version (`StoreSchema`).
-  func schemaVersion() async throws -> Int
+  func schemaVersion() async throws(ServerError) -> Int
 
   /// Compares the server keys at hand (`id`, fingerprint) with those the database was written
   /// with, under a table lock so that replicas starting at once with different keys cannot both
   /// be accepted; records keys it has not seen when at least one known key is among them (or
   /// when it knows none yet).
-  func registerKeys(_ keys: [(id: String, fingerprint: String)], at time: UnixTime) async throws -> KeyRegistration
+  func registerKeys(_ keys: [(id: String, fingerprint: String)], at time: UnixTime) async throws(ServerError) -> KeyRegistration
 
   /// Whether the database holds live tokens or secret values and none of them was made with any
   /// of `keyIDs`: then the key file at hand is not the one this database was written with.
-  func hasLiveDataWithout(anyOfKeyIDs keyIDs: [String]) async throws -> Bool
+  func hasLiveDataWithout(anyOfKeyIDs keyIDs: [String]) async throws(ServerError) -> Bool
 
   /// Closes the store; later calls fail.
   func close() async

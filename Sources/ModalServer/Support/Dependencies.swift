@@ -25,17 +25,6 @@ public struct Dependencies: Sendable {
     store.events.subscribe { callers.handle($0) }
     self.callers = callers
   }
-
-  /// Calls the store, turning any failure that is not a `ServerError` into an `internal` one.
-  func stored<T>(_ body: () async throws -> T) async throws(ServerError) -> T {
-    do {
-      return try await body()
-    } catch let error as ServerError {
-      throw error
-    } catch {
-      throw ServerError(.internal, "The store failed: \(error)")
-    }
-  }
 }
 
 /// Tunables of the server, with the defaults `serve` uses.

@@ -41,7 +41,7 @@ public struct TokenService: Sendable {
     let issued = try makeToken(
       workspaceID: workspaceID, owner: owner, createdByUserID: createdByUserID, name: name, scopes: scopes,
       lifetimeSeconds: lifetimeSeconds)
-    try await dependencies.stored { try await dependencies.store.insertToken(issued.record) }
+    try await dependencies.store.insertToken(issued.record)
     return issued
   }
 
@@ -73,7 +73,7 @@ public struct TokenService: Sendable {
       token = remembered.token
     } else {
       let store = dependencies.store
-      guard let found = try await dependencies.stored({ try await store.token(id: id) }) else {
+      guard let found = try await store.token(id: id) else {
         hasher.burn(secret)
         throw ServerError(.unauthenticated, Self.invalidCredentialsMessage)
       }
@@ -105,27 +105,25 @@ public struct TokenService: Sendable {
   /// The workspace, owner and role behind a verified token.
   func resolveCaller(_ token: TokenRecord) async throws(ServerError) -> Caller {
     let store = dependencies.store
-    guard let workspace = try await dependencies.stored({ try await store.workspace(id: token.workspaceID) }) else {
+    guard let workspace = try await store.workspace(id: token.workspaceID) else {
       throw ServerError(.unauthenticated, "The workspace of token \(token.id) no longer exists.")
     }
     switch token.owner {
     case .user(let userID):
-      guard let user = try await dependencies.stored({ try await store.user(id: userID) }),
-        let membership = try await dependencies.stored({
-          try await store.membership(workspaceID: workspace.id, userID: userID)
-        })
+      guard let user = try await store.user(id: userID),
+        let membership = try await store.membership(workspaceID: workspace.id, userID: userID)
       else {
         throw ServerError(
           .unauthenticated, "The owner of token \(token.id) is no longer a member of workspace '\(workspace.name)'.")
       }
       return Caller(token: token, workspace: workspace, identity: .user(user), role: membership.role)
     case .serviceUser(let serviceUserID):
-      guard let serviceUser = try await dependencies.stored({ try await store.serviceUser(id: serviceUserID) }),
+      guard let serviceUser = try await store.serviceUser(id: serviceUserID),
         serviceUser.workspaceID == workspace.id
       else {
         throw ServerError(.unauthenticated, "The service user of token \(token.id) no longer exists.")
       }
-      let creator = try await dependencies.stored { try await store.user(id: serviceUser.createdByUserID) }
+      let creator = try await store.user(id: serviceUser.createdByUserID)
       return Caller(
         token: token, workspace: workspace, identity: .serviceUser(serviceUser, createdBy: creator), role: serviceUser.role)
     }
@@ -136,9 +134,7 @@ public struct TokenService: Sendable {
   public func list(for caller: Caller) async throws(ServerError) -> [TokenRecord] {
     let store = dependencies.store
     let owner: TokenOwner? = caller.role == .owner ? nil : caller.token.owner
-    var tokens = try await dependencies.stored {
-      try await store.tokens(workspaceID: caller.workspace.id, owner: owner)
-    }
+    var tokens = try await store.tokens(workspaceID: caller.workspace.id, owner: owner)
     for index in tokens.indices {
       if let pending = dependencies.usage.pendingTokenUse(tokens[index].id),
         pending > (tokens[index].lastUsedAt ?? UnixTime(microseconds: .min))
@@ -155,13 +151,13 @@ public struct TokenService: Sendable {
   public func revoke(id: String, by caller: Caller) async throws(ServerError) {
     let store = dependencies.store
     if id != caller.token.id { try caller.require(.tokens, for: "TokenDelete") }
-    guard let token = try await dependencies.stored({ try await store.token(id: id) }),
+    guard let token = try await store.token(id: id),
       token.workspaceID == caller.workspace.id,
       token.owner == caller.token.owner || caller.role == .owner
     else {
       throw ServerError(.notFound, "No token \(id) in workspace '\(caller.workspace.name)'.")
     }
     // Revoking a revoked token changes nothing and is not an error.
-    _ = try await dependencies.stored { try await store.revokeToken(id: id, at: dependencies.clock.now()) }
+    _ = try await store.revokeToken(id: id, at: dependencies.clock.now())
   }
 }

@@ -41,7 +41,7 @@ public struct WebSessions: Sendable {
     let id = "ms-" + RandomText.base62(count: 32)
     let now = dependencies.clock.now()
     let record = SessionRecord(idHash: hash(id), userID: user.id, createdAt: now, expiresAt: now.adding(seconds: lifetime))
-    try await dependencies.stored { try await dependencies.store.insertSession(record) }
+    try await dependencies.store.insertSession(record)
     return id
   }
 
