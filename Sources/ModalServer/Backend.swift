@@ -1,21 +1,21 @@
 /// The server's operations, independent of any transport: the gRPC API, the command line and
 /// (later) the dashboard all call these.
-public struct Backend: Sendable {
+package struct Backend: Sendable {
   /// Shared store, keys, clock, settings and usage buffer.
-  public let dependencies: Dependencies
+  package let dependencies: Dependencies
   /// Users, workspaces, memberships, service users.
-  public let accounts: AccountService
+  package let accounts: AccountService
   /// API tokens.
-  public let tokens: TokenService
+  package let tokens: TokenService
   /// Browser login flows.
-  public let flows: TokenFlowService
+  package let flows: TokenFlowService
   /// Environments.
-  public let environments: EnvironmentService
+  package let environments: EnvironmentService
   /// Secrets.
-  public let secrets: SecretService
+  package let secrets: SecretService
 
   /// Assembles the services.
-  public init(dependencies: Dependencies) {
+  package init(dependencies: Dependencies) {
     self.dependencies = dependencies
     accounts = AccountService(dependencies: dependencies)
     tokens = TokenService(dependencies: dependencies)
@@ -27,7 +27,7 @@ public struct Backend: Sendable {
   /// Approves the login flow with `code` for the user with `email` in `workspaceName` (or, when
   /// `nil`, the user's only workspace). What `modal-server flow approve` and the dashboard call.
   @discardableResult
-  public func approveFlow(code: String, email: String, workspaceName: String?) async throws(ServerError) -> TokenFlowRecord {
+  package func approveFlow(code: String, email: String, workspaceName: String?) async throws(ServerError) -> TokenFlowRecord {
     let user = try await accounts.user(email: email)
     let workspace: Workspace
     if let workspaceName {
@@ -53,7 +53,7 @@ public struct Backend: Sendable {
 
   /// A signed JWT for the caller (`AuthTokenGet`): `sub` = the owner, `workspace_id`, `token_id`,
   /// `iat`, and `exp` (the JWT lifetime, but never past the token's own expiry).
-  public func authToken(for caller: Caller) -> String {
+  package func authToken(for caller: Caller) -> String {
     let now = dependencies.clock.now()
     var expires = now.adding(seconds: dependencies.settings.jwtLifetime)
     if let tokenExpiry = caller.token.expiresAt, tokenExpiry < expires { expires = tokenExpiry }
@@ -64,7 +64,7 @@ public struct Backend: Sendable {
   }
 
   /// Writes buffered last-used times and removes expired flows and ephemeral secrets.
-  public func maintenance() async throws {
+  package func maintenance() async throws {
     try await dependencies.usage.flush(to: dependencies.store)
     // Expired flows are kept an hour so a late TokenFlowWait still hears "expired", not "unknown".
     _ = try await dependencies.store.deleteExpired(before: dependencies.clock.now().adding(seconds: -3600))

@@ -9,9 +9,9 @@ import Dispatch
 /// blocking call of the process (found with 12 logins at once). A serial queue of its own per
 /// piece of work gets a thread of its own when it needs one, so callers bound the concurrency
 /// themselves (the PostgreSQL pool's size, the two password slots).
-public enum BlockingWork {
+package enum BlockingWork {
   /// Runs `body` on a thread of its own and returns its result.
-  public static func run<T: Sendable>(label: String, _ body: @escaping @Sendable () -> T) async -> T {
+  package static func run<T: Sendable>(label: String, _ body: @escaping @Sendable () -> T) async -> T {
     await withCheckedContinuation { continuation in
       DispatchQueue(label: label, qos: .userInitiated).async { continuation.resume(returning: body()) }
     }

@@ -2,7 +2,7 @@
 /// first waits for the other, and deliveries after the first are ignored. Used for a batch's
 /// success flag (taken by whichever thread sees its event) and for a shared fetch that the waiter's
 /// own cancellation must be able to end.
-public final class OneShot<Value: Sendable>: @unchecked Sendable {
+package final class OneShot<Value: Sendable>: @unchecked Sendable {
   private struct State {
     var value: Value?
     var waiter: UnsafeContinuation<Value, Never>?
@@ -12,10 +12,10 @@ public final class OneShot<Value: Sendable>: @unchecked Sendable {
   private let state = Locked(State())
 
   /// Creates an empty slot.
-  public init() {}
+  package init() {}
 
   /// Hands over `value` unless something was delivered already, resuming the waiting task if any.
-  public func deliver(_ value: Value) {
+  package func deliver(_ value: Value) {
     let waiter = state.withLock { state -> UnsafeContinuation<Value, Never>? in
       guard !state.delivered else { return nil }
       state.delivered = true
@@ -30,7 +30,7 @@ public final class OneShot<Value: Sendable>: @unchecked Sendable {
   }
 
   /// The delivered value, waiting for it if it has not come yet. Only one task may wait.
-  public var value: Value {
+  package var value: Value {
     get async {
       await withUnsafeContinuation { (continuation: UnsafeContinuation<Value, Never>) in
         let ready = state.withLock { state -> Value? in

@@ -12,14 +12,14 @@ import RPC
 /// per batch instead of one per call. `flush()` writes what is pending (before lifecycle lines and
 /// at shutdown); a crash loses at most one interval of lines.
 // DispatchSource is thread-safe (cancel may be called from any thread); it is not annotated Sendable.
-public final class LogWriter: @unchecked Sendable {
+package final class LogWriter: @unchecked Sendable {
   private let descriptor: Int32
   private let pending = Locked([UInt8]())
   private let timer: any DispatchSourceTimer
   private static let threshold = 64 * 1024
 
   /// A writer to `descriptor` (standard error by default), flushing every `interval`.
-  public init(descriptor: Int32 = 2, interval: Duration = .milliseconds(20)) {
+  package init(descriptor: Int32 = 2, interval: Duration = .milliseconds(20)) {
     self.descriptor = descriptor
     let timer = DispatchSource.makeTimerSource(queue: DispatchQueue(label: "modal-server.log", qos: .utility))
     let (seconds, attoseconds) = interval.components
@@ -37,7 +37,7 @@ public final class LogWriter: @unchecked Sendable {
   }
 
   /// Adds one line (a newline is appended).
-  public func write(_ line: String) {
+  package func write(_ line: String) {
     let large = pending.withLock { buffer in
       buffer.append(contentsOf: line.utf8)
       buffer.append(UInt8(ascii: "\n"))
@@ -47,7 +47,7 @@ public final class LogWriter: @unchecked Sendable {
   }
 
   /// Writes every pending line now.
-  public func flush() { Self.drain(pending, to: descriptor) }
+  package func flush() { Self.drain(pending, to: descriptor) }
 
   private static func drain(_ pending: Locked<[UInt8]>, to descriptor: Int32) {
     // Taking the bytes and writing them under the lock keeps batches in order.

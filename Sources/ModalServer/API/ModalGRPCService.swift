@@ -4,9 +4,9 @@ import RPC
 ///
 /// Methods not listed in `docs/server.md` get the RPC layer's `UNIMPLEMENTED` answer, which
 /// names the method.
-public enum ModalGRPCService {
+package enum ModalGRPCService {
   /// The router serving every implemented method of `backend`, logging each call to `log`.
-  public static func router(backend: Backend, log: @escaping RequestLogger = RequestLoggers.standardError) -> Router {
+  package static func router(backend: Backend, log: @escaping RequestLogger = RequestLoggers.standardError) -> Router {
     var table = MethodTable(backend: backend, log: log)
     table.registerIdentityMethods()
     table.registerFlowMethods()

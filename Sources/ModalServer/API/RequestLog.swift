@@ -1,22 +1,22 @@
 import Foundation
 
 /// One served call, as logged: never a secret, never a request body.
-public struct RequestLogEntry: Sendable {
+package struct RequestLogEntry: Sendable {
   /// The method path.
-  public let method: String
+  package let method: String
   /// The final status code, e.g. "OK", "UNAUTHENTICATED".
-  public let status: String
+  package let status: String
   /// How long the call took.
-  public let duration: Duration
+  package let duration: Duration
   /// The id of the token that authenticated the call (or that was claimed, when it failed), if any.
-  public let tokenID: String?
+  package let tokenID: String?
   /// The client's address.
-  public let peer: String
+  package let peer: String
   /// Why the server failed (`internal`, `unavailable`), for the operator; never sent to the client.
-  public let reason: String?
+  package let reason: String?
 
   /// Creates an entry.
-  public init(method: String, status: String, duration: Duration, tokenID: String?, peer: String, reason: String? = nil) {
+  package init(method: String, status: String, duration: Duration, tokenID: String?, peer: String, reason: String? = nil) {
     self.method = method
     self.status = status
     self.duration = duration
@@ -33,7 +33,7 @@ public struct RequestLogEntry: Sendable {
 
   /// One line: `<time> grpc <method> <status> <ms>ms token=<id> peer=<peer>` and, for server
   /// failures, `reason="…"`.
-  public var line: String {
+  package var line: String {
     let milliseconds = Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15
     let token = tokenID.map { TokenFormat.isWellFormedID($0) ? $0 : "malformed" } ?? "-"
     let line = "\(UnixTime(date: Date()).iso8601) grpc \(LogText.field(method)) \(status) \(Self.tenths(milliseconds))ms token=\(token) peer=\(LogText.field(peer))"
@@ -43,20 +43,20 @@ public struct RequestLogEntry: Sendable {
 }
 
 /// Where request log lines go.
-public typealias RequestLogger = @Sendable (RequestLogEntry) -> Void
+package typealias RequestLogger = @Sendable (RequestLogEntry) -> Void
 
 /// Log destinations.
-public enum RequestLoggers {
+package enum RequestLoggers {
   /// Writes each line to standard error at once.
-  public static let standardError: RequestLogger = { entry in
+  package static let standardError: RequestLogger = { entry in
     FileHandle.standardError.write(Data((entry.line + "\n").utf8))
   }
 
   /// Writes lines in batches through `writer` (what `serve` uses).
-  public static func batched(_ writer: LogWriter) -> RequestLogger {
+  package static func batched(_ writer: LogWriter) -> RequestLogger {
     { entry in writer.write(entry.line) }
   }
 
   /// Drops every line.
-  public static let none: RequestLogger = { _ in }
+  package static let none: RequestLogger = { _ in }
 }

@@ -2,7 +2,7 @@ import RPC
 
 extension ServerError.Code {
   /// The gRPC status code for this error code.
-  public var statusCode: Status.Code {
+  package var statusCode: Status.Code {
     switch self {
     case .invalidArgument: .invalidArgument
     case .unauthenticated: .unauthenticated
@@ -21,11 +21,11 @@ extension ServerError.Code {
 
 extension ServerError {
   /// This error as the status a gRPC handler throws.
-  public var rpcError: RPCError { RPCError(code: code.statusCode, message: message) }
+  package var rpcError: RPCError { RPCError(code: code.statusCode, message: message) }
 
   /// For failures of the server itself (`internal`, `unavailable`), what a client is told instead of
   /// the details (database hosts, driver messages), which go to the log; `nil` for every other error.
-  public var clientFacing: ServerError? {
+  package var clientFacing: ServerError? {
     switch code {
     case .unavailable:
       ServerError(.unavailable, "The server is busy or cannot reach its database right now; retry in a moment.")

@@ -1,10 +1,10 @@
 /// A usage error: wrong or missing arguments. The command line prints it with the usage and exits 2.
-public struct UsageError: Error, Sendable, Hashable {
+package struct UsageError: Error, Sendable, Hashable {
   /// What was wrong.
-  public let message: String
+  package let message: String
 
   /// Creates a usage error.
-  public init(_ message: String) { self.message = message }
+  package init(_ message: String) { self.message = message }
 }
 
 /// The options a (sub)command accepts.

@@ -1,16 +1,16 @@
 import Foundation
 
 /// Signs the short-lived JWTs `AuthTokenGet` returns: HS256 under the server's JWT subkey.
-public struct JWTSigner: Sendable {
+package struct JWTSigner: Sendable {
   /// The server keys.
-  public let keys: ServerKeys
+  package let keys: ServerKeys
 
   /// Creates a signer.
-  public init(keys: ServerKeys) { self.keys = keys }
+  package init(keys: ServerKeys) { self.keys = keys }
 
   /// A compact JWS with header `{"alg":"HS256","kid":<key id>,"typ":"JWT"}` and the given claims
   /// (string and integer values), signed with the current key.
-  public func sign(claims: [String: any Sendable]) -> String {
+  package func sign(claims: [String: any Sendable]) -> String {
     let header: [String: Any] = ["alg": "HS256", "typ": "JWT", "kid": keys.current.id]
     let signingInput = Self.base64URL(Self.json(header)) + "." + Self.base64URL(Self.json(claims))
     let mac = Sodium.hmacSHA256(key: keys.current.jwt, message: Array(signingInput.utf8))
@@ -19,7 +19,7 @@ public struct JWTSigner: Sendable {
 
   /// The claims of `token` if its signature verifies under a known key (for tests and, later,
   /// the input plane); `nil` otherwise. Does not check `exp`.
-  public func verify(_ token: String) -> [String: Any]? {
+  package func verify(_ token: String) -> [String: Any]? {
     let parts = token.split(separator: ".", omittingEmptySubsequences: false)
     guard parts.count == 3, let headerBytes = Self.decodeBase64URL(String(parts[0])),
       let header = try? JSONSerialization.jsonObject(with: Data(headerBytes)) as? [String: Any],

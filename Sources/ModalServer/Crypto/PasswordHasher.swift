@@ -2,25 +2,25 @@ import CSodium
 
 /// Hashes and verifies account passwords with argon2id (`crypto_pwhash_str`, libsodium's
 /// "interactive" limits: 2 passes over 64 MiB, above OWASP's minimum of 19 MiB and t=2).
-public struct PasswordHasher: Sendable {
+package struct PasswordHasher: Sendable {
   /// The number of passes (`opslimit`).
-  public var opsLimit: UInt64
+  package var opsLimit: UInt64
   /// The memory to use, in bytes (`memlimit`).
-  public var memLimit: Int
+  package var memLimit: Int
 
   /// Creates a hasher with libsodium's interactive limits.
-  public init() {
+  package init() {
     opsLimit = UInt64(crypto_pwhash_OPSLIMIT_INTERACTIVE)
     memLimit = Int(crypto_pwhash_MEMLIMIT_INTERACTIVE)
   }
 
   /// The shortest password accepted (NIST SP 800-63B without MFA asks for 15; 12 is the floor here).
-  public static let minimumLength = 12
+  package static let minimumLength = 12
   /// The longest password accepted, in bytes.
-  public static let maximumLength = 1024
+  package static let maximumLength = 1024
 
   /// Checks the length rules; throws `invalidArgument` naming the rule.
-  public static func validate(_ password: String) throws(ServerError) {
+  package static func validate(_ password: String) throws(ServerError) {
     // The minimum counts characters as people see them (é is one); the maximum bounds the bytes hashed.
     guard password.count >= minimumLength else {
       throw ServerError(.invalidArgument, "The password is too short: use at least \(minimumLength) characters.")
@@ -31,7 +31,7 @@ public struct PasswordHasher: Sendable {
   }
 
   /// The encoded argon2id hash of `password` (`$argon2id$v=19$m=…`), with a random salt.
-  public func hash(_ password: String) throws(ServerError) -> String {
+  package func hash(_ password: String) throws(ServerError) -> String {
     _ = Sodium.ready
     var out = [CChar](repeating: 0, count: Int(crypto_pwhash_STRBYTES))
     let length = UInt64(password.utf8.count)
@@ -43,7 +43,7 @@ public struct PasswordHasher: Sendable {
   }
 
   /// Whether `password` matches `encoded` (constant-time inside libsodium).
-  public func verify(_ password: String, against encoded: String) -> Bool {
+  package func verify(_ password: String, against encoded: String) -> Bool {
     _ = Sodium.ready
     guard encoded.utf8.count < Int(crypto_pwhash_STRBYTES) else { return false }
     return crypto_pwhash_str_verify(encoded, password, UInt64(password.utf8.count)) == 0

@@ -1,10 +1,10 @@
 /// Random identifiers and secrets drawn from libsodium's CSPRNG, one uniform character at a time.
-public enum RandomText {
+package enum RandomText {
   /// The base62 alphabet: digits, upper case, lower case.
-  public static let base62 = Array("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+  package static let base62 = Array("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
 
   /// `count` characters, each uniformly chosen from `alphabet` (no modulo bias).
-  public static func string(count: Int, alphabet: [Character]) -> String {
+  package static func string(count: Int, alphabet: [Character]) -> String {
     var result = ""
     result.reserveCapacity(count)
     for _ in 0..<count {
@@ -14,17 +14,17 @@ public enum RandomText {
   }
 
   /// `count` base62 characters (log2(62) ≈ 5.95 bits each).
-  public static func base62(count: Int) -> String {
+  package static func base62(count: Int) -> String {
     string(count: count, alphabet: base62)
   }
 
   /// An object id: `prefix` (for example `us-`) and 22 base62 characters (≈131 bits).
-  public static func identifier(_ prefix: String) -> String {
+  package static func identifier(_ prefix: String) -> String {
     prefix + base62(count: 22)
   }
 
   /// Whether every character of `text` is in the base62 alphabet.
-  public static func isBase62(_ text: Substring) -> Bool {
+  package static func isBase62(_ text: Substring) -> Bool {
     text.utf8.allSatisfy { (0x30...0x39).contains($0) || (0x41...0x5A).contains($0) || (0x61...0x7A).contains($0) }
   }
 }

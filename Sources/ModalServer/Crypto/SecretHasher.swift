@@ -3,21 +3,21 @@
 ///
 /// A fast keyed hash fits secrets of 128+ random bits: nobody can brute-force them, and a stolen
 /// database alone (without the key file) does not even allow checking a guess.
-public struct SecretHasher: Sendable {
+package struct SecretHasher: Sendable {
   /// The server keys.
-  public let keys: ServerKeys
+  package let keys: ServerKeys
 
   /// Creates a hasher over `keys`.
-  public init(keys: ServerKeys) { self.keys = keys }
+  package init(keys: ServerKeys) { self.keys = keys }
 
   /// The hash of `secret` under the current key, and that key's id.
-  public func hash(_ secret: String) -> (hash: String, keyID: String) {
+  package func hash(_ secret: String) -> (hash: String, keyID: String) {
     (Hex.encode(Sodium.hmacSHA256(key: keys.current.hashing, message: Array(secret.utf8))), keys.current.id)
   }
 
   /// Whether `secret` matches `storedHash` made with key `keyID`, compared in constant time
   /// (`sodium_memcmp`); `false` for an unknown key id.
-  public func matches(_ secret: String, storedHash: String, keyID: String) -> Bool {
+  package func matches(_ secret: String, storedHash: String, keyID: String) -> Bool {
     guard let key = keys.key(id: keyID), let stored = Hex.decode(storedHash) else {
       // Spend the same work as a real check, so timing says nothing.
       _ = Sodium.constantTimeEqual(Sodium.hmacSHA256(key: keys.current.hashing, message: Array(secret.utf8)), [])
@@ -28,7 +28,7 @@ public struct SecretHasher: Sendable {
   }
 
   /// Work equal to one `matches`, for the unknown-id path (so it takes as long as a wrong secret).
-  public func burn(_ secret: String) {
+  package func burn(_ secret: String) {
     let computed = Sodium.hmacSHA256(key: keys.current.hashing, message: Array(secret.utf8))
     _ = Sodium.constantTimeEqual(computed, computed)
   }

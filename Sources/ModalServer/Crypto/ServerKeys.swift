@@ -7,23 +7,23 @@ import Foundation
 /// later lines are older keys still accepted for verification (so the key can rotate: add a new
 /// first line, keep the old one until every hash made with it is gone). Several replicas of one
 /// deployment must share the file.
-public struct ServerKeys: Sendable {
+package struct ServerKeys: Sendable {
   /// One master key and the subkeys derived from it.
-  public struct Key: Sendable {
+  package struct Key: Sendable {
     /// The key id stored beside every hash made with it.
-    public let id: String
+    package let id: String
     /// Keys the HMAC-SHA-256 of token secrets, flow wait secrets and session ids.
-    public let hashing: [UInt8]
+    package let hashing: [UInt8]
     /// Signs the JWTs of `AuthTokenGet` (HS256).
-    public let jwt: [UInt8]
+    package let jwt: [UInt8]
     /// Encrypts secret values at rest.
-    public let encryption: [UInt8]
+    package let encryption: [UInt8]
     /// Identifies the key material without revealing it (a derived subkey, hex), so a database
     /// can tell the right key file from an edited or foreign one.
-    public let fingerprint: String
+    package let fingerprint: String
 
     /// Derives the subkeys of a 32-byte master key.
-    public init(id: String, master: [UInt8]) {
+    package init(id: String, master: [UInt8]) {
       self.id = id
       hashing = Sodium.deriveKey(from: master, id: 1, context: "mdlhash_")
       jwt = Sodium.deriveKey(from: master, id: 2, context: "mdljwt__")
@@ -33,12 +33,12 @@ public struct ServerKeys: Sendable {
   }
 
   /// The key new hashes, signatures and ciphertexts are made with.
-  public let current: Key
+  package let current: Key
   /// Every key by id, the current one included.
-  public let all: [String: Key]
+  package let all: [String: Key]
 
   /// Keys from explicit master keys, the first being current (for tests and tools).
-  public init(keys: [(id: String, master: [UInt8])]) {
+  package init(keys: [(id: String, master: [UInt8])]) {
     precondition(!keys.isEmpty)
     let made = keys.map { Key(id: $0.id, master: $0.master) }
     current = made[0]
@@ -46,31 +46,31 @@ public struct ServerKeys: Sendable {
   }
 
   /// A fresh random key (for tests and in-memory servers).
-  public static func random() -> ServerKeys {
+  package static func random() -> ServerKeys {
     ServerKeys(keys: [(id: "k" + RandomText.base62(count: 6), master: Sodium.randomBytes(32))])
   }
 
   /// The key for `id`, if known.
-  public func key(id: String) -> Key? { all[id] }
+  package func key(id: String) -> Key? { all[id] }
 
   /// The file name inside the data folder.
-  public static let fileName = "server-keys"
+  package static let fileName = "server-keys"
 
   /// The key file's path in `dataDirectory`.
-  public static func path(dataDirectory: String) -> String {
+  package static func path(dataDirectory: String) -> String {
     dataDirectory + "/" + fileName
   }
 
   /// Loads the keys of `dataDirectory`, creating the file with one new random key when it does
   /// not exist (for tools and tests; `serve` checks a new key against the database first).
-  public static func loadOrCreate(dataDirectory: String) throws(ServerError) -> ServerKeys {
+  package static func loadOrCreate(dataDirectory: String) throws(ServerError) -> ServerKeys {
     let folder = DataFolder(path: dataDirectory)
     if let keys = try folder.existingKeys() { return keys }
     return try folder.writeKeys(generate())
   }
 
   /// One new random key and the key file line that holds it (`<id> <64 hex digits>`).
-  public static func generate() -> (keys: ServerKeys, fileLine: String) {
+  package static func generate() -> (keys: ServerKeys, fileLine: String) {
     let id = "k" + RandomText.base62(count: 6)
     let master = Sodium.randomBytes(32)
     return (ServerKeys(keys: [(id: id, master: master)]), "\(id) \(Hex.encode(master))\n")
@@ -79,19 +79,19 @@ public struct ServerKeys: Sendable {
   /// Writes a key file made by `generate()` into `dataDirectory` (mode 0600, atomically, never
   /// over an existing file); returns the keys in the file afterwards (another process's, if it
   /// created the file first).
-  public static func write(_ generated: (keys: ServerKeys, fileLine: String), dataDirectory: String) throws(ServerError)
+  package static func write(_ generated: (keys: ServerKeys, fileLine: String), dataDirectory: String) throws(ServerError)
     -> ServerKeys
   {
     try DataFolder(path: dataDirectory).writeKeys(generated)
   }
 
   /// The keys with their fingerprints, as `Store.registerKeys` takes them.
-  public var fingerprints: [(id: String, fingerprint: String)] {
+  package var fingerprints: [(id: String, fingerprint: String)] {
     all.values.sorted { $0.id < $1.id }.map { (id: $0.id, fingerprint: $0.fingerprint) }
   }
 
   /// Loads and checks a key file.
-  public static func load(path: String) throws(ServerError) -> ServerKeys {
+  package static func load(path: String) throws(ServerError) -> ServerKeys {
     try load(path: path, fileSystem: LocalFileSystem())
   }
 

@@ -2,7 +2,7 @@ import CSodium
 
 /// The libsodium primitives the server uses: a CSPRNG, HMAC-SHA-256, key derivation, authenticated
 /// encryption, argon2id password hashes and constant-time comparison.
-public enum Sodium {
+package enum Sodium {
   /// Initialises libsodium once (idempotent and thread-safe); traps only if the library cannot
   /// start at all, which means the machine has no usable random source.
   static let ready: Bool = {
@@ -12,7 +12,7 @@ public enum Sodium {
   }()
 
   /// `count` bytes from libsodium's CSPRNG (`randombytes_buf`).
-  public static func randomBytes(_ count: Int) -> [UInt8] {
+  package static func randomBytes(_ count: Int) -> [UInt8] {
     _ = ready
     var bytes = [UInt8](repeating: 0, count: count)
     randombytes_buf(&bytes, count)
@@ -20,13 +20,13 @@ public enum Sodium {
   }
 
   /// A uniformly random integer in `0..<upperBound` (`randombytes_uniform`, no modulo bias).
-  public static func randomUniform(_ upperBound: UInt32) -> UInt32 {
+  package static func randomUniform(_ upperBound: UInt32) -> UInt32 {
     _ = ready
     return randombytes_uniform(upperBound)
   }
 
   /// HMAC-SHA-256 of `message` under a 32-byte `key`.
-  public static func hmacSHA256(key: [UInt8], message: [UInt8]) -> [UInt8] {
+  package static func hmacSHA256(key: [UInt8], message: [UInt8]) -> [UInt8] {
     _ = ready
     precondition(key.count == Int(crypto_auth_hmacsha256_KEYBYTES), "HMAC-SHA-256 keys are 32 bytes")
     var mac = [UInt8](repeating: 0, count: Int(crypto_auth_hmacsha256_BYTES))
@@ -35,7 +35,7 @@ public enum Sodium {
   }
 
   /// Whether two byte strings are equal, in time that depends only on their length (`sodium_memcmp`).
-  public static func constantTimeEqual(_ lhs: [UInt8], _ rhs: [UInt8]) -> Bool {
+  package static func constantTimeEqual(_ lhs: [UInt8], _ rhs: [UInt8]) -> Bool {
     _ = ready
     guard lhs.count == rhs.count else { return false }
     if lhs.isEmpty { return true }
@@ -44,7 +44,7 @@ public enum Sodium {
 
   /// A 32-byte subkey of a 32-byte master key for one purpose (`crypto_kdf_derive_from_key`;
   /// `context` is exactly 8 ASCII characters).
-  public static func deriveKey(from master: [UInt8], id: UInt64, context: String) -> [UInt8] {
+  package static func deriveKey(from master: [UInt8], id: UInt64, context: String) -> [UInt8] {
     _ = ready
     precondition(master.count == Int(crypto_kdf_KEYBYTES) && context.utf8.count == Int(crypto_kdf_CONTEXTBYTES))
     var subkey = [UInt8](repeating: 0, count: 32)
@@ -54,7 +54,7 @@ public enum Sodium {
 
   /// Encrypts and authenticates `plaintext` with a 32-byte key (XSalsa20-Poly1305,
   /// `crypto_secretbox_easy`); returns a fresh random nonce followed by the ciphertext.
-  public static func seal(_ plaintext: [UInt8], key: [UInt8]) -> [UInt8] {
+  package static func seal(_ plaintext: [UInt8], key: [UInt8]) -> [UInt8] {
     _ = ready
     precondition(key.count == Int(crypto_secretbox_KEYBYTES), "secretbox keys are 32 bytes")
     let nonce = randomBytes(Int(crypto_secretbox_NONCEBYTES))
@@ -64,7 +64,7 @@ public enum Sodium {
   }
 
   /// Decrypts what `seal` produced; `nil` when it was altered or the key is wrong.
-  public static func open(_ sealed: [UInt8], key: [UInt8]) -> [UInt8]? {
+  package static func open(_ sealed: [UInt8], key: [UInt8]) -> [UInt8]? {
     _ = ready
     let nonceCount = Int(crypto_secretbox_NONCEBYTES)
     let macCount = Int(crypto_secretbox_MACBYTES)

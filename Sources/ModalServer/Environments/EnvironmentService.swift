@@ -1,21 +1,21 @@
 /// Environments of a workspace: list, look up, create, rename, delete.
 ///
 /// Reads need `environments:read`; changes need `environments:write` and the role manager.
-public struct EnvironmentService: Sendable {
+package struct EnvironmentService: Sendable {
   let dependencies: Dependencies
 
   /// Creates the service.
-  public init(dependencies: Dependencies) { self.dependencies = dependencies }
+  package init(dependencies: Dependencies) { self.dependencies = dependencies }
 
   /// The environments of the caller's workspace, oldest first.
-  public func list(for caller: Caller) async throws(ServerError) -> [Environment] {
+  package func list(for caller: Caller) async throws(ServerError) -> [Environment] {
     try caller.require(.environmentsRead, for: "EnvironmentList")
     return try await dependencies.store.environments(workspaceID: caller.workspace.id)
   }
 
   /// Resolves `name` in the caller's workspace: the default environment for `""`; `notFound` otherwise.
   /// Does not check scopes (callers that expose it do).
-  public func resolve(_ name: String, in workspace: Workspace) async throws(ServerError) -> Environment {
+  package func resolve(_ name: String, in workspace: Workspace) async throws(ServerError) -> Environment {
     let store = dependencies.store
     if name.isEmpty {
       let all = try await store.environments(workspaceID: workspace.id)
@@ -33,7 +33,7 @@ public struct EnvironmentService: Sendable {
   }
 
   /// Looks an environment up, creating it first when `createIfMissing` (which needs write access).
-  public func getOrCreate(_ name: String, createIfMissing: Bool, failIfExists: Bool = false, for caller: Caller)
+  package func getOrCreate(_ name: String, createIfMissing: Bool, failIfExists: Bool = false, for caller: Caller)
     async throws(ServerError) -> Environment
   {
     if !createIfMissing {
@@ -51,7 +51,7 @@ public struct EnvironmentService: Sendable {
   }
 
   /// Creates an environment.
-  public func create(_ name: String, for caller: Caller) async throws(ServerError) -> Environment {
+  package func create(_ name: String, for caller: Caller) async throws(ServerError) -> Environment {
     try caller.require(.environmentsWrite, role: .manager, for: "EnvironmentCreate")
     return try await insert(name, for: caller)
   }
@@ -70,7 +70,7 @@ public struct EnvironmentService: Sendable {
   }
 
   /// Deletes an environment and its secrets; the default environment cannot be deleted.
-  public func delete(_ name: String, for caller: Caller) async throws(ServerError) {
+  package func delete(_ name: String, for caller: Caller) async throws(ServerError) {
     try caller.require(.environmentsWrite, role: .manager, for: "EnvironmentDelete")
     guard !name.isEmpty else { throw ServerError(.invalidArgument, "Name the environment to delete.") }
     let environment = try await resolve(name, in: caller.workspace)
@@ -83,7 +83,7 @@ public struct EnvironmentService: Sendable {
   }
 
   /// Renames an environment and/or sets its web suffix; returns the updated environment.
-  public func update(currentName: String, newName: String?, webSuffix: String?, for caller: Caller) async throws(ServerError)
+  package func update(currentName: String, newName: String?, webSuffix: String?, for caller: Caller) async throws(ServerError)
     -> Environment
   {
     try caller.require(.environmentsWrite, role: .manager, for: "EnvironmentUpdate")

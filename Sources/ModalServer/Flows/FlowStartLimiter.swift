@@ -6,21 +6,21 @@ import RPC
 /// client could fill the `token_flows` table and keep the database busy. The count is per replica
 /// and per minute (a fixed window), keyed by the caller's IP address without its port. Behind a
 /// balancer that hides client addresses every caller shares one address: set the limit to 0.
-public final class FlowStartLimiter: Sendable {
+package final class FlowStartLimiter: Sendable {
   /// Starts allowed per address and minute; 0 turns the limit off.
-  public let perMinute: Int
+  package let perMinute: Int
   /// The current minute and the starts counted in it per address (earlier minutes are dropped
   /// whole, so the table never holds more than one minute's addresses).
   private let window = Locked<(minute: Int64, counts: [String: Int])>((minute: .min, counts: [:]))
 
   /// Creates a limiter.
-  public init(perMinute: Int) {
+  package init(perMinute: Int) {
     self.perMinute = perMinute
   }
 
   /// Counts a start from `peer` (a gRPC peer such as `ipv4:10.0.0.7:51234`) at `now`; `false`
   /// when the address already used up this minute.
-  public func admit(peer: String, now: UnixTime) -> Bool {
+  package func admit(peer: String, now: UnixTime) -> Bool {
     guard perMinute > 0 else { return true }
     let address = Self.address(of: peer)
     let minute = now.wholeSeconds / 60
@@ -35,7 +35,7 @@ public final class FlowStartLimiter: Sendable {
 
   /// The address part of a gRPC peer string: `ipv4:1.2.3.4:5` -> `1.2.3.4`,
   /// `ipv6:[::1]:5` -> `::1`; anything else as it is.
-  public static func address(of peer: String) -> String {
+  package static func address(of peer: String) -> String {
     if peer.hasPrefix("ipv4:") {
       let rest = peer.dropFirst(5)
       return String(rest.lastIndex(of: ":").map { rest[..<$0] } ?? rest)

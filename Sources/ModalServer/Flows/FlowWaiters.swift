@@ -3,9 +3,9 @@
 ///
 /// Lost wake-ups are impossible: a waiter registers (taking the flow's generation) *before* it reads
 /// the flow from the store, and `wait` returns at once if a signal came in between.
-public actor FlowWaiters {
+package actor FlowWaiters {
   /// A registration made before reading the flow.
-  public struct Ticket: Sendable, Hashable {
+  package struct Ticket: Sendable, Hashable {
     let id: UInt64
     let flowID: String
     let generation: UInt64
@@ -23,10 +23,10 @@ public actor FlowWaiters {
   private var nextID: UInt64 = 0
 
   /// Creates an empty set of waiters.
-  public init() {}
+  package init() {}
 
   /// Registers interest in a flow; pass the ticket to `wait` or `cancel`.
-  public func register(flowID: String) -> Ticket {
+  package func register(flowID: String) -> Ticket {
     nextID += 1
     registrations[flowID, default: 0] += 1
     return Ticket(id: nextID, flowID: flowID, generation: generations[flowID, default: 0])
@@ -34,7 +34,7 @@ public actor FlowWaiters {
 
   /// Waits until the flow is signalled (`true`), or `timeout` passes or the task is cancelled
   /// (`false`). Consumes the ticket.
-  public func wait(_ ticket: Ticket, timeout: Duration) async -> Bool {
+  package func wait(_ ticket: Ticket, timeout: Duration) async -> Bool {
     defer { release(ticket) }
     if generations[ticket.flowID, default: 0] != ticket.generation { return true }
     if timeout <= .zero || Task.isCancelled { return false }
@@ -56,10 +56,10 @@ public actor FlowWaiters {
   }
 
   /// Gives up a ticket without waiting.
-  public func cancel(_ ticket: Ticket) { release(ticket) }
+  package func cancel(_ ticket: Ticket) { release(ticket) }
 
   /// Wakes every waiter of `flowID`.
-  public func signal(flowID: String) {
+  package func signal(flowID: String) {
     guard registrations[flowID] != nil else { return }
     generations[flowID, default: 0] += 1
     for (id, entry) in parked where entry.flowID == flowID {
@@ -70,7 +70,7 @@ public actor FlowWaiters {
   }
 
   /// Wakes every waiter of every flow (notices may have been missed).
-  public func signalAll() {
+  package func signalAll() {
     for flowID in registrations.keys { generations[flowID, default: 0] += 1 }
     for (_, entry) in parked {
       entry.timer.cancel()
@@ -96,5 +96,5 @@ public actor FlowWaiters {
   }
 
   /// How many calls are parked (for tests and metrics).
-  public var parkedCount: Int { parked.count }
+  package var parkedCount: Int { parked.count }
 }

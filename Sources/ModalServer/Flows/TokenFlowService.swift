@@ -6,10 +6,10 @@ import Foundation
 ///
 /// No token exists before the waiting call collects it, so no token secret is ever stored, and
 /// approval (a store update) can happen in any process or replica.
-public struct TokenFlowService: Sendable {
+package struct TokenFlowService: Sendable {
   let dependencies: Dependencies
   /// Parked `TokenFlowWait` calls of this process.
-  public let waiters: FlowWaiters
+  package let waiters: FlowWaiters
   /// Bounds the flows one address starts per minute.
   let starts: FlowStartLimiter
 
@@ -19,7 +19,7 @@ public struct TokenFlowService: Sendable {
 
   /// Creates the service; the waiters wake on the store's flow events, whichever process or
   /// replica approved the flow.
-  public init(dependencies: Dependencies, waiters: FlowWaiters = FlowWaiters()) {
+  package init(dependencies: Dependencies, waiters: FlowWaiters = FlowWaiters()) {
     self.dependencies = dependencies
     self.waiters = waiters
     starts = FlowStartLimiter(perMinute: dependencies.settings.flowStartsPerMinutePerAddress)
@@ -33,19 +33,19 @@ public struct TokenFlowService: Sendable {
   }
 
   /// What `TokenFlowCreate` returns.
-  public struct Created: Sendable {
+  package struct Created: Sendable {
     /// `tf-` + 22 base62.
-    public let flowID: String
+    package let flowID: String
     /// The user code as shown, `XXXX-XXXX`.
-    public let code: String
+    package let code: String
     /// The secret the waiting CLI must present; never in a URL, never stored in clear.
-    public let waitSecret: String
+    package let waitSecret: String
     /// The approval page: `<public-url>/flow/<code>`.
-    public let webURL: String
+    package let webURL: String
   }
 
   /// What a `TokenFlowWait` ends with.
-  public enum WaitOutcome: Sendable {
+  package enum WaitOutcome: Sendable {
     /// Approved: the new token and its workspace's name.
     case approved(IssuedToken, workspaceName: String)
     /// Still pending when the wait's time ran out.
@@ -53,7 +53,7 @@ public struct TokenFlowService: Sendable {
   }
 
   /// Starts a flow. `node` and `peer` describe the requesting machine for the approval page.
-  public func create(
+  package func create(
     utmSource: String, localhostPort: Int32, nextURL: String, expiresInSeconds: UInt32, node: String, peer: String
   ) async throws(ServerError) -> Created {
     guard utmSource.count <= 100 else { throw ServerError(.invalidArgument, "utm_source is longer than 100 characters.") }
@@ -92,10 +92,10 @@ public struct TokenFlowService: Sendable {
   }
 
   /// The answer for an unknown flow id and a wrong wait secret alike.
-  public static let unknownFlowMessage = "Unknown token flow, or wrong wait secret. Run `modal token new` again."
+  package static let unknownFlowMessage = "Unknown token flow, or wrong wait secret. Run `modal token new` again."
 
   /// Waits up to `timeout` for the flow to be approved, then mints its token (once).
-  public func wait(flowID: String, waitSecret: String, timeout: Duration) async throws(ServerError) -> WaitOutcome {
+  package func wait(flowID: String, waitSecret: String, timeout: Duration) async throws(ServerError) -> WaitOutcome {
     let store = dependencies.store
     guard flowID.hasPrefix("tf-"), flowID.count <= 64,
       let first = try await store.flow(id: flowID),
@@ -172,7 +172,7 @@ public struct TokenFlowService: Sendable {
   /// Approves the pending flow with `code` for `user` in `workspace`; wakes its waiting call at
   /// once. Throws `notFound` for a wrong, expired or used code (the same text for each).
   @discardableResult
-  public func approve(code: String, user: User, workspace: Workspace) async throws(ServerError) -> TokenFlowRecord {
+  package func approve(code: String, user: User, workspace: Workspace) async throws(ServerError) -> TokenFlowRecord {
     guard let normalized = UserCode.normalize(code) else {
       throw ServerError(.invalidArgument, "A login code is 8 letters, like WDJB-MJHT.")
     }

@@ -2,15 +2,15 @@
 /// `modal-server member` and `service-user` commands do.
 extension AccountService {
   /// A member and their user record.
-  public struct Member: Sendable {
+  package struct Member: Sendable {
     /// The user.
-    public let user: User
+    package let user: User
     /// Their membership (role, since when).
-    public let membership: Membership
+    package let membership: Membership
   }
 
   /// The members of `workspace`, oldest first.
-  public func members(of workspace: Workspace) async throws(ServerError) -> [Member] {
+  package func members(of workspace: Workspace) async throws(ServerError) -> [Member] {
     let store = dependencies.store
     let memberships = try await store.memberships(workspaceID: workspace.id)
     var members: [Member] = []
@@ -22,14 +22,14 @@ extension AccountService {
   }
 
   /// Changes `user`'s role in `workspace`; refuses (`failedPrecondition`) to leave it without an owner.
-  public func changeRole(of user: User, in workspace: Workspace, to role: Role) async throws(ServerError) {
+  package func changeRole(of user: User, in workspace: Workspace, to role: Role) async throws(ServerError) {
     let store = dependencies.store
     let outcome = try await store.setRole(workspaceID: workspace.id, userID: user.id, role: role)
     try check(outcome, user: user, workspace: workspace)
   }
 
   /// Removes `user` from `workspace` and revokes their tokens there; refuses to remove the last owner.
-  public func removeMember(_ user: User, from workspace: Workspace) async throws(ServerError) {
+  package func removeMember(_ user: User, from workspace: Workspace) async throws(ServerError) {
     let store = dependencies.store
     let now = dependencies.clock.now()
     let outcome = try await store.deleteMembership(workspaceID: workspace.id, userID: user.id, at: now)
@@ -37,13 +37,13 @@ extension AccountService {
   }
 
   /// The service users of `workspace`, oldest first.
-  public func serviceUsers(of workspace: Workspace) async throws(ServerError) -> [ServiceUser] {
+  package func serviceUsers(of workspace: Workspace) async throws(ServerError) -> [ServiceUser] {
     let store = dependencies.store
     return try await store.serviceUsers(workspaceID: workspace.id)
   }
 
   /// Deletes the service user named `name` (or with that id) in `workspace` and revokes its tokens.
-  public func deleteServiceUser(_ nameOrID: String, in workspace: Workspace) async throws(ServerError) {
+  package func deleteServiceUser(_ nameOrID: String, in workspace: Workspace) async throws(ServerError) {
     let store = dependencies.store
     let all = try await serviceUsers(of: workspace)
     guard let serviceUser = all.first(where: { $0.name == nameOrID || $0.id == nameOrID }) else {

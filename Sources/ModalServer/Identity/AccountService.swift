@@ -1,24 +1,24 @@
 /// Users, workspaces, memberships and service users: what `bootstrap` and (later) the dashboard do.
-public struct AccountService: Sendable {
+package struct AccountService: Sendable {
   let dependencies: Dependencies
 
   /// Creates the service.
-  public init(dependencies: Dependencies) { self.dependencies = dependencies }
+  package init(dependencies: Dependencies) { self.dependencies = dependencies }
 
   /// The result of `bootstrap`.
-  public struct Bootstrapped: Sendable {
+  package struct Bootstrapped: Sendable {
     /// The new user.
-    public let user: User
+    package let user: User
     /// The new workspace (with environment `main`).
-    public let workspace: Workspace
+    package let workspace: Workspace
     /// The first token, scope `all`.
-    public let token: IssuedToken
+    package let token: IssuedToken
   }
 
   /// Creates a user (with a password when given), a personal workspace they own with environment
   /// `main`, and a token with scope `all`, atomically. An existing email or workspace name is an
   /// `alreadyExists` error, never a duplicate.
-  public func bootstrap(email: String, workspaceName: String, password: String?) async throws(ServerError) -> Bootstrapped {
+  package func bootstrap(email: String, workspaceName: String, password: String?) async throws(ServerError) -> Bootstrapped {
     let email = try NameRules.normalizeEmail(email)
     try NameRules.checkWorkspaceName(workspaceName)
     let store = dependencies.store
@@ -57,7 +57,7 @@ public struct AccountService: Sendable {
 
   /// Creates a user with an already hashed password, their personal workspace (owner) and its
   /// environment `main`, atomically (the dashboard's sign-up; no token).
-  public func signUp(email: String, passwordHash: String, workspaceName: String) async throws(ServerError) -> User {
+  package func signUp(email: String, passwordHash: String, workspaceName: String) async throws(ServerError) -> User {
     let email = try NameRules.normalizeEmail(email)
     try NameRules.checkWorkspaceName(workspaceName)
     let now = dependencies.clock.now()
@@ -73,7 +73,7 @@ public struct AccountService: Sendable {
   }
 
   /// Creates a user without a workspace.
-  public func createUser(email: String, password: String?) async throws(ServerError) -> User {
+  package func createUser(email: String, password: String?) async throws(ServerError) -> User {
     let email = try NameRules.normalizeEmail(email)
     let user = User(
       id: RandomText.identifier("us-"), email: email, passwordHash: try password.map(hashPassword),
@@ -87,13 +87,13 @@ public struct AccountService: Sendable {
   }
 
   /// Adds `user` to `workspace` with `role`, or changes their role.
-  public func setMembership(user: User, workspace: Workspace, role: Role) async throws(ServerError) {
+  package func setMembership(user: User, workspace: Workspace, role: Role) async throws(ServerError) {
     let membership = Membership(workspaceID: workspace.id, userID: user.id, role: role, createdAt: dependencies.clock.now())
     try await dependencies.store.upsertMembership(membership)
   }
 
   /// Creates a service user in `workspace` (only owners may; `createdBy` must be one).
-  public func createServiceUser(name: String, role: Role, workspace: Workspace, createdBy: User) async throws(ServerError)
+  package func createServiceUser(name: String, role: Role, workspace: Workspace, createdBy: User) async throws(ServerError)
     -> ServiceUser
   {
     try NameRules.checkObjectName(name, type: "service user")
@@ -114,7 +114,7 @@ public struct AccountService: Sendable {
   }
 
   /// The user with `email`, or `notFound`.
-  public func user(email: String) async throws(ServerError) -> User {
+  package func user(email: String) async throws(ServerError) -> User {
     let normalized = try NameRules.normalizeEmail(email)
     guard let user = try await dependencies.store.user(email: normalized) else {
       throw ServerError(.notFound, "No user with the email \(normalized).")
@@ -123,7 +123,7 @@ public struct AccountService: Sendable {
   }
 
   /// The workspace named `name`, or `notFound`.
-  public func workspace(name: String) async throws(ServerError) -> Workspace {
+  package func workspace(name: String) async throws(ServerError) -> Workspace {
     guard let workspace = try await dependencies.store.workspace(name: name) else {
       throw ServerError(.notFound, "No workspace named '\(name)'.")
     }
@@ -131,7 +131,7 @@ public struct AccountService: Sendable {
   }
 
   /// The first owner of a workspace (who `token create` issues tokens for by default).
-  public func firstOwner(of workspace: Workspace) async throws(ServerError) -> User {
+  package func firstOwner(of workspace: Workspace) async throws(ServerError) -> User {
     let store = dependencies.store
     let members = try await store.memberships(workspaceID: workspace.id)
     guard let owner = members.first(where: { $0.role == .owner }),
@@ -143,7 +143,7 @@ public struct AccountService: Sendable {
   }
 
   /// The role of `user` in `workspace`, or `nil` if not a member.
-  public func role(of user: User, in workspace: Workspace) async throws(ServerError) -> Role? {
+  package func role(of user: User, in workspace: Workspace) async throws(ServerError) -> Role? {
     try await dependencies.store.membership(workspaceID: workspace.id, userID: user.id)?.role
   }
 }

@@ -2,13 +2,13 @@
 /// account, code guesses per account and per session). The failures live in the store, so the
 /// limit holds across every replica; keys are stored as keyed hashes, never as emails or session
 /// bindings.
-public struct AttemptLimiter: Sendable {
+package struct AttemptLimiter: Sendable {
   private let limit: Int
   private let window: Int64
   private let dependencies: Dependencies
 
   /// At most `limit` failures per `windowSeconds` per key.
-  public init(limit: Int, windowSeconds: Int64, dependencies: Dependencies) {
+  package init(limit: Int, windowSeconds: Int64, dependencies: Dependencies) {
     self.limit = limit
     self.window = windowSeconds
     self.dependencies = dependencies
@@ -18,13 +18,13 @@ public struct AttemptLimiter: Sendable {
   /// unlock comes, or `nil` if this attempt may go ahead. Recording first means that concurrent
   /// attempts cannot all pass a check that none of them has counted yet; a successful attempt
   /// is forgotten with `reset(_:)`.
-  public func attempt(_ key: String) async throws(ServerError) -> UnixTime? {
+  package func attempt(_ key: String) async throws(ServerError) -> UnixTime? {
     try await count(key).lockedUntil
   }
 
   /// Counts an attempt before it is checked, like `attempt(_:)`; an attempt that turns out right
   /// is taken back with `forget(_:)`, so only wrong ones stay counted.
-  public func count(_ key: String) async throws(ServerError) -> CountedAttempt {
+  package func count(_ key: String) async throws(ServerError) -> CountedAttempt {
     let store = dependencies.store
     let hashed = hash(key)
     let now = dependencies.clock.now()
@@ -36,13 +36,13 @@ public struct AttemptLimiter: Sendable {
   }
 
   /// Takes back an attempt counted with `count(_:)` that turned out right.
-  public func forget(_ attempt: CountedAttempt) async throws(ServerError) {
+  package func forget(_ attempt: CountedAttempt) async throws(ServerError) {
     let store = dependencies.store
     try await store.forgetFailure(key: attempt.keyHash, at: attempt.time)
   }
 
   /// Forgets a key's failures (after a success).
-  public func reset(_ key: String) async throws(ServerError) {
+  package func reset(_ key: String) async throws(ServerError) {
     let store = dependencies.store
     let hashed = hash(key)
     try await store.clearFailures(key: hashed)
@@ -52,9 +52,9 @@ public struct AttemptLimiter: Sendable {
 }
 
 /// An attempt counted before it was checked (`AttemptLimiter.count(_:)`).
-public struct CountedAttempt: Sendable {
+package struct CountedAttempt: Sendable {
   /// When the key unlocks if this attempt went over the limit (it must then not go ahead), else `nil`.
-  public let lockedUntil: UnixTime?
+  package let lockedUntil: UnixTime?
   fileprivate let keyHash: String
   fileprivate let time: UnixTime
 }

@@ -1,7 +1,7 @@
 /// Who is making a call: the verified token, its workspace, and the owner with their role.
-public struct Caller: Sendable {
+package struct Caller: Sendable {
   /// The person or service user behind the token.
-  public enum Identity: Sendable {
+  package enum Identity: Sendable {
     /// A user.
     case user(User)
     /// A service user and the user who created it.
@@ -9,16 +9,16 @@ public struct Caller: Sendable {
   }
 
   /// The verified token.
-  public let token: TokenRecord
+  package let token: TokenRecord
   /// The workspace the token acts in.
-  public let workspace: Workspace
+  package let workspace: Workspace
   /// The owner.
-  public let identity: Identity
+  package let identity: Identity
   /// The owner's role in the workspace.
-  public let role: Role
+  package let role: Role
 
   /// How the caller is named in `created_by` fields: the user's email or the service user's name.
-  public var displayName: String {
+  package var displayName: String {
     switch identity {
     case .user(let user): user.email
     case .serviceUser(let serviceUser, _): serviceUser.name
@@ -27,7 +27,7 @@ public struct Caller: Sendable {
 
   /// Checks that the token has `scope` and the owner at least `role`; `method` names the operation
   /// in the error.
-  public func require(_ scope: Scope, role needed: Role = .member, for method: String) throws(ServerError) {
+  package func require(_ scope: Scope, role needed: Role = .member, for method: String) throws(ServerError) {
     guard token.scopes.grants(scope) else {
       throw ServerError(
         .permissionDenied,

@@ -8,19 +8,19 @@
 ///   spread over many addresses.
 ///
 /// Both live in the store (`AttemptLimiter`), so every replica counts them together.
-public struct LoginLimits: Sendable {
+package struct LoginLimits: Sendable {
   /// Failures per account and address in the window.
-  public static let perAddress = 5
+  package static let perAddress = 5
   /// Failures per account, from any address, in the window.
-  public static let perAccount = 50
+  package static let perAccount = 50
   /// The window, in seconds.
-  public static let windowSeconds: Int64 = 15 * 60
+  package static let windowSeconds: Int64 = 15 * 60
 
   private let byAddress: AttemptLimiter
   private let byAccount: AttemptLimiter
 
   /// Creates the limits over the server's store.
-  public init(dependencies: Dependencies) {
+  package init(dependencies: Dependencies) {
     byAddress = AttemptLimiter(limit: Self.perAddress, windowSeconds: Self.windowSeconds, dependencies: dependencies)
     byAccount = AttemptLimiter(limit: Self.perAccount, windowSeconds: Self.windowSeconds, dependencies: dependencies)
   }
@@ -28,7 +28,7 @@ public struct LoginLimits: Sendable {
   /// Counts a login to `account` from `address` before its password is checked; returns when
   /// logins unlock if either bound is exceeded (then the password must not be checked), else
   /// `nil`. Counting first keeps concurrent guesses within the bounds.
-  public func begin(account: String, address: String) async throws(ServerError) -> UnixTime? {
+  package func begin(account: String, address: String) async throws(ServerError) -> UnixTime? {
     let pair = try await byAddress.attempt(Self.pairKey(account, address))
     let whole = try await byAccount.attempt(account)
     switch (pair, whole) {
@@ -41,7 +41,7 @@ public struct LoginLimits: Sendable {
 
   /// Forgets the attempts from `address` after a successful login there. (Attempts from other
   /// addresses, and this one, still count toward the account's bound.)
-  public func succeeded(account: String, address: String) async throws(ServerError) {
+  package func succeeded(account: String, address: String) async throws(ServerError) {
     try await byAddress.reset(Self.pairKey(account, address))
   }
 

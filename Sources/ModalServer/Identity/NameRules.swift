@@ -1,9 +1,9 @@
 import Foundation
 
 /// The naming rules of the API, with the exact error texts of the Python client (spec §10).
-public enum NameRules {
+package enum NameRules {
   /// Whether `name` is a valid environment name (`allowPeriods` only for looking up existing ones).
-  public static func isValidEnvironmentName(_ name: String, allowPeriods: Bool = false) -> Bool {
+  package static func isValidEnvironmentName(_ name: String, allowPeriods: Bool = false) -> Bool {
     let bytes = Array(name.utf8)
     guard !bytes.isEmpty, bytes.count <= 64, isAlphanumeric(bytes[0]) else { return false }
     guard !name.lowercased().hasPrefix("en-") else { return false }
@@ -11,7 +11,7 @@ public enum NameRules {
   }
 
   /// Throws `invalidArgument` with the Python client's text unless `name` is a valid new environment name.
-  public static func checkEnvironmentName(_ name: String) throws(ServerError) {
+  package static func checkEnvironmentName(_ name: String) throws(ServerError) {
     guard isValidEnvironmentName(name) else {
       throw ServerError(
         .invalidArgument,
@@ -22,7 +22,7 @@ public enum NameRules {
   }
 
   /// Whether `name` is a valid object (secret) name: `[a-zA-Z0-9-_.]+`, at most 64, not an app id.
-  public static func isValidObjectName(_ name: String) -> Bool {
+  package static func isValidObjectName(_ name: String) -> Bool {
     let bytes = Array(name.utf8)
     guard !bytes.isEmpty, bytes.count <= 64 else { return false }
     guard bytes.allSatisfy({ isAlphanumeric($0) || $0 == 0x2D || $0 == 0x5F || $0 == 0x2E }) else { return false }
@@ -31,7 +31,7 @@ public enum NameRules {
   }
 
   /// Throws `invalidArgument` with the Python client's text unless `name` is a valid object name.
-  public static func checkObjectName(_ name: String, type: String = "Secret") throws(ServerError) {
+  package static func checkObjectName(_ name: String, type: String = "Secret") throws(ServerError) {
     guard isValidObjectName(name) else {
       throw ServerError(
         .invalidArgument,
@@ -42,7 +42,7 @@ public enum NameRules {
 
   /// Workspace names: 2-63 lower-case letters, digits and dashes, starting with a letter or digit
   /// (they become profile names and URL parts).
-  public static func checkWorkspaceName(_ name: String) throws(ServerError) {
+  package static func checkWorkspaceName(_ name: String) throws(ServerError) {
     let bytes = Array(name.utf8)
     let valid =
       (2...63).contains(bytes.count) && (isLowerAlphanumeric(bytes[0]))
@@ -56,7 +56,7 @@ public enum NameRules {
   }
 
   /// Normalises and checks an email address (lower-cased; one `@`, no spaces, at most 254 characters).
-  public static func normalizeEmail(_ email: String) throws(ServerError) -> String {
+  package static func normalizeEmail(_ email: String) throws(ServerError) -> String {
     let trimmed = email.trimmingCharacters(in: .whitespaces).lowercased()
     let parts = trimmed.split(separator: "@", omittingEmptySubsequences: false)
     let valid =

@@ -9,7 +9,7 @@
 /// | create/rename/delete environments | no | yes | yes |
 /// | list and revoke **everyone's** tokens (users and service users) | no | no | yes |
 /// | manage members and service users (dashboard, later) | no | no | yes |
-public enum Role: String, Sendable, Hashable, CaseIterable, Comparable {
+package enum Role: String, Sendable, Hashable, CaseIterable, Comparable {
   /// Reads, uses secrets, manages own tokens.
   case member
   /// Also manages secrets and environments.
@@ -26,11 +26,11 @@ public enum Role: String, Sendable, Hashable, CaseIterable, Comparable {
   }
 
   /// Orders member < manager < owner.
-  public static func < (lhs: Role, rhs: Role) -> Bool { lhs.rank < rhs.rank }
+  package static func < (lhs: Role, rhs: Role) -> Bool { lhs.rank < rhs.rank }
 }
 
 /// Whether a workspace belongs to one person or is shared by a team.
-public enum WorkspaceKind: String, Sendable, Hashable, CaseIterable {
+package enum WorkspaceKind: String, Sendable, Hashable, CaseIterable {
   /// The workspace a user gets for themselves.
   case personal
   /// A team workspace with several members.

@@ -2,7 +2,7 @@ import Foundation
 
 /// One permission a token can carry. Scopes narrow what a token may do; the owner's role in the
 /// workspace narrows it further (a call needs both).
-public enum Scope: String, Sendable, Hashable, CaseIterable, Comparable {
+package enum Scope: String, Sendable, Hashable, CaseIterable, Comparable {
   /// Everything the owner's role allows.
   case all
   /// Read-only access: `environments:read`, `secrets:read` and `tokens:read`.
@@ -21,7 +21,7 @@ public enum Scope: String, Sendable, Hashable, CaseIterable, Comparable {
   case environmentsWrite = "environments:write"
 
   /// The scopes this one grants besides itself.
-  public var implied: Set<Scope> {
+  package var implied: Set<Scope> {
     switch self {
     case .all: Set(Scope.allCases)
     case .read: [.tokensRead, .secretsRead, .environmentsRead]
@@ -33,25 +33,25 @@ public enum Scope: String, Sendable, Hashable, CaseIterable, Comparable {
   }
 
   /// Orders by declaration (for stable output).
-  public static func < (lhs: Scope, rhs: Scope) -> Bool {
+  package static func < (lhs: Scope, rhs: Scope) -> Bool {
     allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
   }
 }
 
 /// The scopes of one token.
-public struct ScopeSet: Sendable, Hashable, CustomStringConvertible {
+package struct ScopeSet: Sendable, Hashable, CustomStringConvertible {
   /// The scopes as granted (not expanded).
-  public let scopes: Set<Scope>
+  package let scopes: Set<Scope>
 
   /// Creates a set from scopes.
-  public init(_ scopes: Set<Scope>) { self.scopes = scopes }
+  package init(_ scopes: Set<Scope>) { self.scopes = scopes }
 
   /// The scope set of a full-access token.
-  public static let all = ScopeSet([.all])
+  package static let all = ScopeSet([.all])
 
   /// Parses a comma-separated list (`read,secrets:write`); throws `invalidArgument` naming an
   /// unknown scope and listing the known ones.
-  public init(parsing text: String) throws(ServerError) {
+  package init(parsing text: String) throws(ServerError) {
     var scopes = Set<Scope>()
     for part in text.split(separator: ",") {
       let name = part.trimmingCharacters(in: .whitespaces)
@@ -70,10 +70,10 @@ public struct ScopeSet: Sendable, Hashable, CustomStringConvertible {
   }
 
   /// Whether the set grants `scope`, directly or through an implying scope.
-  public func grants(_ scope: Scope) -> Bool {
+  package func grants(_ scope: Scope) -> Bool {
     scopes.contains { $0 == scope || $0.implied.contains(scope) }
   }
 
   /// The scopes sorted and comma-separated (how the store keeps them).
-  public var description: String { scopes.sorted().map(\.rawValue).joined(separator: ",") }
+  package var description: String { scopes.sorted().map(\.rawValue).joined(separator: ",") }
 }

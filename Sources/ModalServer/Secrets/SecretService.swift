@@ -3,15 +3,15 @@
 /// Reading metadata (names, keys, dates; the API never returns values) needs `secrets:read`;
 /// creating named secrets, updating and deleting need `secrets:write` and the role manager;
 /// ephemeral secrets (unnamed, they expire) need `secrets:write` only.
-public struct SecretService: Sendable {
+package struct SecretService: Sendable {
   let dependencies: Dependencies
   private var environments: EnvironmentService { EnvironmentService(dependencies: dependencies) }
 
   /// Creates the service.
-  public init(dependencies: Dependencies) { self.dependencies = dependencies }
+  package init(dependencies: Dependencies) { self.dependencies = dependencies }
 
   /// How `getOrCreate` treats an existing or missing secret (`ObjectCreationType` on the wire).
-  public enum Mode: Sendable, Hashable {
+  package enum Mode: Sendable, Hashable {
     /// Look up only: `notFound` if missing.
     case lookup
     /// Create when missing, else return the existing one unchanged.
@@ -25,15 +25,15 @@ public struct SecretService: Sendable {
   }
 
   /// A secret with the name of its environment.
-  public struct Found: Sendable {
+  package struct Found: Sendable {
     /// The record.
-    public let secret: SecretRecord
+    package let secret: SecretRecord
     /// Its environment's name.
-    public let environmentName: String
+    package let environmentName: String
   }
 
   /// Looks a secret up or creates it, then checks `requiredKeys`.
-  public func getOrCreate(
+  package func getOrCreate(
     name: String, environmentName: String, mode: Mode, values: [String: String], requiredKeys: [String], for caller: Caller
   ) async throws(ServerError) -> Found {
     let store = dependencies.store
@@ -117,7 +117,7 @@ public struct SecretService: Sendable {
 
   /// One page of named secrets, newest first, created strictly before `createdBefore` (any time
   /// when `nil`); `limit` is clamped to 1...`maximumPageSize` (0 means 100).
-  public func list(environmentName: String, createdBefore: UnixTime?, limit: Int, for caller: Caller)
+  package func list(environmentName: String, createdBefore: UnixTime?, limit: Int, for caller: Caller)
     async throws(ServerError) -> (environment: Environment, secrets: [SecretRecord])
   {
     try caller.require(.secretsRead, for: "SecretList")
@@ -129,7 +129,7 @@ public struct SecretService: Sendable {
   }
 
   /// The secret with `id` in the caller's workspace, with its environment's name.
-  public func info(id: String, for caller: Caller) async throws(ServerError) -> Found {
+  package func info(id: String, for caller: Caller) async throws(ServerError) -> Found {
     try caller.require(.secretsRead, for: "SecretGetInfo")
     return try await find(id, for: caller)
   }
@@ -149,7 +149,7 @@ public struct SecretService: Sendable {
   }
 
   /// Sets (value given) or removes (value `nil`) keys of a secret.
-  public func update(id: String, changes: [(key: String, value: String?)], for caller: Caller) async throws(ServerError) {
+  package func update(id: String, changes: [(key: String, value: String?)], for caller: Caller) async throws(ServerError) {
     try caller.require(.secretsWrite, role: .manager, for: "SecretUpdate")
     let found = try await find(id, for: caller)
     let store = dependencies.store
@@ -172,7 +172,7 @@ public struct SecretService: Sendable {
   }
 
   /// Deletes a secret of the caller's workspace.
-  public func delete(id: String, for caller: Caller) async throws(ServerError) {
+  package func delete(id: String, for caller: Caller) async throws(ServerError) {
     try caller.require(.secretsWrite, role: .manager, for: "SecretDelete")
     let found = try await find(id, for: caller)
     guard try await dependencies.store.deleteSecret(id: found.secret.id) else {

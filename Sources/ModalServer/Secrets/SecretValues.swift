@@ -4,17 +4,17 @@ import Foundation
 ///
 /// Values are encrypted at rest with the server's encryption subkey (XSalsa20-Poly1305); keys are
 /// stored in clear because every listing shows them.
-public enum SecretValues {
+package enum SecretValues {
   /// The most keys in one secret.
-  public static let maximumKeys = 1000
+  package static let maximumKeys = 1000
   /// The longest key, in bytes.
-  public static let maximumKeyLength = 256
+  package static let maximumKeyLength = 256
   /// The most bytes of keys and values together.
-  public static let maximumTotalSize = 1 << 20
+  package static let maximumTotalSize = 1 << 20
 
   /// Throws `invalidArgument` unless every key is 1-256 bytes without control characters or `=`,
   /// and the whole is within the limits.
-  public static func validate(_ values: [String: String]) throws(ServerError) {
+  package static func validate(_ values: [String: String]) throws(ServerError) {
     guard values.count <= maximumKeys else {
       throw ServerError(.invalidArgument, "A secret holds at most \(maximumKeys) keys; this one has \(values.count).")
     }
@@ -34,7 +34,7 @@ public enum SecretValues {
   }
 
   /// Encrypts `values` with the current key.
-  public static func seal(_ values: [String: String], keys: ServerKeys) throws(ServerError) -> SealedValues {
+  package static func seal(_ values: [String: String], keys: ServerKeys) throws(ServerError) -> SealedValues {
     let json: Data
     do {
       json = try JSONSerialization.data(withJSONObject: values, options: [.sortedKeys])
@@ -46,7 +46,7 @@ public enum SecretValues {
   }
 
   /// Decrypts values sealed by `seal` (with any known key).
-  public static func open(_ sealed: SealedValues, keys: ServerKeys) throws(ServerError) -> [String: String] {
+  package static func open(_ sealed: SealedValues, keys: ServerKeys) throws(ServerError) -> [String: String] {
     guard let key = keys.key(id: sealed.keyID) else {
       throw ServerError(.internal, "The secret was encrypted with key '\(sealed.keyID)', which is not in the key file.")
     }

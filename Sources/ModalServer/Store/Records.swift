@@ -1,16 +1,16 @@
 /// A person who can sign in and own tokens.
-public struct User: Sendable, Hashable {
+package struct User: Sendable, Hashable {
   /// `us-` + 22 base62.
-  public var id: String
+  package var id: String
   /// The sign-in address, lower-cased, unique.
-  public var email: String
+  package var email: String
   /// The argon2id hash of the password (`crypto_pwhash_str` format); `nil` until one is set.
-  public var passwordHash: String?
+  package var passwordHash: String?
   /// When the account was created.
-  public var createdAt: UnixTime
+  package var createdAt: UnixTime
 
   /// Creates a user record.
-  public init(id: String, email: String, passwordHash: String?, createdAt: UnixTime) {
+  package init(id: String, email: String, passwordHash: String?, createdAt: UnixTime) {
     self.id = id
     self.email = email
     self.passwordHash = passwordHash
@@ -19,18 +19,18 @@ public struct User: Sendable, Hashable {
 }
 
 /// A workspace: the unit that owns environments, secrets and tokens.
-public struct Workspace: Sendable, Hashable {
+package struct Workspace: Sendable, Hashable {
   /// `ac-` + 22 base62.
-  public var id: String
+  package var id: String
   /// The unique name (also the `username` the API reports, and the default profile name).
-  public var name: String
+  package var name: String
   /// Personal or shared.
-  public var kind: WorkspaceKind
+  package var kind: WorkspaceKind
   /// When it was created.
-  public var createdAt: UnixTime
+  package var createdAt: UnixTime
 
   /// Creates a workspace record.
-  public init(id: String, name: String, kind: WorkspaceKind, createdAt: UnixTime) {
+  package init(id: String, name: String, kind: WorkspaceKind, createdAt: UnixTime) {
     self.id = id
     self.name = name
     self.kind = kind
@@ -40,7 +40,7 @@ public struct Workspace: Sendable, Hashable {
 
 /// The outcome of changing or ending a membership, decided inside the store's transaction so that
 /// concurrent changes (on several replicas) can never leave a workspace without an owner.
-public enum MembershipChange: Sendable, Hashable {
+package enum MembershipChange: Sendable, Hashable {
   /// The change was made.
   case done
   /// The user is not a member of the workspace.
@@ -50,7 +50,7 @@ public enum MembershipChange: Sendable, Hashable {
 }
 
 /// What a database says about the server keys a replica brings (`Store.registerKeys`).
-public enum KeyRegistration: Sendable, Hashable {
+package enum KeyRegistration: Sendable, Hashable {
   /// The keys match what the database knows (unknown new keys, such as a rotation's, were recorded).
   case accepted
   /// A key has an id the database knows but other key material: the key file was edited or
@@ -61,7 +61,7 @@ public enum KeyRegistration: Sendable, Hashable {
 }
 
 /// What became of an attempt to turn an approved login flow into its token.
-public enum FlowConsumption: Sendable, Hashable {
+package enum FlowConsumption: Sendable, Hashable {
   /// The token was stored and the flow is used up.
   case consumed
   /// The flow was not in the approved state (someone else consumed it, or it is gone).
@@ -72,18 +72,18 @@ public enum FlowConsumption: Sendable, Hashable {
 }
 
 /// A user's role in a workspace.
-public struct Membership: Sendable, Hashable {
+package struct Membership: Sendable, Hashable {
   /// The workspace.
-  public var workspaceID: String
+  package var workspaceID: String
   /// The user.
-  public var userID: String
+  package var userID: String
   /// What the user may do there.
-  public var role: Role
+  package var role: Role
   /// When the user joined.
-  public var createdAt: UnixTime
+  package var createdAt: UnixTime
 
   /// Creates a membership record.
-  public init(workspaceID: String, userID: String, role: Role, createdAt: UnixTime) {
+  package init(workspaceID: String, userID: String, role: Role, createdAt: UnixTime) {
     self.workspaceID = workspaceID
     self.userID = userID
     self.role = role
@@ -92,22 +92,22 @@ public struct Membership: Sendable, Hashable {
 }
 
 /// A non-human member of one workspace (for CI and automation); it only acts through tokens.
-public struct ServiceUser: Sendable, Hashable {
+package struct ServiceUser: Sendable, Hashable {
   /// `su-` + 22 base62.
-  public var id: String
+  package var id: String
   /// The workspace it belongs to.
-  public var workspaceID: String
+  package var workspaceID: String
   /// Unique within the workspace.
-  public var name: String
+  package var name: String
   /// Its role in the workspace.
-  public var role: Role
+  package var role: Role
   /// The user who created it.
-  public var createdByUserID: String
+  package var createdByUserID: String
   /// When it was created.
-  public var createdAt: UnixTime
+  package var createdAt: UnixTime
 
   /// Creates a service-user record.
-  public init(id: String, workspaceID: String, name: String, role: Role, createdByUserID: String, createdAt: UnixTime) {
+  package init(id: String, workspaceID: String, name: String, role: Role, createdByUserID: String, createdAt: UnixTime) {
     self.id = id
     self.workspaceID = workspaceID
     self.name = name
@@ -118,22 +118,22 @@ public struct ServiceUser: Sendable, Hashable {
 }
 
 /// An environment of a workspace (every workspace starts with `main`, the default).
-public struct Environment: Sendable, Hashable {
+package struct Environment: Sendable, Hashable {
   /// `en-` + 22 base62.
-  public var id: String
+  package var id: String
   /// The workspace.
-  public var workspaceID: String
+  package var workspaceID: String
   /// Unique within the workspace.
-  public var name: String
+  package var name: String
   /// Whether an empty environment name resolves to this one.
-  public var isDefault: Bool
+  package var isDefault: Bool
   /// The web suffix (empty for the default environment).
-  public var webhookSuffix: String
+  package var webhookSuffix: String
   /// When it was created.
-  public var createdAt: UnixTime
+  package var createdAt: UnixTime
 
   /// Creates an environment record.
-  public init(id: String, workspaceID: String, name: String, isDefault: Bool, webhookSuffix: String, createdAt: UnixTime) {
+  package init(id: String, workspaceID: String, name: String, isDefault: Bool, webhookSuffix: String, createdAt: UnixTime) {
     self.id = id
     self.workspaceID = workspaceID
     self.name = name
@@ -144,14 +144,14 @@ public struct Environment: Sendable, Hashable {
 }
 
 /// Who a token acts as.
-public enum TokenOwner: Sendable, Hashable {
+package enum TokenOwner: Sendable, Hashable {
   /// A user, with their role in the token's workspace.
   case user(id: String)
   /// A service user of the token's workspace.
   case serviceUser(id: String)
 
   /// The owner's id.
-  public var id: String {
+  package var id: String {
     switch self {
     case .user(let id), .serviceUser(let id): id
     }
@@ -159,36 +159,36 @@ public enum TokenOwner: Sendable, Hashable {
 }
 
 /// A stored API token. The secret itself is never stored: only its keyed hash.
-public struct TokenRecord: Sendable, Hashable {
+package struct TokenRecord: Sendable, Hashable {
   /// `ak-` + 22 base62; the lookup key.
-  public var id: String
+  package var id: String
   /// The workspace it acts in.
-  public var workspaceID: String
+  package var workspaceID: String
   /// The user or service user it acts as.
-  public var owner: TokenOwner
+  package var owner: TokenOwner
   /// The user who created it (`nil` for tokens made by the command line without a user).
-  public var createdByUserID: String?
+  package var createdByUserID: String?
   /// A label ("laptop", "ci").
-  public var name: String
+  package var name: String
   /// HMAC-SHA-256 of the secret under the hashing key `hashKeyID`, hex.
-  public var secretHash: String
+  package var secretHash: String
   /// Which server key made `secretHash`.
-  public var hashKeyID: String
+  package var hashKeyID: String
   /// The last 4 characters of the secret, for recognising it (`as-****3f9Q`).
-  public var secretHint: String
+  package var secretHint: String
   /// What it may do.
-  public var scopes: ScopeSet
+  package var scopes: ScopeSet
   /// When it was created.
-  public var createdAt: UnixTime
+  package var createdAt: UnixTime
   /// When it stops working (`nil`: never).
-  public var expiresAt: UnixTime?
+  package var expiresAt: UnixTime?
   /// When it was last used (as last flushed to the store).
-  public var lastUsedAt: UnixTime?
+  package var lastUsedAt: UnixTime?
   /// When it was revoked (`nil`: not revoked).
-  public var revokedAt: UnixTime?
+  package var revokedAt: UnixTime?
 
   /// Creates a token record.
-  public init(
+  package init(
     id: String, workspaceID: String, owner: TokenOwner, createdByUserID: String?, name: String, secretHash: String,
     hashKeyID: String, secretHint: String, scopes: ScopeSet, createdAt: UnixTime, expiresAt: UnixTime?,
     lastUsedAt: UnixTime? = nil, revokedAt: UnixTime? = nil
@@ -210,7 +210,7 @@ public struct TokenRecord: Sendable, Hashable {
 }
 
 /// Where a login flow stands.
-public enum TokenFlowState: String, Sendable, Hashable {
+package enum TokenFlowState: String, Sendable, Hashable {
   /// Waiting for a user to approve it.
   case pending
   /// Approved; the next `TokenFlowWait` mints the token.
@@ -221,46 +221,46 @@ public enum TokenFlowState: String, Sendable, Hashable {
 
 /// A browser login flow (`modal token new`): created by `TokenFlowCreate`, approved by a user,
 /// consumed by `TokenFlowWait`.
-public struct TokenFlowRecord: Sendable, Hashable {
+package struct TokenFlowRecord: Sendable, Hashable {
   /// `tf-` + 22 base62.
-  public var id: String
+  package var id: String
   /// The user code, 8 letters of the RFC 8628 alphabet, stored without the dash.
-  public var code: String
+  package var code: String
   /// HMAC-SHA-256 of the wait secret, hex.
-  public var waitSecretHash: String
+  package var waitSecretHash: String
   /// Which server key made `waitSecretHash`.
-  public var hashKeyID: String
+  package var hashKeyID: String
   /// Where it stands.
-  public var state: TokenFlowState
+  package var state: TokenFlowState
   /// When it was created.
-  public var createdAt: UnixTime
+  package var createdAt: UnixTime
   /// When it can no longer be approved or waited for.
-  public var expiresAt: UnixTime
+  package var expiresAt: UnixTime
   /// The longest life the new token may have, in seconds (`nil`: no bound).
-  public var tokenLifetimeSeconds: Int64?
+  package var tokenLifetimeSeconds: Int64?
   /// The port of the CLI's local helper server (a same-machine hint).
-  public var localhostPort: Int32
+  package var localhostPort: Int32
   /// `utm_source` from the request.
-  public var utmSource: String
+  package var utmSource: String
   /// `next_url` from the request.
-  public var nextURL: String
+  package var nextURL: String
   /// The machine name the CLI sent (`x-modal-node`), for the approval page.
-  public var requestingNode: String
+  package var requestingNode: String
   /// The network peer that created the flow, for the approval page.
-  public var requestingPeer: String
+  package var requestingPeer: String
   /// Who approved it.
-  public var approvedByUserID: String?
+  package var approvedByUserID: String?
   /// For which workspace.
-  public var approvedWorkspaceID: String?
+  package var approvedWorkspaceID: String?
   /// When.
-  public var approvedAt: UnixTime?
+  package var approvedAt: UnixTime?
   /// The token handed out.
-  public var tokenID: String?
+  package var tokenID: String?
   /// When it was handed out.
-  public var consumedAt: UnixTime?
+  package var consumedAt: UnixTime?
 
   /// Creates a pending flow record.
-  public init(
+  package init(
     id: String, code: String, waitSecretHash: String, hashKeyID: String, createdAt: UnixTime, expiresAt: UnixTime,
     tokenLifetimeSeconds: Int64?, localhostPort: Int32, utmSource: String, nextURL: String, requestingNode: String,
     requestingPeer: String
@@ -282,30 +282,30 @@ public struct TokenFlowRecord: Sendable, Hashable {
 }
 
 /// A named (or ephemeral) set of key/value pairs in one environment.
-public struct SecretRecord: Sendable, Hashable {
+package struct SecretRecord: Sendable, Hashable {
   /// `st-` + 22 base62.
-  public var id: String
+  package var id: String
   /// The workspace.
-  public var workspaceID: String
+  package var workspaceID: String
   /// The environment.
-  public var environmentID: String
+  package var environmentID: String
   /// The name; `nil` for ephemeral secrets.
-  public var name: String?
+  package var name: String?
   /// The keys, sorted (values are kept encrypted, apart).
-  public var keys: [String]
+  package var keys: [String]
   /// Who created it, as shown by `modal secret list` (the user's email or the service user's name).
-  public var createdBy: String
+  package var createdBy: String
   /// When it was created; unique within its environment (pagination relies on it).
-  public var createdAt: UnixTime
+  package var createdAt: UnixTime
   /// When its values last changed.
-  public var updatedAt: UnixTime
+  package var updatedAt: UnixTime
   /// When it was last looked up by name (as last flushed).
-  public var lastUsedAt: UnixTime?
+  package var lastUsedAt: UnixTime?
   /// When an ephemeral secret disappears.
-  public var expiresAt: UnixTime?
+  package var expiresAt: UnixTime?
 
   /// Creates a secret record.
-  public init(
+  package init(
     id: String, workspaceID: String, environmentID: String, name: String?, keys: [String], createdBy: String,
     createdAt: UnixTime, updatedAt: UnixTime, lastUsedAt: UnixTime? = nil, expiresAt: UnixTime? = nil
   ) {
@@ -323,32 +323,32 @@ public struct SecretRecord: Sendable, Hashable {
 }
 
 /// The encrypted values of a secret: `Sodium.seal` of the JSON object, with the key id.
-public struct SealedValues: Sendable, Hashable {
+package struct SealedValues: Sendable, Hashable {
   /// Which server key encrypted them.
-  public var keyID: String
+  package var keyID: String
   /// Nonce and ciphertext, hex.
-  public var ciphertext: String
+  package var ciphertext: String
 
   /// Creates sealed values.
-  public init(keyID: String, ciphertext: String) {
+  package init(keyID: String, ciphertext: String) {
     self.keyID = keyID
     self.ciphertext = ciphertext
   }
 }
 
 /// A dashboard sign-in session (the dashboard comes later; the table exists now).
-public struct SessionRecord: Sendable, Hashable {
+package struct SessionRecord: Sendable, Hashable {
   /// HMAC-SHA-256 of the session id (the cookie value is never stored), hex.
-  public var idHash: String
+  package var idHash: String
   /// The signed-in user.
-  public var userID: String
+  package var userID: String
   /// When it was created.
-  public var createdAt: UnixTime
+  package var createdAt: UnixTime
   /// When it ends.
-  public var expiresAt: UnixTime
+  package var expiresAt: UnixTime
 
   /// Creates a session record.
-  public init(idHash: String, userID: String, createdAt: UnixTime, expiresAt: UnixTime) {
+  package init(idHash: String, userID: String, createdAt: UnixTime, expiresAt: UnixTime) {
     self.idHash = idHash
     self.userID = userID
     self.createdAt = createdAt

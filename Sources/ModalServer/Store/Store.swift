@@ -6,7 +6,7 @@
 /// statements (`SQLStore`). Nothing here assumes a single process: conditional updates
 /// (`approveFlow`, `consumeFlow`, `revokeToken`) decide races in the database, not in memory, and
 /// changes other processes must react to are announced through `events`.
-public protocol Store: Sendable {
+package protocol Store: Sendable {
   // MARK: Accounts
 
   /// Creates a user, a workspace with the user as owner, its default environment and optionally a

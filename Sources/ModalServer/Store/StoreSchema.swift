@@ -7,19 +7,19 @@ import Foundation
 ///
 /// A migration is applied once, in order, inside one transaction that also records it in
 /// `schema_migrations`; a database newer than the code is refused.
-public enum StoreSchema {
+package enum StoreSchema {
   /// One schema change.
-  public struct Migration: Sendable {
+  package struct Migration: Sendable {
     /// Its number; applied in increasing order.
-    public let version: Int
+    package let version: Int
     /// What it does.
-    public let name: String
+    package let name: String
     /// The statements, separated by semicolons.
-    public let sql: String
+    package let sql: String
   }
 
   /// The table recording applied migrations.
-  public static let bookkeeping = """
+  package static let bookkeeping = """
     CREATE TABLE IF NOT EXISTS schema_migrations (
       version INTEGER PRIMARY KEY,
       name TEXT NOT NULL,
@@ -28,7 +28,7 @@ public enum StoreSchema {
     """
 
   /// Every migration, oldest first.
-  public static let migrations: [Migration] = [
+  package static let migrations: [Migration] = [
     Migration(
       version: 1, name: "accounts, workspaces, environments, tokens, token flows, secrets, sessions",
       sql: """
@@ -160,7 +160,7 @@ public enum StoreSchema {
   ]
 
   /// The newest version this code knows.
-  public static var latestVersion: Int { migrations.last?.version ?? 0 }
+  package static var latestVersion: Int { migrations.last?.version ?? 0 }
 
   /// The SQL dialect a statement is prepared for.
   enum Dialect {

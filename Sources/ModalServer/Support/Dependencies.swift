@@ -1,21 +1,21 @@
 /// What every service of the server shares: the store, the keys, the clock, the settings and the
 /// in-memory usage buffer.
-public struct Dependencies: Sendable {
+package struct Dependencies: Sendable {
   /// Persistent state.
-  public let store: any Store
+  package let store: any Store
   /// Hashing, signing and encryption keys.
-  public let keys: ServerKeys
+  package let keys: ServerKeys
   /// Where "now" comes from.
-  public let clock: ServerClock
+  package let clock: ServerClock
   /// Tunables.
-  public let settings: ServerSettings
+  package let settings: ServerSettings
   /// Last-used times waiting to be written.
-  public let usage: UsageRecorder
+  package let usage: UsageRecorder
   /// Recently verified callers, forgotten on every credential change (`StoreEvent`).
-  public let callers: CallerCache
+  package let callers: CallerCache
 
   /// Bundles the dependencies.
-  public init(store: any Store, keys: ServerKeys, clock: ServerClock = .system, settings: ServerSettings = ServerSettings()) {
+  package init(store: any Store, keys: ServerKeys, clock: ServerClock = .system, settings: ServerSettings = ServerSettings()) {
     self.store = store
     self.keys = keys
     self.clock = clock
@@ -28,29 +28,29 @@ public struct Dependencies: Sendable {
 }
 
 /// Tunables of the server, with the defaults `serve` uses.
-public struct ServerSettings: Sendable {
+package struct ServerSettings: Sendable {
   /// The base URL of the dashboard, for `web_url` of login flows (no trailing slash).
-  public var publicURL: String
+  package var publicURL: String
   /// How long a login flow can be approved and waited for.
-  public var flowLifetime: Int64 = 600
+  package var flowLifetime: Int64 = 600
   /// The longest single `TokenFlowWait` long-poll, in seconds.
-  public var maximumWait: Double = 60
+  package var maximumWait: Double = 60
   /// How long an `AuthTokenGet` JWT is valid, in seconds.
-  public var jwtLifetime: Int64 = 1200
+  package var jwtLifetime: Int64 = 1200
   /// Tokens expiring sooner than this get an `x-modal-warning` on every call, in seconds.
-  public var expiryWarning: Int64 = 7 * 86_400
+  package var expiryWarning: Int64 = 7 * 86_400
   /// How long ephemeral secrets live, in seconds.
-  public var ephemeralSecretLifetime: Int64 = 86_400
+  package var ephemeralSecretLifetime: Int64 = 86_400
   /// The most secrets returned by one `SecretList` page.
-  public var maximumPageSize: Int = 1000
+  package var maximumPageSize: Int = 1000
   /// How long a verified caller is remembered (`CallerCache`); zero turns the cache off.
-  public var callerCacheLifetime: Duration = .seconds(1)
+  package var callerCacheLifetime: Duration = .seconds(1)
   /// Login flows one client address may start per minute on one replica (`FlowStartLimiter`);
   /// 0 turns the limit off.
-  public var flowStartsPerMinutePerAddress: Int = 60
+  package var flowStartsPerMinutePerAddress: Int = 60
 
   /// Creates settings with a public URL.
-  public init(publicURL: String = "http://127.0.0.1:8080") {
+  package init(publicURL: String = "http://127.0.0.1:8080") {
     var url = publicURL
     while url.hasSuffix("/") { url.removeLast() }
     self.publicURL = url

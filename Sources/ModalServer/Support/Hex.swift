@@ -1,9 +1,9 @@
 /// Lower-case hexadecimal encoding of bytes.
-public enum Hex {
+package enum Hex {
   private static let digits = Array("0123456789abcdef".utf8)
 
   /// The bytes as lower-case hex.
-  public static func encode(_ bytes: [UInt8]) -> String {
+  package static func encode(_ bytes: [UInt8]) -> String {
     var out = [UInt8]()
     out.reserveCapacity(bytes.count * 2)
     for byte in bytes {
@@ -14,7 +14,7 @@ public enum Hex {
   }
 
   /// The bytes of a hex string (either case); `nil` if it is not hex or has an odd length.
-  public static func decode(_ text: String) -> [UInt8]? {
+  package static func decode(_ text: String) -> [UInt8]? {
     let chars = Array(text.utf8)
     guard chars.count % 2 == 0 else { return nil }
     var out = [UInt8]()

@@ -1,55 +1,55 @@
 import Foundation
 
 /// Where the server reads the current time from: the system clock, or a fixed/advancing value in tests.
-public struct ServerClock: Sendable {
+package struct ServerClock: Sendable {
   private let read: @Sendable () -> UnixTime
 
   /// A clock that reads `now()` each time.
-  public init(_ now: @escaping @Sendable () -> UnixTime) {
+  package init(_ now: @escaping @Sendable () -> UnixTime) {
     self.read = now
   }
 
   /// The system clock.
-  public static let system = ServerClock { UnixTime(date: Date()) }
+  package static let system = ServerClock { UnixTime(date: Date()) }
 
   /// The current time.
-  public func now() -> UnixTime { read() }
+  package func now() -> UnixTime { read() }
 }
 
 /// A point in time as whole microseconds since 1970-01-01 UTC (how the store keeps times).
-public struct UnixTime: Sendable, Hashable, Comparable, CustomStringConvertible {
+package struct UnixTime: Sendable, Hashable, Comparable, CustomStringConvertible {
   /// Microseconds since the Unix epoch.
-  public var microseconds: Int64
+  package var microseconds: Int64
 
   /// Creates a timestamp from microseconds since the epoch.
-  public init(microseconds: Int64) {
+  package init(microseconds: Int64) {
     self.microseconds = microseconds
   }
 
   /// Creates a timestamp from a `Date`.
-  public init(date: Date) {
+  package init(date: Date) {
     microseconds = Int64((date.timeIntervalSince1970 * 1_000_000).rounded())
   }
 
   /// Creates a timestamp from seconds since the epoch, as the API's `double` fields carry them;
   /// `nil` for values that are not finite or out of range.
-  public init?(seconds: Double) {
+  package init?(seconds: Double) {
     let micros = (seconds * 1_000_000).rounded()
     guard micros.isFinite, micros > -9.2e18, micros < 9.2e18 else { return nil }
     microseconds = Int64(micros)
   }
 
   /// Seconds since the epoch, for the API's `double` fields.
-  public var seconds: Double { Double(microseconds) / 1_000_000 }
+  package var seconds: Double { Double(microseconds) / 1_000_000 }
 
   /// Whole seconds since the epoch (rounded down).
-  public var wholeSeconds: Int64 { microseconds >= 0 ? microseconds / 1_000_000 : (microseconds - 999_999) / 1_000_000 }
+  package var wholeSeconds: Int64 { microseconds >= 0 ? microseconds / 1_000_000 : (microseconds - 999_999) / 1_000_000 }
 
   /// The time as a `Date`.
-  public var date: Date { Date(timeIntervalSince1970: seconds) }
+  package var date: Date { Date(timeIntervalSince1970: seconds) }
 
   /// This time moved by `seconds` (saturating).
-  public func adding(seconds: Int64) -> UnixTime {
+  package func adding(seconds: Int64) -> UnixTime {
     let (delta, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000)
     if overflow { return UnixTime(microseconds: seconds > 0 ? .max : .min) }
     let (sum, overflow2) = microseconds.addingReportingOverflow(delta)
@@ -61,7 +61,7 @@ public struct UnixTime: Sendable, Hashable, Comparable, CustomStringConvertible 
   ///
   /// Formatted with `gmtime_r`, not a Foundation formatter: this runs for every request's log line,
   /// and creating an `ISO8601DateFormatter` each time cost about three quarters of a call's time.
-  public var iso8601: String {
+  package var iso8601: String {
     var seconds = time_t(clamping: wholeSeconds)
     var parts = tm()
     guard gmtime_r(&seconds, &parts) != nil else { return String(wholeSeconds) }
@@ -74,8 +74,8 @@ public struct UnixTime: Sendable, Hashable, Comparable, CustomStringConvertible 
   }
 
   /// Orders by time.
-  public static func < (lhs: UnixTime, rhs: UnixTime) -> Bool { lhs.microseconds < rhs.microseconds }
+  package static func < (lhs: UnixTime, rhs: UnixTime) -> Bool { lhs.microseconds < rhs.microseconds }
 
   /// The ISO 8601 form.
-  public var description: String { iso8601 }
+  package var description: String { iso8601 }
 }

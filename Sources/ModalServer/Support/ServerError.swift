@@ -2,9 +2,9 @@
 /// and, when something specific helps, what to do about it.
 ///
 /// Messages never contain token secrets, wait secrets, passwords or secret values.
-public struct ServerError: Error, Sendable, Hashable, CustomStringConvertible {
+package struct ServerError: Error, Sendable, Hashable, CustomStringConvertible {
   /// What kind of failure it is; each maps to one gRPC status code.
-  public enum Code: String, Sendable, Hashable, CaseIterable {
+  package enum Code: String, Sendable, Hashable, CaseIterable {
     /// The request is malformed or a value breaks a rule (INVALID_ARGUMENT).
     case invalidArgument
     /// Missing, malformed, unknown, wrong, expired or revoked credentials (UNAUTHENTICATED).
@@ -30,16 +30,16 @@ public struct ServerError: Error, Sendable, Hashable, CustomStringConvertible {
   }
 
   /// What kind of failure it is.
-  public var code: Code
+  package var code: Code
   /// What happened, in one or two sentences, safe to show to the caller.
-  public var message: String
+  package var message: String
 
   /// Creates an error.
-  public init(_ code: Code, _ message: String) {
+  package init(_ code: Code, _ message: String) {
     self.code = code
     self.message = message
   }
 
   /// The message.
-  public var description: String { message }
+  package var description: String { message }
 }

@@ -10,7 +10,7 @@ import RPC
 /// replica, the command line) forgets everything at once; the short lifetime bounds how long a
 /// change can go unseen if a notice is lost. An entry read before a change but stored after it is
 /// refused (`generation`), so a lookup racing a revocation cannot outlive it.
-public final class CallerCache: Sendable {
+package final class CallerCache: Sendable {
   private struct Entry {
     let caller: Caller
     let storedAt: UInt64
@@ -28,7 +28,7 @@ public final class CallerCache: Sendable {
   private let state = Locked(State())
 
   /// A cache whose entries live `lifetime` (1 second by default; zero disables it).
-  public init(lifetime: Duration = .seconds(1), capacity: Int = 10_000) {
+  package init(lifetime: Duration = .seconds(1), capacity: Int = 10_000) {
     let (seconds, attoseconds) = lifetime.components
     lifetimeNanoseconds = UInt64(max(0, seconds)) * 1_000_000_000 + UInt64(max(0, attoseconds) / 1_000_000_000)
     self.capacity = capacity
@@ -36,7 +36,7 @@ public final class CallerCache: Sendable {
 
   /// The remembered caller of `tokenID` if it is fresh, and the generation to pass to `store` if
   /// the caller has to be looked up (one lock per call on the hot path).
-  public func lookup(tokenID: String) -> (caller: Caller?, generation: UInt64) {
+  package func lookup(tokenID: String) -> (caller: Caller?, generation: UInt64) {
     let now = DispatchTime.now().uptimeNanoseconds
     return state.withLock { state in
       guard lifetimeNanoseconds > 0, let entry = state.entries[tokenID] else { return (nil, state.generation) }
@@ -49,7 +49,7 @@ public final class CallerCache: Sendable {
   }
 
   /// Remembers `caller`, unless something changed since `generation` was read.
-  public func store(_ caller: Caller, generation: UInt64) {
+  package func store(_ caller: Caller, generation: UInt64) {
     guard lifetimeNanoseconds > 0 else { return }
     let now = DispatchTime.now().uptimeNanoseconds
     state.withLock { state in
@@ -60,7 +60,7 @@ public final class CallerCache: Sendable {
   }
 
   /// Forgets every caller (credentials changed somewhere).
-  public func removeAll() {
+  package func removeAll() {
     state.withLock { state in
       state.generation &+= 1
       state.entries.removeAll(keepingCapacity: true)
@@ -68,7 +68,7 @@ public final class CallerCache: Sendable {
   }
 
   /// Reacts to a store event: forgets everything on credential changes and resynchronization.
-  public func handle(_ event: StoreEvent) {
+  package func handle(_ event: StoreEvent) {
     switch event {
     case .credentialsChanged, .resynchronize: removeAll()
     case .flowChanged: break

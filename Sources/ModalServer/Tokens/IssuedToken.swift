@@ -1,10 +1,10 @@
 /// A token just created: its record and its secret, which exists only here and is shown once.
-public struct IssuedToken: Sendable {
+package struct IssuedToken: Sendable {
   /// The stored record (hash only).
-  public let record: TokenRecord
+  package let record: TokenRecord
   /// The secret; never stored, never logged.
-  public let secret: String
+  package let secret: String
 
   /// The token id.
-  public var id: String { record.id }
+  package var id: String { record.id }
 }

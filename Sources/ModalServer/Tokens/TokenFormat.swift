@@ -1,35 +1,35 @@
 /// The shape of token ids and secrets: `ak-` + 22 base62 (≈131 bits, public) and `as-` + 24 base62
 /// (≈143 bits, shown once, stored only as a keyed hash).
-public enum TokenFormat {
+package enum TokenFormat {
   /// The id prefix.
-  public static let idPrefix = "ak-"
+  package static let idPrefix = "ak-"
   /// The secret prefix.
-  public static let secretPrefix = "as-"
+  package static let secretPrefix = "as-"
   /// Random characters after the id prefix.
-  public static let idLength = 22
+  package static let idLength = 22
   /// Random characters after the secret prefix.
-  public static let secretLength = 24
+  package static let secretLength = 24
 
   /// A new random token id.
-  public static func newID() -> String { idPrefix + RandomText.base62(count: idLength) }
+  package static func newID() -> String { idPrefix + RandomText.base62(count: idLength) }
 
   /// A new random token secret.
-  public static func newSecret() -> String { secretPrefix + RandomText.base62(count: secretLength) }
+  package static func newSecret() -> String { secretPrefix + RandomText.base62(count: secretLength) }
 
   /// Whether `id` has the shape of a token id.
-  public static func isWellFormedID(_ id: String) -> Bool {
+  package static func isWellFormedID(_ id: String) -> Bool {
     id.utf8.count == idPrefix.utf8.count + idLength && id.hasPrefix(idPrefix) && RandomText.isBase62(id.dropFirst(3))
   }
 
   /// Whether `secret` has the shape of a token secret.
-  public static func isWellFormedSecret(_ secret: String) -> Bool {
+  package static func isWellFormedSecret(_ secret: String) -> Bool {
     secret.utf8.count == secretPrefix.utf8.count + secretLength && secret.hasPrefix(secretPrefix)
       && RandomText.isBase62(secret.dropFirst(3))
   }
 
   /// The secret masked for display: `as-****` and its last 4 characters.
-  public static func mask(hint: String) -> String { secretPrefix + "****" + hint }
+  package static func mask(hint: String) -> String { secretPrefix + "****" + hint }
 
   /// The last 4 characters of a secret (the hint stored beside its hash).
-  public static func hint(of secret: String) -> String { String(secret.suffix(4)) }
+  package static func hint(of secret: String) -> String { String(secret.suffix(4)) }
 }

@@ -1,18 +1,18 @@
 import Foundation
 
 /// Creates, verifies, lists and revokes API tokens.
-public struct TokenService: Sendable {
+package struct TokenService: Sendable {
   let dependencies: Dependencies
   private var hasher: SecretHasher { SecretHasher(keys: dependencies.keys) }
 
   /// Creates the service.
-  public init(dependencies: Dependencies) { self.dependencies = dependencies }
+  package init(dependencies: Dependencies) { self.dependencies = dependencies }
 
   /// The longest token name accepted.
-  public static let maximumNameLength = 100
+  package static let maximumNameLength = 100
 
   /// A new token record and its secret (not stored yet).
-  public func makeToken(
+  package func makeToken(
     workspaceID: String, owner: TokenOwner, createdByUserID: String?, name: String, scopes: ScopeSet,
     lifetimeSeconds: Int64?
   ) throws(ServerError) -> IssuedToken {
@@ -34,7 +34,7 @@ public struct TokenService: Sendable {
   }
 
   /// Creates and stores a token.
-  public func issue(
+  package func issue(
     workspaceID: String, owner: TokenOwner, createdByUserID: String?, name: String, scopes: ScopeSet,
     lifetimeSeconds: Int64?
   ) async throws(ServerError) -> IssuedToken {
@@ -46,13 +46,13 @@ public struct TokenService: Sendable {
   }
 
   /// The same answer for an unknown id and a wrong secret, so neither reveals whether an id exists.
-  public static let invalidCredentialsMessage =
+  package static let invalidCredentialsMessage =
     "Token validation failed: the token id or secret is wrong. Check MODAL_TOKEN_ID/MODAL_TOKEN_SECRET or your "
     + "profile, or create a new token with `modal token new`."
 
   /// Verifies a token id and secret and returns the caller; throws `unauthenticated` with a
   /// message saying why (without ever repeating the secret).
-  public func authenticate(id: String?, secret: String?) async throws(ServerError) -> Caller {
+  package func authenticate(id: String?, secret: String?) async throws(ServerError) -> Caller {
     guard let id, !id.isEmpty, let secret, !secret.isEmpty else {
       throw ServerError(
         .unauthenticated,
@@ -131,7 +131,7 @@ public struct TokenService: Sendable {
 
   /// The tokens `caller` may see: all of the workspace for owners, else the caller's own; with
   /// unflushed last-used times merged in.
-  public func list(for caller: Caller) async throws(ServerError) -> [TokenRecord] {
+  package func list(for caller: Caller) async throws(ServerError) -> [TokenRecord] {
     let store = dependencies.store
     let owner: TokenOwner? = caller.role == .owner ? nil : caller.token.owner
     var tokens = try await store.tokens(workspaceID: caller.workspace.id, owner: owner)
@@ -148,7 +148,7 @@ public struct TokenService: Sendable {
   /// Revokes a token on behalf of `caller`: their own tokens always (a token may revoke itself
   /// without any scope), others' only as owner with the `tokens` scope. Tokens of other
   /// workspaces, and those the caller may not see, are `notFound`.
-  public func revoke(id: String, by caller: Caller) async throws(ServerError) {
+  package func revoke(id: String, by caller: Caller) async throws(ServerError) {
     let store = dependencies.store
     if id != caller.token.id { try caller.require(.tokens, for: "TokenDelete") }
     guard let token = try await store.token(id: id),

@@ -4,7 +4,7 @@ import RPC
 /// write; `flush` writes the batch in one transaction (the server calls it periodically and at
 /// shutdown). A lock, not an actor: recording is on every authenticated call's path and must not
 /// cost a hop to another executor.
-public final class UsageRecorder: Sendable {
+package final class UsageRecorder: Sendable {
   private struct Pending {
     var tokens: [String: UnixTime] = [:]
     var secrets: [String: UnixTime] = [:]
@@ -13,10 +13,10 @@ public final class UsageRecorder: Sendable {
   private let pending = Locked(Pending())
 
   /// Creates an empty recorder.
-  public init() {}
+  package init() {}
 
   /// Notes that a token was used at `time`.
-  public func tokenUsed(_ id: String, at time: UnixTime) {
+  package func tokenUsed(_ id: String, at time: UnixTime) {
     pending.withLock { state in
       if let known = state.tokens[id], known >= time { return }
       state.tokens[id] = time
@@ -24,7 +24,7 @@ public final class UsageRecorder: Sendable {
   }
 
   /// Notes that a secret was used at `time`.
-  public func secretUsed(_ id: String, at time: UnixTime) {
+  package func secretUsed(_ id: String, at time: UnixTime) {
     pending.withLock { state in
       if let known = state.secrets[id], known >= time { return }
       state.secrets[id] = time
@@ -32,15 +32,15 @@ public final class UsageRecorder: Sendable {
   }
 
   /// The unflushed last-used time of a token, if any.
-  public func pendingTokenUse(_ id: String) -> UnixTime? { pending.withLock { $0.tokens[id] } }
+  package func pendingTokenUse(_ id: String) -> UnixTime? { pending.withLock { $0.tokens[id] } }
 
   /// The unflushed last-used time of a secret, if any.
-  public func pendingSecretUse(_ id: String) -> UnixTime? { pending.withLock { $0.secrets[id] } }
+  package func pendingSecretUse(_ id: String) -> UnixTime? { pending.withLock { $0.secrets[id] } }
 
   /// Writes the buffered times to `store`; on failure they are kept for the next flush.
   /// Returns how many were written.
   @discardableResult
-  public func flush(to store: any Store) async throws -> Int {
+  package func flush(to store: any Store) async throws -> Int {
     let batch = pending.withLock { state in
       defer { state = Pending() }
       return state

@@ -7,7 +7,7 @@ import Foundation
 /// `Origin` (when sent, it must be this server; `Referrer-Policy: same-origin` keeps browsers
 /// sending it, where `no-referrer` would make it `null`), and a synchronizer CSRF token tied to the
 /// session (or, on the login and sign-up forms, to a pre-session cookie).
-public struct Dashboard: Sendable {
+package struct Dashboard: Sendable {
   let backend: Backend
   let sessions: WebSessions
   /// Failed logins: 5 in 15 minutes per account and client address, 50 per account (`LoginLimits`).
@@ -18,12 +18,12 @@ public struct Dashboard: Sendable {
   let allowSignUp: Bool
 
   /// The most failed logins per account and client address in the window.
-  public static let loginFailureLimit = LoginLimits.perAddress
+  package static let loginFailureLimit = LoginLimits.perAddress
   /// The most wrong codes per account or session in the window.
-  public static let codeGuessLimit = 5
+  package static let codeGuessLimit = 5
 
   /// Creates the dashboard over the server's services.
-  public init(backend: Backend, allowSignUp: Bool = true) {
+  package init(backend: Backend, allowSignUp: Bool = true) {
     self.backend = backend
     sessions = WebSessions(dependencies: backend.dependencies)
     logins = LoginLimits(dependencies: backend.dependencies)
@@ -32,7 +32,7 @@ public struct Dashboard: Sendable {
   }
 
   /// The headers every response carries (unless it sets its own).
-  public static let securityHeaders: [(name: String, value: String)] = [
+  package static let securityHeaders: [(name: String, value: String)] = [
     (
       "Content-Security-Policy",
       "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
@@ -42,12 +42,12 @@ public struct Dashboard: Sendable {
   ]
 
   /// The path as logged: login codes in `/flow/…` are replaced by `<code>`.
-  public static func redactPath(_ path: String) -> String {
+  package static func redactPath(_ path: String) -> String {
     path.hasPrefix("/flow/") ? "/flow/<code>" + (path.hasSuffix("/") ? "/" : "") : path
   }
 
   /// An HTTP server configuration for this dashboard (security headers, path redaction, `log`).
-  public static func serverConfiguration(
+  package static func serverConfiguration(
     host: String, port: Int, tls: HTTPServerConfiguration.TLS?, connectionsPerAddress: Int = 16,
     log: @escaping @Sendable (String) -> Void
   ) -> HTTPServerConfiguration {
@@ -76,7 +76,7 @@ public struct Dashboard: Sendable {
   }
 
   /// Answers one request (never throws: every failure becomes a page).
-  public func handle(_ request: HTTPRequest) async -> HTTPResponse {
+  package func handle(_ request: HTTPRequest) async -> HTTPResponse {
     var request = request
     // HEAD is GET without the body, which the HTTP server leaves out.
     if request.method == "HEAD" { request.method = "GET" }

@@ -2,23 +2,23 @@ import Foundation
 
 /// A decoded `application/x-www-form-urlencoded` body (or query string), with bounds: at most
 /// `maximumFields` fields of at most `maximumFieldBytes` bytes each, and valid UTF-8 only.
-public struct FormData: Sendable {
+package struct FormData: Sendable {
   /// The fields in order (names may repeat, as with checkboxes).
-  public let fields: [(name: String, value: String)]
+  package let fields: [(name: String, value: String)]
 
   /// The most fields accepted.
-  public static let maximumFields = 64
+  package static let maximumFields = 64
   /// The longest field value accepted, in bytes (pages enforce smaller limits per field).
-  public static let maximumFieldBytes = 8192
+  package static let maximumFieldBytes = 8192
 
   /// Why a body could not be decoded.
-  public struct DecodeError: Error, Sendable, Equatable {
+  package struct DecodeError: Error, Sendable, Equatable {
     /// What was wrong, safe to show.
-    public let message: String
+    package let message: String
   }
 
   /// Decodes `body`; throws `DecodeError` for malformed percent escapes, invalid UTF-8 or limits.
-  public init(urlEncoded body: [UInt8]) throws(DecodeError) {
+  package init(urlEncoded body: [UInt8]) throws(DecodeError) {
     var fields: [(String, String)] = []
     for pair in body.split(separator: UInt8(ascii: "&"), omittingEmptySubsequences: true) {
       guard fields.count < Self.maximumFields else { throw DecodeError(message: "The form has too many fields.") }
@@ -34,10 +34,10 @@ public struct FormData: Sendable {
   }
 
   /// The first value of a field.
-  public subscript(name: String) -> String? { fields.first { $0.name == name }?.value }
+  package subscript(name: String) -> String? { fields.first { $0.name == name }?.value }
 
   /// Every value of a field.
-  public func all(_ name: String) -> [String] { fields.filter { $0.name == name }.map(\.value) }
+  package func all(_ name: String) -> [String] { fields.filter { $0.name == name }.map(\.value) }
 
   private static func decode(_ bytes: ArraySlice<UInt8>) throws(DecodeError) -> String {
     var out: [UInt8] = []
@@ -77,9 +77,9 @@ public struct FormData: Sendable {
 }
 
 /// Parses and formats cookies (RFC 6265).
-public enum Cookies {
+package enum Cookies {
   /// The name/value pairs of a `Cookie` header; the first value of each name wins.
-  public static func parse(_ header: String) -> [String: String] {
+  package static func parse(_ header: String) -> [String: String] {
     var cookies: [String: String] = [:]
     for part in header.split(separator: ";").prefix(64) {
       let pair = part.split(separator: "=", maxSplits: 1)
@@ -94,7 +94,7 @@ public enum Cookies {
 
   /// A `Set-Cookie` value: `HttpOnly; SameSite=Lax; Path=/`, `Secure` when `secure`, and
   /// `Max-Age` (0 deletes the cookie; `nil` makes a browser-session cookie).
-  public static func make(name: String, value: String, maxAge: Int?, secure: Bool) -> String {
+  package static func make(name: String, value: String, maxAge: Int?, secure: Bool) -> String {
     var cookie = "\(name)=\(value); Path=/; HttpOnly; SameSite=Lax"
     if let maxAge { cookie += "; Max-Age=\(maxAge)" }
     if secure { cookie += "; Secure" }

@@ -1,23 +1,23 @@
 /// One HTTP request as the dashboard sees it: the method, the decoded path, the query arguments,
 /// the headers (names lower-cased), the body and whether it came over TLS.
-public struct HTTPRequest: Sendable {
+package struct HTTPRequest: Sendable {
   /// `GET`, `POST`, …
-  public var method: String
+  package var method: String
   /// The percent-decoded path, without the query.
-  public var path: String
+  package var path: String
   /// The query arguments (the last value of each name wins).
-  public var query: [String: String]
+  package var query: [String: String]
   /// The request headers, names lower-cased (repeated headers joined with `, `).
-  public var headers: [String: String]
+  package var headers: [String: String]
   /// The body bytes (bounded by the server's limit).
-  public var body: [UInt8]
+  package var body: [UInt8]
   /// Whether the request came over HTTPS.
-  public var isSecure: Bool
+  package var isSecure: Bool
   /// The client's IP address, as text (`""` if unknown).
-  public var peer: String
+  package var peer: String
 
   /// Creates a request.
-  public init(
+  package init(
     method: String, path: String, query: [String: String] = [:], headers: [String: String] = [:], body: [UInt8] = [],
     isSecure: Bool = false, peer: String = ""
   ) {
@@ -31,56 +31,56 @@ public struct HTTPRequest: Sendable {
   }
 
   /// The value of a header (case-insensitive name).
-  public func header(_ name: String) -> String? { headers[name.lowercased()] }
+  package func header(_ name: String) -> String? { headers[name.lowercased()] }
 
   /// The cookies sent in `Cookie` headers (the first value of each name wins).
-  public var cookies: [String: String] { Cookies.parse(header("cookie") ?? "") }
+  package var cookies: [String: String] { Cookies.parse(header("cookie") ?? "") }
 }
 
 /// One HTTP response: status, headers (in order, names may repeat) and body.
-public struct HTTPResponse: Sendable {
+package struct HTTPResponse: Sendable {
   /// The status code.
-  public var status: Int
+  package var status: Int
   /// The headers, in order.
-  public var headers: [(name: String, value: String)]
+  package var headers: [(name: String, value: String)]
   /// The body.
-  public var body: [UInt8]
+  package var body: [UInt8]
 
   /// Creates a response.
-  public init(status: Int, headers: [(name: String, value: String)] = [], body: [UInt8] = []) {
+  package init(status: Int, headers: [(name: String, value: String)] = [], body: [UInt8] = []) {
     self.status = status
     self.headers = headers
     self.body = body
   }
 
   /// An HTML page.
-  public static func html(_ status: Int, _ page: String) -> HTTPResponse {
+  package static func html(_ status: Int, _ page: String) -> HTTPResponse {
     HTTPResponse(status: status, headers: [("Content-Type", "text/html; charset=utf-8")], body: Array(page.utf8))
   }
 
   /// Plain text.
-  public static func text(_ status: Int, _ text: String) -> HTTPResponse {
+  package static func text(_ status: Int, _ text: String) -> HTTPResponse {
     HTTPResponse(status: status, headers: [("Content-Type", "text/plain; charset=utf-8")], body: Array(text.utf8))
   }
 
   /// A `303 See Other` to a local path.
-  public static func redirect(to location: String) -> HTTPResponse {
+  package static func redirect(to location: String) -> HTTPResponse {
     HTTPResponse(status: 303, headers: [("Location", location), ("Content-Type", "text/plain; charset=utf-8")], body: [])
   }
 
   /// The first value of a header (case-insensitive name).
-  public func header(_ name: String) -> String? {
+  package func header(_ name: String) -> String? {
     headers.first { $0.name.lowercased() == name.lowercased() }?.value
   }
 
   /// Adds a header.
-  public mutating func add(_ name: String, _ value: String) { headers.append((name, value)) }
+  package mutating func add(_ name: String, _ value: String) { headers.append((name, value)) }
 
   /// Adds a header unless one with that name is already there.
-  public mutating func addIfMissing(_ name: String, _ value: String) {
+  package mutating func addIfMissing(_ name: String, _ value: String) {
     if header(name) == nil { headers.append((name, value)) }
   }
 }
 
 /// The handler a server runs for every complete request.
-public typealias HTTPHandler = @Sendable (HTTPRequest) async -> HTTPResponse
+package typealias HTTPHandler = @Sendable (HTTPRequest) async -> HTTPResponse

@@ -3,48 +3,48 @@ import Dispatch
 import Foundation
 
 /// How an `HTTPServer` listens and what it accepts.
-public struct HTTPServerConfiguration: Sendable {
+package struct HTTPServerConfiguration: Sendable {
   /// TLS credentials in PEM.
-  public struct TLS: Sendable {
+  package struct TLS: Sendable {
     /// The certificate chain, leaf first.
-    public var certificatePEM: String
+    package var certificatePEM: String
     /// The private key.
-    public var privateKeyPEM: String
+    package var privateKeyPEM: String
 
     /// Creates TLS credentials.
-    public init(certificatePEM: String, privateKeyPEM: String) {
+    package init(certificatePEM: String, privateKeyPEM: String) {
       self.certificatePEM = certificatePEM
       self.privateKeyPEM = privateKeyPEM
     }
   }
 
   /// An IPv4 or IPv6 address (or `localhost`); the server binds only to it.
-  public var host: String
+  package var host: String
   /// The port; 0 picks a free one (see `HTTPServer.port`).
-  public var port: Int
+  package var port: Int
   /// HTTPS when set.
-  public var tls: TLS?
+  package var tls: TLS?
   /// The largest request body accepted; larger ones get 413.
-  public var maximumBodyBytes = 64 * 1024
+  package var maximumBodyBytes = 64 * 1024
   /// Memory per connection for the request line and headers (libmicrohttpd answers larger
   /// headers with 431 itself).
-  public var connectionMemoryBytes = 32 * 1024
+  package var connectionMemoryBytes = 32 * 1024
   /// The most simultaneous connections (one thread each).
-  public var maximumConnections = 256
+  package var maximumConnections = 256
   /// The most simultaneous connections from one client IP address (0: no limit), so one client
   /// holding idle connections cannot take them all.
-  public var maximumConnectionsPerAddress = 16
+  package var maximumConnectionsPerAddress = 16
   /// Seconds of inactivity after which a connection is closed.
-  public var idleTimeoutSeconds = 30
+  package var idleTimeoutSeconds = 30
   /// Headers added to every response that does not set them itself.
-  public var defaultHeaders: [(name: String, value: String)] = []
+  package var defaultHeaders: [(name: String, value: String)] = []
   /// Called with one line per request (method, path, status, duration; never a query or body).
-  public var log: @Sendable (String) -> Void = { _ in }
+  package var log: @Sendable (String) -> Void = { _ in }
   /// Turns a request path into the form that is logged (to hide codes in paths).
-  public var redactPath: @Sendable (String) -> String = { $0 }
+  package var redactPath: @Sendable (String) -> String = { $0 }
 
   /// Creates a configuration.
-  public init(host: String, port: Int, tls: TLS? = nil) {
+  package init(host: String, port: Int, tls: TLS? = nil) {
     self.host = host
     self.port = port
     self.tls = tls
@@ -52,30 +52,30 @@ public struct HTTPServerConfiguration: Sendable {
 }
 
 /// Why an HTTP server could not start.
-public struct HTTPServerError: Error, Sendable, CustomStringConvertible {
+package struct HTTPServerError: Error, Sendable, CustomStringConvertible {
   /// What went wrong.
-  public let message: String
+  package let message: String
   /// The message.
-  public var description: String { message }
+  package var description: String { message }
 }
 
 /// An HTTP/1.1 server on libmicrohttpd: one thread per connection (bounded), bounded headers and
 /// bodies, idle timeouts, optional TLS (GnuTLS). Each complete request runs the async handler in a
 /// task while the connection's own thread waits, so no thread of Swift's cooperative pool ever blocks.
-public final class HTTPServer: @unchecked Sendable {
+package final class HTTPServer: @unchecked Sendable {
   private let configuration: HTTPServerConfiguration
   private let handler: HTTPHandler
   private let lock = NSLock()
   private var daemon: OpaquePointer?
   /// The port actually bound.
-  public private(set) var port: Int = 0
+  package private(set) var port: Int = 0
 
   /// Whether this libmicrohttpd was built with TLS support.
-  public static var supportsTLS: Bool { MHD_is_feature_supported(.FEATURE_TLS) == .YES }
+  package static var supportsTLS: Bool { MHD_is_feature_supported(.FEATURE_TLS) == .YES }
 
   /// Starts listening; throws if the address is not an IP address, the port is taken, or TLS
   /// was asked for without support.
-  public init(configuration: HTTPServerConfiguration, handler: @escaping HTTPHandler) throws(HTTPServerError) {
+  package init(configuration: HTTPServerConfiguration, handler: @escaping HTTPHandler) throws(HTTPServerError) {
     self.configuration = configuration
     self.handler = handler
     if configuration.tls != nil && !Self.supportsTLS {
@@ -155,7 +155,7 @@ public final class HTTPServer: @unchecked Sendable {
   }
 
   /// Stops accepting connections and closes the open ones (waits for running handlers).
-  public func stop() {
+  package func stop() {
     let running = lock.withLock { () -> OpaquePointer? in
       let d = daemon
       daemon = nil

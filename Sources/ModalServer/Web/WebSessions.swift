@@ -7,25 +7,25 @@ import RPC
 /// an `HttpOnly` cookie; the store keeps its keyed hash. The CSRF token of a session is an HMAC of
 /// its id under the server's hashing key (synchronizer token: tied to the session, secret, never
 /// stored). Before sign-in, a pre-session cookie plays the same role for the login and sign-up forms.
-public struct WebSessions: Sendable {
+package struct WebSessions: Sendable {
   let dependencies: Dependencies
   /// How long a session lasts, in seconds.
-  public var lifetime: Int64 = 12 * 3600
+  package var lifetime: Int64 = 12 * 3600
 
   /// The session cookie's name.
-  public static let cookieName = "modal_session"
+  package static let cookieName = "modal_session"
   /// The pre-session cookie's name (login CSRF).
-  public static let preSessionCookieName = "modal_presession"
+  package static let preSessionCookieName = "modal_presession"
 
   /// Creates the session service.
-  public init(dependencies: Dependencies) { self.dependencies = dependencies }
+  package init(dependencies: Dependencies) { self.dependencies = dependencies }
 
   /// A signed-in session: its id (the cookie value) and its user.
-  public struct Session: Sendable {
+  package struct Session: Sendable {
     /// The cookie value.
-    public let id: String
+    package let id: String
     /// Who is signed in.
-    public let user: User
+    package let user: User
   }
 
   /// Whether `text` has the shape of a session or pre-session id.

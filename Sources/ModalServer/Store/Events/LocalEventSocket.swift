@@ -7,12 +7,12 @@ import Foundation
 /// then reads from the store, so a stray datagram can at most cause one extra read.
 ///
 /// With PostgreSQL and several replicas the same role falls to `LISTEN`/`NOTIFY` (`PostgresListener`).
-public enum LocalEventSocket {
+package enum LocalEventSocket {
   /// The socket's file name in the data folder.
-  public static let socketName = "events.sock"
+  package static let socketName = "events.sock"
 
   /// Sends `event` to the server serving `dataDirectory`, if one listens; never fails.
-  public static func send(dataDirectory: String, event: StoreEvent) {
+  package static func send(dataDirectory: String, event: StoreEvent) {
     let text = event.wireText
     let path = dataDirectory + "/" + socketName
     let fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue), 0)
@@ -42,13 +42,13 @@ public enum LocalEventSocket {
 
 /// The receiving end of `LocalEventSocket`: binds the socket and calls `onEvent` with each event received.
 // DispatchSource is thread-safe (cancel may be called from any thread); it is not annotated Sendable.
-public final class LocalEventListener: @unchecked Sendable {
+package final class LocalEventListener: @unchecked Sendable {
   private let source: any DispatchSourceRead
   /// The socket path.
-  public let path: String
+  package let path: String
 
   /// Binds `<dataDirectory>/events.sock` (replacing a stale one) and starts listening.
-  public init(dataDirectory: String, onEvent: @escaping @Sendable (StoreEvent) -> Void) throws(ServerError) {
+  package init(dataDirectory: String, onEvent: @escaping @Sendable (StoreEvent) -> Void) throws(ServerError) {
     let path = dataDirectory + "/" + LocalEventSocket.socketName
     let fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue), 0)
     guard fd >= 0 else { throw ServerError(.internal, "Could not create the event socket.") }
@@ -83,5 +83,5 @@ public final class LocalEventListener: @unchecked Sendable {
   }
 
   /// Stops listening and removes the socket.
-  public func stop() { source.cancel() }
+  package func stop() { source.cancel() }
 }

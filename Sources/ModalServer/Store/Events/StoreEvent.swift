@@ -1,6 +1,6 @@
 /// A committed change that other parts of the server, in this process and in every other replica
 /// or command-line process using the same database, must react to at once.
-public enum StoreEvent: Sendable, Hashable {
+package enum StoreEvent: Sendable, Hashable {
   /// A token was revoked, or something a caller is resolved from changed (a membership, a role, a
   /// service user): remembered callers must be forgotten.
   case credentialsChanged
@@ -11,7 +11,7 @@ public enum StoreEvent: Sendable, Hashable {
   case resynchronize
 
   /// The text form sent between processes (`NOTIFY` payload, datagram).
-  public var wireText: String {
+  package var wireText: String {
     switch self {
     case .credentialsChanged: "credentials"
     case .flowChanged(let id): "flow:" + id
@@ -20,7 +20,7 @@ public enum StoreEvent: Sendable, Hashable {
   }
 
   /// Parses `wireText`; `nil` for anything else (a stray or forged message is ignored).
-  public init?(wireText: String) {
+  package init?(wireText: String) {
     switch wireText {
     case "credentials": self = .credentialsChanged
     case "resynchronize": self = .resynchronize

@@ -12,11 +12,11 @@ import Foundation
 ///   every replica's `PostgresListener`.
 /// - A database outage makes calls fail quickly with `unavailable`; broken connections are
 ///   dropped and new ones opened when the database is back.
-public final class PostgresStore: SQLStore, @unchecked Sendable {
+package final class PostgresStore: SQLStore, @unchecked Sendable {
   /// Committed changes of every replica.
-  public let events = StoreEvents()
+  package let events = StoreEvents()
   /// `host:port/database`, for logs (never the password).
-  public let location: String
+  package let location: String
   private let pool: PostgresPool
   private let listener: PostgresListener?
 
@@ -25,7 +25,7 @@ public final class PostgresStore: SQLStore, @unchecked Sendable {
 
   /// Connects to `url`, applies pending migrations, and (when `listen`) starts listening for other
   /// replicas' changes. `poolSize` bounds the connections used for requests.
-  public init(url: String, poolSize: Int = 8, listen: Bool = true, log: @escaping @Sendable (String) -> Void = { _ in })
+  package init(url: String, poolSize: Int = 8, listen: Bool = true, log: @escaping @Sendable (String) -> Void = { _ in })
     throws(ServerError)
   {
     guard !url.isEmpty else { throw ServerError(.invalidArgument, "The PostgreSQL URL is empty.") }
@@ -54,7 +54,7 @@ public final class PostgresStore: SQLStore, @unchecked Sendable {
   }
 
   /// Whether the connection that receives other replicas' changes is up.
-  public var isListening: Bool { listener?.isListening ?? false }
+  package var isListening: Bool { listener?.isListening ?? false }
 
   @discardableResult
   func read<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) throws(ServerError) -> T) async throws(ServerError) -> T {
@@ -73,7 +73,7 @@ public final class PostgresStore: SQLStore, @unchecked Sendable {
     return outcome.result
   }
 
-  public func close() async {
+  package func close() async {
     listener?.stop()
     pool.close()
   }

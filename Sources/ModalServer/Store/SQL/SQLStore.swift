@@ -16,13 +16,13 @@ protocol SQLStore: Store {
 
 extension SQLStore {
   /// The applied schema version.
-  public func schemaVersion() async throws(ServerError) -> Int {
+  package func schemaVersion() async throws(ServerError) -> Int {
     try await read { db throws(ServerError) in
       try db.first("SELECT COALESCE(MAX(version), 0) FROM schema_migrations") { row throws(ServerError) in Int(row.int(0)) } ?? 0
     }
   }
 
-  public func registerKeys(_ keys: [(id: String, fingerprint: String)], at time: UnixTime) async throws(ServerError)
+  package func registerKeys(_ keys: [(id: String, fingerprint: String)], at time: UnixTime) async throws(ServerError)
     -> KeyRegistration
   {
     try await write { db throws(ServerError) in
@@ -44,7 +44,7 @@ extension SQLStore {
     }
   }
 
-  public func hasLiveDataWithout(anyOfKeyIDs keyIDs: [String]) async throws(ServerError) -> Bool {
+  package func hasLiveDataWithout(anyOfKeyIDs keyIDs: [String]) async throws(ServerError) -> Bool {
     try await read { db throws(ServerError) in
       func exists(_ sql: String, _ values: [SQLValue] = []) throws(ServerError) -> Bool {
         try db.first(sql, values) { _ throws(ServerError) in true } ?? false
@@ -63,7 +63,7 @@ extension SQLStore {
 
   // MARK: Accounts
 
-  public func createAccount(user: User, workspace: Workspace, environment: Environment, token: TokenRecord?) async throws(ServerError) {
+  package func createAccount(user: User, workspace: Workspace, environment: Environment, token: TokenRecord?) async throws(ServerError) {
     try await write { db throws(ServerError) in
       try Self.insert(user, db)
       try Self.insert(workspace, db)
@@ -73,27 +73,27 @@ extension SQLStore {
     }
   }
 
-  public func insertUser(_ user: User) async throws(ServerError) {
+  package func insertUser(_ user: User) async throws(ServerError) {
     try await write { db throws(ServerError) in try Self.insert(user, db) }
   }
 
-  public func user(id: String) async throws(ServerError) -> User? {
+  package func user(id: String) async throws(ServerError) -> User? {
     try await read { db throws(ServerError) in try db.first(Self.userSelect + " WHERE id = ?", [.text(id)], row: Self.user) }
   }
 
-  public func user(email: String) async throws(ServerError) -> User? {
+  package func user(email: String) async throws(ServerError) -> User? {
     try await read { db throws(ServerError) in
       try db.first(Self.userSelect + " WHERE email = ?", [.text(email.lowercased())], row: Self.user)
     }
   }
 
-  public func setPasswordHash(userID: String, hash: String) async throws(ServerError) {
+  package func setPasswordHash(userID: String, hash: String) async throws(ServerError) {
     try await write { db throws(ServerError) in
       try db.execute("UPDATE users SET password_hash = ? WHERE id = ?", [.text(hash), .text(userID)])
     }
   }
 
-  public func insertWorkspace(_ workspace: Workspace, owner: Membership, environment: Environment) async throws(ServerError) {
+  package func insertWorkspace(_ workspace: Workspace, owner: Membership, environment: Environment) async throws(ServerError) {
     try await write { db throws(ServerError) in
       try Self.insert(workspace, db)
       try Self.upsert(owner, db)
@@ -101,26 +101,26 @@ extension SQLStore {
     }
   }
 
-  public func workspace(id: String) async throws(ServerError) -> Workspace? {
+  package func workspace(id: String) async throws(ServerError) -> Workspace? {
     try await read { db throws(ServerError) in
       try db.first(Self.workspaceSelect + " WHERE id = ?", [.text(id)], row: Self.workspace)
     }
   }
 
-  public func workspace(name: String) async throws(ServerError) -> Workspace? {
+  package func workspace(name: String) async throws(ServerError) -> Workspace? {
     try await read { db throws(ServerError) in
       try db.first(Self.workspaceSelect + " WHERE name = ?", [.text(name)], row: Self.workspace)
     }
   }
 
-  public func upsertMembership(_ membership: Membership) async throws(ServerError) {
+  package func upsertMembership(_ membership: Membership) async throws(ServerError) {
     try await write { db throws(ServerError) in
       try Self.upsert(membership, db)
       try db.announce(.credentialsChanged)
     }
   }
 
-  public func membership(workspaceID: String, userID: String) async throws(ServerError) -> Membership? {
+  package func membership(workspaceID: String, userID: String) async throws(ServerError) -> Membership? {
     try await read { db throws(ServerError) in
       try db.first(
         Self.membershipSelect + " WHERE workspace_id = ? AND user_id = ?", [.text(workspaceID), .text(userID)],
@@ -128,7 +128,7 @@ extension SQLStore {
     }
   }
 
-  public func workspaceIDs(userID: String) async throws(ServerError) -> [String] {
+  package func workspaceIDs(userID: String) async throws(ServerError) -> [String] {
     try await read { db throws(ServerError) in
       try db.query(
         "SELECT workspace_id FROM memberships WHERE user_id = ? ORDER BY created_at, workspace_id", [.text(userID)]
@@ -136,7 +136,7 @@ extension SQLStore {
     }
   }
 
-  public func memberships(workspaceID: String) async throws(ServerError) -> [Membership] {
+  package func memberships(workspaceID: String) async throws(ServerError) -> [Membership] {
     try await read { db throws(ServerError) in
       try db.query(
         Self.membershipSelect + " WHERE workspace_id = ? ORDER BY created_at, user_id", [.text(workspaceID)],
@@ -144,7 +144,7 @@ extension SQLStore {
     }
   }
 
-  public func insertServiceUser(_ serviceUser: ServiceUser) async throws(ServerError) {
+  package func insertServiceUser(_ serviceUser: ServiceUser) async throws(ServerError) {
     try await write { db throws(ServerError) in
       try db.execute(
         "INSERT INTO service_users (id, workspace_id, name, role, created_by_user_id, created_at) VALUES (?, ?, ?, ?, ?, ?)",
@@ -155,7 +155,7 @@ extension SQLStore {
     }
   }
 
-  public func serviceUser(id: String) async throws(ServerError) -> ServiceUser? {
+  package func serviceUser(id: String) async throws(ServerError) -> ServiceUser? {
     try await read { db throws(ServerError) in
       try db.first(
         "SELECT id, workspace_id, name, role, created_by_user_id, created_at FROM service_users WHERE id = ?", [.text(id)]
@@ -167,7 +167,7 @@ extension SQLStore {
     }
   }
 
-  public func serviceUsers(workspaceID: String) async throws(ServerError) -> [ServiceUser] {
+  package func serviceUsers(workspaceID: String) async throws(ServerError) -> [ServiceUser] {
     try await read { db throws(ServerError) in
       try db.query(
         "SELECT id, workspace_id, name, role, created_by_user_id, created_at FROM service_users WHERE workspace_id = ? "
@@ -180,7 +180,7 @@ extension SQLStore {
     }
   }
 
-  public func deleteServiceUser(id: String, at time: UnixTime) async throws(ServerError) -> Bool {
+  package func deleteServiceUser(id: String, at time: UnixTime) async throws(ServerError) -> Bool {
     try await write { db throws(ServerError) in
       _ = try db.execute(
         "UPDATE tokens SET revoked_at = ? WHERE owner_kind = 'service_user' AND owner_id = ? AND revoked_at IS NULL",
@@ -190,7 +190,7 @@ extension SQLStore {
     }
   }
 
-  public func setRole(workspaceID: String, userID: String, role: Role) async throws(ServerError) -> MembershipChange {
+  package func setRole(workspaceID: String, userID: String, role: Role) async throws(ServerError) -> MembershipChange {
     try await write { db throws(ServerError) in
       if let refusal = try Self.checkOwnerRemains(db, workspaceID: workspaceID, userID: userID, newRole: role) { return refusal }
       try db.execute(
@@ -201,7 +201,7 @@ extension SQLStore {
     }
   }
 
-  public func deleteMembership(workspaceID: String, userID: String, at time: UnixTime) async throws(ServerError)
+  package func deleteMembership(workspaceID: String, userID: String, at time: UnixTime) async throws(ServerError)
     -> MembershipChange
   {
     try await write { db throws(ServerError) in
@@ -238,15 +238,15 @@ extension SQLStore {
 
   // MARK: Tokens
 
-  public func insertToken(_ token: TokenRecord) async throws(ServerError) {
+  package func insertToken(_ token: TokenRecord) async throws(ServerError) {
     try await write { db throws(ServerError) in try Self.insert(token, db) }
   }
 
-  public func token(id: String) async throws(ServerError) -> TokenRecord? {
+  package func token(id: String) async throws(ServerError) -> TokenRecord? {
     try await read { db throws(ServerError) in try db.first(Self.tokenSelect + " WHERE id = ?", [.text(id)], row: Self.token) }
   }
 
-  public func tokens(workspaceID: String, owner: TokenOwner?) async throws(ServerError) -> [TokenRecord] {
+  package func tokens(workspaceID: String, owner: TokenOwner?) async throws(ServerError) -> [TokenRecord] {
     try await read { db throws(ServerError) in
       if let owner {
         return try db.query(
@@ -258,7 +258,7 @@ extension SQLStore {
     }
   }
 
-  public func revokeToken(id: String, at time: UnixTime) async throws(ServerError) -> Bool {
+  package func revokeToken(id: String, at time: UnixTime) async throws(ServerError) -> Bool {
     try await write { db throws(ServerError) in
       let changed = try db.execute(
         "UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", [.time(time), .text(id)])
@@ -267,7 +267,7 @@ extension SQLStore {
     }
   }
 
-  public func recordUsage(tokens: [String: UnixTime], secrets: [String: UnixTime]) async throws(ServerError) {
+  package func recordUsage(tokens: [String: UnixTime], secrets: [String: UnixTime]) async throws(ServerError) {
     if tokens.isEmpty && secrets.isEmpty { return }
     try await write { db throws(ServerError) in
       for (id, time) in tokens {
@@ -285,7 +285,7 @@ extension SQLStore {
 
   // MARK: Token flows
 
-  public func insertFlow(_ flow: TokenFlowRecord) async throws(ServerError) {
+  package func insertFlow(_ flow: TokenFlowRecord) async throws(ServerError) {
     try await write { db throws(ServerError) in
       try db.execute(
         """
@@ -301,17 +301,17 @@ extension SQLStore {
     }
   }
 
-  public func flow(id: String) async throws(ServerError) -> TokenFlowRecord? {
+  package func flow(id: String) async throws(ServerError) -> TokenFlowRecord? {
     try await read { db throws(ServerError) in try db.first(Self.flowSelect + " WHERE id = ?", [.text(id)], row: Self.flow) }
   }
 
-  public func newestFlow(code: String) async throws(ServerError) -> TokenFlowRecord? {
+  package func newestFlow(code: String) async throws(ServerError) -> TokenFlowRecord? {
     try await read { db throws(ServerError) in
       try db.first(Self.flowSelect + " WHERE code = ? ORDER BY created_at DESC LIMIT 1", [.text(code)], row: Self.flow)
     }
   }
 
-  public func pendingFlow(code: String, now: UnixTime) async throws(ServerError) -> TokenFlowRecord? {
+  package func pendingFlow(code: String, now: UnixTime) async throws(ServerError) -> TokenFlowRecord? {
     try await read { db throws(ServerError) in
       try db.first(
         Self.flowSelect + " WHERE code = ? AND state = 'pending' AND expires_at > ?", [.text(code), .time(now)],
@@ -319,7 +319,7 @@ extension SQLStore {
     }
   }
 
-  public func approveFlow(id: String, userID: String, workspaceID: String, at time: UnixTime) async throws(ServerError) -> Bool {
+  package func approveFlow(id: String, userID: String, workspaceID: String, at time: UnixTime) async throws(ServerError) -> Bool {
     try await write { db throws(ServerError) in
       let changed = try db.execute(
         """
@@ -331,7 +331,7 @@ extension SQLStore {
     }
   }
 
-  public func consumeFlow(id: String, token: TokenRecord, at time: UnixTime) async throws(ServerError)
+  package func consumeFlow(id: String, token: TokenRecord, at time: UnixTime) async throws(ServerError)
     -> FlowConsumption
   {
     try await write { db throws(ServerError) in
@@ -355,7 +355,7 @@ extension SQLStore {
     }
   }
 
-  public func deleteExpired(before time: UnixTime) async throws(ServerError) -> Int {
+  package func deleteExpired(before time: UnixTime) async throws(ServerError) -> Int {
     try await write { db throws(ServerError) in
       let flows = try db.execute("DELETE FROM token_flows WHERE expires_at < ? AND state <> 'consumed'", [.time(time)])
       let secrets = try db.execute("DELETE FROM secrets WHERE expires_at IS NOT NULL AND expires_at < ?", [.time(time)])
@@ -367,7 +367,7 @@ extension SQLStore {
 
   // MARK: Environments
 
-  public func environments(workspaceID: String) async throws(ServerError) -> [Environment] {
+  package func environments(workspaceID: String) async throws(ServerError) -> [Environment] {
     try await read { db throws(ServerError) in
       try db.query(
         Self.environmentSelect + " WHERE workspace_id = ? ORDER BY is_default DESC, created_at, name", [.text(workspaceID)],
@@ -375,7 +375,7 @@ extension SQLStore {
     }
   }
 
-  public func environment(workspaceID: String, name: String) async throws(ServerError) -> Environment? {
+  package func environment(workspaceID: String, name: String) async throws(ServerError) -> Environment? {
     try await read { db throws(ServerError) in
       try db.first(
         Self.environmentSelect + " WHERE workspace_id = ? AND name = ?", [.text(workspaceID), .text(name)],
@@ -383,17 +383,17 @@ extension SQLStore {
     }
   }
 
-  public func environment(id: String) async throws(ServerError) -> Environment? {
+  package func environment(id: String) async throws(ServerError) -> Environment? {
     try await read { db throws(ServerError) in
       try db.first(Self.environmentSelect + " WHERE id = ?", [.text(id)], row: Self.environment)
     }
   }
 
-  public func insertEnvironment(_ environment: Environment) async throws(ServerError) {
+  package func insertEnvironment(_ environment: Environment) async throws(ServerError) {
     try await write { db throws(ServerError) in try Self.insert(environment, db) }
   }
 
-  public func updateEnvironment(id: String, name: String?, webhookSuffix: String?) async throws(ServerError) {
+  package func updateEnvironment(id: String, name: String?, webhookSuffix: String?) async throws(ServerError) {
     try await write { db throws(ServerError) in
       if let name { try db.execute("UPDATE environments SET name = ? WHERE id = ?", [.text(name), .text(id)]) }
       if let webhookSuffix {
@@ -402,7 +402,7 @@ extension SQLStore {
     }
   }
 
-  public func deleteEnvironment(id: String) async throws(ServerError) {
+  package func deleteEnvironment(id: String) async throws(ServerError) {
     try await write { db throws(ServerError) in
       try db.execute("DELETE FROM secrets WHERE environment_id = ?", [.text(id)])
       try db.execute("DELETE FROM environments WHERE id = ?", [.text(id)])
@@ -411,7 +411,7 @@ extension SQLStore {
 
   // MARK: Secrets
 
-  public func insertSecret(_ secret: SecretRecord, values: SealedValues) async throws(ServerError) -> SecretRecord {
+  package func insertSecret(_ secret: SecretRecord, values: SealedValues) async throws(ServerError) -> SecretRecord {
     try await write { db throws(ServerError) in
       // Serializes secret creation per environment across replicas, so creation times stay distinct.
       try db.lockRow(table: "environments", id: secret.environmentID)
@@ -438,7 +438,7 @@ extension SQLStore {
     }
   }
 
-  public func replaceSecretValues(
+  package func replaceSecretValues(
     id: String, keys: [String], values: SealedValues, replacing expected: SealedValues?, at time: UnixTime
   ) async throws(ServerError) -> Bool {
     try await write { db throws(ServerError) in
@@ -452,18 +452,18 @@ extension SQLStore {
     }
   }
 
-  public func secret(id: String) async throws(ServerError) -> SecretRecord? {
+  package func secret(id: String) async throws(ServerError) -> SecretRecord? {
     try await read { db throws(ServerError) in try db.first(Self.secretSelect + " WHERE id = ?", [.text(id)], row: Self.secret) }
   }
 
-  public func secret(environmentID: String, name: String) async throws(ServerError) -> SecretRecord? {
+  package func secret(environmentID: String, name: String) async throws(ServerError) -> SecretRecord? {
     try await read { db throws(ServerError) in
       try db.first(
         Self.secretSelect + " WHERE environment_id = ? AND name = ?", [.text(environmentID), .text(name)], row: Self.secret)
     }
   }
 
-  public func secretValues(id: String) async throws(ServerError) -> SealedValues? {
+  package func secretValues(id: String) async throws(ServerError) -> SealedValues? {
     try await read { db throws(ServerError) in
       try db.first("SELECT values_key_id, values_sealed FROM secrets WHERE id = ?", [.text(id)]) { row throws(ServerError) in
         SealedValues(keyID: row.text(0), ciphertext: row.text(1))
@@ -471,7 +471,7 @@ extension SQLStore {
     }
   }
 
-  public func secrets(environmentID: String, createdBefore: UnixTime?, limit: Int) async throws(ServerError) -> [SecretRecord] {
+  package func secrets(environmentID: String, createdBefore: UnixTime?, limit: Int) async throws(ServerError) -> [SecretRecord] {
     try await read { db throws(ServerError) in
       try db.query(
         Self.secretSelect
@@ -480,13 +480,13 @@ extension SQLStore {
     }
   }
 
-  public func deleteSecret(id: String) async throws(ServerError) -> Bool {
+  package func deleteSecret(id: String) async throws(ServerError) -> Bool {
     try await write { db throws(ServerError) in try db.execute("DELETE FROM secrets WHERE id = ?", [.text(id)]) > 0 }
   }
 
   // MARK: Sessions
 
-  public func insertSession(_ session: SessionRecord) async throws(ServerError) {
+  package func insertSession(_ session: SessionRecord) async throws(ServerError) {
     try await write { db throws(ServerError) in
       try db.execute(
         "INSERT INTO sessions (id_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
@@ -494,7 +494,7 @@ extension SQLStore {
     }
   }
 
-  public func session(idHash: String) async throws(ServerError) -> SessionRecord? {
+  package func session(idHash: String) async throws(ServerError) -> SessionRecord? {
     try await read { db throws(ServerError) in
       try db.first("SELECT id_hash, user_id, created_at, expires_at FROM sessions WHERE id_hash = ?", [.text(idHash)]) {
         row throws(ServerError) in
@@ -503,23 +503,23 @@ extension SQLStore {
     }
   }
 
-  public func deleteSession(idHash: String) async throws(ServerError) {
+  package func deleteSession(idHash: String) async throws(ServerError) {
     try await write { db throws(ServerError) in try db.execute("DELETE FROM sessions WHERE id_hash = ?", [.text(idHash)]) }
   }
 
-  public func deleteSessions(userID: String) async throws(ServerError) {
+  package func deleteSessions(userID: String) async throws(ServerError) {
     try await write { db throws(ServerError) in try db.execute("DELETE FROM sessions WHERE user_id = ?", [.text(userID)]) }
   }
 
   // MARK: Attempt limits
 
-  public func recordFailure(key: String, at time: UnixTime) async throws(ServerError) {
+  package func recordFailure(key: String, at time: UnixTime) async throws(ServerError) {
     try await write { db throws(ServerError) in
       try db.execute("INSERT INTO attempt_failures (key_hash, failed_at) VALUES (?, ?)", [.text(key), .time(time)])
     }
   }
 
-  public func failures(key: String, since time: UnixTime, limit: Int) async throws(ServerError) -> [UnixTime] {
+  package func failures(key: String, since time: UnixTime, limit: Int) async throws(ServerError) -> [UnixTime] {
     try await read { db throws(ServerError) in
       try db.query(
         "SELECT failed_at FROM attempt_failures WHERE key_hash = ? AND failed_at > ? ORDER BY failed_at DESC LIMIT ?",
@@ -528,13 +528,13 @@ extension SQLStore {
     }
   }
 
-  public func clearFailures(key: String) async throws(ServerError) {
+  package func clearFailures(key: String) async throws(ServerError) {
     try await write { db throws(ServerError) in
       try db.execute("DELETE FROM attempt_failures WHERE key_hash = ?", [.text(key)])
     }
   }
 
-  public func forgetFailure(key: String, at time: UnixTime) async throws(ServerError) {
+  package func forgetFailure(key: String, at time: UnixTime) async throws(ServerError) {
     try await write { db throws(ServerError) in
       try db.execute("DELETE FROM attempt_failures WHERE key_hash = ? AND failed_at = ?", [.text(key), .time(time)])
     }

@@ -11,11 +11,11 @@ import Foundation
 /// - `synchronous=FULL`: every commit fsyncs the WAL before it returns, so an acknowledged write
 ///   survives SIGKILL (which `NORMAL` would already guarantee, the data being in the OS) and also
 ///   power loss or a kernel crash (which `NORMAL` would not).
-public final class SQLiteStore: SQLStore, @unchecked Sendable {
+package final class SQLiteStore: SQLStore, @unchecked Sendable {
   /// The database file.
-  public let path: String
+  package let path: String
   /// Committed changes, published in this process after each commit.
-  public let events = StoreEvents()
+  package let events = StoreEvents()
   private let writer: SQLiteExecutor
   private let readers: [SQLiteExecutor]
   private let announcer: (@Sendable (StoreEvent) -> Void)?
@@ -23,7 +23,7 @@ public final class SQLiteStore: SQLStore, @unchecked Sendable {
   /// Opens (creating if needed) the database at `path` and applies pending migrations.
   /// `announcer` also receives every committed event, to tell other processes using the same file
   /// (the command line tells a running server through `LocalEventSocket`).
-  public init(path: String, readerCount: Int = 2, announcer: (@Sendable (StoreEvent) -> Void)? = nil) throws(ServerError) {
+  package init(path: String, readerCount: Int = 2, announcer: (@Sendable (StoreEvent) -> Void)? = nil) throws(ServerError) {
     self.path = path
     self.announcer = announcer
     // Create the file owner-only first; SQLite gives the -wal and -shm files the same mode.
@@ -42,7 +42,7 @@ public final class SQLiteStore: SQLStore, @unchecked Sendable {
   }
 
   /// The database file inside a data folder.
-  public static func path(dataDirectory: String) -> String { dataDirectory + "/modal-server.sqlite3" }
+  package static func path(dataDirectory: String) -> String { dataDirectory + "/modal-server.sqlite3" }
 
   private static func configure(_ connection: SQLiteConnection, writer: Bool) throws(ServerError) {
     try connection.exec("PRAGMA busy_timeout = 5000")
@@ -82,7 +82,7 @@ public final class SQLiteStore: SQLStore, @unchecked Sendable {
     return outcome.result
   }
 
-  public func close() async {
+  package func close() async {
     // Fold the WAL back into the database file so the folder is tidy; connections close when released.
     _ = try? await writer.run { db throws(ServerError) in try db.exec("PRAGMA wal_checkpoint(TRUNCATE)") }
   }
