@@ -355,3 +355,11 @@ package struct SessionRecord: Sendable, Hashable {
     self.expiresAt = expiresAt
   }
 }
+
+/// A token and the email of the user who created it, as the dashboard's tokens page lists them.
+package struct TokenWithCreator: Sendable {
+  /// The token.
+  package var token: TokenRecord
+  /// The creator's email; `nil` when nobody did (a flow or bootstrap token has one) or the user is gone.
+  package var creatorEmail: String?
+}

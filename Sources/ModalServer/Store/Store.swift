@@ -59,6 +59,9 @@ package protocol Store: Sendable {
   func token(id: String) async throws(ServerError) -> TokenRecord?
   /// The tokens of a workspace, newest first; only those of `owner` when given.
   func tokens(workspaceID: String, owner: TokenOwner?) async throws(ServerError) -> [TokenRecord]
+  /// The same tokens as `tokens(workspaceID:owner:)`, each with the email of the user who created
+  /// it (`nil` when nobody did or the user is gone), in one query (the dashboard's tokens page).
+  func tokensWithCreators(workspaceID: String, owner: TokenOwner?) async throws(ServerError) -> [TokenWithCreator]
   /// Marks a token revoked; `false` if it does not exist or was already revoked.
   func revokeToken(id: String, at time: UnixTime) async throws(ServerError) -> Bool
   /// Stores batched last-used times (never moving one backwards).

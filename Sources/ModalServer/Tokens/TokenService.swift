@@ -135,14 +135,24 @@ package struct TokenService: Sendable {
     let store = dependencies.store
     let owner: TokenOwner? = caller.role == .owner ? nil : caller.token.owner
     var tokens = try await store.tokens(workspaceID: caller.workspace.id, owner: owner)
-    for index in tokens.indices {
-      if let pending = dependencies.usage.pendingTokenUse(tokens[index].id),
-        pending > (tokens[index].lastUsedAt ?? UnixTime(microseconds: .min))
-      {
-        tokens[index].lastUsedAt = pending
-      }
-    }
+    for index in tokens.indices { tokens[index].lastUsedAt = latestUse(of: tokens[index]) }
     return tokens
+  }
+
+  /// The tokens of `workspace` a dashboard user with `role` may see (every one for owners, else
+  /// their own), with their creators' emails and unflushed last-used times merged in.
+  package func listing(workspace: Workspace, user: User, role: Role) async throws(ServerError) -> [TokenWithCreator] {
+    let owner: TokenOwner? = role == .owner ? nil : .user(id: user.id)
+    var listed = try await dependencies.store.tokensWithCreators(workspaceID: workspace.id, owner: owner)
+    for index in listed.indices { listed[index].token.lastUsedAt = latestUse(of: listed[index].token) }
+    return listed
+  }
+
+  /// The later of a token's stored last use and one still waiting in the usage buffer.
+  private func latestUse(of token: TokenRecord) -> UnixTime? {
+    guard let pending = dependencies.usage.pendingTokenUse(token.id), pending > (token.lastUsedAt ?? UnixTime(microseconds: .min))
+    else { return token.lastUsedAt }
+    return pending
   }
 
   /// Revokes a token on behalf of `caller`: their own tokens always (a token may revoke itself

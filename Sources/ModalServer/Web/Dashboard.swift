@@ -276,7 +276,7 @@ struct PageError: Error {
 
   func response(_ context: Dashboard.Context) -> HTTPResponse {
     if let location { return .redirect(to: location) }
-    let body = HTML.notice(message, kind: "error") + "<p><a href=\"/\">Back to the dashboard</a></p>"
+    let body: HTML = "\(HTML.notice(message, kind: "error"))<p><a href=\"/\">Back to the dashboard</a></p>"
     return .html(status, HTML.page(title: title, body: body, user: context.user, csrf: context.csrf))
   }
 }

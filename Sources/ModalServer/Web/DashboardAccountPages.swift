@@ -31,7 +31,7 @@ extension Dashboard {
       server's gRPC address, then approve the login here: the CLI opens the approval page, or
       <a href="/flow">type its code</a>.</p>
       """
-    return .html(200, HTML.page(title: "Workspaces", body: body, user: user, csrf: context.csrf))
+    return .html(200, HTML.page(title: "Workspaces", body: HTML(raw: body), user: user, csrf: context.csrf))
   }
 
   func loginPage(_ context: Context, email: String, error: String?, status: Int) -> HTTPResponse {
@@ -48,7 +48,7 @@ extension Dashboard {
       </form>
       \(signUp)
       """
-    return .html(status, HTML.page(title: "Log in", body: body))
+    return .html(status, HTML.page(title: "Log in", body: HTML(raw: body)))
   }
 
   func login(_ context: Context) async throws -> HTTPResponse {
@@ -105,7 +105,7 @@ extension Dashboard {
       </form>
       <p>Have an account? <a href="/login?next=\(HTML.escape(Self.percentEncode(next)))">Log in</a>.</p>
       """
-    return .html(status, HTML.page(title: "Sign up", body: body))
+    return .html(status, HTML.page(title: "Sign up", body: HTML(raw: body)))
   }
 
   func signUp(_ context: Context) async throws -> HTTPResponse {

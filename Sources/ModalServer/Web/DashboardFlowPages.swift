@@ -14,7 +14,7 @@ extension Dashboard {
       <button type="submit">Continue</button>
       </form>
       """
-    return .html(status, HTML.page(title: "Approve a login", body: body, user: user, csrf: context.csrf))
+    return .html(status, HTML.page(title: "Approve a login", body: HTML(raw: body), user: user, csrf: context.csrf))
   }
 
   /// Counts a code lookup for the account and for the session before it is made, and refuses
@@ -107,7 +107,7 @@ extension Dashboard {
       <button type="submit" id="approve">Approve</button>
       </form>
       """
-    return .html(200, HTML.page(title: "Approve this login?", body: body, user: user, csrf: context.csrf))
+    return .html(200, HTML.page(title: "Approve this login?", body: HTML(raw: body), user: user, csrf: context.csrf))
   }
 
   func approve(_ context: Context, code: String) async throws -> HTTPResponse {
@@ -140,6 +140,6 @@ extension Dashboard {
       <p id="done">You can close this tab and go back to your terminal.</p>
       \(next)
       """
-    return .html(200, HTML.page(title: "Login approved", body: body, user: user, csrf: context.csrf))
+    return .html(200, HTML.page(title: "Login approved", body: HTML(raw: body), user: user, csrf: context.csrf))
   }
 }

@@ -66,7 +66,7 @@ extension Dashboard {
     } else {
       body += "<p class=\"muted\">Only owners can change members and service users.</p>"
     }
-    return .html(200, HTML.page(title: "Members · \(workspace.name)", body: body, user: user, csrf: context.csrf))
+    return .html(200, HTML.page(title: "Members · \(workspace.name)", body: HTML(raw: body), user: user, csrf: context.csrf))
   }
 
   /// The workspace, for an owner's POST; 403 for other members.

@@ -11,56 +11,21 @@ extension Dashboard {
   func tokensPage(_ context: Context, workspaceName: String) async throws -> HTTPResponse {
     let (user, _) = try requireUser(context)
     let (workspace, role) = try await memberWorkspace(workspaceName, user: user)
-    let store = backend.dependencies.store
-    let tokens = try await store.tokens(workspaceID: workspace.id, owner: role == .owner ? nil : .user(id: user.id))
-    var emails: [String: String] = [:]
-    var rows = ""
-    let base = "/workspaces/" + HTML.escape(Self.percentEncode(workspace.name))
-    let now = backend.dependencies.clock.now()
-    for token in tokens {
-      var lastUsed = token.lastUsedAt
-      if let pending = backend.dependencies.usage.pendingTokenUse(token.id), pending > (lastUsed ?? UnixTime(microseconds: .min)) {
-        lastUsed = pending
-      }
-      var creator = "—"
-      if let creatorID = token.createdByUserID {
-        if emails[creatorID] == nil { emails[creatorID] = (try? await store.user(id: creatorID))?.email ?? creatorID }
-        creator = emails[creatorID] ?? "—"
-      }
-      let state: String
-      if let revoked = token.revokedAt {
-        state = "revoked \(HTML.time(revoked))"
-      } else if let expires = token.expiresAt, expires <= now {
-        state = "expired"
-      } else {
-        state = """
-          <form class="inline" method="post" action="\(base)/tokens/\(HTML.escape(token.id))/revoke">\(HTML.csrfField(context.csrf))\
-          <button class="danger" type="submit">Revoke</button></form>
-          """
-      }
-      let owner: String
-      switch token.owner {
-      case .user: owner = ""
-      case .serviceUser(let id): owner = " <span class=\"muted\">(service user \(HTML.escape(id)))</span>"
-      }
-      rows += """
-        <tr><td>\(HTML.escape(token.name))\(owner)</td><td><code>\(HTML.escape(token.id))</code></td>
-        <td>\(HTML.escape(token.scopes.description))</td><td>\(HTML.time(token.createdAt))</td><td>\(HTML.time(token.expiresAt))</td>
-        <td>\(HTML.time(lastUsed))</td><td>\(HTML.escape(creator))</td><td>\(state)</td></tr>
-        """
-    }
-    let table =
-      tokens.isEmpty
+    let listed = try await backend.tokens.listing(workspace: workspace, user: user, role: role)
+    let base = "/workspaces/" + Self.percentEncode(workspace.name)
+    let rows = listed.map { tokenRow($0, base: base, csrf: context.csrf) }
+    let table: HTML =
+      listed.isEmpty
       ? "<p class=\"muted\">No tokens yet.</p>"
       : """
         <table id="tokens"><tr><th>Name</th><th>Id</th><th>Scopes</th><th>Created</th><th>Expires</th><th>Last used</th>
         <th>Created by</th><th></th></tr>\(rows)</table>
         """
-    let scopes = Scope.allCases.map { scope in
-      "<label><input type=\"checkbox\" name=\"scopes\" value=\"\(scope.rawValue)\"\(scope == .all ? " checked" : "")> \(scope.rawValue)</label>"
-    }.joined()
-    let expiry = Self.expiryChoices.map { "<option value=\"\($0.value)\">\($0.label)</option>" }.joined()
-    let body = """
+    let scopes: [HTML] = Scope.allCases.map { scope in
+      "<label><input type=\"checkbox\" name=\"scopes\" value=\"\(scope.rawValue)\"\(raw: scope == .all ? " checked" : "")> \(scope.rawValue)</label>"
+    }
+    let expiry: [HTML] = Self.expiryChoices.map { "<option value=\"\($0.value)\">\($0.label)</option>" }
+    let body: HTML = """
       <p class="muted">\(role == .owner ? "Every token of the workspace (you are an owner)." : "Your tokens in this workspace.")</p>
       \(table)
       <h2>New token</h2>
@@ -73,6 +38,33 @@ extension Dashboard {
       </form>
       """
     return .html(200, HTML.page(title: "Tokens · \(workspace.name)", body: body, user: user, csrf: context.csrf))
+  }
+
+  /// One row of the tokens table; a live token gets its revoke button.
+  private func tokenRow(_ listed: TokenWithCreator, base: String, csrf: String) -> HTML {
+    let token = listed.token
+    let state: HTML
+    if let revoked = token.revokedAt {
+      state = "revoked \(HTML.time(revoked))"
+    } else if let expires = token.expiresAt, expires <= backend.dependencies.clock.now() {
+      state = "expired"
+    } else {
+      state = """
+        <form class="inline" method="post" action="\(base)/tokens/\(token.id)/revoke">\(HTML.csrfField(csrf))\
+        <button class="danger" type="submit">Revoke</button></form>
+        """
+    }
+    let owner: HTML
+    switch token.owner {
+    case .user: owner = ""
+    case .serviceUser(let id): owner = " <span class=\"muted\">(service user \(id))</span>"
+    }
+    let creator = listed.creatorEmail ?? token.createdByUserID ?? "—"
+    return """
+      <tr><td>\(token.name)\(owner)</td><td><code>\(token.id)</code></td>
+      <td>\(token.scopes.description)</td><td>\(HTML.time(token.createdAt))</td><td>\(HTML.time(token.expiresAt))</td>
+      <td>\(HTML.time(token.lastUsedAt))</td><td>\(creator)</td><td>\(state)</td></tr>
+      """
   }
 
   func createToken(_ context: Context, workspaceName: String) async throws -> HTTPResponse {
@@ -104,15 +96,15 @@ extension Dashboard {
 
   /// The page that shows a new token's secret, once (`Cache-Control: no-store`).
   static func secretPage(_ context: Context, user: User, title: String, tokenID: String, secret: String, back: String) -> HTTPResponse {
-    let body = """
+    let body: HTML = """
       \(HTML.notice("Copy the secret now: it is shown only this once and cannot be recovered.", kind: "warning"))
       <div class="card">
-      <label>Token id</label><span class="secret" id="token-id">\(HTML.escape(tokenID))</span>
-      <label>Token secret</label><span class="secret" id="token-secret">\(HTML.escape(secret))</span>
-      <p>Use it with <code>modal token set --token-id \(HTML.escape(tokenID)) --token-secret …</code>
+      <label>Token id</label><span class="secret" id="token-id">\(tokenID)</span>
+      <label>Token secret</label><span class="secret" id="token-secret">\(secret)</span>
+      <p>Use it with <code>modal token set --token-id \(tokenID) --token-secret …</code>
       or as <code>MODAL_TOKEN_ID</code> / <code>MODAL_TOKEN_SECRET</code>.</p>
       </div>
-      <p><a href="\(HTML.escape(back))">Done</a></p>
+      <p><a href="\(back)">Done</a></p>
       """
     var response = HTTPResponse.html(201, HTML.page(title: title, body: body, user: user, csrf: context.csrf))
     response.add("Cache-Control", "no-store")

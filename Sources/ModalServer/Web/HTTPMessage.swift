@@ -54,8 +54,8 @@ package struct HTTPResponse: Sendable {
   }
 
   /// An HTML page.
-  package static func html(_ status: Int, _ page: String) -> HTTPResponse {
-    HTTPResponse(status: status, headers: [("Content-Type", "text/html; charset=utf-8")], body: Array(page.utf8))
+  package static func html(_ status: Int, _ page: HTML) -> HTTPResponse {
+    HTTPResponse(status: status, headers: [("Content-Type", "text/html; charset=utf-8")], body: Array(page.text.utf8))
   }
 
   /// Plain text.

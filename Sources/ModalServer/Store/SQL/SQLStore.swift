@@ -258,6 +258,22 @@ extension SQLStore {
     }
   }
 
+  package func tokensWithCreators(workspaceID: String, owner: TokenOwner?) async throws(ServerError) -> [TokenWithCreator] {
+    // The token columns in `tokenSelect`'s order (the row reader reads them by position), then the email.
+    let select = """
+      SELECT t.id, t.workspace_id, t.owner_kind, t.owner_id, t.created_by_user_id, t.name, t.secret_hash, t.hash_key_id,
+        t.secret_hint, t.scopes, t.created_at, t.expires_at, t.last_used_at, t.revoked_at, u.email
+      FROM tokens t LEFT JOIN users u ON u.id = t.created_by_user_id WHERE t.workspace_id = ?
+      """
+    let ownerFilter = owner == nil ? "" : " AND t.owner_id = ?"
+    let values: [SQLValue] = [.text(workspaceID)] + (owner.map { [.text($0.id)] } ?? [])
+    return try await read { db throws(ServerError) in
+      try db.query(select + ownerFilter + " ORDER BY t.created_at DESC, t.id", values) { row throws(ServerError) in
+        TokenWithCreator(token: try Self.token(row), creatorEmail: row.optionalText(14))
+      }
+    }
+  }
+
   package func revokeToken(id: String, at time: UnixTime) async throws(ServerError) -> Bool {
     try await write { db throws(ServerError) in
       let changed = try db.execute(
