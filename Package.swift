@@ -38,6 +38,8 @@ let package = Package(
 
     // Layer 1: general-purpose modules that know nothing about Modal.
     .target(name: "TOML", swiftSettings: strict),
+    .target(name: "CommandLineKit", swiftSettings: strict),
+    .testTarget(name: "CommandLineKitTests", dependencies: ["CommandLineKit"], swiftSettings: strict),
 
     // MARK: Layer 1 and 2, protobuf (ProtoWire, ModalAPI, protoc plugin) — begin
     .target(name: "ProtoWire", swiftSettings: strict),
