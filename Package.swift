@@ -62,7 +62,8 @@ let package = Package(
     .target(name: "Modal", dependencies: ["TOML", "ModalAPI", "ProtoWire", "RPC", "CShims"], swiftSettings: strict),
 
     // Layer 4: the command line as a library.
-    .target(name: "ModalCLI", dependencies: ["Modal", "ModalAPI", "ProtoWire", "TOML", "CShims"], swiftSettings: strict),
+    .target(
+      name: "ModalCLI", dependencies: ["CommandLineKit", "Modal", "ModalAPI", "ProtoWire", "RPC", "TOML", "CShims"], swiftSettings: strict),
 
     // MARK: Layer 4, modal-server (ModalServer library, its tests) — begin
     .target(
