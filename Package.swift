@@ -67,7 +67,7 @@ let package = Package(
 
     // MARK: Layer 4, modal-server (ModalServer library, its tests) — begin
     .target(
-      name: "ModalServer", dependencies: ["RPC", "ModalAPI", "ProtoWire", "CSQLite", "CPostgres", "CSodium", "CMicroHTTPD"],
+      name: "ModalServer", dependencies: ["CommandLineKit", "RPC", "ModalAPI", "ProtoWire", "CSQLite", "CPostgres", "CSodium", "CMicroHTTPD"],
       swiftSettings: strict),
     .executableTarget(name: "modal-server", dependencies: ["ModalServer"], swiftSettings: strict),
     .testTarget(

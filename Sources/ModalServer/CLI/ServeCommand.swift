@@ -1,3 +1,4 @@
+import CommandLineKit
 import Dispatch
 import Foundation
 import RPC
@@ -36,39 +37,51 @@ enum ServeCommand {
 
     """
 
-  static func run(_ arguments: [String], output: ServerCommandLine.Output) async throws {
-    let spec = CommandSpec(
-      valueOptions: [
-        "--data-dir", "--grpc-address", "--http-address", "--public-url", "--database", "--database-pool", "--tls-cert",
-        "--tls-key", "--http-connections-per-address", "--flow-starts-per-minute",
-      ],
-      flags: ["--disable-signup"],
-      required: ["--data-dir", "--grpc-address", "--http-address"])
-    guard let parsed = try ServerCommandLine.parse(arguments, spec: spec, usage: usage, output: output) else { return }
-    let grpc: (host: String, port: Int)
-    let http: (host: String, port: Int)
-    var poolSize = 8
-    var connectionsPerAddress = 16
-    var flowStartsPerMinute = 60
-    do throws(UsageError) {
-      grpc = try ArgumentValues.address(parsed.required("--grpc-address"), option: "--grpc-address")
-      http = try ArgumentValues.address(parsed.required("--http-address"), option: "--http-address")
-      if let text = parsed["--database-pool"] {
-        guard let size = Int(text), (1...1000).contains(size) else {
-          throw UsageError("--database-pool must be a number from 1 to 1000, not '\(text)'.")
-        }
-        poolSize = size
-      }
-      connectionsPerAddress = try ArgumentValues.count(
-        parsed["--http-connections-per-address"], option: "--http-connections-per-address", default: connectionsPerAddress)
-      flowStartsPerMinute = try ArgumentValues.count(
-        parsed["--flow-starts-per-minute"], option: "--flow-starts-per-minute", default: flowStartsPerMinute)
-    } catch {
-      throw CommandUsageError(error, usage: usage)
+  static let grpcAddress = Option<ListenAddress>.required(
+    "--grpc-address", placeholder: "HOST:PORT", help: "Where the gRPC API listens",
+    transform: ArgumentValues.address(option: "--grpc-address"))
+  static let httpAddress = Option<ListenAddress>.required(
+    "--http-address", placeholder: "HOST:PORT", help: "Where the dashboard listens",
+    transform: ArgumentValues.address(option: "--http-address"))
+  static let publicURL = Option<String?>("--public-url", placeholder: "URL", help: "The dashboard's public URL")
+  static let databasePool = Option<Int>(
+    "--database-pool", placeholder: "N", default: 8, help: "The most PostgreSQL connections this replica opens"
+  ) { text throws(InvalidValue) in
+    guard let size = Int(text), (1...1000).contains(size) else {
+      throw InvalidValue("--database-pool must be a number from 1 to 1000, not '\(text)'.")
     }
+    return size
+  }
+  static let tlsCert = Option<String?>("--tls-cert", placeholder: "FILE", help: "PEM certificate chain (needs --tls-key)")
+  static let tlsKey = Option<String?>("--tls-key", placeholder: "FILE", help: "PEM private key for --tls-cert")
+  static let disableSignup = Flag("--disable-signup", help: "Nobody can create an account on the dashboard")
+  static let connectionsPerAddress = Option<Int>(
+    "--http-connections-per-address", placeholder: "N", default: 16,
+    help: "The most dashboard connections one client address may hold",
+    transform: ArgumentValues.count(option: "--http-connections-per-address"))
+  static let flowStartsPerMinute = Option<Int>(
+    "--flow-starts-per-minute", placeholder: "N", default: 60,
+    help: "The most logins one client address may start per minute",
+    transform: ArgumentValues.count(option: "--flow-starts-per-minute"))
+
+  static let command = CommandTree.command(
+    "serve", help: usage,
+    options: [
+      ServerOptions.dataDir, grpcAddress, httpAddress, publicURL, ServerOptions.database, databasePool, tlsCert, tlsKey,
+      disableSignup, connectionsPerAddress, flowStartsPerMinute,
+    ],
+    run: run)
+
+  static func run(_ parsed: ServerInvocation) async throws {
+    let output = parsed.output
+    let grpc = parsed[Self.grpcAddress]
+    let http = parsed[Self.httpAddress]
+    let poolSize = parsed[Self.databasePool]
+    let connectionsPerAddress = parsed[Self.connectionsPerAddress]
+    let flowStartsPerMinute = parsed[Self.flowStartsPerMinute]
     var certificatePEM: String?
     var keyPEM: String?
-    switch (parsed["--tls-cert"], parsed["--tls-key"]) {
+    switch (parsed[Self.tlsCert], parsed[Self.tlsKey]) {
     case (nil, nil): break
     case (let cert?, let key?):
       guard let certText = try? String(contentsOfFile: cert, encoding: .utf8), let keyText = try? String(contentsOfFile: key, encoding: .utf8)
@@ -81,9 +94,9 @@ enum ServeCommand {
       certificatePEM = certText
       keyPEM = keyText
     default:
-      throw CommandUsageError(UsageError("--tls-cert and --tls-key go together."), usage: usage)
+      throw CommandUsageError(message: "--tls-cert and --tls-key go together.", usage: usage)
     }
-    let dataDirectory = parsed.required("--data-dir")
+    let dataDirectory = parsed[ServerOptions.dataDir]
     // Per-call lines are batched; every other line first flushes them, so the log stays in order.
     let requestLog = LogWriter()
     let log: @Sendable (String) -> Void = { line in
@@ -97,7 +110,7 @@ enum ServeCommand {
     signal(SIGPIPE, SIG_IGN)
 
     let opened = try await ServerCommandLine.open(
-      dataDirectory: dataDirectory, database: parsed["--database"], create: true, serving: true, poolSize: poolSize, log: log)
+      dataDirectory: dataDirectory, database: parsed[ServerOptions.database], create: true, serving: true, poolSize: poolSize, log: log)
     let lock = try DataFolderLock(dataDirectory: dataDirectory)
     let (store, keys) = (opened.store, opened.keys)
     let scheme = certificatePEM == nil ? "http" : "https"
@@ -113,11 +126,11 @@ enum ServeCommand {
     } catch {
       throw ServerError(.failedPrecondition, "Could not serve the dashboard: \(error.message)")
     }
-    let publicURL = parsed["--public-url"] ?? "\(scheme)://\(http.host.contains(":") ? "[\(http.host)]" : http.host):\(web.port)"
+    let publicURL = parsed[Self.publicURL] ?? "\(scheme)://\(http.host.contains(":") ? "[\(http.host)]" : http.host):\(web.port)"
     var settings = ServerSettings(publicURL: publicURL)
     settings.flowStartsPerMinutePerAddress = flowStartsPerMinute
     let backend = Backend(dependencies: Dependencies(store: store, keys: keys, settings: settings))
-    slot.set(Dashboard(backend: backend, allowSignUp: !parsed.has("--disable-signup")))
+    slot.set(Dashboard(backend: backend, allowSignUp: !parsed[Self.disableSignup]))
     // Changes the command line commits to the same SQLite file arrive on the data folder's socket
     // (PostgreSQL delivers every replica's changes itself).
     let events = store.events
