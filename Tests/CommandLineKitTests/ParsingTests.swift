@@ -33,6 +33,19 @@ import Testing
     #expect(values[Fixture.role] == "x")
   }
 
+  @Test func globalFlagsAndToggles() throws {
+    let verbose = Flag("--verbose", short: "-v")
+    let color = Toggle("--color", negation: "--no-color", default: true)
+    var root = Fixture.root
+    root.globalOptions += [verbose.declaration, color.declaration]
+    guard case .run(_, let values) = try CommandParser(root: root).parse(["user", "-v", "list", "--no-color"]) else {
+      Issue.record("did not run")
+      return
+    }
+    #expect(values[verbose])
+    #expect(!values[color])
+  }
+
   @Test func positionalArguments() throws {
     let values = try Fixture.run(["user", "add", "a@b", "owner", "t1", "t2"])
     #expect(values[Fixture.email] == "a@b")

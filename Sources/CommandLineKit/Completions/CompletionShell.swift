@@ -25,9 +25,10 @@ public enum CompletionShell: String, Sendable, CaseIterable {
   }
 }
 
-/// Shell completion scripts made from a command tree's declarations: subcommands, options (with
-/// their help where the shell shows it) and file names after options that take a value. Hidden
-/// commands and options are left out.
+/// Shell completion scripts made from a command tree's declarations.
+///
+/// They offer subcommands, options (with their help where the shell shows it) and file names after
+/// options that take a value. Hidden commands and options are left out.
 public enum CompletionScript {
   /// The script for `shell` that completes the executable named by `root`.
   public static func make<Context>(_ shell: CompletionShell, for root: Command<Context>) -> String {

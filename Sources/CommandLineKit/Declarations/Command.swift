@@ -1,5 +1,6 @@
-/// A command declared once: its name, help, options, arguments, subcommands and action. Parsing,
-/// `--help`, usage lines and shell completion scripts are all made from this value.
+/// A command declared once: its name, help, options, arguments, subcommands and action.
+///
+/// Parsing, `--help`, usage lines and shell completion scripts are all made from this value.
 ///
 /// `Context` is what the action receives: the executable builds it from the parsed values and
 /// its world (streams, environment).

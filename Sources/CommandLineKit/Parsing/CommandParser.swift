@@ -51,10 +51,12 @@ public struct CommandParser<Context: Sendable>: Sendable {
     return .run(scan.command, try scan.finish(rules: rules, globalOptions: root.globalOptions))
   }
 
-  /// Takes the root's global options out of the words wherever they stand before `--`.
-  private func extractGlobals(_ words: [String]) throws(UsageError) -> (kept: [String], texts: [String: String]) {
+  /// Takes the root's global options out of the words wherever they stand before `--`
+  /// (`--name value`, `--name=value`, a flag or either word of a toggle).
+  private func extractGlobals(_ words: [String]) throws(UsageError) -> Scan<Context>.Globals {
     var kept: [String] = []
     var texts: [String: String] = [:]
+    var switches: [String: Bool] = [:]
     var index = 0
     var optionsEnded = false
     while index < words.count {
@@ -63,10 +65,15 @@ public struct CommandParser<Context: Sendable>: Sendable {
       if optionsEnded || word == "--" {
         optionsEnded = true
         kept.append(word)
-      } else if let option = root.globalOptions.first(where: { word == $0.name }) {
-        guard case .value = option.kind else {
-          texts[option.name] = "true"
+      } else if let option = root.globalOptions.first(where: { $0.matches(word) }) {
+        switch option.kind {
+        case .flag:
+          switches[option.name] = true
           continue
+        case .toggle(let negation):
+          switches[option.name] = word != negation
+          continue
+        case .value: break
         }
         guard index < words.count else {
           throw UsageError(rules.messages.missingValue(option.name), commandPath: [root.name])
@@ -79,6 +86,6 @@ public struct CommandParser<Context: Sendable>: Sendable {
         kept.append(word)
       }
     }
-    return (kept, texts)
+    return Scan.Globals(kept: kept, texts: texts, switches: switches)
   }
 }

@@ -1,6 +1,7 @@
 /// The conventions a command line follows: where command words may stand, what `--help` does,
-/// and the text of every usage error. ``ParsingRules/click`` is Python click's; an executable
-/// with other conventions declares its own value.
+/// and the text of every usage error.
+///
+/// ``ParsingRules/click`` is Python click's; an executable with other conventions declares its own value.
 public struct ParsingRules: Sendable {
   /// Whether options may come between command words (`modal profile --json list`), as in click;
   /// otherwise every command word comes first and anything else there is an unknown command.

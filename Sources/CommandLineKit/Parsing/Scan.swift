@@ -11,9 +11,17 @@ struct Scan<Context: Sendable> {
   var switches: [String: Bool] = [:]
   var positionals: [String] = []
 
-  init(words: (kept: [String], texts: [String: String]), root: Command<Context>) {
+  /// What the root's global options gave, and the words left once they are taken out.
+  struct Globals {
+    var kept: [String]
+    var texts: [String: String]
+    var switches: [String: Bool]
+  }
+
+  init(words: Globals, root: Command<Context>) {
     remaining = words.kept
     texts = words.texts
+    switches = words.switches
     command = root
     path = [root.name]
   }

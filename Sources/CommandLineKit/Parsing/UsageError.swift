@@ -1,5 +1,6 @@
-/// A command-line mistake. The executable prints it with the usage of the command it was made in
-/// and exits with status 2.
+/// A command-line mistake.
+///
+/// The executable prints it with the usage of the command it was made in and exits with status 2.
 public struct UsageError: Error, Sendable, Equatable {
   /// What is wrong, e.g. `No such option: --foo`.
   public let message: String

@@ -20,8 +20,10 @@ struct ServerInvocation: Sendable {
   subscript<Value>(argument: Argument<Value>) -> Value { values[argument] }
 }
 
-/// The `modal-server` command tree and its parsing conventions. Help texts are written by hand
-/// (each command's `helpText`); parsing, errors and completion scripts come from the declarations.
+/// The `modal-server` command tree and its parsing conventions.
+///
+/// Help texts are written by hand (each command's `helpText`); parsing, errors and completion
+/// scripts come from the declarations.
 enum CommandTree {
   /// Every command of `modal-server`.
   static let root = ServerCommand(
