@@ -38,6 +38,8 @@ let package = Package(
 
     // Layer 1: general-purpose modules that know nothing about Modal.
     .target(name: "TOML", swiftSettings: strict),
+    .target(name: "CommandLineKit", swiftSettings: strict),
+    .testTarget(name: "CommandLineKitTests", dependencies: ["CommandLineKit"], swiftSettings: strict),
 
     // MARK: Layer 1 and 2, protobuf (ProtoWire, ModalAPI, protoc plugin) — begin
     .target(name: "ProtoWire", swiftSettings: strict),
@@ -60,11 +62,12 @@ let package = Package(
     .target(name: "Modal", dependencies: ["TOML", "ModalAPI", "ProtoWire", "RPC", "CShims"], swiftSettings: strict),
 
     // Layer 4: the command line as a library.
-    .target(name: "ModalCLI", dependencies: ["Modal", "ModalAPI", "ProtoWire", "TOML", "CShims"], swiftSettings: strict),
+    .target(
+      name: "ModalCLI", dependencies: ["CommandLineKit", "Modal", "ModalAPI", "ProtoWire", "RPC", "TOML", "CShims"], swiftSettings: strict),
 
     // MARK: Layer 4, modal-server (ModalServer library, its tests) — begin
     .target(
-      name: "ModalServer", dependencies: ["RPC", "ModalAPI", "ProtoWire", "CSQLite", "CPostgres", "CSodium", "CMicroHTTPD"],
+      name: "ModalServer", dependencies: ["CommandLineKit", "RPC", "ModalAPI", "ProtoWire", "CSQLite", "CPostgres", "CSodium", "CMicroHTTPD"],
       swiftSettings: strict),
     .executableTarget(name: "modal-server", dependencies: ["ModalServer"], swiftSettings: strict),
     .testTarget(

@@ -1,3 +1,4 @@
+import CommandLineKit
 import Modal
 
 /// `modal config show|path`: what the configuration resolves to, and where the file is.
@@ -7,17 +8,18 @@ enum ConfigCommands {
     discussion: "Settings come from MODAL_<SETTING> environment variables, then the selected profile,\nthen built-in defaults.",
     subcommands: [show, path])
 
+  static let redact = Toggle("--redact", negation: "--no-redact", default: true, help: "Redact secret credential values.")
+  static let includeInternal = Flag("--include-internal", help: "Include internal feature flags.", hidden: true)
+
   static let show = CommandSpec(
     name: "show", abstract: "Show current configuration values.",
     options: [
-      OptionSpec("--redact", .toggle(negation: "--no-redact", default: true), help: "Redact secret credential values."),
-      OptionSpec("--include-internal", help: "Include internal feature flags.", hidden: true),
-      OptionSpec("--json", help: "Print JSON (the default, accepted for compatibility)."),
+      redact, includeInternal, Flag("--json", help: "Print JSON (the default, accepted for compatibility)."),
     ]
   ) { invocation in
     let config = try ModalConfig(host: invocation.host, profile: invocation.profile)
-    let redact = invocation.flag("--redact", default: true)
-    let values = try config.allValues(includeInternal: invocation.flag("--include-internal"))
+    let redact = invocation[redact]
+    let values = try config.allValues(includeInternal: invocation[includeInternal])
     let members = values.map { entry -> (String, JSONValue) in
       if redact, let setting = Setting.named(entry.key), setting.isSecret, let value = entry.value,
         PythonRepr.isTruthy(value)

@@ -6,7 +6,7 @@ enum Confirmation {
 
   /// Whether to go ahead; prints why not when it returns false.
   static func confirm(_ invocation: Invocation, question: String) -> Bool {
-    if invocation.flag("--yes") { return true }
+    if invocation[CommonOptions.yes] { return true }
     let console = invocation.console
     guard console.isInputTerminal else {
       console.writeError(noTerminal + "\n")
@@ -20,7 +20,4 @@ enum Confirmation {
     }
     return true
   }
-
-  /// The `-y/--yes` option.
-  static let option = OptionSpec("--yes", short: "-y", help: "Run without pausing for confirmation.")
 }

@@ -1,3 +1,4 @@
+import CommandLineKit
 import Modal
 import ModalAPI
 import ProtoWire
@@ -9,7 +10,7 @@ enum EnvironmentCommands {
 
   static let list = CommandSpec(
     name: "list", abstract: "List all environments in the current workspace.",
-    options: [OptionSpec("--json", help: "Print JSON.")]
+    options: [CommonOptions.json]
   ) { invocation in
     let client = try CLIClients.make(invocation)
     let items = try await client.call(ModalClientMethods.environmentList, Empty()).items
@@ -17,7 +18,7 @@ enum EnvironmentCommands {
     func isActive(_ item: EnvironmentListItem) -> Bool {
       configured.isEmpty ? item.default : item.name == configured
     }
-    if invocation.flag("--json") {
+    if invocation[CommonOptions.json] {
       let rows = items.map { item in
         JSONValue.object([("name", .string(item.name)), ("web suffix", .string(item.webhookSuffix)), ("active", .bool(isActive(item)))])
       }
@@ -29,14 +30,9 @@ enum EnvironmentCommands {
     return 0
   }
 
-  /// The `-e/--env` option, with Python's help text.
-  static let option = OptionSpec(
-    "--env", short: "-e", .value(placeholder: "TEXT"),
-    help: "Environment to interact with. If unspecified, defers to `MODAL_ENVIRONMENT`, your active local profile, or your workspace default, in that order.")
-
   /// The environment a command works in: `-e/--env`, else `MODAL_ENVIRONMENT`, else the profile's
   /// `environment`, else "" (the server's workspace default).
   static func environment(_ invocation: Invocation, client: ModalClient) -> String {
-    invocation.value("--env").flatMap { $0.isEmpty ? nil : $0 } ?? client.environmentName
+    invocation[CommonOptions.environment].flatMap { $0.isEmpty ? nil : $0 } ?? client.environmentName
   }
 }

@@ -1,3 +1,4 @@
+import CommandLineKit
 import Modal
 
 /// `modal setup`, `modal token new` and `modal token rotate`: log in through the browser.
@@ -9,30 +10,30 @@ enum LoginCommands {
       in a profile named after the workspace. Without a browser, the URL and a code are printed so
       you can finish on another device.
       """,
-    options: [OptionSpec("--source", .value(placeholder: "TEXT"), hidden: true)]
+    options: [CommonOptions.source]
   ) { invocation in
     var choices = LoginFlow.Choices()
     choices.nextURL = "/home"
-    choices.source = invocation.value("--source") ?? ""
+    choices.source = invocation[CommonOptions.source]
     return try await LoginFlow(invocation: invocation).run(choices)
   }
+
+  static let deleteExisting = Flag(
+    "--delete-existing", help: "In addition to creating a new token, delete the existing token in the active profile.")
 
   static let new = CommandSpec(
     name: "new", abstract: "Create a new token by using an authenticated web session.",
     options: [
-      OptionSpec("--activate", .toggle(negation: "--no-activate", default: true), help: "Activate the profile containing this token after creation."),
-      OptionSpec("--verify", .toggle(negation: "--no-verify", default: true), help: "Make a test request to verify the new credentials."),
-      OptionSpec("--expires-in", .value(placeholder: "TEXT"), help: "Token lifetime, such as 30m, 12h, or 7d."),
-      OptionSpec("--delete-existing", help: "In addition to creating a new token, delete the existing token in the active profile."),
-      OptionSpec("--source", .value(placeholder: "TEXT"), hidden: true),
+      CommonOptions.activate, CommonOptions.verify, CommonOptions.expiresIn,
+      deleteExisting, CommonOptions.source,
     ]
   ) { invocation in
     var choices = LoginFlow.Choices()
-    choices.source = invocation.value("--source") ?? ""
-    choices.expiresIn = try expiresIn(invocation)
-    choices.activate = invocation.flag("--activate", default: true)
-    choices.verify = invocation.flag("--verify", default: true)
-    choices.deleteExisting = invocation.flag("--delete-existing")
+    choices.source = invocation[CommonOptions.source]
+    choices.expiresIn = invocation[CommonOptions.expiresIn]
+    choices.activate = invocation[CommonOptions.activate]
+    choices.verify = invocation[CommonOptions.verify]
+    choices.deleteExisting = invocation[deleteExisting]
     return try await LoginFlow(invocation: invocation).run(choices)
   }
 
@@ -46,21 +47,15 @@ enum LoginCommands {
       rotate the token of a given profile.
       """,
     options: [
-      OptionSpec("--expires-in", .value(placeholder: "TEXT"), help: "Token lifetime, such as 30m, 12h, or 7d."),
-      OptionSpec("--source", .value(placeholder: "TEXT"), hidden: true),
+      CommonOptions.expiresIn, CommonOptions.source,
     ]
   ) { invocation in
     var choices = LoginFlow.Choices()
-    choices.source = invocation.value("--source") ?? ""
-    choices.expiresIn = try expiresIn(invocation)
+    choices.source = invocation[CommonOptions.source]
+    choices.expiresIn = invocation[CommonOptions.expiresIn]
     choices.activate = false
     choices.verify = true
     choices.deleteExisting = true
     return try await LoginFlow(invocation: invocation).run(choices)
-  }
-
-  private static func expiresIn(_ invocation: Invocation) throws(UsageError) -> UInt32 {
-    guard let text = invocation.value("--expires-in") else { return 0 }
-    return try ExpiresIn.seconds(text, commandPath: invocation.commandPath)
   }
 }

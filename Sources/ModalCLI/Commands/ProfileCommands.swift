@@ -1,3 +1,4 @@
+import CommandLineKit
 import Modal
 
 /// `modal profile list|current|activate`: which profiles exist and which one is in use.
@@ -7,7 +8,7 @@ enum ProfileCommands {
 
   static let list = CommandSpec(
     name: "list", abstract: "Show all Modal profiles and highlight the active one.",
-    options: [OptionSpec("--json", help: "Print JSON.")]
+    options: [CommonOptions.json]
   ) { invocation in
     let config = try ModalConfig(host: invocation.host, profile: invocation.profile)
     let names = config.file.profileNames
@@ -17,7 +18,7 @@ enum ProfileCommands {
     if !TokenCommands.credentialVariablesSet(in: invocation.host).isEmpty {
       environmentWorkspace = await WorkspaceLookup(invocation: invocation, config: config).environmentWorkspace()
     }
-    if invocation.flag("--json") {
+    if invocation[CommonOptions.json] {
       let items = rows.map { row in
         JSONValue.object([("name", .string(row.name)), ("workspace", .string(row.workspace)), ("active", .bool(row.active))])
       }
@@ -41,11 +42,13 @@ enum ProfileCommands {
     return 0
   }
 
+  static let profileName = Argument<String>("PROFILE", help: "The profile to make active.")
+
   static let activate = CommandSpec(
     name: "activate", abstract: "Change the active Modal profile.",
-    arguments: [ArgumentSpec("PROFILE", help: "The profile to make active.")]
+    arguments: [profileName]
   ) { invocation in
-    let name = invocation.arguments[0]
+    let name = invocation[profileName]
     let writer = ConfigWriter(host: invocation.host)
     try writer.activateProfile(name)
     invocation.console.write("Active profile: \(name)\n")

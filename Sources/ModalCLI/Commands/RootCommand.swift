@@ -1,3 +1,5 @@
+import CommandLineKit
+
 /// The whole `modal` command tree.
 enum RootCommand {
   /// Builds the tree: `config`, `doctor`, `environment`, `profile`, `secret`, `setup` and `token`.
@@ -8,6 +10,7 @@ enum RootCommand {
       subcommands: [
         ConfigCommands.group, DoctorCommand.spec, EnvironmentCommands.group, ProfileCommands.group, SecretCommands.group,
         LoginCommands.setup, TokenCommands.group,
-      ])
+      ],
+      globalOptions: [CommonOptions.profile])
   }
 }

@@ -3,6 +3,7 @@
 #elseif canImport(Darwin)
   import Darwin
 #endif
+import CommandLineKit
 import Modal
 import ModalAPI
 
@@ -13,13 +14,13 @@ enum SecretCommands {
 
   static let list = CommandSpec(
     name: "list", abstract: "List your published secrets.",
-    options: [EnvironmentCommands.option, OptionSpec("--json", help: "Print JSON.")]
+    options: [CommonOptions.environment, CommonOptions.json]
   ) { invocation in
     let client = try CLIClients.make(invocation)
     let environment = EnvironmentCommands.environment(invocation, client: client)
     let items = try await SecretLister(client: client, environment: environment).all()
     let columns = ["Name", "Created at", "Created by", "Last used at"]
-    if invocation.flag("--json") {
+    if invocation[CommonOptions.json] {
       let rows = items.map { item -> JSONValue in
         let metadata = item.metadata
         return .object([
@@ -44,6 +45,10 @@ enum SecretCommands {
     return 0
   }
 
+  static let secretName = Argument<String>("SECRET_NAME")
+  static let force = Flag("--force", help: "Overwrite the secret if it already exists.")
+  static let allowMissing = Flag("--allow-missing", help: "Don't error if the secret doesn't exist.")
+
   static let create = CommandSpec(
     name: "create", abstract: "Create a new secret.",
     discussion: """
@@ -52,16 +57,11 @@ enum SecretCommands {
         printf '%s\\n' "$TOKEN" | modal secret create my-secret API_TOKEN=-
       """,
     options: [
-      EnvironmentCommands.option,
-      OptionSpec("--from-dotenv", .value(placeholder: "PATH"), help: "Path to a .env file to load secrets from."),
-      OptionSpec("--from-json", .value(placeholder: "PATH"), help: "Path to a JSON file to load secrets from."),
-      OptionSpec("--force", help: "Overwrite the secret if it already exists."),
+      CommonOptions.environment, SecretValues.fromDotenv, SecretValues.fromJSON, force,
     ],
-    arguments: [
-      ArgumentSpec("SECRET_NAME"), ArgumentSpec("KEYVALUES", required: false, variadic: true, help: "KEY=- pairs."),
-    ]
+    arguments: [secretName, SecretValues.keyValues]
   ) { invocation in
-    let name = invocation.arguments[0]
+    let name = invocation[secretName]
     try checkSecretName(name)
     let pairs = try SecretValues(invocation: invocation).collect()
     guard !pairs.isEmpty else {
@@ -73,7 +73,7 @@ enum SecretCommands {
     var request = SecretGetOrCreateRequest()
     request.deploymentName = name
     request.environmentName = EnvironmentCommands.environment(invocation, client: client)
-    request.objectCreationType = invocation.flag("--force") ? .createOverwriteIfExists : .createFailIfExists
+    request.objectCreationType = invocation[force] ? .createOverwriteIfExists : .createFailIfExists
     request.envDict = Dictionary(pairs, uniquingKeysWith: { $1 })
     _ = try await client.call(ModalClientMethods.secretGetOrCreate, request)
     let keys = pairs.map { "'\($0.0)'" }.joined(separator: ", ")
@@ -88,13 +88,11 @@ enum SecretCommands {
   static let delete = CommandSpec(
     name: "delete", abstract: "Delete a named secret.",
     options: [
-      EnvironmentCommands.option,
-      OptionSpec("--allow-missing", help: "Don't error if the secret doesn't exist."),
-      Confirmation.option,
+      CommonOptions.environment, allowMissing, CommonOptions.yes,
     ],
-    arguments: [ArgumentSpec("SECRET_NAME")]
+    arguments: [secretName]
   ) { invocation in
-    let name = invocation.arguments[0]
+    let name = invocation[secretName]
     try checkSecretName(name)
     let client = try CLIClients.make(invocation)
     let environment = EnvironmentCommands.environment(invocation, client: client)
@@ -105,7 +103,7 @@ enum SecretCommands {
       lookup.environmentName = environment
       secretID = try await client.call(ModalClientMethods.secretGetOrCreate, lookup).secretID
     } catch {
-      if error.code == .notFound && invocation.flag("--allow-missing") { return 0 }
+      if error.code == .notFound && invocation[allowMissing] { return 0 }
       throw error
     }
     guard Confirmation.confirm(invocation, question: "Are you sure you want to irrevocably delete the modal.Secret '\(name)'?")
@@ -115,7 +113,7 @@ enum SecretCommands {
     do throws(ModalError) {
       _ = try await client.call(ModalClientMethods.secretDelete, request)
     } catch {
-      if error.code == .notFound && invocation.flag("--allow-missing") { return 0 }
+      if error.code == .notFound && invocation[allowMissing] { return 0 }
       throw error
     }
     invocation.console.write("Deleted secret '\(name)'.\n")

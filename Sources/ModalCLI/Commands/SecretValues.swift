@@ -1,3 +1,4 @@
+import CommandLineKit
 import Modal
 
 /// Gathers the key/value pairs of `modal secret create` without ever taking a value from argv:
@@ -6,19 +7,27 @@ import Modal
 struct SecretValues {
   let invocation: Invocation
 
+  /// `--from-dotenv PATH`.
+  static let fromDotenv = Option<String?>(
+    "--from-dotenv", placeholder: "PATH", help: "Path to a .env file to load secrets from.")
+  /// `--from-json PATH`.
+  static let fromJSON = Option<String?>("--from-json", placeholder: "PATH", help: "Path to a JSON file to load secrets from.")
+  /// The `KEY=-` words after the secret's name.
+  static let keyValues = Argument<[String]>("KEYVALUES", help: "KEY=- pairs.")
+
   /// The pairs, in the order given; later sources override earlier ones (files, then arguments).
   func collect() throws -> [(String, String)] {
     var pairs: [(String, String)] = []
     func put(_ key: String, _ value: String) {
       if let index = pairs.firstIndex(where: { $0.0 == key }) { pairs[index].1 = value } else { pairs.append((key, value)) }
     }
-    if let path = invocation.value("--from-dotenv") {
+    if let path = invocation[Self.fromDotenv] {
       for (key, value) in try Self.dotenv(readFile(path), path: path) { put(key, value) }
     }
-    if let path = invocation.value("--from-json") {
+    if let path = invocation[Self.fromJSON] {
       for (key, value) in try Self.json(readFile(path), path: path) { put(key, value) }
     }
-    for argument in invocation.arguments.dropFirst() {
+    for argument in invocation[Self.keyValues] {
       guard let equals = argument.firstIndex(of: "="), equals != argument.startIndex else {
         throw UsageError(
           "Invalid key-value pair '\(Self.keyOnly(argument))': expected KEY=- (value from standard input).",

@@ -1,3 +1,4 @@
+import CommandLineKit
 import Modal
 import ModalAPI
 import ProtoWire
@@ -14,22 +15,25 @@ enum TokenCommands {
         printf '%s\\n' "$SECRET" | modal token set --token-id ak-… --token-secret - --profile work
       """,
     options: [
-      OptionSpec("--token-id", .value(placeholder: "TEXT"), help: "Account token ID (or - to read it from stdin)."),
-      OptionSpec("--token-secret", .value(placeholder: "TEXT"), help: "Account token secret (or - to read it from stdin)."),
-      OptionSpec("--activate", .toggle(negation: "--no-activate", default: true), help: "Activate the profile containing this token after creation."),
-      OptionSpec("--verify", .toggle(negation: "--no-verify", default: true), help: "Make a test request to verify the new credentials."),
-      OptionSpec("--delete-existing", help: "In addition to setting a new token, delete the existing token in the active profile."),
+      tokenID, tokenSecret, CommonOptions.activate, CommonOptions.verify, deleteExisting,
     ]
   ) { invocation in
-    let tokenID = try readCredential(invocation, option: "--token-id", prompt: "Token ID: ")
-    let tokenSecret = try readCredential(invocation, option: "--token-secret", prompt: "Token secret: ")
+    let tokenID = try readCredential(invocation, option: tokenID, label: "token id", prompt: "Token ID: ")
+    let tokenSecret = try readCredential(invocation, option: tokenSecret, label: "token secret", prompt: "Token secret: ")
     try TokenValidation.check(tokenID: tokenID, tokenSecret: tokenSecret)
     try await TokenStorage(invocation: invocation).store(
       tokenID: tokenID, tokenSecret: tokenSecret, source: .named("the values given to `modal token set`"),
-      activate: invocation.flag("--activate", default: true),
-      verify: invocation.flag("--verify", default: true), deleteExisting: invocation.flag("--delete-existing"))
+      activate: invocation[CommonOptions.activate], verify: invocation[CommonOptions.verify],
+      deleteExisting: invocation[deleteExisting])
     return 0
   }
+
+  static let tokenID = Option<String?>(
+    "--token-id", placeholder: "TEXT", help: "Account token ID (or - to read it from stdin).")
+  static let tokenSecret = Option<String?>(
+    "--token-secret", placeholder: "TEXT", help: "Account token secret (or - to read it from stdin).")
+  static let deleteExisting = Flag(
+    "--delete-existing", help: "In addition to setting a new token, delete the existing token in the active profile.")
 
   static let info = CommandSpec(
     name: "info", abstract: "Display information about the token that is currently in use."
@@ -83,25 +87,29 @@ enum TokenCommands {
   }
 
   /// A credential from its option, from standard input (`-`), or from a prompt.
-  private static func readCredential(_ invocation: Invocation, option: String, prompt: String) throws -> String {
+  private static func readCredential(
+    _ invocation: Invocation, option: Option<String?>, label: String, prompt: String
+  ) throws -> String {
     let console = invocation.console
-    let given = invocation.value(option)
-    let value: String?
+    let given = invocation[option]
+    let value: String
     if given == "-" || (given == nil && !console.isInputTerminal) {
-      value = console.readLine()
-      guard value != nil else {
-        throw ModalError(.invalidArgument, "Standard input ended before the \(label(option)) was read.", remedy: "Pipe the value on its own line, or pass \(option).")
+      guard let line = console.readLine() else {
+        throw ModalError(
+          .invalidArgument, "Standard input ended before the \(label) was read.",
+          remedy: "Pipe the value on its own line, or pass \(option.declaration.name).")
       }
+      value = line
     } else if let given {
       value = given
     } else {
-      value = console.readSecret(prompt: prompt)
-      guard value != nil else { throw ModalError(.invalidArgument, "Cancelled; nothing was written.") }
+      guard let typed = console.readSecret(prompt: prompt) else {
+        throw ModalError(.invalidArgument, "Cancelled; nothing was written.")
+      }
+      value = typed
     }
-    return value!.trimmingSpacesAndTabs()
+    return value.trimmingSpacesAndTabs()
   }
-
-  private static func label(_ option: String) -> String { option == "--token-id" ? "token id" : "token secret" }
 }
 
 extension String {

@@ -1,3 +1,4 @@
+import CommandLineKit
 import Modal
 import ModalAPI
 import ProtoWire
@@ -7,14 +8,14 @@ enum TokenLifecycleCommands {
   static let list = CommandSpec(
     name: "list", abstract: "List the tokens of your workspace that you may see.",
     discussion: "Members see their own tokens; workspace owners see every token of the workspace.",
-    options: [OptionSpec("--json", help: "Print JSON.")]
+    options: [CommonOptions.json]
   ) { invocation in
     let client = try CLIClients.make(invocation)
     let tokens = try await client.call(ModalClientMethods.tokensList, Empty()).tokens
       .sorted { $0.createdAt > $1.createdAt }
     let current = client.credentials.tokenID
     let columns = ["Token ID", "Name", "Member", "Created at", "Last used at", "Status", "Current"]
-    if invocation.flag("--json") {
+    if invocation[CommonOptions.json] {
       let items = tokens.map { token in
         JSONValue.object([
           ("token_id", .string(token.tokenID)), ("name", .string(token.name)),
@@ -42,19 +43,22 @@ enum TokenLifecycleCommands {
     return (token.expiresAt ?? .infinity) <= TokenChecks.now() ? "expired" : "revoked"
   }
 
+  static let tokenID = Argument<String?>("TOKEN_ID", help: "The token to revoke (ak-…).")
+
   static let revoke = CommandSpec(
     name: "revoke", abstract: "Revoke a token at once; without TOKEN_ID, the token in use.",
     discussion: """
       Revoking the token in use logs this machine out: run `modal setup` to log in again, or
       `modal token rotate` to replace a token without a gap.
       """,
-    options: [Confirmation.option, OptionSpec("--json", help: "Print JSON.")],
-    arguments: [ArgumentSpec("TOKEN_ID", required: false, help: "The token to revoke (ak-…).")]
+    options: [CommonOptions.yes, CommonOptions.json],
+    arguments: [tokenID]
   ) { invocation in
-    if let given = invocation.arguments.first { try TokenValidation.checkTokenID(given) }
+    let given = invocation[tokenID]
+    if let given { try TokenValidation.checkTokenID(given) }
     let client = try CLIClients.make(invocation)
     let current = client.credentials.tokenID
-    let target = invocation.arguments.first ?? current
+    let target = given ?? current
     let isCurrent = target == current
     let question = isCurrent
       ? "Are you sure you want to irrevocably revoke the token in use, \(target) (from \(client.credentials.source))?"
@@ -63,7 +67,7 @@ enum TokenLifecycleCommands {
     var request = TokenDeleteRequest()
     request.tokenID = target
     _ = try await client.call(ModalClientMethods.tokenDelete, request)
-    if invocation.flag("--json") {
+    if invocation[CommonOptions.json] {
       invocation.console.write(
         JSONValue.object([("token_id", .string(target)), ("revoked", .bool(true)), ("current", .bool(isCurrent))]).rendered() + "\n")
     } else {

@@ -1,3 +1,4 @@
+import CommandLineKit
 import Modal
 
 /// `modal doctor`: runs the troubleshooting checklist and names the fix of every finding.
@@ -11,7 +12,7 @@ enum DoctorCommand {
       well, 1 otherwise. --json prints {"ok", "problems", "warnings", "findings": [{"section",
       "check", "status", "message", "fix"}]} (see docs/cli.md).
       """,
-    options: [OptionSpec("--json", help: "Print JSON.")]
+    options: [CommonOptions.json]
   ) { invocation in
     var report = DoctorReport()
     let config = ConfigFileChecks(invocation: invocation).run(into: &report)
@@ -35,7 +36,7 @@ enum DoctorCommand {
     let console = invocation.console
     let problems = report.findings.filter { $0.status == .problem }.count
     let warnings = report.findings.filter { $0.status == .warning }.count
-    if invocation.flag("--json") {
+    if invocation[CommonOptions.json] {
       let json = JSONValue.object([
         ("ok", .bool(report.allWell)), ("problems", .integer(Int64(problems))), ("warnings", .integer(Int64(warnings))),
         ("findings", .array(report.findings.map(\.json))),

@@ -1,9 +1,11 @@
+import CommandLineKit
+
 /// Parses `--expires-in` as Python's CLI does: `^\d+(s|m|h|d)$`, positive, at most 2³²−1 seconds.
 enum ExpiresIn {
-  /// The duration in seconds, or a usage error with Python's text.
-  static func seconds(_ text: String, commandPath: [String]) throws(UsageError) -> UInt32 {
-    func invalid(_ reason: String) -> UsageError {
-      UsageError("Invalid value for --expires-in: \(reason)", commandPath: commandPath)
+  /// The duration in seconds, or the reason it is not one, in Python's text.
+  @Sendable static func seconds(_ text: String) throws(InvalidValue) -> UInt32 {
+    func invalid(_ reason: String) -> InvalidValue {
+      InvalidValue("Invalid value for --expires-in: \(reason)")
     }
     guard let unit = text.last, "smhd".contains(unit), text.count > 1,
       text.dropLast().allSatisfy({ $0.isASCII && $0.isNumber })

@@ -1,3 +1,4 @@
+import RPC
 import Dispatch
 
 #if canImport(Glibc)
@@ -15,7 +16,7 @@ final class InterruptHandler: @unchecked Sendable {
   // Dispatch sources are thread-safe; the property is never reassigned.
   private let sources: [any DispatchSourceSignal]
   /// The first signal that arrived, if any.
-  let received = LockedValue<Int32?>(nil)
+  let received = Locked<Int32?>(nil)
 
   /// Starts catching the signals and cancelling `task` when one arrives.
   init(cancelling task: Task<Int32, any Error>) {

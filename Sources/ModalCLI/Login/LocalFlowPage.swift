@@ -1,3 +1,4 @@
+import RPC
 import Dispatch
 import Modal
 
@@ -23,9 +24,9 @@ final class LocalFlowPage: Sendable {
   /// The time a connection has to send its request line and headers.
   static let requestDeadline: Duration = .seconds(1)
   private let socketFD: Int32
-  private let flowID = LockedValue<String?>(nil)
-  private let stopped = LockedValue(false)
-  private let open = LockedValue(0)
+  private let flowID = Locked<String?>(nil)
+  private let stopped = Locked(false)
+  private let open = Locked(0)
   private let finished = DispatchSemaphore(value: 0)
 
   /// Listens on 127.0.0.1 with a free port and starts serving on a thread of its own.
@@ -71,7 +72,7 @@ final class LocalFlowPage: Sendable {
 
   private func serve() {
     defer { finished.signal() }
-    while !stopped.current {
+    while !stopped.withLock({ $0 }) {
       var entry = pollfd(fd: socketFD, events: Int16(POLLIN), revents: 0)
       guard poll(&entry, 1, 100) > 0 else { continue }
       let client = accept(socketFD, nil, nil)
@@ -116,7 +117,7 @@ final class LocalFlowPage: Sendable {
     var response: (status: String, body: String)
     switch (method, path) {
     case ("GET", "/"), ("HEAD", "/"):
-      response = flowID.current.map { ("200 OK", $0) } ?? ("503 Service Unavailable", "The login flow is not ready yet.")
+      response = flowID.withLock({ $0 }).map { ("200 OK", $0) } ?? ("503 Service Unavailable", "The login flow is not ready yet.")
     case ("GET", _), ("HEAD", _):
       response = ("404 Not Found", "Not Found")
     default:

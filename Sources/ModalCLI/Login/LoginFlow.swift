@@ -1,3 +1,4 @@
+import RPC
 import Modal
 
 #if canImport(Glibc)
@@ -27,7 +28,7 @@ struct LoginFlow {
   /// was written, the login finishes (or reports what really happened) whatever arrives.
   func run(_ choices: Choices) async throws -> Int32 {
     let console = invocation.console
-    let stored = LockedValue(false)
+    let stored = Locked(false)
     let task = Task { () async throws -> Int32 in try await self.flow(choices, stored: stored) }
     let handler = console is StandardConsole ? InterruptHandler(cancelling: task) : nil
     defer { handler?.remove() }
@@ -35,15 +36,15 @@ struct LoginFlow {
       return try await task.value
     } catch {
       let cancelled = error is CancellationError || (error as? ModalError)?.code == .cancelled
-      let signal = handler?.received.current
-      guard cancelled || signal != nil, !stored.current else { throw error }
+      let signal = handler?.received.withLock({ $0 })
+      guard cancelled || signal != nil, !stored.withLock({ $0 }) else { throw error }
       let how = signal.map(InterruptHandler.name(of:)) ?? "Ctrl-C"
       console.writeError("\nAborted! The login was cancelled (\(how)); no token was stored and the config file was not changed.\n")
       return signal.map { $0 == SIGINT ? 1 : 128 + $0 } ?? 1
     }
   }
 
-  private func flow(_ choices: Choices, stored: LockedValue<Bool>) async throws -> Int32 {
+  private func flow(_ choices: Choices, stored: Locked<Bool>) async throws -> Int32 {
     let console = invocation.console
     let config = try ModalConfig(host: invocation.host, profile: invocation.profile)
     let serverURL = try config.string(.serverURL) ?? Setting.defaultServerURL

@@ -1,39 +1,33 @@
+import CommandLineKit
 import Modal
 
-/// One run of a command: the parsed options and arguments, the global profile, and the world.
-public struct Invocation: Sendable {
-  /// The command words from the root, e.g. `["modal", "token", "set"]`.
-  public let commandPath: [String]
-  /// Values of options that take one, by long name (`--token-id`).
-  public let values: [String: String]
-  /// Flags and toggles that were given, by long name, with their on/off state.
-  public let flags: [String: Bool]
-  /// Positional arguments in order.
-  public let arguments: [String]
-  /// The global `--profile` value, if given anywhere on the command line.
-  public let profile: String?
+/// A command of `modal`, declared once with ``CommandLineKit``.
+typealias CommandSpec = Command<Invocation>
+
+/// One run of a command: the parsed options and arguments, and the world.
+struct Invocation: Sendable {
+  /// The options and arguments given, read typed through their declarations.
+  let values: ParsedValues
   /// Environment variables, home folder and files.
-  public let host: HostEnvironment
+  let host: HostEnvironment
   /// Standard streams and the terminal.
-  public let console: any Console
+  let console: any Console
 
-  /// The value of an option that takes one, or nil when not given.
-  public func value(_ name: String) -> String? { values[name] }
+  /// The command words from the root, e.g. `["modal", "token", "set"]`.
+  var commandPath: [String] { values.commandPath }
 
-  /// Whether a flag was given, or a toggle's state (its default when not given).
-  public func flag(_ name: String, default defaultValue: Bool = false) -> Bool { flags[name] ?? defaultValue }
-}
+  /// The global `--profile` value, if given anywhere on the command line.
+  var profile: String? { values[CommonOptions.profile] }
 
-/// A command-line mistake: the usage is printed with the message, and the exit code is 2.
-public struct UsageError: Error, Sendable, Equatable {
-  /// What is wrong, e.g. `No such option: --foo`.
-  public let message: String
-  /// The command words the mistake was made in, for the usage line.
-  public let commandPath: [String]
+  /// An option's value: what was given, else its declared default.
+  subscript<Value>(option: Option<Value>) -> Value { values[option] }
 
-  /// Creates a usage error.
-  public init(_ message: String, commandPath: [String]) {
-    self.message = message
-    self.commandPath = commandPath
-  }
+  /// Whether a flag was given.
+  subscript(flag: Flag) -> Bool { values[flag] }
+
+  /// A toggle's state: the word given, else its declared default.
+  subscript(toggle: Toggle) -> Bool { values[toggle] }
+
+  /// A positional argument's value.
+  subscript<Value>(argument: Argument<Value>) -> Value { values[argument] }
 }

@@ -1,5 +1,5 @@
 /// The standard streams and the terminal, injectable so commands can be tested without a process.
-public protocol Console: Sendable {
+package protocol Console: Sendable {
   /// Writes text to standard output.
   func write(_ text: String)
   /// Writes text to standard error.

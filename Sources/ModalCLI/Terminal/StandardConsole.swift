@@ -5,27 +5,27 @@
 #endif
 
 /// The process's own standard streams, and its controlling terminal for hidden prompts.
-public struct StandardConsole: Console {
+package struct StandardConsole: Console {
   /// Creates the console of the current process.
-  public init() {}
+  package init() {}
 
   /// Writes text to standard output.
-  public func write(_ text: String) { Self.writeAll(text, to: STDOUT_FILENO) }
+  package func write(_ text: String) { Self.writeAll(text, to: STDOUT_FILENO) }
 
   /// Writes text to standard error.
-  public func writeError(_ text: String) { Self.writeAll(text, to: STDERR_FILENO) }
+  package func writeError(_ text: String) { Self.writeAll(text, to: STDERR_FILENO) }
 
   /// Whether standard input is a terminal.
-  public var isInputTerminal: Bool { isatty(STDIN_FILENO) == 1 }
+  package var isInputTerminal: Bool { isatty(STDIN_FILENO) == 1 }
 
   /// Whether standard output is a terminal.
-  public var isOutputTerminal: Bool { isatty(STDOUT_FILENO) == 1 }
+  package var isOutputTerminal: Bool { isatty(STDOUT_FILENO) == 1 }
 
   /// Reads one line from standard input, byte by byte so that nothing past the line is consumed.
-  public func readLine() -> String? { Self.readLine(from: STDIN_FILENO) }
+  package func readLine() -> String? { Self.readLine(from: STDIN_FILENO) }
 
   /// Prompts on the controlling terminal with echo off; reads standard input when there is none.
-  public func readSecret(prompt: String) -> String? {
+  package func readSecret(prompt: String) -> String? {
     let terminal = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC)
     guard terminal >= 0 else {
       writeError(prompt)

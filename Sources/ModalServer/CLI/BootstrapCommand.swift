@@ -1,3 +1,4 @@
+import CommandLineKit
 import Foundation
 
 /// `modal-server bootstrap`: the first user, workspace and token.
@@ -20,26 +21,34 @@ enum BootstrapCommand {
 
     """
 
-  static func run(_ arguments: [String], output: ServerCommandLine.Output) async throws {
-    let spec = CommandSpec(
-      valueOptions: ["--data-dir", "--email", "--workspace", "--password-file", "--database"], flags: ["--json"],
-      required: ["--data-dir", "--email", "--workspace"])
-    guard let parsed = try ServerCommandLine.parse(arguments, spec: spec, usage: usage, output: output) else { return }
+  static let passwordFile = Option<String?>(
+    "--password-file", placeholder: "F", help: "Read the user's dashboard password from F (first line)")
+
+  static let command = CommandTree.command(
+    "bootstrap", help: usage,
+    options: [
+      ServerOptions.dataDir, ServerOptions.email, ServerOptions.workspace, passwordFile, ServerOptions.database,
+      ServerOptions.json,
+    ],
+    run: run)
+
+  static func run(_ parsed: ServerInvocation) async throws {
+    let output = parsed.output
     var password: String?
-    if let file = parsed["--password-file"] {
+    if let file = parsed[passwordFile] {
       guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
         throw ServerError(.failedPrecondition, "Could not read the password file \(file).")
       }
       // The first line without its ending, which may be "\n", "\r\n" (one Character) or "\r".
       password = String(text.prefix { !$0.isNewline })
     }
-    let opened = try await ServerCommandLine.open(dataDirectory: parsed.required("--data-dir"), database: parsed["--database"], create: true)
+    let opened = try await ServerCommandLine.open(dataDirectory: parsed[ServerOptions.dataDir], database: parsed[ServerOptions.database], create: true)
     let (store, keys) = (opened.store, opened.keys)
     let backend = Backend(dependencies: Dependencies(store: store, keys: keys))
     let result = try await backend.accounts.bootstrap(
-      email: parsed.required("--email"), workspaceName: parsed.required("--workspace"), password: password)
+      email: parsed[ServerOptions.email], workspaceName: parsed[ServerOptions.workspace], password: password)
     await store.close()
-    if parsed.has("--json") {
+    if parsed[ServerOptions.json] {
       output.out(
         ServerCommandLine.json([
           "token_id": result.token.id, "token_secret": result.token.secret, "user_id": result.user.id,

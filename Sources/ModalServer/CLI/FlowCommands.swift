@@ -1,3 +1,5 @@
+import CommandLineKit
+
 /// `modal-server flow approve`.
 enum FlowCommands {
   static let usage = """
@@ -10,19 +12,28 @@ enum FlowCommands {
 
     """
 
-  static func approve(_ arguments: [String], output: ServerCommandLine.Output) async throws {
-    let spec = CommandSpec(
-      valueOptions: ["--data-dir", "--code", "--email", "--workspace", "--database"],
-      required: ["--data-dir", "--code", "--email"])
-    guard let parsed = try ServerCommandLine.parse(arguments, spec: spec, usage: usage, output: output) else { return }
-    let dataDirectory = parsed.required("--data-dir")
-    let opened = try await ServerCommandLine.open(dataDirectory: dataDirectory, database: parsed["--database"], create: false)
+  static let code = Option<String>.required("--code", placeholder: "CODE", help: "The code `modal token new` prints")
+  static let workspace = Option<String?>("--workspace", placeholder: "W", help: "The workspace (default: the user's only one)")
+
+  static let group = ServerCommand(
+    name: "flow", abstract: "Approve a pending `modal token new` login flow",
+    subcommands: [
+      CommandTree.command(
+        "approve", help: usage,
+        options: [ServerOptions.dataDir, code, ServerOptions.email, workspace, ServerOptions.database], run: approve)
+    ],
+    helpText: usage)
+
+  static func approve(_ parsed: ServerInvocation) async throws {
+    let output = parsed.output
+    let dataDirectory = parsed[ServerOptions.dataDir]
+    let opened = try await ServerCommandLine.open(dataDirectory: dataDirectory, database: parsed[ServerOptions.database], create: false)
     let (store, keys) = (opened.store, opened.keys)
     let backend = Backend(dependencies: Dependencies(store: store, keys: keys))
     let flow = try await backend.approveFlow(
-      code: parsed.required("--code"), email: parsed.required("--email"), workspaceName: parsed["--workspace"])
+      code: parsed[code], email: parsed[ServerOptions.email], workspaceName: parsed[workspace])
     await store.close()
-    let workspace = parsed["--workspace"].map { " in workspace '\($0)'" } ?? ""
-    output.out("Approved login flow \(UserCode.display(flow.code)) for \(parsed.required("--email"))\(workspace).\n")
+    let workspace = parsed[workspace].map { " in workspace '\($0)'" } ?? ""
+    output.out("Approved login flow \(UserCode.display(flow.code)) for \(parsed[ServerOptions.email])\(workspace).\n")
   }
 }

@@ -1,3 +1,5 @@
+import CommandLineKit
+
 /// `modal-server member …` and `modal-server service-user …`: workspace membership from the
 /// command line, with the same rules as the dashboard's members page (an existing user is added;
 /// a workspace always keeps an owner; removing a member or deleting a service user revokes its
@@ -24,31 +26,47 @@ enum MemberCommands {
 
     """
 
-  /// Runs `member <subcommand>` or `service-user <subcommand>`.
-  static func run(_ group: String, _ arguments: [String], output: ServerCommandLine.Output) async throws {
-    let subcommand = arguments.first ?? ""
-    let rest = Array(arguments.dropFirst())
-    switch (group, subcommand) {
-    case (_, "--help"), (_, "-h"): output.out(usage)
-    case ("member", "list"): try await listMembers(rest, output: output)
-    case ("member", "add"), ("member", "set-role"), ("member", "remove"):
-      try await changeMember(subcommand, rest, output: output)
-    case ("service-user", "list"): try await listServiceUsers(rest, output: output)
-    case ("service-user", "create"): try await createServiceUser(rest, output: output)
-    case ("service-user", "delete"): try await deleteServiceUser(rest, output: output)
-    default: throw CommandUsageError(UsageError("Unknown \(group) command '\(subcommand)'."), usage: usage)
-    }
+  static let serviceUserName = Option<String>.required("--name", placeholder: "N", help: "The service user's name")
+
+  /// `member list|add|set-role|remove`.
+  static let memberGroup = ServerCommand(
+    name: "member", abstract: "List, add, change the role of, or remove workspace members",
+    subcommands: [
+      command("list", options: [ServerOptions.json], run: listMembers),
+      command("add", options: [ServerOptions.email, ServerOptions.role]) { try await changeMember("add", $0) },
+      command("set-role", options: [ServerOptions.email, ServerOptions.role]) { try await changeMember("set-role", $0) },
+      command("remove", options: [ServerOptions.email]) { try await changeMember("remove", $0) },
+    ],
+    helpText: usage)
+
+  /// `service-user list|create|delete`.
+  static let serviceUserGroup = ServerCommand(
+    name: "service-user", abstract: "List, create or delete service users",
+    subcommands: [
+      command("list", options: [ServerOptions.json], run: listServiceUsers),
+      command("create", options: [serviceUserName, ServerOptions.role, ServerOptions.json], run: createServiceUser),
+      command("delete", options: [serviceUserName], run: deleteServiceUser),
+    ],
+    helpText: usage)
+
+  /// A subcommand taking `--data-dir`, `--workspace` (both required, in that order), `options` and `--database`.
+  private static func command(
+    _ name: String, options: [any CommandOption], run: @escaping @Sendable (ServerInvocation) async throws -> Void
+  ) -> ServerCommand {
+    CommandTree.command(
+      name, help: usage, options: [ServerOptions.dataDir, ServerOptions.workspace] + options + [ServerOptions.database],
+      run: run)
   }
 
   /// Opens the store, finds the workspace, runs `body`, and closes the store whatever happens.
   private static func withWorkspace<T>(
-    _ parsed: ParsedArguments, _ body: (Backend, Workspace) async throws -> T
+    _ parsed: ServerInvocation, _ body: (Backend, Workspace) async throws -> T
   ) async throws -> T {
     let opened = try await ServerCommandLine.open(
-      dataDirectory: parsed.required("--data-dir"), database: parsed["--database"], create: false)
+      dataDirectory: parsed[ServerOptions.dataDir], database: parsed[ServerOptions.database], create: false)
     let backend = Backend(dependencies: Dependencies(store: opened.store, keys: opened.keys))
     do {
-      let result = try await body(backend, try await backend.accounts.workspace(name: parsed.required("--workspace")))
+      let result = try await body(backend, try await backend.accounts.workspace(name: parsed[ServerOptions.workspace]))
       await opened.store.close()
       return result
     } catch {
@@ -57,26 +75,19 @@ enum MemberCommands {
     }
   }
 
-  private static func role(_ parsed: ParsedArguments, default fallback: Role?) throws -> Role {
-    guard let text = parsed["--role"] else {
-      guard let fallback else { throw CommandUsageError(UsageError("Missing option --role."), usage: usage) }
-      return fallback
-    }
-    guard let role = Role(rawValue: text) else {
-      throw CommandUsageError(UsageError("--role must be owner, manager or member, not '\(text)'."), usage: usage)
+  private static func role(_ parsed: ServerInvocation, default fallback: Role?) throws -> Role {
+    guard let role = parsed[ServerOptions.role] ?? fallback else {
+      throw CommandUsageError(message: "Missing option --role.", usage: usage)
     }
     return role
   }
 
-  private static func listMembers(_ arguments: [String], output: ServerCommandLine.Output) async throws {
-    let spec = CommandSpec(
-      valueOptions: ["--data-dir", "--workspace", "--database"], flags: ["--json"],
-      required: ["--data-dir", "--workspace"])
-    guard let parsed = try ServerCommandLine.parse(arguments, spec: spec, usage: usage, output: output) else { return }
+  private static func listMembers(_ parsed: ServerInvocation) async throws {
+    let output = parsed.output
     let members = try await withWorkspace(parsed) { backend, workspace in
       try await backend.accounts.members(of: workspace)
     }
-    if parsed.has("--json") {
+    if parsed[ServerOptions.json] {
       for member in members {
         output.out(
           ServerCommandLine.json([
@@ -89,16 +100,11 @@ enum MemberCommands {
     }
   }
 
-  private static func changeMember(_ subcommand: String, _ arguments: [String], output: ServerCommandLine.Output)
-    async throws
-  {
-    let spec = CommandSpec(
-      valueOptions: ["--data-dir", "--workspace", "--email", "--role", "--database"],
-      required: ["--data-dir", "--workspace", "--email"])
-    guard let parsed = try ServerCommandLine.parse(arguments, spec: spec, usage: usage, output: output) else { return }
+  private static func changeMember(_ subcommand: String, _ parsed: ServerInvocation) async throws {
+    let output = parsed.output
     let role = subcommand == "remove" ? nil : try role(parsed, default: subcommand == "add" ? .member : nil)
     try await withWorkspace(parsed) { backend, workspace in
-      let user = try await backend.accounts.user(email: parsed.required("--email"))
+      let user = try await backend.accounts.user(email: parsed[ServerOptions.email])
       switch subcommand {
       case "add":
         if try await backend.accounts.role(of: user, in: workspace) != nil {
@@ -117,16 +123,13 @@ enum MemberCommands {
     }
   }
 
-  private static func listServiceUsers(_ arguments: [String], output: ServerCommandLine.Output) async throws {
-    let spec = CommandSpec(
-      valueOptions: ["--data-dir", "--workspace", "--database"], flags: ["--json"],
-      required: ["--data-dir", "--workspace"])
-    guard let parsed = try ServerCommandLine.parse(arguments, spec: spec, usage: usage, output: output) else { return }
+  private static func listServiceUsers(_ parsed: ServerInvocation) async throws {
+    let output = parsed.output
     let serviceUsers = try await withWorkspace(parsed) { backend, workspace in
       try await backend.accounts.serviceUsers(of: workspace)
     }
     for serviceUser in serviceUsers {
-      if parsed.has("--json") {
+      if parsed[ServerOptions.json] {
         output.out(
           ServerCommandLine.json([
             "name": serviceUser.name, "id": serviceUser.id, "role": serviceUser.role.rawValue,
@@ -138,21 +141,18 @@ enum MemberCommands {
     }
   }
 
-  private static func createServiceUser(_ arguments: [String], output: ServerCommandLine.Output) async throws {
-    let spec = CommandSpec(
-      valueOptions: ["--data-dir", "--workspace", "--name", "--role", "--database"], flags: ["--json"],
-      required: ["--data-dir", "--workspace", "--name"])
-    guard let parsed = try ServerCommandLine.parse(arguments, spec: spec, usage: usage, output: output) else { return }
+  private static func createServiceUser(_ parsed: ServerInvocation) async throws {
+    let output = parsed.output
     let role = try role(parsed, default: .member)
     try await withWorkspace(parsed) { backend, workspace in
       let owner = try await backend.accounts.firstOwner(of: workspace)
       let serviceUser = try await backend.accounts.createServiceUser(
-        name: parsed.required("--name"), role: role, workspace: workspace, createdBy: owner)
+        name: parsed[serviceUserName], role: role, workspace: workspace, createdBy: owner)
       let token = try await backend.tokens.issue(
         workspaceID: workspace.id, owner: .serviceUser(id: serviceUser.id), createdByUserID: owner.id,
         name: serviceUser.name,
         scopes: .all, lifetimeSeconds: nil)
-      if parsed.has("--json") {
+      if parsed[ServerOptions.json] {
         output.out(
           ServerCommandLine.json([
             "name": serviceUser.name, "id": serviceUser.id, "role": role.rawValue, "token_id": token.id,
@@ -170,15 +170,12 @@ enum MemberCommands {
     }
   }
 
-  private static func deleteServiceUser(_ arguments: [String], output: ServerCommandLine.Output) async throws {
-    let spec = CommandSpec(
-      valueOptions: ["--data-dir", "--workspace", "--name", "--database"],
-      required: ["--data-dir", "--workspace", "--name"])
-    guard let parsed = try ServerCommandLine.parse(arguments, spec: spec, usage: usage, output: output) else { return }
+  private static func deleteServiceUser(_ parsed: ServerInvocation) async throws {
+    let output = parsed.output
     try await withWorkspace(parsed) { backend, workspace in
-      try await backend.accounts.deleteServiceUser(parsed.required("--name"), in: workspace)
+      try await backend.accounts.deleteServiceUser(parsed[serviceUserName], in: workspace)
       output.out(
-        "Deleted service user '\(parsed.required("--name"))' of '\(workspace.name)'; its tokens are revoked.\n")
+        "Deleted service user '\(parsed[serviceUserName])' of '\(workspace.name)'; its tokens are revoked.\n")
     }
   }
 }

@@ -1,3 +1,4 @@
+import CommandLineKit
 import Foundation
 import RPC
 
@@ -35,52 +36,61 @@ enum ServeCommand {
 
     """
 
-  static func run(_ arguments: [String], output: ServerCommandLine.Output) async throws {
-    let spec = CommandSpec(
-      valueOptions: [
-        "--data-dir", "--grpc-address", "--http-address", "--public-url", "--database", "--database-pool", "--tls-cert",
-        "--tls-key", "--http-connections-per-address", "--flow-starts-per-minute",
-      ],
-      flags: ["--disable-signup"],
-      required: ["--data-dir", "--grpc-address", "--http-address"])
-    guard let parsed = try ServerCommandLine.parse(arguments, spec: spec, usage: usage, output: output) else { return }
-    let grpc: (host: String, port: Int)
-    let http: (host: String, port: Int)
-    var poolSize = 8
-    var connectionsPerAddress = 16
-    var flowStartsPerMinute = 60
-    do throws(UsageError) {
-      grpc = try ArgumentValues.address(parsed.required("--grpc-address"), option: "--grpc-address")
-      http = try ArgumentValues.address(parsed.required("--http-address"), option: "--http-address")
-      if let text = parsed["--database-pool"] {
-        guard let size = Int(text), (1...1000).contains(size) else {
-          throw UsageError("--database-pool must be a number from 1 to 1000, not '\(text)'.")
-        }
-        poolSize = size
-      }
-      connectionsPerAddress = try ArgumentValues.count(
-        parsed["--http-connections-per-address"], option: "--http-connections-per-address", default: connectionsPerAddress)
-      flowStartsPerMinute = try ArgumentValues.count(
-        parsed["--flow-starts-per-minute"], option: "--flow-starts-per-minute", default: flowStartsPerMinute)
-    } catch {
-      throw CommandUsageError(error, usage: usage)
+  static let grpcAddress = Option<ListenAddress>.required(
+    "--grpc-address", placeholder: "HOST:PORT", help: "Where the gRPC API listens",
+    transform: ArgumentValues.address(option: "--grpc-address"))
+  static let httpAddress = Option<ListenAddress>.required(
+    "--http-address", placeholder: "HOST:PORT", help: "Where the dashboard listens",
+    transform: ArgumentValues.address(option: "--http-address"))
+  static let publicURL = Option<String?>("--public-url", placeholder: "URL", help: "The dashboard's public URL")
+  static let databasePool = Option<Int>(
+    "--database-pool", placeholder: "N", default: 8, help: "The most PostgreSQL connections this replica opens"
+  ) { text throws(InvalidValue) in
+    guard let size = Int(text), (1...1000).contains(size) else {
+      throw InvalidValue("--database-pool must be a number from 1 to 1000, not '\(text)'.")
     }
+    return size
+  }
+  static let tlsCert = Option<String?>("--tls-cert", placeholder: "FILE", help: "PEM certificate chain (needs --tls-key)")
+  static let tlsKey = Option<String?>("--tls-key", placeholder: "FILE", help: "PEM private key for --tls-cert")
+  static let disableSignup = Flag("--disable-signup", help: "Nobody can create an account on the dashboard")
+  static let connectionsPerAddress = Option<Int>(
+    "--http-connections-per-address", placeholder: "N", default: 16,
+    help: "The most dashboard connections one client address may hold",
+    transform: ArgumentValues.count(option: "--http-connections-per-address"))
+  static let flowStartsPerMinute = Option<Int>(
+    "--flow-starts-per-minute", placeholder: "N", default: 60,
+    help: "The most logins one client address may start per minute",
+    transform: ArgumentValues.count(option: "--flow-starts-per-minute"))
+
+  static let command = CommandTree.command(
+    "serve", help: usage,
+    options: [
+      ServerOptions.dataDir, grpcAddress, httpAddress, publicURL, ServerOptions.database, databasePool, tlsCert, tlsKey,
+      disableSignup, connectionsPerAddress, flowStartsPerMinute,
+    ],
+    run: run)
+
+  static func run(_ parsed: ServerInvocation) async throws {
+    let grpc = parsed[Self.grpcAddress]
+    let http = parsed[Self.httpAddress]
     var configuration = ServerApplication.Configuration(
-      dataDirectory: parsed.required("--data-dir"), grpcAddress: .init(host: grpc.host, port: grpc.port),
+      dataDirectory: parsed[ServerOptions.dataDir], grpcAddress: .init(host: grpc.host, port: grpc.port),
       httpAddress: .init(host: http.host, port: http.port))
-    configuration.publicURL = parsed["--public-url"]
-    configuration.database = ServerCommandLine.database(parsed["--database"])
-    configuration.databasePoolSize = poolSize
-    configuration.tls = try tls(certificate: parsed["--tls-cert"], key: parsed["--tls-key"])
-    configuration.allowSignUp = !parsed.has("--disable-signup")
-    configuration.httpConnectionsPerAddress = connectionsPerAddress
-    configuration.flowStartsPerMinute = flowStartsPerMinute
+    configuration.publicURL = parsed[Self.publicURL]
+    configuration.database = ServerCommandLine.database(parsed[ServerOptions.database])
+    configuration.databasePoolSize = parsed[Self.databasePool]
+    configuration.tls = try tls(certificate: parsed[Self.tlsCert], key: parsed[Self.tlsKey])
+    configuration.allowSignUp = !parsed[Self.disableSignup]
+    configuration.httpConnectionsPerAddress = parsed[Self.connectionsPerAddress]
+    configuration.flowStartsPerMinute = parsed[Self.flowStartsPerMinute]
 
     // Stop signals are handled by dispatch sources, so the default handlers must not kill us first.
     signal(SIGTERM, SIG_IGN)
     signal(SIGINT, SIG_IGN)
     signal(SIGPIPE, SIG_IGN)
-    try await ServerApplication(configuration: configuration, errorOutput: output.err).run(until: ServerApplication.stopSignal)
+    try await ServerApplication(configuration: configuration, errorOutput: parsed.output.err)
+      .run(until: ServerApplication.stopSignal)
   }
 
   /// The PEM files of `--tls-cert` and `--tls-key`, which go together.
@@ -95,7 +105,7 @@ enum ServeCommand {
       }
       return ServerApplication.Configuration.TLS(certificatePEM: certText, privateKeyPEM: keyText)
     default:
-      throw CommandUsageError(UsageError("--tls-cert and --tls-key go together."), usage: usage)
+      throw CommandUsageError(message: "--tls-cert and --tls-key go together.", usage: usage)
     }
   }
 }

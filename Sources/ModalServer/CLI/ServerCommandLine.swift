@@ -1,3 +1,4 @@
+import CommandLineKit
 import Foundation
 
 /// The `modal-server` command line: parses argv, runs one command, returns the exit status
@@ -41,60 +42,32 @@ public enum ServerCommandLine {
 
   /// Runs the command line `arguments` (without the program name).
   public static func run(_ arguments: [String], output: Output = .standard) async -> Int32 {
-    let command = arguments.first ?? ""
-    let rest = Array(arguments.dropFirst())
-    let result: Result<Void, any Error>
+    let root = CommandTree.root
     do {
-      switch command {
-      case "serve": try await ServeCommand.run(rest, output: output)
-      case "bootstrap": try await BootstrapCommand.run(rest, output: output)
-      case "token":
-        switch rest.first {
-        case "create": try await TokenCommands.create(Array(rest.dropFirst()), output: output)
-        case "revoke": try await TokenCommands.revoke(Array(rest.dropFirst()), output: output)
-        case "--help", "-h": output.out(TokenCommands.usage)
-        default: throw CommandUsageError(UsageError("Unknown token command '\(rest.first ?? "")'."), usage: TokenCommands.usage)
-        }
-      case "flow":
-        switch rest.first {
-        case "approve": try await FlowCommands.approve(Array(rest.dropFirst()), output: output)
-        case "--help", "-h": output.out(FlowCommands.usage)
-        default: throw CommandUsageError(UsageError("Unknown flow command '\(rest.first ?? "")'."), usage: FlowCommands.usage)
-        }
-      case "member", "service-user": try await MemberCommands.run(command, rest, output: output)
-      case "--help", "-h", "help": output.out(usage)
-      case "": throw CommandUsageError(UsageError("Missing command."), usage: usage)
-      default: throw CommandUsageError(UsageError("Unknown command '\(command)'."), usage: usage)
+      switch try CommandParser(root: root, rules: CommandTree.rules).parse(arguments) {
+      case .help(let command, let path):
+        output.out(command.helpText ?? HelpFormatter.help(command, path: path))
+        return 0
+      case .completionScript(let shell):
+        output.out(CompletionScript.make(shell, for: root))
+        return 0
+      case .run(let command, let values):
+        guard let action = command.action else { throw UsageError("Missing command.", commandPath: values.commandPath) }
+        return try await action(ServerInvocation(values: values, output: output))
       }
-      result = .success(())
-    } catch {
-      result = .failure(error)
-    }
-    switch result {
-    case .success: return 0
-    case .failure(let error as CommandUsageError):
-      output.err("Error: \(error.error.message)\n\n\(error.usage)")
+    } catch let error as UsageError {
+      let command = root.command(at: error.commandPath) ?? root
+      output.err("Error: \(error.message)\n\n\(command.helpText ?? usage)")
       return 2
-    case .failure(let error as ServerError):
+    } catch let error as CommandUsageError {
+      output.err("Error: \(error.message)\n\n\(error.usage)")
+      return 2
+    } catch let error as ServerError {
       output.err("Error: \(error.message)\n")
       return 1
-    case .failure(let error):
+    } catch {
       output.err("Error: \(error)\n")
       return 1
-    }
-  }
-
-  /// Parses a command's arguments, printing its help (and stopping) for `--help`.
-  static func parse(_ arguments: [String], spec: CommandSpec, usage: String, output: Output) throws -> ParsedArguments? {
-    do {
-      let parsed = try ParsedArguments.parse(arguments, spec: spec)
-      if parsed.wantsHelp {
-        output.out(usage)
-        return nil
-      }
-      return parsed
-    } catch {
-      throw CommandUsageError(error, usage: usage)
     }
   }
 
@@ -123,13 +96,11 @@ public enum ServerCommandLine {
   }
 }
 
-/// A usage error with the usage text of the command it belongs to.
+/// A usage mistake found after parsing (options that go together, a missing `--role`), with the
+/// usage text of the command it belongs to.
 struct CommandUsageError: Error {
-  let error: UsageError
+  /// What is wrong.
+  let message: String
+  /// The usage text printed after it.
   let usage: String
-
-  init(_ error: UsageError, usage: String) {
-    self.error = error
-    self.usage = usage
-  }
 }

@@ -1,3 +1,5 @@
+import CommandLineKit
+
 /// `modal-server token create` and `modal-server token revoke`.
 enum TokenCommands {
   static let usage = """
@@ -18,27 +20,45 @@ enum TokenCommands {
 
     """
 
-  static func create(_ arguments: [String], output: ServerCommandLine.Output) async throws {
-    let spec = CommandSpec(
-      valueOptions: ["--data-dir", "--workspace", "--name", "--expires-in", "--scopes", "--email", "--database"],
-      flags: ["--json"], required: ["--data-dir", "--workspace"])
-    guard let parsed = try ServerCommandLine.parse(arguments, spec: spec, usage: usage, output: output) else { return }
-    let lifetime: Int64?
-    let scopes: ScopeSet
-    do {
-      lifetime = try parsed["--expires-in"].map { text throws(UsageError) in try ArgumentValues.duration(text) }
-      scopes = try parsed["--scopes"].map { text throws(ServerError) in try ScopeSet(parsing: text) } ?? .all
-    } catch let error as UsageError {
-      throw CommandUsageError(error, usage: usage)
-    } catch let error as ServerError {
-      throw CommandUsageError(UsageError(error.message), usage: usage)
+  static let name = Option<String>("--name", placeholder: "N", default: "cli", help: "A label") { $0 }
+  static let expiresIn = Option<Int64?>(
+    "--expires-in", placeholder: "D", help: "Lifetime: a number with s, m, h or d", transform: ArgumentValues.duration)
+  static let scopes = Option<ScopeSet>("--scopes", placeholder: "a,b", default: .all, help: "Scopes (default all)") {
+    text throws(InvalidValue) in
+    do throws(ServerError) {
+      return try ScopeSet(parsing: text)
+    } catch {
+      throw InvalidValue(error.message)
     }
-    let opened = try await ServerCommandLine.open(dataDirectory: parsed.required("--data-dir"), database: parsed["--database"], create: false)
+  }
+  static let email = Option<String?>("--email", placeholder: "E", help: "The user the token acts as")
+  static let tokenID = Argument<String>("TOKEN_ID", help: "The token to revoke")
+
+  static let group = ServerCommand(
+    name: "token", abstract: "Create or revoke an API token",
+    subcommands: [
+      CommandTree.command(
+        "create", help: usage,
+        options: [
+          ServerOptions.dataDir, ServerOptions.workspace, name, expiresIn, scopes, email, ServerOptions.database,
+          ServerOptions.json,
+        ], run: create),
+      CommandTree.command(
+        "revoke", help: usage, options: [ServerOptions.dataDir, ServerOptions.database], arguments: [tokenID],
+        run: revoke),
+    ],
+    helpText: usage)
+
+  static func create(_ parsed: ServerInvocation) async throws {
+    let output = parsed.output
+    let lifetime = parsed[Self.expiresIn]
+    let scopes = parsed[Self.scopes]
+    let opened = try await ServerCommandLine.open(dataDirectory: parsed[ServerOptions.dataDir], database: parsed[ServerOptions.database], create: false)
     let (store, keys) = (opened.store, opened.keys)
     let backend = Backend(dependencies: Dependencies(store: store, keys: keys))
-    let workspace = try await backend.accounts.workspace(name: parsed.required("--workspace"))
+    let workspace = try await backend.accounts.workspace(name: parsed[ServerOptions.workspace])
     let user: User
-    if let email = parsed["--email"] {
+    if let email = parsed[Self.email] {
       user = try await backend.accounts.user(email: email)
       guard try await backend.accounts.role(of: user, in: workspace) != nil else {
         throw ServerError(.failedPrecondition, "\(user.email) is not a member of workspace '\(workspace.name)'.")
@@ -47,10 +67,10 @@ enum TokenCommands {
       user = try await backend.accounts.firstOwner(of: workspace)
     }
     let token = try await backend.tokens.issue(
-      workspaceID: workspace.id, owner: .user(id: user.id), createdByUserID: user.id, name: parsed["--name"] ?? "cli",
+      workspaceID: workspace.id, owner: .user(id: user.id), createdByUserID: user.id, name: parsed[Self.name],
       scopes: scopes, lifetimeSeconds: lifetime)
     await store.close()
-    if parsed.has("--json") {
+    if parsed[ServerOptions.json] {
       var object: [String: Any] = [
         "token_id": token.id, "token_secret": token.secret, "workspace": workspace.name, "email": user.email,
         "name": token.record.name, "scopes": scopes.description,
@@ -69,11 +89,10 @@ enum TokenCommands {
     }
   }
 
-  static func revoke(_ arguments: [String], output: ServerCommandLine.Output) async throws {
-    let spec = CommandSpec(valueOptions: ["--data-dir", "--database"], required: ["--data-dir"], positionals: 1...1)
-    guard let parsed = try ServerCommandLine.parse(arguments, spec: spec, usage: usage, output: output) else { return }
-    let id = parsed.positionals[0]
-    let store = try await ServerCommandLine.open(dataDirectory: parsed.required("--data-dir"), database: parsed["--database"], create: false).store
+  static func revoke(_ parsed: ServerInvocation) async throws {
+    let output = parsed.output
+    let id = parsed[Self.tokenID]
+    let store = try await ServerCommandLine.open(dataDirectory: parsed[ServerOptions.dataDir], database: parsed[ServerOptions.database], create: false).store
     guard let token = try await store.token(id: id) else {
       throw ServerError(.notFound, "No token \(id).")
     }

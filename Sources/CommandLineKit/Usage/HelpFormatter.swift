@@ -1,7 +1,7 @@
-/// Renders `--help` text and usage lines in the manner of click.
-struct HelpFormatter {
+/// Renders `--help` text and usage lines from a command's declaration, in the manner of click.
+public enum HelpFormatter {
   /// The usage line of a command, e.g. `Usage: modal profile activate [OPTIONS] PROFILE`.
-  static func usage(_ command: CommandSpec, path: [String]) -> String {
+  public static func usage<Context>(_ command: Command<Context>, path: [String]) -> String {
     var line = "Usage: " + path.joined(separator: " ") + " [OPTIONS]"
     if !command.subcommands.isEmpty { line += " COMMAND [ARGS]..." }
     for argument in command.arguments {
@@ -11,19 +11,17 @@ struct HelpFormatter {
     return line
   }
 
-  /// The full help of a command.
-  static func help(_ command: CommandSpec, path: [String]) -> String {
+  /// The full help of a command: its hand-written ``Command/helpText`` when it has one, else the
+  /// usage line, the abstract and discussion, the options (then `globalOptions`) and the commands.
+  public static func help<Context>(
+    _ command: Command<Context>, path: [String], globalOptions: [OptionDeclaration] = []
+  ) -> String {
+    if let text = command.helpText { return text }
     var out = usage(command, path: path) + "\n\n"
     out += indent(command.abstract) + "\n"
     if !command.discussion.isEmpty { out += "\n" + indent(command.discussion) + "\n" }
 
-    var rows: [(String, String)] = []
-    for option in command.options where !option.isHidden {
-      rows.append((label(option), option.help))
-    }
-    if path.count > 0 {
-      rows.append((label(ArgumentParser.profileOption), ArgumentParser.profileOption.help))
-    }
+    var rows = (command.options + globalOptions).filter { !$0.isHidden }.map { (label($0), $0.help) }
     rows.append(("--help", "Show this message and exit."))
     out += "\nOptions:\n" + table(rows)
 
@@ -34,11 +32,11 @@ struct HelpFormatter {
     return out
   }
 
-  private static func label(_ option: OptionSpec) -> String {
+  private static func label(_ option: OptionDeclaration) -> String {
     let names = [option.shortName, option.name].compactMap { $0 }.joined(separator: ", ")
     switch option.kind {
     case .flag: return names
-    case .toggle(let negation, _): return "\(names) / \(negation)"
+    case .toggle(let negation): return "\(names) / \(negation)"
     case .value(let placeholder): return "\(names) \(placeholder)"
     }
   }
@@ -52,17 +50,9 @@ struct HelpFormatter {
     let width = min(30, rows.map(\.0.count).max() ?? 0)
     return rows.map { label, help in
       let padded = label.count <= width ? label + String(repeating: " ", count: width - label.count) : label
-      let line = "  " + padded + (help.isEmpty ? "" : "  " + help)
-      return line.trimmingTrailingSpaces()
+      var line = "  " + padded + (help.isEmpty ? "" : "  " + help)
+      while line.last == " " { line.removeLast() }
+      return line
     }.joined(separator: "\n") + "\n"
-  }
-}
-
-extension String {
-  /// The string without trailing spaces.
-  func trimmingTrailingSpaces() -> String {
-    var copy = self
-    while copy.last == " " { copy.removeLast() }
-    return copy
   }
 }
