@@ -130,9 +130,12 @@ extension Dashboard {
   }
 
   private func memberUser(_ userID: String) async throws -> User {
-    guard userID.count <= 64, let member = try await backend.dependencies.store.user(id: userID) else {
-      throw PageError(404, "Not a member", "This user is not a member of the workspace.")
-    }
+    let notMember = PageError(404, "Not a member", "This user is not a member of the workspace.")
+    guard userID.count <= 64 else { throw notMember }
+    // Two statements, not `guard let … = try await` on a typed-throws call: Swift 6.3's optimizer
+    // crashed splitting that coroutine in release builds.
+    let member = try await backend.dependencies.store.user(id: userID)
+    guard let member else { throw notMember }
     return member
   }
 
