@@ -107,6 +107,11 @@ struct IncomingMetadata {
     cgrpc_grpc_metadata_array_init()(array)
   }
 
+  /// Uses an array that lives elsewhere (initialised and destroyed by its owner; never `free()` it).
+  init(array: UnsafeMutablePointer<grpc_metadata_array>) {
+    self.array = array
+  }
+
   /// Copies the received entries into a `Metadata` value.
   func read() -> Metadata {
     let count = array.pointee.count

@@ -22,7 +22,10 @@ public struct Metadata: Sendable, Hashable, Sequence, ExpressibleByDictionaryLit
 
     /// Creates an entry; the key is lower-cased.
     public init(key: String, value: Value) {
-      self.key = key.lowercased()
+      // Keys that arrive from the transport are lower-case already: keep their storage instead
+      // of allocating a lower-cased copy (`lowercased()` copies even when nothing changes).
+      let isLowercaseASCII = key.utf8.allSatisfy { $0 < 0x80 && !(0x41...0x5A).contains($0) }
+      self.key = isLowercaseASCII ? key : key.lowercased()
       self.value = value
     }
   }

@@ -1,8 +1,8 @@
 /// A value handed over once to one waiting task: whichever of ``deliver(_:)`` and ``value`` comes
 /// first waits for the other, and deliveries after the first are ignored. Used for a batch's
 /// success flag (taken by whichever thread sees its event) and for a shared fetch that the waiter's
-/// own cancellation must be able to end.
-package final class OneShot<Value: Sendable>: @unchecked Sendable {
+/// own cancellation must be able to end. Copies share one slot.
+package struct OneShot<Value: Sendable>: Sendable {
   private struct State {
     var value: Value?
     var waiter: UnsafeContinuation<Value, Never>?

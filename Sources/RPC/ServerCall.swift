@@ -12,11 +12,15 @@ import CGRPC
 final class ServerCall: @unchecked Sendable {
   let core: ServerCore
 
-  // Filled by grpc_server_request_call.
-  let callSlot = UnsafeMutablePointer<OpaquePointer?>.allocate(capacity: 1)
-  let details = UnsafeMutablePointer<grpc_call_details>.allocate(capacity: 1)
-  let requestMetadata = IncomingMetadata()
-  private let cancelledOut = UnsafeMutablePointer<Int32>.allocate(capacity: 1)
+  /// Filled by the core: the call, its details and request metadata (grpc_server_request_call),
+  /// and whether it was cancelled (RECV_CLOSE_ON_SERVER). One allocation for all of them.
+  private let slots: UnsafeMutablePointer<cgrpc_server_call_slots>
+  /// Where `grpc_server_request_call` puts the call.
+  var callSlot: UnsafeMutablePointer<OpaquePointer?> { cgrpc_slots_call(slots) }
+  /// Where `grpc_server_request_call` puts the method, host and deadline.
+  var details: UnsafeMutablePointer<grpc_call_details> { cgrpc_slots_details(slots) }
+  /// Where `grpc_server_request_call` puts the request headers.
+  var requestMetadata: IncomingMetadata { IncomingMetadata(array: cgrpc_slots_metadata(slots)) }
 
   private struct State {
     var call: OpaquePointer?
@@ -31,24 +35,27 @@ final class ServerCall: @unchecked Sendable {
 
   init(core: ServerCore) {
     self.core = core
-    callSlot.initialize(to: nil)
+    slots = .allocate(capacity: 1)
+    slots.initialize(to: cgrpc_server_call_slots())
     cgrpc_grpc_call_details_init()(details)
-    cancelledOut.initialize(to: 0)
+    cgrpc_grpc_metadata_array_init()(requestMetadata.array)
   }
 
   deinit {
     // The call itself was released when it closed (or never arrived).
     if let call = state.withLock({ $0.call }) { cgrpc_grpc_call_unref()(call) }
     cgrpc_grpc_call_details_destroy()(details)
-    details.deallocate()
-    callSlot.deallocate()
-    requestMetadata.free()
-    cancelledOut.deallocate()
+    cgrpc_grpc_metadata_array_destroy()(requestMetadata.array)
+    slots.deallocate()
   }
 
   // MARK: Arrival
 
   /// Called on the poller thread when the core has matched this request with an incoming call.
+  ///
+  /// The request message is received before any task exists (its event comes back to the poller
+  /// thread), and the handler's task is started with it: one hop to Swift's executor per call
+  /// instead of one per batch. An unknown method is answered from here, with no task at all.
   func arrived(router: Router) {
     guard let call = callSlot.pointee else { return }
     state.withLock { $0.call = call }
@@ -64,8 +71,25 @@ final class ServerCall: @unchecked Sendable {
       method: method, authority: authority, peer: peer, requestMetadata: requestMetadata.read(), deadline: deadline)
     self.context = context
     startCloseBatch()
-    let handler = router.handler(for: method)
-    let task = Task { await self.serve(handler, context: context) }
+    guard let handler = router.handler(for: method) else {
+      finish(status: Status(code: .unimplemented, message: "Method not found: \(context.method)"), context: context)
+      return
+    }
+    receiveRequest { [self] request in
+      guard let request else {
+        // The client went away, or sent no request message.
+        if !state.withLock({ $0.closed }) {
+          finish(status: Status(code: .internal, message: "the request message is missing"), context: context)
+        }
+        return
+      }
+      start(handler, request: request, context: context)
+    }
+  }
+
+  /// Starts the handler's task; cancels it at once if the call closed as cancelled meanwhile.
+  private func start(_ handler: Router.Handler, request: [UInt8], context: ServerContext) {
+    let task = Task { await self.serve(handler, request: request, context: context) }
     let cancelNow = state.withLock { state -> Bool in
       if state.closed { return state.clientCancelled }
       state.task = task
@@ -76,11 +100,10 @@ final class ServerCall: @unchecked Sendable {
 
   /// RECV_CLOSE_ON_SERVER: completes when the call is over for any reason.
   private func startCloseBatch() {
-    let op = UnsafeMutablePointer<grpc_op>.allocate(capacity: 1)
-    defer { op.deallocate() }
+    let op = cgrpc_slots_close_op(slots)
     op.pointee = grpc_op()
     op.pointee.op = GRPC_OP_RECV_CLOSE_ON_SERVER
-    op.pointee.data.recv_close_on_server.cancelled = cancelledOut
+    op.pointee.data.recv_close_on_server.cancelled = cgrpc_slots_cancelled(slots)
     guard let call = beginBatch() else { return }
     let tag = ClosureTag { [self] _ in self.closed() }.retainedPointer()
     if cgrpc_grpc_call_start_batch()(call, op, 1, tag, nil) != GRPC_CALL_OK {
@@ -91,7 +114,7 @@ final class ServerCall: @unchecked Sendable {
 
   /// The call is over: cancel the handler if the client (or deadline or shutdown) ended it.
   private func closed() {
-    let cancelled = cancelledOut.pointee != 0
+    let cancelled = cgrpc_slots_cancelled(slots).pointee != 0
     if cancelled { context?.markCancelled() }
     let (task, release) = state.withLock { state -> (Task<Void, Never>?, OpaquePointer?) in
       state.closed = true
@@ -139,19 +162,7 @@ final class ServerCall: @unchecked Sendable {
 
   // MARK: Serving
 
-  private func serve(_ handler: Router.Handler?, context: ServerContext) async {
-    guard let handler else {
-      await finish(
-        status: Status(code: .unimplemented, message: "Method not found: \(context.method)"), context: context)
-      return
-    }
-    guard let request = await receiveRequest() else {
-      // The client went away, or sent no request message.
-      if !state.withLock({ $0.closed }) {
-        await finish(status: Status(code: .internal, message: "the request message is missing"), context: context)
-      }
-      return
-    }
+  private func serve(_ handler: Router.Handler, request: [UInt8], context: ServerContext) async {
     var status = Status.ok
     var extraTrailers = Metadata()
     var response: [UInt8]?
@@ -172,24 +183,41 @@ final class ServerCall: @unchecked Sendable {
     } catch {
       status = Status(code: .unknown, message: "unexpected error in the method handler")
     }
-    await finish(status: status, message: response, extraTrailers: extraTrailers, context: context)
+    finish(status: status, message: response, extraTrailers: extraTrailers, context: context)
   }
 
-  /// RECV_MESSAGE for the single request message.
-  private func receiveRequest() async -> [UInt8]? {
-    let ops = UnsafeMutablePointer<grpc_op>.allocate(capacity: 1)
-    let slot = UnsafeMutablePointer<UnsafeMutablePointer<grpc_byte_buffer>?>.allocate(capacity: 1)
-    slot.initialize(to: nil)
-    defer {
-      if let buffer = slot.pointee { cgrpc_grpc_byte_buffer_destroy()(buffer) }
-      slot.deallocate()
-      ops.deallocate()
+  /// RECV_MESSAGE for the single request message; `received` runs on the thread that takes the
+  /// event, with nil if there was none (the client went away or ended the stream without one).
+  private func receiveRequest(_ received: @escaping @Sendable ([UInt8]?) -> Void) {
+    let batch = ReceiveBatch()
+    let started = startDetached(batch.ops, count: 1) { success in
+      let message = success ? batch.message() : nil
+      batch.free()
+      received(message)
     }
-    ops.pointee = grpc_op()
-    ops.pointee.op = GRPC_OP_RECV_MESSAGE
-    ops.pointee.data.recv_message.recv_message = slot
-    guard await run(ops, count: 1), let buffer = slot.pointee else { return nil }
-    return readByteBuffer(buffer)
+    if !started {
+      batch.free()
+      received(nil)
+    }
+  }
+
+  /// Starts a batch whose completion nobody awaits: `completed` runs with its success flag on the
+  /// thread that takes the event. Returns `false` (and does not run `completed`) if the call is
+  /// over or the core refused the batch.
+  private func startDetached(
+    _ ops: UnsafeMutablePointer<grpc_op>, count: Int, completed: @escaping @Sendable (Bool) -> Void
+  ) -> Bool {
+    guard let call = beginBatch() else { return false }
+    let tag = ClosureTag { [self] success in
+      completed(success)
+      self.endBatch()
+    }.retainedPointer()
+    guard cgrpc_grpc_call_start_batch()(call, ops, count, tag, nil) == GRPC_CALL_OK else {
+      CompletionTag.releaseUnused(tag)
+      endBatch()
+      return false
+    }
+    return true
   }
 
   /// Sends one streamed message (with the initial metadata the first time).
@@ -205,9 +233,12 @@ final class ServerCall: @unchecked Sendable {
   }
 
   /// Sends the status (and the unary response message, and initial metadata if not sent yet).
+  ///
+  /// Nothing waits for the batch: the handler's task ends at once, and the buffers are freed
+  /// when the core is done with them.
   private func finish(
     status: Status, message: [UInt8]? = nil, extraTrailers: Metadata = Metadata(), context: ServerContext
-  ) async {
+  ) {
     var status = status
     var initial = context.takeInitialMetadataForSending()
     var trailers = context.trailingMetadata
@@ -227,13 +258,38 @@ final class ServerCall: @unchecked Sendable {
       message = nil
     }
     let batch = SendBatch(initialMetadata: initial, message: message, status: status, trailers: trailers)
-    defer { batch.free() }
-    _ = await run(batch.ops, count: batch.count)
+    if !startDetached(batch.ops, count: batch.count, completed: { _ in batch.free() }) { batch.free() }
+  }
+}
+
+/// The op and message slot of the RECV_MESSAGE batch, freed after it completes.
+struct ReceiveBatch: @unchecked Sendable {
+  let ops: UnsafeMutablePointer<grpc_op>
+  private let slot: UnsafeMutablePointer<UnsafeMutablePointer<grpc_byte_buffer>?>
+
+  init() {
+    ops = .allocate(capacity: 1)
+    slot = .allocate(capacity: 1)
+    slot.initialize(to: nil)
+    ops.pointee = grpc_op()
+    ops.pointee.op = GRPC_OP_RECV_MESSAGE
+    ops.pointee.data.recv_message.recv_message = slot
+  }
+
+  /// The received message's bytes, or nil if none came.
+  func message() -> [UInt8]? {
+    slot.pointee.flatMap(readByteBuffer)
+  }
+
+  func free() {
+    if let buffer = slot.pointee { cgrpc_grpc_byte_buffer_destroy()(buffer) }
+    slot.deallocate()
+    ops.deallocate()
   }
 }
 
 /// The ops and buffers of one server send batch, freed after it completes.
-struct SendBatch {
+struct SendBatch: @unchecked Sendable {
   let ops: UnsafeMutablePointer<grpc_op>
   let count: Int
   private let initialMetadata: OutgoingMetadata?

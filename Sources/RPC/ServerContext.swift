@@ -13,14 +13,15 @@ public final class ServerContext: Sendable {
   /// The core enforces it: the call is cancelled with `DEADLINE_EXCEEDED` at that moment.
   public let deadline: ContinuousClock.Instant?
 
-  private struct Response {
+  /// What handlers and the call change after the call arrived (one lock: one allocation per call).
+  private struct Mutable {
     var initialMetadata = Metadata()
     var trailingMetadata = Metadata()
     var initialMetadataSent = false
+    var cancelled = false
   }
 
-  private let response = Locked(Response())
-  private let cancelledFlag = Locked(false)
+  private let response = Locked(Mutable())
 
   init(method: String, authority: String, peer: String, requestMetadata: Metadata, deadline: ContinuousClock.Instant?) {
     self.method = method
@@ -39,7 +40,7 @@ public final class ServerContext: Sendable {
   ///
   /// The handler's task is cancelled at the same moment.
   public var isCancelled: Bool {
-    cancelledFlag.withLock { $0 }
+    response.withLock { $0.cancelled }
   }
 
   /// Response headers, sent with the first response message (or with the status).
@@ -76,7 +77,7 @@ public final class ServerContext: Sendable {
   }
 
   func markCancelled() {
-    cancelledFlag.withLock { $0 = true }
+    response.withLock { $0.cancelled = true }
   }
 }
 
