@@ -1,3 +1,5 @@
+import RPC
+
 /// Gets a token secret from a secrets manager: the profile key `token_secret_command` (our
 /// extension, ignored by other clients) names a command such as `pass show modal/work`, run with
 /// `/bin/sh -c`; the first line of its output is the secret.
@@ -50,6 +52,19 @@ public struct TokenSecretCommand: Sendable {
         remedy: remedy)
     }
     return secret
+  }
+
+  /// Runs the command as ``run(environment:profile:)`` does, on a thread of its own: a password
+  /// manager waiting for its passphrase must not hold a thread of Swift's cooperative pool.
+  func runOffPool(environment: [String: String], profile: String) async throws(ModalError) -> String {
+    let outcome: Result<String, ModalError> = await BlockingWork.run(label: "modal.token-secret-command") {
+      do throws(ModalError) {
+        return .success(try self.run(environment: environment, profile: profile))
+      } catch {
+        return .failure(error)
+      }
+    }
+    return try outcome.get()
   }
 
   /// ` (its error output: <first lines of stderr>)` (at most 3 lines, 300 characters), or nothing

@@ -9,10 +9,10 @@ enum TokenLifecycleCommands {
     discussion: "Members see their own tokens; workspace owners see every token of the workspace.",
     options: [OptionSpec("--json", help: "Print JSON.")]
   ) { invocation in
-    let client = try CLIClients.make(invocation)
+    let client = try await CLIClients.make(invocation)
     let tokens = try await client.call(ModalClientMethods.tokensList, Empty()).tokens
       .sorted { $0.createdAt > $1.createdAt }
-    let current = client.credentials.tokenID
+    let current = (try await client.credentials()).tokenID
     let columns = ["Token ID", "Name", "Member", "Created at", "Last used at", "Status", "Current"]
     if invocation.flag("--json") {
       let items = tokens.map { token in
@@ -52,12 +52,12 @@ enum TokenLifecycleCommands {
     arguments: [ArgumentSpec("TOKEN_ID", required: false, help: "The token to revoke (ak-…).")]
   ) { invocation in
     if let given = invocation.arguments.first { try TokenValidation.checkTokenID(given) }
-    let client = try CLIClients.make(invocation)
-    let current = client.credentials.tokenID
+    let client = try await CLIClients.make(invocation)
+    let current = (try await client.credentials()).tokenID
     let target = invocation.arguments.first ?? current
     let isCurrent = target == current
     let question = isCurrent
-      ? "Are you sure you want to irrevocably revoke the token in use, \(target) (from \(client.credentials.source))?"
+      ? "Are you sure you want to irrevocably revoke the token in use, \(target) (from \((try await client.credentials()).source))?"
       : "Are you sure you want to irrevocably revoke the token \(target)?"
     guard Confirmation.confirm(invocation, question: question) else { return 1 }
     var request = TokenDeleteRequest()
