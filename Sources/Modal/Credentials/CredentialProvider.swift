@@ -35,7 +35,7 @@ public struct CredentialContext: Sendable {
   public let secretCommandTimeout: Duration
 
   /// Creates a context.
-  public init(config: ModalConfig, secretCommandTimeout: Duration = TokenSecretCommand.defaultTimeout) {
+  public init(config: ModalConfig, secretCommandTimeout: Duration = .seconds(60)) {
     self.config = config
     self.secretCommandTimeout = secretCommandTimeout
   }

@@ -6,17 +6,17 @@ import RPC
 ///
 /// Errors say what failed and summarise the command's standard error, never its output (which
 /// may hold the secret).
-public struct TokenSecretCommand: Sendable {
+package struct TokenSecretCommand: Sendable {
   /// The shell command.
-  public let command: String
+  package let command: String
   /// How long the command may run (a password manager may ask for a passphrase).
-  public let timeout: Duration
+  package let timeout: Duration
 
   /// The default time limit.
-  public static let defaultTimeout: Duration = .seconds(60)
+  package static let defaultTimeout: Duration = .seconds(60)
 
   /// Creates a command runner.
-  public init(command: String, timeout: Duration = TokenSecretCommand.defaultTimeout) {
+  package init(command: String, timeout: Duration = TokenSecretCommand.defaultTimeout) {
     self.command = command
     self.timeout = timeout
   }
@@ -27,7 +27,7 @@ public struct TokenSecretCommand: Sendable {
   ///   - environment: The command's environment variables.
   ///   - profile: The profile the command belongs to, for messages.
   /// - Throws: ``ModalError`` (`missingCredentials`) on a time-out, a non-zero exit, or empty output.
-  public func run(environment: [String: String], profile: String) throws(ModalError) -> String {
+  package func run(environment: [String: String], profile: String) throws(ModalError) -> String {
     let remedy = "Run the profile's token_secret_command yourself to check it, or store the secret with `modal token set --profile \(profile)`."
     guard let result = Subprocess.run("/bin/sh", ["-c", command], environment: environment, timeout: timeout, maxOutput: 64 * 1024) else {
       throw ModalError(.missingCredentials, "Cannot start /bin/sh to run token_secret_command of profile '\(profile)'.", remedy: remedy)

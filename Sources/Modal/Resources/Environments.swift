@@ -39,6 +39,7 @@ public struct Environments: Sendable {
   public func update(
     _ name: String, newName: String? = nil, webSuffix: String? = nil, options: CallOptions = .standard
   ) async throws(ModalError) -> Environment {
+    if newName?.isEmpty == true { throw ModalError(.invalidArgument, "The new environment name cannot be empty.") }
     var request = EnvironmentUpdateRequest()
     request.currentName = name
     request.name = newName.map { StringValue($0) }
