@@ -134,7 +134,8 @@ public struct TokenSummary: Sendable, Hashable {
     memberName = token.memberDisplayname
     createdAt = UnixTime(ifSet: token.createdAt)
     lastUsedAt = UnixTime(ifSet: token.lastUsedAt)
-    expiresAt = token.expiresAt.flatMap { UnixTime(ifSet: $0) }
+    // Kept as sent, even 0: a disabled token with an expiry at or before now counts as expired.
+    expiresAt = token.expiresAt.map { UnixTime(seconds: $0) }
     disabled = token.disabled
   }
 
