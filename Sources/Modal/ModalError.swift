@@ -1,7 +1,27 @@
+public import RPC
+
 /// An error from the Modal SDK: what happened, a stable code, and what to do about it.
 ///
 /// `description` is the text the command line prints after `Error: `. It never contains a secret.
 public struct ModalError: Error, Sendable, Equatable, CustomStringConvertible {
+  /// The gRPC status a failed call ended with, as the server (or the gRPC layer) gave it: the
+  /// underlying error behind a ``ModalError`` mapped from a call, as in grpc-swift's `RPCError.cause`.
+  public struct Cause: Sendable, Equatable, CustomStringConvertible {
+    /// The gRPC status code, e.g. `.unauthenticated`.
+    public let code: Status.Code
+    /// The status message, exactly as received (may be empty).
+    public let message: String
+
+    /// Creates a cause from a gRPC status code and message.
+    public init(code: Status.Code, message: String) {
+      self.code = code
+      self.message = message
+    }
+
+    /// `<code>: <message>`, or the code alone when the message is empty.
+    public var description: String { message.isEmpty ? "\(code)" : "\(code): \(message)" }
+  }
+
   /// A stable, machine-readable category for a ``ModalError``.
   public struct Code: Sendable, Hashable, CustomStringConvertible {
     /// The code's name, e.g. `invalidConfig`.
@@ -60,12 +80,29 @@ public struct ModalError: Error, Sendable, Equatable, CustomStringConvertible {
   public let message: String
   /// What to do about it, or nil when the message already says so.
   public let remedy: String?
+  /// The gRPC status behind the error when it comes from a call; nil for errors found locally
+  /// (configuration, credentials, arguments). Not part of ``description``.
+  public let cause: Cause?
+  /// For a "no credentials here" error, the sources tried, each as `<source>: <why it gave
+  /// nothing>`; a chain of providers goes on to its next provider on such an error.
+  package let sourcesTried: [String]
 
-  /// Creates an error with a code, a message and an optional remedy.
-  public init(_ code: Code, _ message: String, remedy: String? = nil) {
+  /// Creates an error with a code, a message, an optional remedy and an optional cause.
+  public init(_ code: Code, _ message: String, remedy: String? = nil, cause: Cause? = nil) {
+    self.init(code, message, remedy: remedy, cause: cause, sourcesTried: [])
+  }
+
+  package init(_ code: Code, _ message: String, remedy: String?, cause: Cause?, sourcesTried: [String]) {
     self.code = code
     self.message = message
     self.remedy = remedy
+    self.cause = cause
+    self.sourcesTried = sourcesTried
+  }
+
+  /// The same error with `cause` set.
+  package func with(cause: Cause?) -> ModalError {
+    ModalError(code, message, remedy: remedy, cause: cause, sourcesTried: sourcesTried)
   }
 
   /// The message followed by the remedy on a new paragraph, when there is one.

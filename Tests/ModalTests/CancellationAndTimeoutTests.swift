@@ -161,9 +161,9 @@ func eventuallyTrue(_ condition: () -> Bool) async -> Bool {
   return condition()
 }
 
-/// `ModalClient.make` runs a slow `token_secret_command` off Swift's cooperative pool: other tasks
-/// keep running while four clients are made at once (with the synchronous initializer on a
-/// two-thread pool they stalled everything for the commands' whole run).
+/// A client runs a slow `token_secret_command` off Swift's cooperative pool, on first use: other
+/// tasks keep running while four clients resolve their credentials at once (with the synchronous
+/// initializer of old, on a two-thread pool, they stalled everything for the commands' whole run).
 @Suite struct ClientSetupOffThePoolTests {
   @Test func slowSecretCommandsDoNotStallOtherTasks() async throws {
     let folder = TemporaryFolder()
@@ -183,7 +183,7 @@ func eventuallyTrue(_ condition: () -> Bool) async -> Bool {
     let start = ContinuousClock.now
     let sources = try await withThrowingTaskGroup(of: Credentials.Source.self) { group in
       for _ in 0..<4 {
-        group.addTask { try await ModalClient.make(options: .init(serverURL: "http://127.0.0.1:1", host: host)).credentials.source }
+        group.addTask { try await ModalClient(options: .init(serverURL: "http://127.0.0.1:1", host: host)).credentials().source }
       }
       return try await group.reduce(into: [Credentials.Source]()) { $0.append($1) }
     }

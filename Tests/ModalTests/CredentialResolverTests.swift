@@ -17,63 +17,63 @@ import Testing
 
   private func resolve(
     _ file: String?, _ variables: [String: String] = [:], profile: String? = nil, id: String? = nil, secret: String? = nil
-  ) throws -> Credentials {
+  ) async throws -> Credentials {
     let folder = TemporaryFolder()
     if let file { folder.write(file) }
     let config = try ModalConfig(host: folder.host(variables), profile: profile)
-    return try CredentialResolver(config: config).resolve(tokenID: id, tokenSecret: secret)
+    return try await CredentialResolver(config: config).resolve(tokenID: id, tokenSecret: secret)
   }
 
-  @Test func argumentsComeFirst() throws {
-    let credentials = try resolve(twoProfiles, ["MODAL_TOKEN_ID": "ak-env", "MODAL_TOKEN_SECRET": "as-env"], id: "ak-arg", secret: "as-arg")
+  @Test func argumentsComeFirst() async throws {
+    let credentials = try await resolve(twoProfiles, ["MODAL_TOKEN_ID": "ak-env", "MODAL_TOKEN_SECRET": "as-env"], id: "ak-arg", secret: "as-arg")
     #expect(credentials == Credentials(tokenID: "ak-arg", tokenSecret: "as-arg", source: .arguments))
   }
 
-  @Test func environmentComesBeforeTheProfile() throws {
-    let credentials = try resolve(twoProfiles, ["MODAL_TOKEN_ID": "ak-env", "MODAL_TOKEN_SECRET": "as-env"])
+  @Test func environmentComesBeforeTheProfile() async throws {
+    let credentials = try await resolve(twoProfiles, ["MODAL_TOKEN_ID": "ak-env", "MODAL_TOKEN_SECRET": "as-env"])
     #expect(credentials.tokenID == "ak-env")
     #expect(credentials.source == .environment)
   }
 
-  @Test func activeProfileSuppliesThePairAndSaysWhere() throws {
+  @Test func activeProfileSuppliesThePairAndSaysWhere() async throws {
     let folder = TemporaryFolder()
     let path = folder.write(twoProfiles)
     let config = try ModalConfig(host: folder.host())
-    let credentials = try CredentialResolver(config: config).resolve()
+    let credentials = try await CredentialResolver(config: config).resolve()
     #expect(credentials == Credentials(tokenID: "ak-alice", tokenSecret: "as-alice-secret", source: .profile(name: "alice", path: path)))
     #expect(credentials.description == "ak-alice (secret as-****cret) from profile 'alice' in \(path)")
   }
 
-  @Test func namedProfileIsUsed() throws {
-    #expect(try resolve(twoProfiles, ["MODAL_PROFILE": "bob"]).tokenID == "ak-bob")
-    #expect(try resolve(twoProfiles, profile: "bob").tokenID == "ak-bob")
+  @Test func namedProfileIsUsed() async throws {
+    #expect(try await resolve(twoProfiles, ["MODAL_PROFILE": "bob"]).tokenID == "ak-bob")
+    #expect(try await resolve(twoProfiles, profile: "bob").tokenID == "ak-bob")
   }
 
-  @Test func halfAPairInTheEnvironmentIsAnErrorNamingTheMissingHalf() throws {
-    let error = #expect(throws: ModalError.self) { try resolve(twoProfiles, ["MODAL_TOKEN_ID": "ak-env"]) }
+  @Test func halfAPairInTheEnvironmentIsAnErrorNamingTheMissingHalf() async throws {
+    let error = await #expect(throws: ModalError.self) { try await resolve(twoProfiles, ["MODAL_TOKEN_ID": "ak-env"]) }
     #expect(error?.code == .missingCredentials)
     #expect(error?.message == "MODAL_TOKEN_ID is set but MODAL_TOKEN_SECRET is not; a token id and secret must come from the same place.")
-    let other = #expect(throws: ModalError.self) { try resolve(twoProfiles, ["MODAL_TOKEN_SECRET": "as-env"]) }
+    let other = await #expect(throws: ModalError.self) { try await resolve(twoProfiles, ["MODAL_TOKEN_SECRET": "as-env"]) }
     #expect(other?.message.hasPrefix("MODAL_TOKEN_SECRET is set but MODAL_TOKEN_ID is not") == true)
   }
 
-  @Test func halfAPairInArgumentsIsAnError() throws {
-    #expect(throws: ModalError.self) { try resolve(twoProfiles, id: "ak-x") }
-    #expect(throws: ModalError.self) { try resolve(twoProfiles, secret: "as-x") }
+  @Test func halfAPairInArgumentsIsAnError() async throws {
+    await #expect(throws: ModalError.self) { try await resolve(twoProfiles, id: "ak-x") }
+    await #expect(throws: ModalError.self) { try await resolve(twoProfiles, secret: "as-x") }
   }
 
-  @Test func halfAPairInAProfileIsAnError() throws {
-    let error = #expect(throws: ModalError.self) { try resolve("[p]\nactive = true\ntoken_id = \"ak-1\"\n") }
+  @Test func halfAPairInAProfileIsAnError() async throws {
+    let error = await #expect(throws: ModalError.self) { try await resolve("[p]\nactive = true\ntoken_id = \"ak-1\"\n") }
     #expect(error?.message.contains("has a token_id but no token_secret") == true)
     #expect(error?.remedy?.contains("modal token set --profile p") == true)
   }
 
-  @Test func emptyEnvironmentVariablesDoNotHideTheProfile() throws {
-    #expect(try resolve(twoProfiles, ["MODAL_TOKEN_ID": "", "MODAL_TOKEN_SECRET": ""]).tokenID == "ak-alice")
+  @Test func emptyEnvironmentVariablesDoNotHideTheProfile() async throws {
+    #expect(try await resolve(twoProfiles, ["MODAL_TOKEN_ID": "", "MODAL_TOKEN_SECRET": ""]).tokenID == "ak-alice")
   }
 
-  @Test func nothingFoundListsEverySourceAndTheFixes() throws {
-    let error = #expect(throws: ModalError.self) { try resolve(nil) }
+  @Test func nothingFoundListsEverySourceAndTheFixes() async throws {
+    let error = await #expect(throws: ModalError.self) { try await resolve(nil) }
     let text = error?.description ?? ""
     #expect(text.hasPrefix("Token missing. Could not authenticate client. Sources tried, in order:\n  1. arguments: none passed in code\n  2. environment: MODAL_TOKEN_ID and MODAL_TOKEN_SECRET are not set\n  3. profile 'default' in "))
     #expect(text.contains("the file does not exist"))
@@ -82,22 +82,22 @@ import Testing
     #expect(text.contains("MODAL_TOKEN_ID and MODAL_TOKEN_SECRET in the environment"))
   }
 
-  @Test func missingNamedProfileUsesPythonText() throws {
+  @Test func missingNamedProfileUsesPythonText() async throws {
     let folder = TemporaryFolder()
     let path = folder.write(twoProfiles)
-    let error = #expect(throws: ModalError.self) {
-      try CredentialResolver(config: ModalConfig(host: folder.host(["MODAL_PROFILE": "ghost"]))).resolve()
+    let error = await #expect(throws: ModalError.self) {
+      try await CredentialResolver(config: ModalConfig(host: folder.host(["MODAL_PROFILE": "ghost"]))).resolve()
     }
     #expect(error?.code == .profileNotFound)
     #expect(error?.message == "Modal profile 'ghost' was not found in \(path). Run `modal profile list` to see available profiles, or `modal token new --profile ghost` to configure it.")
   }
 
-  @Test func ambiguousProfilesAreReportedBeforeLookingForCredentials() throws {
-    let error = #expect(throws: ModalError.self) { try resolve("[a]\nactive = true\n[b]\nactive = true\n") }
+  @Test func ambiguousProfilesAreReportedBeforeLookingForCredentials() async throws {
+    let error = await #expect(throws: ModalError.self) { try await resolve("[a]\nactive = true\n[b]\nactive = true\n") }
     #expect(error?.code == .ambiguousProfile)
   }
 
-  @Test func maskedSecretNeverShowsMoreThanTheLastFour() {
+  @Test func maskedSecretNeverShowsMoreThanTheLastFour() async {
     #expect(Credentials.mask("as-ABCDEFGHIJKLMNOP3f9Q") == "as-****3f9Q")
     #expect(Credentials.mask("short") == "****")
   }
@@ -112,7 +112,7 @@ import Testing
       for index in 0..<200 {
         group.addTask {
           let client = try ModalClient(options: .init(profile: index.isMultiple(of: 2) ? "a" : "b", host: host))
-          return (client.credentials.tokenID, client.credentials.tokenSecret, client.serverURL)
+          return ((try await client.credentials()).tokenID, (try await client.credentials()).tokenSecret, client.serverURL)
         }
       }
       return try await group.reduce(into: []) { $0.append($1) }
@@ -121,35 +121,35 @@ import Testing
     #expect(results.filter { $0 == ("ak-b", "as-b", "http://127.0.0.1:1") }.count == 100)
   }
 
-  @Test func optionsOverrideEverything() throws {
+  @Test func optionsOverrideEverything() async throws {
     let folder = TemporaryFolder()
     folder.write("[a]\nactive = true\ntoken_id = \"ak-a\"\ntoken_secret = \"as-a\"\nenvironment = \"dev\"\n")
     let client = try ModalClient(
       tokenID: "ak-x", tokenSecret: "as-x",
       options: .init(serverURL: "http://localhost:1", environment: "prod", host: folder.host(["MODAL_TOKEN_ID": "ak-e", "MODAL_TOKEN_SECRET": "as-e"])))
-    #expect(client.credentials.source == .arguments)
+    #expect((try await client.credentials()).source == .arguments)
     #expect(client.serverURL == "http://localhost:1")
     #expect(client.environmentName == "prod")
     let fromFile = try ModalClient(options: .init(host: folder.host()))
     #expect(fromFile.environmentName == "dev")
   }
 
-  @Test func configPathOptionOverridesTheEnvironment() throws {
+  @Test func configPathOptionOverridesTheEnvironment() async throws {
     let folder = TemporaryFolder()
     let other = folder.write("[x]\nactive = true\ntoken_id = \"ak-other\"\ntoken_secret = \"as-other\"\n", to: "other.toml")
     let client = try ModalClient(options: .init(configPath: other, host: folder.host(["MODAL_CONFIG_PATH": "/nonexistent"])))
-    #expect(client.credentials.tokenID == "ak-other")
+    #expect((try await client.credentials()).tokenID == "ak-other")
   }
 
-  @Test func nonASCIICredentialsAreALocalErrorNamingTheirSource() throws {
+  @Test func nonASCIICredentialsAreALocalErrorNamingTheirSource() async throws {
     let folder = TemporaryFolder()
     let config = try ModalConfig(host: folder.host(["MODAL_TOKEN_ID": "ak-ü✓", "MODAL_TOKEN_SECRET": "as-zzzz12345"]))
-    let error = #expect(throws: ModalError.self) { try CredentialResolver(config: config).resolve() }
+    let error = await #expect(throws: ModalError.self) { try await CredentialResolver(config: config).resolve() }
     #expect(error?.code == .invalidCredentials)
     #expect(error?.message.hasPrefix("The token id from the MODAL_TOKEN_ID and MODAL_TOKEN_SECRET environment variables has a character that is not printable ASCII (character 4)") == true, "\(error?.message ?? "")")
     #expect(error?.description.contains("has a problem") == false)
     folder.write("[p]\ntoken_id = \"ak-1\"\ntoken_secret = \"as-1\u{2019}\"\nactive = true\n")
-    let fromFile = #expect(throws: ModalError.self) { try CredentialResolver(config: ModalConfig(host: folder.host())).resolve() }
+    let fromFile = await #expect(throws: ModalError.self) { try await CredentialResolver(config: ModalConfig(host: folder.host())).resolve() }
     #expect(fromFile?.message.hasPrefix("The token secret from profile 'p' in ") == true, "\(fromFile?.message ?? "")")
     #expect(fromFile?.remedy == "Store the token again with `modal token set --profile p`, copying the values afresh.")
   }
@@ -158,12 +158,12 @@ import Testing
 /// Explicit credentials given as empty strings are refused, not replaced by the machine's own.
 @Suite struct ExplicitCredentialsTests {
   @Test(arguments: [("", "as-x"), ("ak-x", ""), ("", "")])
-  func emptyExplicitValuesAreRefused(id: String, secret: String) throws {
+  func emptyExplicitValuesAreRefused(id: String, secret: String) async throws {
     let folder = TemporaryFolder()
     folder.write("[main]\ntoken_id = \"ak-machine\"\ntoken_secret = \"as-machine-secret\"\nactive = true\n")
     do {
       let client = try ModalClient(tokenID: id, tokenSecret: secret, options: .init(host: folder.host()))
-      Issue.record("created a client with \(client.credentials)")
+      Issue.record("created a client with \(client)")
     } catch {
       #expect(error.code == .missingCredentials)
       #expect(error.message.contains("passed to ModalClient(tokenID:tokenSecret:) is empty"), "\(error.message)")

@@ -16,7 +16,7 @@ import Testing
     return "\(value)\n\(String(reflecting: value))\n" + dumped
   }
 
-  @Test func printingAndDumpingMaskSecrets() throws {
+  @Test func printingAndDumpingMaskSecrets() async throws {
     let folder = TemporaryFolder()
     folder.write("[main]\ntoken_id = \"ak-FILE1234567890\"\ntoken_secret = \"\(fileSecret)\"\n")
     let host = folder.host(["MODAL_TOKEN_SECRET_UNUSED": secret, "MODAL_PROFILE": "main"])
@@ -25,11 +25,14 @@ import Testing
     let client = try ModalClient(options: options)
     let config = try ModalConfig(host: host)
     let token = TokenFlow.Token(tokenID: "ak-NEW", tokenSecret: secret, workspace: "w")
-    for value in [options, client, client.credentials, config, config.file, host, token] as [Any] {
+    let credentials = try await client.credentials()
+    let provider = AnyCredentialProvider.static(tokenID: "ak-ARG12345678901", tokenSecret: secret)
+    let chain = AnyCredentialProvider.chain([provider, .environment])
+    for value in [options, client, credentials, config, config.file, host, token, provider, chain] as [Any] {
       let text = everything(value)
       #expect(!text.contains(secret) && !text.contains(fileSecret), "\(text)")
     }
-    #expect(everything(client.credentials).contains("as-****"))
+    #expect(everything(credentials).contains("as-****"))
     #expect(everything(options).contains("ak-ARG12345678901"))
     #expect(everything(config.file).contains("main"))
   }

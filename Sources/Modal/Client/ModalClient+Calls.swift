@@ -3,7 +3,10 @@ public import ProtoWire
 import RPC
 
 extension ModalClient {
-  /// Calls any method of Modal's API with this client's credentials, retries and error mapping.
+  /// Calls any method of Modal's API with this client's credentials, retries and error mapping:
+  /// the escape hatch for what the typed resources (``tokens``, ``secrets``, ``environments``) do
+  /// not cover yet. It takes and returns raw protobuf messages of `ModalAPI`, which may change
+  /// with Modal's API; prefer a resource where there is one.
   ///
   /// - Parameters:
   ///   - method: The method, e.g. `ModalClientMethods.tokenInfoGet`.
@@ -29,7 +32,8 @@ extension ModalClient {
     return warnings + ServerWarning.fromTrailers(trailers)
   }
 
-  /// Information about the token in use: workspace, user or service user, creation and expiry.
+  /// Information about the token in use as the raw `TokenInfoGet` response; ``Tokens/info(options:)``
+  /// (`client.tokens.info()`) gives the same as a Swift value.
   public func tokenInfo() async throws(ModalError) -> TokenInfoGetResponse {
     try await call(ModalClientMethods.tokenInfoGet, TokenInfoGetRequest())
   }

@@ -11,16 +11,21 @@ import TOML
 /// let other = try ModalClient(tokenID: "ak-…", tokenSecret: "as-…")  // explicit credentials
 /// let hello = try await client.hello()                               // verifies the credentials
 /// ```
+///
+/// Credentials come from a ``CredentialProvider`` (``AnyCredentialProvider/default`` unless
+/// ``Options/credentialProvider`` says otherwise), asked on the first call that needs them, not
+/// by the initializer: a slow `token_secret_command` never blocks creating a client.
 public final class ModalClient: Sendable {
   /// Choices that override the environment and the configuration file.
   public struct Options: Sendable {
-    /// A token id; must come with ``tokenSecret``.
+    /// A token id; must come with ``tokenSecret``. It goes first in the default precedence; an
+    /// empty value counts as not given.
     public var tokenID: String?
     /// A token secret; must come with ``tokenID``.
     public var tokenSecret: String?
-    /// How ``tokenID`` and ``tokenSecret`` are described in errors: `.arguments` ("arguments passed
-    /// in code") unless set, e.g. to `.named("the values given to `modal token set`")`.
-    public var argumentsSource: Credentials.Source = .arguments
+    /// Where credentials come from instead of the default precedence (e.g. `.profile("ci")`, a
+    /// `.chain`, or `.custom(…)` for an app's Keychain); not together with ``tokenID``.
+    public var credentialProvider: AnyCredentialProvider?
     /// The profile to use instead of `MODAL_PROFILE` or the active one.
     public var profile: String?
     /// The configuration file to read instead of `$MODAL_CONFIG_PATH` or `~/.modal.toml`.
@@ -45,7 +50,8 @@ public final class ModalClient: Sendable {
       tokenID: String? = nil, tokenSecret: String? = nil, profile: String? = nil, configPath: String? = nil,
       serverURL: String? = nil, environment: String? = nil, host: HostEnvironment? = nil,
       warningHandler: (@Sendable (ServerWarning) -> Void)? = nil, retryPolicy: RetryPolicy? = nil,
-      channelOptions: ChannelOptions? = nil, tokenSecretCommandTimeout: Duration? = nil
+      channelOptions: ChannelOptions? = nil, tokenSecretCommandTimeout: Duration? = nil,
+      credentialProvider: AnyCredentialProvider? = nil
     ) {
       self.tokenID = tokenID
       self.tokenSecret = tokenSecret
@@ -58,17 +64,20 @@ public final class ModalClient: Sendable {
       self.retryPolicy = retryPolicy
       self.channelOptions = channelOptions
       self.tokenSecretCommandTimeout = tokenSecretCommandTimeout
+      self.credentialProvider = credentialProvider
     }
   }
 
   /// The configuration the client was created from.
   public let config: ModalConfig
-  /// The credentials every request carries.
-  public let credentials: Credentials
   /// The server URL, or a comma-separated list tried in order with staggered failover.
   public let serverURL: String
   /// The Modal environment name; empty means the workspace's default.
   public let environmentName: String
+  /// Where the credentials come from (asked once, on first use).
+  public var credentialProvider: AnyCredentialProvider { credentialCache.provider }
+  /// Resolves the credentials on first use and keeps them.
+  let credentialCache: CredentialCache
   /// Sends the calls.
   let transport: ModalTransport
   /// Caches the short-lived JWT from `AuthTokenGet`.
@@ -76,52 +85,38 @@ public final class ModalClient: Sendable {
 
   /// Creates a client from options, the environment and the configuration file.
   ///
-  /// Precedence: options, then `MODAL_*` environment variables, then the selected profile.
-  /// - Throws: ``ModalError`` when the configuration is malformed or no credentials are found.
+  /// Reads the configuration file; credentials are found later, on the first call that needs
+  /// them (see ``credentials()``). Default precedence: options, then `MODAL_*` environment
+  /// variables, then the selected profile.
+  /// - Throws: ``ModalError`` when the configuration is malformed, or when options give both a
+  ///   token pair and a credential provider.
   public init(options: Options = Options()) throws(ModalError) {
     let host = options.host ?? .current
     let config = try ModalConfig(host: host, profile: options.profile, configPath: options.configPath)
-    let resolver = CredentialResolver(
-      config: config, secretCommandTimeout: options.tokenSecretCommandTimeout ?? TokenSecretCommand.defaultTimeout)
-    let credentials = try resolver.resolve(
-      tokenID: options.tokenID, tokenSecret: options.tokenSecret, argumentsSource: options.argumentsSource)
+    let provider = try Self.provider(options)
     self.config = config
-    self.credentials = credentials
+    self.credentialCache = CredentialCache(
+      provider: provider,
+      context: CredentialContext(config: config, secretCommandTimeout: options.tokenSecretCommandTimeout ?? TokenSecretCommand.defaultTimeout))
     let configuredURL = try config.string(.serverURL)
     let configuredEnvironment = try config.string(.environment)
     self.serverURL = options.serverURL.nonEmpty ?? configuredURL ?? Setting.defaultServerURL
     self.environmentName = options.environment.nonEmpty ?? configuredEnvironment ?? ""
-    var policy = options.retryPolicy ?? RetryPolicy()
-    let throttleWait = try config.value(of: .maxThrottleWait)
-    if options.retryPolicy == nil, case .integer(let seconds)? = throttleWait {
-      policy.maxThrottleWait = .seconds(seconds)
-    }
-    var headers: [(String, String)] = []
-    let overrideHeaders = try config.value(of: Setting.named("override_headers")!)
-    if case .table(let table)? = overrideHeaders {
-      headers = table.entries.compactMap { entry in entry.value.stringValue.map { (entry.key, $0) } }
-    }
     self.transport = try ModalTransport(
-      serverURL: serverURL, credentials: credentials, profile: config.profileName, extraHeaders: headers,
-      retryPolicy: policy, channelOptions: options.channelOptions, warningHandler: options.warningHandler)
+      serverURL: serverURL, credentials: credentialCache, profile: config.profileName,
+      extraHeaders: try Self.overrideHeaders(config), retryPolicy: try Self.retryPolicy(options, config),
+      channelOptions: options.channelOptions, warningHandler: options.warningHandler)
     self.authTokens = AuthTokenManager()
   }
 
-  /// Creates a client as ``init(options:)`` does, without blocking the calling task's thread:
-  /// reading the configuration file and running a profile's `token_secret_command` (as long as a
-  /// password manager waits for its passphrase, up to `tokenSecretCommandTimeout`) happen on a
-  /// thread of their own, so Swift's cooperative pool keeps running other tasks meanwhile.
+  /// Creates a client whose credentials come from `credentialProvider`; other settings come from
+  /// the options, the environment and the configuration file.
   ///
-  ///     let client = try await ModalClient.make()
-  public static func make(options: Options = Options()) async throws(ModalError) -> ModalClient {
-    let outcome: Result<ModalClient, ModalError> = await BlockingWork.run(label: "modal.client-setup") {
-      do throws(ModalError) {
-        return .success(try ModalClient(options: options))
-      } catch {
-        return .failure(error)
-      }
-    }
-    return try outcome.get()
+  ///     let client = try ModalClient(credentialProvider: .chain([.environment, .profile("ci")]))
+  public convenience init(credentialProvider: AnyCredentialProvider, options: Options = Options()) throws(ModalError) {
+    var options = options
+    options.credentialProvider = credentialProvider
+    try self.init(options: options)
   }
 
   /// Creates a client with explicit credentials; other settings come from the environment and file.
@@ -139,5 +134,42 @@ public final class ModalClient: Sendable {
     options.tokenID = tokenID
     options.tokenSecret = tokenSecret
     try self.init(options: options)
+  }
+
+  /// The credentials every request carries, found by the client's provider on the first use and
+  /// kept; concurrent first uses share one resolution.
+  ///
+  /// - Throws: ``ModalError`` when no source has credentials (the message lists every source
+  ///   tried), a source has half a pair, or a `token_secret_command` fails.
+  public func credentials() async throws(ModalError) -> Credentials {
+    try await credentialCache.credentials()
+  }
+
+  /// The options' provider, or the default precedence with the options' pair first.
+  private static func provider(_ options: Options) throws(ModalError) -> AnyCredentialProvider {
+    guard let provider = options.credentialProvider else {
+      return .standard(tokenID: options.tokenID, tokenSecret: options.tokenSecret)
+    }
+    guard options.tokenID.nonEmpty == nil, options.tokenSecret.nonEmpty == nil else {
+      throw ModalError(
+        .invalidArgument, "Options give both a token pair (tokenID, tokenSecret) and a credential provider.",
+        remedy: "Pass one: the pair, or .static(tokenID:tokenSecret:) in the provider (e.g. inside a .chain).")
+    }
+    return provider
+  }
+
+  /// The options' retry policy, or Python's with `max_throttle_wait` from the configuration.
+  private static func retryPolicy(_ options: Options, _ config: ModalConfig) throws(ModalError) -> RetryPolicy {
+    let throttleWait = try config.value(of: .maxThrottleWait)  // read (and checked) even when unused
+    if let policy = options.retryPolicy { return policy }
+    var policy = RetryPolicy()
+    if case .integer(let seconds)? = throttleWait { policy.maxThrottleWait = .seconds(seconds) }
+    return policy
+  }
+
+  /// The configuration's `override_headers` table, as header pairs.
+  private static func overrideHeaders(_ config: ModalConfig) throws(ModalError) -> [(String, String)] {
+    guard let setting = Setting.named("override_headers"), case .table(let table)? = try config.value(of: setting) else { return [] }
+    return table.entries.compactMap { entry in entry.value.stringValue.map { (entry.key, $0) } }
   }
 }

@@ -1,22 +1,22 @@
-public import TOML
+package import TOML
 
 /// Changes the configuration file safely: under an advisory lock, re-reading the file, editing only
 /// the keys that change (comments and formatting elsewhere are kept), then replacing it atomically
 /// with mode 0600. A malformed file is reported and left untouched (differences D3 and D4).
-public struct ConfigWriter: Sendable {
+package struct ConfigWriter: Sendable {
   /// The file to change.
-  public let path: String
+  package let path: String
   /// How files are read and written.
-  public let fileSystem: any FileSystem
+  package let fileSystem: any FileSystem
 
   /// Creates a writer for the file at `path`.
-  public init(path: String, fileSystem: any FileSystem = LocalFileSystem()) {
+  package init(path: String, fileSystem: any FileSystem = LocalFileSystem()) {
     self.path = path
     self.fileSystem = fileSystem
   }
 
   /// Creates a writer for the configuration file of a host (`$MODAL_CONFIG_PATH` or `~/.modal.toml`).
-  public init(host: HostEnvironment) {
+  package init(host: HostEnvironment) {
     self.init(path: ConfigFile.path(in: host), fileSystem: host.fileSystem)
   }
 
@@ -25,7 +25,7 @@ public struct ConfigWriter: Sendable {
   /// `edit` receives the freshly read file (so concurrent writers never lose each other's
   /// profiles) and a document to change. Returns what `edit` returns.
   @discardableResult
-  public func update<T>(
+  package func update<T>(
     _ edit: (_ current: ConfigFile, _ document: inout TOMLDocument) throws(ModalError) -> T
   ) throws(ModalError) -> T {
     try refuseWhatCannotHoldAFile()
@@ -73,7 +73,7 @@ public struct ConfigWriter: Sendable {
   /// `activate`, or when the file has no profiles yet, the profile becomes the only active one.
   /// - Returns: Whether the profile was activated.
   @discardableResult
-  public func storeToken(
+  package func storeToken(
     profile: String, tokenID: String, tokenSecret: String, serverURL: String?, activate: Bool
   ) throws(ModalError) -> Bool {
     try update { (current, document) throws(ModalError) -> Bool in
@@ -91,7 +91,7 @@ public struct ConfigWriter: Sendable {
   /// Marks `profile` active and removes `active` from every other profile.
   ///
   /// - Throws: ``ModalError`` with code `profileNotFound` when the file has no such profile.
-  public func activateProfile(_ profile: String) throws(ModalError) {
+  package func activateProfile(_ profile: String) throws(ModalError) {
     try update { (current, document) throws(ModalError) in
       guard current.profile(profile) != nil else {
         throw ModalError(

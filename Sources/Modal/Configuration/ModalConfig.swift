@@ -8,7 +8,7 @@ public struct ModalConfig: Sendable {
   /// The configuration file (possibly missing).
   public let file: ConfigFile
   /// The profile in use.
-  public let selection: ProfileSelection
+  package let selection: ProfileSelection
 
   /// Reads the configuration file and selects the profile.
   ///

@@ -1,9 +1,9 @@
 import TOML
 
 /// Which profile of the configuration file is in use, and why.
-public struct ProfileSelection: Sendable, Equatable {
+package struct ProfileSelection: Sendable, Equatable {
   /// How the profile was chosen.
-  public enum Reason: Sendable, Equatable {
+  package enum Reason: Sendable, Equatable {
     /// Named by the caller (an SDK option or the CLI's `--profile`).
     case argument
     /// Named by the `MODAL_PROFILE` environment variable.
@@ -15,12 +15,12 @@ public struct ProfileSelection: Sendable, Equatable {
   }
 
   /// The profile name.
-  public let name: String
+  package let name: String
   /// How it was chosen.
-  public let reason: Reason
+  package let reason: Reason
 
   /// Creates a selection of a profile for a reason.
-  public init(name: String, reason: Reason) {
+  package init(name: String, reason: Reason) {
     self.name = name
     self.reason = reason
   }
@@ -30,7 +30,7 @@ public struct ProfileSelection: Sendable, Equatable {
   ///
   /// - Throws: ``ModalError`` (`invalidArgument`) when the explicit name or `MODAL_PROFILE` is
   ///   blank (white space only), for reads and writes alike.
-  public static func select(explicit: String?, host: HostEnvironment, file: ConfigFile) throws(ModalError) -> ProfileSelection {
+  package static func select(explicit: String?, host: HostEnvironment, file: ConfigFile) throws(ModalError) -> ProfileSelection {
     if let explicit, !explicit.isEmpty {
       try refuseBlank(explicit, from: "--profile", remedy: "Pass a profile name (`modal profile list` shows them), or leave --profile out.")
       return ProfileSelection(name: explicit, reason: .argument)
@@ -55,7 +55,7 @@ public struct ProfileSelection: Sendable, Equatable {
   }
 
   /// A phrase saying how the profile was chosen, for `modal doctor` and error messages.
-  public var explanation: String {
+  package var explanation: String {
     switch reason {
     case .argument: return "named with --profile"
     case .environment: return "named by MODAL_PROFILE"

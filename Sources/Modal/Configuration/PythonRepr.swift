@@ -1,10 +1,10 @@
-public import TOML
+package import TOML
 
 /// Python's spellings of values (`repr`, `str`, truthiness, type names, float formatting), so that
 /// messages and JSON match the Python client's character for character.
-public enum PythonRepr {
+package enum PythonRepr {
   /// Python's `repr(x)` of the value as the `toml` package would load it.
-  public static func of(_ value: TOMLValue) -> String {
+  package static func of(_ value: TOMLValue) -> String {
     switch value {
     case .string(let text): return string(text)
     case .integer(let number): return String(number)
@@ -25,7 +25,7 @@ public enum PythonRepr {
   }
 
   /// Python's `bool(x)`.
-  public static func isTruthy(_ value: TOMLValue) -> Bool {
+  package static func isTruthy(_ value: TOMLValue) -> Bool {
     switch value {
     case .string(let text): return !text.isEmpty
     case .integer(let number): return number != 0
@@ -76,7 +76,7 @@ public enum PythonRepr {
 
   /// Python's `repr` of a float: the shortest digits that round-trip, in fixed notation for
   /// decimal exponents from -4 to 15 and in scientific notation (`1e+16`, `1e-05`) otherwise.
-  public static func float(_ number: Double) -> String {
+  package static func float(_ number: Double) -> String {
     if number.isNaN { return "nan" }
     if number.isInfinite { return number < 0 ? "-inf" : "inf" }
     if number == 0 { return number.sign == .minus ? "-0.0" : "0.0" }

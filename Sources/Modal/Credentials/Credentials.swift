@@ -51,13 +51,13 @@ public struct Credentials: Sendable, Equatable, CustomStringConvertible {
   public var description: String { "\(shownTokenID) (secret \(maskedSecret)) from \(source)" }
 
   /// `tokenID` as it may be shown: masked when it is really a secret (`as-…`).
-  public static func shownTokenID(_ tokenID: String) -> String {
+  package static func shownTokenID(_ tokenID: String) -> String {
     tokenID.hasPrefix("as-") ? mask(tokenID) : tokenID
   }
 
   /// The 1-based position of the first character that is not printable ASCII (what tokens are made
   /// of, and all that gRPC headers can carry), or nil when there is none.
-  public static func firstNonPrintableASCII(in value: String) -> Int? {
+  package static func firstNonPrintableASCII(in value: String) -> Int? {
     guard let index = value.firstIndex(where: { character in !character.unicodeScalars.allSatisfy { (0x20...0x7E).contains($0.value) } })
     else { return nil }
     return value.distance(from: value.startIndex, to: index) + 1

@@ -26,7 +26,7 @@ extension ModalClient.Options: CustomReflectable {
       self,
       children: [
         "tokenID": tokenID.map(Credentials.shownTokenID) as Any, "tokenSecret": tokenSecret.map(Credentials.mask) as Any,
-        "argumentsSource": argumentsSource, "profile": profile as Any, "configPath": configPath as Any,
+        "credentialProvider": credentialProvider as Any, "profile": profile as Any, "configPath": configPath as Any,
         "serverURL": serverURL as Any, "environment": environment as Any, "host": host as Any,
         "retryPolicy": retryPolicy as Any, "channelOptions": channelOptions as Any,
         "tokenSecretCommandTimeout": tokenSecretCommandTimeout as Any,
@@ -41,7 +41,7 @@ extension ModalClient: CustomReflectable {
     Mirror(
       self,
       children: [
-        "credentials": credentials, "serverURL": serverURL, "environmentName": environmentName,
+        "credentialProvider": credentialProvider.description, "serverURL": serverURL, "environmentName": environmentName,
         "profile": config.profileName, "configPath": config.file.path,
       ], displayStyle: .class)
   }

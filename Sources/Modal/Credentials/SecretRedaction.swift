@@ -1,6 +1,6 @@
 /// Hides what looks like a token secret in text that is about to be shown (a command's error
 /// output, a server's message): `as-…` values, and long random-looking words such as passwords.
-public enum SecretRedaction {
+package enum SecretRedaction {
   /// The text with every `as-…` value masked as ``Credentials/mask(_:)`` masks it, every other
   /// random-looking word (at least 20 letters and digits mixing upper case, lower case and digits)
   /// and every occurrence of a `known` value of at least 6 characters replaced by `****`.
@@ -9,7 +9,7 @@ public enum SecretRedaction {
   ///   - text: The text to show.
   ///   - known: Values known to be secret (shorter ones are ignored: masking them would garble
   ///     the text).
-  public static func redact(_ text: String, known: [String] = []) -> String {
+  package static func redact(_ text: String, known: [String] = []) -> String {
     var result = text
     for secret in known where secret.count >= 6 { result = result.replacing(secret, with: "****") }
     var output = ""

@@ -1,20 +1,22 @@
+import RPC
+
 /// Gets a token secret from a secrets manager: the profile key `token_secret_command` (our
 /// extension, ignored by other clients) names a command such as `pass show modal/work`, run with
 /// `/bin/sh -c`; the first line of its output is the secret.
 ///
 /// Errors say what failed and summarise the command's standard error, never its output (which
 /// may hold the secret).
-public struct TokenSecretCommand: Sendable {
+package struct TokenSecretCommand: Sendable {
   /// The shell command.
-  public let command: String
+  package let command: String
   /// How long the command may run (a password manager may ask for a passphrase).
-  public let timeout: Duration
+  package let timeout: Duration
 
   /// The default time limit.
-  public static let defaultTimeout: Duration = .seconds(60)
+  package static let defaultTimeout: Duration = .seconds(60)
 
   /// Creates a command runner.
-  public init(command: String, timeout: Duration = TokenSecretCommand.defaultTimeout) {
+  package init(command: String, timeout: Duration = TokenSecretCommand.defaultTimeout) {
     self.command = command
     self.timeout = timeout
   }
@@ -25,7 +27,7 @@ public struct TokenSecretCommand: Sendable {
   ///   - environment: The command's environment variables.
   ///   - profile: The profile the command belongs to, for messages.
   /// - Throws: ``ModalError`` (`missingCredentials`) on a time-out, a non-zero exit, or empty output.
-  public func run(environment: [String: String], profile: String) throws(ModalError) -> String {
+  package func run(environment: [String: String], profile: String) throws(ModalError) -> String {
     let remedy = "Run the profile's token_secret_command yourself to check it, or store the secret with `modal token set --profile \(profile)`."
     guard let result = Subprocess.run("/bin/sh", ["-c", command], environment: environment, timeout: timeout, maxOutput: 64 * 1024) else {
       throw ModalError(.missingCredentials, "Cannot start /bin/sh to run token_secret_command of profile '\(profile)'.", remedy: remedy)
@@ -50,6 +52,19 @@ public struct TokenSecretCommand: Sendable {
         remedy: remedy)
     }
     return secret
+  }
+
+  /// Runs the command as ``run(environment:profile:)`` does, on a thread of its own: a password
+  /// manager waiting for its passphrase must not hold a thread of Swift's cooperative pool.
+  func runOffPool(environment: [String: String], profile: String) async throws(ModalError) -> String {
+    let outcome: Result<String, ModalError> = await BlockingWork.run(label: "modal.token-secret-command") {
+      do throws(ModalError) {
+        return .success(try self.run(environment: environment, profile: profile))
+      } catch {
+        return .failure(error)
+      }
+    }
+    return try outcome.get()
   }
 
   /// ` (its error output: <first lines of stderr>)` (at most 3 lines, 300 characters), or nothing

@@ -10,17 +10,17 @@ import CShims
 ///
 /// Used for `token_secret_command`, `git` (by `modal doctor`) and opening the browser. It blocks
 /// the calling thread while the program runs; the time limit bounds that.
-public enum Subprocess {
+package enum Subprocess {
   /// What a finished program printed and how it ended.
-  public struct Result: Sendable, Equatable {
+  package struct Result: Sendable, Equatable {
     /// The exit status, or 128 + the signal number when a signal ended it.
-    public let status: Int32
+    package let status: Int32
     /// Standard output (at most `maxOutput` bytes are kept).
-    public let stdout: String
+    package let stdout: String
     /// Standard error (at most `maxOutput` bytes are kept).
-    public let stderr: String
+    package let stderr: String
     /// Whether the time limit passed and the program was killed.
-    public let timedOut: Bool
+    package let timedOut: Bool
   }
 
   /// Runs `executable` (a path, or a name looked up in `PATH`) with arguments and waits for it.
@@ -32,7 +32,7 @@ public enum Subprocess {
   ///   - timeout: How long it may run before it is killed (SIGKILL).
   ///   - maxOutput: How many bytes of each stream to keep.
   /// - Returns: nil when the program cannot be started (not found, not executable).
-  public static func run(
+  package static func run(
     _ executable: String, _ arguments: [String], environment: [String: String], timeout: Duration = .seconds(10),
     maxOutput: Int = 1 << 20
   ) -> Result? {
@@ -94,7 +94,7 @@ public enum Subprocess {
   /// Starts a program in the background with its output discarded, in its own process group.
   ///
   /// - Returns: The process id, or nil when it cannot be started.
-  public static func launch(_ executable: String, _ arguments: [String], environment: [String: String]) -> Int32? {
+  package static func launch(_ executable: String, _ arguments: [String], environment: [String: String]) -> Int32? {
     guard let path = resolve(executable, environment: environment) else { return nil }
     let null = open("/dev/null", O_RDWR)
     defer { if null >= 0 { close(null) } }
@@ -102,7 +102,7 @@ public enum Subprocess {
   }
 
   /// The exit status of a launched program if it has ended (reaping it), nil while it runs.
-  public static func exitStatus(of pid: Int32) -> Int32? {
+  package static func exitStatus(of pid: Int32) -> Int32? {
     var status: Int32 = 0
     let result = waitpid(pid, &status, WNOHANG)
     guard result == pid else { return result < 0 ? 127 : nil }
@@ -119,7 +119,7 @@ public enum Subprocess {
   }
 
   /// The full path of a program: as given when it contains a slash, else the first match in `PATH`.
-  public static func resolve(_ executable: String, environment: [String: String]) -> String? {
+  package static func resolve(_ executable: String, environment: [String: String]) -> String? {
     if executable.contains("/") { return access(executable, X_OK) == 0 ? executable : nil }
     let searchPath = environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
     for folder in searchPath.split(separator: ":") where !folder.isEmpty {

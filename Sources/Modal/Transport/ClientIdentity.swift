@@ -10,27 +10,27 @@
 /// libmodal client (`CLIENT_TYPE_LIBMODAL`, 7) that "behaves like" client version 1.0.0, the same
 /// convention as the JavaScript and Go SDKs, and names itself in `x-modal-libmodal-version`. This
 /// keeps the server's version gates for the Python SDK out of the way. See docs/compatibility.md.
-public struct ClientIdentity: Sendable, Equatable {
+package struct ClientIdentity: Sendable, Equatable {
   /// This SDK's version.
-  public static let sdkVersion = "0.1.0"
+  package static let sdkVersion = "0.1.0"
 
   /// `x-modal-client-type`: `7` (`CLIENT_TYPE_LIBMODAL`).
-  public var clientType = "7"
+  package var clientType = "7"
   /// `x-modal-client-version`: the Python client version whose behaviour this client follows.
-  public var clientVersion = "1.0.0"
+  package var clientVersion = "1.0.0"
   /// `x-modal-libmodal-version`: `modal-swift/<version>`.
-  public var libraryVersion = "modal-swift/\(ClientIdentity.sdkVersion)"
+  package var libraryVersion = "modal-swift/\(ClientIdentity.sdkVersion)"
   /// `x-modal-platform`: `<system>-<release>-<machine>` with dashes in parts replaced, as Python sends it.
-  public var platform = ClientIdentity.currentPlatform()
+  package var platform = ClientIdentity.currentPlatform()
 
   /// The identity of this build on this machine.
-  public init() {}
+  package init() {}
 
   /// The user agent sent with every call.
-  public var userAgent: String { "modal-swift/\(Self.sdkVersion) (\(Self.systemName().lowercased()); swift)" }
+  package var userAgent: String { "modal-swift/\(Self.sdkVersion) (\(Self.systemName().lowercased()); swift)" }
 
   /// The identity headers as name-value pairs.
-  public var headers: [(String, String)] {
+  package var headers: [(String, String)] {
     [
       ("x-modal-client-type", clientType),
       ("x-modal-client-version", clientVersion),

@@ -10,7 +10,12 @@ struct ErrorMapping {
   /// The profile in use.
   let profile: String
 
+  /// The error for a failed call, with the call's gRPC status as its ``ModalError/cause``.
   func error(for failure: RPCError, method: String) -> ModalError {
+    mapped(failure, method: method).with(cause: ModalError.Cause(code: failure.code, message: failure.message))
+  }
+
+  private func mapped(_ failure: RPCError, method: String) -> ModalError {
     let message = failure.message.isEmpty ? "\(failure.code) from \(method)" : failure.message
     if let connection = failure.connectionFailure {
       // A deadline that passed while connecting is a time-out (a server that accepts TCP but

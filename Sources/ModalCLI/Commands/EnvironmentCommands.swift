@@ -12,7 +12,7 @@ enum EnvironmentCommands {
     name: "list", abstract: "List all environments in the current workspace.",
     options: [CommonOptions.json]
   ) { invocation in
-    let client = try CLIClients.make(invocation)
+    let client = try await CLIClients.make(invocation)
     let items = try await client.call(ModalClientMethods.environmentList, Empty()).items
     let configured = client.environmentName
     func isActive(_ item: EnvironmentListItem) -> Bool {

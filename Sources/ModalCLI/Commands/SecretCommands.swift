@@ -16,7 +16,7 @@ enum SecretCommands {
     name: "list", abstract: "List your published secrets.",
     options: [CommonOptions.environment, CommonOptions.json]
   ) { invocation in
-    let client = try CLIClients.make(invocation)
+    let client = try await CLIClients.make(invocation)
     let environment = EnvironmentCommands.environment(invocation, client: client)
     let items = try await SecretLister(client: client, environment: environment).all()
     let columns = ["Name", "Created at", "Created by", "Last used at"]
@@ -69,7 +69,7 @@ enum SecretCommands {
         "You need to specify at least one key for your secret (KEY=-, --from-dotenv or --from-json).",
         commandPath: invocation.commandPath)
     }
-    let client = try CLIClients.make(invocation)
+    let client = try await CLIClients.make(invocation)
     var request = SecretGetOrCreateRequest()
     request.deploymentName = name
     request.environmentName = EnvironmentCommands.environment(invocation, client: client)
@@ -94,7 +94,7 @@ enum SecretCommands {
   ) { invocation in
     let name = invocation[secretName]
     try checkSecretName(name)
-    let client = try CLIClients.make(invocation)
+    let client = try await CLIClients.make(invocation)
     let environment = EnvironmentCommands.environment(invocation, client: client)
     let secretID: String
     do throws(ModalError) {

@@ -38,15 +38,15 @@ enum TokenCommands {
   static let info = CommandSpec(
     name: "info", abstract: "Display information about the token that is currently in use."
   ) { invocation in
-    let client = try CLIClients.make(invocation)
+    let client = try await CLIClients.make(invocation)
     let info = try await client.tokenInfo()
     let console = invocation.console
     let variables = credentialVariablesSet(in: invocation.host)
     if !variables.isEmpty {
       console.write("(Using \(variables.joined(separator: " and ")) environment variable\(variables.count > 1 ? "s" : ""))\n")
-    } else if case .profile(let name, let path) = client.credentials.source {
+    } else if case .profile(let name, let path) = (try await client.credentials()).source {
       console.write("(Using profile \(name) in \(path))\n")
-    } else if case .profileCommand(let name, let path) = client.credentials.source {
+    } else if case .profileCommand(let name, let path) = (try await client.credentials()).source {
       console.write("(Using profile \(name) in \(path), secret from token_secret_command)\n")
     }
     console.write("Token: \(info.tokenID)\n")

@@ -10,10 +10,10 @@ enum TokenLifecycleCommands {
     discussion: "Members see their own tokens; workspace owners see every token of the workspace.",
     options: [CommonOptions.json]
   ) { invocation in
-    let client = try CLIClients.make(invocation)
+    let client = try await CLIClients.make(invocation)
     let tokens = try await client.call(ModalClientMethods.tokensList, Empty()).tokens
       .sorted { $0.createdAt > $1.createdAt }
-    let current = client.credentials.tokenID
+    let current = (try await client.credentials()).tokenID
     let columns = ["Token ID", "Name", "Member", "Created at", "Last used at", "Status", "Current"]
     if invocation[CommonOptions.json] {
       let items = tokens.map { token in
@@ -56,12 +56,12 @@ enum TokenLifecycleCommands {
   ) { invocation in
     let given = invocation[tokenID]
     if let given { try TokenValidation.checkTokenID(given) }
-    let client = try CLIClients.make(invocation)
-    let current = client.credentials.tokenID
+    let client = try await CLIClients.make(invocation)
+    let current = (try await client.credentials()).tokenID
     let target = given ?? current
     let isCurrent = target == current
     let question = isCurrent
-      ? "Are you sure you want to irrevocably revoke the token in use, \(target) (from \(client.credentials.source))?"
+      ? "Are you sure you want to irrevocably revoke the token in use, \(target) (from \((try await client.credentials()).source))?"
       : "Are you sure you want to irrevocably revoke the token \(target)?"
     guard Confirmation.confirm(invocation, question: question) else { return 1 }
     var request = TokenDeleteRequest()

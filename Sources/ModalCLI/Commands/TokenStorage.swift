@@ -21,7 +21,7 @@ struct TokenStorage {
     let named = config.selection.reason == .argument || config.selection.reason == .environment
     let explicitProfile = named ? config.selection.name : nil
     let serverURL = try config.string(.serverURL, profile: explicitProfile) ?? Setting.defaultServerURL
-    let client = try CLIClients.make(
+    let client = try await CLIClients.make(
       invocation, tokenID: tokenID, tokenSecret: tokenSecret, source: source, profile: explicitProfile, serverURL: serverURL)
 
     if verify {
@@ -63,7 +63,7 @@ struct TokenStorage {
       let invocation = self.invocation
       let failure = await Task { () async -> ModalError? in
         do throws(ModalError) {
-          let old = try CLIClients.make(
+          let old = try await CLIClients.make(
             invocation, tokenID: oldID, tokenSecret: oldSecret, source: .named("the previous token of profile '\(profile)'"),
             profile: profile, serverURL: serverURL)
           _ = try await old.call(ModalClientMethods.tokenDelete, request)

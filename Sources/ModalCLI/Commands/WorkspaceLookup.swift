@@ -30,7 +30,7 @@ struct WorkspaceLookup {
   /// ``defaultEnvironmentBudget`` runs out.
   func defaultEnvironment(profile: String) async -> String? {
     let deadline = ContinuousClock.now + Self.defaultEnvironmentBudget
-    let client = try? CLIClients.make(
+    let client = try? await CLIClients.make(
       invocation, profile: profile, tokenSecretCommandTimeout: Self.defaultEnvironmentBudget)
     let remaining = deadline - ContinuousClock.now
     guard let client, remaining > .zero else { return nil }
@@ -44,11 +44,11 @@ struct WorkspaceLookup {
   private func workspace(profile: String, useEnvironment: Bool) async -> String {
     let client: ModalClient
     do {
-      guard let (tokenID, tokenSecret) = try credentials(profile: profile, useEnvironment: useEnvironment) else {
+      guard let (tokenID, tokenSecret) = try await credentials(profile: profile, useEnvironment: useEnvironment) else {
         return "Unknown (authentication failure)"
       }
       let serverURL = try config.string(.serverURL, profile: profile, useEnvironment: useEnvironment)
-      client = try CLIClients.make(
+      client = try await CLIClients.make(
         invocation, tokenID: tokenID, tokenSecret: tokenSecret, profile: profile, serverURL: serverURL)
     } catch {
       // A profile without a usable secret (half a pair, a failing token_secret_command) is an
@@ -71,10 +71,10 @@ struct WorkspaceLookup {
   /// then profile); without, only the profile's keys, its secret possibly printed by its
   /// `token_secret_command` (given the lookup's 3 s budget, so a hanging command cannot hold up
   /// the list). Nil when there is none.
-  private func credentials(profile: String, useEnvironment: Bool) throws(ModalError) -> (String, String)? {
+  private func credentials(profile: String, useEnvironment: Bool) async throws(ModalError) -> (String, String)? {
     guard useEnvironment else {
       let resolver = CredentialResolver(config: config, secretCommandTimeout: Self.defaultEnvironmentBudget)
-      return try resolver.profileCredentials(profile).map { ($0.tokenID, $0.tokenSecret) }
+      return try await resolver.profileCredentials(profile).map { ($0.tokenID, $0.tokenSecret) }
     }
     guard let tokenID = try config.string(.tokenID, profile: profile), !tokenID.isEmpty,
       let tokenSecret = try config.string(.tokenSecret, profile: profile), !tokenSecret.isEmpty

@@ -6,7 +6,7 @@ struct CredentialChecks {
   let invocation: Invocation
 
   /// Adds the findings; returns the credentials in use, if any.
-  func run(config: ModalConfig?, into report: inout DoctorReport) -> Credentials? {
+  func run(config: ModalConfig?, into report: inout DoctorReport) async -> Credentials? {
     let host = invocation.host
     let id = host.modalVariable("MODAL_TOKEN_ID")
     let secret = host.modalVariable("MODAL_TOKEN_SECRET")
@@ -49,7 +49,7 @@ struct CredentialChecks {
     guard let config else { return nil }
     let credentials: Credentials
     do {
-      credentials = try CredentialResolver(config: config).resolve()
+      credentials = try await CredentialResolver(config: config).resolve()
     } catch {
       report.add(
         "credentials", "credentials.resolved", .problem, error.message,

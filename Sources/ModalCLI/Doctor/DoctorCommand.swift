@@ -16,7 +16,7 @@ enum DoctorCommand {
   ) { invocation in
     var report = DoctorReport()
     let config = ConfigFileChecks(invocation: invocation).run(into: &report)
-    let credentials = CredentialChecks(invocation: invocation).run(config: config, into: &report)
+    let credentials = await CredentialChecks(invocation: invocation).run(config: config, into: &report)
     if let server = await ServerChecks(invocation: invocation).run(config: config, credentials: credentials, into: &report) {
       if let credentials {
         await TokenChecks(invocation: invocation).run(

@@ -48,7 +48,7 @@ struct ServerChecks {
     let probe: ModalClient
     do {
       // Without credentials a ClientHello still proves TLS and HTTP/2: the server answers UNAUTHENTICATED.
-      probe = try CLIClients.make(
+      probe = try await CLIClients.make(
         invocation, tokenID: credentials?.tokenID ?? "ak-doctor-probe", tokenSecret: credentials?.tokenSecret ?? "as-doctor-probe",
         serverURL: url)
     } catch {

@@ -28,7 +28,7 @@ struct TokenChecks {
       return
     }
     report.add("token", "token.accepted", .ok, "The server accepts token \(credentials.tokenID) (ClientHello).")
-    guard let client = try? CLIClients.make(
+    guard let client = try? await CLIClients.make(
       invocation, tokenID: credentials.tokenID, tokenSecret: credentials.tokenSecret, serverURL: serverURL)
     else { return }
     do {
