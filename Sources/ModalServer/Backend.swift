@@ -68,7 +68,7 @@ package struct Backend: Sendable {
   }
 
   /// Writes buffered last-used times and removes expired flows and ephemeral secrets.
-  package func maintenance() async throws {
+  package func maintenance() async throws(ServerError) {
     try await dependencies.usage.flush(to: dependencies.store)
     // Expired flows are kept an hour so a late TokenFlowWait still hears "expired", not "unknown".
     _ = try await dependencies.store.deleteExpired(before: dependencies.clock.now().adding(seconds: -3600))

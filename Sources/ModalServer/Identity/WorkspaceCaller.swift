@@ -1,3 +1,5 @@
+import ProtoWire
+
 /// Someone acting in one workspace, through an API token (`Caller`) or a dashboard session
 /// (`SessionCaller`). Services that both the gRPC API and the dashboard reach take this, so the
 /// same permission checks apply to both.
@@ -15,9 +17,11 @@ package protocol WorkspaceCaller: Sendable {
 }
 
 extension WorkspaceCaller {
-  /// Checks `scope` with the role member.
-  package func require(_ scope: Scope, for method: String) throws(ServerError) {
-    try require(scope, role: .member, for: method)
+  /// Checks `scope` and `role` for an API method, named in the error as the method table knows it.
+  package func require<Request, Response>(
+    _ scope: Scope, role needed: Role = .member, for method: MethodDescriptor<Request, Response>
+  ) throws(ServerError) {
+    try require(scope, role: needed, for: method.methodName)
   }
 
   /// Checks that the caller's role is at least `needed` (the part of `require` both kinds of caller share).

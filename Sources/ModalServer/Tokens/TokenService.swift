@@ -1,4 +1,6 @@
 import Foundation
+import ModalAPI
+import ProtoWire
 
 /// Creates, verifies, lists and revokes API tokens.
 package struct TokenService: Sendable {
@@ -166,7 +168,7 @@ package struct TokenService: Sendable {
   /// scope. Tokens of other workspaces, and those the caller may not see, are `notFound`.
   package func revoke(id: String, by caller: some WorkspaceCaller) async throws(ServerError) {
     let store = dependencies.store
-    if id != caller.tokenID { try caller.require(.tokens, for: "TokenDelete") }
+    if id != caller.tokenID { try caller.require(.tokens, for: ModalClientMethods.tokenDelete) }
     guard let token = try await store.token(id: id),
       token.workspaceID == caller.workspace.id,
       token.owner == caller.owner || caller.role == .owner
