@@ -1,5 +1,5 @@
 /// The server's operations, independent of any transport: the gRPC API, the command line and
-/// (later) the dashboard all call these.
+/// the dashboard all call these.
 package struct Backend: Sendable {
   /// Shared store, keys, clock, settings and usage buffer.
   package let dependencies: Dependencies
@@ -13,6 +13,8 @@ package struct Backend: Sendable {
   package let environments: EnvironmentService
   /// Secrets.
   package let secrets: SecretService
+  /// Dashboard sign-in sessions.
+  package let sessions: SessionService
 
   /// Assembles the services.
   package init(dependencies: Dependencies) {
@@ -22,12 +24,15 @@ package struct Backend: Sendable {
     flows = TokenFlowService(dependencies: dependencies)
     environments = EnvironmentService(dependencies: dependencies)
     secrets = SecretService(dependencies: dependencies)
+    sessions = SessionService(dependencies: dependencies)
   }
 
   /// Approves the login flow with `code` for the user with `email` in `workspaceName` (or, when
   /// `nil`, the user's only workspace). What `modal-server flow approve` and the dashboard call.
   @discardableResult
-  package func approveFlow(code: String, email: String, workspaceName: String?) async throws(ServerError) -> TokenFlowRecord {
+  package func approveFlow(code: String, email: String, workspaceName: String?) async throws(ServerError)
+    -> TokenFlowRecord
+  {
     let user = try await accounts.user(email: email)
     let workspace: Workspace
     if let workspaceName {
@@ -39,16 +44,15 @@ package struct Backend: Sendable {
   }
 
   private func onlyWorkspace(of user: User) async throws(ServerError) -> Workspace {
-    let store = dependencies.store
-    let ids = try await store.workspaceIDs(userID: user.id)
-    guard ids.count == 1, let workspace = try await store.workspace(id: ids[0]) else {
+    let memberships = try await accounts.workspaces(of: user)
+    guard memberships.count == 1 else {
       throw ServerError(
         .invalidArgument,
-        ids.isEmpty
+        memberships.isEmpty
           ? "\(user.email) is not a member of any workspace."
           : "\(user.email) is a member of several workspaces; choose one with --workspace.")
     }
-    return workspace
+    return memberships[0].workspace
   }
 
   /// A signed JWT for the caller (`AuthTokenGet`): `sub` = the owner, `workspace_id`, `token_id`,
@@ -64,7 +68,7 @@ package struct Backend: Sendable {
   }
 
   /// Writes buffered last-used times and removes expired flows and ephemeral secrets.
-  package func maintenance() async throws {
+  package func maintenance() async throws(ServerError) {
     try await dependencies.usage.flush(to: dependencies.store)
     // Expired flows are kept an hour so a late TokenFlowWait still hears "expired", not "unknown".
     _ = try await dependencies.store.deleteExpired(before: dependencies.clock.now().adding(seconds: -3600))

@@ -55,7 +55,7 @@ import RPC
     #expect(try await store.user(id: "us-1")?.passwordHash == "$argon2id$x")
     #expect(try await store.workspace(name: "acme") == workspace)
     #expect(try await store.membership(workspaceID: "ac-1", userID: "us-1")?.role == .owner)
-    #expect(try await store.workspaceIDs(userID: "us-1") == ["ac-1"])
+    #expect(try await store.workspaces(userID: "us-1").map(\.workspace.id) == ["ac-1"])
     #expect(try await store.environments(workspaceID: "ac-1") == [environment])
     #expect(try await store.token(id: "ak-1") == token)
 

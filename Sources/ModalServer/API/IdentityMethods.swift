@@ -39,7 +39,7 @@ extension MethodTable {
     }
 
     authenticated(ModalClientMethods.tokensList) { _, caller, _ throws(ServerError) in
-      try caller.require(.tokensRead, for: "TokensList")
+      try caller.require(.tokensRead, for: ModalClientMethods.tokensList)
       let now = backend.dependencies.clock.now()
       var response = TokensListResponse()
       for token in try await backend.tokens.list(for: caller) {

@@ -1,3 +1,6 @@
+import ModalAPI
+import ProtoWire
+
 /// Environments of a workspace: list, look up, create, rename, delete.
 ///
 /// Reads need `environments:read`; changes need `environments:write` and the role manager.
@@ -9,7 +12,7 @@ package struct EnvironmentService: Sendable {
 
   /// The environments of the caller's workspace, oldest first.
   package func list(for caller: Caller) async throws(ServerError) -> [Environment] {
-    try caller.require(.environmentsRead, for: "EnvironmentList")
+    try caller.require(.environmentsRead, for: ModalClientMethods.environmentList)
     return try await dependencies.store.environments(workspaceID: caller.workspace.id)
   }
 
@@ -37,10 +40,10 @@ package struct EnvironmentService: Sendable {
     async throws(ServerError) -> Environment
   {
     if !createIfMissing {
-      try caller.require(.environmentsRead, for: "EnvironmentGetOrCreate")
+      try caller.require(.environmentsRead, for: ModalClientMethods.environmentGetOrCreate)
       return try await resolve(name, in: caller.workspace)
     }
-    try caller.require(.environmentsWrite, role: .manager, for: "EnvironmentGetOrCreate")
+    try caller.require(.environmentsWrite, role: .manager, for: ModalClientMethods.environmentGetOrCreate)
     if !failIfExists, !name.isEmpty,
       let existing = try await dependencies.store.environment(workspaceID: caller.workspace.id, name: name)
     {
@@ -52,7 +55,7 @@ package struct EnvironmentService: Sendable {
 
   /// Creates an environment.
   package func create(_ name: String, for caller: Caller) async throws(ServerError) -> Environment {
-    try caller.require(.environmentsWrite, role: .manager, for: "EnvironmentCreate")
+    try caller.require(.environmentsWrite, role: .manager, for: ModalClientMethods.environmentCreate)
     return try await insert(name, for: caller)
   }
 
@@ -71,7 +74,7 @@ package struct EnvironmentService: Sendable {
 
   /// Deletes an environment and its secrets; the default environment cannot be deleted.
   package func delete(_ name: String, for caller: Caller) async throws(ServerError) {
-    try caller.require(.environmentsWrite, role: .manager, for: "EnvironmentDelete")
+    try caller.require(.environmentsWrite, role: .manager, for: ModalClientMethods.environmentDelete)
     guard !name.isEmpty else { throw ServerError(.invalidArgument, "Name the environment to delete.") }
     let environment = try await resolve(name, in: caller.workspace)
     guard !environment.isDefault else {
@@ -86,7 +89,7 @@ package struct EnvironmentService: Sendable {
   package func update(currentName: String, newName: String?, webSuffix: String?, for caller: Caller) async throws(ServerError)
     -> Environment
   {
-    try caller.require(.environmentsWrite, role: .manager, for: "EnvironmentUpdate")
+    try caller.require(.environmentsWrite, role: .manager, for: ModalClientMethods.environmentUpdate)
     var environment = try await resolve(currentName, in: caller.workspace)
     if let newName, newName != environment.name { try NameRules.checkEnvironmentName(newName) }
     if let webSuffix {

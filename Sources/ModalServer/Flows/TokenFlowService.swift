@@ -56,7 +56,9 @@ package struct TokenFlowService: Sendable {
   package func create(
     utmSource: String, localhostPort: Int32, nextURL: String, expiresInSeconds: UInt32, node: String, peer: String
   ) async throws(ServerError) -> Created {
-    guard utmSource.count <= 100 else { throw ServerError(.invalidArgument, "utm_source is longer than 100 characters.") }
+    guard utmSource.count <= 100 else {
+      throw ServerError(.invalidArgument, "utm_source is longer than 100 characters.")
+    }
     guard nextURL.isEmpty || (nextURL.hasPrefix("/") && !nextURL.hasPrefix("//") && nextURL.count <= 2048) else {
       throw ServerError(.invalidArgument, "next_url must be a path on this server, like /home.")
     }
@@ -67,7 +69,8 @@ package struct TokenFlowService: Sendable {
     guard starts.admit(peer: peer, now: now) else {
       throw ServerError(
         .resourceExhausted,
-        "Too many logins were started from your address in the last minute. Wait a minute, then run `modal token new` again.")
+        "Too many logins were started from your address in the last minute. Wait a minute, then run `modal token new` again."
+      )
     }
     let waitSecret = "fw-" + RandomText.base62(count: 32)
     let (hash, keyID) = SecretHasher(keys: dependencies.keys).hash(waitSecret)
@@ -78,7 +81,8 @@ package struct TokenFlowService: Sendable {
         id: flowID, code: code, waitSecretHash: hash, hashKeyID: keyID, createdAt: now,
         expiresAt: now.adding(seconds: dependencies.settings.flowLifetime),
         tokenLifetimeSeconds: expiresInSeconds > 0 ? Int64(expiresInSeconds) : nil, localhostPort: localhostPort,
-        utmSource: utmSource, nextURL: nextURL, requestingNode: String(node.prefix(64)), requestingPeer: String(peer.prefix(128)))
+        utmSource: utmSource, nextURL: nextURL, requestingNode: String(node.prefix(64)),
+        requestingPeer: String(peer.prefix(128)))
       do {
         try await dependencies.store.insertFlow(flow)
       } catch where error.code == .alreadyExists {
@@ -86,7 +90,8 @@ package struct TokenFlowService: Sendable {
       }
       let display = UserCode.display(code)
       return Created(
-        flowID: flowID, code: display, waitSecret: waitSecret, webURL: dependencies.settings.publicURL + "/flow/" + display)
+        flowID: flowID, code: display, waitSecret: waitSecret,
+        webURL: dependencies.settings.publicURL + "/flow/" + display)
     }
     throw ServerError(.unavailable, "Could not find a free login code; retry.")
   }
@@ -99,7 +104,8 @@ package struct TokenFlowService: Sendable {
     let store = dependencies.store
     guard flowID.hasPrefix("tf-"), flowID.count <= 64,
       let first = try await store.flow(id: flowID),
-      SecretHasher(keys: dependencies.keys).matches(waitSecret, storedHash: first.waitSecretHash, keyID: first.hashKeyID)
+      SecretHasher(keys: dependencies.keys).matches(
+        waitSecret, storedHash: first.waitSecretHash, keyID: first.hashKeyID)
     else {
       throw ServerError(.notFound, Self.unknownFlowMessage)
     }
@@ -129,7 +135,8 @@ package struct TokenFlowService: Sendable {
         if flow.expiresAt <= now {
           await waiters.cancel(ticket)
           throw ServerError(
-            .failedPrecondition, "This login flow expired at \(flow.expiresAt) before it was approved. Run `modal token new` again.")
+            .failedPrecondition,
+            "This login flow expired at \(flow.expiresAt) before it was approved. Run `modal token new` again.")
         }
         let untilExpiry = Duration.microseconds(flow.expiresAt.microseconds - now.microseconds)
         let remaining = min(deadline - ContinuousClock.now, untilExpiry)
@@ -200,5 +207,19 @@ package struct TokenFlowService: Sendable {
     approved.approvedWorkspaceID = workspace.id
     approved.approvedAt = now
     return approved
+  }
+}
+
+/// Look-ups for the dashboard's code entry and approval pages.
+extension TokenFlowService {
+  /// The pending, unexpired flow with this (normalized) code, or `nil`.
+  package func pendingFlow(code: String) async throws(ServerError) -> TokenFlowRecord? {
+    try await dependencies.store.pendingFlow(code: code, now: dependencies.clock.now())
+  }
+
+  /// The newest flow with this (normalized) code in any state, or `nil`: for telling an expired or
+  /// used code from an unknown one.
+  package func newestFlow(code: String) async throws(ServerError) -> TokenFlowRecord? {
+    try await dependencies.store.newestFlow(code: code)
   }
 }

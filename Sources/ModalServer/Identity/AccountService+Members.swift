@@ -2,23 +2,11 @@
 /// `modal-server member` and `service-user` commands do.
 extension AccountService {
   /// A member and their user record.
-  package struct Member: Sendable {
-    /// The user.
-    package let user: User
-    /// Their membership (role, since when).
-    package let membership: Membership
-  }
+  package typealias Member = MemberWithUser
 
-  /// The members of `workspace`, oldest first.
+  /// The members of `workspace` with their users, oldest first, in one store query.
   package func members(of workspace: Workspace) async throws(ServerError) -> [Member] {
-    let store = dependencies.store
-    let memberships = try await store.memberships(workspaceID: workspace.id)
-    var members: [Member] = []
-    for membership in memberships {
-      guard let user = try await store.user(id: membership.userID) else { continue }
-      members.append(Member(user: user, membership: membership))
-    }
-    return members
+    try await dependencies.store.members(workspaceID: workspace.id)
   }
 
   /// Changes `user`'s role in `workspace`; refuses (`failedPrecondition`) to leave it without an owner.
@@ -40,6 +28,11 @@ extension AccountService {
   package func serviceUsers(of workspace: Workspace) async throws(ServerError) -> [ServiceUser] {
     let store = dependencies.store
     return try await store.serviceUsers(workspaceID: workspace.id)
+  }
+
+  /// The service users of `workspace` with their creators' emails, oldest first, in one store query.
+  package func serviceUsersWithCreators(of workspace: Workspace) async throws(ServerError) -> [ServiceUserWithCreator] {
+    try await dependencies.store.serviceUsersWithCreators(workspaceID: workspace.id)
   }
 
   /// Deletes the service user named `name` (or with that id) in `workspace` and revokes its tokens.

@@ -1,5 +1,5 @@
 /// Who is making a call: the verified token, its workspace, and the owner with their role.
-package struct Caller: Sendable {
+package struct Caller: WorkspaceCaller {
   /// The person or service user behind the token.
   package enum Identity: Sendable {
     /// A user.
@@ -25,20 +25,20 @@ package struct Caller: Sendable {
     }
   }
 
+  /// The token's owner.
+  package var owner: TokenOwner { token.owner }
+  /// The verified token's id.
+  package var tokenID: String? { token.id }
+
   /// Checks that the token has `scope` and the owner at least `role`; `method` names the operation
   /// in the error.
-  package func require(_ scope: Scope, role needed: Role = .member, for method: String) throws(ServerError) {
+  package func require(_ scope: Scope, role needed: Role, for method: String) throws(ServerError) {
     guard token.scopes.grants(scope) else {
       throw ServerError(
         .permissionDenied,
         "Token \(token.id) does not have the scope '\(scope.rawValue)' that \(method) needs (it has: \(token.scopes)). "
           + "Use a token with that scope.")
     }
-    guard role >= needed else {
-      throw ServerError(
-        .permissionDenied,
-        "\(method) needs the role \(needed.rawValue) or higher in workspace '\(workspace.name)'; "
-          + "your role is \(role.rawValue). Ask an owner of the workspace.")
-    }
+    try requireRole(needed, for: method)
   }
 }

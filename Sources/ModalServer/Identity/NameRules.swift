@@ -7,7 +7,9 @@ package enum NameRules {
     let bytes = Array(name.utf8)
     guard !bytes.isEmpty, bytes.count <= 64, isAlphanumeric(bytes[0]) else { return false }
     guard !name.lowercased().hasPrefix("en-") else { return false }
-    return bytes.dropFirst().allSatisfy { isAlphanumeric($0) || $0 == 0x2D || $0 == 0x5F || (allowPeriods && $0 == 0x2E) }
+    return bytes.dropFirst().allSatisfy {
+      isAlphanumeric($0) || $0 == 0x2D || $0 == 0x5F || (allowPeriods && $0 == 0x2E)
+    }
   }
 
   /// Throws `invalidArgument` with the Python client's text unless `name` is a valid new environment name.
@@ -67,6 +69,16 @@ package enum NameRules {
       throw ServerError(.invalidArgument, "Invalid email address: '\(email)'.")
     }
     return trimmed
+  }
+
+  /// The key failed logins are counted under: the normalized address, or, for text that is no
+  /// address (it matches no user, and the login fails as for a wrong password), that text lower-cased.
+  package static func loginKey(_ email: String) -> String {
+    do {
+      return try normalizeEmail(email)
+    } catch {
+      return email.lowercased()
+    }
   }
 
   private static func isAlphanumeric(_ byte: UInt8) -> Bool {

@@ -1,3 +1,6 @@
+import ModalAPI
+import ProtoWire
+
 /// Secrets of an environment: get-or-create in every creation mode, list, info, update, delete.
 ///
 /// Reading metadata (names, keys, dates; the API never returns values) needs `secrets:read`;
@@ -38,9 +41,9 @@ package struct SecretService: Sendable {
   ) async throws(ServerError) -> Found {
     let store = dependencies.store
     switch mode {
-    case .lookup: try caller.require(.secretsRead, for: "SecretGetOrCreate")
-    case .ephemeral: try caller.require(.secretsWrite, for: "SecretGetOrCreate")
-    default: try caller.require(.secretsWrite, role: .manager, for: "SecretGetOrCreate")
+    case .lookup: try caller.require(.secretsRead, for: ModalClientMethods.secretGetOrCreate)
+    case .ephemeral: try caller.require(.secretsWrite, for: ModalClientMethods.secretGetOrCreate)
+    default: try caller.require(.secretsWrite, role: .manager, for: ModalClientMethods.secretGetOrCreate)
     }
     let environment = try await environments.resolve(environmentName, in: caller.workspace)
     if mode == .ephemeral {
@@ -120,7 +123,7 @@ package struct SecretService: Sendable {
   package func list(environmentName: String, createdBefore: UnixTime?, limit: Int, for caller: Caller)
     async throws(ServerError) -> (environment: Environment, secrets: [SecretRecord])
   {
-    try caller.require(.secretsRead, for: "SecretList")
+    try caller.require(.secretsRead, for: ModalClientMethods.secretList)
     let environment = try await environments.resolve(environmentName, in: caller.workspace)
     let pageSize = limit <= 0 ? 100 : min(limit, dependencies.settings.maximumPageSize)
     var secrets = try await dependencies.store.secrets(environmentID: environment.id, createdBefore: createdBefore, limit: pageSize)
@@ -130,7 +133,7 @@ package struct SecretService: Sendable {
 
   /// The secret with `id` in the caller's workspace, with its environment's name.
   package func info(id: String, for caller: Caller) async throws(ServerError) -> Found {
-    try caller.require(.secretsRead, for: "SecretGetInfo")
+    try caller.require(.secretsRead, for: ModalClientMethods.secretGetInfo)
     return try await find(id, for: caller)
   }
 
@@ -150,7 +153,7 @@ package struct SecretService: Sendable {
 
   /// Sets (value given) or removes (value `nil`) keys of a secret.
   package func update(id: String, changes: [(key: String, value: String?)], for caller: Caller) async throws(ServerError) {
-    try caller.require(.secretsWrite, role: .manager, for: "SecretUpdate")
+    try caller.require(.secretsWrite, role: .manager, for: ModalClientMethods.secretUpdate)
     let found = try await find(id, for: caller)
     let store = dependencies.store
     // Read, change, and write back only if nobody wrote in between; otherwise start over, so two
@@ -173,7 +176,7 @@ package struct SecretService: Sendable {
 
   /// Deletes a secret of the caller's workspace.
   package func delete(id: String, for caller: Caller) async throws(ServerError) {
-    try caller.require(.secretsWrite, role: .manager, for: "SecretDelete")
+    try caller.require(.secretsWrite, role: .manager, for: ModalClientMethods.secretDelete)
     let found = try await find(id, for: caller)
     guard try await dependencies.store.deleteSecret(id: found.secret.id) else {
       throw ServerError(.notFound, "Secret \(id) not found.")

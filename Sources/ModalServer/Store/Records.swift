@@ -363,3 +363,27 @@ package struct TokenWithCreator: Sendable {
   /// The creator's email; `nil` when nobody did (a flow or bootstrap token has one) or the user is gone.
   package var creatorEmail: String?
 }
+
+/// A workspace and a user's role in it, as the dashboard's home and approval pages list them.
+package struct WorkspaceWithRole: Sendable, Hashable {
+  /// The workspace.
+  package var workspace: Workspace
+  /// The user's role there.
+  package var role: Role
+}
+
+/// A membership and its user, as the members page lists them.
+package struct MemberWithUser: Sendable, Hashable {
+  /// The user.
+  package var user: User
+  /// Their membership (role, since when).
+  package var membership: Membership
+}
+
+/// A service user and the email of the user who created it (`nil` when that user is gone).
+package struct ServiceUserWithCreator: Sendable, Hashable {
+  /// The service user.
+  package var serviceUser: ServiceUser
+  /// The creator's email.
+  package var creatorEmail: String?
+}

@@ -32,10 +32,12 @@ package protocol Store: Sendable {
   func upsertMembership(_ membership: Membership) async throws(ServerError)
   /// A user's membership of a workspace.
   func membership(workspaceID: String, userID: String) async throws(ServerError) -> Membership?
-  /// The ids of the workspaces a user belongs to, oldest membership first.
-  func workspaceIDs(userID: String) async throws(ServerError) -> [String]
+  /// The workspaces a user belongs to with their role in each, oldest membership first, in one query.
+  func workspaces(userID: String) async throws(ServerError) -> [WorkspaceWithRole]
   /// Every member of a workspace, oldest first.
   func memberships(workspaceID: String) async throws(ServerError) -> [Membership]
+  /// Every member of a workspace with their user record, oldest first, in one query.
+  func members(workspaceID: String) async throws(ServerError) -> [MemberWithUser]
 
   /// Creates a service user.
   func insertServiceUser(_ serviceUser: ServiceUser) async throws(ServerError)
@@ -43,6 +45,8 @@ package protocol Store: Sendable {
   func serviceUser(id: String) async throws(ServerError) -> ServiceUser?
   /// The service users of a workspace, oldest first.
   func serviceUsers(workspaceID: String) async throws(ServerError) -> [ServiceUser]
+  /// The service users of a workspace with their creators' emails, oldest first, in one query.
+  func serviceUsersWithCreators(workspaceID: String) async throws(ServerError) -> [ServiceUserWithCreator]
   /// Deletes a service user and revokes its tokens, atomically; `false` if it did not exist.
   func deleteServiceUser(id: String, at time: UnixTime) async throws(ServerError) -> Bool
   /// Changes a member's role, unless that would leave the workspace without an owner.

@@ -1,4 +1,6 @@
 import Foundation
+import ModalAPI
+import ProtoWire
 
 /// Creates, verifies, lists and revokes API tokens.
 package struct TokenService: Sendable {
@@ -17,8 +19,11 @@ package struct TokenService: Sendable {
     lifetimeSeconds: Int64?
   ) throws(ServerError) -> IssuedToken {
     let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
-    guard trimmed.count <= Self.maximumNameLength, !trimmed.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
-      throw ServerError(.invalidArgument, "Token names have at most \(Self.maximumNameLength) characters and no control characters.")
+    guard trimmed.count <= Self.maximumNameLength,
+      !trimmed.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
+    else {
+      throw ServerError(
+        .invalidArgument, "Token names have at most \(Self.maximumNameLength) characters and no control characters.")
     }
     if let lifetimeSeconds, lifetimeSeconds <= 0 {
       throw ServerError(.invalidArgument, "A token's lifetime must be positive.")
@@ -60,7 +65,8 @@ package struct TokenService: Sendable {
           + "or set MODAL_TOKEN_ID and MODAL_TOKEN_SECRET).")
     }
     guard TokenFormat.isWellFormedID(id) else {
-      throw ServerError(.unauthenticated, "Token ID is malformed: token ids are 'ak-' followed by 22 letters and digits.")
+      throw ServerError(
+        .unauthenticated, "Token ID is malformed: token ids are 'ak-' followed by 22 letters and digits.")
     }
     guard TokenFormat.isWellFormedSecret(secret) else {
       throw ServerError(
@@ -125,7 +131,8 @@ package struct TokenService: Sendable {
       }
       let creator = try await store.user(id: serviceUser.createdByUserID)
       return Caller(
-        token: token, workspace: workspace, identity: .serviceUser(serviceUser, createdBy: creator), role: serviceUser.role)
+        token: token, workspace: workspace, identity: .serviceUser(serviceUser, createdBy: creator),
+        role: serviceUser.role)
     }
   }
 
@@ -139,31 +146,32 @@ package struct TokenService: Sendable {
     return tokens
   }
 
-  /// The tokens of `workspace` a dashboard user with `role` may see (every one for owners, else
-  /// their own), with their creators' emails and unflushed last-used times merged in.
-  package func listing(workspace: Workspace, user: User, role: Role) async throws(ServerError) -> [TokenWithCreator] {
-    let owner: TokenOwner? = role == .owner ? nil : .user(id: user.id)
-    var listed = try await dependencies.store.tokensWithCreators(workspaceID: workspace.id, owner: owner)
+  /// The tokens a dashboard user may see (every one of the workspace for owners, else their own),
+  /// with their creators' emails and unflushed last-used times merged in, in one store query.
+  package func listing(for caller: SessionCaller) async throws(ServerError) -> [TokenWithCreator] {
+    let owner: TokenOwner? = caller.role == .owner ? nil : caller.owner
+    var listed = try await dependencies.store.tokensWithCreators(workspaceID: caller.workspace.id, owner: owner)
     for index in listed.indices { listed[index].token.lastUsedAt = latestUse(of: listed[index].token) }
     return listed
   }
 
   /// The later of a token's stored last use and one still waiting in the usage buffer.
   private func latestUse(of token: TokenRecord) -> UnixTime? {
-    guard let pending = dependencies.usage.pendingTokenUse(token.id), pending > (token.lastUsedAt ?? UnixTime(microseconds: .min))
+    guard let pending = dependencies.usage.pendingTokenUse(token.id),
+      pending > (token.lastUsedAt ?? UnixTime(microseconds: .min))
     else { return token.lastUsedAt }
     return pending
   }
 
-  /// Revokes a token on behalf of `caller`: their own tokens always (a token may revoke itself
-  /// without any scope), others' only as owner with the `tokens` scope. Tokens of other
-  /// workspaces, and those the caller may not see, are `notFound`.
-  package func revoke(id: String, by caller: Caller) async throws(ServerError) {
+  /// Revokes a token on behalf of `caller` (through the API or the dashboard): their own tokens
+  /// always (a token may revoke itself without any scope), others' only as owner with the `tokens`
+  /// scope. Tokens of other workspaces, and those the caller may not see, are `notFound`.
+  package func revoke(id: String, by caller: some WorkspaceCaller) async throws(ServerError) {
     let store = dependencies.store
-    if id != caller.token.id { try caller.require(.tokens, for: "TokenDelete") }
+    if id != caller.tokenID { try caller.require(.tokens, for: ModalClientMethods.tokenDelete) }
     guard let token = try await store.token(id: id),
       token.workspaceID == caller.workspace.id,
-      token.owner == caller.token.owner || caller.role == .owner
+      token.owner == caller.owner || caller.role == .owner
     else {
       throw ServerError(.notFound, "No token \(id) in workspace '\(caller.workspace.name)'.")
     }

@@ -40,7 +40,7 @@ package final class UsageRecorder: Sendable {
   /// Writes the buffered times to `store`; on failure they are kept for the next flush.
   /// Returns how many were written.
   @discardableResult
-  package func flush(to store: any Store) async throws -> Int {
+  package func flush(to store: any Store) async throws(ServerError) -> Int {
     let batch = pending.withLock { state in
       defer { state = Pending() }
       return state

@@ -9,7 +9,7 @@ import Foundation
 /// session (or, on the login and sign-up forms, to a pre-session cookie).
 package struct Dashboard: Sendable {
   let backend: Backend
-  let sessions: WebSessions
+  let csrfTokens: WebSessions
   /// Failed logins: 5 in 15 minutes per account and client address, 50 per account (`LoginLimits`).
   let logins: LoginLimits
   /// Wrong login codes per account and per session: 5 in 10 minutes (RFC 8628 §5.1).
@@ -25,11 +25,14 @@ package struct Dashboard: Sendable {
   /// Creates the dashboard over the server's services.
   package init(backend: Backend, allowSignUp: Bool = true) {
     self.backend = backend
-    sessions = WebSessions(dependencies: backend.dependencies)
+    csrfTokens = WebSessions(dependencies: backend.dependencies)
     logins = LoginLimits(dependencies: backend.dependencies)
     codeGuesses = AttemptLimiter(limit: Self.codeGuessLimit, windowSeconds: 10 * 60, dependencies: backend.dependencies)
     self.allowSignUp = allowSignUp
   }
+
+  /// The page for a failure the user can do nothing about but try again.
+  static let failurePage = PageError(500, "Something went wrong", "The server could not complete this request.")
 
   /// The headers every response carries (unless it sets its own).
   package static let securityHeaders: [(name: String, value: String)] = [
@@ -62,7 +65,7 @@ package struct Dashboard: Sendable {
   /// What a handler knows about the request: the session (if signed in) and the CSRF token to put in forms.
   struct Context: Sendable {
     let request: HTTPRequest
-    let session: WebSessions.Session?
+    let session: SessionService.Session?
     /// The session or pre-session id the CSRF token is bound to.
     let csrfBinding: String
     let csrf: String
@@ -86,16 +89,24 @@ package struct Dashboard: Sendable {
         body: Array(Stylesheet.css.utf8))
     }
     let cookies = request.cookies
-    let session = await sessions.find(cookies[WebSessions.cookieName])
+    let session: SessionService.Session?
+    do {
+      session = try await backend.sessions.find(cookies[WebSessions.cookieName])
+    } catch {
+      // A failing store is not being signed out: say so instead of showing the login page.
+      let context = Context(
+        request: request, session: nil, csrfBinding: "", csrf: "", newPreSession: nil, secureCookies: request.isSecure)
+      return Self.failurePage.response(context)
+    }
     var preSession = cookies[WebSessions.preSessionCookieName]
     var newPreSession: String?
-    if session == nil, preSession.map({ WebSessions.isWellFormed($0, prefix: "mp-") }) != true {
+    if session == nil, preSession.map({ SessionService.isWellFormed($0, prefix: "mp-") }) != true {
       preSession = WebSessions.newPreSessionID()
       newPreSession = preSession
     }
     let binding = session?.id ?? preSession ?? ""
     let context = Context(
-      request: request, session: session, csrfBinding: binding, csrf: sessions.csrfToken(for: binding),
+      request: request, session: session, csrfBinding: binding, csrf: csrfTokens.csrfToken(for: binding),
       newPreSession: newPreSession, secureCookies: request.isSecure || publicURLIsHTTPS)
     var response: HTTPResponse
     do {
@@ -103,12 +114,13 @@ package struct Dashboard: Sendable {
     } catch let error as PageError {
       response = error.response(context)
     } catch {
-      response = PageError(500, "Something went wrong", "The server could not complete this request.").response(context)
+      response = Self.failurePage.response(context)
     }
     if let newPreSession {
       response.add(
         "Set-Cookie",
-        Cookies.make(name: WebSessions.preSessionCookieName, value: newPreSession, maxAge: nil, secure: context.secureCookies))
+        Cookies.make(
+          name: WebSessions.preSessionCookieName, value: newPreSession, maxAge: nil, secure: context.secureCookies))
     }
     if publicURLIsHTTPS {
       // Browsers reach this server over https only: have them never try plain http again.
@@ -124,7 +136,8 @@ package struct Dashboard: Sendable {
     case ("GET", 0): return try await homePage(context)
     case ("GET", 1) where parts[0] == "login": return loginPage(context, email: "", error: nil, status: 200)
     case ("POST", 1) where parts[0] == "login": return try await login(context)
-    case ("GET", 1) where parts[0] == "signup": return signUpPage(context, email: "", workspace: "", error: nil, status: 200)
+    case ("GET", 1) where parts[0] == "signup":
+      return signUpPage(context, email: "", workspace: "", error: nil, status: 200)
     case ("POST", 1) where parts[0] == "signup": return try await signUp(context)
     case ("POST", 1) where parts[0] == "logout": return try await logout(context)
     case ("GET", 1) where parts[0] == "flow": return try codeEntryPage(context, error: nil, status: 200)
@@ -138,7 +151,8 @@ package struct Dashboard: Sendable {
     case ("POST", _):
       throw PageError(404, "Not found", "There is no form at this address.")
     default:
-      var response = PageError(405, "Method not allowed", "This server answers GET, HEAD and POST only.").response(context)
+      var response = PageError(405, "Method not allowed", "This server answers GET, HEAD and POST only.").response(
+        context)
       response.add("Allow", "GET, HEAD, POST")
       return response
     }
@@ -149,11 +163,14 @@ package struct Dashboard: Sendable {
     switch (method, rest.count, rest.first ?? "") {
     case ("GET", 1, "tokens"): return try await tokensPage(context, workspaceName: name)
     case ("POST", 1, "tokens"): return try await createToken(context, workspaceName: name)
-    case ("POST", 3, "tokens") where rest[2] == "revoke": return try await revokeToken(context, workspaceName: name, tokenID: rest[1])
+    case ("POST", 3, "tokens") where rest[2] == "revoke":
+      return try await revokeToken(context, workspaceName: name, tokenID: rest[1])
     case ("GET", 1, "members"): return try await membersPage(context, workspaceName: name)
     case ("POST", 1, "members"): return try await addMember(context, workspaceName: name)
-    case ("POST", 3, "members") where rest[2] == "role": return try await changeRole(context, workspaceName: name, userID: rest[1])
-    case ("POST", 3, "members") where rest[2] == "remove": return try await removeMember(context, workspaceName: name, userID: rest[1])
+    case ("POST", 3, "members") where rest[2] == "role":
+      return try await changeRole(context, workspaceName: name, userID: rest[1])
+    case ("POST", 3, "members") where rest[2] == "remove":
+      return try await removeMember(context, workspaceName: name, userID: rest[1])
     case ("POST", 1, "service-users"): return try await createServiceUser(context, workspaceName: name)
     case ("POST", 3, "service-users") where rest[2] == "delete":
       return try await deleteServiceUser(context, workspaceName: name, serviceUserID: rest[1])
@@ -164,7 +181,7 @@ package struct Dashboard: Sendable {
   // MARK: Shared checks
 
   /// The signed-in user, or a redirect to the login page that comes back here.
-  func requireUser(_ context: Context) throws -> (User, WebSessions.Session) {
+  func requireUser(_ context: Context) throws -> (User, SessionService.Session) {
     guard let session = context.session else {
       let back = context.request.method == "GET" ? context.request.path : "/"
       throw PageError.redirect("/login?next=" + Self.percentEncode(back))
@@ -187,7 +204,8 @@ package struct Dashboard: Sendable {
         throw PageError(403, "Request refused", "This form was submitted from another origin.")
       }
     }
-    let type = request.header("content-type")?.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased()
+    let type = request.header("content-type")?.split(separator: ";").first?.trimmingCharacters(in: .whitespaces)
+      .lowercased()
     guard type == "application/x-www-form-urlencoded" else {
       throw PageError(415, "Unsupported form", "Forms must be sent as application/x-www-form-urlencoded.")
     }
@@ -197,9 +215,10 @@ package struct Dashboard: Sendable {
     } catch {
       throw PageError(400, "Bad request", error.message)
     }
-    guard sessions.checkCSRF(form["csrf"], for: context.csrfBinding) else {
+    guard csrfTokens.checkCSRF(form["csrf"], for: context.csrfBinding) else {
       throw PageError(
-        403, "Form expired", "This form is missing its security token or it has expired. Go back, reload the page and try again.")
+        403, "Form expired",
+        "This form is missing its security token or it has expired. Go back, reload the page and try again.")
     }
     return form
   }
@@ -216,17 +235,20 @@ package struct Dashboard: Sendable {
     return value
   }
 
-  /// The workspace `name` and the user's role in it; 404 when it does not exist or the user is not a member.
-  func memberWorkspace(_ name: String, user: User) async throws -> (Workspace, Role) {
+  /// The user acting in workspace `name`; 404 when it does not exist or the user is not a member.
+  func memberWorkspace(_ name: String, user: User) async throws -> SessionCaller {
     // Sequential statements rather than `try await` inside one `guard`: Swift 6.3.1's optimizer
     // crashes (coroutine splitting) on the combined form in release builds.
     let notFound = PageError(404, "Workspace not found", "You are not a member of a workspace with this name.")
     guard name.count <= 64 else { throw notFound }
-    let found = try await backend.dependencies.store.workspace(name: name)
-    guard let workspace = found else { throw notFound }
-    let membership = try await backend.accounts.role(of: user, in: workspace)
-    guard let role = membership else { throw notFound }
-    return (workspace, role)
+    let found = try await backend.accounts.sessionCaller(user: user, workspaceName: name)
+    guard let caller = found else { throw notFound }
+    return caller
+  }
+
+  /// An error box for a form page, or nothing.
+  static func errorNotice(_ message: String?) -> HTML {
+    message.map { HTML.notice($0, kind: "error") } ?? ""
   }
 
   /// `path` when it is a safe local path (`/x`, not `//x` or `/\x`, no control characters), else `/`.
@@ -249,7 +271,9 @@ package struct Dashboard: Sendable {
   }
 
   static func origin(of url: String) -> String? {
-    guard let components = URLComponents(string: url), let scheme = components.scheme, let host = components.host else { return nil }
+    guard let components = URLComponents(string: url), let scheme = components.scheme, let host = components.host else {
+      return nil
+    }
     let hostPart = host.contains(":") ? "[\(host)]" : host
     return components.port.map { "\(scheme)://\(hostPart):\($0)" } ?? "\(scheme)://\(hostPart)"
   }

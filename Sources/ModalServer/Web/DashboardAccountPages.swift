@@ -7,48 +7,43 @@ extension Dashboard {
 
   func homePage(_ context: Context) async throws -> HTTPResponse {
     let (user, _) = try requireUser(context)
-    let store = backend.dependencies.store
-    var rows = ""
-    for id in try await store.workspaceIDs(userID: user.id) {
-      guard let workspace = try await store.workspace(id: id), let role = try await backend.accounts.role(of: user, in: workspace) else {
-        continue
-      }
-      let name = HTML.escape(workspace.name)
-      let link = "/workspaces/" + HTML.escape(Self.percentEncode(workspace.name))
-      rows += """
-        <tr><td>\(name)</td><td>\(role.rawValue)</td><td>\(workspace.kind.rawValue)</td>
+    let rows: [HTML] = try await backend.accounts.workspaces(of: user).map { listed in
+      let link = "/workspaces/" + Self.percentEncode(listed.workspace.name)
+      return """
+        <tr><td>\(listed.workspace.name)</td><td>\(listed.role.rawValue)</td><td>\(listed.workspace.kind.rawValue)</td>
         <td><a href="\(link)/tokens">Tokens</a> · <a href="\(link)/members">Members</a></td></tr>
         """
     }
-    let table =
+    let table: HTML =
       rows.isEmpty
       ? "<p class=\"muted\">You are not a member of any workspace yet.</p>"
       : "<table><tr><th>Workspace</th><th>Your role</th><th>Kind</th><th></th></tr>\(rows)</table>"
-    let body = """
+    let body: HTML = """
       \(table)
       <h2>Connect a command line</h2>
       <p>Run <code>modal token new</code> (or <code>modal setup</code>) with <code>MODAL_SERVER_URL</code> pointing at this
       server's gRPC address, then approve the login here: the CLI opens the approval page, or
       <a href="/flow">type its code</a>.</p>
       """
-    return .html(200, HTML.page(title: "Workspaces", body: HTML(raw: body), user: user, csrf: context.csrf))
+    return .html(200, HTML.page(title: "Workspaces", body: body, user: user, csrf: context.csrf))
   }
 
   func loginPage(_ context: Context, email: String, error: String?, status: Int) -> HTTPResponse {
     let next = Self.safeLocalPath(context.request.query["next"] ?? nil)
-    let signUp = allowSignUp ? "<p>No account? <a href=\"/signup?next=\(HTML.escape(Self.percentEncode(next)))\">Sign up</a>.</p>" : ""
-    let body = """
-      \(error.map { HTML.notice($0, kind: "error") } ?? "")
+    let signUp: HTML =
+      allowSignUp ? "<p>No account? <a href=\"/signup?next=\(Self.percentEncode(next))\">Sign up</a>.</p>" : ""
+    let body: HTML = """
+      \(Self.errorNotice(error))
       <form class="card" method="post" action="/login">
       \(HTML.csrfField(context.csrf))
-      <input type="hidden" name="next" value="\(HTML.escape(next))">
-      <label for="email">Email</label><input id="email" type="email" name="email" value="\(HTML.escape(email))" maxlength="254" required autofocus>
+      <input type="hidden" name="next" value="\(next)">
+      <label for="email">Email</label><input id="email" type="email" name="email" value="\(email)" maxlength="254" required autofocus>
       <label for="password">Password</label><input id="password" type="password" name="password" maxlength="1024" required>
       <button type="submit" id="login">Log in</button>
       </form>
       \(signUp)
       """
-    return .html(status, HTML.page(title: "Log in", body: HTML(raw: body)))
+    return .html(status, HTML.page(title: "Log in", body: body))
   }
 
   func login(_ context: Context) async throws -> HTTPResponse {
@@ -56,16 +51,17 @@ extension Dashboard {
     let email = try field(form, "email", label: "Email", maximum: 254)
     let password = try field(form, "password", label: "Password", maximum: PasswordHasher.maximumLength)
     let next = Self.safeLocalPath(form["next"])
-    let account = (try? NameRules.normalizeEmail(email)) ?? email.lowercased()
+    let account = NameRules.loginKey(email)
     let address = context.request.peer
     if let until = try await logins.begin(account: account, address: address) {
       let minutes = max(1, (until.microseconds - backend.dependencies.clock.now().microseconds) / 60_000_000 + 1)
       return loginPage(
         context, email: email,
-        error: "Too many failed logins for this account. It is locked; try again in \(minutes) minute\(minutes == 1 ? "" : "s").",
+        error:
+          "Too many failed logins for this account. It is locked; try again in \(minutes) minute\(minutes == 1 ? "" : "s").",
         status: 429)
     }
-    let user = try? await backend.dependencies.store.user(email: account)
+    let user = try await backend.accounts.signingInUser(email: account)
     guard await PasswordWork.verify(password, hash: user?.passwordHash), let user else {
       return loginPage(context, email: email, error: Self.wrongCredentials, status: 401)
     }
@@ -75,41 +71,47 @@ extension Dashboard {
 
   /// Ends any old session and the pre-session, and starts a new session (no fixation).
   private func startSession(_ context: Context, user: User, next: String) async throws -> HTTPResponse {
-    if let old = context.session { await sessions.end(old.id) }
-    let id = try await sessions.create(for: user)
+    if let old = context.session { try await backend.sessions.end(old.id) }
+    let id = try await backend.sessions.create(for: user)
     var response = HTTPResponse.redirect(to: next)
     let secure = context.secureCookies
-    response.add("Set-Cookie", Cookies.make(name: WebSessions.cookieName, value: id, maxAge: Int(sessions.lifetime), secure: secure))
-    response.add("Set-Cookie", Cookies.make(name: WebSessions.preSessionCookieName, value: "", maxAge: 0, secure: secure))
+    response.add(
+      "Set-Cookie",
+      Cookies.make(name: WebSessions.cookieName, value: id, maxAge: Int(backend.sessions.lifetime), secure: secure))
+    response.add(
+      "Set-Cookie", Cookies.make(name: WebSessions.preSessionCookieName, value: "", maxAge: 0, secure: secure))
     return response
   }
 
   func signUpPage(_ context: Context, email: String, workspace: String, error: String?, status: Int) -> HTTPResponse {
     guard allowSignUp else {
-      return PageError(403, "Sign-up is closed", "Ask an administrator of this server for an account.").response(context)
+      return PageError(403, "Sign-up is closed", "Ask an administrator of this server for an account.").response(
+        context)
     }
     let next = Self.safeLocalPath(context.request.query["next"] ?? nil)
-    let body = """
-      \(error.map { HTML.notice($0, kind: "error") } ?? "")
+    let body: HTML = """
+      \(Self.errorNotice(error))
       <form class="card" method="post" action="/signup">
       \(HTML.csrfField(context.csrf))
-      <input type="hidden" name="next" value="\(HTML.escape(next))">
-      <label for="email">Email</label><input id="email" type="email" name="email" value="\(HTML.escape(email))" maxlength="254" required autofocus>
+      <input type="hidden" name="next" value="\(next)">
+      <label for="email">Email</label><input id="email" type="email" name="email" value="\(email)" maxlength="254" required autofocus>
       <label for="password">Password (at least \(PasswordHasher.minimumLength) characters)</label>
       <input id="password" type="password" name="password" minlength="\(PasswordHasher.minimumLength)" maxlength="1024" required>
       <label for="workspace">Workspace name</label>
-      <input id="workspace" type="text" name="workspace" value="\(HTML.escape(workspace))" maxlength="63" required
+      <input id="workspace" type="text" name="workspace" value="\(workspace)" maxlength="63" required
         pattern="[a-z0-9][a-z0-9-]*" title="lower-case letters, digits and dashes">
       <p class="muted">Your personal workspace, with an environment <code>main</code>.</p>
       <button type="submit" id="signup">Sign up</button>
       </form>
-      <p>Have an account? <a href="/login?next=\(HTML.escape(Self.percentEncode(next)))">Log in</a>.</p>
+      <p>Have an account? <a href="/login?next=\(Self.percentEncode(next))">Log in</a>.</p>
       """
-    return .html(status, HTML.page(title: "Sign up", body: HTML(raw: body)))
+    return .html(status, HTML.page(title: "Sign up", body: body))
   }
 
   func signUp(_ context: Context) async throws -> HTTPResponse {
-    guard allowSignUp else { throw PageError(403, "Sign-up is closed", "Ask an administrator of this server for an account.") }
+    guard allowSignUp else {
+      throw PageError(403, "Sign-up is closed", "Ask an administrator of this server for an account.")
+    }
     let form = try checkedForm(context)
     let email = try field(form, "email", label: "Email", maximum: 254)
     let password = try field(form, "password", label: "Password", maximum: PasswordHasher.maximumLength)
@@ -123,7 +125,8 @@ extension Dashboard {
     let result: Result<User, ServerError>
     if let hash {
       do {
-        result = .success(try await backend.accounts.signUp(email: email, passwordHash: hash, workspaceName: workspaceName))
+        result = .success(
+          try await backend.accounts.signUp(email: email, passwordHash: hash, workspaceName: workspaceName))
       } catch {
         result = .failure(error)
       }
@@ -141,9 +144,10 @@ extension Dashboard {
 
   func logout(_ context: Context) async throws -> HTTPResponse {
     _ = try checkedForm(context)
-    if let session = context.session { await sessions.end(session.id) }
+    if let session = context.session { try await backend.sessions.end(session.id) }
     var response = HTTPResponse.redirect(to: "/login")
-    response.add("Set-Cookie", Cookies.make(name: WebSessions.cookieName, value: "", maxAge: 0, secure: context.secureCookies))
+    response.add(
+      "Set-Cookie", Cookies.make(name: WebSessions.cookieName, value: "", maxAge: 0, secure: context.secureCookies))
     return response
   }
 }

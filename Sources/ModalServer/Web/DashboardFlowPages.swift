@@ -5,8 +5,8 @@ import Foundation
 extension Dashboard {
   func codeEntryPage(_ context: Context, error: String?, status: Int) throws -> HTTPResponse {
     let (user, _) = try requireUser(context)
-    let body = """
-      \(error.map { HTML.notice($0, kind: "error") } ?? "")
+    let body: HTML = """
+      \(Self.errorNotice(error))
       <form class="card" method="post" action="/flow">
       \(HTML.csrfField(context.csrf))
       <label for="code">The code your command line shows</label>
@@ -14,7 +14,7 @@ extension Dashboard {
       <button type="submit">Continue</button>
       </form>
       """
-    return .html(status, HTML.page(title: "Approve a login", body: HTML(raw: body), user: user, csrf: context.csrf))
+    return .html(status, HTML.page(title: "Approve a login", body: body, user: user, csrf: context.csrf))
   }
 
   /// Counts a code lookup for the account and for the session before it is made, and refuses
@@ -43,10 +43,11 @@ extension Dashboard {
     let typed = try field(form, "code", label: "The code", maximum: 64)
     let guesses = try await countGuess(context, user: user)
     guard let code = UserCode.normalize(typed),
-      try await backend.dependencies.store.pendingFlow(code: code, now: backend.dependencies.clock.now()) != nil
+      try await backend.flows.pendingFlow(code: code) != nil
     else {
       return try codeEntryPage(
-        context, error: "No pending login has this code. Check it (8 letters, like WDJB-MJHT), or run `modal token new` again.",
+        context,
+        error: "No pending login has this code. Check it (8 letters, like WDJB-MJHT), or run `modal token new` again.",
         status: 404)
     }
     try await forget(guesses)
@@ -57,14 +58,15 @@ extension Dashboard {
   /// expired or used ones.
   private func pendingFlow(_ context: Context, user: User, code text: String) async throws -> TokenFlowRecord {
     let guesses = try await countGuess(context, user: user)
-    let store = backend.dependencies.store
-    guard let code = UserCode.normalize(text), let flow = try await store.newestFlow(code: code) else {
+    guard let code = UserCode.normalize(text), let flow = try await backend.flows.newestFlow(code: code) else {
       throw PageError(
-        404, "Unknown code", "No login has this code. Check the code your command line shows, or run `modal token new` again.")
+        404, "Unknown code",
+        "No login has this code. Check the code your command line shows, or run `modal token new` again.")
     }
     try await forget(guesses)
     if flow.state != .pending {
-      throw PageError(410, "Login already approved", "This login code was already used. Run `modal token new` again for a new one.")
+      throw PageError(
+        410, "Login already approved", "This login code was already used. Run `modal token new` again for a new one.")
     }
     if flow.expiresAt <= backend.dependencies.clock.now() {
       throw PageError(410, "Login expired", "This login code has expired. Run `modal token new` again for a new one.")
@@ -75,39 +77,41 @@ extension Dashboard {
   func approvalPage(_ context: Context, code: String) async throws -> HTTPResponse {
     let (user, _) = try requireUser(context)
     let flow = try await pendingFlow(context, user: user, code: code)
-    let store = backend.dependencies.store
-    var options = ""
-    for id in try await store.workspaceIDs(userID: user.id) {
-      guard let workspace = try await store.workspace(id: id) else { continue }
-      options += "<option value=\"\(HTML.escape(workspace.id))\">\(HTML.escape(workspace.name))</option>"
+    let options: [HTML] = try await backend.accounts.workspaces(of: user).map {
+      "<option value=\"\($0.workspace.id)\">\($0.workspace.name)</option>"
     }
     guard !options.isEmpty else {
-      throw PageError(403, "No workspace", "You are not a member of any workspace, so there is nothing to give access to.")
+      throw PageError(
+        403, "No workspace", "You are not a member of any workspace, so there is nothing to give access to.")
     }
-    var machine = "<tr><th>Requested</th><td>\(HTML.time(flow.createdAt))</td></tr>"
-    machine += "<tr><th>Expires</th><td>\(HTML.time(flow.expiresAt))</td></tr>"
-    if !flow.requestingNode.isEmpty { machine += "<tr><th>Machine name</th><td>\(HTML.escape(flow.requestingNode))</td></tr>" }
-    if !flow.requestingPeer.isEmpty { machine += "<tr><th>Network address</th><td>\(HTML.escape(flow.requestingPeer))</td></tr>" }
-    if flow.localhostPort > 0 { machine += "<tr><th>Local helper port</th><td>\(flow.localhostPort)</td></tr>" }
-    if !flow.utmSource.isEmpty { machine += "<tr><th>Source</th><td>\(HTML.escape(flow.utmSource))</td></tr>" }
-    if let seconds = flow.tokenLifetimeSeconds { machine += "<tr><th>Token lifetime</th><td>\(seconds) s</td></tr>" }
+    var machine: [HTML] = ["<tr><th>Requested</th><td>\(HTML.time(flow.createdAt))</td></tr>"]
+    machine.append("<tr><th>Expires</th><td>\(HTML.time(flow.expiresAt))</td></tr>")
+    if !flow.requestingNode.isEmpty { machine.append("<tr><th>Machine name</th><td>\(flow.requestingNode)</td></tr>") }
+    if !flow.requestingPeer.isEmpty {
+      machine.append("<tr><th>Network address</th><td>\(flow.requestingPeer)</td></tr>")
+    }
+    if flow.localhostPort > 0 { machine.append("<tr><th>Local helper port</th><td>\(flow.localhostPort)</td></tr>") }
+    if !flow.utmSource.isEmpty { machine.append("<tr><th>Source</th><td>\(flow.utmSource)</td></tr>") }
+    if let seconds = flow.tokenLifetimeSeconds {
+      machine.append("<tr><th>Token lifetime</th><td>\(seconds) s</td></tr>")
+    }
     let display = UserCode.display(flow.code)
     let warning = HTML.notice(
       "Approving gives this command line full access (scope all) to the workspace you choose, as you. "
         + "Only approve a login you started yourself, on a machine you trust. If someone sent you this link or code, do not approve it.",
       kind: "warning")
-    let body = """
+    let body: HTML = """
       <p>A command line asks for an API token. Compare this code with the one it shows:</p>
-      <p class="code" id="code">\(HTML.escape(display))</p>
+      <p class="code" id="code">\(display)</p>
       <table>\(machine)</table>
       \(warning)
-      <form class="card" method="post" action="/flow/\(HTML.escape(display))">
+      <form class="card" method="post" action="/flow/\(display)">
       \(HTML.csrfField(context.csrf))
       <label for="workspace">Workspace</label><select id="workspace" name="workspace">\(options)</select>
       <button type="submit" id="approve">Approve</button>
       </form>
       """
-    return .html(200, HTML.page(title: "Approve this login?", body: HTML(raw: body), user: user, csrf: context.csrf))
+    return .html(200, HTML.page(title: "Approve this login?", body: body, user: user, csrf: context.csrf))
   }
 
   func approve(_ context: Context, code: String) async throws -> HTTPResponse {
@@ -115,8 +119,8 @@ extension Dashboard {
     let form = try checkedForm(context)
     let workspaceID = try field(form, "workspace", label: "The workspace", maximum: 64)
     let flow = try await pendingFlow(context, user: user, code: code)
-    guard let workspace = try await backend.dependencies.store.workspace(id: workspaceID),
-      try await backend.accounts.role(of: user, in: workspace) != nil
+    guard workspaceID.count <= 64,
+      let workspace = try await backend.accounts.sessionCaller(user: user, workspaceID: workspaceID)?.workspace
     else {
       throw PageError(403, "Not your workspace", "You are not a member of the chosen workspace.")
     }
@@ -129,17 +133,18 @@ extension Dashboard {
     }
     if let failure {
       guard failure.code == .notFound else { throw failure }
-      throw PageError(410, "Login no longer pending", "This login code was used or expired meanwhile. Run `modal token new` again.")
+      throw PageError(
+        410, "Login no longer pending", "This login code was used or expired meanwhile. Run `modal token new` again.")
     }
-    var next = ""
+    var next: HTML = ""
     if !flow.nextURL.isEmpty, Self.safeLocalPath(flow.nextURL) == flow.nextURL {
-      next = "<p><a href=\"\(HTML.escape(flow.nextURL))\">Continue</a></p>"
+      next = "<p><a href=\"\(flow.nextURL)\">Continue</a></p>"
     }
-    let body = """
+    let body: HTML = """
       \(HTML.notice("The command line now has a token for workspace \(workspace.name).", kind: "ok"))
       <p id="done">You can close this tab and go back to your terminal.</p>
       \(next)
       """
-    return .html(200, HTML.page(title: "Login approved", body: HTML(raw: body), user: user, csrf: context.csrf))
+    return .html(200, HTML.page(title: "Login approved", body: body, user: user, csrf: context.csrf))
   }
 }

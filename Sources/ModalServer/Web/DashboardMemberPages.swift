@@ -4,78 +4,98 @@ import Foundation
 extension Dashboard {
   func membersPage(_ context: Context, workspaceName: String) async throws -> HTTPResponse {
     let (user, _) = try requireUser(context)
-    let (workspace, role) = try await memberWorkspace(workspaceName, user: user)
-    let store = backend.dependencies.store
-    let base = "/workspaces/" + HTML.escape(Self.percentEncode(workspace.name))
-    let isOwner = role == .owner
-    var rows = ""
-    for membership in try await store.memberships(workspaceID: workspace.id) {
-      let email = (try await store.user(id: membership.userID))?.email ?? membership.userID
-      var actions = ""
-      if isOwner {
-        let options = Role.allCases.map {
-          "<option value=\"\($0.rawValue)\"\($0 == membership.role ? " selected" : "")>\($0.rawValue)</option>"
-        }.joined()
-        let id = HTML.escape(membership.userID)
-        actions = """
-          <form class="inline" method="post" action="\(base)/members/\(id)/role">\(HTML.csrfField(context.csrf))\
-          <select name="role">\(options)</select> <button type="submit">Change</button></form>
-          <form class="inline" method="post" action="\(base)/members/\(id)/remove">\(HTML.csrfField(context.csrf))\
-          <button class="danger" type="submit">Remove</button></form>
-          """
-      }
-      rows += "<tr><td>\(HTML.escape(email))</td><td>\(membership.role.rawValue)</td><td>\(HTML.time(membership.createdAt))</td><td>\(actions)</td></tr>"
+    let caller = try await memberWorkspace(workspaceName, user: user)
+    let workspace = caller.workspace
+    let base = "/workspaces/" + Self.percentEncode(workspace.name)
+    let isOwner = caller.role == .owner
+    let rows = try await backend.accounts.members(of: workspace).map {
+      memberRow($0, base: base, csrf: isOwner ? context.csrf : nil)
     }
-    var serviceRows = ""
-    for serviceUser in try await store.serviceUsers(workspaceID: workspace.id) {
-      let creator = (try await store.user(id: serviceUser.createdByUserID))?.email ?? "—"
-      let delete =
-        isOwner
-        ? """
-          <form class="inline" method="post" action="\(base)/service-users/\(HTML.escape(serviceUser.id))/delete">\
-          \(HTML.csrfField(context.csrf))<button class="danger" type="submit">Delete</button></form>
-          """ : ""
-      serviceRows += """
-        <tr><td>\(HTML.escape(serviceUser.name))</td><td><code>\(HTML.escape(serviceUser.id))</code></td><td>\(serviceUser.role.rawValue)</td>
-        <td>\(HTML.escape(creator))</td><td>\(HTML.time(serviceUser.createdAt))</td><td>\(delete)</td></tr>
-        """
+    let serviceRows = try await backend.accounts.serviceUsersWithCreators(of: workspace).map {
+      serviceUserRow($0, base: base, csrf: isOwner ? context.csrf : nil)
     }
-    let roleOptions = Role.allCases.map { "<option value=\"\($0.rawValue)\"\($0 == .member ? " selected" : "")>\($0.rawValue)</option>" }
-      .joined()
-    let serviceTable =
+    let serviceTable: HTML =
       serviceRows.isEmpty
       ? "<p class=\"muted\">No service users.</p>"
-      : "<table id=\"service-users\"><tr><th>Name</th><th>Id</th><th>Role</th><th>Created by</th><th>Created</th><th></th></tr>"
-        + serviceRows + "</table>"
-    var body = "<table id=\"members\"><tr><th>Member</th><th>Role</th><th>Since</th><th></th></tr>" + rows + "</table>"
-    body += "<h2>Service users</h2>" + serviceTable
-    if isOwner {
-      body += """
-        <h2>Add a member</h2>
-        <form class="card" method="post" action="\(base)/members">\(HTML.csrfField(context.csrf))
-        <label for="email">Email of an existing user</label><input id="email" type="email" name="email" maxlength="254" required>
-        <label for="role">Role</label><select id="role" name="role">\(roleOptions)</select>
-        <button type="submit">Add</button></form>
-        <h2>New service user</h2>
-        <form class="card" method="post" action="\(base)/service-users">\(HTML.csrfField(context.csrf))
-        <label for="su-name">Name</label><input id="su-name" type="text" name="name" maxlength="64" required>
-        <label for="su-role">Role</label><select id="su-role" name="role">\(roleOptions)</select>
-        <p class="muted">It gets a first token with scope <code>all</code>, shown once.</p>
-        <button type="submit">Create</button></form>
-        """
-    } else {
-      body += "<p class=\"muted\">Only owners can change members and service users.</p>"
+      : "<table id=\"service-users\"><tr><th>Name</th><th>Id</th><th>Role</th><th>Created by</th><th>Created</th><th></th></tr>\(serviceRows)</table>"
+    let forms: HTML =
+      isOwner
+      ? ownerForms(base: base, csrf: context.csrf)
+      : "<p class=\"muted\">Only owners can change members and service users.</p>"
+    let body: HTML = """
+      <table id="members"><tr><th>Member</th><th>Role</th><th>Since</th><th></th></tr>\(rows)</table>\
+      <h2>Service users</h2>\(serviceTable)\(forms)
+      """
+    return .html(200, HTML.page(title: "Members · \(workspace.name)", body: body, user: user, csrf: context.csrf))
+  }
+
+  /// The `<option>`s of the three roles, `selected` marked.
+  private static func roleOptions(selected: Role) -> [HTML] {
+    Role.allCases.map {
+      "<option value=\"\($0.rawValue)\"\(raw: $0 == selected ? " selected" : "")>\($0.rawValue)</option>"
     }
-    return .html(200, HTML.page(title: "Members · \(workspace.name)", body: HTML(raw: body), user: user, csrf: context.csrf))
+  }
+
+  /// One row of the members table; with `csrf` (an owner looks) its role and remove forms.
+  private func memberRow(_ member: AccountService.Member, base: String, csrf: String?) -> HTML {
+    let membership = member.membership
+    var actions: HTML = ""
+    if let csrf {
+      let id = membership.userID
+      actions = """
+        <form class="inline" method="post" action="\(base)/members/\(id)/role">\(HTML.csrfField(csrf))\
+        <select name="role">\(Self.roleOptions(selected: membership.role))</select> <button type="submit">Change</button></form>
+        <form class="inline" method="post" action="\(base)/members/\(id)/remove">\(HTML.csrfField(csrf))\
+        <button class="danger" type="submit">Remove</button></form>
+        """
+    }
+    return
+      "<tr><td>\(member.user.email)</td><td>\(membership.role.rawValue)</td><td>\(HTML.time(membership.createdAt))</td><td>\(actions)</td></tr>"
+  }
+
+  /// One row of the service users table; with `csrf` (an owner looks) its delete form.
+  private func serviceUserRow(_ listed: ServiceUserWithCreator, base: String, csrf: String?) -> HTML {
+    let serviceUser = listed.serviceUser
+    var delete: HTML = ""
+    if let csrf {
+      delete = """
+        <form class="inline" method="post" action="\(base)/service-users/\(serviceUser.id)/delete">\
+        \(HTML.csrfField(csrf))<button class="danger" type="submit">Delete</button></form>
+        """
+    }
+    return """
+      <tr><td>\(serviceUser.name)</td><td><code>\(serviceUser.id)</code></td><td>\(serviceUser.role.rawValue)</td>
+      <td>\(listed.creatorEmail ?? "—")</td><td>\(HTML.time(serviceUser.createdAt))</td><td>\(delete)</td></tr>
+      """
+  }
+
+  /// The owner's forms: add a member, create a service user.
+  private func ownerForms(base: String, csrf: String) -> HTML {
+    let roleOptions = Self.roleOptions(selected: .member)
+    return """
+      <h2>Add a member</h2>
+      <form class="card" method="post" action="\(base)/members">\(HTML.csrfField(csrf))
+      <label for="email">Email of an existing user</label><input id="email" type="email" name="email" maxlength="254" required>
+      <label for="role">Role</label><select id="role" name="role">\(roleOptions)</select>
+      <button type="submit">Add</button></form>
+      <h2>New service user</h2>
+      <form class="card" method="post" action="\(base)/service-users">\(HTML.csrfField(csrf))
+      <label for="su-name">Name</label><input id="su-name" type="text" name="name" maxlength="64" required>
+      <label for="su-role">Role</label><select id="su-role" name="role">\(roleOptions)</select>
+      <p class="muted">It gets a first token with scope <code>all</code>, shown once.</p>
+      <button type="submit">Create</button></form>
+      """
   }
 
   /// The workspace, for an owner's POST; 403 for other members.
   private func ownerWorkspace(_ context: Context, _ name: String) async throws -> (User, Workspace, FormData) {
     let (user, _) = try requireUser(context)
     let form = try checkedForm(context)
-    let (workspace, role) = try await memberWorkspace(name, user: user)
-    guard role == .owner else {
-      throw PageError(403, "Owners only", "Only owners of workspace \(workspace.name) can change members and service users.")
+    let caller = try await memberWorkspace(name, user: user)
+    let workspace = caller.workspace
+    guard caller.role == .owner else {
+      throw PageError(
+        403, "Owners only", "Only owners of workspace \(workspace.name) can change members and service users.")
     }
     return (user, workspace, form)
   }
@@ -95,12 +115,16 @@ extension Dashboard {
     let (_, workspace, form) = try await ownerWorkspace(context, workspaceName)
     let email = try field(form, "email", label: "The email", maximum: 254)
     let role = try role(form)
-    guard let normalized = try? NameRules.normalizeEmail(email), let member = try await backend.dependencies.store.user(email: normalized)
-    else {
+    let member: User
+    do {
+      member = try await backend.accounts.user(email: email)
+    } catch {
+      // A malformed address and an unknown one get the same page.
+      guard error.code == .notFound || error.code == .invalidArgument else { throw error }
       throw PageError(404, "No such user", "No user has this email; they must sign up first.")
     }
     if try await backend.accounts.role(of: member, in: workspace) != nil {
-      throw PageError(409, "Already a member", "\(normalized) is already a member; change their role in the list.")
+      throw PageError(409, "Already a member", "\(member.email) is already a member; change their role in the list.")
     }
     try await backend.accounts.setMembership(user: member, workspace: workspace, role: role)
     return membersRedirect(workspace)
@@ -134,7 +158,7 @@ extension Dashboard {
     guard userID.count <= 64 else { throw notMember }
     // Two statements, not `guard let … = try await` on a typed-throws call: Swift 6.3's optimizer
     // crashed splitting that coroutine in release builds.
-    let member = try await backend.dependencies.store.user(id: userID)
+    let member = try await backend.accounts.user(id: userID)
     guard let member else { throw notMember }
     return member
   }
@@ -156,7 +180,8 @@ extension Dashboard {
     let role = try role(form)
     let issued: IssuedToken
     do {
-      let serviceUser = try await backend.accounts.createServiceUser(name: name, role: role, workspace: workspace, createdBy: user)
+      let serviceUser = try await backend.accounts.createServiceUser(
+        name: name, role: role, workspace: workspace, createdBy: user)
       issued = try await backend.tokens.issue(
         workspaceID: workspace.id, owner: .serviceUser(id: serviceUser.id), createdByUserID: user.id, name: name,
         scopes: .all, lifetimeSeconds: nil)
@@ -169,9 +194,12 @@ extension Dashboard {
       back: "/workspaces/" + Self.percentEncode(workspace.name) + "/members")
   }
 
-  func deleteServiceUser(_ context: Context, workspaceName: String, serviceUserID: String) async throws -> HTTPResponse {
+  func deleteServiceUser(_ context: Context, workspaceName: String, serviceUserID: String) async throws -> HTTPResponse
+  {
     let (_, workspace, _) = try await ownerWorkspace(context, workspaceName)
-    guard serviceUserID.count <= 64 else { throw PageError(404, "No such service user", "This workspace has no such service user.") }
+    guard serviceUserID.count <= 64 else {
+      throw PageError(404, "No such service user", "This workspace has no such service user.")
+    }
     do {
       try await backend.accounts.deleteServiceUser(serviceUserID, in: workspace)
     } catch {

@@ -10,17 +10,18 @@ extension Dashboard {
 
   func tokensPage(_ context: Context, workspaceName: String) async throws -> HTTPResponse {
     let (user, _) = try requireUser(context)
-    let (workspace, role) = try await memberWorkspace(workspaceName, user: user)
-    let listed = try await backend.tokens.listing(workspace: workspace, user: user, role: role)
+    let caller = try await memberWorkspace(workspaceName, user: user)
+    let (workspace, role) = (caller.workspace, caller.role)
+    let listed = try await backend.tokens.listing(for: caller)
     let base = "/workspaces/" + Self.percentEncode(workspace.name)
     let rows = listed.map { tokenRow($0, base: base, csrf: context.csrf) }
     let table: HTML =
       listed.isEmpty
       ? "<p class=\"muted\">No tokens yet.</p>"
       : """
-        <table id="tokens"><tr><th>Name</th><th>Id</th><th>Scopes</th><th>Created</th><th>Expires</th><th>Last used</th>
-        <th>Created by</th><th></th></tr>\(rows)</table>
-        """
+      <table id="tokens"><tr><th>Name</th><th>Id</th><th>Scopes</th><th>Created</th><th>Expires</th><th>Last used</th>
+      <th>Created by</th><th></th></tr>\(rows)</table>
+      """
     let scopes: [HTML] = Scope.allCases.map { scope in
       "<label><input type=\"checkbox\" name=\"scopes\" value=\"\(scope.rawValue)\"\(raw: scope == .all ? " checked" : "")> \(scope.rawValue)</label>"
     }
@@ -70,7 +71,7 @@ extension Dashboard {
   func createToken(_ context: Context, workspaceName: String) async throws -> HTTPResponse {
     let (user, _) = try requireUser(context)
     let form = try checkedForm(context)
-    let (workspace, _) = try await memberWorkspace(workspaceName, user: user)
+    let workspace = try await memberWorkspace(workspaceName, user: user).workspace
     let name = try field(form, "name", label: "The name", maximum: TokenService.maximumNameLength)
     guard let expiry = Self.expiryChoices.first(where: { $0.value == form["expires"] }) else {
       throw PageError(400, "Bad request", "Choose an expiry from the list.")
@@ -95,7 +96,9 @@ extension Dashboard {
   }
 
   /// The page that shows a new token's secret, once (`Cache-Control: no-store`).
-  static func secretPage(_ context: Context, user: User, title: String, tokenID: String, secret: String, back: String) -> HTTPResponse {
+  static func secretPage(_ context: Context, user: User, title: String, tokenID: String, secret: String, back: String)
+    -> HTTPResponse
+  {
     let body: HTML = """
       \(HTML.notice("Copy the secret now: it is shown only this once and cannot be recovered.", kind: "warning"))
       <div class="card">
@@ -115,14 +118,15 @@ extension Dashboard {
   func revokeToken(_ context: Context, workspaceName: String, tokenID: String) async throws -> HTTPResponse {
     let (user, _) = try requireUser(context)
     _ = try checkedForm(context)
-    let (workspace, role) = try await memberWorkspace(workspaceName, user: user)
-    let store = backend.dependencies.store
-    guard TokenFormat.isWellFormedID(tokenID), let token = try await store.token(id: tokenID), token.workspaceID == workspace.id,
-      token.owner == .user(id: user.id) || role == .owner
-    else {
-      throw PageError(404, "Token not found", "There is no such token in this workspace that you may revoke.")
+    let caller = try await memberWorkspace(workspaceName, user: user)
+    let notFound = PageError(404, "Token not found", "There is no such token in this workspace that you may revoke.")
+    guard TokenFormat.isWellFormedID(tokenID) else { throw notFound }
+    do {
+      try await backend.tokens.revoke(id: tokenID, by: caller)
+    } catch {
+      guard error.code == .notFound else { throw error }
+      throw notFound
     }
-    _ = try await store.revokeToken(id: tokenID, at: backend.dependencies.clock.now())
-    return .redirect(to: "/workspaces/" + Self.percentEncode(workspace.name) + "/tokens")
+    return .redirect(to: "/workspaces/" + Self.percentEncode(caller.workspace.name) + "/tokens")
   }
 }

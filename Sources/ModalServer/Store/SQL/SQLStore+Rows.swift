@@ -48,6 +48,12 @@ extension SQLStore {
     Membership(workspaceID: row.text(0), userID: row.text(1), role: try role(row.text(2)), createdAt: row.time(3))
   }
 
+  static func serviceUser<R: SQLRow>(_ row: R) throws(ServerError) -> ServiceUser {
+    ServiceUser(
+      id: row.text(0), workspaceID: row.text(1), name: row.text(2), role: try role(row.text(3)), createdByUserID: row.text(4),
+      createdAt: row.time(5))
+  }
+
   static func environment<R: SQLRow>(_ row: R) throws(ServerError) -> Environment {
     Environment(
       id: row.text(0), workspaceID: row.text(1), name: row.text(2), isDefault: row.bool(3), webhookSuffix: row.text(4),

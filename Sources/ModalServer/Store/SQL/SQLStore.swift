@@ -7,18 +7,22 @@ protocol SQLStore: Store {
 
   /// Runs `body` on a connection that may only read.
   @discardableResult
-  func read<T: Sendable>(_ body: @escaping @Sendable (Connection) throws(ServerError) -> T) async throws(ServerError) -> T
+  func read<T: Sendable>(_ body: @escaping @Sendable (Connection) throws(ServerError) -> T) async throws(ServerError)
+    -> T
   /// Runs `body` inside one transaction (committed if it returns, rolled back if it throws), then
   /// publishes the events it announced.
   @discardableResult
-  func write<T: Sendable>(_ body: @escaping @Sendable (Connection) throws(ServerError) -> T) async throws(ServerError) -> T
+  func write<T: Sendable>(_ body: @escaping @Sendable (Connection) throws(ServerError) -> T) async throws(ServerError)
+    -> T
 }
 
 extension SQLStore {
   /// The applied schema version.
   package func schemaVersion() async throws(ServerError) -> Int {
     try await read { db throws(ServerError) in
-      try db.first("SELECT COALESCE(MAX(version), 0) FROM schema_migrations") { row throws(ServerError) in Int(row.int(0)) } ?? 0
+      try db.first("SELECT COALESCE(MAX(version), 0) FROM schema_migrations") { row throws(ServerError) in
+        Int(row.int(0))
+      } ?? 0
     }
   }
 
@@ -34,7 +38,9 @@ extension SQLStore {
       for key in keys {
         if let recorded = known[key.id], recorded != key.fingerprint { return .differs(keyID: key.id) }
       }
-      if !known.isEmpty && !keys.contains(where: { known[$0.id] != nil }) { return .unknown(known: known.keys.sorted()) }
+      if !known.isEmpty && !keys.contains(where: { known[$0.id] != nil }) {
+        return .unknown(known: known.keys.sorted())
+      }
       for key in keys where known[key.id] == nil {
         _ = try db.execute(
           "INSERT INTO server_keys (key_id, fingerprint, recorded_at) VALUES (?, ?, ?)",
@@ -63,11 +69,14 @@ extension SQLStore {
 
   // MARK: Accounts
 
-  package func createAccount(user: User, workspace: Workspace, environment: Environment, token: TokenRecord?) async throws(ServerError) {
+  package func createAccount(user: User, workspace: Workspace, environment: Environment, token: TokenRecord?)
+    async throws(ServerError)
+  {
     try await write { db throws(ServerError) in
       try Self.insert(user, db)
       try Self.insert(workspace, db)
-      try Self.upsert(Membership(workspaceID: workspace.id, userID: user.id, role: .owner, createdAt: user.createdAt), db)
+      try Self.upsert(
+        Membership(workspaceID: workspace.id, userID: user.id, role: .owner, createdAt: user.createdAt), db)
       try Self.insert(environment, db)
       if let token { try Self.insert(token, db) }
     }
@@ -78,7 +87,9 @@ extension SQLStore {
   }
 
   package func user(id: String) async throws(ServerError) -> User? {
-    try await read { db throws(ServerError) in try db.first(Self.userSelect + " WHERE id = ?", [.text(id)], row: Self.user) }
+    try await read { db throws(ServerError) in
+      try db.first(Self.userSelect + " WHERE id = ?", [.text(id)], row: Self.user)
+    }
   }
 
   package func user(email: String) async throws(ServerError) -> User? {
@@ -93,7 +104,9 @@ extension SQLStore {
     }
   }
 
-  package func insertWorkspace(_ workspace: Workspace, owner: Membership, environment: Environment) async throws(ServerError) {
+  package func insertWorkspace(_ workspace: Workspace, owner: Membership, environment: Environment)
+    async throws(ServerError)
+  {
     try await write { db throws(ServerError) in
       try Self.insert(workspace, db)
       try Self.upsert(owner, db)
@@ -128,11 +141,16 @@ extension SQLStore {
     }
   }
 
-  package func workspaceIDs(userID: String) async throws(ServerError) -> [String] {
-    try await read { db throws(ServerError) in
-      try db.query(
-        "SELECT workspace_id FROM memberships WHERE user_id = ? ORDER BY created_at, workspace_id", [.text(userID)]
-      ) { row throws(ServerError) in row.text(0) }
+  package func workspaces(userID: String) async throws(ServerError) -> [WorkspaceWithRole] {
+    // The workspace columns in `workspaceSelect`'s order (the row reader reads them by position), then the role.
+    let select = """
+      SELECT w.id, w.name, w.kind, w.created_at, m.role FROM memberships m JOIN workspaces w ON w.id = m.workspace_id
+      WHERE m.user_id = ? ORDER BY m.created_at, m.workspace_id
+      """
+    return try await read { db throws(ServerError) in
+      try db.query(select, [.text(userID)]) { row throws(ServerError) in
+        WorkspaceWithRole(workspace: try Self.workspace(row), role: try Self.role(row.text(4)))
+      }
     }
   }
 
@@ -144,12 +162,28 @@ extension SQLStore {
     }
   }
 
+  package func members(workspaceID: String) async throws(ServerError) -> [MemberWithUser] {
+    // The membership columns in `membershipSelect`'s order, then the user's in `userSelect`'s.
+    let select = """
+      SELECT m.workspace_id, m.user_id, m.role, m.created_at, u.id, u.email, u.password_hash, u.created_at
+      FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.workspace_id = ? ORDER BY m.created_at, m.user_id
+      """
+    return try await read { db throws(ServerError) in
+      try db.query(select, [.text(workspaceID)]) { row throws(ServerError) in
+        MemberWithUser(
+          user: User(id: row.text(4), email: row.text(5), passwordHash: row.optionalText(6), createdAt: row.time(7)),
+          membership: try Self.membership(row))
+      }
+    }
+  }
+
   package func insertServiceUser(_ serviceUser: ServiceUser) async throws(ServerError) {
     try await write { db throws(ServerError) in
       try db.execute(
         "INSERT INTO service_users (id, workspace_id, name, role, created_by_user_id, created_at) VALUES (?, ?, ?, ?, ?, ?)",
         [
-          .text(serviceUser.id), .text(serviceUser.workspaceID), .text(serviceUser.name), .text(serviceUser.role.rawValue),
+          .text(serviceUser.id), .text(serviceUser.workspaceID), .text(serviceUser.name),
+          .text(serviceUser.role.rawValue),
           .text(serviceUser.createdByUserID), .time(serviceUser.createdAt),
         ])
     }
@@ -158,24 +192,24 @@ extension SQLStore {
   package func serviceUser(id: String) async throws(ServerError) -> ServiceUser? {
     try await read { db throws(ServerError) in
       try db.first(
-        "SELECT id, workspace_id, name, role, created_by_user_id, created_at FROM service_users WHERE id = ?", [.text(id)]
-      ) { row throws(ServerError) in
-        ServiceUser(
-          id: row.text(0), workspaceID: row.text(1), name: row.text(2), role: try Self.role(row.text(3)),
-          createdByUserID: row.text(4), createdAt: row.time(5))
-      }
+        "SELECT id, workspace_id, name, role, created_by_user_id, created_at FROM service_users WHERE id = ?",
+        [.text(id)],
+        row: Self.serviceUser)
     }
   }
 
   package func serviceUsers(workspaceID: String) async throws(ServerError) -> [ServiceUser] {
-    try await read { db throws(ServerError) in
-      try db.query(
-        "SELECT id, workspace_id, name, role, created_by_user_id, created_at FROM service_users WHERE workspace_id = ? "
-          + "ORDER BY created_at, id", [.text(workspaceID)]
-      ) { row throws(ServerError) in
-        ServiceUser(
-          id: row.text(0), workspaceID: row.text(1), name: row.text(2), role: try Self.role(row.text(3)),
-          createdByUserID: row.text(4), createdAt: row.time(5))
+    try await serviceUsersWithCreators(workspaceID: workspaceID).map(\.serviceUser)
+  }
+
+  package func serviceUsersWithCreators(workspaceID: String) async throws(ServerError) -> [ServiceUserWithCreator] {
+    let select = """
+      SELECT s.id, s.workspace_id, s.name, s.role, s.created_by_user_id, s.created_at, u.email
+      FROM service_users s LEFT JOIN users u ON u.id = s.created_by_user_id WHERE s.workspace_id = ? ORDER BY s.created_at, s.id
+      """
+    return try await read { db throws(ServerError) in
+      try db.query(select, [.text(workspaceID)]) { row throws(ServerError) in
+        ServiceUserWithCreator(serviceUser: try Self.serviceUser(row), creatorEmail: row.optionalText(6))
       }
     }
   }
@@ -192,7 +226,9 @@ extension SQLStore {
 
   package func setRole(workspaceID: String, userID: String, role: Role) async throws(ServerError) -> MembershipChange {
     try await write { db throws(ServerError) in
-      if let refusal = try Self.checkOwnerRemains(db, workspaceID: workspaceID, userID: userID, newRole: role) { return refusal }
+      if let refusal = try Self.checkOwnerRemains(db, workspaceID: workspaceID, userID: userID, newRole: role) {
+        return refusal
+      }
       try db.execute(
         "UPDATE memberships SET role = ? WHERE workspace_id = ? AND user_id = ?",
         [.text(role.rawValue), .text(workspaceID), .text(userID)])
@@ -205,11 +241,14 @@ extension SQLStore {
     -> MembershipChange
   {
     try await write { db throws(ServerError) in
-      if let refusal = try Self.checkOwnerRemains(db, workspaceID: workspaceID, userID: userID, newRole: nil) { return refusal }
+      if let refusal = try Self.checkOwnerRemains(db, workspaceID: workspaceID, userID: userID, newRole: nil) {
+        return refusal
+      }
       _ = try db.execute(
         "UPDATE tokens SET revoked_at = ? WHERE workspace_id = ? AND owner_kind = 'user' AND owner_id = ? AND revoked_at IS NULL",
         [.time(time), .text(workspaceID), .text(userID)])
-      try db.execute("DELETE FROM memberships WHERE workspace_id = ? AND user_id = ?", [.text(workspaceID), .text(userID)])
+      try db.execute(
+        "DELETE FROM memberships WHERE workspace_id = ? AND user_id = ?", [.text(workspaceID), .text(userID)])
       try db.announce(.credentialsChanged)
       return .done
     }
@@ -218,7 +257,8 @@ extension SQLStore {
   /// Inside a write: locks the workspace row (so concurrent membership changes of one workspace
   /// take turns), then refuses a change that would leave it without an owner, or of a non-member.
   /// `newRole` is `nil` for a removal.
-  static func checkOwnerRemains(_ db: Connection, workspaceID: String, userID: String, newRole: Role?) throws(ServerError)
+  static func checkOwnerRemains(_ db: Connection, workspaceID: String, userID: String, newRole: Role?)
+    throws(ServerError)
     -> MembershipChange?
   {
     try db.lockRow(table: "workspaces", id: workspaceID)
@@ -243,7 +283,9 @@ extension SQLStore {
   }
 
   package func token(id: String) async throws(ServerError) -> TokenRecord? {
-    try await read { db throws(ServerError) in try db.first(Self.tokenSelect + " WHERE id = ?", [.text(id)], row: Self.token) }
+    try await read { db throws(ServerError) in
+      try db.first(Self.tokenSelect + " WHERE id = ?", [.text(id)], row: Self.token)
+    }
   }
 
   package func tokens(workspaceID: String, owner: TokenOwner?) async throws(ServerError) -> [TokenRecord] {
@@ -254,11 +296,14 @@ extension SQLStore {
           [.text(workspaceID), .text(owner.id)], row: Self.token)
       }
       return try db.query(
-        Self.tokenSelect + " WHERE workspace_id = ? ORDER BY created_at DESC, id", [.text(workspaceID)], row: Self.token)
+        Self.tokenSelect + " WHERE workspace_id = ? ORDER BY created_at DESC, id", [.text(workspaceID)], row: Self.token
+      )
     }
   }
 
-  package func tokensWithCreators(workspaceID: String, owner: TokenOwner?) async throws(ServerError) -> [TokenWithCreator] {
+  package func tokensWithCreators(workspaceID: String, owner: TokenOwner?) async throws(ServerError)
+    -> [TokenWithCreator]
+  {
     // The token columns in `tokenSelect`'s order (the row reader reads them by position), then the email.
     let select = """
       SELECT t.id, t.workspace_id, t.owner_kind, t.owner_id, t.created_by_user_id, t.name, t.secret_hash, t.hash_key_id,
@@ -318,7 +363,9 @@ extension SQLStore {
   }
 
   package func flow(id: String) async throws(ServerError) -> TokenFlowRecord? {
-    try await read { db throws(ServerError) in try db.first(Self.flowSelect + " WHERE id = ?", [.text(id)], row: Self.flow) }
+    try await read { db throws(ServerError) in
+      try db.first(Self.flowSelect + " WHERE id = ?", [.text(id)], row: Self.flow)
+    }
   }
 
   package func newestFlow(code: String) async throws(ServerError) -> TokenFlowRecord? {
@@ -335,7 +382,9 @@ extension SQLStore {
     }
   }
 
-  package func approveFlow(id: String, userID: String, workspaceID: String, at time: UnixTime) async throws(ServerError) -> Bool {
+  package func approveFlow(id: String, userID: String, workspaceID: String, at time: UnixTime) async throws(ServerError)
+    -> Bool
+  {
     try await write { db throws(ServerError) in
       let changed = try db.execute(
         """
@@ -354,7 +403,8 @@ extension SQLStore {
       try db.lockRow(table: "workspaces", id: token.workspaceID)
       if case .user(let userID) = token.owner {
         let member = try db.first(
-          "SELECT 1 FROM memberships WHERE workspace_id = ? AND user_id = ?", [.text(token.workspaceID), .text(userID)],
+          "SELECT 1 FROM memberships WHERE workspace_id = ? AND user_id = ?",
+          [.text(token.workspaceID), .text(userID)],
           row: { _ throws(ServerError) in true })
         guard member != nil else {
           let deleted = try db.execute("DELETE FROM token_flows WHERE id = ? AND state = 'approved'", [.text(id)])
@@ -386,7 +436,8 @@ extension SQLStore {
   package func environments(workspaceID: String) async throws(ServerError) -> [Environment] {
     try await read { db throws(ServerError) in
       try db.query(
-        Self.environmentSelect + " WHERE workspace_id = ? ORDER BY is_default DESC, created_at, name", [.text(workspaceID)],
+        Self.environmentSelect + " WHERE workspace_id = ? ORDER BY is_default DESC, created_at, name",
+        [.text(workspaceID)],
         row: Self.environment)
     }
   }
@@ -459,7 +510,9 @@ extension SQLStore {
   ) async throws(ServerError) -> Bool {
     try await write { db throws(ServerError) in
       var sql = "UPDATE secrets SET key_names = ?, values_key_id = ?, values_sealed = ?, updated_at = ? WHERE id = ?"
-      var arguments: [SQLValue] = [.text(Self.joinKeys(keys)), .text(values.keyID), .text(values.ciphertext), .time(time), .text(id)]
+      var arguments: [SQLValue] = [
+        .text(Self.joinKeys(keys)), .text(values.keyID), .text(values.ciphertext), .time(time), .text(id),
+      ]
       if let expected {
         sql += " AND values_key_id = ? AND values_sealed = ?"
         arguments += [.text(expected.keyID), .text(expected.ciphertext)]
@@ -469,25 +522,31 @@ extension SQLStore {
   }
 
   package func secret(id: String) async throws(ServerError) -> SecretRecord? {
-    try await read { db throws(ServerError) in try db.first(Self.secretSelect + " WHERE id = ?", [.text(id)], row: Self.secret) }
+    try await read { db throws(ServerError) in
+      try db.first(Self.secretSelect + " WHERE id = ?", [.text(id)], row: Self.secret)
+    }
   }
 
   package func secret(environmentID: String, name: String) async throws(ServerError) -> SecretRecord? {
     try await read { db throws(ServerError) in
       try db.first(
-        Self.secretSelect + " WHERE environment_id = ? AND name = ?", [.text(environmentID), .text(name)], row: Self.secret)
+        Self.secretSelect + " WHERE environment_id = ? AND name = ?", [.text(environmentID), .text(name)],
+        row: Self.secret)
     }
   }
 
   package func secretValues(id: String) async throws(ServerError) -> SealedValues? {
     try await read { db throws(ServerError) in
-      try db.first("SELECT values_key_id, values_sealed FROM secrets WHERE id = ?", [.text(id)]) { row throws(ServerError) in
+      try db.first("SELECT values_key_id, values_sealed FROM secrets WHERE id = ?", [.text(id)]) {
+        row throws(ServerError) in
         SealedValues(keyID: row.text(0), ciphertext: row.text(1))
       }
     }
   }
 
-  package func secrets(environmentID: String, createdBefore: UnixTime?, limit: Int) async throws(ServerError) -> [SecretRecord] {
+  package func secrets(environmentID: String, createdBefore: UnixTime?, limit: Int) async throws(ServerError)
+    -> [SecretRecord]
+  {
     try await read { db throws(ServerError) in
       try db.query(
         Self.secretSelect
@@ -520,11 +579,15 @@ extension SQLStore {
   }
 
   package func deleteSession(idHash: String) async throws(ServerError) {
-    try await write { db throws(ServerError) in try db.execute("DELETE FROM sessions WHERE id_hash = ?", [.text(idHash)]) }
+    try await write { db throws(ServerError) in
+      try db.execute("DELETE FROM sessions WHERE id_hash = ?", [.text(idHash)])
+    }
   }
 
   package func deleteSessions(userID: String) async throws(ServerError) {
-    try await write { db throws(ServerError) in try db.execute("DELETE FROM sessions WHERE user_id = ?", [.text(userID)]) }
+    try await write { db throws(ServerError) in
+      try db.execute("DELETE FROM sessions WHERE user_id = ?", [.text(userID)])
+    }
   }
 
   // MARK: Attempt limits
