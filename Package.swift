@@ -63,7 +63,7 @@ let package = Package(
 
     // Layer 4: the command line as a library.
     .target(
-      name: "ModalCLI", dependencies: ["CommandLineKit", "Modal", "ModalAPI", "ProtoWire", "RPC", "TOML", "CShims"], swiftSettings: strict),
+      name: "ModalCLI", dependencies: ["CommandLineKit", "Modal", "RPC", "TOML", "CShims"], swiftSettings: strict),
 
     // MARK: Layer 4, modal-server (ModalServer library, its tests) — begin
     .target(

@@ -1,7 +1,5 @@
 import CommandLineKit
 import Modal
-import ModalAPI
-import ProtoWire
 
 /// `modal environment list`: the workspace's environments and which one is active.
 enum EnvironmentCommands {
@@ -13,19 +11,21 @@ enum EnvironmentCommands {
     options: [CommonOptions.json]
   ) { invocation in
     let client = try await CLIClients.make(invocation)
-    let items = try await client.call(ModalClientMethods.environmentList, Empty()).items
+    let environments = try await client.environments.list()
     let configured = client.environmentName
-    func isActive(_ item: EnvironmentListItem) -> Bool {
-      configured.isEmpty ? item.default : item.name == configured
+    func isActive(_ environment: Environment) -> Bool {
+      configured.isEmpty ? environment.isDefault : environment.name == configured
     }
     if invocation[CommonOptions.json] {
-      let rows = items.map { item in
-        JSONValue.object([("name", .string(item.name)), ("web suffix", .string(item.webhookSuffix)), ("active", .bool(isActive(item)))])
+      let rows = environments.map { environment in
+        JSONValue.object([
+          ("name", .string(environment.name)), ("web suffix", .string(environment.webSuffix)), ("active", .bool(isActive(environment))),
+        ])
       }
       invocation.console.write(JSONValue.array(rows).rendered() + "\n")
       return 0
     }
-    let rows = items.map { [$0.name, $0.webhookSuffix, isActive($0) ? "True" : "False"] }
+    let rows = environments.map { [$0.name, $0.webSuffix, isActive($0) ? "True" : "False"] }
     invocation.console.write(TableRenderer(columns: ["name", "web suffix", "active"], rows: rows, title: "Environments").rendered())
     return 0
   }

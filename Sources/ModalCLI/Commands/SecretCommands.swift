@@ -1,11 +1,5 @@
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Darwin)
-  import Darwin
-#endif
 import CommandLineKit
 import Modal
-import ModalAPI
 
 /// `modal secret create|list|delete` (spec section 10), so a user can see a token's permissions at work.
 enum SecretCommands {
@@ -18,27 +12,22 @@ enum SecretCommands {
   ) { invocation in
     let client = try await CLIClients.make(invocation)
     let environment = EnvironmentCommands.environment(invocation, client: client)
-    let items = try await SecretLister(client: client, environment: environment).all()
+    let secrets = try await client.secrets.list(environment: environment).all()
     let columns = ["Name", "Created at", "Created by", "Last used at"]
     if invocation[CommonOptions.json] {
-      let rows = items.map { item -> JSONValue in
-        let metadata = item.metadata
-        return .object([
-          ("Name", .string(item.label)),
-          ("Created at", LocalTime.json(metadata?.creationInfo?.createdAt ?? item.createdAt)),
-          ("Created by", metadata?.creationInfo.map { JSONValue.string($0.createdBy) } ?? .null),
-          ("Last used at", LocalTime.json(metadata?.lastUsedAt ?? item.lastUsedAt)),
+      let rows = secrets.map { secret -> JSONValue in
+        .object([
+          ("Name", .string(secret.name)),
+          ("Created at", LocalTime.json(secret.createdAt)),
+          ("Created by", secret.createdBy.map { JSONValue.string($0) } ?? .null),
+          ("Last used at", LocalTime.json(secret.lastUsedAt)),
         ])
       }
       invocation.console.write(JSONValue.array(rows).rendered() + "\n")
       return 0
     }
-    let rows = items.map { item -> [String] in
-      let metadata = item.metadata
-      return [
-        item.label, LocalTime.cell(metadata?.creationInfo?.createdAt ?? item.createdAt),
-        metadata?.creationInfo?.createdBy ?? "", LocalTime.cell(metadata?.lastUsedAt ?? item.lastUsedAt),
-      ]
+    let rows = secrets.map { secret -> [String] in
+      [secret.name, LocalTime.cell(secret.createdAt), secret.createdBy ?? "", LocalTime.cell(secret.lastUsedAt)]
     }
     let title = environment.isEmpty ? "Secrets" : "Secrets in environment '\(environment)'"
     invocation.console.write(TableRenderer(columns: columns, rows: rows, title: title).rendered())
@@ -70,12 +59,10 @@ enum SecretCommands {
         commandPath: invocation.commandPath)
     }
     let client = try await CLIClients.make(invocation)
-    var request = SecretGetOrCreateRequest()
-    request.deploymentName = name
-    request.environmentName = EnvironmentCommands.environment(invocation, client: client)
-    request.objectCreationType = invocation[force] ? .createOverwriteIfExists : .createFailIfExists
-    request.envDict = Dictionary(pairs, uniquingKeysWith: { $1 })
-    _ = try await client.call(ModalClientMethods.secretGetOrCreate, request)
+    _ = try await client.secrets.create(
+      name, values: Dictionary(pairs, uniquingKeysWith: { $1 }),
+      environment: EnvironmentCommands.environment(invocation, client: client),
+      ifExists: invocation[force] ? .overwrite : .fail)
     let keys = pairs.map { "'\($0.0)'" }.joined(separator: ", ")
     let console = invocation.console
     console.write("Created a new secret '\(name)' with the key\(pairs.count > 1 ? "s" : "") \(keys)\n\n")
@@ -98,20 +85,15 @@ enum SecretCommands {
     let environment = EnvironmentCommands.environment(invocation, client: client)
     let secretID: String
     do throws(ModalError) {
-      var lookup = SecretGetOrCreateRequest()
-      lookup.deploymentName = name
-      lookup.environmentName = environment
-      secretID = try await client.call(ModalClientMethods.secretGetOrCreate, lookup).secretID
+      secretID = try await client.secrets.fromName(name, environment: environment).id
     } catch {
       if error.code == .notFound && invocation[allowMissing] { return 0 }
       throw error
     }
     guard Confirmation.confirm(invocation, question: "Are you sure you want to irrevocably delete the modal.Secret '\(name)'?")
     else { return 1 }
-    var request = SecretDeleteRequest()
-    request.secretID = secretID
     do throws(ModalError) {
-      _ = try await client.call(ModalClientMethods.secretDelete, request)
+      try await client.secrets.delete(id: secretID)
     } catch {
       if error.code == .notFound && invocation[allowMissing] { return 0 }
       throw error
@@ -132,37 +114,5 @@ enum SecretCommands {
         .invalidArgument,
         "Invalid Secret name: '\(name)'.\n\nNames may contain only alphanumeric characters, dashes, periods, and underscores, must be shorter than 64 characters, and cannot conflict with App ID strings.")
     }
-  }
-}
-
-/// Pages through `SecretList` as Python does: 100 a page, `created_before` the previous page's
-/// last creation time (now for the first page), newest first, until a page is short.
-struct SecretLister {
-  let client: ModalClient
-  let environment: String
-  var pageSize: Int32 = 100
-
-  /// Every secret of the environment.
-  func all() async throws(ModalError) -> [SecretListItem] {
-    var items: [SecretListItem] = []
-    var before = Self.now()
-    while true {
-      var request = SecretListRequest()
-      request.environmentName = environment
-      var pagination = ListPagination()
-      pagination.maxObjects = pageSize
-      pagination.createdBefore = before
-      request.pagination = pagination
-      let page = try await client.call(ModalClientMethods.secretList, request).items
-      items += page
-      guard page.count >= Int(pageSize), let last = page.last else { return items }
-      before = last.metadata?.creationInfo?.createdAt ?? last.createdAt
-    }
-  }
-
-  static func now() -> Double {
-    var now = timespec()
-    clock_gettime(CLOCK_REALTIME, &now)
-    return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
   }
 }

@@ -1,7 +1,5 @@
 import CommandLineKit
 import Modal
-import ModalAPI
-import ProtoWire
 
 /// `modal token set|info`: store a token pair in a profile, and show the token in use.
 enum TokenCommands {
@@ -39,7 +37,7 @@ enum TokenCommands {
     name: "info", abstract: "Display information about the token that is currently in use."
   ) { invocation in
     let client = try await CLIClients.make(invocation)
-    let info = try await client.tokenInfo()
+    let info = try await client.tokens.info()
     let console = invocation.console
     let variables = credentialVariablesSet(in: invocation.host)
     if !variables.isEmpty {
@@ -49,23 +47,20 @@ enum TokenCommands {
     } else if case .profileCommand(let name, let path) = (try await client.credentials()).source {
       console.write("(Using profile \(name) in \(path), secret from token_secret_command)\n")
     }
-    console.write("Token: \(info.tokenID)\n")
-    if !info.tokenName.isEmpty { console.write("Name: \(info.tokenName)\n") }
+    console.write("Token: \(info.id)\n")
+    if !info.name.isEmpty { console.write("Name: \(info.name)\n") }
     console.write("Workspace: \(info.workspaceName) (\(info.workspaceID))\n")
-    if let user = info.userIdentity {
-      console.write("User: \(user.username) (\(user.userID))\n")
-    } else if let service = info.serviceUserIdentity {
-      console.write("Service User: \(service.serviceUserName) (\(service.serviceUserID))\n")
-      if let creator = service.createdBy {
-        console.write("Created By: \(creator.username) (\(creator.userID))\n")
-      }
+    switch info.identity {
+    case .user(let user):
+      console.write("User: \(user.name) (\(user.id))\n")
+    case .serviceUser(let service, let creator):
+      console.write("Service User: \(service.name) (\(service.id))\n")
+      if let creator { console.write("Created By: \(creator.name) (\(creator.id))\n") }
+    case .unknown:
+      break
     }
-    if let created = info.createdAt, created.seconds > 0 {
-      console.write("Created at: \(LocalTime.format(seconds: created.seconds))\n")
-    }
-    if let expires = info.expiresAt, expires.seconds > 0 {
-      console.write("Expires at: \(LocalTime.format(seconds: expires.seconds))\n")
-    }
+    if let created = info.createdAt { console.write("Created at: \(LocalTime.format(created))\n") }
+    if let expires = info.expiresAt { console.write("Expires at: \(LocalTime.format(expires))\n") }
     return 0
   }
 

@@ -1,7 +1,5 @@
 import CommandLineKit
 import Modal
-import ModalAPI
-import ProtoWire
 
 /// `modal token list` (TokensList) and `modal token revoke` (TokenDelete).
 enum TokenLifecycleCommands {
@@ -11,17 +9,17 @@ enum TokenLifecycleCommands {
     options: [CommonOptions.json]
   ) { invocation in
     let client = try await CLIClients.make(invocation)
-    let tokens = try await client.call(ModalClientMethods.tokensList, Empty()).tokens
-      .sorted { $0.createdAt > $1.createdAt }
+    let tokens = try await client.tokens.list()
     let current = (try await client.credentials()).tokenID
+    let now = UnixTime(seconds: TokenChecks.now())
     let columns = ["Token ID", "Name", "Member", "Created at", "Last used at", "Status", "Current"]
     if invocation[CommonOptions.json] {
       let items = tokens.map { token in
         JSONValue.object([
-          ("token_id", .string(token.tokenID)), ("name", .string(token.name)),
-          ("member", .string(token.memberDisplayname)), ("member_id", .string(token.memberID.isEmpty ? token.userID : token.memberID)),
+          ("token_id", .string(token.id)), ("name", .string(token.name)),
+          ("member", .string(token.memberName)), ("member_id", .string(token.memberID)),
           ("created_at", LocalTime.json(token.createdAt)), ("last_used_at", LocalTime.json(token.lastUsedAt)),
-          ("status", .string(status(token))), ("current", .bool(token.tokenID == current)),
+          ("status", .string(token.status(now: now).rawValue)), ("current", .bool(token.id == current)),
         ])
       }
       invocation.console.write(JSONValue.array(items).rendered() + "\n")
@@ -29,18 +27,12 @@ enum TokenLifecycleCommands {
     }
     let rows = tokens.map { token in
       [
-        token.tokenID, token.name, token.memberDisplayname, LocalTime.cell(token.createdAt),
-        LocalTime.cell(token.lastUsedAt), status(token), token.tokenID == current ? "•" : "",
+        token.id, token.name, token.memberName, LocalTime.cell(token.createdAt),
+        LocalTime.cell(token.lastUsedAt), token.status(now: now).rawValue, token.id == current ? "•" : "",
       ]
     }
     invocation.console.write(TableRenderer(columns: columns, rows: rows, title: "Tokens").rendered())
     return 0
-  }
-
-  /// `active`, or `expired` or `revoked` for a token the server marks disabled.
-  private static func status(_ token: TokensListResponse.Token) -> String {
-    guard token.disabled else { return "active" }
-    return (token.expiresAt ?? .infinity) <= TokenChecks.now() ? "expired" : "revoked"
   }
 
   static let tokenID = Argument<String?>("TOKEN_ID", help: "The token to revoke (ak-…).")
@@ -64,9 +56,7 @@ enum TokenLifecycleCommands {
       ? "Are you sure you want to irrevocably revoke the token in use, \(target) (from \((try await client.credentials()).source))?"
       : "Are you sure you want to irrevocably revoke the token \(target)?"
     guard Confirmation.confirm(invocation, question: question) else { return 1 }
-    var request = TokenDeleteRequest()
-    request.tokenID = target
-    _ = try await client.call(ModalClientMethods.tokenDelete, request)
+    try await client.tokens.revoke(target)
     if invocation[CommonOptions.json] {
       invocation.console.write(
         JSONValue.object([("token_id", .string(target)), ("revoked", .bool(true)), ("current", .bool(isCurrent))]).rendered() + "\n")

@@ -1,5 +1,4 @@
 import Modal
-import ModalAPI
 import TOML
 
 /// Stores a token as `modal token set` and `modal token new` do: verify it, name the profile after
@@ -57,8 +56,6 @@ struct TokenStorage {
     if deleteExisting, let oldID = previous?["token_id"]?.stringValue, let oldSecret = previous?["token_secret"]?.stringValue,
       oldID != tokenID
     {
-      var request = TokenDeleteRequest()
-      request.tokenID = oldID
       // A task of its own: an interrupt now must not leave the replaced token live unannounced.
       let invocation = self.invocation
       let failure = await Task { () async -> ModalError? in
@@ -66,7 +63,7 @@ struct TokenStorage {
           let old = try await CLIClients.make(
             invocation, tokenID: oldID, tokenSecret: oldSecret, source: .named("the previous token of profile '\(profile)'"),
             profile: profile, serverURL: serverURL)
-          _ = try await old.call(ModalClientMethods.tokenDelete, request)
+          try await old.tokens.revoke(oldID)
           return nil
         } catch {
           return error

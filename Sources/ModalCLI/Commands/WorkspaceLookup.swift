@@ -1,5 +1,4 @@
 import Modal
-import ModalAPI
 
 /// Looks up workspace names and default environments for `modal profile list` and `activate`,
 /// concurrently and with the Python client's 3-second limit and wording for failures.
@@ -34,10 +33,9 @@ struct WorkspaceLookup {
       invocation, profile: profile, tokenSecretCommandTimeout: Self.defaultEnvironmentBudget)
     let remaining = deadline - ContinuousClock.now
     guard let client, remaining > .zero else { return nil }
-    let response = try? await client.call(
-      ModalClientMethods.environmentGetOrCreate, EnvironmentGetOrCreateRequest(),
-      options: CallOptions(retry: .none, timeout: remaining))
-    guard let name = response?.metadata?.name, !name.isEmpty else { return nil }
+    // Nil on any failure, silently as in Python: the profile is already active, this only names its environment.
+    let environment = try? await client.environments.get(options: CallOptions(retry: .none, timeout: remaining))
+    guard let name = environment?.name, !name.isEmpty else { return nil }
     return name
   }
 

@@ -4,8 +4,6 @@
   import Darwin
 #endif
 import Modal
-import ModalAPI
-import ProtoWire
 
 /// `modal doctor`'s token checks: accepted (ClientHello), workspace, expiry, scopes, clock skew.
 ///
@@ -32,31 +30,47 @@ struct TokenChecks {
       invocation, tokenID: credentials.tokenID, tokenSecret: credentials.tokenSecret, serverURL: serverURL)
     else { return }
     do {
-      let info = try await client.tokenInfo()
-      var who = ""
-      if let user = info.userIdentity { who = " as user \(user.username)" }
-      if let service = info.serviceUserIdentity { who = " as service user \(service.serviceUserName)" }
-      report.add("token", "token.workspace", .ok, "Workspace \(info.workspaceName) (\(info.workspaceID))\(who).")
-      if let expires = info.expiresAt, expires.seconds > 0 {
-        let left = Double(expires.seconds) - Self.now()
-        let when = LocalTime.format(seconds: expires.seconds)
-        if left <= 0 {
-          report.add("token", "token.expiry", .problem, "The token expired at \(when).", fix: fixLogin)
-        } else if left < Self.expiryWarning {
-          report.add(
-            "token", "token.expiry", .warning, "The token expires at \(when), in \(Self.describe(left)).",
-            fix: "modal token rotate\(profile.isEmpty ? "" : " --profile \(profile)")")
-        } else {
-          report.add("token", "token.expiry", .ok, "The token expires at \(when), in \(Self.describe(left)).")
-        }
-      } else {
-        report.add("token", "token.expiry", .ok, "The token does not expire.")
-      }
+      let info = try await client.tokens.info()
+      report.add("token", "token.workspace", .ok, "Workspace \(info.workspaceName) (\(info.workspaceID))\(Self.who(info.identity)).")
+      Self.addExpiry(info.expiresAt, fixLogin: fixLogin, profile: profile, into: &report)
     } catch {
       report.add("token", "token.workspace", .warning, "TokenInfoGet failed: \(error.message)")
     }
     report.add("token", "token.scopes", .info, "Scopes: unknown (the server does not expose a token's scopes to clients).")
+    await checkClock(client, into: &report)
+  }
 
+  /// " as user NAME" or " as service user NAME" for the workspace line; empty when the server
+  /// does not say.
+  private static func who(_ identity: TokenIdentity) -> String {
+    switch identity {
+    case .user(let user): " as user \(user.name)"
+    case .serviceUser(let service, _): " as service user \(service.name)"
+    case .unknown: ""
+    }
+  }
+
+  /// The expiry line: a problem once expired, a warning within ``expiryWarning``.
+  private static func addExpiry(_ expiresAt: UnixTime?, fixLogin: String, profile: String, into report: inout DoctorReport) {
+    guard let expires = expiresAt else {
+      report.add("token", "token.expiry", .ok, "The token does not expire.")
+      return
+    }
+    let left = expires.seconds - now()
+    let when = LocalTime.format(expires)
+    if left <= 0 {
+      report.add("token", "token.expiry", .problem, "The token expired at \(when).", fix: fixLogin)
+    } else if left < expiryWarning {
+      report.add(
+        "token", "token.expiry", .warning, "The token expires at \(when), in \(describe(left)).",
+        fix: "modal token rotate\(profile.isEmpty ? "" : " --profile \(profile)")")
+    } else {
+      report.add("token", "token.expiry", .ok, "The token expires at \(when), in \(describe(left)).")
+    }
+  }
+
+  /// The clock-skew line, from the `iat` of an auth token fetched now.
+  private func checkClock(_ client: ModalClient, into report: inout DoctorReport) async {
     let before = Self.now()
     do {
       let jwt = try await client.authToken()

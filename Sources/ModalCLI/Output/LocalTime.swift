@@ -3,6 +3,7 @@
 #elseif canImport(Darwin)
   import Darwin
 #endif
+import Modal
 
 /// Formats times as the Python CLI does: local time as `%Y-%m-%d %H:%M:%S %Z`.
 enum LocalTime {
@@ -18,15 +19,21 @@ enum LocalTime {
 }
 
 extension LocalTime {
+  /// The local time of a moment, to the second (`modal token info`, `modal doctor`).
+  static func format(_ time: UnixTime) -> String {
+    format(seconds: Int64(time.seconds.rounded(.down)))
+  }
+
   /// A table cell as Python's `timestamp_to_localized_str`: `%Y-%m-%d %H:%M %Z`, or `-` for none.
-  static func cell(_ seconds: Double) -> String {
-    seconds > 0 ? format(seconds: Int64(seconds), pattern: "%Y-%m-%d %H:%M %Z") : "-"
+  static func cell(_ time: UnixTime?) -> String {
+    guard let seconds = time?.seconds, seconds > 0 else { return "-" }
+    return format(seconds: Int64(seconds), pattern: "%Y-%m-%d %H:%M %Z")
   }
 
   /// A JSON value as Python's `timestamp_to_localized_str(..., json=True)`: ISO 8601 local time
   /// with its offset, or null for none.
-  static func json(_ seconds: Double) -> JSONValue {
-    guard seconds > 0 else { return .null }
+  static func json(_ time: UnixTime?) -> JSONValue {
+    guard let seconds = time?.seconds, seconds > 0 else { return .null }
     var micros = String(Int64((seconds - seconds.rounded(.down)) * 1_000_000))
     micros = String(repeating: "0", count: max(0, 6 - micros.count)) + micros
     let base = format(seconds: Int64(seconds), pattern: "%Y-%m-%dT%H:%M:%S")
