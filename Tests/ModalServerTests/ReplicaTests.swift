@@ -239,8 +239,8 @@ import TestSupport
     // Two more workers log in again and again: a flow created through the failover list, approved
     // by another writer of the database (as the dashboard of any replica would), waited for.
     let approver = try PostgresStore(url: set.databaseURL, poolSize: 1, listen: false)
-    let ownerID = try #require(try await approver.token(id: set.owner.id)).owner.id
-    let workspaceID = try #require(try await approver.token(id: set.owner.id)).workspaceID
+    let ownerID = UserID(rawValue: try #require(try await approver.token(id: TokenID(rawValue: set.owner.id))).owner.rawID)
+    let workspaceID = try #require(try await approver.token(id: TokenID(rawValue: set.owner.id))).workspaceID
     let flows = NameLog()
     let tokens = NameLog()
     let loginErrors = NameLog()
