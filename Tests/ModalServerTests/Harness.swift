@@ -137,3 +137,8 @@ func serverError<T>(sourceLocation: SourceLocation = #_sourceLocation, _ body: (
   }
   return nil
 }
+
+/// Runs the built `modal-server` with arguments (and this process's environment); returns status and output.
+func runServerCommand(_ arguments: [String]) throws -> ProcessOutput {
+  try ModalServerProcess.command(arguments, environment: ProcessInfo.processInfo.environment)
+}
