@@ -62,8 +62,8 @@ package struct Backend: Sendable {
     var expires = now.adding(seconds: dependencies.settings.jwtLifetime)
     if let tokenExpiry = caller.token.expiresAt, tokenExpiry < expires { expires = tokenExpiry }
     return JWTSigner(keys: dependencies.keys).sign(claims: [
-      "iss": "modal-server", "sub": caller.token.owner.id, "workspace_id": caller.workspace.id,
-      "token_id": caller.token.id, "iat": now.wholeSeconds, "exp": expires.wholeSeconds,
+      "iss": "modal-server", "sub": caller.token.owner.rawID, "workspace_id": caller.workspace.id.rawValue,
+      "token_id": caller.token.id.rawValue, "iat": now.wholeSeconds, "exp": expires.wholeSeconds,
     ])
   }
 

@@ -139,12 +139,12 @@ import TestSupport
   @Test func serveStopsCleanlyOnSIGTERMAndRefusesASecondServer() async throws {
     let folder = TemporaryFolder()
     let data = folder.path + "/data"
-    let server = ServerProcess(dataDirectory: data, logPath: folder.path + "/serve.log")
+    let server = ModalServerProcess(dataDirectory: data, logPath: folder.path + "/serve.log")
     try server.start()
     #expect(server.log.contains("HTTP listening on 127.0.0.1:\(server.httpPort)"))
     let second = try runServerCommand(["serve", "--data-dir", data, "--grpc-address", "127.0.0.1:0", "--http-address", "127.0.0.1:1"])
     #expect(second.status == 1 && second.stderr.contains("Another modal-server is already serving"))
-    #expect(server.stop() == 0)
+    #expect(server.stop(.terminate) == 0)
     #expect(server.log.contains("SIGTERM received") && server.log.contains("modal-server: stopped"))
     #expect(!FileManager.default.fileExists(atPath: data + "/" + LocalEventSocket.socketName))
   }

@@ -31,9 +31,9 @@ import TestSupport
     guard let (modal, python) = tools() else { return }
     let folder = TemporaryFolder()
     let replicaSet = replicas > 1 ? try ReplicaSet(count: replicas) : nil
-    let servers = replicaSet?.replicas ?? [ServerProcess(dataDirectory: folder.path + "/data", logPath: folder.path + "/serve.log")]
+    let servers = replicaSet?.replicas ?? [ModalServerProcess(dataDirectory: folder.path + "/data", logPath: folder.path + "/serve.log")]
     if replicaSet == nil { try servers[0].start() }
-    defer { for server in servers { server.stopHard() } }
+    defer { for server in servers { server.stop(.kill) } }
     let server = servers[0]
     let approving = servers[1 % servers.count]
     let asking = servers[2 % servers.count]

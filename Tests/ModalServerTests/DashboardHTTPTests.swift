@@ -292,7 +292,7 @@ import TestSupport
       let csrf = try #require(page.csrf)
       let workspaceID = try #require(page.body.firstMatch(of: /option value="(ac-[0-9A-Za-z]+)"/).map { String($0.1) })
       // Someone else's workspace is refused.
-      let foreign = await client.request("POST", path, form: [("csrf", csrf), ("workspace", harness.workspace.id)])
+      let foreign = await client.request("POST", path, form: [("csrf", csrf), ("workspace", harness.workspace.id.rawValue)])
       #expect(foreign.status == 403)
 
       let waiter = Task {
@@ -385,10 +385,10 @@ import TestSupport
       let list = await client.request("GET", "/workspaces/tws/tokens")
       #expect(list.body.contains(id) && list.body.contains("laptop") && list.body.contains("read,secrets:write"))
       #expect(!list.body.contains(secret))
-      let record = try #require(try await web.harness.store.token(id: id))
+      let record = try #require(try await web.harness.store.token(id: TokenID(rawValue: id)))
       #expect(!list.body.contains(record.secretHash))
       #expect(await client.request("POST", "/workspaces/tws/tokens/\(id)/revoke", form: [("csrf", csrf)]).status == 303)
-      #expect(try await web.harness.store.token(id: id)?.revokedAt != nil)
+      #expect(try await web.harness.store.token(id: TokenID(rawValue: id))?.revokedAt != nil)
       // Another user cannot see or revoke it.
       let other = web.client()
       await other.signUp(email: "u@example.com", password: Self.password, workspace: "uws")
@@ -420,7 +420,7 @@ import TestSupport
       let listed = await owner.request("GET", "/workspaces/ows/members")
       let serviceID = try #require(listed.body.firstMatch(of: /su-[0-9A-Za-z]{22}/).map { String($0.0) })
       #expect(await owner.request("POST", "/workspaces/ows/service-users/\(serviceID)/delete", form: [("csrf", csrf)]).status == 303)
-      #expect(try await web.harness.store.token(id: tokenID)?.revokedAt != nil)
+      #expect(try await web.harness.store.token(id: TokenID(rawValue: tokenID))?.revokedAt != nil)
       // Roles: the last owner cannot demote themselves; promoting and removing work.
       let ownerUser = try #require(try await web.harness.store.user(email: "o@example.com"))
       let memberUser = try #require(try await web.harness.store.user(email: "m@example.com"))

@@ -26,7 +26,7 @@ import Testing
       #expect(created.webURL == "https://id.example.com/flow/\(created.code)")
       #expect(!created.webURL.contains(created.waitSecret))
       #expect(created.code.wholeMatch(of: /[B-Z]{4}-[B-Z]{4}/) != nil)
-      let stored = try #require(try await harness.store.flow(id: created.tokenFlowID))
+      let stored = try #require(try await harness.store.flow(id: FlowID(rawValue: created.tokenFlowID)))
       #expect(stored.localhostPort == 4242 && stored.utmSource == "test" && stored.nextURL == "/home")
 
       let waiter = Task {
@@ -46,7 +46,7 @@ import Testing
       #expect(TokenFormat.isWellFormedID(response.tokenID) && TokenFormat.isWellFormedSecret(response.tokenSecret))
       let newToken = Credentials(id: response.tokenID, secret: response.tokenSecret)
       let info = try await harness.call(ModalClientMethods.tokenInfoGet, TokenInfoGetRequest(), as: newToken)
-      #expect(info.userIdentity?.userID == harness.ownerUser.id)
+      #expect(info.userIdentity?.userID == harness.ownerUser.id.rawValue)
 
       // Single use: a second wait is refused, and the code no longer approves anything.
       let replay = await rpcError {
@@ -80,7 +80,7 @@ import Testing
       #expect(refused?.code == .permissionDenied)
       #expect(refused?.message.contains("no longer a member of workspace 'acme'") == true)
       #expect(try await harness.store.tokens(workspaceID: workspace.id, owner: .user(id: alice.id)).isEmpty)
-      #expect(try await harness.store.flow(id: created.tokenFlowID) == nil)
+      #expect(try await harness.store.flow(id: FlowID(rawValue: created.tokenFlowID)) == nil)
 
       try await accounts.setMembership(user: alice, workspace: workspace, role: .member)
       let afterReAdding = await rpcError { try await harness.call(ModalClientMethods.tokenFlowWait, wait, as: nil) }
@@ -172,7 +172,7 @@ import Testing
       let response = try await harness.call(
         ModalClientMethods.tokenFlowWait,
         TokenFlowWaitRequest(timeout: 5, tokenFlowID: created.tokenFlowID, waitSecret: created.waitSecret), as: nil)
-      let token = try #require(try await harness.store.token(id: response.tokenID))
+      let token = try #require(try await harness.store.token(id: TokenID(rawValue: response.tokenID)))
       #expect(token.expiresAt == token.createdAt.adding(seconds: 3600))
     }
   }

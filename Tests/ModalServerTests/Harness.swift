@@ -51,7 +51,7 @@ struct Harness: Sendable {
     let channel = try Channel(url: "http://127.0.0.1:\(server.port)")
     return Harness(
       folder: folder, store: store, backend: backend, server: server, channel: channel, clock: clock,
-      owner: Credentials(id: booted.token.id, secret: booted.token.secret), ownerUser: booted.user,
+      owner: Credentials(id: booted.token.id.rawValue, secret: booted.token.secret), ownerUser: booted.user,
       workspace: booted.workspace, log: log)
   }
 
@@ -77,7 +77,7 @@ struct Harness: Sendable {
     let token = try await backend.tokens.issue(
       workspaceID: workspace.id, owner: .user(id: user.id), createdByUserID: user.id, name: name, scopes: scopes,
       lifetimeSeconds: lifetime)
-    return Credentials(id: token.id, secret: token.secret)
+    return Credentials(id: token.id.rawValue, secret: token.secret)
   }
 
   /// A token of the owner with `scopes`.
@@ -85,7 +85,7 @@ struct Harness: Sendable {
     let token = try await backend.tokens.issue(
       workspaceID: workspace.id, owner: .user(id: ownerUser.id), createdByUserID: ownerUser.id, name: "scoped",
       scopes: scopes, lifetimeSeconds: lifetime)
-    return Credentials(id: token.id, secret: token.secret)
+    return Credentials(id: token.id.rawValue, secret: token.secret)
   }
 }
 
@@ -136,4 +136,9 @@ func serverError<T>(sourceLocation: SourceLocation = #_sourceLocation, _ body: (
     Issue.record("expected a ServerError, got \(error)", sourceLocation: sourceLocation)
   }
   return nil
+}
+
+/// Runs the built `modal-server` with arguments (and this process's environment); returns status and output.
+func runServerCommand(_ arguments: [String]) throws -> ProcessOutput {
+  try ModalServerProcess.command(arguments, environment: ProcessInfo.processInfo.environment)
 }

@@ -21,7 +21,7 @@ import TestSupport
         expiresAt: UnixTime(microseconds: Int64.max / 2)))
   }
 
-  private func flow(_ id: String, code: String) -> TokenFlowRecord {
+  private func flow(_ id: FlowID, code: String) -> TokenFlowRecord {
     TokenFlowRecord(
       id: id, code: code, waitSecretHash: "00", hashKeyID: "k", createdAt: now, expiresAt: now.adding(seconds: 600),
       tokenLifetimeSeconds: nil, localhostPort: 0, utmSource: "", nextURL: "", requestingNode: "n", requestingPeer: "p")

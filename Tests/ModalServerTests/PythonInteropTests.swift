@@ -19,7 +19,7 @@ import TestSupport
   /// server command goes to the next replica in turn, so each step crosses replicas.
   private final class Scenario {
     let folder = TemporaryFolder()
-    let servers: [ServerProcess]
+    let servers: [ModalServerProcess]
     let replicaSet: ReplicaSet?
     let owner: Credentials
     let configPath: String
@@ -31,7 +31,7 @@ import TestSupport
         let boot = try runServerCommand(["bootstrap", "--data-dir", data, "--email", "py@example.com", "--workspace", "pyws", "--json"])
         guard boot.status == 0 else { throw ServerError(.internal, "bootstrap failed: \(boot.stderr)") }
         owner = try bootstrapCredentials(boot.stdout)
-        let server = ServerProcess(dataDirectory: data, logPath: folder.path + "/serve.log")
+        let server = ModalServerProcess(dataDirectory: data, logPath: folder.path + "/serve.log")
         try server.start()
         servers = [server]
         replicaSet = nil
@@ -59,7 +59,7 @@ import TestSupport
     }
 
     /// A client environment pointing at `server`.
-    func environment(for server: ServerProcess) -> [String: String] {
+    func environment(for server: ModalServerProcess) -> [String: String] {
       [
         "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "HOME": folder.path,
         "MODAL_SERVER_URL": server.url, "MODAL_CONFIG_PATH": configPath, "BROWSER": "/bin/false", "COLUMNS": "400",
@@ -91,7 +91,7 @@ import TestSupport
     /// Every server's log.
     var logs: String { servers.map(\.log).joined(separator: "\n") }
 
-    func stop() { for server in servers { server.stop() } }
+    func stop() { for server in servers { server.stop(.terminate) } }
   }
 
   @Test(arguments: [1, 3]) func tokenInfoProfilesSecretsAndEnvironments(replicas: Int) throws {

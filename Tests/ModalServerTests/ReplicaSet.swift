@@ -10,7 +10,7 @@ import TestSupport
 final class ReplicaSet: @unchecked Sendable {
   let folder: TemporaryFolder
   let databaseURL: String
-  let replicas: [ServerProcess]
+  let replicas: [ModalServerProcess]
   let owner: Credentials
 
   /// The owner's dashboard password.
@@ -36,12 +36,12 @@ final class ReplicaSet: @unchecked Sendable {
       try FileManager.default.copyItem(atPath: keys, toPath: other + "/" + ServerKeys.fileName)
     }
     replicas = folders.enumerated().map { index, data in
-      ServerProcess(dataDirectory: data, logPath: "\(folder.path)/replica\(index).log", extraArguments: ["--database", databaseURL])
+      ModalServerProcess(dataDirectory: data, logPath: "\(folder.path)/replica\(index).log", extraArguments: ["--database", databaseURL])
     }
     for replica in replicas { try replica.start() }
   }
 
-  deinit { for replica in replicas { replica.stopHard() } }
+  deinit { for replica in replicas { replica.stop(.kill) } }
 
   /// Every replica's URL, comma-separated (the client's failover list).
   var failoverURL: String { replicas.map(\.url).joined(separator: ",") }

@@ -161,10 +161,10 @@ import TestSupport
       _ = try ServerKeys.write(keys, dataDirectory: data)
     }
     let servers = (0..<3).map { index in
-      ServerProcess(
+      ModalServerProcess(
         dataDirectory: "\(folder.path)/r\(index)", logPath: "\(folder.path)/r\(index).log", extraArguments: ["--database", database])
     }
-    defer { for server in servers { server.stopHard() } }
+    defer { for server in servers { server.stop(.kill) } }
     try await withThrowingTaskGroup(of: Void.self) { group in
       for server in servers { group.addTask { try server.start() } }
       try await group.waitForAll()
@@ -239,8 +239,8 @@ import TestSupport
     // Two more workers log in again and again: a flow created through the failover list, approved
     // by another writer of the database (as the dashboard of any replica would), waited for.
     let approver = try PostgresStore(url: set.databaseURL, poolSize: 1, listen: false)
-    let ownerID = try #require(try await approver.token(id: set.owner.id)).owner.id
-    let workspaceID = try #require(try await approver.token(id: set.owner.id)).workspaceID
+    let ownerID = UserID(rawValue: try #require(try await approver.token(id: TokenID(rawValue: set.owner.id))).owner.rawID)
+    let workspaceID = try #require(try await approver.token(id: TokenID(rawValue: set.owner.id))).workspaceID
     let flows = NameLog()
     let tokens = NameLog()
     let loginErrors = NameLog()
@@ -273,7 +273,7 @@ import TestSupport
       }
     }
     try await Task.sleep(for: .seconds(1))
-    set.replicas[0].stopHard()
+    set.replicas[0].stop(.kill)
     killed.set()
     try await Task.sleep(for: .seconds(2))
     stop.set()
@@ -343,7 +343,7 @@ import TestSupport
       #expect(names.isSuperset(of: ["before", "across-restart"]), "\(names)")
     }
     #expect(try set.storedSecretNames().isSuperset(of: ["before", "across-restart"]))
-    #expect(set.replicas.allSatisfy { $0.process.isRunning })
+    #expect(set.replicas.allSatisfy { $0.isRunning })
   }
 }
 

@@ -90,7 +90,7 @@ import Testing
       create.envDict = ["K": "V"]
       let secret = try await harness.call(ModalClientMethods.secretGetOrCreate, create, as: harness.owner)
       let other = try await harness.backend.accounts.bootstrap(email: "eve@example.com", workspaceName: "evil", password: nil)
-      let eve = Credentials(id: other.token.id, secret: other.token.secret)
+      let eve = Credentials(id: other.token.id.rawValue, secret: other.token.secret)
       for error in [
         await rpcError { try await harness.call(ModalClientMethods.secretGetInfo, SecretGetInfoRequest(secretID: secret.secretID), as: eve) },
         await rpcError { try await harness.call(ModalClientMethods.secretDelete, SecretDeleteRequest(secretID: secret.secretID), as: eve) },
@@ -120,10 +120,10 @@ import Testing
       let token = try await harness.backend.tokens.issue(
         workspaceID: harness.workspace.id, owner: .serviceUser(id: robot.id), createdByUserID: harness.ownerUser.id, name: "ci",
         scopes: .all, lifetimeSeconds: nil)
-      let credentials = Credentials(id: token.id, secret: token.secret)
+      let credentials = Credentials(id: token.id.rawValue, secret: token.secret)
       let info = try await harness.call(ModalClientMethods.tokenInfoGet, TokenInfoGetRequest(), as: credentials)
       #expect(info.serviceUserIdentity?.serviceUserName == "ci")
-      #expect(info.serviceUserIdentity?.createdBy?.userID == harness.ownerUser.id)
+      #expect(info.serviceUserIdentity?.createdBy?.userID == harness.ownerUser.id.rawValue)
       _ = try await harness.call(ModalClientMethods.environmentCreate, EnvironmentCreateRequest(name: "ci-env"), as: credentials)
       let member = try await harness.backend.accounts.createUser(email: "m@example.com", password: nil)
       try await harness.backend.accounts.setMembership(user: member, workspace: harness.workspace, role: .manager)

@@ -56,7 +56,7 @@ final class LineRecorder: @unchecked Sendable {
     try await serving(configuration(folder), log: log) { listening in
       #expect(listening.publicURL == "http://127.0.0.1:\(listening.httpPort)")
       let channel = try Channel(url: "http://127.0.0.1:\(listening.grpcPort)")
-      let metadata: Metadata = ["x-modal-token-id": booted.token.id, "x-modal-token-secret": booted.token.secret]
+      let metadata: Metadata = ["x-modal-token-id": booted.token.id.rawValue, "x-modal-token-secret": booted.token.secret]
       _ = try await channel.unary(path: ModalClientMethods.clientHello.path, request: [], metadata: metadata)
     }
     let lines = log.lines.map { $0.split(separator: " ", maxSplits: 1).last.map(String.init) ?? "" }

@@ -177,7 +177,7 @@ import RPC
     let boot = try runServerCommand(["bootstrap", "--data-dir", data, "--email", "k@example.com", "--workspace", "kill", "--json"])
     #expect(boot.status == 0, "\(boot.stderr)")
     let credentials = try bootstrapCredentials(boot.stdout)
-    let server = ServerProcess(dataDirectory: data, logPath: folder.path + "/serve.log")
+    let server = ModalServerProcess(dataDirectory: data, logPath: folder.path + "/serve.log")
     try server.start()
     let channel = try RPC.Channel(url: server.url)
     for index in 0..<25 {
@@ -189,8 +189,8 @@ import RPC
         path: ModalClientMethods.secretGetOrCreate.path, request: request.serializedBytes(), metadata: credentials.metadata)
     }
     // The last write was acknowledged; kill at once, with no chance to flush or checkpoint.
-    server.stopHard()
-    #expect(server.process.terminationReason == .uncaughtSignal)
+    server.stop(.kill)
+    #expect(server.terminationReason == .uncaughtSignal)
     let store = try SQLiteStore(path: SQLiteStore.path(dataDirectory: data))
     let workspace = try #require(try await store.workspace(name: "kill"))
     let environment = try #require(try await store.environment(workspaceID: workspace.id, name: "main"))

@@ -47,8 +47,8 @@ import TestSupport
         + "VALUES (?, ?, 'user', ?, 'bulk', '00', 'k', 'xxxx', 'all', 0)", -1, &insert, nil)
     for _ in 1..<storedTokens {
       sqlite3_bind_text(insert, 1, TokenFormat.newID(), -1, csqlite_transient())
-      sqlite3_bind_text(insert, 2, booted.workspace.id, -1, csqlite_transient())
-      sqlite3_bind_text(insert, 3, booted.user.id, -1, csqlite_transient())
+      sqlite3_bind_text(insert, 2, booted.workspace.id.rawValue, -1, csqlite_transient())
+      sqlite3_bind_text(insert, 3, booted.user.id.rawValue, -1, csqlite_transient())
       sqlite3_step(insert)
       sqlite3_reset(insert)
     }
@@ -58,7 +58,7 @@ import TestSupport
     var samples: [Duration] = []
     for _ in 0..<2_000 {
       let start = ContinuousClock.now
-      _ = try await backend.tokens.authenticate(id: booted.token.id, secret: booted.token.secret)
+      _ = try await backend.tokens.authenticate(id: booted.token.id.rawValue, secret: booted.token.secret)
       samples.append(ContinuousClock.now - start)
     }
     await bootstrapStore.close()

@@ -40,7 +40,7 @@ import TestSupport
           #expect(bytes.range(of: Data(secret.dropFirst(3).utf8)) == nil)
         }
       }
-      let record = try #require(try await harness.store.token(id: extra.id))
+      let record = try #require(try await harness.store.token(id: TokenID(rawValue: extra.id)))
       let keys = harness.backend.dependencies.keys
       #expect(record.secretHash == Hex.encode(Sodium.hmacSHA256(key: keys.current.hashing, message: Array(extra.secret.utf8))))
       #expect(record.hashKeyID == keys.current.id)
@@ -92,7 +92,7 @@ import TestSupport
       harness.clock.advance(seconds: 61)
       let expired = await rpcError { try await harness.call(ModalClientMethods.clientHello, Empty(), as: shortLived) }
       #expect(expired?.code == .unauthenticated)
-      let expiry = try #require(try await harness.store.token(id: shortLived.id)?.expiresAt)
+      let expiry = try #require(try await harness.store.token(id: TokenID(rawValue: shortLived.id))?.expiresAt)
       #expect(expired?.message == "Token \(shortLived.id) expired at \(expiry.iso8601). Create a new token with `modal token new`.")
 
       let revokable = try await harness.ownerToken(scopes: .all)
@@ -147,11 +147,11 @@ import TestSupport
   @Test func lastUsedIsBufferedAndFlushedInOneBatch() async throws {
     try await withHarness { harness in
       _ = try await harness.call(ModalClientMethods.clientHello, Empty(), as: harness.owner)
-      #expect(try await harness.store.token(id: harness.owner.id)?.lastUsedAt == nil)  // no write per request
+      #expect(try await harness.store.token(id: TokenID(rawValue: harness.owner.id))?.lastUsedAt == nil)  // no write per request
       let listed = try await harness.call(ModalClientMethods.tokensList, Empty(), as: harness.owner)
       #expect(listed.tokens.first { $0.tokenID == harness.owner.id }?.lastUsedAt ?? 0 > 0)  // but visible at once
       try await harness.backend.maintenance()
-      #expect(try await harness.store.token(id: harness.owner.id)?.lastUsedAt != nil)
+      #expect(try await harness.store.token(id: TokenID(rawValue: harness.owner.id))?.lastUsedAt != nil)
     }
   }
 
@@ -175,8 +175,8 @@ import TestSupport
       let iat = try #require(claims["iat"] as? Int)
       let exp = try #require(claims["exp"] as? Int)
       #expect(exp - iat == 1200)
-      #expect(claims["sub"] as? String == harness.ownerUser.id)
-      #expect(claims["workspace_id"] as? String == harness.workspace.id)
+      #expect(claims["sub"] as? String == harness.ownerUser.id.rawValue)
+      #expect(claims["workspace_id"] as? String == harness.workspace.id.rawValue)
       #expect(JWTSigner(keys: .random()).verify(response.token) == nil)
     }
   }

@@ -6,60 +6,108 @@ import Foundation
   import Darwin
 #endif
 
-/// A real `modal-server serve` on 127.0.0.1 with a fresh data folder and a bootstrapped workspace
-/// `me` owned by `me@example.com`, for end-to-end tests of the `modal` command line.
+/// A real `modal-server serve` child process on 127.0.0.1 with free ports, for tests that need the
+/// real executable (the `modal` command line end to end, signals, the Python client, replicas).
+///
+/// Two ways in: `init(in:tls:)` bootstraps a fresh data folder (workspace `me` owned by
+/// `me@example.com`, its token in `tokenID`/`tokenSecret`) and starts serving at once;
+/// `init(dataDirectory:logPath:extraArguments:)` only configures, for tests that bootstrap the
+/// folder themselves and then call `start()`. Either stops with `stop(.kill)` (the default) or
+/// `stop(.terminate)` for an orderly shut-down whose exit status counts; `deinit` kills.
 public final class ModalServerProcess: @unchecked Sendable {
+  /// How `stop` ends the server.
+  public enum StopSignal: Sendable {
+    /// SIGTERM: the server shuts down in order (the exit status says how that went).
+    case terminate
+    /// SIGKILL: nothing is flushed or closed (for throwing a data folder away, or crash tests).
+    case kill
+  }
+
   /// The data folder.
   public let dataDirectory: String
-  /// The gRPC URL, `http://127.0.0.1:<port>`.
-  public private(set) var url = ""
-  /// The bootstrap token.
-  public let tokenID: String
-  /// The bootstrap token's secret.
-  public let tokenSecret: String
+  /// Where the server's standard error (its log) goes.
+  public let logPath: String
+  /// More `serve` options (`--database URL`), after the addresses.
+  public let extraArguments: [String]
+  /// The bootstrap token's id (`init(in:tls:)` only; empty otherwise).
+  public private(set) var tokenID = ""
+  /// The bootstrap token's secret (`init(in:tls:)` only; empty otherwise).
+  public private(set) var tokenSecret = ""
+  /// The gRPC port, once started.
+  public private(set) var port = 0
+  /// The dashboard's port, once started.
+  public private(set) var httpPort = 0
+  private let tls: Bool
   private let process = Process()
-  private let logPath: String
+  /// Whether `start()` launched the process (Foundation traps on the status of one never launched).
+  private var launched = false
 
   /// The built `modal-server`.
   public static var executable: String { ProcessRunner.product("modal-server") }
 
-  /// The dashboard URL, once the server logged it.
-  public private(set) var httpURL = ""
+  /// Configures a server over `dataDirectory`, logging to `logPath`; TLS when `tls` gives a
+  /// certificate chain and key. Nothing runs until `start()`.
+  public init(
+    dataDirectory: String, logPath: String, extraArguments: [String] = [], tls: (certificate: String, key: String)? = nil
+  ) {
+    self.dataDirectory = dataDirectory
+    self.logPath = logPath
+    self.extraArguments = (tls.map { ["--tls-cert", $0.certificate, "--tls-key", $0.key] } ?? []) + extraArguments
+    self.tls = tls != nil
+  }
 
   /// Bootstraps a data folder in `folder` and starts serving, over TLS when `tls` gives a
   /// certificate chain and key (then the URLs are `https://localhost:<port>`).
-  public init(in folder: TemporaryFolder, tls: (certificate: String, key: String)? = nil) throws {
-    dataDirectory = folder.path + "/server-data"
-    logPath = folder.path + "/server.log"
+  public convenience init(in folder: TemporaryFolder, tls: (certificate: String, key: String)? = nil) throws {
+    self.init(dataDirectory: folder.path + "/server-data", logPath: folder.path + "/server.log", tls: tls)
     let boot = try Self.command(["bootstrap", "--data-dir", dataDirectory, "--email", "me@example.com", "--workspace", "me", "--json"])
     guard boot.status == 0, let json = try JSONSerialization.jsonObject(with: Data(boot.stdout.utf8)) as? [String: Any],
       let id = json["token_id"] as? String, let secret = json["token_secret"] as? String
     else { throw StandInError(message: "bootstrap failed: \(boot.stderr)") }
     tokenID = id
     tokenSecret = secret
+    try start()
+  }
+
+  /// Starts `serve` and waits until it logs both ports; kills it and throws with its log if it
+  /// does not within 30 seconds.
+  public func start() throws {
     _ = FileManager.default.createFile(atPath: logPath, contents: nil)
     process.executableURL = URL(fileURLWithPath: Self.executable)
-    var arguments = ["serve", "--data-dir", dataDirectory, "--grpc-address", "127.0.0.1:0", "--http-address", "127.0.0.1:0"]
-    if let tls { arguments += ["--tls-cert", tls.certificate, "--tls-key", tls.key] }
-    process.arguments = arguments
+    process.arguments =
+      ["serve", "--data-dir", dataDirectory, "--grpc-address", "127.0.0.1:0", "--http-address", "127.0.0.1:0"] + extraArguments
     process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
     process.standardOutput = FileHandle.nullDevice
     try process.run()
+    launched = true
     let end = Date().addingTimeInterval(30)
     while Date() < end {
-      if let match = log.firstMatch(of: /gRPC listening on 127\.0\.0\.1:(\d+)/),
-        let http = log.firstMatch(of: /HTTP listening on 127\.0\.0\.1:(\d+)/)
+      let text = log
+      if let grpc = text.firstMatch(of: /gRPC listening on 127\.0\.0\.1:(\d+)/), let grpcPort = Int(grpc.1),
+        let http = text.firstMatch(of: /HTTP listening on 127\.0\.0\.1:(\d+)/), let webPort = Int(http.1)
       {
-        url = tls == nil ? "http://127.0.0.1:\(match.1)" : "https://localhost:\(match.1)"
-        httpURL = tls == nil ? "http://127.0.0.1:\(http.1)" : "https://localhost:\(http.1)"
+        port = grpcPort
+        httpPort = webPort
         return
       }
       if !process.isRunning { break }
-      Thread.sleep(forTimeInterval: 0.05)
+      Thread.sleep(forTimeInterval: 0.02)
     }
     stop()
     throw StandInError(message: "modal-server serve did not start; its log:\n\(log)")
   }
+
+  /// The gRPC URL: `http://127.0.0.1:<port>`, or `https://localhost:<port>` with TLS.
+  public var url: String { tls ? "https://localhost:\(port)" : "http://127.0.0.1:\(port)" }
+
+  /// The dashboard's URL, in the same form as `url`.
+  public var httpURL: String { tls ? "https://localhost:\(httpPort)" : "http://127.0.0.1:\(httpPort)" }
+
+  /// Whether the server process runs.
+  public var isRunning: Bool { process.isRunning }
+
+  /// Why the server process ended (once it has).
+  public var terminationReason: Process.TerminationReason { process.terminationReason }
 
   /// The server's log (one line per call).
   public var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
@@ -91,84 +139,24 @@ public final class ModalServerProcess: @unchecked Sendable {
     try run(["flow", "approve", "--code", code, "--email", "me@example.com"])
   }
 
-  /// Stops the server with SIGKILL (the data folder is thrown away).
-  public func stop() {
-    guard process.isRunning else { return }
-    kill(process.processIdentifier, SIGKILL)
+  /// Sends `signal` (SIGKILL unless told) if the server runs, waits for the exit (polling, never
+  /// `waitUntilExit`) and returns the exit status (the signal's number when a signal ended it; 0
+  /// when it never started).
+  @discardableResult
+  public func stop(_ signal: StopSignal = .kill) -> Int32 {
+    guard launched else { return 0 }
+    guard process.isRunning else { return process.terminationStatus }
+    kill(process.processIdentifier, signal == .kill ? SIGKILL : SIGTERM)
     while process.isRunning { usleep(10_000) }
+    return process.terminationStatus
   }
 
   deinit { stop() }
 
-  private static func command(_ arguments: [String]) throws -> ProcessOutput {
-    try ProcessRunner.run(executable, arguments, environment: ["PATH": "/usr/bin:/bin"])
-  }
-}
-
-/// A `modal` child process whose output goes to files, so a test can read it while it runs,
-/// send it signals, and wait for it without blocking (never `waitUntilExit`).
-public final class ModalChild: @unchecked Sendable {
-  private let process = Process()
-  private let outPath: String
-  private let errPath: String
-
-  /// Starts the built `modal` with arguments and exactly the given environment.
-  public init(_ arguments: [String], environment: [String: String], in folder: TemporaryFolder, stdin: String? = nil) throws {
-    let name = UUID().uuidString
-    outPath = folder.path + "/\(name).out"
-    errPath = folder.path + "/\(name).err"
-    _ = FileManager.default.createFile(atPath: outPath, contents: nil)
-    _ = FileManager.default.createFile(atPath: errPath, contents: nil)
-    process.executableURL = URL(fileURLWithPath: ProcessRunner.product("modal"))
-    process.arguments = arguments
-    process.environment = environment
-    process.currentDirectoryURL = URL(fileURLWithPath: folder.path)
-    process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: outPath))
-    process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
-    let input = Pipe()
-    process.standardInput = input
-    try process.run()
-    if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
-    try input.fileHandleForWriting.close()
-  }
-
-  /// What it printed on standard output so far.
-  public var stdout: String { (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? "" }
-  /// What it printed on standard error so far.
-  public var stderr: String { (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? "" }
-  /// Whether it still runs.
-  public var isRunning: Bool { process.isRunning }
-
-  /// Waits (polling) until `predicate` holds for its standard output, or the time limit passes.
-  public func waitForOutput(timeout: Double = 60, _ predicate: (String) -> Bool) async -> Bool {
-    let end = Date().addingTimeInterval(timeout)
-    while Date() < end {
-      if predicate(stdout) { return true }
-      if !process.isRunning { return predicate(stdout) }
-      try? await Task.sleep(for: .milliseconds(50))
-    }
-    return false
-  }
-
-  /// The login code it printed (`Enter this code: XXXX-XXXX`), once it has.
-  public func loginCode(timeout: Double = 60) async -> String? {
-    _ = await waitForOutput(timeout: timeout) { $0.contains("Enter this code: ") && $0.hasSuffix("\n\n") }
-    return stdout.firstMatch(of: /Enter this code: ([A-Z]{4}-[A-Z]{4})/).map { String($0.1) }
-  }
-
-  /// Sends a signal.
-  public func signal(_ number: Int32) { kill(process.processIdentifier, number) }
-
-  /// Waits (polling) for the exit; returns the status, or nil when it still runs after `timeout`.
-  public func exitStatus(timeout: Double = 120) async -> Int32? {
-    let end = Date().addingTimeInterval(timeout)
-    while process.isRunning {
-      if Date() > end {
-        kill(process.processIdentifier, SIGKILL)
-        return nil
-      }
-      try? await Task.sleep(for: .milliseconds(50))
-    }
-    return process.terminationReason == .uncaughtSignal ? 128 + process.terminationStatus : process.terminationStatus
+  /// Runs the built `modal-server` with `arguments` and exactly `environment`; returns status and output.
+  public static func command(_ arguments: [String], environment: [String: String] = ["PATH": "/usr/bin:/bin"]) throws
+    -> ProcessOutput
+  {
+    try ProcessRunner.run(executable, arguments, environment: environment)
   }
 }

@@ -30,7 +30,7 @@ extension MethodTable {
       var settings = EnvironmentSettings()
       settings.webhookSuffix = environment.webhookSuffix
       return EnvironmentGetOrCreateResponse(
-        environmentID: environment.id,
+        environmentID: environment.id.rawValue,
         metadata: EnvironmentMetadata(name: environment.name, settings: settings, environmentType: .public))
     }
 
@@ -63,7 +63,7 @@ extension MethodTable {
 private func listItem(_ environment: Environment) -> EnvironmentListItem {
   var item = EnvironmentListItem()
   item.name = environment.name
-  item.environmentID = environment.id
+  item.environmentID = environment.id.rawValue
   item.webhookSuffix = environment.webhookSuffix
   item.createdAt = environment.createdAt.seconds
   item.default = environment.isDefault

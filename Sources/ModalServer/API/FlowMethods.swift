@@ -14,7 +14,7 @@ extension MethodTable {
         utmSource: request.utmSource, localhostPort: request.localhostPort, nextURL: request.nextURL,
         expiresInSeconds: request.expiresInSeconds, node: node, peer: context.peer)
       return TokenFlowCreateResponse(
-        tokenFlowID: created.flowID, webURL: created.webURL, code: created.code, waitSecret: created.waitSecret)
+        tokenFlowID: created.flowID.rawValue, webURL: created.webURL, code: created.code, waitSecret: created.waitSecret)
     }
 
     anonymous(ModalClientMethods.tokenFlowWait) { request, context throws(ServerError) in
@@ -27,9 +27,9 @@ extension MethodTable {
       if let remaining = context.timeRemaining {
         timeout = min(timeout, remaining - .milliseconds(500))
       }
-      switch try await backend.flows.wait(flowID: request.tokenFlowID, waitSecret: request.waitSecret, timeout: timeout) {
+      switch try await backend.flows.wait(flowID: FlowID(rawValue: request.tokenFlowID), waitSecret: request.waitSecret, timeout: timeout) {
       case .approved(let token, let workspaceName):
-        return TokenFlowWaitResponse(tokenID: token.id, tokenSecret: token.secret, timeout: false, workspaceUsername: workspaceName)
+        return TokenFlowWaitResponse(tokenID: token.id.rawValue, tokenSecret: token.secret, timeout: false, workspaceUsername: workspaceName)
       case .timedOut:
         return TokenFlowWaitResponse(timeout: true)
       }

@@ -13,18 +13,18 @@ extension MethodTable {
 
     authenticated(ModalClientMethods.tokenInfoGet) { _, caller, _ throws(ServerError) in
       var response = TokenInfoGetResponse()
-      response.tokenID = caller.token.id
-      response.workspaceID = caller.workspace.id
+      response.tokenID = caller.token.id.rawValue
+      response.workspaceID = caller.workspace.id.rawValue
       response.workspaceName = caller.workspace.name
       response.tokenName = caller.token.name
       response.createdAt = ProtoWire.Timestamp(seconds: caller.token.createdAt.wholeSeconds)
       response.expiresAt = caller.token.expiresAt.map { ProtoWire.Timestamp(seconds: $0.wholeSeconds) }
       switch caller.identity {
       case .user(let user):
-        response.identity = .userIdentity(UserIdentity(userID: user.id, username: user.email))
+        response.identity = .userIdentity(UserIdentity(userID: user.id.rawValue, username: user.email))
       case .serviceUser(let serviceUser, let creator):
-        var identity = ServiceUserIdentity(serviceUserID: serviceUser.id, serviceUserName: serviceUser.name)
-        identity.createdBy = creator.map { UserIdentity(userID: $0.id, username: $0.email) }
+        var identity = ServiceUserIdentity(serviceUserID: serviceUser.id.rawValue, serviceUserName: serviceUser.name)
+        identity.createdBy = creator.map { UserIdentity(userID: $0.id.rawValue, username: $0.email) }
         response.identity = .serviceUserIdentity(identity)
       }
       return response
@@ -44,12 +44,12 @@ extension MethodTable {
       var response = TokensListResponse()
       for token in try await backend.tokens.list(for: caller) {
         var item = TokensListResponse.Token()
-        item.tokenID = token.id
+        item.tokenID = token.id.rawValue
         item.name = token.name
         item.createdAt = token.createdAt.seconds
-        item.workspaceID = token.workspaceID
-        item.userID = token.owner.id
-        item.memberID = token.owner.id
+        item.workspaceID = token.workspaceID.rawValue
+        item.userID = token.owner.rawID
+        item.memberID = token.owner.rawID
         item.memberDisplayname = try await displayName(of: token.owner, backend: backend)
         item.lastUsedAt = token.lastUsedAt?.seconds ?? 0
         item.expiresAt = token.expiresAt?.seconds
@@ -60,7 +60,7 @@ extension MethodTable {
     }
 
     authenticated(ModalClientMethods.tokenDelete) { request, caller, _ throws(ServerError) in
-      try await backend.tokens.revoke(id: request.tokenID, by: caller)
+      try await backend.tokens.revoke(id: TokenID(rawValue: request.tokenID), by: caller)
       return Empty()
     }
   }
@@ -71,8 +71,8 @@ private func displayName(of owner: TokenOwner, backend: Backend) async throws(Se
   let store = backend.dependencies.store
   switch owner {
   case .user(let id):
-    return try await store.user(id: id)?.email ?? id
+    return try await store.user(id: id)?.email ?? id.rawValue
   case .serviceUser(let id):
-    return try await store.serviceUser(id: id)?.name ?? id
+    return try await store.serviceUser(id: id)?.name ?? id.rawValue
   }
 }

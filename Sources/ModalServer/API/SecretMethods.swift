@@ -25,7 +25,7 @@ extension MethodTable {
       let found = try await service.getOrCreate(
         name: request.deploymentName, environmentName: request.environmentName, mode: mode, values: request.envDict,
         requiredKeys: request.requiredKeys, for: caller)
-      return SecretGetOrCreateResponse(secretID: found.secret.id, metadata: metadata(found))
+      return SecretGetOrCreateResponse(secretID: found.secret.id.rawValue, metadata: metadata(found))
     }
 
     authenticated(ModalClientMethods.secretList) { request, caller, _ throws(ServerError) in
@@ -49,22 +49,22 @@ extension MethodTable {
         response.items.append(
           SecretListItem(
             label: secret.name ?? "", createdAt: secret.createdAt.seconds, lastUsedAt: secret.lastUsedAt?.seconds ?? 0,
-            environmentName: page.environment.name, secretID: secret.id, metadata: metadata(found)))
+            environmentName: page.environment.name, secretID: secret.id.rawValue, metadata: metadata(found)))
       }
       return response
     }
 
     authenticated(ModalClientMethods.secretDelete) { request, caller, _ throws(ServerError) in
-      try await service.delete(id: request.secretID, for: caller)
+      try await service.delete(id: SecretID(rawValue: request.secretID), for: caller)
       return Empty()
     }
 
     authenticated(ModalClientMethods.secretGetInfo) { request, caller, _ throws(ServerError) in
-      SecretGetInfoResponse(metadata: metadata(try await service.info(id: request.secretID, for: caller)))
+      SecretGetInfoResponse(metadata: metadata(try await service.info(id: SecretID(rawValue: request.secretID), for: caller)))
     }
 
     authenticated(ModalClientMethods.secretUpdate) { request, caller, _ throws(ServerError) in
-      try await service.update(id: request.secretID, changes: request.updates.map { ($0.key, $0.value) }, for: caller)
+      try await service.update(id: SecretID(rawValue: request.secretID), changes: request.updates.map { ($0.key, $0.value) }, for: caller)
       return Empty()
     }
   }

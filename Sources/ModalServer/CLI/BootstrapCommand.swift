@@ -51,8 +51,8 @@ enum BootstrapCommand {
     if parsed[ServerOptions.json] {
       output.out(
         ServerCommandLine.json([
-          "token_id": result.token.id, "token_secret": result.token.secret, "user_id": result.user.id,
-          "email": result.user.email, "workspace_id": result.workspace.id, "workspace": result.workspace.name,
+          "token_id": result.token.id.rawValue, "token_secret": result.token.secret, "user_id": result.user.id.rawValue,
+          "email": result.user.email, "workspace_id": result.workspace.id.rawValue, "workspace": result.workspace.name,
         ]))
     } else {
       output.out(

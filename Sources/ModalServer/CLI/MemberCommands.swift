@@ -91,7 +91,7 @@ enum MemberCommands {
       for member in members {
         output.out(
           ServerCommandLine.json([
-            "email": member.user.email, "user_id": member.user.id, "role": member.membership.role.rawValue,
+            "email": member.user.email, "user_id": member.user.id.rawValue, "role": member.membership.role.rawValue,
             "since": member.membership.createdAt.iso8601,
           ]))
       }
@@ -132,7 +132,7 @@ enum MemberCommands {
       if parsed[ServerOptions.json] {
         output.out(
           ServerCommandLine.json([
-            "name": serviceUser.name, "id": serviceUser.id, "role": serviceUser.role.rawValue,
+            "name": serviceUser.name, "id": serviceUser.id.rawValue, "role": serviceUser.role.rawValue,
             "created_at": serviceUser.createdAt.iso8601,
           ]))
       } else {
@@ -155,7 +155,7 @@ enum MemberCommands {
       if parsed[ServerOptions.json] {
         output.out(
           ServerCommandLine.json([
-            "name": serviceUser.name, "id": serviceUser.id, "role": role.rawValue, "token_id": token.id,
+            "name": serviceUser.name, "id": serviceUser.id.rawValue, "role": role.rawValue, "token_id": token.id.rawValue,
             "token_secret": token.secret,
           ]))
       } else {

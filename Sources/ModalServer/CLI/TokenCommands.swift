@@ -72,7 +72,7 @@ enum TokenCommands {
     await store.close()
     if parsed[ServerOptions.json] {
       var object: [String: Any] = [
-        "token_id": token.id, "token_secret": token.secret, "workspace": workspace.name, "email": user.email,
+        "token_id": token.id.rawValue, "token_secret": token.secret, "workspace": workspace.name, "email": user.email,
         "name": token.record.name, "scopes": scopes.description,
       ]
       if let expiresAt = token.record.expiresAt { object["expires_at"] = expiresAt.iso8601 }
@@ -93,7 +93,7 @@ enum TokenCommands {
     let output = parsed.output
     let id = parsed[Self.tokenID]
     let store = try await ServerCommandLine.open(dataDirectory: parsed[ServerOptions.dataDir], database: parsed[ServerOptions.database], create: false).store
-    guard let token = try await store.token(id: id) else {
+    guard let token = try await store.token(id: TokenID(rawValue: id)) else {
       throw ServerError(.notFound, "No token \(id).")
     }
     let changed = try await store.revokeToken(id: token.id, at: ServerClock.system.now())

@@ -62,7 +62,7 @@ package struct EnvironmentService: Sendable {
   private func insert(_ name: String, for caller: Caller) async throws(ServerError) -> Environment {
     try NameRules.checkEnvironmentName(name)
     let environment = Environment(
-      id: RandomText.identifier("en-"), workspaceID: caller.workspace.id, name: name, isDefault: false,
+      id: EnvironmentID.random(), workspaceID: caller.workspace.id, name: name, isDefault: false,
       webhookSuffix: name.lowercased(), createdAt: dependencies.clock.now())
     do {
       try await dependencies.store.insertEnvironment(environment)

@@ -7,18 +7,18 @@ package actor FlowWaiters {
   /// A registration made before reading the flow.
   package struct Ticket: Sendable, Hashable {
     let id: UInt64
-    let flowID: String
+    let flowID: FlowID
     let generation: UInt64
   }
 
   private struct Parked {
-    let flowID: String
+    let flowID: FlowID
     let continuation: CheckedContinuation<Bool, Never>
     let timer: Task<Void, Never>
   }
 
-  private var generations: [String: UInt64] = [:]
-  private var registrations: [String: Int] = [:]
+  private var generations: [FlowID: UInt64] = [:]
+  private var registrations: [FlowID: Int] = [:]
   private var parked: [UInt64: Parked] = [:]
   private var nextID: UInt64 = 0
 
@@ -26,7 +26,7 @@ package actor FlowWaiters {
   package init() {}
 
   /// Registers interest in a flow; pass the ticket to `wait` or `cancel`.
-  package func register(flowID: String) -> Ticket {
+  package func register(flowID: FlowID) -> Ticket {
     nextID += 1
     registrations[flowID, default: 0] += 1
     return Ticket(id: nextID, flowID: flowID, generation: generations[flowID, default: 0])
@@ -59,7 +59,7 @@ package actor FlowWaiters {
   package func cancel(_ ticket: Ticket) { release(ticket) }
 
   /// Wakes every waiter of `flowID`.
-  package func signal(flowID: String) {
+  package func signal(flowID: FlowID) {
     guard registrations[flowID] != nil else { return }
     generations[flowID, default: 0] += 1
     for (id, entry) in parked where entry.flowID == flowID {

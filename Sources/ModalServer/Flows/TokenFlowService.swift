@@ -35,7 +35,7 @@ package struct TokenFlowService: Sendable {
   /// What `TokenFlowCreate` returns.
   package struct Created: Sendable {
     /// `tf-` + 22 base62.
-    package let flowID: String
+    package let flowID: FlowID
     /// The user code as shown, `XXXX-XXXX`.
     package let code: String
     /// The secret the waiting CLI must present; never in a URL, never stored in clear.
@@ -74,7 +74,7 @@ package struct TokenFlowService: Sendable {
     }
     let waitSecret = "fw-" + RandomText.base62(count: 32)
     let (hash, keyID) = SecretHasher(keys: dependencies.keys).hash(waitSecret)
-    let flowID = RandomText.identifier("tf-")
+    let flowID = FlowID.random()
     for _ in 0..<8 {
       let code = UserCode.generate()
       let flow = TokenFlowRecord(
@@ -100,9 +100,9 @@ package struct TokenFlowService: Sendable {
   package static let unknownFlowMessage = "Unknown token flow, or wrong wait secret. Run `modal token new` again."
 
   /// Waits up to `timeout` for the flow to be approved, then mints its token (once).
-  package func wait(flowID: String, waitSecret: String, timeout: Duration) async throws(ServerError) -> WaitOutcome {
+  package func wait(flowID: FlowID, waitSecret: String, timeout: Duration) async throws(ServerError) -> WaitOutcome {
     let store = dependencies.store
-    guard flowID.hasPrefix("tf-"), flowID.count <= 64,
+    guard flowID.rawValue.hasPrefix("tf-"), flowID.rawValue.count <= 64,
       let first = try await store.flow(id: flowID),
       SecretHasher(keys: dependencies.keys).matches(
         waitSecret, storedHash: first.waitSecretHash, keyID: first.hashKeyID)

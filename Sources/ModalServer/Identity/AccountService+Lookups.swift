@@ -14,7 +14,7 @@ extension AccountService {
   }
 
   /// `user` acting in the workspace with `id`; `nil` when there is none or they are not a member.
-  package func sessionCaller(user: User, workspaceID id: String) async throws(ServerError) -> SessionCaller? {
+  package func sessionCaller(user: User, workspaceID id: WorkspaceID) async throws(ServerError) -> SessionCaller? {
     guard let workspace = try await dependencies.store.workspace(id: id) else { return nil }
     return try await sessionCaller(user: user, workspace: workspace)
   }
@@ -25,7 +25,7 @@ extension AccountService {
   }
 
   /// The user with `id`, or `nil`.
-  package func user(id: String) async throws(ServerError) -> User? {
+  package func user(id: UserID) async throws(ServerError) -> User? {
     try await dependencies.store.user(id: id)
   }
 

@@ -39,7 +39,7 @@ extension AccountService {
   package func deleteServiceUser(_ nameOrID: String, in workspace: Workspace) async throws(ServerError) {
     let store = dependencies.store
     let all = try await serviceUsers(of: workspace)
-    guard let serviceUser = all.first(where: { $0.name == nameOrID || $0.id == nameOrID }) else {
+    guard let serviceUser = all.first(where: { $0.name == nameOrID || $0.id.rawValue == nameOrID }) else {
       throw ServerError(.notFound, "Workspace '\(workspace.name)' has no service user '\(nameOrID)'.")
     }
     let now = dependencies.clock.now()

@@ -29,8 +29,8 @@ package struct AccountService: Sendable {
       throw ServerError(.alreadyExists, "A workspace named '\(workspaceName)' already exists; nothing was changed.")
     }
     let now = dependencies.clock.now()
-    let user = User(id: RandomText.identifier("us-"), email: email, passwordHash: try password.map(hashPassword), createdAt: now)
-    let workspace = Workspace(id: RandomText.identifier("ac-"), name: workspaceName, kind: .personal, createdAt: now)
+    let user = User(id: UserID.random(), email: email, passwordHash: try password.map(hashPassword), createdAt: now)
+    let workspace = Workspace(id: WorkspaceID.random(), name: workspaceName, kind: .personal, createdAt: now)
     let environment = Self.defaultEnvironment(workspaceID: workspace.id, at: now)
     let token = try TokenService(dependencies: dependencies).makeToken(
       workspaceID: workspace.id, owner: .user(id: user.id), createdByUserID: user.id, name: "bootstrap",
@@ -44,9 +44,9 @@ package struct AccountService: Sendable {
   }
 
   /// The environment every workspace starts with.
-  static func defaultEnvironment(workspaceID: String, at time: UnixTime) -> Environment {
+  static func defaultEnvironment(workspaceID: WorkspaceID, at time: UnixTime) -> Environment {
     Environment(
-      id: RandomText.identifier("en-"), workspaceID: workspaceID, name: "main", isDefault: true, webhookSuffix: "",
+      id: EnvironmentID.random(), workspaceID: workspaceID, name: "main", isDefault: true, webhookSuffix: "",
       createdAt: time)
   }
 
@@ -61,8 +61,8 @@ package struct AccountService: Sendable {
     let email = try NameRules.normalizeEmail(email)
     try NameRules.checkWorkspaceName(workspaceName)
     let now = dependencies.clock.now()
-    let user = User(id: RandomText.identifier("us-"), email: email, passwordHash: passwordHash, createdAt: now)
-    let workspace = Workspace(id: RandomText.identifier("ac-"), name: workspaceName, kind: .personal, createdAt: now)
+    let user = User(id: UserID.random(), email: email, passwordHash: passwordHash, createdAt: now)
+    let workspace = Workspace(id: WorkspaceID.random(), name: workspaceName, kind: .personal, createdAt: now)
     do {
       try await dependencies.store.createAccount(
         user: user, workspace: workspace, environment: Self.defaultEnvironment(workspaceID: workspace.id, at: now), token: nil)
@@ -76,7 +76,7 @@ package struct AccountService: Sendable {
   package func createUser(email: String, password: String?) async throws(ServerError) -> User {
     let email = try NameRules.normalizeEmail(email)
     let user = User(
-      id: RandomText.identifier("us-"), email: email, passwordHash: try password.map(hashPassword),
+      id: UserID.random(), email: email, passwordHash: try password.map(hashPassword),
       createdAt: dependencies.clock.now())
     do {
       try await dependencies.store.insertUser(user)
@@ -103,7 +103,7 @@ package struct AccountService: Sendable {
       throw ServerError(.permissionDenied, "Only owners of workspace '\(workspace.name)' can create service users.")
     }
     let serviceUser = ServiceUser(
-      id: RandomText.identifier("su-"), workspaceID: workspace.id, name: name, role: role, createdByUserID: createdBy.id,
+      id: ServiceUserID.random(), workspaceID: workspace.id, name: name, role: role, createdByUserID: createdBy.id,
       createdAt: dependencies.clock.now())
     do {
       try await store.insertServiceUser(serviceUser)

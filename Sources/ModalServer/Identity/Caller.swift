@@ -28,7 +28,7 @@ package struct Caller: WorkspaceCaller {
   /// The token's owner.
   package var owner: TokenOwner { token.owner }
   /// The verified token's id.
-  package var tokenID: String? { token.id }
+  package var tokenID: TokenID? { token.id }
 
   /// Checks that the token has `scope` and the owner at least `role`; `method` names the operation
   /// in the error.

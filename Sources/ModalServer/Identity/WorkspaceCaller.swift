@@ -11,7 +11,7 @@ package protocol WorkspaceCaller: Sendable {
   /// Whose tokens are the caller's own: the token's owner, or the signed-in user.
   var owner: TokenOwner { get }
   /// The token the caller authenticated with; `nil` for a dashboard session.
-  var tokenID: String? { get }
+  var tokenID: TokenID? { get }
   /// Checks that the caller may use `scope` with at least `role`; `method` names the operation in the error.
   func require(_ scope: Scope, role needed: Role, for method: String) throws(ServerError)
 }
@@ -56,7 +56,7 @@ package struct SessionCaller: WorkspaceCaller {
   /// The signed-in user.
   package var owner: TokenOwner { .user(id: user.id) }
   /// No token: a session.
-  package var tokenID: String? { nil }
+  package var tokenID: TokenID? { nil }
 
   /// Checks the role only: a session has every scope.
   package func require(_ scope: Scope, role needed: Role, for method: String) throws(ServerError) {

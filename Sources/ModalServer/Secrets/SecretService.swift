@@ -102,7 +102,7 @@ package struct SecretService: Sendable {
   {
     let now = dependencies.clock.now()
     let record = SecretRecord(
-      id: RandomText.identifier("st-"), workspaceID: caller.workspace.id, environmentID: environment.id, name: name,
+      id: SecretID.random(), workspaceID: caller.workspace.id, environmentID: environment.id, name: name,
       keys: values.keys.sorted(), createdBy: caller.displayName, createdAt: now, updatedAt: now,
       expiresAt: name == nil ? now.adding(seconds: dependencies.settings.ephemeralSecretLifetime) : nil)
     let sealed = try SecretValues.seal(values, keys: dependencies.keys)
@@ -132,15 +132,15 @@ package struct SecretService: Sendable {
   }
 
   /// The secret with `id` in the caller's workspace, with its environment's name.
-  package func info(id: String, for caller: Caller) async throws(ServerError) -> Found {
+  package func info(id: SecretID, for caller: Caller) async throws(ServerError) -> Found {
     try caller.require(.secretsRead, for: ModalClientMethods.secretGetInfo)
     return try await find(id, for: caller)
   }
 
-  private func find(_ id: String, for caller: Caller) async throws(ServerError) -> Found {
+  private func find(_ id: SecretID, for caller: Caller) async throws(ServerError) -> Found {
     let store = dependencies.store
     let now = dependencies.clock.now()
-    guard id.hasPrefix("st-"), id.count <= 64,
+    guard id.rawValue.hasPrefix("st-"), id.rawValue.count <= 64,
       var secret = try await store.secret(id: id),
       secret.workspaceID == caller.workspace.id, (secret.expiresAt.map { $0 > now } ?? true)
     else {
@@ -152,7 +152,7 @@ package struct SecretService: Sendable {
   }
 
   /// Sets (value given) or removes (value `nil`) keys of a secret.
-  package func update(id: String, changes: [(key: String, value: String?)], for caller: Caller) async throws(ServerError) {
+  package func update(id: SecretID, changes: [(key: String, value: String?)], for caller: Caller) async throws(ServerError) {
     try caller.require(.secretsWrite, role: .manager, for: ModalClientMethods.secretUpdate)
     let found = try await find(id, for: caller)
     let store = dependencies.store
@@ -175,7 +175,7 @@ package struct SecretService: Sendable {
   }
 
   /// Deletes a secret of the caller's workspace.
-  package func delete(id: String, for caller: Caller) async throws(ServerError) {
+  package func delete(id: SecretID, for caller: Caller) async throws(ServerError) {
     try caller.require(.secretsWrite, role: .manager, for: ModalClientMethods.secretDelete)
     let found = try await find(id, for: caller)
     guard try await dependencies.store.deleteSecret(id: found.secret.id) else {

@@ -1,7 +1,7 @@
 /// A person who can sign in and own tokens.
 package struct User: Sendable, Hashable {
   /// `us-` + 22 base62.
-  package var id: String
+  package var id: UserID
   /// The sign-in address, lower-cased, unique.
   package var email: String
   /// The argon2id hash of the password (`crypto_pwhash_str` format); `nil` until one is set.
@@ -10,7 +10,7 @@ package struct User: Sendable, Hashable {
   package var createdAt: UnixTime
 
   /// Creates a user record.
-  package init(id: String, email: String, passwordHash: String?, createdAt: UnixTime) {
+  package init(id: UserID, email: String, passwordHash: String?, createdAt: UnixTime) {
     self.id = id
     self.email = email
     self.passwordHash = passwordHash
@@ -21,7 +21,7 @@ package struct User: Sendable, Hashable {
 /// A workspace: the unit that owns environments, secrets and tokens.
 package struct Workspace: Sendable, Hashable {
   /// `ac-` + 22 base62.
-  package var id: String
+  package var id: WorkspaceID
   /// The unique name (also the `username` the API reports, and the default profile name).
   package var name: String
   /// Personal or shared.
@@ -30,7 +30,7 @@ package struct Workspace: Sendable, Hashable {
   package var createdAt: UnixTime
 
   /// Creates a workspace record.
-  package init(id: String, name: String, kind: WorkspaceKind, createdAt: UnixTime) {
+  package init(id: WorkspaceID, name: String, kind: WorkspaceKind, createdAt: UnixTime) {
     self.id = id
     self.name = name
     self.kind = kind
@@ -74,16 +74,16 @@ package enum FlowConsumption: Sendable, Hashable {
 /// A user's role in a workspace.
 package struct Membership: Sendable, Hashable {
   /// The workspace.
-  package var workspaceID: String
+  package var workspaceID: WorkspaceID
   /// The user.
-  package var userID: String
+  package var userID: UserID
   /// What the user may do there.
   package var role: Role
   /// When the user joined.
   package var createdAt: UnixTime
 
   /// Creates a membership record.
-  package init(workspaceID: String, userID: String, role: Role, createdAt: UnixTime) {
+  package init(workspaceID: WorkspaceID, userID: UserID, role: Role, createdAt: UnixTime) {
     self.workspaceID = workspaceID
     self.userID = userID
     self.role = role
@@ -94,20 +94,20 @@ package struct Membership: Sendable, Hashable {
 /// A non-human member of one workspace (for CI and automation); it only acts through tokens.
 package struct ServiceUser: Sendable, Hashable {
   /// `su-` + 22 base62.
-  package var id: String
+  package var id: ServiceUserID
   /// The workspace it belongs to.
-  package var workspaceID: String
+  package var workspaceID: WorkspaceID
   /// Unique within the workspace.
   package var name: String
   /// Its role in the workspace.
   package var role: Role
   /// The user who created it.
-  package var createdByUserID: String
+  package var createdByUserID: UserID
   /// When it was created.
   package var createdAt: UnixTime
 
   /// Creates a service-user record.
-  package init(id: String, workspaceID: String, name: String, role: Role, createdByUserID: String, createdAt: UnixTime) {
+  package init(id: ServiceUserID, workspaceID: WorkspaceID, name: String, role: Role, createdByUserID: UserID, createdAt: UnixTime) {
     self.id = id
     self.workspaceID = workspaceID
     self.name = name
@@ -120,9 +120,9 @@ package struct ServiceUser: Sendable, Hashable {
 /// An environment of a workspace (every workspace starts with `main`, the default).
 package struct Environment: Sendable, Hashable {
   /// `en-` + 22 base62.
-  package var id: String
+  package var id: EnvironmentID
   /// The workspace.
-  package var workspaceID: String
+  package var workspaceID: WorkspaceID
   /// Unique within the workspace.
   package var name: String
   /// Whether an empty environment name resolves to this one.
@@ -133,7 +133,7 @@ package struct Environment: Sendable, Hashable {
   package var createdAt: UnixTime
 
   /// Creates an environment record.
-  package init(id: String, workspaceID: String, name: String, isDefault: Bool, webhookSuffix: String, createdAt: UnixTime) {
+  package init(id: EnvironmentID, workspaceID: WorkspaceID, name: String, isDefault: Bool, webhookSuffix: String, createdAt: UnixTime) {
     self.id = id
     self.workspaceID = workspaceID
     self.name = name
@@ -146,14 +146,15 @@ package struct Environment: Sendable, Hashable {
 /// Who a token acts as.
 package enum TokenOwner: Sendable, Hashable {
   /// A user, with their role in the token's workspace.
-  case user(id: String)
+  case user(id: UserID)
   /// A service user of the token's workspace.
-  case serviceUser(id: String)
+  case serviceUser(id: ServiceUserID)
 
-  /// The owner's id.
-  package var id: String {
+  /// The owner's id as stored (the `owner_id` column) and sent, whichever kind of owner it is.
+  package var rawID: String {
     switch self {
-    case .user(let id), .serviceUser(let id): id
+    case .user(let id): id.rawValue
+    case .serviceUser(let id): id.rawValue
     }
   }
 }
@@ -161,13 +162,13 @@ package enum TokenOwner: Sendable, Hashable {
 /// A stored API token. The secret itself is never stored: only its keyed hash.
 package struct TokenRecord: Sendable, Hashable {
   /// `ak-` + 22 base62; the lookup key.
-  package var id: String
+  package var id: TokenID
   /// The workspace it acts in.
-  package var workspaceID: String
+  package var workspaceID: WorkspaceID
   /// The user or service user it acts as.
   package var owner: TokenOwner
   /// The user who created it (`nil` for tokens made by the command line without a user).
-  package var createdByUserID: String?
+  package var createdByUserID: UserID?
   /// A label ("laptop", "ci").
   package var name: String
   /// HMAC-SHA-256 of the secret under the hashing key `hashKeyID`, hex.
@@ -189,7 +190,7 @@ package struct TokenRecord: Sendable, Hashable {
 
   /// Creates a token record.
   package init(
-    id: String, workspaceID: String, owner: TokenOwner, createdByUserID: String?, name: String, secretHash: String,
+    id: TokenID, workspaceID: WorkspaceID, owner: TokenOwner, createdByUserID: UserID?, name: String, secretHash: String,
     hashKeyID: String, secretHint: String, scopes: ScopeSet, createdAt: UnixTime, expiresAt: UnixTime?,
     lastUsedAt: UnixTime? = nil, revokedAt: UnixTime? = nil
   ) {
@@ -223,7 +224,7 @@ package enum TokenFlowState: String, Sendable, Hashable {
 /// consumed by `TokenFlowWait`.
 package struct TokenFlowRecord: Sendable, Hashable {
   /// `tf-` + 22 base62.
-  package var id: String
+  package var id: FlowID
   /// The user code, 8 letters of the RFC 8628 alphabet, stored without the dash.
   package var code: String
   /// HMAC-SHA-256 of the wait secret, hex.
@@ -249,19 +250,19 @@ package struct TokenFlowRecord: Sendable, Hashable {
   /// The network peer that created the flow, for the approval page.
   package var requestingPeer: String
   /// Who approved it.
-  package var approvedByUserID: String?
+  package var approvedByUserID: UserID?
   /// For which workspace.
-  package var approvedWorkspaceID: String?
+  package var approvedWorkspaceID: WorkspaceID?
   /// When.
   package var approvedAt: UnixTime?
   /// The token handed out.
-  package var tokenID: String?
+  package var tokenID: TokenID?
   /// When it was handed out.
   package var consumedAt: UnixTime?
 
   /// Creates a pending flow record.
   package init(
-    id: String, code: String, waitSecretHash: String, hashKeyID: String, createdAt: UnixTime, expiresAt: UnixTime,
+    id: FlowID, code: String, waitSecretHash: String, hashKeyID: String, createdAt: UnixTime, expiresAt: UnixTime,
     tokenLifetimeSeconds: Int64?, localhostPort: Int32, utmSource: String, nextURL: String, requestingNode: String,
     requestingPeer: String
   ) {
@@ -284,11 +285,11 @@ package struct TokenFlowRecord: Sendable, Hashable {
 /// A named (or ephemeral) set of key/value pairs in one environment.
 package struct SecretRecord: Sendable, Hashable {
   /// `st-` + 22 base62.
-  package var id: String
+  package var id: SecretID
   /// The workspace.
-  package var workspaceID: String
+  package var workspaceID: WorkspaceID
   /// The environment.
-  package var environmentID: String
+  package var environmentID: EnvironmentID
   /// The name; `nil` for ephemeral secrets.
   package var name: String?
   /// The keys, sorted (values are kept encrypted, apart).
@@ -306,7 +307,7 @@ package struct SecretRecord: Sendable, Hashable {
 
   /// Creates a secret record.
   package init(
-    id: String, workspaceID: String, environmentID: String, name: String?, keys: [String], createdBy: String,
+    id: SecretID, workspaceID: WorkspaceID, environmentID: EnvironmentID, name: String?, keys: [String], createdBy: String,
     createdAt: UnixTime, updatedAt: UnixTime, lastUsedAt: UnixTime? = nil, expiresAt: UnixTime? = nil
   ) {
     self.id = id
@@ -341,14 +342,14 @@ package struct SessionRecord: Sendable, Hashable {
   /// HMAC-SHA-256 of the session id (the cookie value is never stored), hex.
   package var idHash: String
   /// The signed-in user.
-  package var userID: String
+  package var userID: UserID
   /// When it was created.
   package var createdAt: UnixTime
   /// When it ends.
   package var expiresAt: UnixTime
 
   /// Creates a session record.
-  package init(idHash: String, userID: String, createdAt: UnixTime, expiresAt: UnixTime) {
+  package init(idHash: String, userID: UserID, createdAt: UnixTime, expiresAt: UnixTime) {
     self.idHash = idHash
     self.userID = userID
     self.createdAt = createdAt

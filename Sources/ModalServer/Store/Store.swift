@@ -15,95 +15,95 @@ package protocol Store: Sendable {
   /// Creates a user.
   func insertUser(_ user: User) async throws(ServerError)
   /// The user with this id.
-  func user(id: String) async throws(ServerError) -> User?
+  func user(id: UserID) async throws(ServerError) -> User?
   /// The user with this (lower-cased) email.
   func user(email: String) async throws(ServerError) -> User?
   /// Sets or replaces a user's password hash.
-  func setPasswordHash(userID: String, hash: String) async throws(ServerError)
+  func setPasswordHash(userID: UserID, hash: String) async throws(ServerError)
 
   /// Creates a workspace with its default environment and its first owner.
   func insertWorkspace(_ workspace: Workspace, owner: Membership, environment: Environment) async throws(ServerError)
   /// The workspace with this id.
-  func workspace(id: String) async throws(ServerError) -> Workspace?
+  func workspace(id: WorkspaceID) async throws(ServerError) -> Workspace?
   /// The workspace with this name.
   func workspace(name: String) async throws(ServerError) -> Workspace?
 
   /// Adds a member or changes their role.
   func upsertMembership(_ membership: Membership) async throws(ServerError)
   /// A user's membership of a workspace.
-  func membership(workspaceID: String, userID: String) async throws(ServerError) -> Membership?
+  func membership(workspaceID: WorkspaceID, userID: UserID) async throws(ServerError) -> Membership?
   /// The workspaces a user belongs to with their role in each, oldest membership first, in one query.
-  func workspaces(userID: String) async throws(ServerError) -> [WorkspaceWithRole]
+  func workspaces(userID: UserID) async throws(ServerError) -> [WorkspaceWithRole]
   /// Every member of a workspace, oldest first.
-  func memberships(workspaceID: String) async throws(ServerError) -> [Membership]
+  func memberships(workspaceID: WorkspaceID) async throws(ServerError) -> [Membership]
   /// Every member of a workspace with their user record, oldest first, in one query.
-  func members(workspaceID: String) async throws(ServerError) -> [MemberWithUser]
+  func members(workspaceID: WorkspaceID) async throws(ServerError) -> [MemberWithUser]
 
   /// Creates a service user.
   func insertServiceUser(_ serviceUser: ServiceUser) async throws(ServerError)
   /// The service user with this id.
-  func serviceUser(id: String) async throws(ServerError) -> ServiceUser?
+  func serviceUser(id: ServiceUserID) async throws(ServerError) -> ServiceUser?
   /// The service users of a workspace, oldest first.
-  func serviceUsers(workspaceID: String) async throws(ServerError) -> [ServiceUser]
+  func serviceUsers(workspaceID: WorkspaceID) async throws(ServerError) -> [ServiceUser]
   /// The service users of a workspace with their creators' emails, oldest first, in one query.
-  func serviceUsersWithCreators(workspaceID: String) async throws(ServerError) -> [ServiceUserWithCreator]
+  func serviceUsersWithCreators(workspaceID: WorkspaceID) async throws(ServerError) -> [ServiceUserWithCreator]
   /// Deletes a service user and revokes its tokens, atomically; `false` if it did not exist.
-  func deleteServiceUser(id: String, at time: UnixTime) async throws(ServerError) -> Bool
+  func deleteServiceUser(id: ServiceUserID, at time: UnixTime) async throws(ServerError) -> Bool
   /// Changes a member's role, unless that would leave the workspace without an owner.
-  func setRole(workspaceID: String, userID: String, role: Role) async throws(ServerError) -> MembershipChange
+  func setRole(workspaceID: WorkspaceID, userID: UserID, role: Role) async throws(ServerError) -> MembershipChange
   /// Removes a user from a workspace and revokes their tokens there, atomically, unless they are
   /// its last owner.
-  func deleteMembership(workspaceID: String, userID: String, at time: UnixTime) async throws(ServerError) -> MembershipChange
+  func deleteMembership(workspaceID: WorkspaceID, userID: UserID, at time: UnixTime) async throws(ServerError) -> MembershipChange
 
   // MARK: Tokens
 
   /// Stores a new token.
   func insertToken(_ token: TokenRecord) async throws(ServerError)
   /// The token with this id (revoked and expired ones included).
-  func token(id: String) async throws(ServerError) -> TokenRecord?
+  func token(id: TokenID) async throws(ServerError) -> TokenRecord?
   /// The tokens of a workspace, newest first; only those of `owner` when given.
-  func tokens(workspaceID: String, owner: TokenOwner?) async throws(ServerError) -> [TokenRecord]
+  func tokens(workspaceID: WorkspaceID, owner: TokenOwner?) async throws(ServerError) -> [TokenRecord]
   /// The same tokens as `tokens(workspaceID:owner:)`, each with the email of the user who created
   /// it (`nil` when nobody did or the user is gone), in one query (the dashboard's tokens page).
-  func tokensWithCreators(workspaceID: String, owner: TokenOwner?) async throws(ServerError) -> [TokenWithCreator]
+  func tokensWithCreators(workspaceID: WorkspaceID, owner: TokenOwner?) async throws(ServerError) -> [TokenWithCreator]
   /// Marks a token revoked; `false` if it does not exist or was already revoked.
-  func revokeToken(id: String, at time: UnixTime) async throws(ServerError) -> Bool
+  func revokeToken(id: TokenID, at time: UnixTime) async throws(ServerError) -> Bool
   /// Stores batched last-used times (never moving one backwards).
-  func recordUsage(tokens: [String: UnixTime], secrets: [String: UnixTime]) async throws(ServerError)
+  func recordUsage(tokens: [TokenID: UnixTime], secrets: [SecretID: UnixTime]) async throws(ServerError)
 
   // MARK: Token flows
 
   /// Stores a new pending flow; `alreadyExists` if its code collides with a pending flow.
   func insertFlow(_ flow: TokenFlowRecord) async throws(ServerError)
   /// The flow with this id.
-  func flow(id: String) async throws(ServerError) -> TokenFlowRecord?
+  func flow(id: FlowID) async throws(ServerError) -> TokenFlowRecord?
   /// The newest flow with this code, in any state (for telling "expired" or "used" from "unknown").
   func newestFlow(code: String) async throws(ServerError) -> TokenFlowRecord?
   /// The pending, unexpired flow with this code.
   func pendingFlow(code: String, now: UnixTime) async throws(ServerError) -> TokenFlowRecord?
   /// Approves a pending, unexpired flow; `false` if it is not (any more).
-  func approveFlow(id: String, userID: String, workspaceID: String, at time: UnixTime) async throws(ServerError) -> Bool
+  func approveFlow(id: FlowID, userID: UserID, workspaceID: WorkspaceID, at time: UnixTime) async throws(ServerError) -> Bool
   /// Marks an approved flow consumed and stores its token, atomically, if the token's owner is
   /// still a member of its workspace (decided under the workspace's row lock, like membership
   /// removals, so a removal cannot slip between the check and the insert).
-  func consumeFlow(id: String, token: TokenRecord, at time: UnixTime) async throws(ServerError) -> FlowConsumption
+  func consumeFlow(id: FlowID, token: TokenRecord, at time: UnixTime) async throws(ServerError) -> FlowConsumption
   /// Deletes flows that expired before `time` and ephemeral secrets past their end; returns how many.
   func deleteExpired(before time: UnixTime) async throws(ServerError) -> Int
 
   // MARK: Environments
 
   /// The environments of a workspace: the default first, then oldest first.
-  func environments(workspaceID: String) async throws(ServerError) -> [Environment]
+  func environments(workspaceID: WorkspaceID) async throws(ServerError) -> [Environment]
   /// The environment with this name in the workspace.
-  func environment(workspaceID: String, name: String) async throws(ServerError) -> Environment?
+  func environment(workspaceID: WorkspaceID, name: String) async throws(ServerError) -> Environment?
   /// The environment with this id.
-  func environment(id: String) async throws(ServerError) -> Environment?
+  func environment(id: EnvironmentID) async throws(ServerError) -> Environment?
   /// Creates an environment.
   func insertEnvironment(_ environment: Environment) async throws(ServerError)
   /// Renames an environment and/or changes its web suffix.
-  func updateEnvironment(id: String, name: String?, webhookSuffix: String?) async throws(ServerError)
+  func updateEnvironment(id: EnvironmentID, name: String?, webhookSuffix: String?) async throws(ServerError)
   /// Deletes an environment and every secret in it.
-  func deleteEnvironment(id: String) async throws(ServerError)
+  func deleteEnvironment(id: EnvironmentID) async throws(ServerError)
 
   // MARK: Secrets
 
@@ -114,19 +114,19 @@ package protocol Store: Sendable {
   /// are still exactly those (compare-and-swap: every sealing has a fresh nonce). `false` if the
   /// secret is gone or was changed in between.
   @discardableResult
-  func replaceSecretValues(id: String, keys: [String], values: SealedValues, replacing expected: SealedValues?, at time: UnixTime)
+  func replaceSecretValues(id: SecretID, keys: [String], values: SealedValues, replacing expected: SealedValues?, at time: UnixTime)
     async throws(ServerError) -> Bool
   /// The secret with this id.
-  func secret(id: String) async throws(ServerError) -> SecretRecord?
+  func secret(id: SecretID) async throws(ServerError) -> SecretRecord?
   /// The named secret in an environment.
-  func secret(environmentID: String, name: String) async throws(ServerError) -> SecretRecord?
+  func secret(environmentID: EnvironmentID, name: String) async throws(ServerError) -> SecretRecord?
   /// The encrypted values of a secret.
-  func secretValues(id: String) async throws(ServerError) -> SealedValues?
+  func secretValues(id: SecretID) async throws(ServerError) -> SealedValues?
   /// Named secrets of an environment created strictly before `createdBefore` (any time when
   /// `nil`), newest first, at most `limit`.
-  func secrets(environmentID: String, createdBefore: UnixTime?, limit: Int) async throws(ServerError) -> [SecretRecord]
+  func secrets(environmentID: EnvironmentID, createdBefore: UnixTime?, limit: Int) async throws(ServerError) -> [SecretRecord]
   /// Deletes a secret; `false` if it did not exist.
-  func deleteSecret(id: String) async throws(ServerError) -> Bool
+  func deleteSecret(id: SecretID) async throws(ServerError) -> Bool
 
   // MARK: Sessions (dashboard)
 
@@ -137,7 +137,7 @@ package protocol Store: Sendable {
   /// Ends a session.
   func deleteSession(idHash: String) async throws(ServerError)
   /// Ends every session of a user (after a password change or removal).
-  func deleteSessions(userID: String) async throws(ServerError)
+  func deleteSessions(userID: UserID) async throws(ServerError)
 
   // MARK: Attempt limits (shared by every replica)
 

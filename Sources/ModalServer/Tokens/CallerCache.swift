@@ -17,7 +17,7 @@ package final class CallerCache: Sendable {
   }
 
   private struct State {
-    var entries: [String: Entry] = [:]
+    var entries: [TokenID: Entry] = [:]
     var generation: UInt64 = 0
   }
 
@@ -36,7 +36,7 @@ package final class CallerCache: Sendable {
 
   /// The remembered caller of `tokenID` if it is fresh, and the generation to pass to `store` if
   /// the caller has to be looked up (one lock per call on the hot path).
-  package func lookup(tokenID: String) -> (caller: Caller?, generation: UInt64) {
+  package func lookup(tokenID: TokenID) -> (caller: Caller?, generation: UInt64) {
     let now = DispatchTime.now().uptimeNanoseconds
     return state.withLock { state in
       guard lifetimeNanoseconds > 0, let entry = state.entries[tokenID] else { return (nil, state.generation) }

@@ -6,5 +6,5 @@ package struct IssuedToken: Sendable {
   package let secret: String
 
   /// The token id.
-  package var id: String { record.id }
+  package var id: TokenID { record.id }
 }

@@ -15,7 +15,7 @@ package struct TokenService: Sendable {
 
   /// A new token record and its secret (not stored yet).
   package func makeToken(
-    workspaceID: String, owner: TokenOwner, createdByUserID: String?, name: String, scopes: ScopeSet,
+    workspaceID: WorkspaceID, owner: TokenOwner, createdByUserID: UserID?, name: String, scopes: ScopeSet,
     lifetimeSeconds: Int64?
   ) throws(ServerError) -> IssuedToken {
     let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -32,7 +32,7 @@ package struct TokenService: Sendable {
     let (hash, keyID) = hasher.hash(secret)
     let now = dependencies.clock.now()
     let record = TokenRecord(
-      id: TokenFormat.newID(), workspaceID: workspaceID, owner: owner, createdByUserID: createdByUserID, name: trimmed,
+      id: TokenID(rawValue: TokenFormat.newID()), workspaceID: workspaceID, owner: owner, createdByUserID: createdByUserID, name: trimmed,
       secretHash: hash, hashKeyID: keyID, secretHint: TokenFormat.hint(of: secret), scopes: scopes, createdAt: now,
       expiresAt: lifetimeSeconds.map { now.adding(seconds: $0) })
     return IssuedToken(record: record, secret: secret)
@@ -40,7 +40,7 @@ package struct TokenService: Sendable {
 
   /// Creates and stores a token.
   package func issue(
-    workspaceID: String, owner: TokenOwner, createdByUserID: String?, name: String, scopes: ScopeSet,
+    workspaceID: WorkspaceID, owner: TokenOwner, createdByUserID: UserID?, name: String, scopes: ScopeSet,
     lifetimeSeconds: Int64?
   ) async throws(ServerError) -> IssuedToken {
     let issued = try makeToken(
@@ -72,14 +72,15 @@ package struct TokenService: Sendable {
       throw ServerError(
         .unauthenticated, "Token secret is malformed: token secrets are 'as-' followed by 24 letters and digits.")
     }
+    let tokenID = TokenID(rawValue: id)
     let callers = dependencies.callers
-    let (remembered, generation) = callers.lookup(tokenID: id)
+    let (remembered, generation) = callers.lookup(tokenID: tokenID)
     let token: TokenRecord
     if let remembered {
       token = remembered.token
     } else {
       let store = dependencies.store
-      guard let found = try await store.token(id: id) else {
+      guard let found = try await store.token(id: tokenID) else {
         hasher.burn(secret)
         throw ServerError(.unauthenticated, Self.invalidCredentialsMessage)
       }
@@ -166,7 +167,7 @@ package struct TokenService: Sendable {
   /// Revokes a token on behalf of `caller` (through the API or the dashboard): their own tokens
   /// always (a token may revoke itself without any scope), others' only as owner with the `tokens`
   /// scope. Tokens of other workspaces, and those the caller may not see, are `notFound`.
-  package func revoke(id: String, by caller: some WorkspaceCaller) async throws(ServerError) {
+  package func revoke(id: TokenID, by caller: some WorkspaceCaller) async throws(ServerError) {
     let store = dependencies.store
     if id != caller.tokenID { try caller.require(.tokens, for: ModalClientMethods.tokenDelete) }
     guard let token = try await store.token(id: id),

@@ -6,8 +6,8 @@ import RPC
 /// cost a hop to another executor.
 package final class UsageRecorder: Sendable {
   private struct Pending {
-    var tokens: [String: UnixTime] = [:]
-    var secrets: [String: UnixTime] = [:]
+    var tokens: [TokenID: UnixTime] = [:]
+    var secrets: [SecretID: UnixTime] = [:]
   }
 
   private let pending = Locked(Pending())
@@ -16,7 +16,7 @@ package final class UsageRecorder: Sendable {
   package init() {}
 
   /// Notes that a token was used at `time`.
-  package func tokenUsed(_ id: String, at time: UnixTime) {
+  package func tokenUsed(_ id: TokenID, at time: UnixTime) {
     pending.withLock { state in
       if let known = state.tokens[id], known >= time { return }
       state.tokens[id] = time
@@ -24,7 +24,7 @@ package final class UsageRecorder: Sendable {
   }
 
   /// Notes that a secret was used at `time`.
-  package func secretUsed(_ id: String, at time: UnixTime) {
+  package func secretUsed(_ id: SecretID, at time: UnixTime) {
     pending.withLock { state in
       if let known = state.secrets[id], known >= time { return }
       state.secrets[id] = time
@@ -32,10 +32,10 @@ package final class UsageRecorder: Sendable {
   }
 
   /// The unflushed last-used time of a token, if any.
-  package func pendingTokenUse(_ id: String) -> UnixTime? { pending.withLock { $0.tokens[id] } }
+  package func pendingTokenUse(_ id: TokenID) -> UnixTime? { pending.withLock { $0.tokens[id] } }
 
   /// The unflushed last-used time of a secret, if any.
-  package func pendingSecretUse(_ id: String) -> UnixTime? { pending.withLock { $0.secrets[id] } }
+  package func pendingSecretUse(_ id: SecretID) -> UnixTime? { pending.withLock { $0.secrets[id] } }
 
   /// Writes the buffered times to `store`; on failure they are kept for the next flush.
   /// Returns how many were written.

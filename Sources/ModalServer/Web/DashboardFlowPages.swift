@@ -22,7 +22,7 @@ extension Dashboard {
   /// within the limit; a lookup that finds its code is taken back with `forget(_:)`.
   private func countGuess(_ context: Context, user: User) async throws -> [CountedAttempt] {
     let guesses = [
-      try await codeGuesses.count("user:" + user.id), try await codeGuesses.count("session:" + context.csrfBinding),
+      try await codeGuesses.count("user:" + user.id.rawValue), try await codeGuesses.count("session:" + context.csrfBinding),
     ]
     if guesses.contains(where: { $0.lockedUntil != nil }) {
       throw PageError(
@@ -120,7 +120,7 @@ extension Dashboard {
     let workspaceID = try field(form, "workspace", label: "The workspace", maximum: 64)
     let flow = try await pendingFlow(context, user: user, code: code)
     guard workspaceID.count <= 64,
-      let workspace = try await backend.accounts.sessionCaller(user: user, workspaceID: workspaceID)?.workspace
+      let workspace = try await backend.accounts.sessionCaller(user: user, workspaceID: WorkspaceID(rawValue: workspaceID))?.workspace
     else {
       throw PageError(403, "Not your workspace", "You are not a member of the chosen workspace.")
     }

@@ -158,7 +158,7 @@ extension Dashboard {
     guard userID.count <= 64 else { throw notMember }
     // Two statements, not `guard let … = try await` on a typed-throws call: Swift 6.3's optimizer
     // crashed splitting that coroutine in release builds.
-    let member = try await backend.accounts.user(id: userID)
+    let member = try await backend.accounts.user(id: UserID(rawValue: userID))
     guard let member else { throw notMember }
     return member
   }

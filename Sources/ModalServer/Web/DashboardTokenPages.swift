@@ -60,7 +60,7 @@ extension Dashboard {
     case .user: owner = ""
     case .serviceUser(let id): owner = " <span class=\"muted\">(service user \(id))</span>"
     }
-    let creator = listed.creatorEmail ?? token.createdByUserID ?? "—"
+    let creator = listed.creatorEmail ?? token.createdByUserID?.rawValue ?? "—"
     return """
       <tr><td>\(token.name)\(owner)</td><td><code>\(token.id)</code></td>
       <td>\(token.scopes.description)</td><td>\(HTML.time(token.createdAt))</td><td>\(HTML.time(token.expiresAt))</td>
@@ -96,7 +96,7 @@ extension Dashboard {
   }
 
   /// The page that shows a new token's secret, once (`Cache-Control: no-store`).
-  static func secretPage(_ context: Context, user: User, title: String, tokenID: String, secret: String, back: String)
+  static func secretPage(_ context: Context, user: User, title: String, tokenID: TokenID, secret: String, back: String)
     -> HTTPResponse
   {
     let body: HTML = """
@@ -122,7 +122,7 @@ extension Dashboard {
     let notFound = PageError(404, "Token not found", "There is no such token in this workspace that you may revoke.")
     guard TokenFormat.isWellFormedID(tokenID) else { throw notFound }
     do {
-      try await backend.tokens.revoke(id: tokenID, by: caller)
+      try await backend.tokens.revoke(id: TokenID(rawValue: tokenID), by: caller)
     } catch {
       guard error.code == .notFound else { throw error }
       throw notFound

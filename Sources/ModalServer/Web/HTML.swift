@@ -32,6 +32,8 @@ package struct HTML: Sendable, Equatable, ExpressibleByStringInterpolation, Cust
     package mutating func appendInterpolation(_ value: String) { text += HTML.escape(value) }
     /// A number.
     package mutating func appendInterpolation<Number: BinaryInteger>(_ number: Number) { text += String(number) }
+    /// A record id, escaped like any text.
+    package mutating func appendInterpolation<Kind>(_ id: RecordID<Kind>) { text += HTML.escape(id.rawValue) }
     /// HTML, as it is.
     package mutating func appendInterpolation(_ html: HTML) { text += html.text }
     /// Several pieces of HTML, one after the other.

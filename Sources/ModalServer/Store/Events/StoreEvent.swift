@@ -5,7 +5,7 @@ package enum StoreEvent: Sendable, Hashable {
   /// service user): remembered callers must be forgotten.
   case credentialsChanged
   /// A login flow changed state (it was approved): its waiting `TokenFlowWait` calls must look again.
-  case flowChanged(id: String)
+  case flowChanged(id: FlowID)
   /// Notices may have been missed (the database connection that listens was lost): forget every
   /// remembered caller and let every waiting call look again.
   case resynchronize
@@ -14,7 +14,7 @@ package enum StoreEvent: Sendable, Hashable {
   package var wireText: String {
     switch self {
     case .credentialsChanged: "credentials"
-    case .flowChanged(let id): "flow:" + id
+    case .flowChanged(let id): "flow:" + id.rawValue
     case .resynchronize: "resynchronize"
     }
   }
@@ -31,7 +31,7 @@ package enum StoreEvent: Sendable, Hashable {
         (48...57).contains(byte) || (65...90).contains(byte) || (97...122).contains(byte) || byte == 45
       }
       guard allowed else { return nil }
-      self = .flowChanged(id: String(id))
+      self = .flowChanged(id: FlowID(rawValue: String(id)))
     }
   }
 }

@@ -129,8 +129,8 @@ final class PostgresConnection: SQLConnection, @unchecked Sendable {
     return Int(String(cString: PQcmdTuples(result))) ?? 0
   }
 
-  func lockRow(table: String, id: String) throws(ServerError) {
-    _ = try query("SELECT 1 FROM \(table) WHERE id = ? FOR UPDATE", [.text(id)]) { _ throws(ServerError) in () }
+  func lockRow<Kind>(table: String, id: RecordID<Kind>) throws(ServerError) {
+    _ = try query("SELECT 1 FROM \(table) WHERE id = ? FOR UPDATE", [.id(id)]) { _ throws(ServerError) in () }
   }
 
   func lockTable(_ table: String) throws(ServerError) {

@@ -36,41 +36,41 @@ extension SQLStore {
   }
 
   static func user<R: SQLRow>(_ row: R) throws(ServerError) -> User {
-    User(id: row.text(0), email: row.text(1), passwordHash: row.optionalText(2), createdAt: row.time(3))
+    User(id: row.id(0), email: row.text(1), passwordHash: row.optionalText(2), createdAt: row.time(3))
   }
 
   static func workspace<R: SQLRow>(_ row: R) throws(ServerError) -> Workspace {
     guard let kind = WorkspaceKind(rawValue: row.text(2)) else { throw corrupt("workspace kind") }
-    return Workspace(id: row.text(0), name: row.text(1), kind: kind, createdAt: row.time(3))
+    return Workspace(id: row.id(0), name: row.text(1), kind: kind, createdAt: row.time(3))
   }
 
   static func membership<R: SQLRow>(_ row: R) throws(ServerError) -> Membership {
-    Membership(workspaceID: row.text(0), userID: row.text(1), role: try role(row.text(2)), createdAt: row.time(3))
+    Membership(workspaceID: row.id(0), userID: row.id(1), role: try role(row.text(2)), createdAt: row.time(3))
   }
 
   static func serviceUser<R: SQLRow>(_ row: R) throws(ServerError) -> ServiceUser {
     ServiceUser(
-      id: row.text(0), workspaceID: row.text(1), name: row.text(2), role: try role(row.text(3)), createdByUserID: row.text(4),
+      id: row.id(0), workspaceID: row.id(1), name: row.text(2), role: try role(row.text(3)), createdByUserID: row.id(4),
       createdAt: row.time(5))
   }
 
   static func environment<R: SQLRow>(_ row: R) throws(ServerError) -> Environment {
     Environment(
-      id: row.text(0), workspaceID: row.text(1), name: row.text(2), isDefault: row.bool(3), webhookSuffix: row.text(4),
+      id: row.id(0), workspaceID: row.id(1), name: row.text(2), isDefault: row.bool(3), webhookSuffix: row.text(4),
       createdAt: row.time(5))
   }
 
   static func token<R: SQLRow>(_ row: R) throws(ServerError) -> TokenRecord {
     let owner: TokenOwner
     switch row.text(2) {
-    case "user": owner = .user(id: row.text(3))
-    case "service_user": owner = .serviceUser(id: row.text(3))
+    case "user": owner = .user(id: row.id(3))
+    case "service_user": owner = .serviceUser(id: row.id(3))
     default: throw corrupt("token owner kind")
     }
     let scopes: ScopeSet
     do { scopes = try ScopeSet(parsing: row.text(9)) } catch { throw corrupt("token scope list") }
     return TokenRecord(
-      id: row.text(0), workspaceID: row.text(1), owner: owner, createdByUserID: row.optionalText(4), name: row.text(5),
+      id: row.id(0), workspaceID: row.id(1), owner: owner, createdByUserID: row.optionalID(4), name: row.text(5),
       secretHash: row.text(6), hashKeyID: row.text(7), secretHint: row.text(8), scopes: scopes, createdAt: row.time(10),
       expiresAt: row.optionalTime(11), lastUsedAt: row.optionalTime(12), revokedAt: row.optionalTime(13))
   }
@@ -78,21 +78,21 @@ extension SQLStore {
   static func flow<R: SQLRow>(_ row: R) throws(ServerError) -> TokenFlowRecord {
     guard let state = TokenFlowState(rawValue: row.text(4)) else { throw corrupt("token flow state") }
     var flow = TokenFlowRecord(
-      id: row.text(0), code: row.text(1), waitSecretHash: row.text(2), hashKeyID: row.text(3), createdAt: row.time(5),
+      id: row.id(0), code: row.text(1), waitSecretHash: row.text(2), hashKeyID: row.text(3), createdAt: row.time(5),
       expiresAt: row.time(6), tokenLifetimeSeconds: row.optionalInt(7), localhostPort: Int32(clamping: row.int(8)),
       utmSource: row.text(9), nextURL: row.text(10), requestingNode: row.text(11), requestingPeer: row.text(12))
     flow.state = state
-    flow.approvedByUserID = row.optionalText(13)
-    flow.approvedWorkspaceID = row.optionalText(14)
+    flow.approvedByUserID = row.optionalID(13)
+    flow.approvedWorkspaceID = row.optionalID(14)
     flow.approvedAt = row.optionalTime(15)
-    flow.tokenID = row.optionalText(16)
+    flow.tokenID = row.optionalID(16)
     flow.consumedAt = row.optionalTime(17)
     return flow
   }
 
   static func secret<R: SQLRow>(_ row: R) throws(ServerError) -> SecretRecord {
     SecretRecord(
-      id: row.text(0), workspaceID: row.text(1), environmentID: row.text(2), name: row.optionalText(3),
+      id: row.id(0), workspaceID: row.id(1), environmentID: row.id(2), name: row.optionalText(3),
       keys: splitKeys(row.text(4)), createdBy: row.text(5), createdAt: row.time(6), updatedAt: row.time(7),
       lastUsedAt: row.optionalTime(8), expiresAt: row.optionalTime(9))
   }
@@ -107,13 +107,13 @@ extension SQLStore {
   static func insert(_ user: User, _ db: Connection) throws(ServerError) {
     try db.execute(
       "INSERT INTO users (id, email, password_hash, created_at) VALUES (?, ?, ?, ?)",
-      [.text(user.id), .text(user.email.lowercased()), .optional(user.passwordHash), .time(user.createdAt)])
+      [.id(user.id), .text(user.email.lowercased()), .optional(user.passwordHash), .time(user.createdAt)])
   }
 
   static func insert(_ workspace: Workspace, _ db: Connection) throws(ServerError) {
     try db.execute(
       "INSERT INTO workspaces (id, name, kind, created_at) VALUES (?, ?, ?, ?)",
-      [.text(workspace.id), .text(workspace.name), .text(workspace.kind.rawValue), .time(workspace.createdAt)])
+      [.id(workspace.id), .text(workspace.name), .text(workspace.kind.rawValue), .time(workspace.createdAt)])
   }
 
   static func upsert(_ membership: Membership, _ db: Connection) throws(ServerError) {
@@ -122,14 +122,14 @@ extension SQLStore {
       INSERT INTO memberships (workspace_id, user_id, role, created_at) VALUES (?, ?, ?, ?)
       ON CONFLICT (workspace_id, user_id) DO UPDATE SET role = excluded.role
       """,
-      [.text(membership.workspaceID), .text(membership.userID), .text(membership.role.rawValue), .time(membership.createdAt)])
+      [.id(membership.workspaceID), .id(membership.userID), .text(membership.role.rawValue), .time(membership.createdAt)])
   }
 
   static func insert(_ environment: Environment, _ db: Connection) throws(ServerError) {
     try db.execute(
       "INSERT INTO environments (id, workspace_id, name, is_default, webhook_suffix, created_at) VALUES (?, ?, ?, ?, ?, ?)",
       [
-        .text(environment.id), .text(environment.workspaceID), .text(environment.name), .bool(environment.isDefault),
+        .id(environment.id), .id(environment.workspaceID), .text(environment.name), .bool(environment.isDefault),
         .text(environment.webhookSuffix), .time(environment.createdAt),
       ])
   }
@@ -147,7 +147,7 @@ extension SQLStore {
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
       """,
       [
-        .text(token.id), .text(token.workspaceID), .text(ownerKind), .text(token.owner.id), .optional(token.createdByUserID),
+        .id(token.id), .id(token.workspaceID), .text(ownerKind), .text(token.owner.rawID), .optional(token.createdByUserID),
         .text(token.name), .text(token.secretHash), .text(token.hashKeyID), .text(token.secretHint),
         .text(token.scopes.description), .time(token.createdAt), .optional(token.expiresAt), .optional(token.lastUsedAt),
         .optional(token.revokedAt),

@@ -86,9 +86,9 @@ extension SQLStore {
     try await write { db throws(ServerError) in try Self.insert(user, db) }
   }
 
-  package func user(id: String) async throws(ServerError) -> User? {
+  package func user(id: UserID) async throws(ServerError) -> User? {
     try await read { db throws(ServerError) in
-      try db.first(Self.userSelect + " WHERE id = ?", [.text(id)], row: Self.user)
+      try db.first(Self.userSelect + " WHERE id = ?", [.id(id)], row: Self.user)
     }
   }
 
@@ -98,9 +98,9 @@ extension SQLStore {
     }
   }
 
-  package func setPasswordHash(userID: String, hash: String) async throws(ServerError) {
+  package func setPasswordHash(userID: UserID, hash: String) async throws(ServerError) {
     try await write { db throws(ServerError) in
-      try db.execute("UPDATE users SET password_hash = ? WHERE id = ?", [.text(hash), .text(userID)])
+      try db.execute("UPDATE users SET password_hash = ? WHERE id = ?", [.text(hash), .id(userID)])
     }
   }
 
@@ -114,9 +114,9 @@ extension SQLStore {
     }
   }
 
-  package func workspace(id: String) async throws(ServerError) -> Workspace? {
+  package func workspace(id: WorkspaceID) async throws(ServerError) -> Workspace? {
     try await read { db throws(ServerError) in
-      try db.first(Self.workspaceSelect + " WHERE id = ?", [.text(id)], row: Self.workspace)
+      try db.first(Self.workspaceSelect + " WHERE id = ?", [.id(id)], row: Self.workspace)
     }
   }
 
@@ -133,45 +133,45 @@ extension SQLStore {
     }
   }
 
-  package func membership(workspaceID: String, userID: String) async throws(ServerError) -> Membership? {
+  package func membership(workspaceID: WorkspaceID, userID: UserID) async throws(ServerError) -> Membership? {
     try await read { db throws(ServerError) in
       try db.first(
-        Self.membershipSelect + " WHERE workspace_id = ? AND user_id = ?", [.text(workspaceID), .text(userID)],
+        Self.membershipSelect + " WHERE workspace_id = ? AND user_id = ?", [.id(workspaceID), .id(userID)],
         row: Self.membership)
     }
   }
 
-  package func workspaces(userID: String) async throws(ServerError) -> [WorkspaceWithRole] {
+  package func workspaces(userID: UserID) async throws(ServerError) -> [WorkspaceWithRole] {
     // The workspace columns in `workspaceSelect`'s order (the row reader reads them by position), then the role.
     let select = """
       SELECT w.id, w.name, w.kind, w.created_at, m.role FROM memberships m JOIN workspaces w ON w.id = m.workspace_id
       WHERE m.user_id = ? ORDER BY m.created_at, m.workspace_id
       """
     return try await read { db throws(ServerError) in
-      try db.query(select, [.text(userID)]) { row throws(ServerError) in
+      try db.query(select, [.id(userID)]) { row throws(ServerError) in
         WorkspaceWithRole(workspace: try Self.workspace(row), role: try Self.role(row.text(4)))
       }
     }
   }
 
-  package func memberships(workspaceID: String) async throws(ServerError) -> [Membership] {
+  package func memberships(workspaceID: WorkspaceID) async throws(ServerError) -> [Membership] {
     try await read { db throws(ServerError) in
       try db.query(
-        Self.membershipSelect + " WHERE workspace_id = ? ORDER BY created_at, user_id", [.text(workspaceID)],
+        Self.membershipSelect + " WHERE workspace_id = ? ORDER BY created_at, user_id", [.id(workspaceID)],
         row: Self.membership)
     }
   }
 
-  package func members(workspaceID: String) async throws(ServerError) -> [MemberWithUser] {
+  package func members(workspaceID: WorkspaceID) async throws(ServerError) -> [MemberWithUser] {
     // The membership columns in `membershipSelect`'s order, then the user's in `userSelect`'s.
     let select = """
       SELECT m.workspace_id, m.user_id, m.role, m.created_at, u.id, u.email, u.password_hash, u.created_at
       FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.workspace_id = ? ORDER BY m.created_at, m.user_id
       """
     return try await read { db throws(ServerError) in
-      try db.query(select, [.text(workspaceID)]) { row throws(ServerError) in
+      try db.query(select, [.id(workspaceID)]) { row throws(ServerError) in
         MemberWithUser(
-          user: User(id: row.text(4), email: row.text(5), passwordHash: row.optionalText(6), createdAt: row.time(7)),
+          user: User(id: row.id(4), email: row.text(5), passwordHash: row.optionalText(6), createdAt: row.time(7)),
           membership: try Self.membership(row))
       }
     }
@@ -182,62 +182,62 @@ extension SQLStore {
       try db.execute(
         "INSERT INTO service_users (id, workspace_id, name, role, created_by_user_id, created_at) VALUES (?, ?, ?, ?, ?, ?)",
         [
-          .text(serviceUser.id), .text(serviceUser.workspaceID), .text(serviceUser.name),
+          .id(serviceUser.id), .id(serviceUser.workspaceID), .text(serviceUser.name),
           .text(serviceUser.role.rawValue),
-          .text(serviceUser.createdByUserID), .time(serviceUser.createdAt),
+          .id(serviceUser.createdByUserID), .time(serviceUser.createdAt),
         ])
     }
   }
 
-  package func serviceUser(id: String) async throws(ServerError) -> ServiceUser? {
+  package func serviceUser(id: ServiceUserID) async throws(ServerError) -> ServiceUser? {
     try await read { db throws(ServerError) in
       try db.first(
         "SELECT id, workspace_id, name, role, created_by_user_id, created_at FROM service_users WHERE id = ?",
-        [.text(id)],
+        [.id(id)],
         row: Self.serviceUser)
     }
   }
 
-  package func serviceUsers(workspaceID: String) async throws(ServerError) -> [ServiceUser] {
+  package func serviceUsers(workspaceID: WorkspaceID) async throws(ServerError) -> [ServiceUser] {
     try await serviceUsersWithCreators(workspaceID: workspaceID).map(\.serviceUser)
   }
 
-  package func serviceUsersWithCreators(workspaceID: String) async throws(ServerError) -> [ServiceUserWithCreator] {
+  package func serviceUsersWithCreators(workspaceID: WorkspaceID) async throws(ServerError) -> [ServiceUserWithCreator] {
     let select = """
       SELECT s.id, s.workspace_id, s.name, s.role, s.created_by_user_id, s.created_at, u.email
       FROM service_users s LEFT JOIN users u ON u.id = s.created_by_user_id WHERE s.workspace_id = ? ORDER BY s.created_at, s.id
       """
     return try await read { db throws(ServerError) in
-      try db.query(select, [.text(workspaceID)]) { row throws(ServerError) in
+      try db.query(select, [.id(workspaceID)]) { row throws(ServerError) in
         ServiceUserWithCreator(serviceUser: try Self.serviceUser(row), creatorEmail: row.optionalText(6))
       }
     }
   }
 
-  package func deleteServiceUser(id: String, at time: UnixTime) async throws(ServerError) -> Bool {
+  package func deleteServiceUser(id: ServiceUserID, at time: UnixTime) async throws(ServerError) -> Bool {
     try await write { db throws(ServerError) in
       _ = try db.execute(
         "UPDATE tokens SET revoked_at = ? WHERE owner_kind = 'service_user' AND owner_id = ? AND revoked_at IS NULL",
-        [.time(time), .text(id)])
+        [.time(time), .id(id)])
       try db.announce(.credentialsChanged)
-      return try db.execute("DELETE FROM service_users WHERE id = ?", [.text(id)]) > 0
+      return try db.execute("DELETE FROM service_users WHERE id = ?", [.id(id)]) > 0
     }
   }
 
-  package func setRole(workspaceID: String, userID: String, role: Role) async throws(ServerError) -> MembershipChange {
+  package func setRole(workspaceID: WorkspaceID, userID: UserID, role: Role) async throws(ServerError) -> MembershipChange {
     try await write { db throws(ServerError) in
       if let refusal = try Self.checkOwnerRemains(db, workspaceID: workspaceID, userID: userID, newRole: role) {
         return refusal
       }
       try db.execute(
         "UPDATE memberships SET role = ? WHERE workspace_id = ? AND user_id = ?",
-        [.text(role.rawValue), .text(workspaceID), .text(userID)])
+        [.text(role.rawValue), .id(workspaceID), .id(userID)])
       try db.announce(.credentialsChanged)
       return .done
     }
   }
 
-  package func deleteMembership(workspaceID: String, userID: String, at time: UnixTime) async throws(ServerError)
+  package func deleteMembership(workspaceID: WorkspaceID, userID: UserID, at time: UnixTime) async throws(ServerError)
     -> MembershipChange
   {
     try await write { db throws(ServerError) in
@@ -246,9 +246,9 @@ extension SQLStore {
       }
       _ = try db.execute(
         "UPDATE tokens SET revoked_at = ? WHERE workspace_id = ? AND owner_kind = 'user' AND owner_id = ? AND revoked_at IS NULL",
-        [.time(time), .text(workspaceID), .text(userID)])
+        [.time(time), .id(workspaceID), .id(userID)])
       try db.execute(
-        "DELETE FROM memberships WHERE workspace_id = ? AND user_id = ?", [.text(workspaceID), .text(userID)])
+        "DELETE FROM memberships WHERE workspace_id = ? AND user_id = ?", [.id(workspaceID), .id(userID)])
       try db.announce(.credentialsChanged)
       return .done
     }
@@ -257,21 +257,21 @@ extension SQLStore {
   /// Inside a write: locks the workspace row (so concurrent membership changes of one workspace
   /// take turns), then refuses a change that would leave it without an owner, or of a non-member.
   /// `newRole` is `nil` for a removal.
-  static func checkOwnerRemains(_ db: Connection, workspaceID: String, userID: String, newRole: Role?)
+  static func checkOwnerRemains(_ db: Connection, workspaceID: WorkspaceID, userID: UserID, newRole: Role?)
     throws(ServerError)
     -> MembershipChange?
   {
     try db.lockRow(table: "workspaces", id: workspaceID)
     guard
       let current = try db.first(
-        "SELECT role FROM memberships WHERE workspace_id = ? AND user_id = ?", [.text(workspaceID), .text(userID)],
+        "SELECT role FROM memberships WHERE workspace_id = ? AND user_id = ?", [.id(workspaceID), .id(userID)],
         row: { row throws(ServerError) in row.text(0) })
     else { return .notMember }
     guard current == Role.owner.rawValue, newRole != .owner else { return nil }
     let otherOwners =
       try db.first(
         "SELECT COUNT(*) FROM memberships WHERE workspace_id = ? AND role = 'owner' AND user_id <> ?",
-        [.text(workspaceID), .text(userID)]
+        [.id(workspaceID), .id(userID)]
       ) { row throws(ServerError) in row.int(0) } ?? 0
     return otherOwners == 0 ? .lastOwner : nil
   }
@@ -282,26 +282,26 @@ extension SQLStore {
     try await write { db throws(ServerError) in try Self.insert(token, db) }
   }
 
-  package func token(id: String) async throws(ServerError) -> TokenRecord? {
+  package func token(id: TokenID) async throws(ServerError) -> TokenRecord? {
     try await read { db throws(ServerError) in
-      try db.first(Self.tokenSelect + " WHERE id = ?", [.text(id)], row: Self.token)
+      try db.first(Self.tokenSelect + " WHERE id = ?", [.id(id)], row: Self.token)
     }
   }
 
-  package func tokens(workspaceID: String, owner: TokenOwner?) async throws(ServerError) -> [TokenRecord] {
+  package func tokens(workspaceID: WorkspaceID, owner: TokenOwner?) async throws(ServerError) -> [TokenRecord] {
     try await read { db throws(ServerError) in
       if let owner {
         return try db.query(
           Self.tokenSelect + " WHERE workspace_id = ? AND owner_id = ? ORDER BY created_at DESC, id",
-          [.text(workspaceID), .text(owner.id)], row: Self.token)
+          [.id(workspaceID), .text(owner.rawID)], row: Self.token)
       }
       return try db.query(
-        Self.tokenSelect + " WHERE workspace_id = ? ORDER BY created_at DESC, id", [.text(workspaceID)], row: Self.token
+        Self.tokenSelect + " WHERE workspace_id = ? ORDER BY created_at DESC, id", [.id(workspaceID)], row: Self.token
       )
     }
   }
 
-  package func tokensWithCreators(workspaceID: String, owner: TokenOwner?) async throws(ServerError)
+  package func tokensWithCreators(workspaceID: WorkspaceID, owner: TokenOwner?) async throws(ServerError)
     -> [TokenWithCreator]
   {
     // The token columns in `tokenSelect`'s order (the row reader reads them by position), then the email.
@@ -311,7 +311,7 @@ extension SQLStore {
       FROM tokens t LEFT JOIN users u ON u.id = t.created_by_user_id WHERE t.workspace_id = ?
       """
     let ownerFilter = owner == nil ? "" : " AND t.owner_id = ?"
-    let values: [SQLValue] = [.text(workspaceID)] + (owner.map { [.text($0.id)] } ?? [])
+    let values: [SQLValue] = [.id(workspaceID)] + (owner.map { [.text($0.rawID)] } ?? [])
     return try await read { db throws(ServerError) in
       try db.query(select + ownerFilter + " ORDER BY t.created_at DESC, t.id", values) { row throws(ServerError) in
         TokenWithCreator(token: try Self.token(row), creatorEmail: row.optionalText(14))
@@ -319,27 +319,27 @@ extension SQLStore {
     }
   }
 
-  package func revokeToken(id: String, at time: UnixTime) async throws(ServerError) -> Bool {
+  package func revokeToken(id: TokenID, at time: UnixTime) async throws(ServerError) -> Bool {
     try await write { db throws(ServerError) in
       let changed = try db.execute(
-        "UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", [.time(time), .text(id)])
+        "UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", [.time(time), .id(id)])
       if changed > 0 { try db.announce(.credentialsChanged) }
       return changed > 0
     }
   }
 
-  package func recordUsage(tokens: [String: UnixTime], secrets: [String: UnixTime]) async throws(ServerError) {
+  package func recordUsage(tokens: [TokenID: UnixTime], secrets: [SecretID: UnixTime]) async throws(ServerError) {
     if tokens.isEmpty && secrets.isEmpty { return }
     try await write { db throws(ServerError) in
       for (id, time) in tokens {
         try db.execute(
           "UPDATE tokens SET last_used_at = ? WHERE id = ? AND (last_used_at IS NULL OR last_used_at < ?)",
-          [.time(time), .text(id), .time(time)])
+          [.time(time), .id(id), .time(time)])
       }
       for (id, time) in secrets {
         try db.execute(
           "UPDATE secrets SET last_used_at = ? WHERE id = ? AND (last_used_at IS NULL OR last_used_at < ?)",
-          [.time(time), .text(id), .time(time)])
+          [.time(time), .id(id), .time(time)])
       }
     }
   }
@@ -355,16 +355,16 @@ extension SQLStore {
         VALUES (?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?)
         """,
         [
-          .text(flow.id), .text(flow.code), .text(flow.waitSecretHash), .text(flow.hashKeyID), .time(flow.createdAt),
+          .id(flow.id), .text(flow.code), .text(flow.waitSecretHash), .text(flow.hashKeyID), .time(flow.createdAt),
           .time(flow.expiresAt), .optional(flow.tokenLifetimeSeconds), .integer(Int64(flow.localhostPort)),
           .text(flow.utmSource), .text(flow.nextURL), .text(flow.requestingNode), .text(flow.requestingPeer),
         ])
     }
   }
 
-  package func flow(id: String) async throws(ServerError) -> TokenFlowRecord? {
+  package func flow(id: FlowID) async throws(ServerError) -> TokenFlowRecord? {
     try await read { db throws(ServerError) in
-      try db.first(Self.flowSelect + " WHERE id = ?", [.text(id)], row: Self.flow)
+      try db.first(Self.flowSelect + " WHERE id = ?", [.id(id)], row: Self.flow)
     }
   }
 
@@ -382,7 +382,7 @@ extension SQLStore {
     }
   }
 
-  package func approveFlow(id: String, userID: String, workspaceID: String, at time: UnixTime) async throws(ServerError)
+  package func approveFlow(id: FlowID, userID: UserID, workspaceID: WorkspaceID, at time: UnixTime) async throws(ServerError)
     -> Bool
   {
     try await write { db throws(ServerError) in
@@ -390,13 +390,13 @@ extension SQLStore {
         """
         UPDATE token_flows SET state = 'approved', approved_by_user_id = ?, approved_workspace_id = ?, approved_at = ?
         WHERE id = ? AND state = 'pending' AND expires_at > ?
-        """, [.text(userID), .text(workspaceID), .time(time), .text(id), .time(time)])
+        """, [.id(userID), .id(workspaceID), .time(time), .id(id), .time(time)])
       if changed > 0 { try db.announce(.flowChanged(id: id)) }
       return changed > 0
     }
   }
 
-  package func consumeFlow(id: String, token: TokenRecord, at time: UnixTime) async throws(ServerError)
+  package func consumeFlow(id: FlowID, token: TokenRecord, at time: UnixTime) async throws(ServerError)
     -> FlowConsumption
   {
     try await write { db throws(ServerError) in
@@ -404,17 +404,17 @@ extension SQLStore {
       if case .user(let userID) = token.owner {
         let member = try db.first(
           "SELECT 1 FROM memberships WHERE workspace_id = ? AND user_id = ?",
-          [.text(token.workspaceID), .text(userID)],
+          [.id(token.workspaceID), .id(userID)],
           row: { _ throws(ServerError) in true })
         guard member != nil else {
-          let deleted = try db.execute("DELETE FROM token_flows WHERE id = ? AND state = 'approved'", [.text(id)])
+          let deleted = try db.execute("DELETE FROM token_flows WHERE id = ? AND state = 'approved'", [.id(id)])
           if deleted > 0 { try db.announce(.flowChanged(id: id)) }
           return deleted > 0 ? .approverNotMember : .notApproved
         }
       }
       let changed = try db.execute(
         "UPDATE token_flows SET state = 'consumed', token_id = ?, consumed_at = ? WHERE id = ? AND state = 'approved'",
-        [.text(token.id), .time(time), .text(id)])
+        [.id(token.id), .time(time), .id(id)])
       guard changed > 0 else { return .notApproved }
       try Self.insert(token, db)
       return .consumed
@@ -433,26 +433,26 @@ extension SQLStore {
 
   // MARK: Environments
 
-  package func environments(workspaceID: String) async throws(ServerError) -> [Environment] {
+  package func environments(workspaceID: WorkspaceID) async throws(ServerError) -> [Environment] {
     try await read { db throws(ServerError) in
       try db.query(
         Self.environmentSelect + " WHERE workspace_id = ? ORDER BY is_default DESC, created_at, name",
-        [.text(workspaceID)],
+        [.id(workspaceID)],
         row: Self.environment)
     }
   }
 
-  package func environment(workspaceID: String, name: String) async throws(ServerError) -> Environment? {
+  package func environment(workspaceID: WorkspaceID, name: String) async throws(ServerError) -> Environment? {
     try await read { db throws(ServerError) in
       try db.first(
-        Self.environmentSelect + " WHERE workspace_id = ? AND name = ?", [.text(workspaceID), .text(name)],
+        Self.environmentSelect + " WHERE workspace_id = ? AND name = ?", [.id(workspaceID), .text(name)],
         row: Self.environment)
     }
   }
 
-  package func environment(id: String) async throws(ServerError) -> Environment? {
+  package func environment(id: EnvironmentID) async throws(ServerError) -> Environment? {
     try await read { db throws(ServerError) in
-      try db.first(Self.environmentSelect + " WHERE id = ?", [.text(id)], row: Self.environment)
+      try db.first(Self.environmentSelect + " WHERE id = ?", [.id(id)], row: Self.environment)
     }
   }
 
@@ -460,19 +460,19 @@ extension SQLStore {
     try await write { db throws(ServerError) in try Self.insert(environment, db) }
   }
 
-  package func updateEnvironment(id: String, name: String?, webhookSuffix: String?) async throws(ServerError) {
+  package func updateEnvironment(id: EnvironmentID, name: String?, webhookSuffix: String?) async throws(ServerError) {
     try await write { db throws(ServerError) in
-      if let name { try db.execute("UPDATE environments SET name = ? WHERE id = ?", [.text(name), .text(id)]) }
+      if let name { try db.execute("UPDATE environments SET name = ? WHERE id = ?", [.text(name), .id(id)]) }
       if let webhookSuffix {
-        try db.execute("UPDATE environments SET webhook_suffix = ? WHERE id = ?", [.text(webhookSuffix), .text(id)])
+        try db.execute("UPDATE environments SET webhook_suffix = ? WHERE id = ?", [.text(webhookSuffix), .id(id)])
       }
     }
   }
 
-  package func deleteEnvironment(id: String) async throws(ServerError) {
+  package func deleteEnvironment(id: EnvironmentID) async throws(ServerError) {
     try await write { db throws(ServerError) in
-      try db.execute("DELETE FROM secrets WHERE environment_id = ?", [.text(id)])
-      try db.execute("DELETE FROM environments WHERE id = ?", [.text(id)])
+      try db.execute("DELETE FROM secrets WHERE environment_id = ?", [.id(id)])
+      try db.execute("DELETE FROM environments WHERE id = ?", [.id(id)])
     }
   }
 
@@ -483,7 +483,7 @@ extension SQLStore {
       // Serializes secret creation per environment across replicas, so creation times stay distinct.
       try db.lockRow(table: "environments", id: secret.environmentID)
       let latest =
-        try db.first("SELECT MAX(created_at) FROM secrets WHERE environment_id = ?", [.text(secret.environmentID)]) {
+        try db.first("SELECT MAX(created_at) FROM secrets WHERE environment_id = ?", [.id(secret.environmentID)]) {
           row throws(ServerError) in row.optionalInt(0)
         } ?? nil
       var stored = secret
@@ -497,7 +497,7 @@ extension SQLStore {
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?)
         """,
         [
-          .text(stored.id), .text(stored.workspaceID), .text(stored.environmentID), .optional(stored.name),
+          .id(stored.id), .id(stored.workspaceID), .id(stored.environmentID), .optional(stored.name),
           .text(Self.joinKeys(stored.keys)), .text(values.keyID), .text(values.ciphertext), .text(stored.createdBy),
           .time(stored.createdAt), .time(stored.updatedAt), .optional(stored.expiresAt),
         ])
@@ -506,12 +506,12 @@ extension SQLStore {
   }
 
   package func replaceSecretValues(
-    id: String, keys: [String], values: SealedValues, replacing expected: SealedValues?, at time: UnixTime
+    id: SecretID, keys: [String], values: SealedValues, replacing expected: SealedValues?, at time: UnixTime
   ) async throws(ServerError) -> Bool {
     try await write { db throws(ServerError) in
       var sql = "UPDATE secrets SET key_names = ?, values_key_id = ?, values_sealed = ?, updated_at = ? WHERE id = ?"
       var arguments: [SQLValue] = [
-        .text(Self.joinKeys(keys)), .text(values.keyID), .text(values.ciphertext), .time(time), .text(id),
+        .text(Self.joinKeys(keys)), .text(values.keyID), .text(values.ciphertext), .time(time), .id(id),
       ]
       if let expected {
         sql += " AND values_key_id = ? AND values_sealed = ?"
@@ -521,42 +521,42 @@ extension SQLStore {
     }
   }
 
-  package func secret(id: String) async throws(ServerError) -> SecretRecord? {
+  package func secret(id: SecretID) async throws(ServerError) -> SecretRecord? {
     try await read { db throws(ServerError) in
-      try db.first(Self.secretSelect + " WHERE id = ?", [.text(id)], row: Self.secret)
+      try db.first(Self.secretSelect + " WHERE id = ?", [.id(id)], row: Self.secret)
     }
   }
 
-  package func secret(environmentID: String, name: String) async throws(ServerError) -> SecretRecord? {
+  package func secret(environmentID: EnvironmentID, name: String) async throws(ServerError) -> SecretRecord? {
     try await read { db throws(ServerError) in
       try db.first(
-        Self.secretSelect + " WHERE environment_id = ? AND name = ?", [.text(environmentID), .text(name)],
+        Self.secretSelect + " WHERE environment_id = ? AND name = ?", [.id(environmentID), .text(name)],
         row: Self.secret)
     }
   }
 
-  package func secretValues(id: String) async throws(ServerError) -> SealedValues? {
+  package func secretValues(id: SecretID) async throws(ServerError) -> SealedValues? {
     try await read { db throws(ServerError) in
-      try db.first("SELECT values_key_id, values_sealed FROM secrets WHERE id = ?", [.text(id)]) {
+      try db.first("SELECT values_key_id, values_sealed FROM secrets WHERE id = ?", [.id(id)]) {
         row throws(ServerError) in
         SealedValues(keyID: row.text(0), ciphertext: row.text(1))
       }
     }
   }
 
-  package func secrets(environmentID: String, createdBefore: UnixTime?, limit: Int) async throws(ServerError)
+  package func secrets(environmentID: EnvironmentID, createdBefore: UnixTime?, limit: Int) async throws(ServerError)
     -> [SecretRecord]
   {
     try await read { db throws(ServerError) in
       try db.query(
         Self.secretSelect
           + " WHERE environment_id = ? AND name IS NOT NULL AND created_at < ? ORDER BY created_at DESC LIMIT ?",
-        [.text(environmentID), .integer(createdBefore?.microseconds ?? .max), .integer(Int64(limit))], row: Self.secret)
+        [.id(environmentID), .integer(createdBefore?.microseconds ?? .max), .integer(Int64(limit))], row: Self.secret)
     }
   }
 
-  package func deleteSecret(id: String) async throws(ServerError) -> Bool {
-    try await write { db throws(ServerError) in try db.execute("DELETE FROM secrets WHERE id = ?", [.text(id)]) > 0 }
+  package func deleteSecret(id: SecretID) async throws(ServerError) -> Bool {
+    try await write { db throws(ServerError) in try db.execute("DELETE FROM secrets WHERE id = ?", [.id(id)]) > 0 }
   }
 
   // MARK: Sessions
@@ -565,7 +565,7 @@ extension SQLStore {
     try await write { db throws(ServerError) in
       try db.execute(
         "INSERT INTO sessions (id_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
-        [.text(session.idHash), .text(session.userID), .time(session.createdAt), .time(session.expiresAt)])
+        [.text(session.idHash), .id(session.userID), .time(session.createdAt), .time(session.expiresAt)])
     }
   }
 
@@ -573,7 +573,7 @@ extension SQLStore {
     try await read { db throws(ServerError) in
       try db.first("SELECT id_hash, user_id, created_at, expires_at FROM sessions WHERE id_hash = ?", [.text(idHash)]) {
         row throws(ServerError) in
-        SessionRecord(idHash: row.text(0), userID: row.text(1), createdAt: row.time(2), expiresAt: row.time(3))
+        SessionRecord(idHash: row.text(0), userID: row.id(1), createdAt: row.time(2), expiresAt: row.time(3))
       }
     }
   }
@@ -584,9 +584,9 @@ extension SQLStore {
     }
   }
 
-  package func deleteSessions(userID: String) async throws(ServerError) {
+  package func deleteSessions(userID: UserID) async throws(ServerError) {
     try await write { db throws(ServerError) in
-      try db.execute("DELETE FROM sessions WHERE user_id = ?", [.text(userID)])
+      try db.execute("DELETE FROM sessions WHERE user_id = ?", [.id(userID)])
     }
   }
 

@@ -17,6 +17,10 @@ extension SQLValue {
   static func time(_ time: UnixTime) -> SQLValue { .integer(time.microseconds) }
   /// A boolean as 0 or 1.
   static func bool(_ value: Bool) -> SQLValue { .integer(value ? 1 : 0) }
+  /// A record id as its text.
+  static func id<Kind>(_ id: RecordID<Kind>) -> SQLValue { .text(id.rawValue) }
+  /// A record id as its text, or `.null`.
+  static func optional<Kind>(_ id: RecordID<Kind>?) -> SQLValue { id.map { .text($0.rawValue) } ?? .null }
 }
 
 /// One result row of either database; columns are read by index, in the order of the SELECT list.
@@ -35,6 +39,8 @@ extension SQLRow {
   func optionalInt(_ column: Int32) -> Int64? { isNull(column) ? nil : int(column) }
   func optionalTime(_ column: Int32) -> UnixTime? { optionalInt(column).map(UnixTime.init(microseconds:)) }
   func optionalText(_ column: Int32) -> String? { isNull(column) ? nil : text(column) }
+  func id<Kind>(_ column: Int32) -> RecordID<Kind> { RecordID(rawValue: text(column)) }
+  func optionalID<Kind>(_ column: Int32) -> RecordID<Kind>? { optionalText(column).map(RecordID.init(rawValue:)) }
 }
 
 /// A database connection the shared store code (`SQLStore`) runs its statements on. Statements
@@ -54,7 +60,7 @@ protocol SQLConnection: AnyObject {
   func execute(_ sql: String, _ values: [SQLValue]) throws(ServerError) -> Int
   /// Locks the row of `table` with `id` until the transaction ends (a no-op where the database
   /// has a single writer).
-  func lockRow(table: String, id: String) throws(ServerError)
+  func lockRow<Kind>(table: String, id: RecordID<Kind>) throws(ServerError)
   /// Locks a whole table against other writers until the transaction ends (a no-op where the
   /// database has a single writer).
   func lockTable(_ table: String) throws(ServerError)

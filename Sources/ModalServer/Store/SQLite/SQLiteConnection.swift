@@ -102,7 +102,7 @@ final class SQLiteConnection: SQLConnection, @unchecked Sendable {
   }
 
   /// A no-op: SQLite has one writer at a time, so the whole transaction is already exclusive.
-  func lockRow(table: String, id: String) throws(ServerError) {}
+  func lockRow<Kind>(table: String, id: RecordID<Kind>) throws(ServerError) {}
 
   func lockTable(_ table: String) throws(ServerError) {}
 

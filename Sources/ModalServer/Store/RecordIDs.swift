@@ -1,0 +1,57 @@
+/// The id of one kind of stored record (`UserID`, `TokenID`, ...): a string on the wire and in
+/// the database, a type of its own in the code, so that passing a workspace id where a user id
+/// belongs does not compile.
+///
+/// `description` is the raw value, so log lines and messages print an id exactly as the string did.
+package struct RecordID<Kind: RecordKind>: Hashable, Sendable, CustomStringConvertible {
+  /// The id as stored and sent.
+  package let rawValue: String
+
+  /// Wraps an id as stored or received (not checked: lookups of a malformed id find nothing).
+  package init(rawValue: String) { self.rawValue = rawValue }
+
+  /// The raw value.
+  package var description: String { rawValue }
+
+  /// A new random id: the kind's prefix and 22 base62 characters (`RandomText.identifier`).
+  package static func random() -> Self { Self(rawValue: RandomText.identifier(Kind.prefix)) }
+}
+
+/// A kind of record with ids of its own; only a marker, never instantiated.
+package protocol RecordKind: Sendable {
+  /// The prefix of new ids of this kind (`us-`, `ac-`, ...).
+  static var prefix: String { get }
+}
+
+/// The kinds of records, one per id type.
+package enum RecordKinds {
+  /// `User`.
+  package enum User: RecordKind { package static var prefix: String { "us-" } }
+  /// `Workspace`.
+  package enum Workspace: RecordKind { package static var prefix: String { "ac-" } }
+  /// `ServiceUser`.
+  package enum ServiceUser: RecordKind { package static var prefix: String { "su-" } }
+  /// `Environment`.
+  package enum Environment: RecordKind { package static var prefix: String { "en-" } }
+  /// `TokenRecord`; its ids also have a fixed length (`TokenFormat`).
+  package enum Token: RecordKind { package static var prefix: String { TokenFormat.idPrefix } }
+  /// `SecretRecord`.
+  package enum Secret: RecordKind { package static var prefix: String { "st-" } }
+  /// `TokenFlowRecord`.
+  package enum Flow: RecordKind { package static var prefix: String { "tf-" } }
+}
+
+/// The id of a `User`: `us-` + 22 base62.
+package typealias UserID = RecordID<RecordKinds.User>
+/// The id of a `Workspace`: `ac-` + 22 base62.
+package typealias WorkspaceID = RecordID<RecordKinds.Workspace>
+/// The id of a `ServiceUser`: `su-` + 22 base62.
+package typealias ServiceUserID = RecordID<RecordKinds.ServiceUser>
+/// The id of an `Environment`: `en-` + 22 base62.
+package typealias EnvironmentID = RecordID<RecordKinds.Environment>
+/// The id of a `TokenRecord`: `ak-` + 22 base62, public, the lookup key.
+package typealias TokenID = RecordID<RecordKinds.Token>
+/// The id of a `SecretRecord`: `st-` + 22 base62.
+package typealias SecretID = RecordID<RecordKinds.Secret>
+/// The id of a `TokenFlowRecord`: `tf-` + 22 base62.
+package typealias FlowID = RecordID<RecordKinds.Flow>
