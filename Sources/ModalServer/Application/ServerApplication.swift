@@ -125,6 +125,10 @@ package struct ServerApplication: Sendable {
     var grpc = ServerConfiguration(host: configuration.grpcAddress.host, port: configuration.grpcAddress.port)
     grpc.tls = configuration.tls.map { ServerConfiguration.TLS(certificateChainPEM: $0.certificatePEM, privateKeyPEM: $0.privateKeyPEM) }
     grpc.maxReceiveMessageSize = 4 * 1024 * 1024
+    grpc.maxConcurrentStreamsPerConnection = configuration.grpcMaxConcurrentStreams
+    grpc.memoryQuotaBytes = configuration.grpcMemoryQuotaMiB * 1024 * 1024
+    grpc.streamWindowBytes = configuration.grpcStreamWindowBytes
+    grpc.maxMetadataBytes = configuration.grpcMaxMetadataBytes
     do {
       return try Server(configuration: grpc, router: ModalGRPCService.router(backend: backend, log: RequestLoggers.batched(requestLog)))
     } catch {
