@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(FoundationNetworking)
+  import FoundationNetworking
+#endif
 import ModalAPI
 import ModalServer
 import ProtoWire
@@ -114,5 +117,43 @@ import TestSupport
       if !served { try await Task.sleep(for: .milliseconds(100)) }
     }
     #expect(served)
+  }
+
+  /// 300 sockets from 127.0.0.2 ... 127.0.0.21 that send a request head one byte a second: each is
+  /// closed at the head deadline however often it sends, and a new client is then served.
+  @Test(.timeLimit(.minutes(1))) func slowlorisOnTheDashboardLeavesANewClientServed() async throws {
+    let target = try Target(arguments: ["--http-header-timeout", "2"])
+    let (process, output, errors) = try target.hostile("http", port: target.server.httpPort, [300, 20, 8])
+    #expect(target.waitFor("holding", in: errors))
+    var served = false
+    let end = ContinuousClock.now + .seconds(6)
+    while !served && ContinuousClock.now < end {
+      served = (try? await Self.dashboardStatus(target.server.httpURL + "/login")) == 200
+      if !served { try await Task.sleep(for: .milliseconds(200)) }
+    }
+    #expect(served)
+    let stats = try Target.summary(process, output)
+    #expect((stats["closed_by_server"] ?? 0) >= 200, "\(stats)")
+    #expect(target.server.log.contains("that sent no complete request head within 2 s"))
+  }
+
+  /// The same against the gRPC listener (an HTTP/2 preface sent a byte a second): a new client is
+  /// served at once.
+  @Test(.timeLimit(.minutes(1))) func slowlorisOnTheGRPCListenerLeavesANewClientServed() async throws {
+    let target = try Target()
+    let (process, output, errors) = try target.hostile("grpc", port: target.server.port, [300, 20, 4])
+    #expect(target.waitFor("holding", in: errors))
+    let elapsed = try await target.timedClientHello()
+    #expect(elapsed < .milliseconds(500), "ClientHello took \(elapsed)")
+    let stats = try Target.summary(process, output)
+    #expect(stats["opened"] == 300, "\(stats)")
+  }
+
+  /// The status of a GET on the dashboard (a fresh connection, 2 s timeout).
+  static func dashboardStatus(_ url: String) async throws -> Int {
+    var request = URLRequest(url: try #require(URL(string: url)), timeoutInterval: 2)
+    request.setValue("close", forHTTPHeaderField: "Connection")
+    let (_, response) = try await URLSession(configuration: .ephemeral).data(for: request)
+    return (response as? HTTPURLResponse)?.statusCode ?? 0
   }
 }

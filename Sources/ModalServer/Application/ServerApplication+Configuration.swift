@@ -49,6 +49,9 @@ extension ServerApplication {
     package var grpcStreamWindowBytes = 64 * 1024
     /// The largest request metadata (all headers of one call) the gRPC API accepts, in bytes.
     package var grpcMaxMetadataBytes = 8 * 1024
+    /// Seconds a dashboard connection has to send a whole request head (`--http-header-timeout`): a
+    /// total deadline, not an idle timeout that every byte restarts.
+    package var httpHeaderTimeoutSeconds = 10
 
     /// A configuration with the defaults of every optional flag.
     package init(dataDirectory: String, grpcAddress: Address, httpAddress: Address) {

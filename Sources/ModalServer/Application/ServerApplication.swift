@@ -111,11 +111,11 @@ package struct ServerApplication: Sendable {
 
   private func startDashboard(_ slot: DashboardSlot) throws(ServerError) -> HTTPServer {
     let http = configuration.httpAddress
+    var server = Dashboard.serverConfiguration(
+      host: http.host, port: http.port, tls: configuration.tls, connectionsPerAddress: configuration.httpConnectionsPerAddress, log: log)
+    server.headerTimeoutSeconds = configuration.httpHeaderTimeoutSeconds
     do {
-      return try HTTPServer(
-        configuration: Dashboard.serverConfiguration(
-          host: http.host, port: http.port, tls: configuration.tls, connectionsPerAddress: configuration.httpConnectionsPerAddress, log: log),
-        handler: { await slot.handle($0) })
+      return try HTTPServer(configuration: server, handler: { await slot.handle($0) })
     } catch {
       throw ServerError(.failedPrecondition, "Could not serve the dashboard: \(error.message)")
     }
