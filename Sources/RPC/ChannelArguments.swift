@@ -11,6 +11,7 @@ struct ChannelArguments {
   private enum Value {
     case integer(Int32)
     case string(String)
+    case pointer(UnsafeMutableRawPointer, UnsafePointer<grpc_arg_pointer_vtable>)
   }
 
   private var entries: [(key: String, value: Value)] = []
@@ -28,6 +29,11 @@ struct ChannelArguments {
   /// Sets a string argument.
   mutating func set(_ key: String, _ value: String) {
     entries.append((key, .string(value)))
+  }
+
+  /// Sets a pointer argument; the core takes its own reference through `vtable.copy`.
+  mutating func set(_ key: String, pointer: UnsafeMutableRawPointer, vtable: UnsafePointer<grpc_arg_pointer_vtable>) {
+    entries.append((key, .pointer(pointer, vtable)))
   }
 
   /// Calls `body` with the arguments laid out for the core (which copies them).
@@ -52,6 +58,10 @@ struct ChannelArguments {
         strings.append(text)
         arg.type = GRPC_ARG_STRING
         arg.value.string = text
+      case .pointer(let pointer, let vtable):
+        arg.type = GRPC_ARG_POINTER
+        arg.value.pointer.p = pointer
+        arg.value.pointer.vtable = vtable
       }
       (args + index).initialize(to: arg)
     }

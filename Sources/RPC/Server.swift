@@ -33,10 +33,19 @@ public final class Server: Sendable {
     // gzip message could take gigabytes; accept uncompressed messages only (a compressed one ends
     // with UNIMPLEMENTED before it is inflated).
     arguments.set(GRPC_COMPRESSION_CHANNEL_ENABLED_ALGORITHMS_BITSET, identityCompressionOnly)
-    if let streams = configuration.maxConcurrentStreamsPerConnection {
-      arguments.set(GRPC_ARG_MAX_CONCURRENT_STREAMS, clamping: streams)
+    arguments.setLimits(of: configuration)
+    var quota: OpaquePointer?
+    if let bytes = configuration.memoryQuotaBytes, let created = cgrpc_grpc_resource_quota_create()("modal-server"),
+      let vtable = cgrpc_grpc_resource_quota_arg_vtable()()
+    {
+      cgrpc_grpc_resource_quota_resize()(created, max(bytes, 1))
+      arguments.set(GRPC_ARG_RESOURCE_QUOTA, pointer: UnsafeMutableRawPointer(created), vtable: vtable)
+      quota = created
     }
-    guard let server = arguments.withCoreArguments({ cgrpc_grpc_server_create()($0, nil) }) else {
+    let created = arguments.withCoreArguments({ cgrpc_grpc_server_create()($0, nil) })
+    // The server holds its own reference (taken when it copied the arguments).
+    if let quota { cgrpc_grpc_resource_quota_unref()(quota) }
+    guard let server = created else {
       throw RPCConfigurationError(code: .serverStartFailed, message: "the gRPC core could not create a server")
     }
     let queue = CompletionQueue()
@@ -183,5 +192,21 @@ final class ServerCore: @unchecked Sendable {
       }
       if done { continuation.resume() }
     }
+  }
+}
+
+extension ChannelArguments {
+  /// Sets the limits a hostile client must not get around: streams per connection, windows,
+  /// metadata size and the handshake deadline (the memory quota is a pointer argument, set apart).
+  mutating func setLimits(of configuration: ServerConfiguration) {
+    if let streams = configuration.maxConcurrentStreamsPerConnection {
+      set(GRPC_ARG_MAX_CONCURRENT_STREAMS, clamping: streams)
+    }
+    set(GRPC_ARG_HTTP2_STREAM_LOOKAHEAD_BYTES, clamping: configuration.streamWindowBytes)
+    // With BDP probing the core grows windows toward what the client appears able to send, which a
+    // client that never lets its messages be read can exploit.
+    set(GRPC_ARG_HTTP2_BDP_PROBE, 0)
+    set(GRPC_ARG_MAX_METADATA_SIZE, clamping: configuration.maxMetadataBytes)
+    set(GRPC_ARG_SERVER_HANDSHAKE_TIMEOUT_MS, configuration.handshakeTimeout.clampedMilliseconds)
   }
 }

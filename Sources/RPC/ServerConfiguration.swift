@@ -25,8 +25,25 @@ public struct ServerConfiguration: Sendable, Hashable {
   public var maxReceiveMessageSize: Int = 100 * 1024 * 1024
   /// The largest response message sent, in bytes (default 100 MiB).
   public var maxSendMessageSize: Int = 100 * 1024 * 1024
-  /// The most concurrent streams per HTTP/2 connection; `nil` keeps the core's default (unlimited).
-  public var maxConcurrentStreamsPerConnection: Int?
+  /// The most concurrent streams per HTTP/2 connection (default 100, as Envoy recommends at the
+  /// edge); `nil` keeps the core's default (unlimited). Streams beyond it are refused
+  /// (`REFUSED_STREAM`) before any of their data is buffered.
+  public var maxConcurrentStreamsPerConnection: Int? = 100
+  /// The flow-control window the server announces for each stream, in bytes (default 64 KiB, the
+  /// HTTP/2 default): how much of a request one stream may send before the server reads it. The
+  /// connection's window follows the sum of its streams' windows, so a connection can hold at most
+  /// about `maxConcurrentStreamsPerConnection` x this many unread bytes. Adaptive window growth
+  /// (BDP probing) is off, so a client cannot make the windows grow.
+  public var streamWindowBytes: Int = 64 * 1024
+  /// The memory the gRPC core may use for all connections together, in bytes (default 128 MiB;
+  /// `nil`: no quota). Near the quota the core shrinks windows and closes idle connections.
+  public var memoryQuotaBytes: Int? = 128 * 1024 * 1024
+  /// The largest request metadata (all headers of a call) accepted, in bytes (default 8 KiB, the
+  /// core's own default, also what it advertises); larger header blocks end the call.
+  public var maxMetadataBytes: Int = 8 * 1024
+  /// How long a new connection has to finish its handshake (TLS and the HTTP/2 preface) before
+  /// it is closed (default 10 s; the core's own default is 120 s).
+  public var handshakeTimeout: Duration = .seconds(10)
   /// The shortest interval between client keepalive pings the server tolerates (default 10 s,
   /// below the 30 s clients use; the core's own default of 5 minutes would make it close the
   /// connections of clients that ping every 30 s).

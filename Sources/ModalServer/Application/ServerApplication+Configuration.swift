@@ -41,6 +41,17 @@ extension ServerApplication {
     package var httpConnectionsPerAddress = 16
     /// The most logins one client address may start per minute on this replica; 0: no limit.
     package var flowStartsPerMinute = 60
+    /// The most concurrent calls one gRPC connection may hold (`--grpc-max-streams`).
+    package var grpcMaxConcurrentStreams = 100
+    /// The memory the gRPC core may use for all connections together, in MiB (`--grpc-memory-mb`).
+    package var grpcMemoryQuotaMiB = 128
+    /// The flow-control window of each gRPC stream, in bytes (how much a call may send unread).
+    package var grpcStreamWindowBytes = 64 * 1024
+    /// The largest request metadata (all headers of one call) the gRPC API accepts, in bytes.
+    package var grpcMaxMetadataBytes = 8 * 1024
+    /// Seconds a dashboard connection has to send a whole request head (`--http-header-timeout`): a
+    /// total deadline, not an idle timeout that every byte restarts.
+    package var httpHeaderTimeoutSeconds = 10
 
     /// A configuration with the defaults of every optional flag.
     package init(dataDirectory: String, grpcAddress: Address, httpAddress: Address) {

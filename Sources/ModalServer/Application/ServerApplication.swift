@@ -111,11 +111,11 @@ package struct ServerApplication: Sendable {
 
   private func startDashboard(_ slot: DashboardSlot) throws(ServerError) -> HTTPServer {
     let http = configuration.httpAddress
+    var server = Dashboard.serverConfiguration(
+      host: http.host, port: http.port, tls: configuration.tls, connectionsPerAddress: configuration.httpConnectionsPerAddress, log: log)
+    server.headerTimeoutSeconds = configuration.httpHeaderTimeoutSeconds
     do {
-      return try HTTPServer(
-        configuration: Dashboard.serverConfiguration(
-          host: http.host, port: http.port, tls: configuration.tls, connectionsPerAddress: configuration.httpConnectionsPerAddress, log: log),
-        handler: { await slot.handle($0) })
+      return try HTTPServer(configuration: server, handler: { await slot.handle($0) })
     } catch {
       throw ServerError(.failedPrecondition, "Could not serve the dashboard: \(error.message)")
     }
@@ -125,6 +125,10 @@ package struct ServerApplication: Sendable {
     var grpc = ServerConfiguration(host: configuration.grpcAddress.host, port: configuration.grpcAddress.port)
     grpc.tls = configuration.tls.map { ServerConfiguration.TLS(certificateChainPEM: $0.certificatePEM, privateKeyPEM: $0.privateKeyPEM) }
     grpc.maxReceiveMessageSize = 4 * 1024 * 1024
+    grpc.maxConcurrentStreamsPerConnection = configuration.grpcMaxConcurrentStreams
+    grpc.memoryQuotaBytes = configuration.grpcMemoryQuotaMiB * 1024 * 1024
+    grpc.streamWindowBytes = configuration.grpcStreamWindowBytes
+    grpc.maxMetadataBytes = configuration.grpcMaxMetadataBytes
     do {
       return try Server(configuration: grpc, router: ModalGRPCService.router(backend: backend, log: RequestLoggers.batched(requestLog)))
     } catch {

@@ -9,6 +9,7 @@ enum ServeCommand {
                               [--public-url URL] [--database URL] [--database-pool N]
                               [--tls-cert FILE --tls-key FILE] [--disable-signup]
                               [--http-connections-per-address N] [--flow-starts-per-minute N]
+                              [--http-header-timeout SECONDS] [--grpc-max-streams N] [--grpc-memory-mb N]
 
     Serves the Modal-compatible gRPC API (HTTP/2; point clients at it with
     MODAL_SERVER_URL=http://HOST:PORT, or https:// with TLS) and the web dashboard (sign-up, log-in,
@@ -33,6 +34,11 @@ enum ServeCommand {
                                  0: no limit, for a balancer in front that hides client addresses)
       --flow-starts-per-minute N The most logins (`modal token new`) one client address may start per minute
                                  on this replica (default 60; 0: no limit, as above)
+      --http-header-timeout SECONDS
+                                 The time a dashboard connection has to send a whole request head (default 10)
+      --grpc-max-streams N       The most concurrent calls one gRPC connection may hold (default 100)
+      --grpc-memory-mb N         The memory the gRPC core may use for all connections together, in MiB
+                                 (default 128; see docs/deployment.md)
 
     """
 
@@ -63,11 +69,22 @@ enum ServeCommand {
     help: "The most logins one client address may start per minute",
     transform: ArgumentValues.count(option: "--flow-starts-per-minute"))
 
+  static let headerTimeout = Option<Int>(
+    "--http-header-timeout", placeholder: "SECONDS", default: 10,
+    help: "The time a dashboard connection has to send a whole request head",
+    transform: ArgumentValues.range(option: "--http-header-timeout", 1...600))
+  static let grpcMaxStreams = Option<Int>(
+    "--grpc-max-streams", placeholder: "N", default: 100, help: "The most concurrent calls one gRPC connection may hold",
+    transform: ArgumentValues.range(option: "--grpc-max-streams", 1...10_000))
+  static let grpcMemory = Option<Int>(
+    "--grpc-memory-mb", placeholder: "N", default: 128, help: "The memory the gRPC core may use, in MiB",
+    transform: ArgumentValues.range(option: "--grpc-memory-mb", 16...1_048_576))
+
   static let command = CommandTree.command(
     "serve", help: usage,
     options: [
       ServerOptions.dataDir, grpcAddress, httpAddress, publicURL, ServerOptions.database, databasePool, tlsCert, tlsKey,
-      disableSignup, connectionsPerAddress, flowStartsPerMinute,
+      disableSignup, connectionsPerAddress, flowStartsPerMinute, headerTimeout, grpcMaxStreams, grpcMemory,
     ],
     run: run)
 
@@ -84,6 +101,9 @@ enum ServeCommand {
     configuration.allowSignUp = !parsed[Self.disableSignup]
     configuration.httpConnectionsPerAddress = parsed[Self.connectionsPerAddress]
     configuration.flowStartsPerMinute = parsed[Self.flowStartsPerMinute]
+    configuration.httpHeaderTimeoutSeconds = parsed[Self.headerTimeout]
+    configuration.grpcMaxConcurrentStreams = parsed[Self.grpcMaxStreams]
+    configuration.grpcMemoryQuotaMiB = parsed[Self.grpcMemory]
 
     // Stop signals are handled by dispatch sources, so the default handlers must not kill us first.
     signal(SIGTERM, SIG_IGN)

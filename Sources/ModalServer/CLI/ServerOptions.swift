@@ -57,6 +57,16 @@ enum ArgumentValues {
     }
   }
 
+  /// A whole number within `range`, for `option`.
+  static func range(option: String, _ range: ClosedRange<Int>) -> @Sendable (String) throws(InvalidValue) -> Int {
+    { text throws(InvalidValue) in
+      guard let value = Int(text), range.contains(value) else {
+        throw InvalidValue("\(option) must be a whole number from \(range.lowerBound) to \(range.upperBound), not '\(text)'.")
+      }
+      return value
+    }
+  }
+
   /// `HOST:PORT` or `[IPv6]:PORT` → (host, port), for `option`.
   static func address(option: String) -> @Sendable (String) throws(InvalidValue) -> ListenAddress {
     { text throws(InvalidValue) in

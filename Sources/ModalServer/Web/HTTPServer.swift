@@ -36,6 +36,9 @@ package struct HTTPServerConfiguration: Sendable {
   package var maximumConnectionsPerAddress = 16
   /// Seconds of inactivity after which a connection is closed.
   package var idleTimeoutSeconds = 30
+  /// Seconds a connection has to send a whole request head, in all (not restarted by each byte),
+  /// from when it opens or its previous request was answered.
+  package var headerTimeoutSeconds = 10
   /// Headers added to every response that does not set them itself.
   package var defaultHeaders: [(name: String, value: String)] = []
   /// Called with one line per request (method, path, status, duration; never a query or body).
@@ -67,6 +70,7 @@ package final class HTTPServer: @unchecked Sendable {
   private let handler: HTTPHandler
   private let lock = NSLock()
   private var daemon: OpaquePointer?
+  private let deadlines: HeadDeadlines
   /// The port actually bound.
   package private(set) var port: Int = 0
 
@@ -78,6 +82,7 @@ package final class HTTPServer: @unchecked Sendable {
   package init(configuration: HTTPServerConfiguration, handler: @escaping HTTPHandler) throws(HTTPServerError) {
     self.configuration = configuration
     self.handler = handler
+    deadlines = HeadDeadlines(seconds: configuration.headerTimeoutSeconds, log: configuration.log)
     if configuration.tls != nil && !Self.supportsTLS {
       throw HTTPServerError(message: "This libmicrohttpd was built without TLS support; HTTPS is not available.")
     }
@@ -111,6 +116,7 @@ package final class HTTPServer: @unchecked Sendable {
         message: "Could not listen on \(configuration.host):\(configuration.port) (address in use, or a bad certificate or key).")
     }
     daemon = started
+    deadlines.start()
     let fd = cmhd_listen_fd(started)
     var bound = sockaddr_storage()
     var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
@@ -146,12 +152,24 @@ package final class HTTPServer: @unchecked Sendable {
         return Unmanaged<HTTPServer>.fromOpaque(cls).takeUnretainedValue()
           .access(connection, url, method, uploadData, uploadSize, requestState)
       }, cls,
-      { _, _, requestState, _ in
+      { cls, connection, requestState, _ in
         if let requestState, let state = requestState.pointee {
           Unmanaged<RequestState>.fromOpaque(state).release()
           requestState.pointee = nil
         }
-      }, nil)
+        if let cls {
+          Unmanaged<HTTPServer>.fromOpaque(cls).takeUnretainedValue().deadlines.requestCompleted(connectionKey(connection))
+        }
+      }, cls,
+      { cls, connection, _, event in
+        guard let cls, let connection else { return }
+        let deadlines = Unmanaged<HTTPServer>.fromOpaque(cls).takeUnretainedValue().deadlines
+        if event == .CONNECTION_NOTIFY_STARTED {
+          deadlines.opened(connectionKey(connection), socket: cmhd_connection_fd(connection))
+        } else {
+          deadlines.closed(connectionKey(connection))
+        }
+      }, cls)
   }
 
   /// Stops accepting connections and closes the open ones (waits for running handlers).
@@ -161,7 +179,10 @@ package final class HTTPServer: @unchecked Sendable {
       daemon = nil
       return d
     }
-    if let running { MHD_stop_daemon(running) }
+    if let running {
+      deadlines.stop()
+      MHD_stop_daemon(running)
+    }
   }
 
   deinit { stop() }
@@ -212,6 +233,7 @@ package final class HTTPServer: @unchecked Sendable {
   ) -> MHD_Result {
     guard let raw = requestState.pointee else {
       let state = RequestState()
+      deadlines.headArrived(connectionKey(connection))
       requestState.pointee = Unmanaged.passRetained(state).toOpaque()
       // Both headers make the body's end ambiguous: a proxy in front that trusts Content-Length
       // and this server (which follows Transfer-Encoding) would split requests differently.
@@ -323,4 +345,9 @@ package final class HTTPServer: @unchecked Sendable {
       return ""
     }
   }
+}
+
+/// The key of a connection in `HeadDeadlines`: its address.
+private func connectionKey(_ connection: OpaquePointer?) -> UInt {
+  UInt(bitPattern: Int(bitPattern: connection))
 }

@@ -13,13 +13,14 @@
 
 /* Starts a daemon bound to `address` (an IPv4 or IPv6 socket address) with bounded connections
    (in all, and per client IP address; 0 for no per-address bound),
-   an idle timeout and a per-connection memory limit (which bounds request headers); TLS when
+   an idle timeout, a callback told when connections open and close, and a per-connection memory limit (which bounds request headers); TLS when
    `key_pem` and `cert_pem` are both non-NULL (the flags must then include MHD_USE_TLS). */
 static inline struct MHD_Daemon *cmhd_start(unsigned int flags, const struct sockaddr *address,
     unsigned int connection_limit, unsigned int per_ip_limit, unsigned int timeout_seconds, size_t memory_limit,
     const char *key_pem, const char *cert_pem,
     MHD_AccessHandlerCallback handler, void *handler_cls,
-    MHD_RequestCompletedCallback completed, void *completed_cls) {
+    MHD_RequestCompletedCallback completed, void *completed_cls,
+    MHD_NotifyConnectionCallback notify, void *notify_cls) {
   uint16_t port = 0;
   if (address->sa_family == AF_INET) port = ntohs(((const struct sockaddr_in *)address)->sin_port);
   if (address->sa_family == AF_INET6) port = ntohs(((const struct sockaddr_in6 *)address)->sin6_port);
@@ -27,6 +28,8 @@ static inline struct MHD_Daemon *cmhd_start(unsigned int flags, const struct soc
     return MHD_start_daemon(flags, port, NULL, NULL, handler, handler_cls,
         MHD_OPTION_SOCK_ADDR, address,
         MHD_OPTION_NOTIFY_COMPLETED, completed, completed_cls,
+      MHD_OPTION_NOTIFY_CONNECTION, notify, notify_cls,
+        MHD_OPTION_NOTIFY_CONNECTION, notify, notify_cls,
         MHD_OPTION_CONNECTION_LIMIT, connection_limit,
         MHD_OPTION_PER_IP_CONNECTION_LIMIT, per_ip_limit,
         MHD_OPTION_CONNECTION_TIMEOUT, timeout_seconds,
@@ -38,6 +41,7 @@ static inline struct MHD_Daemon *cmhd_start(unsigned int flags, const struct soc
   return MHD_start_daemon(flags, port, NULL, NULL, handler, handler_cls,
       MHD_OPTION_SOCK_ADDR, address,
       MHD_OPTION_NOTIFY_COMPLETED, completed, completed_cls,
+      MHD_OPTION_NOTIFY_CONNECTION, notify, notify_cls,
       MHD_OPTION_CONNECTION_LIMIT, connection_limit,
       MHD_OPTION_PER_IP_CONNECTION_LIMIT, per_ip_limit,
       MHD_OPTION_CONNECTION_TIMEOUT, timeout_seconds,
@@ -49,6 +53,12 @@ static inline struct MHD_Daemon *cmhd_start(unsigned int flags, const struct soc
 static inline int cmhd_listen_fd(struct MHD_Daemon *daemon) {
   const union MHD_DaemonInfo *info = MHD_get_daemon_info(daemon, MHD_DAEMON_INFO_LISTEN_FD);
   return info == NULL ? -1 : info->listen_fd;
+}
+
+/* The socket of a connection, or -1. */
+static inline int cmhd_connection_fd(struct MHD_Connection *connection) {
+  const union MHD_ConnectionInfo *info = MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CONNECTION_FD);
+  return info == NULL ? -1 : info->connect_fd;
 }
 
 /* The peer address of a connection, or NULL. */
