@@ -15,7 +15,7 @@ import TestSupport
   /// A served data folder with an owner token, and the hostile script on disk.
   final class Target {
     let folder = TemporaryFolder()
-    let server: ServerProcess
+    let server: ModalServerProcess
     let owner: Credentials
     let script: String
 
@@ -26,7 +26,7 @@ import TestSupport
       owner = try bootstrapCredentials(boot.stdout)
       script = folder.path + "/hostile.py"
       try hostileClientScript.write(toFile: script, atomically: true, encoding: .utf8)
-      server = ServerProcess(dataDirectory: data, logPath: folder.path + "/serve.log", extraArguments: arguments)
+      server = ModalServerProcess(dataDirectory: data, logPath: folder.path + "/serve.log", extraArguments: arguments)
       try server.start()
     }
 
@@ -56,7 +56,7 @@ import TestSupport
 
     /// The server's resident memory in bytes.
     var residentBytes: Int {
-      let status = (try? String(contentsOfFile: "/proc/\(server.process.processIdentifier)/status", encoding: .utf8)) ?? ""
+      let status = (try? String(contentsOfFile: "/proc/\(server.processIdentifier)/status", encoding: .utf8)) ?? ""
       let line = status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") } ?? ""
       return (Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0) * 1024
     }

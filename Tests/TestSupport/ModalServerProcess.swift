@@ -106,6 +106,9 @@ public final class ModalServerProcess: @unchecked Sendable {
   /// Whether the server process runs.
   public var isRunning: Bool { process.isRunning }
 
+  /// The server's process id (0 before `start()`).
+  public var processIdentifier: Int32 { launched ? process.processIdentifier : 0 }
+
   /// Why the server process ended (once it has).
   public var terminationReason: Process.TerminationReason { process.terminationReason }
 
