@@ -57,4 +57,11 @@ public struct RPCError: Error, Sendable, Hashable, CustomStringConvertible {
   static func cancelled(_ message: String = "the call was cancelled") -> RPCError {
     RPCError(code: .cancelled, message: message)
   }
+
+  /// The error of a call whose timeout is zero or negative: its deadline has passed before it
+  /// starts, so it fails at once instead of racing a fast server's reply against the core's timer.
+  static func expiredBeforeStart(_ timeout: Duration?) -> RPCError? {
+    guard let timeout, timeout <= .zero else { return nil }
+    return RPCError(code: .deadlineExceeded, message: "Deadline Exceeded")
+  }
 }

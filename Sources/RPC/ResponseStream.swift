@@ -183,6 +183,7 @@ final class StreamingCallState: Sendable {
       } catch {
         throw finish(error)
       }
+      if let expired = RPCError.expiredBeforeStart(timeout) { throw finish(expired) }
       guard let created = ClientCall(channel: channel, path: path, timeout: timeout) else {
         throw finish(RPCError(code: .internal, message: "the gRPC core could not create a call to \(path)"))
       }

@@ -32,6 +32,7 @@ extension Channel {
   ) async throws(RPCError) -> UnaryResponse {
     try metadata.validate()
     if Task.isCancelled { throw RPCError.cancelled() }
+    if let expired = RPCError.expiredBeforeStart(timeout) { throw expired }
     guard let call = ClientCall(channel: self, path: path, timeout: timeout) else {
       throw RPCError(code: .internal, message: "the gRPC core could not create a call to \(path)")
     }
