@@ -185,3 +185,28 @@ final class HTTP1Responder: @unchecked Sendable {
     #expect(SecretRedaction.maskTokenSecrets("has-a-dash as- alias-x as-****zxcV") == "has-a-dash as- alias-x as-****zxcV")
   }
 }
+
+/// `modal doctor` names temporary files a killed config write left, with the command that removes them.
+@Suite struct LeftoverTemporaryFileTests {
+  @Test func doctorReportsOneInBothFormats() async throws {
+    var harness = CLIHarness()
+    let path = harness.folder.value.write("[p]\ntoken_id = \"ak-1\"\ntoken_secret = \"as-1\"\nactive = true\n", to: "modal.toml")
+    chmod(path, 0o600)
+    let leftover = path + ".tmp-Qx81zP"
+    _ = FileManager.default.createFile(atPath: leftover, contents: Data("token_secret = \"as-1\"\n".utf8))
+    harness.variables = ["MODAL_CONFIG_PATH": path, "MODAL_SERVER_URL": "http://127.0.0.1:1", "PATH": "/usr/bin:/bin"]
+    let json = await harness.run(["doctor", "--json"])
+    let parsed = try #require(try JSONSerialization.jsonObject(with: Data(json.out.utf8)) as? [String: Any])
+    let findings = try #require(parsed["findings"] as? [[String: Any]])
+    let finding = try #require(findings.first { $0["check"] as? String == "config.temporary" })
+    #expect(finding["status"] as? String == "warning")
+    #expect((finding["message"] as? String)?.contains("A temporary file left by an interrupted write") == true)
+    #expect((finding["fix"] as? String)?.hasPrefix("rm -- \(leftover) ") == true, "\(finding)")
+    let text = await harness.run(["doctor"])
+    #expect(text.out.contains("Fix: rm -- \(leftover)"), "\(text.out)")
+    // Any write removes it, and doctor no longer mentions it.
+    #expect(await harness.run(["profile", "activate", "p"]).code == 0)
+    #expect(!FileManager.default.fileExists(atPath: leftover))
+    #expect(!(await harness.run(["doctor"])).out.contains("temporary file"))
+  }
+}
