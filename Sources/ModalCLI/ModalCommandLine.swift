@@ -46,10 +46,10 @@ package struct ModalCommandLine: Sendable {
         report(error)
         return 2
       } catch let error as ModalError {
-        console.writeError("Error: \(error.description)\n")
+        console.writeError("Error: \(SecretRedaction.maskTokenSecrets(error.description))\n")
         return 1
       } catch {
-        console.writeError("Error: \(error)\n")
+        console.writeError("Error: \(SecretRedaction.maskTokenSecrets("\(error)"))\n")
         return 1
       }
     }

@@ -82,7 +82,7 @@ public final class Server: Sendable {
     }
     port = Int(bound)
     cgrpc_grpc_server_start()(server)
-    core = ServerCore(server: server, queue: queue, router: router)
+    core = ServerCore(server: server, queue: queue, router: router, refusals: RefusedCalls(hook: configuration.refusedCallLog))
     core.acceptCalls(backlog: max(1, configuration.acceptBacklog))
   }
 
@@ -108,6 +108,10 @@ public final class Server: Sendable {
 
   /// Whether the shutdown has completed.
   public var isShutDown: Bool { core.isShutDown }
+
+  /// How many calls were refused before a handler ran (unknown method; no, too large or more than
+  /// one request message), since the server started: for metrics.
+  public var refusedCalls: Int { core.refusals.total }
 }
 
 /// Owns the `grpc_server` and its completion queue; destroyed (server first, then the queue)
@@ -117,6 +121,7 @@ final class ServerCore: @unchecked Sendable {
   let server: OpaquePointer
   let queue: CompletionQueue
   let router: Router
+  let refusals: RefusedCalls
 
   private struct State {
     var shutdownStarted = false
@@ -126,10 +131,11 @@ final class ServerCore: @unchecked Sendable {
 
   private let state = Locked(State())
 
-  init(server: OpaquePointer, queue: CompletionQueue, router: Router) {
+  init(server: OpaquePointer, queue: CompletionQueue, router: Router, refusals: RefusedCalls) {
     self.server = server
     self.queue = queue
     self.router = router
+    self.refusals = refusals
   }
 
   deinit {

@@ -72,19 +72,45 @@ final class ServerCall: @unchecked Sendable {
     self.context = context
     startCloseBatch()
     guard let handler = router.handler(for: method) else {
-      finish(status: Status(code: .unimplemented, message: "Method not found: \(context.method)"), context: context)
+      refuse(Status(code: .unimplemented, message: "Method not found: \(context.method)"), reason: "unknown method", context: context)
       return
     }
-    receiveRequest { [self] request in
+    receiveRequest { [self] request, received in
       guard let request else {
-        // The client went away, or sent no request message.
-        if !state.withLock({ $0.closed }) {
-          finish(status: Status(code: .internal, message: "the request message is missing"), context: context)
+        if received {
+          // The stream ended without a message.
+          if !state.withLock({ $0.closed }) {
+            refuse(Status(code: .internal, message: "the request message is missing"), reason: "no request message", context: context)
+          }
+        } else {
+          // The core failed the receive: it ended the call (a message over the size limit), or the
+          // client or shutdown cancelled it.
+          report(context, .resourceExhausted, "the request message did not arrive (over the size limit, or cancelled)")
         }
         return
       }
-      start(handler, request: request, context: context)
+      // A unary or server-streaming call carries exactly one request message: the stream must end
+      // after it (the core would silently drop the rest).
+      receiveRequest { [self] extra, _ in
+        guard extra == nil else {
+          refuse(
+            Status(code: .invalidArgument, message: "this method takes one request message; the call sent more"),
+            reason: "more than one request message", context: context)
+          return
+        }
+        start(handler, request: request, context: context)
+      }
     }
+  }
+
+  /// Answers a call before any handler ran, and counts and reports it.
+  private func refuse(_ status: Status, reason: String, context: ServerContext) {
+    report(context, status.code, reason)
+    finish(status: status, context: context)
+  }
+
+  private func report(_ context: ServerContext, _ code: Status.Code, _ reason: String) {
+    core.refusals.record(RefusedCall(method: context.method, peer: context.peer, code: code, reason: reason))
   }
 
   /// Starts the handler's task; cancels it at once if the call closed as cancelled meanwhile.
@@ -187,17 +213,18 @@ final class ServerCall: @unchecked Sendable {
   }
 
   /// RECV_MESSAGE for the single request message; `received` runs on the thread that takes the
-  /// event, with nil if there was none (the client went away or ended the stream without one).
-  private func receiveRequest(_ received: @escaping @Sendable ([UInt8]?) -> Void) {
+  /// event, with the message (nil if there was none) and whether the receive succeeded (false: the
+  /// call is over, or the core ended it).
+  private func receiveRequest(_ received: @escaping @Sendable ([UInt8]?, Bool) -> Void) {
     let batch = ReceiveBatch()
     let started = startDetached(batch.ops, count: 1) { success in
       let message = success ? batch.message() : nil
       batch.free()
-      received(message)
+      received(message, success)
     }
     if !started {
       batch.free()
-      received(nil)
+      received(nil, false)
     }
   }
 

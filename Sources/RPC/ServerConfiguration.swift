@@ -50,6 +50,9 @@ public struct ServerConfiguration: Sendable, Hashable {
   public var minimumClientPingInterval: Duration = .seconds(10)
   /// How many incoming-call requests are kept posted to the core (the accept backlog).
   public var acceptBacklog: Int = 128
+  /// Told of every call refused before its handler ran (see `RefusedCall`); they are counted in
+  /// `Server.refusedCalls` either way.
+  public var refusedCallLog: RefusedCallHook?
 
   /// Creates a configuration for plaintext or TLS on `host:port`.
   public init(host: String = "127.0.0.1", port: Int = 0, tls: TLS? = nil) {

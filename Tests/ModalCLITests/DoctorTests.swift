@@ -1,4 +1,5 @@
 import Foundation
+import Modal
 import TestSupport
 import Testing
 
@@ -131,4 +132,81 @@ final class HTTP1Responder: @unchecked Sendable {
   }
 
   deinit { shutdown(socketFD, Int32(SHUT_RDWR)); close(socketFD) }
+}
+
+/// A token id and secret swapped (in a profile, or in the environment) must not print the secret:
+/// `doctor` in both formats, `config show` and errors mask anything shaped like a token secret.
+@Suite struct SwappedCredentialsTests {
+  static let secret = "as-Qw3rtyUiop4sdfGhjk5zxcV"
+  static let id = "ak-Abcdefghij0123456789KL"
+
+  private static func harness(swappedIn place: String) -> CLIHarness {
+    var harness = CLIHarness()
+    var variables = ["MODAL_SERVER_URL": "http://127.0.0.1:1", "PATH": "/usr/bin:/bin"]
+    if place == "profile" {
+      let path = harness.folder.value.write(
+        "[default]\ntoken_id = \"\(secret)\"\ntoken_secret = \"\(id)\"\n", to: "modal.toml")
+      variables["MODAL_CONFIG_PATH"] = path
+    } else {
+      variables["MODAL_CONFIG_PATH"] = harness.folder.value.path + "/none.toml"
+      variables["MODAL_TOKEN_ID"] = secret
+      variables["MODAL_TOKEN_SECRET"] = id
+    }
+    harness.variables = variables
+    return harness
+  }
+
+  @Test(arguments: ["profile", "environment"]) func doctorMasksItInTextAndJSON(place: String) async throws {
+    let harness = Self.harness(swappedIn: place)
+    for arguments in [["doctor"], ["doctor", "--json"]] {
+      let result = await harness.run(arguments)
+      let output = result.out + result.err
+      #expect(!output.contains(Self.secret), "\(arguments): \(output)")
+      #expect(output.contains("as-****zxcV"), "\(output)")
+    }
+  }
+
+  @Test func configShowMasksItUnlessAskedNotTo() async throws {
+    let harness = Self.harness(swappedIn: "environment")
+    let shown = await harness.run(["config", "show"])
+    #expect(!shown.out.contains(Self.secret) && shown.out.contains("\"token_id\": \"as-****zxcV\""), "\(shown.out)")
+    #expect(await harness.run(["config", "show", "--no-redact"]).out.contains(Self.secret))
+  }
+
+  /// A secret pasted where a name goes comes back in the error, masked.
+  @Test func errorsMaskIt() async throws {
+    let harness = Self.harness(swappedIn: "profile")
+    let result = await harness.run(["profile", "activate", Self.secret])
+    #expect(result.code == 1 && !result.err.contains(Self.secret) && result.err.contains("'as-****zxcV'"), "\(result.err)")
+  }
+
+  @Test func onlyTokenSecretShapedWordsAreMasked() {
+    #expect(SecretRedaction.maskTokenSecrets("id \(Self.id), secret \(Self.secret).") == "id \(Self.id), secret as-****zxcV.")
+    #expect(SecretRedaction.maskTokenSecrets("has-a-dash as- alias-x as-****zxcV") == "has-a-dash as- alias-x as-****zxcV")
+  }
+}
+
+/// `modal doctor` names temporary files a killed config write left, with the command that removes them.
+@Suite struct LeftoverTemporaryFileTests {
+  @Test func doctorReportsOneInBothFormats() async throws {
+    var harness = CLIHarness()
+    let path = harness.folder.value.write("[p]\ntoken_id = \"ak-1\"\ntoken_secret = \"as-1\"\nactive = true\n", to: "modal.toml")
+    chmod(path, 0o600)
+    let leftover = path + ".tmp-Qx81zP"
+    _ = FileManager.default.createFile(atPath: leftover, contents: Data("token_secret = \"as-1\"\n".utf8))
+    harness.variables = ["MODAL_CONFIG_PATH": path, "MODAL_SERVER_URL": "http://127.0.0.1:1", "PATH": "/usr/bin:/bin"]
+    let json = await harness.run(["doctor", "--json"])
+    let parsed = try #require(try JSONSerialization.jsonObject(with: Data(json.out.utf8)) as? [String: Any])
+    let findings = try #require(parsed["findings"] as? [[String: Any]])
+    let finding = try #require(findings.first { $0["check"] as? String == "config.temporary" })
+    #expect(finding["status"] as? String == "warning")
+    #expect((finding["message"] as? String)?.contains("A temporary file left by an interrupted write") == true)
+    #expect((finding["fix"] as? String)?.hasPrefix("rm -- \(leftover) ") == true, "\(finding)")
+    let text = await harness.run(["doctor"])
+    #expect(text.out.contains("Fix: rm -- \(leftover)"), "\(text.out)")
+    // Any write removes it, and doctor no longer mentions it.
+    #expect(await harness.run(["profile", "activate", "p"]).code == 0)
+    #expect(!FileManager.default.fileExists(atPath: leftover))
+    #expect(!(await harness.run(["doctor"])).out.contains("temporary file"))
+  }
 }

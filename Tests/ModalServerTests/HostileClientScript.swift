@@ -1,8 +1,9 @@
-/// The Python side of `HostileClientTests`: an HTTP/2 stream flood and slowloris sockets, on raw
+/// The Python side of `HostileClientTests`: an HTTP/2 stream flood, slowloris sockets and calls
+/// that break the gRPC spec, on raw
 /// sockets (no HTTP/2 library would send what a hostile client sends). Written to a file and run
 /// with the test venv's Python.
 let hostileClientScript = #"""
-"""Hostile clients for modal-server's tests: an HTTP/2 stream flood and slowloris sockets."""
+"""Hostile clients for modal-server's tests: an HTTP/2 stream flood, slowloris sockets, spec-breaking calls."""
 import json, socket, struct, sys, threading, time
 
 PREFACE = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"
@@ -183,11 +184,61 @@ def slowloris(host, port, sockets, addresses, seconds, kind):
     print(json.dumps({"opened": sockets - refused, "refused": refused, "closed_by_server": dropped}), flush=True)
 
 
+def grpc_status(host, port, path, content_type, body):
+    """One call on a fresh connection: the grpc-status it ends with ("reset" or "closed" otherwise)."""
+    import hpack  # the venv's (modal's grpclib needs it); only to read the answer
+    sock = socket.create_connection((host, port))
+    sock.settimeout(5)
+    fields = [(":method", "POST"), (":scheme", "http"), (":path", path), (":authority", "%s:%d" % (host, port)),
+              ("content-type", content_type), ("te", "trailers")]
+    block = b"".join(literal(n, v) for n, v in fields)
+    sock.sendall(PREFACE + frame(4, 0, 0) + frame(1, 4, 1, block) + frame(0, 1, 1, body))
+    decoder, data = hpack.Decoder(), b""
+    try:
+        while True:
+            while len(data) >= 9 and len(data) >= 9 + int.from_bytes(data[:3], "big"):
+                length, kind, flags = int.from_bytes(data[:3], "big"), data[3], data[4]
+                payload, data = data[9:9 + length], data[9 + length:]
+                if kind == 1:
+                    headers = dict(decoder.decode(payload))
+                    if "grpc-status" in headers:
+                        return headers["grpc-status"]
+                elif kind == 3:
+                    return "reset"
+                elif kind == 4 and not flags & 1:
+                    sock.sendall(frame(4, 1, 0))
+            chunk = sock.recv(65536)
+            if not chunk:
+                return "closed"
+            data += chunk
+    except OSError:
+        return "closed"
+    finally:
+        sock.close()
+
+
+def spec(host, port, path):
+    """The gRPC spec cases of issue 13, each on its own connection: what the server answers."""
+    message = lambda payload, flag=0: bytes([flag]) + struct.pack(">I", len(payload)) + payload
+    cases = {"one message": ("application/grpc", message(b"")),
+             "two messages": ("application/grpc", message(b"") + message(b"")),
+             "no message": ("application/grpc", b""),
+             "half a message": ("application/grpc", message(b"abc")[:3]),
+             "unknown method": ("application/grpc", message(b"")),
+             "text/plain": ("text/plain", message(b"")),
+             "compressed flag without grpc-encoding": ("application/grpc", message(b"\x1f\x8b", 1))}
+    result = {name: grpc_status(host, port, "/x.Y/Z" if name == "unknown method" else path, *case)
+              for name, case in cases.items()}
+    print(json.dumps(result), flush=True)
+
+
 if __name__ == "__main__":
     mode, host, port = sys.argv[1], sys.argv[2], int(sys.argv[3])
     numbers = [int(a) for a in sys.argv[4:8]]
     if mode == "flood":
         flood(host, port, *numbers)
+    elif mode == "spec":
+        spec(host, port, "/modal.client.ModalClient/ClientHello")
     else:
         slowloris(host, port, *numbers, kind=mode)
 """#

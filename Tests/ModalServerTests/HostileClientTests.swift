@@ -100,6 +100,32 @@ import TestSupport
     #expect((stats["reset_streams"] ?? 0) + (stats["connections_closed"] ?? 0) > 0, "\(stats)")
   }
 
+  /// Calls that break the gRPC spec: more than one message in a unary call is INVALID_ARGUMENT, none
+  /// is INTERNAL, an unknown method UNIMPLEMENTED, each refused before a handler ran and logged
+  /// (one line per 10 s). libgrpc 1.51 drops `content-type` and the compressed flag (without
+  /// `grpc-encoding`) before the application sees them: those calls reach the handler, which asks
+  /// for a token (UNAUTHENTICATED, 16).
+  @Test(.timeLimit(.minutes(1))) func specBreakingCallsAreRefusedAndLogged() async throws {
+    let target = try Target()
+    let (process, output, _) = try target.hostile("spec", port: target.server.port, [])
+    let answers = try Self.statuses(process, output)
+    #expect(answers["one message"] == "16")
+    #expect(answers["two messages"] == "3")
+    #expect(answers["no message"] == "13" && answers["half a message"] == "13")
+    #expect(answers["unknown method"] == "12")
+    #expect(answers["text/plain"] == "16" && answers["compressed flag without grpc-encoding"] == "16")
+    let refused = target.server.log.split(separator: "\n").filter { $0.contains(" grpc refused ") }
+    #expect(refused.count == 1, "rate-limited: \(refused)")
+    #expect(refused.first?.contains("INVALID_ARGUMENT") == true && refused.first?.contains("reason=\"more than one request message\"") == true)
+  }
+
+  /// The status (or "reset", "closed") the script printed for each case.
+  static func statuses(_ process: Process, _ output: Pipe) throws -> [String: String] {
+    let data = output.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return try #require(try JSONSerialization.jsonObject(with: data) as? [String: String])
+  }
+
   /// A 1 MiB metadata value is refused with RESOURCE_EXHAUSTED (8 KiB is the limit).
   @Test(.timeLimit(.minutes(1))) func oversizedMetadataIsRefused() async throws {
     let target = try Target()

@@ -26,6 +26,21 @@ import Testing
     #expect(folder.read() == commented.replacingOccurrences(of: "\"ak-old\"", with: "\"ak-new\"").replacingOccurrences(of: "\"as-old\"", with: "\"as-new\""))
   }
 
+  /// `kill -9` during a write leaves `<file>.tmp-XXXXXX` with every secret in it; the next write
+  /// removes it (and only files of exactly that shape).
+  @Test func aWriteRemovesTheTemporaryFilesOfKilledWrites() throws {
+    let folder = TemporaryFolder()
+    let path = folder.write(commented)
+    let leftover = path + ".tmp-Ab3xY9"
+    let others = [path + ".tmp-short", path + ".tmp-Ab3xY9.bak", folder.path + "/other.toml.tmp-Ab3xY9"]
+    for file in [leftover] + others { _ = FileManager.default.createFile(atPath: file, contents: Data("token_secret = \"as-x\"\n".utf8)) }
+    #expect(StaleTemporaryFiles.find(besides: path) == [leftover])
+    try ConfigWriter(path: path).activateProfile("bob")
+    #expect(!FileManager.default.fileExists(atPath: leftover))
+    #expect(others.allSatisfy { FileManager.default.fileExists(atPath: $0) })
+    #expect(StaleTemporaryFiles.find(besides: path).isEmpty)
+  }
+
   @Test func activatingMovesTheActiveFlag() throws {
     let folder = TemporaryFolder()
     let path = folder.write(commented)

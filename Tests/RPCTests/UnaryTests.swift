@@ -176,6 +176,25 @@ import Testing
     }
   }
 
+  /// An unknown method and a message over the limit are refused before a handler runs: each is
+  /// counted in `refusedCalls` and reported to the hook; served calls are not.
+  @Test func callsRefusedBeforeTheHandlerAreCountedAndReported() async throws {
+    let reported = Locked<[RefusedCall]>([])
+    var configuration = ServerConfiguration()
+    configuration.maxReceiveMessageSize = 1024
+    configuration.refusedCallLog = ServerConfiguration.RefusedCallHook { call in reported.withLock { $0.append(call) } }
+    try await withEchoServer(configuration: configuration) { (server, channel) async throws in
+      _ = try await channel.unary(path: EchoService.echo, request: "fine".bytes)
+      #expect(server.refusedCalls == 0)
+      #expect(await rpcError { try await channel.unary(path: "/interop.Echo/Nope", request: []) }?.code == .unimplemented)
+      #expect(await rpcError { try await channel.unary(path: EchoService.echo, request: [UInt8](repeating: 1, count: 2048)) }?.code == .resourceExhausted)
+      #expect(await eventually { server.refusedCalls == 2 })
+      let calls = reported.withLock { $0 }
+      #expect(calls.map(\.code) == [.unimplemented, .resourceExhausted])
+      #expect(calls.first?.method == "/interop.Echo/Nope" && calls.first?.peer.contains("127.0.0.1") == true)
+    }
+  }
+
   @Test func defaultLimitAllowsMessagesAboveFourMebibytes() async throws {
     try await withEchoServer { (_, channel) async throws in
       var big = [UInt8](repeating: 0x5A, count: 9 * 1024 * 1024)

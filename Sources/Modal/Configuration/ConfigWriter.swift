@@ -1,8 +1,8 @@
 package import TOML
 
-/// Changes the configuration file safely: under an advisory lock, re-reading the file, editing only
-/// the keys that change (comments and formatting elsewhere are kept), then replacing it atomically
-/// with mode 0600. A malformed file is reported and left untouched (differences D3 and D4).
+/// Changes the configuration file safely: under an advisory lock, removing temporary files earlier
+/// writes left when killed, re-reading the file, editing only the keys that change (comments and
+/// formatting elsewhere are kept), then replacing it atomically with mode 0600. A malformed file is reported and left untouched (differences D3 and D4).
 package struct ConfigWriter: Sendable {
   /// The file to change.
   package let path: String
@@ -30,6 +30,9 @@ package struct ConfigWriter: Sendable {
   ) throws(ModalError) -> T {
     try refuseWhatCannotHoldAFile()
     return try fileSystem.withExclusiveLock(forPath: path) { () throws(ModalError) -> T in
+      // Leftovers of a killed write hold every profile's secret; under the lock none is in use.
+      // (Only on the local disk: another FileSystem keeps its own temporary files.)
+      if fileSystem is LocalFileSystem { StaleTemporaryFiles.remove(besides: path) }
       let current = try ConfigFile.load(from: path, fileSystem: fileSystem)
       var document: TOMLDocument
       do {

@@ -12,13 +12,33 @@ package enum SecretRedaction {
   package static func redact(_ text: String, known: [String] = []) -> String {
     var result = text
     for secret in known where secret.count >= 6 { result = result.replacing(secret, with: "****") }
+    return maskingWords(in: result, where: looksSecret)
+  }
+
+  /// The text with every word shaped like a token secret (`as-` and letters and digits) masked as
+  /// ``Credentials/mask(_:)`` masks it, and nothing else changed: for output that shows token ids
+  /// and other long random words on purpose (`modal doctor`, `config show`, error messages), where
+  /// a secret may still turn up in the wrong place (an id and secret swapped in a profile or the
+  /// environment).
+  package static func maskTokenSecrets(_ text: String) -> String {
+    guard text.contains("as-") else { return text }
+    return maskingWords(in: text, where: isTokenSecretShaped)
+  }
+
+  /// Whether a word is `as-` followed by letters and digits only.
+  static func isTokenSecretShaped(_ word: String) -> Bool {
+    word.hasPrefix("as-") && word.count > 3 && word.dropFirst(3).allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber) }
+  }
+
+  /// `text` with each word (ASCII letters, digits, `-` and `_`) for which `secret` holds masked.
+  private static func maskingWords(in text: String, where secret: (String) -> Bool) -> String {
     var output = ""
     var word = ""
     func flush() {
-      output += looksSecret(word) ? Credentials.mask(word) : word
+      output += secret(word) ? Credentials.mask(word) : word
       word = ""
     }
-    for character in result {
+    for character in text {
       if character.isASCII && (character.isLetter || character.isNumber || character == "-" || character == "_") {
         word.append(character)
       } else {

@@ -1,5 +1,6 @@
 import CommandLineKit
 import Modal
+import TOML
 
 /// `modal config show|path`: what the configuration resolves to, and where the file is.
 enum ConfigCommands {
@@ -25,6 +26,10 @@ enum ConfigCommands {
         PythonRepr.isTruthy(value)
       {
         return (entry.key, .string("***"))
+      }
+      // A secret in a field that is not one (an id and secret swapped) is masked too.
+      if redact, let text = entry.value?.stringValue {
+        return (entry.key, .string(SecretRedaction.maskTokenSecrets(text)))
       }
       return (entry.key, JSONValue(entry.value))
     }

@@ -1,6 +1,7 @@
 import Modal
 
-/// `modal doctor`'s config-file checks: exists, parses, profile selection, file mode, git.
+/// `modal doctor`'s config-file checks: exists, parses, profile selection, file mode, leftover
+/// temporary files, git.
 struct ConfigFileChecks {
   let invocation: Invocation
 
@@ -29,6 +30,7 @@ struct ConfigFileChecks {
         "config", "config.exists", hasEnvironment ? .info : .problem,
         "There is no config file at \(path)\(origin).",
         fix: hasEnvironment ? nil : "Run `modal setup` to log in and create it (or `modal token set` with a token you have).")
+      checkLeftovers(path, fileSystem: host.fileSystem, into: &report)
       return config
     }
     report.add("config", "config.exists", .ok, "Config file \(path)\(origin) exists and parses (\(config.file.profileNames.count) profile\(config.file.profileNames.count == 1 ? "" : "s")).")
@@ -49,6 +51,7 @@ struct ConfigFileChecks {
     }
 
     checkMode(path, fileSystem: host.fileSystem, into: &report)
+    checkLeftovers(path, fileSystem: host.fileSystem, into: &report)
     GitCheck(path: path, environment: host.variables).run(into: &report)
     return config
   }
@@ -66,6 +69,21 @@ struct ConfigFileChecks {
     } else {
       report.add("config", "config.mode", .ok, "Only you can read \(path) (mode \(octal)).")
     }
+  }
+}
+
+extension ConfigFileChecks {
+  /// Temporary files a killed write left beside the config file (`config.temporary`, only when
+  /// there are some): they hold every profile's secret. The next write removes them too.
+  func checkLeftovers(_ path: String, fileSystem: any FileSystem, into report: inout DoctorReport) {
+    guard fileSystem is LocalFileSystem else { return }
+    let leftovers = StaleTemporaryFiles.find(besides: path)
+    guard !leftovers.isEmpty else { return }
+    let count = leftovers.count == 1 ? "A temporary file" : "\(leftovers.count) temporary files"
+    report.add(
+      "config", "config.temporary", .warning,
+      "\(count) left by an interrupted write of the config file may hold token secrets: \(leftovers.joined(separator: ", ")).",
+      fix: "rm -- \(leftovers.map(ShellQuoting.quote).joined(separator: " "))   (any `modal token set` or `modal profile activate` removes them as well)")
   }
 }
 

@@ -1,3 +1,5 @@
+import Modal
+
 /// One result of `modal doctor`: what was checked, how it went, and the command that fixes it.
 struct DoctorFinding {
   /// How a check went.
@@ -36,8 +38,13 @@ struct DoctorFinding {
 struct DoctorReport {
   private(set) var findings: [DoctorFinding] = []
 
+  /// Adds a finding; anything in its message or fix shaped like a token secret is masked (an id
+  /// and secret swapped in a profile or the environment would otherwise be printed in full).
   mutating func add(_ section: String, _ check: String, _ status: DoctorFinding.Status, _ message: String, fix: String? = nil) {
-    findings.append(DoctorFinding(section: section, check: check, status: status, message: message, fix: fix))
+    findings.append(
+      DoctorFinding(
+        section: section, check: check, status: status, message: SecretRedaction.maskTokenSecrets(message),
+        fix: fix.map(SecretRedaction.maskTokenSecrets)))
   }
 
   /// Whether nothing is a warning or a problem.

@@ -18,7 +18,7 @@ struct MethodTable {
     register(method) { bytes, context, tokenID throws(ServerError) in
       let metadata = context.requestMetadata
       tokenID = metadata["x-modal-token-id"]
-      let caller = try await backend.tokens.authenticate(id: tokenID, secret: metadata["x-modal-token-secret"])
+      let caller = try await backend.tokens.authenticate(id: tokenID, secret: metadata["x-modal-token-secret"], peer: context.peer)
       Self.warnIfExpiringSoon(caller, backend: backend, context: context)
       let request = try Self.decode(Request.self, bytes)
       return try await body(request, caller, context).serializedBytes()
@@ -44,11 +44,14 @@ struct MethodTable {
       var tokenID: String?
       var status = "OK"
       var reason: String?
+      var logged = true
       defer {
-        log(
-          RequestLogEntry(
-            method: method.path, status: status, duration: ContinuousClock.now - start, tokenID: tokenID, peer: context.peer,
-            reason: reason))
+        if logged {
+          log(
+            RequestLogEntry(
+              method: method.path, status: status, duration: ContinuousClock.now - start, tokenID: tokenID, peer: context.peer,
+              reason: reason))
+        }
       }
       do throws(ServerError) {
         return try await body(bytes, context, &tokenID)
@@ -58,6 +61,7 @@ struct MethodTable {
           throw RPCError(code: .cancelled, message: "The call was cancelled.")
         }
         status = error.code.statusCode.description
+        logged = error.logged
         // Store and infrastructure failures are for the operator's log; the client gets what to do.
         if let generic = error.clientFacing {
           reason = error.message

@@ -129,6 +129,7 @@ package struct ServerApplication: Sendable {
     grpc.memoryQuotaBytes = configuration.grpcMemoryQuotaMiB * 1024 * 1024
     grpc.streamWindowBytes = configuration.grpcStreamWindowBytes
     grpc.maxMetadataBytes = configuration.grpcMaxMetadataBytes
+    grpc.refusedCallLog = RefusedCallLines.hook(log)
     do {
       return try Server(configuration: grpc, router: ModalGRPCService.router(backend: backend, log: RequestLoggers.batched(requestLog)))
     } catch {

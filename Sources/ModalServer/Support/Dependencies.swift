@@ -13,6 +13,8 @@ package struct Dependencies: Sendable {
   package let usage: UsageRecorder
   /// Recently verified callers, forgotten on every credential change (`StoreEvent`).
   package let callers: CallerCache
+  /// Budgets for failed token checks, per id and per address.
+  package let failedTokenChecks = FailedTokenChecks()
 
   /// Bundles the dependencies.
   package init(store: any Store, keys: ServerKeys, clock: ServerClock = .system, settings: ServerSettings = ServerSettings()) {

@@ -33,6 +33,9 @@ package struct ServerError: Error, Sendable, Hashable, CustomStringConvertible {
   package var code: Code
   /// What happened, in one or two sentences, safe to show to the caller.
   package var message: String
+  /// Whether the call's log line is written (false for failed token checks past their budget,
+  /// see `FailedTokenChecks`).
+  package var logged = true
 
   /// Creates an error.
   package init(_ code: Code, _ message: String) {

@@ -57,7 +57,9 @@ package struct TokenService: Sendable {
 
   /// Verifies a token id and secret and returns the caller; throws `unauthenticated` with a
   /// message saying why (without ever repeating the secret).
-  package func authenticate(id: String?, secret: String?) async throws(ServerError) -> Caller {
+  /// `peer` (the client's address) is where failures are counted: a correct secret is accepted
+  /// before any budget is looked at, so failures against an id never lock its token out.
+  package func authenticate(id: String?, secret: String?, peer: String = "") async throws(ServerError) -> Caller {
     guard let id, !id.isEmpty, let secret, !secret.isEmpty else {
       throw ServerError(
         .unauthenticated,
@@ -65,12 +67,14 @@ package struct TokenService: Sendable {
           + "or set MODAL_TOKEN_ID and MODAL_TOKEN_SECRET).")
     }
     guard TokenFormat.isWellFormedID(id) else {
-      throw ServerError(
-        .unauthenticated, "Token ID is malformed: token ids are 'ak-' followed by 22 letters and digits.")
+      throw await failedCheck(
+        id: id, peer: peer,
+        ServerError(.unauthenticated, "Token ID is malformed: token ids are 'ak-' followed by 22 letters and digits."))
     }
     guard TokenFormat.isWellFormedSecret(secret) else {
-      throw ServerError(
-        .unauthenticated, "Token secret is malformed: token secrets are 'as-' followed by 24 letters and digits.")
+      throw await failedCheck(
+        id: id, peer: peer,
+        ServerError(.unauthenticated, "Token secret is malformed: token secrets are 'as-' followed by 24 letters and digits."))
     }
     let tokenID = TokenID(rawValue: id)
     let callers = dependencies.callers
@@ -82,12 +86,12 @@ package struct TokenService: Sendable {
       let store = dependencies.store
       guard let found = try await store.token(id: tokenID) else {
         hasher.burn(secret)
-        throw ServerError(.unauthenticated, Self.invalidCredentialsMessage)
+        throw await failedCheck(id: id, peer: peer)
       }
       token = found
     }
     guard hasher.matches(secret, storedHash: token.secretHash, keyID: token.hashKeyID) else {
-      throw ServerError(.unauthenticated, Self.invalidCredentialsMessage)
+      throw await failedCheck(id: id, peer: peer)
     }
     let now = dependencies.clock.now()
     if let revokedAt = token.revokedAt {
@@ -107,6 +111,21 @@ package struct TokenService: Sendable {
     }
     dependencies.usage.tokenUsed(token.id, at: now)
     return caller
+  }
+
+  /// `error` (by default the one answer for an unknown id and a wrong secret, so neither reveals
+  /// whether an id exists) after the wait the failure budgets ask for.
+  private func failedCheck(
+    id: String, peer: String, _ error: ServerError = ServerError(.unauthenticated, invalidCredentialsMessage)
+  ) async -> ServerError {
+    let verdict = dependencies.failedTokenChecks.failed(id: id, peer: peer)
+    if verdict.delay > .zero {
+      // A cancelled wait just answers sooner: the client has gone.
+      try? await Task.sleep(for: verdict.delay)
+    }
+    var error = error
+    error.logged = verdict.logged
+    return error
   }
 
   /// The workspace, owner and role behind a verified token.

@@ -147,13 +147,13 @@ package final class HTTPServer: @unchecked Sendable {
       flags, address, UInt32(configuration.maximumConnections), UInt32(max(0, configuration.maximumConnectionsPerAddress)),
       UInt32(configuration.idleTimeoutSeconds),
       configuration.connectionMemoryBytes, key, cert,
-      { cls, connection, url, method, _, uploadData, uploadSize, requestState in
-        guard let cls, let connection, let url, let method, let uploadSize, let requestState else { return .NO }
+      { cls, connection, url, method, version, uploadData, uploadSize, requestState in
+        guard let cls, let connection, let url, let method, let version, let uploadSize, let requestState else { return .NO }
         return Unmanaged<HTTPServer>.fromOpaque(cls).takeUnretainedValue()
-          .access(connection, url, method, uploadData, uploadSize, requestState)
+          .access(connection, Request(url: url, method: method, version: version), uploadData, uploadSize, requestState)
       }, cls,
       { cls, connection, requestState, _ in
-        if let requestState, let state = requestState.pointee {
+        if let requestState, let state = requestState.pointee, state != uncleanTarget {
           Unmanaged<RequestState>.fromOpaque(state).release()
           requestState.pointee = nil
         }
@@ -169,7 +169,13 @@ package final class HTTPServer: @unchecked Sendable {
         } else {
           deadlines.closed(connectionKey(connection))
         }
-      }, cls)
+      }, cls,
+      { _, uri, _ in
+        // The raw target, before libmicrohttpd splits and decodes it: what it returns is the
+        // request's first state, so a target with blanks reaches `access` marked.
+        guard let uri, RequestHeadCheck.isCleanTarget(uri) else { return uncleanTarget }
+        return nil
+      }, nil)
   }
 
   /// Stops accepting connections and closes the open ones (waits for running handlers).
@@ -226,31 +232,57 @@ package final class HTTPServer: @unchecked Sendable {
     return withExtendedLifetime(collector) { collector.values }
   }
 
+  /// The header lines of a request in order, as received.
+  private func fields(_ connection: OpaquePointer) -> [RequestHeadCheck.Field] {
+    final class Collector { var fields: [RequestHeadCheck.Field] = [] }
+    let collector = Collector()
+    MHD_get_connection_values(
+      connection, .HEADER_KIND,
+      { cls, _, key, value in
+        guard let cls, let key else { return .YES }
+        let collector = Unmanaged<Collector>.fromOpaque(cls).takeUnretainedValue()
+        collector.fields.append((String(cString: key), value.map { String(cString: $0) } ?? ""))
+        return .YES
+      }, Unmanaged.passUnretained(collector).toOpaque())
+    return withExtendedLifetime(collector) { collector.fields }
+  }
+
+  /// The request line's parts as libmicrohttpd hands them to the access callback.
+  private struct Request {
+    let url: UnsafePointer<CChar>
+    let method: UnsafePointer<CChar>
+    let version: UnsafePointer<CChar>
+  }
+
+  /// The head has arrived: refuses what RFC 9112 refuses and bodies announced too large, or
+  /// starts collecting the request.
+  private func begin(
+    _ connection: OpaquePointer, _ line: Request, _ requestState: UnsafeMutablePointer<UnsafeMutableRawPointer?>
+  ) -> MHD_Result {
+    let state = RequestState()
+    let targetIsClean = requestState.pointee == nil
+    deadlines.headArrived(connectionKey(connection))
+    requestState.pointee = Unmanaged.passRetained(state).toOpaque()
+    if let refusal = RequestHeadCheck.refusal(
+      version: String(cString: line.version), fields: fields(connection),
+      targetIsClean: targetIsClean, linesAreClean: cmhd_head_is_clean(connection) == 1)
+    {
+      return send(connection, refusal, method: String(cString: line.method), path: String(cString: line.url), started: state.started)
+    }
+    if let length = MHD_lookup_connection_value(connection, .HEADER_KIND, "Content-Length"),
+      let value = Int(String(cString: length)), value > configuration.maximumBodyBytes
+    {
+      return send(connection, tooLarge(), method: String(cString: line.method), path: String(cString: line.url), started: state.started)
+    }
+    return .YES
+  }
+
   private func access(
-    _ connection: OpaquePointer, _ url: UnsafePointer<CChar>, _ method: UnsafePointer<CChar>,
+    _ connection: OpaquePointer, _ line: Request,
     _ uploadData: UnsafePointer<CChar>?, _ uploadSize: UnsafeMutablePointer<Int>,
     _ requestState: UnsafeMutablePointer<UnsafeMutableRawPointer?>
   ) -> MHD_Result {
-    guard let raw = requestState.pointee else {
-      let state = RequestState()
-      deadlines.headArrived(connectionKey(connection))
-      requestState.pointee = Unmanaged.passRetained(state).toOpaque()
-      // Both headers make the body's end ambiguous: a proxy in front that trusts Content-Length
-      // and this server (which follows Transfer-Encoding) would split requests differently.
-      if MHD_lookup_connection_value(connection, .HEADER_KIND, "Transfer-Encoding") != nil,
-        MHD_lookup_connection_value(connection, .HEADER_KIND, "Content-Length") != nil
-      {
-        var response = HTTPResponse.text(400, "A request must not have both Content-Length and Transfer-Encoding.\n")
-        response.add("Connection", "close")
-        return send(connection, response, method: String(cString: method), path: String(cString: url), started: state.started)
-      }
-      if let length = MHD_lookup_connection_value(connection, .HEADER_KIND, "Content-Length"),
-        let value = Int(String(cString: length)), value > configuration.maximumBodyBytes
-      {
-        return send(connection, tooLarge(), method: String(cString: method), path: String(cString: url), started: state.started)
-      }
-      return .YES
-    }
+    guard let raw = requestState.pointee, raw != uncleanTarget else { return begin(connection, line, requestState) }
     let state = Unmanaged<RequestState>.fromOpaque(raw).takeUnretainedValue()
     if uploadSize.pointee > 0 {
       let size = uploadSize.pointee
@@ -267,8 +299,8 @@ package final class HTTPServer: @unchecked Sendable {
       uploadSize.pointee = 0
       return .YES
     }
-    let methodText = String(cString: method)
-    let path = String(cString: url)
+    let methodText = String(cString: line.method)
+    let path = String(cString: line.url)
     if state.tooLarge {
       return send(connection, tooLarge(), method: methodText, path: path, started: state.started)
     }
@@ -346,6 +378,9 @@ package final class HTTPServer: @unchecked Sendable {
     }
   }
 }
+
+/// The first state of a request whose raw target held a blank or control byte (never dereferenced).
+nonisolated(unsafe) private let uncleanTarget = UnsafeMutableRawPointer(bitPattern: 1)
 
 /// The key of a connection in `HeadDeadlines`: its address.
 private func connectionKey(_ connection: OpaquePointer?) -> UInt {
