@@ -59,6 +59,9 @@ extension ServerApplication {
     package var signUpsPerAddressPerHour = 5
     /// Password checks from unknown browsers that may wait on this replica (`--password-queue`).
     package var passwordQueue = 16
+    /// What one workspace may hold (`--quota-secrets`, `--quota-secret-value-kib`, `--quota-secret-mib`,
+    /// `--quota-tokens`, `--quota-service-users`).
+    package var quotas = WorkspaceQuotas()
 
     /// A configuration with the defaults of every optional flag.
     package init(dataDirectory: String, grpcAddress: Address, httpAddress: Address) {

@@ -109,6 +109,7 @@ package struct ServerApplication: Sendable {
     settings.loginFailuresPerAddress = configuration.loginFailuresPerAddress
     settings.signUpsPerAddressPerHour = configuration.signUpsPerAddressPerHour
     settings.passwordQueue = configuration.passwordQueue
+    settings.quotas = configuration.quotas
     return settings
   }
 

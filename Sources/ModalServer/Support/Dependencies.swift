@@ -55,6 +55,8 @@ package struct ServerSettings: Sendable {
   package var signUpsPerAddressPerHour: Int = 5
   /// Password checks from strangers that may wait on one replica (`PasswordLane`); more get 429.
   package var passwordQueue: Int = 16
+  /// What one workspace may hold.
+  package var quotas = WorkspaceQuotas()
 
   /// Creates settings with a public URL.
   package init(publicURL: String = "http://127.0.0.1:8080") {

@@ -1,4 +1,5 @@
-/// What the dashboard says when a sign-in or sign-up limit refuses (`LoginLimits`, `PasswordLane`).
+/// What the dashboard says when a sign-in or sign-up limit or a quota refuses (`LoginLimits`,
+/// `PasswordLane`, `WorkspaceQuotas`).
 extension Dashboard {
   /// The answer when the password queue turned a stranger away.
   static let busyText = "The server is busy checking passwords. Try again in a few seconds."
@@ -16,6 +17,9 @@ extension Dashboard {
       return "This account has had many failed logins, so logins from here must wait. Try again in \(seconds) second\(seconds == 1 ? "" : "s")."
     }
   }
+
+  /// 429 for a quota (the page shows its message, which names the limit and the use), else 500.
+  static func status(of error: ServerError) -> Int { error.code == .resourceExhausted ? 429 : 500 }
 
   /// "N minute(s)" from now until `time`, at least one.
   func minutesUntil(_ time: UnixTime) -> String {
