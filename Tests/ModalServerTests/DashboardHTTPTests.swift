@@ -187,30 +187,34 @@ import TestSupport
   }
 
   /// Five attempts lock one account from one address only (so nobody can lock out a chosen
-  /// account from one machine); fifty from anywhere lock the account.
-  @Test func loginLimitsArePerAddressWithALargerBoundPerAccount() async throws {
+  /// account from one machine); failures from many addresses slow the account instead of locking
+  /// it, and never for an address that has not failed there or a known device.
+  @Test func loginLimitsLockPairsAndSlowTheAccount() async throws {
     try await withHarness { harness in
       let limits = LoginLimits(dependencies: harness.backend.dependencies)
-      var outcomes: [Bool] = []
-      for _ in 0..<LoginLimits.perAddress + 1 {
-        outcomes.append(try await limits.begin(account: "v@example.com", address: "10.0.0.1") == nil)
+      func attempt(_ address: String, knownDevice: Bool = false) async throws -> LoginRefusal.Reason? {
+        switch try await limits.begin(account: "v@example.com", address: address, knownDevice: knownDevice) {
+        case .proceed: return nil
+        case .refused(let refusal): return refusal.reason
+        }
       }
-      #expect(outcomes == Array(repeating: true, count: LoginLimits.perAddress) + [false])
-      let elsewhere = try await limits.begin(account: "v@example.com", address: "10.0.0.2")
-      #expect(elsewhere == nil, "the owner, elsewhere, can still log in")
-      // 7 attempts so far; spread over many addresses, the 51st is refused.
-      var spread: [Bool] = []
-      for index in 0..<(LoginLimits.perAccount - 7) {
-        spread.append(try await limits.begin(account: "v@example.com", address: "10.1.0.\(index)") == nil)
-      }
-      #expect(spread.allSatisfy { $0 })
-      let fiftyFirst = try await limits.begin(account: "v@example.com", address: "10.0.0.3")
-      #expect(fiftyFirst != nil)
-      let otherAccount = try await limits.begin(account: "other@example.com", address: "10.0.0.1")
-      #expect(otherAccount == nil)
+      var outcomes: [LoginRefusal.Reason?] = []
+      for _ in 0..<LoginLimits.perAddress + 1 { outcomes.append(try await attempt("10.0.0.1")) }
+      #expect(outcomes == Array(repeating: nil, count: LoginLimits.perAddress) + [.accountLocked])
+      #expect(try await attempt("10.0.0.2") == nil, "the owner, elsewhere, can still log in")
+      // 6 failures on the account so far; 44 more from fresh addresses all go ahead.
+      var spread: [LoginRefusal.Reason?] = []
+      for index in 0..<44 { spread.append(try await attempt("10.1.0.\(index)")) }
+      #expect(spread.allSatisfy { $0 == nil })
+      #expect(try await attempt("10.0.0.2") == .accountSlowed, "an address that failed here waits")
+      #expect(try await attempt("10.0.0.3") == nil, "a fresh address is not slowed")
+      #expect(try await attempt("10.0.0.2", knownDevice: true) == nil, "a known device is not slowed")
+      harness.clock.advance(seconds: LoginLimits.slowCapSeconds + 1)
+      #expect(try await attempt("10.0.0.2") == nil, "the wait is bounded")
+      let otherAccount = try await limits.begin(account: "other@example.com", address: "10.0.0.1", knownDevice: false)
+      if case .refused = otherAccount { Issue.record("another account is not locked") }
       harness.clock.advance(seconds: LoginLimits.windowSeconds + 1)
-      let later = try await limits.begin(account: "v@example.com", address: "10.0.0.1")
-      #expect(later == nil)
+      #expect(try await attempt("10.0.0.1") == nil)
     }
   }
 

@@ -6,6 +6,8 @@ import TestSupport
 /// with a cookie jar, for the dashboard tests; it can also send arbitrary bytes.
 final class WebClient: @unchecked Sendable {
   let port: Int
+  /// The loopback address requests come from (the client address the server sees).
+  let source: String?
   var cookies: [String: String] = [:]
 
   struct Response {
@@ -19,7 +21,10 @@ final class WebClient: @unchecked Sendable {
     var csrf: String? { body.firstMatch(of: /name="csrf" value="([0-9a-f]{64})"/).map { String($0.1) } }
   }
 
-  init(port: Int) { self.port = port }
+  init(port: Int, source: String? = nil) {
+    self.port = port
+    self.source = source
+  }
 
   /// Sends raw bytes and returns everything the server answered until it closed.
   static func raw(port: Int, _ bytes: [UInt8]) -> [UInt8] {  // blocking: call from a dispatch thread
@@ -73,7 +78,7 @@ final class WebClient: @unchecked Sendable {
       head += "Content-Length: \(body.utf8.count)\r\n"
     }
     for (name, value) in headers { head += "\(name): \(value)\r\n" }
-    let response = Self.parse(Self.raw(port: port, Array((head + "\r\n" + body).utf8)))
+    let response = Self.parse(LoopbackSocket.exchange(port: port, Array((head + "\r\n" + body).utf8), source: source))
     for cookie in response.all("Set-Cookie") {
       let pair = cookie.split(separator: ";")[0].split(separator: "=", maxSplits: 1)
       guard pair.count == 2 || pair.count == 1 else { continue }

@@ -8,10 +8,15 @@
 /// connections, ambiguous requests).
 public enum LoopbackSocket {
   /// A connected socket to 127.0.0.1:`port` whose reads time out after `receiveTimeout` seconds,
-  /// or -1; the caller closes it.
-  public static func open(port: Int, receiveTimeout: Int = 10) -> Int32 {
+  /// or -1; the caller closes it. `source` (another loopback address such as 127.0.0.7) is the
+  /// client address the server sees.
+  public static func open(port: Int, receiveTimeout: Int = 10, source: String? = nil) -> Int32 {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     guard fd >= 0 else { return -1 }
+    if let source, !bindSource(fd, source) {
+      close(fd)
+      return -1
+    }
     var timeout = timeval(tv_sec: receiveTimeout, tv_usec: 0)
     setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
     var address = sockaddr_in()
@@ -30,8 +35,8 @@ public enum LoopbackSocket {
 
   /// Sends `request` on a new connection and returns everything answered until the peer closed
   /// (or the read timed out); blocking, so call it off Swift's cooperative pool.
-  public static func exchange(port: Int, _ request: [UInt8], receiveTimeout: Int = 10) -> [UInt8] {
-    let fd = open(port: port, receiveTimeout: receiveTimeout)
+  public static func exchange(port: Int, _ request: [UInt8], receiveTimeout: Int = 10, source: String? = nil) -> [UInt8] {
+    let fd = open(port: port, receiveTimeout: receiveTimeout, source: source)
     guard fd >= 0 else { return [] }
     defer { close(fd) }
     var sent = 0
@@ -48,5 +53,15 @@ public enum LoopbackSocket {
       answer.append(contentsOf: buffer[0..<n])
     }
     return answer
+  }
+
+  private static func bindSource(_ fd: Int32, _ source: String) -> Bool {
+    var local = sockaddr_in()
+    local.sin_family = sa_family_t(AF_INET)
+    local.sin_addr.s_addr = inet_addr(source)
+    let bound = withUnsafePointer(to: &local) {
+      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+    }
+    return bound == 0
   }
 }

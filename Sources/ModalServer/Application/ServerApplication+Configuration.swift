@@ -52,6 +52,16 @@ extension ServerApplication {
     /// Seconds a dashboard connection has to send a whole request head (`--http-header-timeout`): a
     /// total deadline, not an idle timeout that every byte restarts.
     package var httpHeaderTimeoutSeconds = 10
+    /// Failed dashboard logins one client address may make in 15 minutes, across all accounts
+    /// (`--login-failures-per-address`); 0: no limit.
+    package var loginFailuresPerAddress = 30
+    /// Dashboard accounts one client address may create per hour (`--signups-per-address`); 0: no limit.
+    package var signUpsPerAddressPerHour = 5
+    /// Password checks from unknown browsers that may wait on this replica (`--password-queue`).
+    package var passwordQueue = 16
+    /// What one workspace may hold (`--quota-secrets`, `--quota-secret-value-kib`, `--quota-secret-mib`,
+    /// `--quota-tokens`, `--quota-service-users`).
+    package var quotas = WorkspaceQuotas()
 
     /// A configuration with the defaults of every optional flag.
     package init(dataDirectory: String, grpcAddress: Address, httpAddress: Address) {

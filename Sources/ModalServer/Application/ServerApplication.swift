@@ -106,6 +106,10 @@ package struct ServerApplication: Sendable {
   private func settings(_ publicURL: String) -> ServerSettings {
     var settings = ServerSettings(publicURL: publicURL)
     settings.flowStartsPerMinutePerAddress = configuration.flowStartsPerMinute
+    settings.loginFailuresPerAddress = configuration.loginFailuresPerAddress
+    settings.signUpsPerAddressPerHour = configuration.signUpsPerAddressPerHour
+    settings.passwordQueue = configuration.passwordQueue
+    settings.quotas = configuration.quotas
     return settings
   }
 

@@ -10,6 +10,9 @@ enum ServeCommand {
                               [--tls-cert FILE --tls-key FILE] [--disable-signup]
                               [--http-connections-per-address N] [--flow-starts-per-minute N]
                               [--http-header-timeout SECONDS] [--grpc-max-streams N] [--grpc-memory-mb N]
+                              [--login-failures-per-address N] [--signups-per-address N] [--password-queue N]
+                              [--quota-secrets N] [--quota-secret-value-kib N] [--quota-secret-mib N]
+                              [--quota-tokens N] [--quota-service-users N]
 
     Serves the Modal-compatible gRPC API (HTTP/2; point clients at it with
     MODAL_SERVER_URL=http://HOST:PORT, or https:// with TLS) and the web dashboard (sign-up, log-in,
@@ -39,6 +42,19 @@ enum ServeCommand {
       --grpc-max-streams N       The most concurrent calls one gRPC connection may hold (default 100)
       --grpc-memory-mb N         The memory the gRPC core may use for all connections together, in MiB
                                  (default 128; see docs/deployment.md)
+      --login-failures-per-address N
+                                 The most failed dashboard logins one client address may make in 15 minutes,
+                                 across all accounts (default 30; 0: no limit)
+      --signups-per-address N    The most dashboard accounts one client address may create per hour
+                                 (default 5; 0: no limit)
+      --password-queue N         The most password checks from unknown browsers that may wait on this
+                                 replica; more get 429 at once (default 16)
+      --quota-secrets N          The most secrets one workspace may hold, ephemeral ones included (default 1000)
+      --quota-secret-value-kib N The largest value of a secret, in KiB (default 64)
+      --quota-secret-mib N       The most secret data one workspace may hold, in MiB (default 64)
+      --quota-tokens N           The most live tokens one workspace may hold (default 1000)
+      --quota-service-users N    The most service users one workspace may hold (default 100)
+                                 (0 turns any quota off; see docs/deployment.md)
 
     """
 
@@ -80,11 +96,41 @@ enum ServeCommand {
     "--grpc-memory-mb", placeholder: "N", default: 128, help: "The memory the gRPC core may use, in MiB",
     transform: ArgumentValues.range(option: "--grpc-memory-mb", 16...1_048_576))
 
+  static let loginFailures = Option<Int>(
+    "--login-failures-per-address", placeholder: "N", default: 30,
+    help: "The most failed dashboard logins one client address may make in 15 minutes",
+    transform: ArgumentValues.count(option: "--login-failures-per-address"))
+  static let signUps = Option<Int>(
+    "--signups-per-address", placeholder: "N", default: 5,
+    help: "The most dashboard accounts one client address may create per hour",
+    transform: ArgumentValues.count(option: "--signups-per-address"))
+  static let passwordQueue = Option<Int>(
+    "--password-queue", placeholder: "N", default: 16,
+    help: "The most password checks from unknown browsers that may wait",
+    transform: ArgumentValues.range(option: "--password-queue", 0...10_000))
+
+  static let quotaSecrets = Option<Int>(
+    "--quota-secrets", placeholder: "N", default: 1000, help: "The most secrets one workspace may hold",
+    transform: ArgumentValues.count(option: "--quota-secrets"))
+  static let quotaValueKiB = Option<Int>(
+    "--quota-secret-value-kib", placeholder: "N", default: 64, help: "The largest value of a secret, in KiB",
+    transform: ArgumentValues.range(option: "--quota-secret-value-kib", 0...1_048_576))
+  static let quotaSecretMiB = Option<Int>(
+    "--quota-secret-mib", placeholder: "N", default: 64, help: "The most secret data one workspace may hold, in MiB",
+    transform: ArgumentValues.range(option: "--quota-secret-mib", 0...1_048_576))
+  static let quotaTokens = Option<Int>(
+    "--quota-tokens", placeholder: "N", default: 1000, help: "The most live tokens one workspace may hold",
+    transform: ArgumentValues.count(option: "--quota-tokens"))
+  static let quotaServiceUsers = Option<Int>(
+    "--quota-service-users", placeholder: "N", default: 100, help: "The most service users one workspace may hold",
+    transform: ArgumentValues.count(option: "--quota-service-users"))
+
   static let command = CommandTree.command(
     "serve", help: usage,
     options: [
       ServerOptions.dataDir, grpcAddress, httpAddress, publicURL, ServerOptions.database, databasePool, tlsCert, tlsKey,
       disableSignup, connectionsPerAddress, flowStartsPerMinute, headerTimeout, grpcMaxStreams, grpcMemory,
+      loginFailures, signUps, passwordQueue, quotaSecrets, quotaValueKiB, quotaSecretMiB, quotaTokens, quotaServiceUsers,
     ],
     run: run)
 
@@ -104,6 +150,14 @@ enum ServeCommand {
     configuration.httpHeaderTimeoutSeconds = parsed[Self.headerTimeout]
     configuration.grpcMaxConcurrentStreams = parsed[Self.grpcMaxStreams]
     configuration.grpcMemoryQuotaMiB = parsed[Self.grpcMemory]
+    configuration.loginFailuresPerAddress = parsed[Self.loginFailures]
+    configuration.signUpsPerAddressPerHour = parsed[Self.signUps]
+    configuration.passwordQueue = parsed[Self.passwordQueue]
+    configuration.quotas.secrets = parsed[Self.quotaSecrets]
+    configuration.quotas.secretValueBytes = parsed[Self.quotaValueKiB] * 1024
+    configuration.quotas.secretBytes = parsed[Self.quotaSecretMiB] * 1024 * 1024
+    configuration.quotas.tokens = parsed[Self.quotaTokens]
+    configuration.quotas.serviceUsers = parsed[Self.quotaServiceUsers]
 
     // Stop signals are handled by dispatch sources, so the default handlers must not kill us first.
     signal(SIGTERM, SIG_IGN)

@@ -1,7 +1,8 @@
 import Dispatch
 import RPC
 
-/// Runs argon2id off Swift's cooperative pool, at most two at a time (each uses 64 MiB).
+/// Runs argon2id off Swift's cooperative pool, at most two at a time (each uses 64 MiB); the
+/// dashboard's checks go through a `PasswordLane` first, which decides who waits.
 enum PasswordWork {
   private static let slots = DispatchSemaphore(value: 2)
   /// A hash of a random password, verified against for unknown users so every failure costs the same.
@@ -41,5 +42,16 @@ enum PasswordWork {
       }
       return PasswordHasher().verify(password, against: hash)
     }
+  }
+
+  /// `verify(_:hash:)` in `lane`: `nil` when the lane turned a stranger away.
+  static func verify(_ password: String, hash: String?, lane: PasswordLane, known: Bool) async -> Bool? {
+    await lane.run(known: known) { await verify(password, hash: hash) }
+  }
+
+  /// `hash(_:)` in `lane` as a stranger: `.none` when the lane turned it away, `.some(nil)` when
+  /// hashing failed.
+  static func hash(_ password: String, lane: PasswordLane) async -> String?? {
+    await lane.run(known: false) { await hash(password) }
   }
 }

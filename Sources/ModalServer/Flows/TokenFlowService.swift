@@ -163,6 +163,7 @@ package struct TokenFlowService: Sendable {
     let issued = try TokenService(dependencies: dependencies).makeToken(
       workspaceID: workspaceID, owner: .user(id: userID), createdByUserID: userID, name: name, scopes: .all,
       lifetimeSeconds: flow.tokenLifetimeSeconds)
+    try await dependencies.checkTokenQuota(workspaceID)
     switch try await store.consumeFlow(id: flow.id, token: issued.record, at: dependencies.clock.now()) {
     case .consumed:
       return .approved(issued, workspaceName: workspace.name)

@@ -102,6 +102,8 @@ package struct AccountService: Sendable {
     guard membership?.role == .owner else {
       throw ServerError(.permissionDenied, "Only owners of workspace '\(workspace.name)' can create service users.")
     }
+    try dependencies.settings.quotas.checkNewServiceUser(
+      workspace: workspace.name, usage: try await dependencies.workspaceUsage(workspace.id))
     let serviceUser = ServiceUser(
       id: ServiceUserID.random(), workspaceID: workspace.id, name: name, role: role, createdByUserID: createdBy.id,
       createdAt: dependencies.clock.now())

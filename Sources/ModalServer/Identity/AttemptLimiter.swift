@@ -32,7 +32,14 @@ package struct AttemptLimiter: Sendable {
     let since = now.adding(seconds: -window)
     let recent = try await store.failures(key: hashed, since: since, limit: limit + 1)
     let lockedUntil = recent.count > limit ? recent.first?.adding(seconds: window) : nil
-    return CountedAttempt(lockedUntil: lockedUntil, keyHash: hashed, time: now)
+    return CountedAttempt(lockedUntil: lockedUntil, recent: recent, keyHash: hashed, time: now)
+  }
+
+  /// The key's attempts in the window, newest first (at most the limit + 1), without counting one.
+  package func recent(_ key: String) async throws(ServerError) -> [UnixTime] {
+    let store = dependencies.store
+    let since = dependencies.clock.now().adding(seconds: -window)
+    return try await store.failures(key: hash(key), since: since, limit: limit + 1)
   }
 
   /// Takes back an attempt counted with `count(_:)` that turned out right.
@@ -55,6 +62,8 @@ package struct AttemptLimiter: Sendable {
 package struct CountedAttempt: Sendable {
   /// When the key unlocks if this attempt went over the limit (it must then not go ahead), else `nil`.
   package let lockedUntil: UnixTime?
+  /// The key's attempts in the window, newest first, this one included (at most the limit + 1).
+  package let recent: [UnixTime]
   fileprivate let keyHash: String
   fileprivate let time: UnixTime
 }

@@ -47,7 +47,7 @@ package struct SecretService: Sendable {
     }
     let environment = try await environments.resolve(environmentName, in: caller.workspace)
     if mode == .ephemeral {
-      try SecretValues.validate(values)
+      try validate(values)
       let secret = try await insert(name: nil, values: values, environment: environment, caller: caller)
       return Found(secret: secret, environmentName: environment.name)
     }
@@ -62,9 +62,11 @@ package struct SecretService: Sendable {
     case (.createFailIfExists, _?):
       throw ServerError(.alreadyExists, "Secret '\(name)' already exists in environment '\(environment.name)'.")
     case (.createOverwriteIfExists, let found?):
-      try SecretValues.validate(values)
+      try validate(values)
       let keys = values.keys.sorted()
       let sealed = try SecretValues.seal(values, keys: dependencies.keys)
+      let old = try await store.secretValues(id: found.id)
+      try await checkBytes(sealed, replacing: old, caller: caller)
       let now = dependencies.clock.now()
       _ = try await store.replaceSecretValues(id: found.id, keys: keys, values: sealed, replacing: nil, at: now)
       result = found
@@ -72,7 +74,7 @@ package struct SecretService: Sendable {
       result.updatedAt = now
     case (_, nil):
       try NameRules.checkObjectName(name)
-      try SecretValues.validate(values)
+      try validate(values)
       do {
         result = try await insert(name: name, values: values, environment: environment, caller: caller)
       } catch let error where error.code == .alreadyExists && mode == .createIfMissing {
@@ -106,8 +108,28 @@ package struct SecretService: Sendable {
       keys: values.keys.sorted(), createdBy: caller.displayName, createdAt: now, updatedAt: now,
       expiresAt: name == nil ? now.adding(seconds: dependencies.settings.ephemeralSecretLifetime) : nil)
     let sealed = try SecretValues.seal(values, keys: dependencies.keys)
+    let usage = try await dependencies.workspaceUsage(caller.workspace.id)
+    try dependencies.settings.quotas.checkNewSecret(
+      bytes: Self.storedBytes(sealed), workspace: caller.workspace.name, usage: usage)
     return try await dependencies.store.insertSecret(record, values: sealed)
   }
+
+  /// `SecretValues.validate` and the quota on each value's size.
+  private func validate(_ values: [String: String]) throws(ServerError) {
+    try SecretValues.validate(values)
+    try dependencies.settings.quotas.checkValues(values)
+  }
+
+  /// Refuses `sealed` in place of `old` when the growth takes the workspace over its total.
+  private func checkBytes(_ sealed: SealedValues, replacing old: SealedValues?, caller: Caller) async throws(ServerError) {
+    let growth = Self.storedBytes(sealed) - (old.map(Self.storedBytes) ?? 0)
+    guard growth > 0, dependencies.settings.quotas.secretBytes > 0 else { return }
+    let usage = try await dependencies.workspaceUsage(caller.workspace.id)
+    try dependencies.settings.quotas.checkSecretBytes(adding: growth, workspace: caller.workspace.name, usage: usage)
+  }
+
+  /// Bytes of sealed values as the quota counts them (hex: two characters a byte).
+  static func storedBytes(_ sealed: SealedValues) -> Int { sealed.ciphertext.utf8.count / 2 }
 
   private func lastUsed(_ secret: SecretRecord) async throws(ServerError) -> UnixTime? {
     let pending = dependencies.usage.pendingSecretUse(secret.id)
@@ -164,8 +186,9 @@ package struct SecretService: Sendable {
       }
       var values = try SecretValues.open(sealed, keys: dependencies.keys)
       for change in changes { values[change.key] = change.value }
-      try SecretValues.validate(values)
+      try validate(values)
       let resealed = try SecretValues.seal(values, keys: dependencies.keys)
+      try await checkBytes(resealed, replacing: sealed, caller: caller)
       let keys = values.keys.sorted()
       let now = dependencies.clock.now()
       let replaced = try await store.replaceSecretValues(id: found.secret.id, keys: keys, values: resealed, replacing: sealed, at: now)

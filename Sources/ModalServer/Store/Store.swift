@@ -139,6 +139,11 @@ package protocol Store: Sendable {
   /// Ends every session of a user (after a password change or removal).
   func deleteSessions(userID: UserID) async throws(ServerError)
 
+  // MARK: Quotas
+
+  /// What workspace `workspaceID` holds at `time` (`WorkspaceQuotas`).
+  func workspaceUsage(workspaceID: WorkspaceID, at time: UnixTime) async throws(ServerError) -> WorkspaceUsage
+
   // MARK: Attempt limits (shared by every replica)
 
   /// Records a failed attempt (a wrong password, a wrong login code) under `key` (a keyed hash,

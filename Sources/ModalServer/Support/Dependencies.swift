@@ -50,6 +50,15 @@ package struct ServerSettings: Sendable {
   /// Login flows one client address may start per minute on one replica (`FlowStartLimiter`);
   /// 0 turns the limit off.
   package var flowStartsPerMinutePerAddress: Int = 60
+  /// Failed dashboard logins one client address may make in 15 minutes, across all accounts
+  /// (`LoginLimits`); 0 turns the limit off.
+  package var loginFailuresPerAddress: Int = 30
+  /// Dashboard sign-ups one client address may make per hour; 0 turns the limit off.
+  package var signUpsPerAddressPerHour: Int = 5
+  /// Password checks from strangers that may wait on one replica (`PasswordLane`); more get 429.
+  package var passwordQueue: Int = 16
+  /// What one workspace may hold.
+  package var quotas = WorkspaceQuotas()
 
   /// Creates settings with a public URL.
   package init(publicURL: String = "http://127.0.0.1:8080") {

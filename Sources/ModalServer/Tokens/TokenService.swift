@@ -46,6 +46,7 @@ package struct TokenService: Sendable {
     let issued = try makeToken(
       workspaceID: workspaceID, owner: owner, createdByUserID: createdByUserID, name: name, scopes: scopes,
       lifetimeSeconds: lifetimeSeconds)
+    try await dependencies.checkTokenQuota(workspaceID)
     try await dependencies.store.insertToken(issued.record)
     return issued
   }

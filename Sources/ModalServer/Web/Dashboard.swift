@@ -10,8 +10,14 @@ import Foundation
 package struct Dashboard: Sendable {
   let backend: Backend
   let csrfTokens: WebSessions
-  /// Failed logins: 5 in 15 minutes per account and client address, 50 per account (`LoginLimits`).
+  /// Failed logins: per client address, per account and address, and the account's slow-down (`LoginLimits`).
   let logins: LoginLimits
+  /// Sign-ups per client address and hour; `nil` when unlimited.
+  let signUps: AttemptLimiter?
+  /// The queue in front of password checks, known browsers first (`PasswordLane`).
+  let passwordLane: PasswordLane
+  /// The known-device cookie.
+  let devices: KnownDevice
   /// Wrong login codes per account and per session: 5 in 10 minutes (RFC 8628 §5.1).
   let codeGuesses: AttemptLimiter
   /// Whether anyone may create an account.
@@ -26,7 +32,13 @@ package struct Dashboard: Sendable {
   package init(backend: Backend, allowSignUp: Bool = true) {
     self.backend = backend
     csrfTokens = WebSessions(dependencies: backend.dependencies)
-    logins = LoginLimits(dependencies: backend.dependencies)
+    let dependencies = backend.dependencies
+    logins = LoginLimits(dependencies: dependencies)
+    let signUpLimit = dependencies.settings.signUpsPerAddressPerHour
+    signUps =
+      signUpLimit > 0 ? AttemptLimiter(limit: signUpLimit, windowSeconds: 3600, dependencies: dependencies) : nil
+    passwordLane = PasswordLane(strangerQueue: dependencies.settings.passwordQueue)
+    devices = KnownDevice(keys: dependencies.keys)
     codeGuesses = AttemptLimiter(limit: Self.codeGuessLimit, windowSeconds: 10 * 60, dependencies: backend.dependencies)
     self.allowSignUp = allowSignUp
   }

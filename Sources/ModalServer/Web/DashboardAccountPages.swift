@@ -53,20 +53,28 @@ extension Dashboard {
     let next = Self.safeLocalPath(form["next"])
     let account = NameRules.loginKey(email)
     let address = context.request.peer
-    if let until = try await logins.begin(account: account, address: address) {
-      let minutes = max(1, (until.microseconds - backend.dependencies.clock.now().microseconds) / 60_000_000 + 1)
-      return loginPage(
-        context, email: email,
-        error:
-          "Too many failed logins for this account. It is locked; try again in \(minutes) minute\(minutes == 1 ? "" : "s").",
-        status: 429)
+    let knownDevice = devices.matches(context.request.cookies[KnownDevice.cookieName], account: account)
+    let ticket: LoginTicket
+    switch try await logins.begin(account: account, address: address, knownDevice: knownDevice) {
+    case .refused(let refusal): return loginPage(context, email: email, error: refusalText(refusal), status: 429)
+    case .proceed(let proceeding): ticket = proceeding
     }
     let user = try await backend.accounts.signingInUser(email: account)
-    guard await PasswordWork.verify(password, hash: user?.passwordHash), let user else {
+    let known = knownDevice ? true : await passwordLane.isKnown(address)
+    let verified = await PasswordWork.verify(password, hash: user?.passwordHash, lane: passwordLane, known: known)
+    guard let verified else { return loginPage(context, email: email, error: Self.busyText, status: 429) }
+    guard verified, let user else {
       return loginPage(context, email: email, error: Self.wrongCredentials, status: 401)
     }
-    try await logins.succeeded(account: account, address: address)
-    return try await startSession(context, user: user, next: next)
+    try await logins.succeeded(ticket)
+    await passwordLane.remember(address)
+    var response = try await startSession(context, user: user, next: next)
+    response.add(
+      "Set-Cookie",
+      Cookies.make(
+        name: KnownDevice.cookieName, value: devices.cookie(account: account), maxAge: KnownDevice.lifetime,
+        secure: context.secureCookies))
+    return response
   }
 
   /// Ends any old session and the pre-session, and starts a new session (no fixation).
@@ -121,7 +129,13 @@ extension Dashboard {
     if let hashed {
       return signUpPage(context, email: email, workspace: workspaceName, error: hashed.message, status: 400)
     }
-    let hash = await PasswordWork.hash(password)
+    if let signUps, let until = try await signUps.attempt("signup\n" + context.request.peer) {
+      let error = "Too many accounts were created from your address. Try again in \(minutesUntil(until))."
+      return signUpPage(context, email: email, workspace: workspaceName, error: error, status: 429)
+    }
+    guard let hash = await PasswordWork.hash(password, lane: passwordLane) else {
+      return signUpPage(context, email: email, workspace: workspaceName, error: Self.busyText, status: 429)
+    }
     let result: Result<User, ServerError>
     if let hash {
       do {

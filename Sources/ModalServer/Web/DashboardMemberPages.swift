@@ -186,7 +186,7 @@ extension Dashboard {
         workspaceID: workspace.id, owner: .serviceUser(id: serviceUser.id), createdByUserID: user.id, name: name,
         scopes: .all, lifetimeSeconds: nil)
     } catch {
-      let status = error.code == .alreadyExists ? 409 : error.code == .invalidArgument ? 400 : 500
+      let status = error.code == .alreadyExists ? 409 : error.code == .invalidArgument ? 400 : Self.status(of: error)
       throw PageError(status, "Could not create the service user", error.message)
     }
     return Self.secretPage(

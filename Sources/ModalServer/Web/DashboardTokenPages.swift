@@ -88,7 +88,7 @@ extension Dashboard {
         workspaceID: workspace.id, owner: .user(id: user.id), createdByUserID: user.id, name: name, scopes: scopes,
         lifetimeSeconds: expiry.seconds)
     } catch {
-      throw PageError(error.code == .invalidArgument ? 400 : 500, "Could not create the token", error.message)
+      throw PageError(error.code == .invalidArgument ? 400 : Self.status(of: error), "Could not create the token", error.message)
     }
     return Self.secretPage(
       context, user: user, title: "Token created", tokenID: issued.id, secret: issued.secret,

@@ -592,6 +592,27 @@ extension SQLStore {
 
   // MARK: Attempt limits
 
+  package func workspaceUsage(workspaceID: WorkspaceID, at time: UnixTime) async throws(ServerError) -> WorkspaceUsage {
+    try await read { db throws(ServerError) in
+      // Sealed values are hex: two characters a byte.
+      let usage = try db.first(
+        """
+        SELECT
+          (SELECT COUNT(*) FROM secrets WHERE workspace_id = ? AND (expires_at IS NULL OR expires_at > ?)),
+          (SELECT COALESCE(SUM(LENGTH(values_sealed)), 0) / 2 FROM secrets
+            WHERE workspace_id = ? AND (expires_at IS NULL OR expires_at > ?)),
+          (SELECT COUNT(*) FROM tokens WHERE workspace_id = ? AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ?)),
+          (SELECT COUNT(*) FROM service_users WHERE workspace_id = ?)
+        """,
+        [.id(workspaceID), .time(time), .id(workspaceID), .time(time), .id(workspaceID), .time(time), .id(workspaceID)]
+      ) { row throws(ServerError) in
+        WorkspaceUsage(
+          secrets: Int(row.int(0)), secretBytes: Int(row.int(1)), tokens: Int(row.int(2)), serviceUsers: Int(row.int(3)))
+      }
+      return usage ?? WorkspaceUsage(secrets: 0, secretBytes: 0, tokens: 0, serviceUsers: 0)
+    }
+  }
+
   package func recordFailure(key: String, at time: UnixTime) async throws(ServerError) {
     try await write { db throws(ServerError) in
       try db.execute("INSERT INTO attempt_failures (key_hash, failed_at) VALUES (?, ?)", [.text(key), .time(time)])
