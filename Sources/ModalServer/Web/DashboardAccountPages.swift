@@ -66,13 +66,16 @@ extension Dashboard {
       return loginPage(context, email: email, error: Self.wrongCredentials, status: 401)
     }
     try await logins.succeeded(account: account, address: address)
-    return try await startSession(context, user: user, next: next)
+    return try await afterPassword(context, user: user, next: next)
   }
 
-  /// Ends any old session and the pre-session, and starts a new session (no fixation).
-  private func startSession(_ context: Context, user: User, next: String) async throws -> HTTPResponse {
+  /// Ends any old session and the pre-session, and starts a new session (no fixation);
+  /// `secondFactor` when the user has just proved one.
+  func startSession(_ context: Context, user: User, next: String, secondFactor: Bool = false) async throws
+    -> HTTPResponse
+  {
     if let old = context.session { try await backend.sessions.end(old.id) }
-    let id = try await backend.sessions.create(for: user)
+    let id = try await backend.sessions.create(for: user, secondFactor: secondFactor)
     var response = HTTPResponse.redirect(to: next)
     let secure = context.secureCookies
     response.add(
