@@ -38,7 +38,8 @@ package indirect enum CBOR: Sendable, Hashable {
     case (.bytes(let a), .bytes(let b)): a == b
     case (.text(let a), .text(let b)): a == b
     case (.array(let a), .array(let b)): a == b
-    case (.map(let a), .map(let b)): a.count == b.count && zip(a, b).allSatisfy { $0.key == $1.key && $0.value == $1.value }
+    case (.map(let a), .map(let b)):
+      a.count == b.count && zip(a, b).allSatisfy { $0.key == $1.key && $0.value == $1.value }
     case (.bool(let a), .bool(let b)): a == b
     case (.null, .null): true
     default: false
@@ -140,7 +141,9 @@ package struct CBORDecoder {
       }
       return .text(text)
     case 4, 5:
-      guard argument <= UInt64(Self.maximumItems) else { throw Failure(message: "more than \(Self.maximumItems) items") }
+      guard argument <= UInt64(Self.maximumItems) else {
+        throw Failure(message: "more than \(Self.maximumItems) items")
+      }
       if major == 4 { return .array(try (0..<argument).map { _ throws(Failure) in try item(depth: depth + 1) }) }
       var entries: [(key: CBOR, value: CBOR)] = []
       for _ in 0..<argument {
