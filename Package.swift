@@ -34,6 +34,9 @@ let package = Package(
     .systemLibrary(
       name: "CSodium", path: "Sources/System/CSodium", pkgConfig: "libsodium",
       providers: [.apt(["libsodium-dev"]), .brew(["libsodium"])]),
+    .systemLibrary(
+      name: "CCrypto", path: "Sources/System/CCrypto", pkgConfig: "libcrypto",
+      providers: [.apt(["libssl-dev"]), .brew(["openssl@3"])]),
     .systemLibrary(name: "CShims", path: "Sources/System/CShims"),
 
     // Layer 1: general-purpose modules that know nothing about Modal.
@@ -67,7 +70,7 @@ let package = Package(
 
     // MARK: Layer 4, modal-server (ModalServer library, its tests) — begin
     .target(
-      name: "ModalServer", dependencies: ["CommandLineKit", "RPC", "ModalAPI", "ProtoWire", "CSQLite", "CPostgres", "CSodium", "CMicroHTTPD"],
+      name: "ModalServer", dependencies: ["CommandLineKit", "RPC", "ModalAPI", "ProtoWire", "CSQLite", "CPostgres", "CSodium", "CMicroHTTPD", "CCrypto"],
       swiftSettings: strict),
     .executableTarget(name: "modal-server", dependencies: ["ModalServer"], swiftSettings: strict),
     .testTarget(

@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-build_packages=(pkg-config libgrpc-dev libmicrohttpd-dev libsqlite3-dev libpq-dev libsodium-dev protobuf-compiler libprotobuf-dev)
+build_packages=(pkg-config libgrpc-dev libmicrohttpd-dev libsqlite3-dev libpq-dev libsodium-dev libssl-dev protobuf-compiler libprotobuf-dev)
 test_packages=(python3 python3-venv python3-pip openssl git curl chromium chromium-driver tmux postgresql zsh fish)
 
 want=("${build_packages[@]}")
@@ -19,7 +19,7 @@ if ! command -v swift >/dev/null 2>&1; then
 fi
 
 if [[ "$(uname -s)" == "Darwin" ]]; then
-  echo "setup: on macOS run: brew install pkg-config grpc libmicrohttpd sqlite libpq libsodium protobuf" >&2
+  echo "setup: on macOS run: brew install pkg-config grpc libmicrohttpd sqlite libpq libsodium openssl@3 protobuf" >&2
   exit 0
 fi
 

@@ -15,6 +15,8 @@ package struct Backend: Sendable {
   package let secrets: SecretService
   /// Dashboard sign-in sessions.
   package let sessions: SessionService
+  /// Second factors of dashboard users (TOTP, recovery codes, passkeys).
+  package let secondFactors: SecondFactorService
 
   /// Assembles the services.
   package init(dependencies: Dependencies) {
@@ -25,6 +27,7 @@ package struct Backend: Sendable {
     environments = EnvironmentService(dependencies: dependencies)
     secrets = SecretService(dependencies: dependencies)
     sessions = SessionService(dependencies: dependencies)
+    secondFactors = SecondFactorService(dependencies: dependencies)
   }
 
   /// Approves the login flow with `code` for the user with `email` in `workspaceName` (or, when

@@ -27,7 +27,7 @@ import TestSupport
     func client() -> WebClient { WebClient(port: server.port) }
   }
 
-  private func withWeb(
+  func withWeb(
     settings: ServerSettings = ServerSettings(publicURL: "http://127.0.0.1:9"), _ body: (Web) async throws -> Void
   ) async throws {
     let harness = try await Harness.start(settings: settings)

@@ -16,6 +16,8 @@ package struct SessionService: Sendable {
     package let id: String
     /// Who is signed in.
     package let user: User
+    /// When the user last proved a second factor in this session, if ever.
+    package let secondFactorAt: UnixTime?
   }
 
   /// Whether `text` has the shape of a session (`ms-`) or pre-session (`mp-`) id.
@@ -24,12 +26,13 @@ package struct SessionService: Sendable {
       && RandomText.isBase62(text.dropFirst(prefix.count))
   }
 
-  /// Starts a session for `user`; returns its id.
-  package func create(for user: User) async throws(ServerError) -> String {
+  /// Starts a session for `user` (who proved a second factor just now when `secondFactor`); returns its id.
+  package func create(for user: User, secondFactor: Bool = false) async throws(ServerError) -> String {
     let id = "ms-" + RandomText.base62(count: 32)
     let now = dependencies.clock.now()
     let record = SessionRecord(
-      idHash: hash(id), userID: user.id, createdAt: now, expiresAt: now.adding(seconds: lifetime))
+      idHash: hash(id), userID: user.id, createdAt: now, expiresAt: now.adding(seconds: lifetime),
+      secondFactorAt: secondFactor ? now : nil)
     try await dependencies.store.insertSession(record)
     return id
   }
@@ -43,7 +46,13 @@ package struct SessionService: Sendable {
       return nil
     }
     guard let user = try await store.user(id: record.userID) else { return nil }
-    return Session(id: id, user: user)
+    return Session(id: id, user: user, secondFactorAt: record.secondFactorAt)
+  }
+
+  /// Records that the session's user just proved a second factor (for actions that need a fresh one).
+  package func markSecondFactor(_ id: String) async throws(ServerError) {
+    guard Self.isWellFormed(id, prefix: "ms-") else { return }
+    try await dependencies.store.markSecondFactor(sessionIDHash: hash(id), at: dependencies.clock.now())
   }
 
   /// Ends a session (nothing happens for an unknown id).

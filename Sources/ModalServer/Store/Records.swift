@@ -347,13 +347,16 @@ package struct SessionRecord: Sendable, Hashable {
   package var createdAt: UnixTime
   /// When it ends.
   package var expiresAt: UnixTime
+  /// When its user last proved a second factor in it (at sign-in or since), if ever.
+  package var secondFactorAt: UnixTime?
 
   /// Creates a session record.
-  package init(idHash: String, userID: UserID, createdAt: UnixTime, expiresAt: UnixTime) {
+  package init(idHash: String, userID: UserID, createdAt: UnixTime, expiresAt: UnixTime, secondFactorAt: UnixTime? = nil) {
     self.idHash = idHash
     self.userID = userID
     self.createdAt = createdAt
     self.expiresAt = expiresAt
+    self.secondFactorAt = secondFactorAt
   }
 }
 

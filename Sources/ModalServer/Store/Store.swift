@@ -144,6 +144,48 @@ package protocol Store: Sendable {
   /// What workspace `workspaceID` holds at `time` (`WorkspaceQuotas`).
   func workspaceUsage(workspaceID: WorkspaceID, at time: UnixTime) async throws(ServerError) -> WorkspaceUsage
 
+  /// Records that the session's user just proved a second factor.
+  func markSecondFactor(sessionIDHash: String, at time: UnixTime) async throws(ServerError)
+
+  // MARK: Second factors
+
+  /// The user's TOTP secret, if enrolled.
+  func totpSecret(userID: UserID) async throws(ServerError) -> TOTPRecord?
+  /// Enrols (or replaces) a TOTP secret and replaces the user's recovery codes, atomically.
+  func setTOTPSecret(_ record: TOTPRecord, recoveryCodes: [RecoveryCodeRecord]) async throws(ServerError)
+  /// Removes the TOTP secret and the recovery codes; `false` if there was none.
+  func deleteTOTPSecret(userID: UserID) async throws(ServerError) -> Bool
+  /// Moves the last accepted time step forward to `counter`; `false` if it is already there or
+  /// later (the code was used: decided in the database, so two replicas cannot both accept it).
+  func advanceTOTPCounter(userID: UserID, to counter: Int64) async throws(ServerError) -> Bool
+  /// The user's recovery codes not used yet.
+  func unusedRecoveryCodes(userID: UserID) async throws(ServerError) -> [RecoveryCodeRecord]
+  /// Marks a recovery code used; `false` if it was used already or is not the user's.
+  func useRecoveryCode(userID: UserID, codeHash: String, at time: UnixTime) async throws(ServerError) -> Bool
+
+  /// Stores a passkey; `alreadyExists` if its credential id is registered.
+  func insertPasskey(_ passkey: PasskeyRecord) async throws(ServerError)
+  /// The user's passkeys, oldest first.
+  func passkeys(userID: UserID) async throws(ServerError) -> [PasskeyRecord]
+  /// The passkey with this credential id.
+  func passkey(credentialID: String) async throws(ServerError) -> PasskeyRecord?
+  /// Records a sign-in with a passkey, if `signCount` is still above the stored one (or both are
+  /// zero: authenticators without a counter); `false` otherwise (a cloned authenticator).
+  func usePasskey(credentialID: String, signCount: Int64, at time: UnixTime) async throws(ServerError) -> Bool
+  /// Removes one of the user's passkeys; `false` if it was not there.
+  func deletePasskey(credentialID: String, userID: UserID) async throws(ServerError) -> Bool
+
+  /// Stores a WebAuthn challenge (its hash) for one ceremony of `purpose`.
+  func insertChallenge(hash: String, userID: UserID, purpose: String, expiresAt: UnixTime) async throws(ServerError)
+  /// Deletes the challenge and returns its user if it was there, for `purpose`, and unexpired:
+  /// each challenge is answered once.
+  func takeChallenge(hash: String, purpose: String, now: UnixTime) async throws(ServerError) -> UserID?
+
+  /// Whether the workspace requires a fresh second factor to approve a login or create a token.
+  func requiresSecondFactor(workspaceID: WorkspaceID) async throws(ServerError) -> Bool
+  /// Sets that requirement.
+  func setRequiresSecondFactor(workspaceID: WorkspaceID, _ required: Bool) async throws(ServerError)
+
   // MARK: Attempt limits (shared by every replica)
 
   /// Records a failed attempt (a wrong password, a wrong login code) under `key` (a keyed hash,

@@ -157,6 +157,48 @@ package enum StoreSchema {
           recorded_at INTEGER NOT NULL
         );
         """),
+    // Version 5 is the sign-in limits' (another branch); the two are independent tables.
+    Migration(
+      version: 5, name: "second factors: TOTP, recovery codes, passkeys, the workspace requirement",
+      sql: """
+        CREATE TABLE totp_secrets (
+          user_id TEXT PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+          key_id TEXT NOT NULL,
+          secret_sealed TEXT NOT NULL,
+          last_counter INTEGER NOT NULL,
+          created_at INTEGER NOT NULL
+        );
+        CREATE TABLE recovery_codes (
+          user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+          code_hash TEXT NOT NULL,
+          hash_key_id TEXT NOT NULL,
+          used_at INTEGER,
+          PRIMARY KEY (user_id, code_hash)
+        );
+        CREATE TABLE passkeys (
+          credential_id TEXT PRIMARY KEY,
+          user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+          name TEXT NOT NULL,
+          algorithm INTEGER NOT NULL,
+          public_key TEXT NOT NULL,
+          sign_count INTEGER NOT NULL,
+          user_verified INTEGER NOT NULL,
+          created_at INTEGER NOT NULL,
+          last_used_at INTEGER
+        );
+        CREATE INDEX passkeys_user ON passkeys(user_id);
+        CREATE TABLE webauthn_challenges (
+          challenge_hash TEXT PRIMARY KEY,
+          user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+          purpose TEXT NOT NULL,
+          expires_at INTEGER NOT NULL
+        );
+        CREATE TABLE workspace_settings (
+          workspace_id TEXT PRIMARY KEY REFERENCES workspaces(id) ON DELETE CASCADE,
+          require_second_factor INTEGER NOT NULL DEFAULT 0
+        );
+        ALTER TABLE sessions ADD COLUMN second_factor_at INTEGER
+        """),
   ]
 
   /// The newest version this code knows.

@@ -148,6 +148,10 @@ package struct Dashboard: Sendable {
     case ("GET", 0): return try await homePage(context)
     case ("GET", 1) where parts[0] == "login": return loginPage(context, email: "", error: nil, status: 200)
     case ("POST", 1) where parts[0] == "login": return try await login(context)
+    case ("GET", 2) where parts == ["login", "second-factor"]:
+      return try await secondStepPage(context, error: nil, status: 200)
+    case ("POST", 2) where parts == ["login", "second-factor"]: return try await secondStep(context)
+    case (_, 2...) where parts[0] == "account": return try await accountRoute(context, rest: Array(parts.dropFirst()))
     case ("GET", 1) where parts[0] == "signup":
       return signUpPage(context, email: "", workspace: "", error: nil, status: 200)
     case ("POST", 1) where parts[0] == "signup": return try await signUp(context)
@@ -186,6 +190,16 @@ package struct Dashboard: Sendable {
     case ("POST", 1, "service-users"): return try await createServiceUser(context, workspaceName: name)
     case ("POST", 3, "service-users") where rest[2] == "delete":
       return try await deleteServiceUser(context, workspaceName: name, serviceUserID: rest[1])
+    default: throw PageError(404, "Not found", "There is no page at this address.")
+    }
+  }
+
+  private func accountRoute(_ context: Context, rest: [String]) async throws -> HTTPResponse {
+    switch (context.request.method, rest) {
+    case ("GET", ["security"]): return try await securityPage(context)
+    case ("GET", ["totp"]): return try totpEnrolmentPage(context)
+    case ("POST", ["totp"]): return try await enrolTOTP(context)
+    case ("POST", ["totp", "remove"]): return try await removeTOTP(context)
     default: throw PageError(404, "Not found", "There is no page at this address.")
     }
   }

@@ -68,7 +68,7 @@ extension Dashboard {
     }
     try await logins.succeeded(ticket)
     await passwordLane.remember(address)
-    var response = try await startSession(context, user: user, next: next)
+    var response = try await afterPassword(context, user: user, next: next)
     response.add(
       "Set-Cookie",
       Cookies.make(
@@ -77,10 +77,13 @@ extension Dashboard {
     return response
   }
 
-  /// Ends any old session and the pre-session, and starts a new session (no fixation).
-  private func startSession(_ context: Context, user: User, next: String) async throws -> HTTPResponse {
+  /// Ends any old session and the pre-session, and starts a new session (no fixation);
+  /// `secondFactor` when the user has just proved one.
+  func startSession(_ context: Context, user: User, next: String, secondFactor: Bool = false) async throws
+    -> HTTPResponse
+  {
     if let old = context.session { try await backend.sessions.end(old.id) }
-    let id = try await backend.sessions.create(for: user)
+    let id = try await backend.sessions.create(for: user, secondFactor: secondFactor)
     var response = HTTPResponse.redirect(to: next)
     let secure = context.secureCookies
     response.add(

@@ -69,7 +69,7 @@ package struct HTML: Sendable, Equatable, ExpressibleByStringInterpolation, Cust
     var nav: HTML = "<a class=\"brand\" href=\"/\">modal-server</a>"
     if let user, let csrf {
       nav = """
-        \(nav) <a href="/">Workspaces</a> <a href="/flow">Approve a login</a>
+        \(nav) <a href="/">Workspaces</a> <a href="/flow">Approve a login</a> <a href="/account/security">Security</a>
         <span class="who">\(user.email)</span>
         <form class="inline" method="post" action="/logout">\(csrfField(csrf))<button class="link" type="submit">Log out</button></form>
         """

@@ -564,16 +564,23 @@ extension SQLStore {
   package func insertSession(_ session: SessionRecord) async throws(ServerError) {
     try await write { db throws(ServerError) in
       try db.execute(
-        "INSERT INTO sessions (id_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
-        [.text(session.idHash), .id(session.userID), .time(session.createdAt), .time(session.expiresAt)])
+        "INSERT INTO sessions (id_hash, user_id, created_at, expires_at, second_factor_at) VALUES (?, ?, ?, ?, ?)",
+        [
+          .text(session.idHash), .id(session.userID), .time(session.createdAt), .time(session.expiresAt),
+          .optional(session.secondFactorAt),
+        ])
     }
   }
 
   package func session(idHash: String) async throws(ServerError) -> SessionRecord? {
     try await read { db throws(ServerError) in
-      try db.first("SELECT id_hash, user_id, created_at, expires_at FROM sessions WHERE id_hash = ?", [.text(idHash)]) {
-        row throws(ServerError) in
-        SessionRecord(idHash: row.text(0), userID: row.id(1), createdAt: row.time(2), expiresAt: row.time(3))
+      try db.first(
+        "SELECT id_hash, user_id, created_at, expires_at, second_factor_at FROM sessions WHERE id_hash = ?",
+        [.text(idHash)]
+      ) { row throws(ServerError) in
+        SessionRecord(
+          idHash: row.text(0), userID: row.id(1), createdAt: row.time(2), expiresAt: row.time(3),
+          secondFactorAt: row.optionalTime(4))
       }
     }
   }
