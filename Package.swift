@@ -8,6 +8,10 @@ let strict: [SwiftSetting] = [
   .enableUpcomingFeature("MemberImportVisibility"),
 ]
 
+/// The command lines (CommandLineKit, `modal`) run their async code on the caller's executor (the main thread) instead
+/// of hopping to Swift's global pool at every call: a command that never waits starts no thread.
+let commandLineSettings: [SwiftSetting] = [.enableUpcomingFeature("NonisolatedNonsendingByDefault")]
+
 let package = Package(
   name: "modal-swift",
   platforms: [.macOS(.v14)],
@@ -41,7 +45,7 @@ let package = Package(
 
     // Layer 1: general-purpose modules that know nothing about Modal.
     .target(name: "TOML", swiftSettings: strict),
-    .target(name: "CommandLineKit", swiftSettings: strict),
+    .target(name: "CommandLineKit", swiftSettings: strict + commandLineSettings),
     .testTarget(name: "CommandLineKitTests", dependencies: ["CommandLineKit"], swiftSettings: strict),
 
     // MARK: Layer 1 and 2, protobuf (ProtoWire, ModalAPI, protoc plugin) — begin
@@ -66,7 +70,8 @@ let package = Package(
 
     // Layer 4: the command line as a library.
     .target(
-      name: "ModalCLI", dependencies: ["CommandLineKit", "Modal", "RPC", "TOML", "CShims"], swiftSettings: strict),
+      name: "ModalCLI", dependencies: ["CommandLineKit", "Modal", "RPC", "TOML", "CShims"],
+      swiftSettings: strict + commandLineSettings),
 
     // MARK: Layer 4, modal-server (ModalServer library, its tests) — begin
     .target(
@@ -80,7 +85,7 @@ let package = Package(
     // MARK: Layer 4, modal-server — end
 
     // Layer 5: thin executables.
-    .executableTarget(name: "modal", dependencies: ["ModalCLI"], swiftSettings: strict),
+    .executableTarget(name: "modal", dependencies: ["ModalCLI"], swiftSettings: strict + commandLineSettings),
     .executableTarget(name: "toml-decoder", dependencies: ["TOML"], swiftSettings: strict),
 
     // Benchmarks (run by the Benchmarks/run-*.sh scripts, never by the tests).

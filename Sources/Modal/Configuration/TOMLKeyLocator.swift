@@ -2,15 +2,19 @@
 ///
 /// Only used for messages: it understands `[name]`, `["quoted name"]` and `key = …` lines, and falls
 /// back to the table's header or the first line when the text is shaped otherwise.
+///
+/// The text is split into lines only when a location is asked for: every command validates the
+/// file, and splitting it by `Character` cost more than parsing it.
 struct TOMLKeyLocator {
-  private let lines: [Substring]
+  private let text: String
 
   init(text: String) {
-    lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+    self.text = text
   }
 
   /// The 1-based line and column of `key` inside `[table]` (or at the top level when nil).
   func location(ofKey key: String, inTable table: String?) -> (line: Int, column: Int) {
+    let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
     var inTarget = table == nil
     var headerLine: Int?
     for (index, rawLine) in lines.enumerated() {

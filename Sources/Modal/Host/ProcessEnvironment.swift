@@ -7,15 +7,21 @@
 /// Reads the current process's environment without Foundation, for a fast cold start.
 enum ProcessEnvironment {
   /// Every `NAME=value` pair of the process environment.
+  ///
+  /// Works on the C strings' bytes: splitting `String`s by `Character` (grapheme breaking) made
+  /// this a tenth of a command's start-up.
   static func variables() -> [String: String] {
     var result: [String: String] = [:]
     var pointer = environ
     while let entry = pointer.pointee {
-      let pair = String(cString: entry)
-      if let equals = pair.firstIndex(of: "=") {
-        result[String(pair[..<equals])] = String(pair[pair.index(after: equals)...])
-      }
       pointer += 1
+      let length = strlen(entry)
+      entry.withMemoryRebound(to: UInt8.self, capacity: length) { bytes in
+        let pair = UnsafeBufferPointer(start: bytes, count: length)
+        guard let equals = pair.firstIndex(of: UInt8(ascii: "=")) else { return }
+        let name = String(decoding: UnsafeBufferPointer(rebasing: pair[..<equals]), as: UTF8.self)
+        result[name] = String(decoding: UnsafeBufferPointer(rebasing: pair[(equals + 1)...]), as: UTF8.self)
+      }
     }
     return result
   }
