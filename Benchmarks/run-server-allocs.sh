@@ -10,32 +10,11 @@ requests=${1:-20000}
 connections=${2:-8}
 streams=${3:-8}
 command -v h2load >/dev/null || { echo "install h2load: apt-get install -y nghttp2-client" >&2; exit 1; }
-swift build -c release --product modal-server >/dev/null
-cpp=$(bash Benchmarks/rpc/build.sh)
-work=$(mktemp -d)
+source Benchmarks/lib/servers.sh
 gcc -O2 -Wall -shared -fPIC -o "$work/malloc_count.so" Benchmarks/malloc-count/malloc_count.c -ldl
-pids=()
-cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; rm -rf "$work"; }
-trap cleanup EXIT
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-
-boot=$(.build/release/modal-server bootstrap --data-dir "$work/data" --email bench@example.com --workspace bench --json)
-id=$(sed -n 's/.*"token_id" *: *"\([^"]*\)".*/\1/p' <<<"$boot")
-secret=$(sed -n 's/.*"token_secret" *: *"\([^"]*\)".*/\1/p' <<<"$boot")
-MALLOC_COUNT_FILE="$work/server.count" LD_PRELOAD="$work/malloc_count.so" .build/release/modal-server serve \
-  --data-dir "$work/data" --grpc-address 127.0.0.1:0 --http-address 127.0.0.1:0 2> "$work/server.log" &
-server_pid=$!
-pids+=($server_pid)
-for _ in $(seq 100); do grep -q "gRPC listening" "$work/server.log" && break; sleep 0.1; done
-server_port=$(sed -n 's/.*gRPC listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$work/server.log" | head -1)
-echo_port=$(free_port)
-MALLOC_COUNT_FILE="$work/echo.count" LD_PRELOAD="$work/malloc_count.so" "$cpp/echo_server" "$echo_port" 2> "$work/echo.log" &
-echo_pid=$!
-pids+=($echo_pid)
-sleep 0.5
-
-printf '\x00\x00\x00\x00\x00' > "$work/empty.bin"
-{ printf '\x00\x00\x00\x00\x22\x0a\x20'; head -c 32 /dev/zero; } > "$work/echo.bin"
+server_prefix=(env MALLOC_COUNT_FILE="$work/server.count" LD_PRELOAD="$work/malloc_count.so")
+echo_prefix=(env MALLOC_COUNT_FILE="$work/echo.count" LD_PRELOAD="$work/malloc_count.so")
+start_servers
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 snapshot() { kill -USR1 "$1"; sleep 0.3; cat "$2"; }

@@ -10,33 +10,9 @@ requests=${1:-40000}
 connections=${2:-8}
 streams=${3:-8}
 command -v h2load >/dev/null || { echo "install h2load: apt-get install -y nghttp2-client" >&2; exit 1; }
-swift build -c release --product modal-server >/dev/null
-cpp=$(bash Benchmarks/rpc/build.sh)
-work=$(mktemp -d)
-pids=()
-cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; rm -rf "$work"; }
-trap cleanup EXIT
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-
-# modal-server with a bootstrapped token.
-boot=$(.build/release/modal-server bootstrap --data-dir "$work/data" --email bench@example.com --workspace bench --json)
-id=$(sed -n 's/.*"token_id" *: *"\([^"]*\)".*/\1/p' <<<"$boot")
-secret=$(sed -n 's/.*"token_secret" *: *"\([^"]*\)".*/\1/p' <<<"$boot")
-.build/release/modal-server serve --data-dir "$work/data" --grpc-address 127.0.0.1:0 --http-address 127.0.0.1:0 \
-  2> "$work/server.log" &
-pids+=($!)
-for _ in $(seq 100); do grep -q "gRPC listening" "$work/server.log" && break; sleep 0.1; done
-server_port=$(sed -n 's/.*gRPC listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$work/server.log" | head -1)
-
-echo_port=$(free_port)
-"$cpp/echo_server" "$echo_port" 2> "$work/echo.log" &
-pids+=($!)
-sleep 0.5
-
-# Request bodies: the 5-byte gRPC frame header, then the message.
-printf '\x00\x00\x00\x00\x00' > "$work/empty.bin"                       # google.protobuf.Empty
-{ printf '\x00\x00\x00\x00\x22\x0a\x20'; head -c 32 /dev/zero; } > "$work/echo.bin"   # EchoMessage{32 bytes}
+source Benchmarks/lib/servers.sh
+server_arguments=(${SERVER_ARGUMENTS:-})
+start_servers
 
 run() {  # name url body [headers...]
   local name=$1 url=$2 body=$3

@@ -1,0 +1,38 @@
+# Shared by the server benchmarks: sourced, not run. Starts modal-server (release build, a
+# bootstrapped token) and the gRPC C++ echo server on 127.0.0.1 in $work, and stops them at exit.
+#   start_servers [prefix...]   prefix: a command put before each server (e.g. `env LD_PRELOAD=…`),
+#                               given as two arrays: server_prefix and echo_prefix
+# Sets: id, secret (the token), server_port, server_pid, echo_port, echo_pid, cpp (the C++ build).
+
+work=$(mktemp -d)
+pids=()
+cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; rm -rf "$work"; }
+trap cleanup EXIT
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+start_servers() {
+  swift build -c release --product modal-server >/dev/null
+  cpp=$(bash Benchmarks/rpc/build.sh)
+  local boot
+  boot=$(.build/release/modal-server bootstrap --data-dir "$work/data" --email bench@example.com --workspace bench --json)
+  id=$(sed -n 's/.*"token_id" *: *"\([^"]*\)".*/\1/p' <<<"$boot")
+  secret=$(sed -n 's/.*"token_secret" *: *"\([^"]*\)".*/\1/p' <<<"$boot")
+  "${server_prefix[@]}" .build/release/modal-server serve --data-dir "$work/data" --grpc-address 127.0.0.1:0 \
+    --http-address 127.0.0.1:0 "${server_arguments[@]}" 2> "$work/server.log" &
+  server_pid=$!
+  pids+=($server_pid)
+  for _ in $(seq 100); do grep -q "gRPC listening" "$work/server.log" && break; sleep 0.1; done
+  server_port=$(sed -n 's/.*gRPC listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$work/server.log" | head -1)
+  echo_port=$(free_port)
+  "${echo_prefix[@]}" "$cpp/echo_server" "$echo_port" 2> "$work/echo.log" &
+  echo_pid=$!
+  pids+=($echo_pid)
+  sleep 0.5
+  # Request bodies: the 5-byte gRPC frame header, then the message.
+  printf '\x00\x00\x00\x00\x00' > "$work/empty.bin"                                        # google.protobuf.Empty
+  { printf '\x00\x00\x00\x00\x22\x0a\x20'; head -c 32 /dev/zero; } > "$work/echo.bin"   # EchoMessage{32 bytes}
+}
+server_prefix=(env)
+echo_prefix=(env)
+server_arguments=()
