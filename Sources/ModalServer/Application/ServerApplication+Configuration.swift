@@ -52,6 +52,10 @@ extension ServerApplication {
     /// Seconds a dashboard connection has to send a whole request head (`--http-header-timeout`): a
     /// total deadline, not an idle timeout that every byte restarts.
     package var httpHeaderTimeoutSeconds = 10
+    /// Where `/metrics` is served (`--metrics-address`); `nil`: nowhere.
+    package var metricsAddress: Address?
+    /// How log lines are written (`--log-format`).
+    package var logFormat = LogFormat.text
 
     /// A configuration with the defaults of every optional flag.
     package init(dataDirectory: String, grpcAddress: Address, httpAddress: Address) {

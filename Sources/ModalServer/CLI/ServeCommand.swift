@@ -10,11 +10,13 @@ enum ServeCommand {
                               [--tls-cert FILE --tls-key FILE] [--disable-signup]
                               [--http-connections-per-address N] [--flow-starts-per-minute N]
                               [--http-header-timeout SECONDS] [--grpc-max-streams N] [--grpc-memory-mb N]
+                              [--metrics-address HOST:PORT] [--log-format text|json]
 
     Serves the Modal-compatible gRPC API (HTTP/2; point clients at it with
     MODAL_SERVER_URL=http://HOST:PORT, or https:// with TLS) and the web dashboard (sign-up, log-in,
-    login approval for `modal token new`, tokens, members). Logs one line per call or request to
-    standard error. Stops cleanly on SIGTERM or SIGINT (writes buffered last-used times, closes the
+    login approval for `modal token new`, tokens, members), with GET /healthz and /readyz on the
+    dashboard's listener and grpc.health.v1.Health on the gRPC one. Logs one line per call or request
+    to standard error. Stops cleanly on SIGTERM or SIGINT (writes buffered last-used times, closes the
     database).
 
     Options:
@@ -39,6 +41,9 @@ enum ServeCommand {
       --grpc-max-streams N       The most concurrent calls one gRPC connection may hold (default 100)
       --grpc-memory-mb N         The memory the gRPC core may use for all connections together, in MiB
                                  (default 128; see docs/deployment.md)
+      --metrics-address HOST:PORT
+                                 Serve Prometheus metrics at GET /metrics there (default: off)
+      --log-format text|json     Log lines as text (default) or one JSON object per line
 
     """
 
@@ -80,11 +85,24 @@ enum ServeCommand {
     "--grpc-memory-mb", placeholder: "N", default: 128, help: "The memory the gRPC core may use, in MiB",
     transform: ArgumentValues.range(option: "--grpc-memory-mb", 16...1_048_576))
 
+  static let metricsAddress = Option<ListenAddress?>(
+    "--metrics-address", placeholder: "HOST:PORT", help: "Where Prometheus metrics are served (default: off)",
+    transform: ArgumentValues.address(option: "--metrics-address"))
+  static let logFormat = Option<LogFormat>(
+    "--log-format", placeholder: "text|json", default: .text, help: "Log lines as text or JSON"
+  ) { text throws(InvalidValue) in
+    guard let format = LogFormat(rawValue: text) else {
+      throw InvalidValue("--log-format must be text or json, not '\(text)'.")
+    }
+    return format
+  }
+
   static let command = CommandTree.command(
     "serve", help: usage,
     options: [
       ServerOptions.dataDir, grpcAddress, httpAddress, publicURL, ServerOptions.database, databasePool, tlsCert, tlsKey,
       disableSignup, connectionsPerAddress, flowStartsPerMinute, headerTimeout, grpcMaxStreams, grpcMemory,
+      metricsAddress, logFormat,
     ],
     run: run)
 
@@ -104,6 +122,8 @@ enum ServeCommand {
     configuration.httpHeaderTimeoutSeconds = parsed[Self.headerTimeout]
     configuration.grpcMaxConcurrentStreams = parsed[Self.grpcMaxStreams]
     configuration.grpcMemoryQuotaMiB = parsed[Self.grpcMemory]
+    configuration.metricsAddress = parsed[Self.metricsAddress].map { .init(host: $0.host, port: $0.port) }
+    configuration.logFormat = parsed[Self.logFormat]
 
     // Stop signals are handled by dispatch sources, so the default handlers must not kill us first.
     signal(SIGTERM, SIG_IGN)

@@ -13,10 +13,16 @@ package struct Dependencies: Sendable {
   package let usage: UsageRecorder
   /// Recently verified callers, forgotten on every credential change (`StoreEvent`).
   package let callers: CallerCache
+  /// What `/metrics` reports.
+  package let metrics: ServerMetrics
 
   /// Bundles the dependencies.
-  package init(store: any Store, keys: ServerKeys, clock: ServerClock = .system, settings: ServerSettings = ServerSettings()) {
+  package init(
+    store: any Store, keys: ServerKeys, clock: ServerClock = .system, settings: ServerSettings = ServerSettings(),
+    metrics: ServerMetrics = ServerMetrics()
+  ) {
     self.store = store
+    self.metrics = metrics
     self.keys = keys
     self.clock = clock
     self.settings = settings
