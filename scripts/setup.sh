@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 build_packages=(pkg-config libgrpc-dev libmicrohttpd-dev libsqlite3-dev libpq-dev libsodium-dev libssl-dev protobuf-compiler libprotobuf-dev)
-test_packages=(python3 python3-venv python3-pip openssl git curl chromium chromium-driver tmux postgresql zsh fish)
+test_packages=(python3 python3-venv python3-pip openssl git curl chromium chromium-driver tmux postgresql zsh fish prometheus)
 
 want=("${build_packages[@]}")
 if [[ "${1:-}" == "--test" ]]; then want+=("${test_packages[@]}"); fi
@@ -45,9 +45,9 @@ if [[ "${1:-}" == "--test" ]]; then
     python3 -m venv "$venv"
   fi
   if ! "$venv/bin/python" -c 'import importlib.metadata as m, sys; sys.exit(m.version("modal") != "1.6.4")' 2>/dev/null \
-    || ! "$venv/bin/python" -c 'import selenium' 2>/dev/null; then
-    echo "setup: installing modal==1.6.4 and selenium into $venv"
-    "$venv/bin/pip" install -q --disable-pip-version-check "modal==1.6.4" selenium
+    || ! "$venv/bin/python" -c 'import selenium, grpc_health.v1, prometheus_client' 2>/dev/null; then
+    echo "setup: installing modal==1.6.4, selenium, grpcio-health-checking and prometheus_client into $venv"
+    "$venv/bin/pip" install -q --disable-pip-version-check "modal==1.6.4" selenium grpcio-health-checking prometheus_client
   fi
 fi
 echo "setup: ready"

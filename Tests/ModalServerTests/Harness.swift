@@ -110,6 +110,7 @@ final class LogRecorder: @unchecked Sendable {
 
   var logger: RequestLogger { { [self] entry in lock.withLock { entries.append(entry) } } }
   var lines: [String] { lock.withLock { entries.map(\.line) } }
+  var jsonLines: [String] { lock.withLock { entries.map(\.jsonLine) } }
 }
 
 /// The `RPCError` that `body` throws; records an issue if it throws something else or nothing.

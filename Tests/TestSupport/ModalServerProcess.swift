@@ -58,8 +58,12 @@ public final class ModalServerProcess: @unchecked Sendable {
 
   /// Bootstraps a data folder in `folder` and starts serving, over TLS when `tls` gives a
   /// certificate chain and key (then the URLs are `https://localhost:<port>`).
-  public convenience init(in folder: TemporaryFolder, tls: (certificate: String, key: String)? = nil) throws {
-    self.init(dataDirectory: folder.path + "/server-data", logPath: folder.path + "/server.log", tls: tls)
+  public convenience init(
+    in folder: TemporaryFolder, extraArguments: [String] = [], tls: (certificate: String, key: String)? = nil
+  ) throws {
+    self.init(
+      dataDirectory: folder.path + "/server-data", logPath: folder.path + "/server.log", extraArguments: extraArguments,
+      tls: tls)
     let boot = try Self.command(["bootstrap", "--data-dir", dataDirectory, "--email", "me@example.com", "--workspace", "me", "--json"])
     guard boot.status == 0, let json = try JSONSerialization.jsonObject(with: Data(boot.stdout.utf8)) as? [String: Any],
       let id = json["token_id"] as? String, let secret = json["token_secret"] as? String

@@ -8,6 +8,8 @@ struct MethodTable {
   private(set) var router = Router()
   let backend: Backend
   let log: RequestLogger
+  /// Where calls without a well-formed `x-request-id` get theirs.
+  let requestIDs = RequestIDs()
 
   /// A method that needs a valid token (every method but the two token-flow calls).
   mutating func authenticated<Request: ProtoMessage, Response: ProtoMessage>(
@@ -18,7 +20,14 @@ struct MethodTable {
     register(method) { bytes, context, tokenID throws(ServerError) in
       let metadata = context.requestMetadata
       tokenID = metadata["x-modal-token-id"]
-      let caller = try await backend.tokens.authenticate(id: tokenID, secret: metadata["x-modal-token-secret"], peer: context.peer)
+      let caller: Caller
+      do throws(ServerError) {
+        caller = try await backend.tokens.authenticate(id: tokenID, secret: metadata["x-modal-token-secret"], peer: context.peer)
+      } catch {
+        backend.dependencies.metrics.authenticated(TokenService.outcome(of: error))
+        throw error
+      }
+      backend.dependencies.metrics.authenticated(.ok)
       Self.warnIfExpiringSoon(caller, backend: backend, context: context)
       let request = try Self.decode(Request.self, bytes)
       return try await body(request, caller, context).serializedBytes()
@@ -38,29 +47,32 @@ struct MethodTable {
   private typealias Body = @Sendable ([UInt8], ServerContext, inout String?) async throws(ServerError) -> [UInt8]
 
   private mutating func register<Request, Response>(_ method: MethodDescriptor<Request, Response>, _ body: @escaping Body) {
-    let log = self.log
+    let (log, requestIDs) = (self.log, self.requestIDs)
+    let counts = backend.dependencies.metrics.method(method.path)
     router.unary(method.path) { bytes, context in
       let start = ContinuousClock.now
       var tokenID: String?
-      var status = "OK"
+      var code = Status.Code.ok
       var reason: String?
       var logged = true
       defer {
+        let duration = ContinuousClock.now - start
+        counts.record(code, duration: duration)
         if logged {
           log(
             RequestLogEntry(
-              method: method.path, status: status, duration: ContinuousClock.now - start, tokenID: tokenID, peer: context.peer,
-              reason: reason))
+              method: method.path, status: code.description, duration: duration, tokenID: tokenID, peer: context.peer,
+              reason: reason, requestID: requestIDs.id(for: context.requestMetadata)))
         }
       }
       do throws(ServerError) {
         return try await body(bytes, context, &tokenID)
       } catch {
         if Task.isCancelled {
-          status = Status.Code.cancelled.description
+          code = .cancelled
           throw RPCError(code: .cancelled, message: "The call was cancelled.")
         }
-        status = error.code.statusCode.description
+        code = error.code.statusCode
         logged = error.logged
         // Store and infrastructure failures are for the operator's log; the client gets what to do.
         if let generic = error.clientFacing {

@@ -14,16 +14,29 @@ package struct RequestLogEntry: Sendable {
   package let peer: String
   /// Why the server failed (`internal`, `unavailable`), for the operator; never sent to the client.
   package let reason: String?
+  /// The call's request id (`RequestID`), if it has one.
+  package let requestID: String?
 
   /// Creates an entry.
-  package init(method: String, status: String, duration: Duration, tokenID: String?, peer: String, reason: String? = nil) {
+  package init(
+    method: String, status: String, duration: Duration, tokenID: String?, peer: String, reason: String? = nil,
+    requestID: String? = nil
+  ) {
     self.method = method
     self.status = status
     self.duration = duration
     self.tokenID = tokenID
     self.peer = peer
     self.reason = reason
+    self.requestID = requestID
   }
+
+  private var milliseconds: Double {
+    Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15
+  }
+
+  /// The token id as logged: the id, `malformed`, or `-` when none was sent.
+  private var loggedToken: String { tokenID.map { TokenFormat.isWellFormedID($0) ? $0 : "malformed" } ?? "-" }
 
   /// A non-negative number with one decimal, without Foundation's `String(format:)`.
   static func tenths(_ value: Double) -> String {
@@ -31,14 +44,30 @@ package struct RequestLogEntry: Sendable {
     return "\(scaled / 10).\(scaled % 10)"
   }
 
-  /// One line: `<time> grpc <method> <status> <ms>ms token=<id> peer=<peer>` and, for server
-  /// failures, `reason="…"`.
+  /// One line: `<time> grpc <method> <status> <ms>ms token=<id> peer=<peer> request=<id>` and, for
+  /// server failures, `reason="…"`.
   package var line: String {
-    let milliseconds = Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15
-    let token = tokenID.map { TokenFormat.isWellFormedID($0) ? $0 : "malformed" } ?? "-"
-    let line = "\(UnixTime(date: Date()).iso8601) grpc \(LogText.field(method)) \(status) \(Self.tenths(milliseconds))ms token=\(token) peer=\(LogText.field(peer))"
+    var line = "\(UnixTime(date: Date()).iso8601) grpc \(LogText.field(method)) \(status) \(Self.tenths(milliseconds))ms token=\(loggedToken) peer=\(LogText.field(peer))"
+    if let requestID { line += " request=" + LogText.field(requestID) }
     guard let reason else { return line }
     return line + " reason=\"" + LogText.quoted(reason) + "\""
+  }
+}
+
+extension RequestLogEntry {
+  /// The entry as one JSON object: `time`, `level` (`error` for server failures, else `info`),
+  /// `event` `grpc`, then `method`, `status`, `duration_ms`, `token`, `peer`, `request_id`, `reason`.
+  package var jsonLine: String {
+    let failed = reason != nil || ["INTERNAL", "UNAVAILABLE", "UNKNOWN", "DATA_LOSS"].contains(status)
+    var json = JSONLogLine(time: UnixTime(date: Date()).iso8601, level: failed ? "error" : "info", event: "grpc")
+    json.add("method", method)
+    json.add("status", status)
+    json.add("duration_ms", milliseconds)
+    json.add("token", loggedToken)
+    json.add("peer", peer)
+    if let requestID { json.add("request_id", requestID) }
+    if let reason { json.add("reason", reason) }
+    return json.text
   }
 }
 
@@ -52,9 +81,12 @@ package enum RequestLoggers {
     FileHandle.standardError.write(Data((entry.line + "\n").utf8))
   }
 
-  /// Writes lines in batches through `writer` (what `serve` uses).
-  package static func batched(_ writer: LogWriter) -> RequestLogger {
-    { entry in writer.write(entry.line) }
+  /// Writes lines in `format` in batches through `writer` (what `serve` uses).
+  package static func batched(_ writer: LogWriter, format: LogFormat = .text) -> RequestLogger {
+    switch format {
+    case .text: { entry in writer.write(entry.line) }
+    case .json: { entry in writer.write(entry.jsonLine) }
+    }
   }
 
   /// Drops every line.

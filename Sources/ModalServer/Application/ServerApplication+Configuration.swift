@@ -62,6 +62,10 @@ extension ServerApplication {
     /// What one workspace may hold (`--quota-secrets`, `--quota-secret-value-kib`, `--quota-secret-mib`,
     /// `--quota-tokens`, `--quota-service-users`).
     package var quotas = WorkspaceQuotas()
+    /// Where `/metrics` is served (`--metrics-address`); `nil`: nowhere.
+    package var metricsAddress: Address?
+    /// How log lines are written (`--log-format`).
+    package var logFormat = LogFormat.text
 
     /// A configuration with the defaults of every optional flag.
     package init(dataDirectory: String, grpcAddress: Address, httpAddress: Address) {

@@ -17,6 +17,8 @@ package struct ServerApplication: Sendable {
     package let grpcPort: Int
     /// The dashboard's port.
     package let httpPort: Int
+    /// The `/metrics` listener's port, when there is one.
+    package var metricsPort: Int?
     /// The URL login links point to.
     package let publicURL: String
   }
@@ -59,10 +61,16 @@ package struct ServerApplication: Sendable {
 
   /// Writes a lifecycle line, after the per-call lines batched before it so the log stays in order.
   private var log: @Sendable (String) -> Void {
+    let (emit, format) = (self.emit, configuration.logFormat)
+    return { line in emit(format.lifecycleLine(line)) }
+  }
+
+  /// Writes one finished line after the batched per-call lines.
+  private var emit: @Sendable (String) -> Void {
     let (requestLog, errorOutput) = (requestLog, errorOutput)
     return { line in
       requestLog.flush()
-      errorOutput("\(UnixTime(date: Date()).iso8601) \(line)\n")
+      errorOutput(line + "\n")
     }
   }
 
@@ -77,10 +85,13 @@ package struct ServerApplication: Sendable {
     teardown.add { await opened.store.close() }
     // The dashboard listens first, so a port of 0 is known before login links are made.
     let slot = DashboardSlot()
-    let web = try startDashboard(slot)
+    let metrics = ServerMetrics()
+    let readiness = Readiness(store: opened.store)
+    let web = try startDashboard(slot, readiness: readiness, metrics: metrics)
     teardown.add { web.stop() }
     let publicURL = configuration.publicURL(httpPort: web.port)
-    let backend = Backend(dependencies: Dependencies(store: opened.store, keys: opened.keys, settings: settings(publicURL)))
+    let backend = Backend(
+      dependencies: Dependencies(store: opened.store, keys: opened.keys, settings: settings(publicURL), metrics: metrics))
     teardown.add {
       do { try await backend.maintenance() } catch { log("modal-server: final flush failed: \(error)") }
     }
@@ -90,17 +101,20 @@ package struct ServerApplication: Sendable {
     let events = opened.store.events
     let listener = try LocalEventListener(dataDirectory: dataFolder.path) { events.publish($0) }
     teardown.add { listener.stop() }
-    let server = try startGRPC(backend)
+    let server = try startGRPC(backend, readiness: readiness)
     teardown.add { await server.shutdown(grace: .seconds(5)) }
     let (grpc, http) = (configuration.grpcAddress, configuration.httpAddress)
     log("modal-server: gRPC listening on \(grpc.host):\(server.port) (data folder \(dataFolder.path), \(opened.description))")
     log("modal-server: HTTP listening on \(http.host):\(web.port) (\(configuration.scheme); login links point to \(publicURL))")
-    let maintenance = Task { await Self.maintain(backend, log: log) }
-    teardown.add {
-      maintenance.cancel()
-      await maintenance.value
+    var listening = Listening(grpcPort: server.port, httpPort: web.port, publicURL: publicURL)
+    listening.metricsPort = try startMetrics(metrics, store: opened.store, teardown)
+    for loop in [Task { await Self.maintain(backend, log: log) }, Task { await readiness.probePeriodically() }] {
+      teardown.add {
+        loop.cancel()
+        await loop.value
+      }
     }
-    return Listening(grpcPort: server.port, httpPort: web.port, publicURL: publicURL)
+    return listening
   }
 
   private func settings(_ publicURL: String) -> ServerSettings {
@@ -113,19 +127,29 @@ package struct ServerApplication: Sendable {
     return settings
   }
 
-  private func startDashboard(_ slot: DashboardSlot) throws(ServerError) -> HTTPServer {
+  private func startDashboard(
+    _ slot: DashboardSlot, readiness: Readiness, metrics: ServerMetrics
+  ) throws(ServerError) -> HTTPServer {
     let http = configuration.httpAddress
+    let (emit, format) = (self.emit, configuration.logFormat)
     var server = Dashboard.serverConfiguration(
-      host: http.host, port: http.port, tls: configuration.tls, connectionsPerAddress: configuration.httpConnectionsPerAddress, log: log)
+      host: http.host, port: http.port, tls: configuration.tls, connectionsPerAddress: configuration.httpConnectionsPerAddress,
+      log: { line in emit(format.httpLine(line)) })
     server.headerTimeoutSeconds = configuration.httpHeaderTimeoutSeconds
     do {
-      return try HTTPServer(configuration: server, handler: { await slot.handle($0) })
+      return try HTTPServer(configuration: server) { request in
+        var response = await HealthEndpoints.answer(request, readiness: readiness)
+        if response == nil { response = await slot.handle(request) }
+        let answered = response ?? HTTPResponse(status: 500)
+        metrics.dashboardRequests.add(String(answered.status))
+        return answered
+      }
     } catch {
       throw ServerError(.failedPrecondition, "Could not serve the dashboard: \(error.message)")
     }
   }
 
-  private func startGRPC(_ backend: Backend) throws(ServerError) -> Server {
+  private func startGRPC(_ backend: Backend, readiness: Readiness) throws(ServerError) -> Server {
     var grpc = ServerConfiguration(host: configuration.grpcAddress.host, port: configuration.grpcAddress.port)
     grpc.tls = configuration.tls.map { ServerConfiguration.TLS(certificateChainPEM: $0.certificatePEM, privateKeyPEM: $0.privateKeyPEM) }
     grpc.maxReceiveMessageSize = 4 * 1024 * 1024
@@ -134,11 +158,22 @@ package struct ServerApplication: Sendable {
     grpc.streamWindowBytes = configuration.grpcStreamWindowBytes
     grpc.maxMetadataBytes = configuration.grpcMaxMetadataBytes
     grpc.refusedCallLog = RefusedCallLines.hook(log)
+    var router = ModalGRPCService.router(backend: backend, log: RequestLoggers.batched(requestLog, format: configuration.logFormat))
+    HealthService.register(on: &router, readiness: readiness)
     do {
-      return try Server(configuration: grpc, router: ModalGRPCService.router(backend: backend, log: RequestLoggers.batched(requestLog)))
+      return try Server(configuration: grpc, router: router)
     } catch {
       throw ServerError(.failedPrecondition, "Could not serve gRPC: \(error.message)")
     }
+  }
+
+  /// Starts `/metrics` when the configuration asks for it, returning its port.
+  private func startMetrics(_ metrics: ServerMetrics, store: any Store, _ teardown: Teardown) throws(ServerError) -> Int? {
+    guard let address = configuration.metricsAddress else { return nil }
+    let server = try MetricsEndpoint.start(host: address.host, port: address.port, metrics: metrics, store: store.statistics)
+    teardown.add { server.stop() }
+    log("modal-server: metrics listening on \(address.host):\(server.port) (GET /metrics)")
+    return server.port
   }
 
   /// Every 5 seconds: writes buffered last-used times, removes expired flows and secrets.

@@ -13,11 +13,13 @@ enum ServeCommand {
                               [--login-failures-per-address N] [--signups-per-address N] [--password-queue N]
                               [--quota-secrets N] [--quota-secret-value-kib N] [--quota-secret-mib N]
                               [--quota-tokens N] [--quota-service-users N]
+                              [--metrics-address HOST:PORT] [--log-format text|json]
 
     Serves the Modal-compatible gRPC API (HTTP/2; point clients at it with
     MODAL_SERVER_URL=http://HOST:PORT, or https:// with TLS) and the web dashboard (sign-up, log-in,
-    login approval for `modal token new`, tokens, members). Logs one line per call or request to
-    standard error. Stops cleanly on SIGTERM or SIGINT (writes buffered last-used times, closes the
+    login approval for `modal token new`, tokens, members), with GET /healthz and /readyz on the
+    dashboard's listener and grpc.health.v1.Health on the gRPC one. Logs one line per call or request
+    to standard error. Stops cleanly on SIGTERM or SIGINT (writes buffered last-used times, closes the
     database).
 
     Options:
@@ -55,6 +57,9 @@ enum ServeCommand {
       --quota-tokens N           The most live tokens one workspace may hold (default 1000)
       --quota-service-users N    The most service users one workspace may hold (default 100)
                                  (0 turns any quota off; see docs/deployment.md)
+      --metrics-address HOST:PORT
+                                 Serve Prometheus metrics at GET /metrics there (default: off)
+      --log-format text|json     Log lines as text (default) or one JSON object per line
 
     """
 
@@ -125,12 +130,25 @@ enum ServeCommand {
     "--quota-service-users", placeholder: "N", default: 100, help: "The most service users one workspace may hold",
     transform: ArgumentValues.count(option: "--quota-service-users"))
 
+  static let metricsAddress = Option<ListenAddress?>(
+    "--metrics-address", placeholder: "HOST:PORT", help: "Where Prometheus metrics are served (default: off)",
+    transform: ArgumentValues.address(option: "--metrics-address"))
+  static let logFormat = Option<LogFormat>(
+    "--log-format", placeholder: "text|json", default: .text, help: "Log lines as text or JSON"
+  ) { text throws(InvalidValue) in
+    guard let format = LogFormat(rawValue: text) else {
+      throw InvalidValue("--log-format must be text or json, not '\(text)'.")
+    }
+    return format
+  }
+
   static let command = CommandTree.command(
     "serve", help: usage,
     options: [
       ServerOptions.dataDir, grpcAddress, httpAddress, publicURL, ServerOptions.database, databasePool, tlsCert, tlsKey,
       disableSignup, connectionsPerAddress, flowStartsPerMinute, headerTimeout, grpcMaxStreams, grpcMemory,
       loginFailures, signUps, passwordQueue, quotaSecrets, quotaValueKiB, quotaSecretMiB, quotaTokens, quotaServiceUsers,
+      metricsAddress, logFormat,
     ],
     run: run)
 
@@ -158,6 +176,8 @@ enum ServeCommand {
     configuration.quotas.secretBytes = parsed[Self.quotaSecretMiB] * 1024 * 1024
     configuration.quotas.tokens = parsed[Self.quotaTokens]
     configuration.quotas.serviceUsers = parsed[Self.quotaServiceUsers]
+    configuration.metricsAddress = parsed[Self.metricsAddress].map { .init(host: $0.host, port: $0.port) }
+    configuration.logFormat = parsed[Self.logFormat]
 
     // Stop signals are handled by dispatch sources, so the default handlers must not kill us first.
     signal(SIGTERM, SIG_IGN)

@@ -67,6 +67,7 @@ package struct TokenFlowService: Sendable {
     }
     let now = dependencies.clock.now()
     guard starts.admit(peer: peer, now: now) else {
+      dependencies.metrics.rateLimited.add("login_flow_start")
       throw ServerError(
         .resourceExhausted,
         "Too many logins were started from your address in the last minute. Wait a minute, then run `modal token new` again."
@@ -85,6 +86,7 @@ package struct TokenFlowService: Sendable {
         requestingPeer: String(peer.prefix(128)))
       do {
         try await dependencies.store.insertFlow(flow)
+        dependencies.metrics.flowsStarted.add()
       } catch where error.code == .alreadyExists {
         continue  // the code collided with another pending flow's: draw again
       }
@@ -134,6 +136,7 @@ package struct TokenFlowService: Sendable {
         let now = dependencies.clock.now()
         if flow.expiresAt <= now {
           await waiters.cancel(ticket)
+          dependencies.metrics.flowsExpired.add()
           throw ServerError(
             .failedPrecondition,
             "This login flow expired at \(flow.expiresAt) before it was approved. Run `modal token new` again.")
@@ -166,6 +169,7 @@ package struct TokenFlowService: Sendable {
     try await dependencies.checkTokenQuota(workspaceID)
     switch try await store.consumeFlow(id: flow.id, token: issued.record, at: dependencies.clock.now()) {
     case .consumed:
+      dependencies.metrics.tokensMinted.add()
       return .approved(issued, workspaceName: workspace.name)
     case .notApproved:
       throw ServerError(.failedPrecondition, "This login flow was already used. Run `modal token new` again.")
@@ -201,6 +205,7 @@ package struct TokenFlowService: Sendable {
     else {
       throw notPending
     }
+    dependencies.metrics.flowsApproved.add()
     await waiters.signal(flowID: flow.id)
     var approved = flow
     approved.state = .approved

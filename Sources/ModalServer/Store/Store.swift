@@ -222,4 +222,12 @@ package protocol Store: Sendable {
 
   /// Closes the store; later calls fail.
   func close() async
+
+  /// Transaction latency and pool figures for `/metrics`; `nil` when the store measures nothing.
+  var statistics: StoreStatistics? { get }
+}
+
+extension Store {
+  /// Stores measure nothing unless they say otherwise.
+  package var statistics: StoreStatistics? { nil }
 }

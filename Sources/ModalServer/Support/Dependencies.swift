@@ -15,10 +15,16 @@ package struct Dependencies: Sendable {
   package let callers: CallerCache
   /// Budgets for failed token checks, per id and per address.
   package let failedTokenChecks = FailedTokenChecks()
+  /// What `/metrics` reports.
+  package let metrics: ServerMetrics
 
   /// Bundles the dependencies.
-  package init(store: any Store, keys: ServerKeys, clock: ServerClock = .system, settings: ServerSettings = ServerSettings()) {
+  package init(
+    store: any Store, keys: ServerKeys, clock: ServerClock = .system, settings: ServerSettings = ServerSettings(),
+    metrics: ServerMetrics = ServerMetrics()
+  ) {
     self.store = store
+    self.metrics = metrics
     self.keys = keys
     self.clock = clock
     self.settings = settings

@@ -48,6 +48,7 @@ package struct TokenService: Sendable {
       lifetimeSeconds: lifetimeSeconds)
     try await dependencies.checkTokenQuota(workspaceID)
     try await dependencies.store.insertToken(issued.record)
+    dependencies.metrics.tokensMinted.add()
     return issued
   }
 
@@ -58,6 +59,19 @@ package struct TokenService: Sendable {
 
   /// Verifies a token id and secret and returns the caller; throws `unauthenticated` with a
   /// message saying why (without ever repeating the secret).
+  /// Which outcome of `authenticate` an error it threw stands for (the `reason` label of
+  /// `modal_server_authentications_total`), told by the messages above.
+  static func outcome(of error: ServerError) -> AuthenticationOutcome {
+    guard error.code == .unauthenticated else { return .error }
+    let message = error.message
+    if message.hasPrefix("Token missing") { return .missing }
+    if message.hasPrefix("Token ID is malformed") || message.hasPrefix("Token secret is malformed") { return .malformed }
+    if message.hasSuffix("Create a new token with `modal token new`.") {
+      return message.contains(" was revoked at ") ? .revoked : .expired
+    }
+    return .invalid
+  }
+
   /// `peer` (the client's address) is where failures are counted: a correct secret is accepted
   /// before any budget is looked at, so failures against an id never lock its token out.
   package func authenticate(id: String?, secret: String?, peer: String = "") async throws(ServerError) -> Caller {
@@ -197,6 +211,6 @@ package struct TokenService: Sendable {
       throw ServerError(.notFound, "No token \(id) in workspace '\(caller.workspace.name)'.")
     }
     // Revoking a revoked token changes nothing and is not an error.
-    _ = try await store.revokeToken(id: id, at: dependencies.clock.now())
+    if try await store.revokeToken(id: id, at: dependencies.clock.now()) { dependencies.metrics.tokensRevoked.add() }
   }
 }

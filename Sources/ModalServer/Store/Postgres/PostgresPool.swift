@@ -88,6 +88,11 @@ final class PostgresPool: Sendable {
   /// How many connections are open (for tests).
   var openCount: Int { state.withLock { $0.open } }
 
+  /// The pool's size and use now (for `/metrics`).
+  var usage: StoreStatistics.Pool {
+    state.withLock { StoreStatistics.Pool(capacity: capacity, open: $0.open, inUse: $0.open - $0.idle.count) }
+  }
+
   // MARK: Borrowing
 
   /// What a borrower is given.

@@ -17,6 +17,8 @@ package final class PostgresStore: SQLStore, @unchecked Sendable {
   package let events = StoreEvents()
   /// `host:port/database`, for logs (never the password).
   package let location: String
+  /// How long transactions take, and the pool's use.
+  package let statistics: StoreStatistics?
   private let pool: PostgresPool
   private let listener: PostgresListener?
 
@@ -29,13 +31,14 @@ package final class PostgresStore: SQLStore, @unchecked Sendable {
     throws(ServerError)
   {
     guard !url.isEmpty else { throw ServerError(.invalidArgument, "The PostgreSQL URL is empty.") }
-    pool = PostgresPool(url: url, capacity: poolSize)
+    let pool = PostgresPool(url: url, capacity: poolSize)
+    self.pool = pool
+    statistics = StoreStatistics { pool.usage }
     location = try pool.runBlocking { connection throws(ServerError) in
       try Self.migrate(connection)
       return connection.location
     }
     let events = self.events
-    let pool = self.pool
     listener =
       listen
       ? PostgresListener(events: events, log: log) { () throws(ServerError) in
@@ -58,14 +61,18 @@ package final class PostgresStore: SQLStore, @unchecked Sendable {
 
   @discardableResult
   func read<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) throws(ServerError) -> T) async throws(ServerError) -> T {
-    try await pool.run(body)
+    let pool = self.pool
+    return try await timed { () throws(ServerError) in try await pool.run(body) }
   }
 
   @discardableResult
   func write<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) throws(ServerError) -> T) async throws(ServerError) -> T {
-    let outcome = try await pool.run { db throws(ServerError) in
-      let outcome = try db.transaction { () throws(ServerError) in try body(db) }
-      return Committed(result: outcome.result, events: outcome.events)
+    let pool = self.pool
+    let outcome = try await timed { () throws(ServerError) in
+      try await pool.run { db throws(ServerError) in
+        let outcome = try db.transaction { () throws(ServerError) in try body(db) }
+        return Committed(result: outcome.result, events: outcome.events)
+      }
     }
     // The listener delivers these too; publishing here as well makes this replica see its own
     // changes without waiting for the round trip.

@@ -5,3 +5,11 @@ struct Committed<T: Sendable>: Sendable {
   /// The events to publish now that it committed.
   let events: [StoreEvent]
 }
+
+extension SQLStore {
+  /// Runs `body`, recording its duration in the store's statistics when it has any.
+  func timed<T>(_ body: () async throws(ServerError) -> T) async throws(ServerError) -> T {
+    guard let statistics else { return try await body() }
+    return try await statistics.timed(body)
+  }
+}

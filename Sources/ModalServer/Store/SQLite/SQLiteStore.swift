@@ -16,6 +16,8 @@ package final class SQLiteStore: SQLStore, @unchecked Sendable {
   package let path: String
   /// Committed changes, published in this process after each commit.
   package let events = StoreEvents()
+  /// How long transactions take (no pool: SQLite connections are fixed).
+  package let statistics: StoreStatistics? = StoreStatistics()
   private let writer: SQLiteExecutor
   private let readers: [SQLiteExecutor]
   private let announcer: (@Sendable (StoreEvent) -> Void)?
@@ -66,14 +68,18 @@ package final class SQLiteStore: SQLStore, @unchecked Sendable {
 
   @discardableResult
   func read<T: Sendable>(_ body: @escaping @Sendable (SQLiteConnection) throws(ServerError) -> T) async throws(ServerError) -> T {
-    try await readers[Int.random(in: 0..<readers.count)].run(body)
+    let reader = readers[Int.random(in: 0..<readers.count)]
+    return try await timed { () throws(ServerError) in try await reader.run(body) }
   }
 
   @discardableResult
   func write<T: Sendable>(_ body: @escaping @Sendable (SQLiteConnection) throws(ServerError) -> T) async throws(ServerError) -> T {
-    let outcome = try await writer.run { db throws(ServerError) in
-      let outcome = try db.transaction { () throws(ServerError) in try body(db) }
-      return Committed(result: outcome.result, events: outcome.events)
+    let writer = self.writer
+    let outcome = try await timed { () throws(ServerError) in
+      try await writer.run { db throws(ServerError) in
+        let outcome = try db.transaction { () throws(ServerError) in try body(db) }
+        return Committed(result: outcome.result, events: outcome.events)
+      }
     }
     for event in outcome.events {
       events.publish(event)
