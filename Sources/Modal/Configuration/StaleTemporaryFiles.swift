@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
 
 /// Temporary files an interrupted config write left behind.
 ///
@@ -12,18 +16,33 @@ package enum StaleTemporaryFiles {
   /// folder cannot be listed).
   package static func find(besides path: String) -> [String] {
     guard let target = try? LocalFileSystem.finalTarget(ofLinksAt: path) else { return [] }
-    let url = URL(fileURLWithPath: target)
-    let folder = url.deletingLastPathComponent().path
-    let prefix = url.lastPathComponent + ".tmp-"
-    guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return [] }
-    return names.filter { name in
-      guard name.hasPrefix(prefix) else { return false }
-      let suffix = name.dropFirst(prefix.count)
-      return suffix.count == 6 && suffix.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber) }
+    let slash = target.lastIndex(of: "/")
+    let folder = slash.map { $0 == target.startIndex ? "/" : String(target[..<$0]) } ?? "."
+    let prefix = String(slash.map { target[target.index(after: $0)...] } ?? target[...]) + ".tmp-"
+    return names(in: folder)
+      .filter { name in
+        guard name.hasPrefix(prefix) else { return false }
+        let suffix = name.utf8.dropFirst(prefix.utf8.count)
+        return suffix.count == 6 && suffix.allSatisfy { (0x30...0x39).contains($0) || (0x41...0x5A).contains($0) || (0x61...0x7A).contains($0) }
+      }
+      .sorted()
+      .map { folder == "/" ? "/" + $0 : folder + "/" + $0 }
+      .filter { LocalFileSystem().fileInfo(atPath: $0)?.isRegularFile == true }
+  }
+
+  /// The entry names of `folder` (none when it cannot be listed). Plain `readdir`: Foundation's
+  /// `FileManager` would load Foundation into every `modal` command (milliseconds at start-up).
+  private static func names(in folder: String) -> [String] {
+    guard let directory = opendir(folder) else { return [] }
+    defer { closedir(directory) }
+    var names: [String] = []
+    while let entry = readdir(directory) {
+      let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+        String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
+      }
+      if name != "." && name != ".." { names.append(name) }
     }
-    .sorted()
-    .map { folder == "/" ? "/" + $0 : folder + "/" + $0 }
-    .filter { LocalFileSystem().fileInfo(atPath: $0)?.isRegularFile == true }
+    return names
   }
 
   /// Removes the leftovers of the config file at `path`; call it holding the file's lock. Returns
