@@ -66,20 +66,20 @@ import TestSupport
     let secret = SecretRecord(
       id: "st-1", workspaceID: "ac-1", environmentID: "en-1", name: "db", keys: ["A", "B"], createdBy: "u1", createdAt: now,
       updatedAt: now, lastUsedAt: nil, expiresAt: nil)
-    let stored = try await store.insertSecret(secret, values: SealedValues(keyID: "k", ciphertext: "c1"))
+    let stored = try await store.insertSecret(secret, values: SealedValues(keyID: "k", ciphertext: [0x00, 0xc1]))
     #expect(stored == secret)
     var second = secret
     second.id = "st-2"
     second.name = "db2"
-    let storedSecond = try await store.insertSecret(second, values: SealedValues(keyID: "k", ciphertext: "c2"))
+    let storedSecond = try await store.insertSecret(second, values: SealedValues(keyID: "k", ciphertext: [0x00, 0xc2]))
     #expect(storedSecond.createdAt > secret.createdAt)
     #expect(try await store.secrets(environmentID: "en-1", createdBefore: nil, limit: 10).map(\.id) == ["st-2", "st-1"])
-    #expect(try await store.secretValues(id: "st-2") == SealedValues(keyID: "k", ciphertext: "c2"))
+    #expect(try await store.secretValues(id: "st-2") == SealedValues(keyID: "k", ciphertext: [0x00, 0xc2]))
     // SecretUpdate's compare-and-swap: a write based on stale values changes nothing.
-    let stale = SealedValues(keyID: "k", ciphertext: "c1")
+    let stale = SealedValues(keyID: "k", ciphertext: [0x00, 0xc1])
     #expect(try await store.replaceSecretValues(id: "st-2", keys: ["A"], values: stale, replacing: stale, at: now) == false)
-    let current = SealedValues(keyID: "k", ciphertext: "c2")
-    let next = SealedValues(keyID: "k", ciphertext: "c3")
+    let current = SealedValues(keyID: "k", ciphertext: [0x00, 0xc2])
+    let next = SealedValues(keyID: "k", ciphertext: [0x00, 0xc3])
     #expect(try await store.replaceSecretValues(id: "st-2", keys: ["A"], values: next, replacing: current, at: now))
     #expect(try await store.secretValues(id: "st-2") == next)
 

@@ -83,11 +83,11 @@ import RPC
     let secret = SecretRecord(
       id: "st-1", workspaceID: "ac-1", environmentID: "en-2", name: "db", keys: ["A", "B"], createdBy: "a@example.com",
       createdAt: now, updatedAt: now)
-    let stored = try await store.insertSecret(secret, values: SealedValues(keyID: "k", ciphertext: "abcd"))
+    let stored = try await store.insertSecret(secret, values: SealedValues(keyID: "k", ciphertext: [0xab, 0xcd]))
     #expect(try await store.secret(id: "st-1") == stored)
     #expect(try await store.secret(environmentID: "en-2", name: "db")?.keys == ["A", "B"])
-    try await store.replaceSecretValues(id: "st-1", keys: ["C"], values: SealedValues(keyID: "k", ciphertext: "ef"), replacing: nil, at: now)
-    #expect(try await store.secretValues(id: "st-1") == SealedValues(keyID: "k", ciphertext: "ef"))
+    try await store.replaceSecretValues(id: "st-1", keys: ["C"], values: SealedValues(keyID: "k", ciphertext: [0x00, 0xef]), replacing: nil, at: now)
+    #expect(try await store.secretValues(id: "st-1") == SealedValues(keyID: "k", ciphertext: [0x00, 0xef]))
     #expect(try await store.secrets(environmentID: "en-2", createdBefore: nil, limit: 10).map(\.keys) == [["C"]])
     try await store.deleteEnvironment(id: "en-2")
     #expect(try await store.secret(id: "st-1") == nil)

@@ -119,6 +119,22 @@ public final class PostgresServer: @unchecked Sendable {
     return output.stdout
   }
 
+  /// Runs an SQL script of any size (psql -f; a statement given with -c must fit in one
+  /// argument) in `database`, stopping at the first error.
+  public func sqlScript(_ script: String, database: String) throws {
+    let path = FileManager.default.temporaryDirectory.path + "/script-\(UUID().uuidString).sql"
+    // Readable by the server user psql runs as under root.
+    let readable: [FileAttributeKey: Any] = [.posixPermissions: 0o644]
+    guard FileManager.default.createFile(atPath: path, contents: Data(script.utf8), attributes: readable) else {
+      throw StandInError(message: "Could not write \(path).")
+    }
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    let output = try Self.asServerUser(
+      binaries + "/psql",
+      ["-h", folder, "-p", String(port), "-U", "modal", "-d", database, "-XAtq", "-v", "ON_ERROR_STOP=1", "-f", path])
+    guard output.status == 0 else { throw StandInError(message: "psql failed: \(output.stderr)") }
+  }
+
   /// The server log.
   public var log: String { (try? String(contentsOfFile: folder + "/server.log", encoding: .utf8)) ?? "" }
 

@@ -128,8 +128,8 @@ package struct SecretService: Sendable {
     try dependencies.settings.quotas.checkSecretBytes(adding: growth, workspace: caller.workspace.name, usage: usage)
   }
 
-  /// Bytes of sealed values as the quota counts them (hex: two characters a byte).
-  static func storedBytes(_ sealed: SealedValues) -> Int { sealed.ciphertext.utf8.count / 2 }
+  /// Bytes of sealed values as the quota counts them: the stored nonce and ciphertext.
+  static func storedBytes(_ sealed: SealedValues) -> Int { sealed.ciphertext.count }
 
   private func lastUsed(_ secret: SecretRecord) async throws(ServerError) -> UnixTime? {
     let pending = dependencies.usage.pendingSecretUse(secret.id)

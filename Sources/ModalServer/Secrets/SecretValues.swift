@@ -42,7 +42,7 @@ package enum SecretValues {
       throw ServerError(.internal, "Could not encode the secret's values.")
     }
     let sealed = Sodium.seal(Array(json), key: keys.current.encryption)
-    return SealedValues(keyID: keys.current.id, ciphertext: Hex.encode(sealed))
+    return SealedValues(keyID: keys.current.id, ciphertext: sealed)
   }
 
   /// Decrypts values sealed by `seal` (with any known key).
@@ -50,7 +50,7 @@ package enum SecretValues {
     guard let key = keys.key(id: sealed.keyID) else {
       throw ServerError(.internal, "The secret was encrypted with key '\(sealed.keyID)', which is not in the key file.")
     }
-    guard let bytes = Hex.decode(sealed.ciphertext), let plaintext = Sodium.open(bytes, key: key.encryption),
+    guard let plaintext = Sodium.open(sealed.ciphertext, key: key.encryption),
       let object = try? JSONSerialization.jsonObject(with: Data(plaintext)) as? [String: String]
     else {
       throw ServerError(.internal, "The secret's stored values could not be decrypted (damaged, or the wrong key file).")

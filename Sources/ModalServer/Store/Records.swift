@@ -327,11 +327,11 @@ package struct SecretRecord: Sendable, Hashable {
 package struct SealedValues: Sendable, Hashable {
   /// Which server key encrypted them.
   package var keyID: String
-  /// Nonce and ciphertext, hex.
-  package var ciphertext: String
+  /// Nonce and ciphertext (stored as BLOB/BYTEA, schema version 6).
+  package var ciphertext: [UInt8]
 
   /// Creates sealed values.
-  package init(keyID: String, ciphertext: String) {
+  package init(keyID: String, ciphertext: [UInt8]) {
     self.keyID = keyID
     self.ciphertext = ciphertext
   }

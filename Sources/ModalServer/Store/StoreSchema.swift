@@ -1,9 +1,9 @@
 import Foundation
 
 /// The versioned schema every store uses: the same tables and columns for SQLite and PostgreSQL.
-/// Times are INTEGER microseconds since the epoch, booleans INTEGER 0/1, hashes hex TEXT, so each
-/// statement is valid in both dialects; PostgreSQL reads INTEGER as BIGINT (`Dialect.postgres`),
-/// since its own INTEGER has 32 bits.
+/// Times are INTEGER microseconds since the epoch, booleans INTEGER 0/1, hashes hex TEXT, sealed
+/// secret values BLOB, so each statement is valid in both dialects; PostgreSQL reads INTEGER as
+/// BIGINT (`Dialect.postgres`), since its own INTEGER has 32 bits, and BLOB as BYTEA.
 ///
 /// A migration is applied once, in order, inside one transaction that also records it in
 /// `schema_migrations`; a database newer than the code is refused.
@@ -199,30 +199,61 @@ package enum StoreSchema {
         );
         ALTER TABLE sessions ADD COLUMN second_factor_at INTEGER
         """),
+    // The table is rebuilt (SQLite cannot change a column's type); `unhex` of text that is not
+    // hex is NULL, which NOT NULL refuses, so a damaged row stops the migration instead of
+    // being lost. Nothing references `secrets`.
+    Migration(
+      version: 6, name: "secret values as bytes",
+      sql: """
+        CREATE TABLE secrets_bytes (
+          id TEXT PRIMARY KEY,
+          workspace_id TEXT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+          environment_id TEXT NOT NULL REFERENCES environments(id) ON DELETE CASCADE,
+          name TEXT,
+          key_names TEXT NOT NULL,
+          values_key_id TEXT NOT NULL,
+          values_sealed BLOB NOT NULL,
+          created_by TEXT NOT NULL,
+          created_at INTEGER NOT NULL,
+          updated_at INTEGER NOT NULL,
+          last_used_at INTEGER,
+          expires_at INTEGER
+        );
+        INSERT INTO secrets_bytes (id, workspace_id, environment_id, name, key_names, values_key_id, values_sealed,
+            created_by, created_at, updated_at, last_used_at, expires_at)
+          SELECT id, workspace_id, environment_id, name, key_names, values_key_id, unhex(values_sealed),
+            created_by, created_at, updated_at, last_used_at, expires_at FROM secrets;
+        DROP TABLE secrets;
+        ALTER TABLE secrets_bytes RENAME TO secrets;
+        CREATE UNIQUE INDEX secrets_name ON secrets(environment_id, name) WHERE name IS NOT NULL;
+        CREATE INDEX secrets_listing ON secrets(environment_id, created_at)
+        """),
   ]
 
   /// The newest version this code knows.
   package static var latestVersion: Int { migrations.last?.version ?? 0 }
 
   /// The SQL dialect a statement is prepared for.
-  enum Dialect {
+  package enum Dialect {
     /// SQLite: the statements as written.
     case sqlite
-    /// PostgreSQL: INTEGER columns become BIGINT.
+    /// PostgreSQL: INTEGER columns become BIGINT, BLOB columns BYTEA, `unhex(x)` `decode(x, 'hex')`.
     case postgres
   }
 
   /// The individual statements of a migration, for `dialect`.
-  static func statements(of migration: Migration, for dialect: Dialect = .sqlite) -> [String] {
+  package static func statements(of migration: Migration, for dialect: Dialect = .sqlite) -> [String] {
     migration.sql.split(separator: ";").map { adapt(String($0), for: dialect).trimmingCharacters(in: .whitespacesAndNewlines) }
       .filter { !$0.isEmpty }
   }
 
   /// `sql` for `dialect`.
-  static func adapt(_ sql: String, for dialect: Dialect) -> String {
+  package static func adapt(_ sql: String, for dialect: Dialect) -> String {
     switch dialect {
     case .sqlite: sql
-    case .postgres: sql.replacing(/\bINTEGER\b/, with: "BIGINT")
+    case .postgres:
+      sql.replacing(/\bINTEGER\b/, with: "BIGINT").replacing(/\bBLOB\b/, with: "BYTEA")
+        .replacing(/\bunhex\((\w+)\)/) { "decode(\($0.1), 'hex')" }
     }
   }
 }

@@ -20,6 +20,19 @@ struct PostgresRow: SQLRow {
       String(decoding: UnsafeBufferPointer(start: $0, count: count), as: UTF8.self)
     }
   }
+
+  /// Results come in the text format, where BYTEA is `\x` and hex (or the older escape format,
+  /// with `bytea_output = escape`); libpq's own decoder reads both.
+  func bytes(_ column: Int32) -> [UInt8] {
+    guard let value = PQgetvalue(result, index, column) else { return [] }
+    var count = 0
+    let decoded = value.withMemoryRebound(to: UInt8.self, capacity: Int(PQgetlength(result, index, column)) + 1) {
+      PQunescapeBytea($0, &count)
+    }
+    guard let decoded else { return [] }
+    defer { PQfreemem(decoded) }
+    return Array(UnsafeBufferPointer(start: decoded, count: count))
+  }
 }
 
 /// A libpq connection with a cache of prepared statements. Statements use `?` placeholders, which
@@ -181,15 +194,8 @@ final class PostgresConnection: SQLConnection, @unchecked Sendable {
 
   private func run(_ sql: String, _ values: [SQLValue]) throws(ServerError) -> OpaquePointer {
     let name = try prepared(sql, parameterCount: values.count)
-    let texts: [String?] = values.map { value in
-      switch value {
-      case .integer(let number): String(number)
-      case .text(let text): text
-      case .null: nil
-      }
-    }
-    let sent = Self.withOptionalCStrings(texts) { pointers in
-      PQsendQueryPrepared(handle, name, Int32(values.count), pointers, nil, nil, 0)
+    let sent = Self.withParameters(values) { pointers, lengths, formats in
+      PQsendQueryPrepared(handle, name, Int32(values.count), pointers, lengths, formats, 0)
     }
     let result = try reply(toSent: sent)
     do { try check(result) } catch {
@@ -303,6 +309,41 @@ final class PostgresConnection: SQLConnection, @unchecked Sendable {
   private static func message(_ text: UnsafeMutablePointer<CChar>?) -> String {
     guard let text else { return "unknown error" }
     return String(cString: text).trimmingCharacters(in: .whitespacesAndNewlines).replacingOccurrences(of: "\n", with: " ")
+  }
+
+  /// Calls `body` with libpq's parameter arrays: values, lengths and formats. Bytes go in the
+  /// binary format (no escaping, no doubling); everything else as text, whose length libpq reads
+  /// up to the terminating zero.
+  private static func withParameters<R>(
+    _ values: [SQLValue],
+    _ body: (UnsafePointer<UnsafePointer<CChar>?>?, UnsafePointer<Int32>?, UnsafePointer<Int32>?) -> R
+  ) -> R {
+    var copies: [UnsafeMutablePointer<CChar>?] = []
+    var lengths: [Int32] = []
+    var formats: [Int32] = []
+    defer { for copy in copies { free(copy) } }
+    for value in values {
+      var length: Int32 = 0
+      switch value {
+      case .integer(let number): copies.append(strdup(String(number)))
+      case .text(let text): copies.append(strdup(text))
+      case .null: copies.append(nil)
+      case .bytes(let bytes):
+        // At least one byte: malloc(0) may return NULL, which libpq would send as SQL NULL.
+        let copy = malloc(max(bytes.count, 1))?.assumingMemoryBound(to: CChar.self)
+        bytes.withUnsafeBytes { if let base = $0.baseAddress, let copy { memcpy(copy, base, $0.count) } }
+        copies.append(copy)
+        length = Int32(bytes.count)
+      }
+      lengths.append(length)
+      formats.append(value.isBytes ? 1 : 0)
+    }
+    let pointers: [UnsafePointer<CChar>?] = copies.map { $0.map { UnsafePointer($0) } }
+    return pointers.withUnsafeBufferPointer { pointerBuffer in
+      lengths.withUnsafeBufferPointer { lengthBuffer in
+        formats.withUnsafeBufferPointer { body(pointerBuffer.baseAddress, lengthBuffer.baseAddress, $0.baseAddress) }
+      }
+    }
   }
 
   private static func withCStrings<R>(_ strings: [String], _ body: (UnsafePointer<UnsafePointer<CChar>?>) -> R) -> R {

@@ -498,7 +498,7 @@ extension SQLStore {
         """,
         [
           .id(stored.id), .id(stored.workspaceID), .id(stored.environmentID), .optional(stored.name),
-          .text(Self.joinKeys(stored.keys)), .text(values.keyID), .text(values.ciphertext), .text(stored.createdBy),
+          .text(Self.joinKeys(stored.keys)), .text(values.keyID), .bytes(values.ciphertext), .text(stored.createdBy),
           .time(stored.createdAt), .time(stored.updatedAt), .optional(stored.expiresAt),
         ])
       return stored
@@ -511,11 +511,11 @@ extension SQLStore {
     try await write { db throws(ServerError) in
       var sql = "UPDATE secrets SET key_names = ?, values_key_id = ?, values_sealed = ?, updated_at = ? WHERE id = ?"
       var arguments: [SQLValue] = [
-        .text(Self.joinKeys(keys)), .text(values.keyID), .text(values.ciphertext), .time(time), .id(id),
+        .text(Self.joinKeys(keys)), .text(values.keyID), .bytes(values.ciphertext), .time(time), .id(id),
       ]
       if let expected {
         sql += " AND values_key_id = ? AND values_sealed = ?"
-        arguments += [.text(expected.keyID), .text(expected.ciphertext)]
+        arguments += [.text(expected.keyID), .bytes(expected.ciphertext)]
       }
       return try db.execute(sql, arguments) > 0
     }
@@ -539,7 +539,7 @@ extension SQLStore {
     try await read { db throws(ServerError) in
       try db.first("SELECT values_key_id, values_sealed FROM secrets WHERE id = ?", [.id(id)]) {
         row throws(ServerError) in
-        SealedValues(keyID: row.text(0), ciphertext: row.text(1))
+        SealedValues(keyID: row.text(0), ciphertext: row.bytes(1))
       }
     }
   }
@@ -601,12 +601,12 @@ extension SQLStore {
 
   package func workspaceUsage(workspaceID: WorkspaceID, at time: UnixTime) async throws(ServerError) -> WorkspaceUsage {
     try await read { db throws(ServerError) in
-      // Sealed values are hex: two characters a byte.
+      // LENGTH of a BLOB (SQLite) or BYTEA (PostgreSQL) is its size in bytes.
       let usage = try db.first(
         """
         SELECT
           (SELECT COUNT(*) FROM secrets WHERE workspace_id = ? AND (expires_at IS NULL OR expires_at > ?)),
-          (SELECT COALESCE(SUM(LENGTH(values_sealed)), 0) / 2 FROM secrets
+          (SELECT COALESCE(SUM(LENGTH(values_sealed)), 0) FROM secrets
             WHERE workspace_id = ? AND (expires_at IS NULL OR expires_at > ?)),
           (SELECT COUNT(*) FROM tokens WHERE workspace_id = ? AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ?)),
           (SELECT COUNT(*) FROM service_users WHERE workspace_id = ?)

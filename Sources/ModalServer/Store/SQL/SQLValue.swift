@@ -1,8 +1,9 @@
 /// A value bound to an SQL statement. Both stores send the same values: times as INTEGER (BIGINT
-/// in PostgreSQL) microseconds, booleans as 0 or 1.
+/// in PostgreSQL) microseconds, booleans as 0 or 1, binary data (BLOB, BYTEA) as bytes.
 enum SQLValue: Sendable, Hashable {
   case integer(Int64)
   case text(String)
+  case bytes([UInt8])
   case null
 }
 
@@ -15,6 +16,11 @@ extension SQLValue {
   static func optional(_ time: UnixTime?) -> SQLValue { time.map { .integer($0.microseconds) } ?? .null }
   /// A time as microseconds.
   static func time(_ time: UnixTime) -> SQLValue { .integer(time.microseconds) }
+  /// Whether the value is `.bytes` (PostgreSQL sends those in its binary format).
+  var isBytes: Bool {
+    if case .bytes = self { return true }
+    return false
+  }
   /// A boolean as 0 or 1.
   static func bool(_ value: Bool) -> SQLValue { .integer(value ? 1 : 0) }
   /// A record id as its text.
@@ -29,6 +35,8 @@ protocol SQLRow {
   func int(_ column: Int32) -> Int64
   /// The column as text ("" when NULL).
   func text(_ column: Int32) -> String
+  /// The column's bytes, for BLOB (SQLite) and BYTEA (PostgreSQL) columns (empty when NULL).
+  func bytes(_ column: Int32) -> [UInt8]
   /// Whether the column is NULL.
   func isNull(_ column: Int32) -> Bool
 }

@@ -12,6 +12,13 @@ struct SQLiteRow: SQLRow {
     let count = Int(sqlite3_column_bytes(statement, column))
     return String(decoding: UnsafeBufferPointer(start: bytes, count: count), as: UTF8.self)
   }
+
+  func bytes(_ column: Int32) -> [UInt8] {
+    // An empty BLOB has a NULL pointer; the size is read after the pointer, as SQLite asks.
+    guard let blob = sqlite3_column_blob(statement, column) else { return [] }
+    let count = Int(sqlite3_column_bytes(statement, column))
+    return Array(UnsafeRawBufferPointer(start: blob, count: count))
+  }
 }
 
 /// An SQLite connection with a cache of prepared statements. Not thread-safe: each connection is
@@ -38,6 +45,7 @@ final class SQLiteConnection: SQLConnection, @unchecked Sendable {
     handle = db
     self.path = path
     sqlite3_extended_result_codes(db, 1)
+    try Self.defineUnhex(db)
   }
 
   deinit {
@@ -129,6 +137,13 @@ final class SQLiteConnection: SQLConnection, @unchecked Sendable {
       switch value {
       case .integer(let number): result = sqlite3_bind_int64(statement, position, number)
       case .text(let text): result = sqlite3_bind_text(statement, position, text, -1, csqlite_transient())
+      case .bytes(let bytes):
+        // A zero-length BLOB, not NULL, even when the array has no storage.
+        result = bytes.withUnsafeBytes { buffer in
+          sqlite3_bind_blob64(
+            statement, position, buffer.baseAddress ?? UnsafeRawPointer(bitPattern: 1), UInt64(buffer.count),
+            csqlite_transient())
+        }
       case .null: result = sqlite3_bind_null(statement, position)
       }
       guard result == SQLITE_OK else { throw Self.error(result, String(cString: sqlite3_errmsg(handle))) }
