@@ -187,6 +187,8 @@ package struct Dashboard: Sendable {
       return try await changeRole(context, workspaceName: name, userID: rest[1])
     case ("POST", 3, "members") where rest[2] == "remove":
       return try await removeMember(context, workspaceName: name, userID: rest[1])
+    case ("GET", 1, "settings"): return try await settingsPage(context, workspaceName: name)
+    case ("POST", 1, "settings"): return try await saveSettings(context, workspaceName: name)
     case ("POST", 1, "service-users"): return try await createServiceUser(context, workspaceName: name)
     case ("POST", 3, "service-users") where rest[2] == "delete":
       return try await deleteServiceUser(context, workspaceName: name, serviceUserID: rest[1])

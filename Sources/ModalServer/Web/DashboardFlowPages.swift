@@ -115,7 +115,7 @@ extension Dashboard {
   }
 
   func approve(_ context: Context, code: String) async throws -> HTTPResponse {
-    let (user, _) = try requireUser(context)
+    let (user, session) = try requireUser(context)
     let form = try checkedForm(context)
     let workspaceID = try field(form, "workspace", label: "The workspace", maximum: 64)
     let flow = try await pendingFlow(context, user: user, code: code)
@@ -124,6 +124,7 @@ extension Dashboard {
     else {
       throw PageError(403, "Not your workspace", "You are not a member of the chosen workspace.")
     }
+    if let answer = try await freshSecondFactor(context, session: session, form: form, in: workspace) { return answer }
     let failure: ServerError?
     do {
       try await backend.flows.approve(code: flow.code, user: user, workspace: workspace)

@@ -69,7 +69,7 @@ extension Dashboard {
   }
 
   func createToken(_ context: Context, workspaceName: String) async throws -> HTTPResponse {
-    let (user, _) = try requireUser(context)
+    let (user, session) = try requireUser(context)
     let form = try checkedForm(context)
     let workspace = try await memberWorkspace(workspaceName, user: user).workspace
     let name = try field(form, "name", label: "The name", maximum: TokenService.maximumNameLength)
@@ -82,6 +82,7 @@ extension Dashboard {
     } catch {
       throw PageError(400, "Bad request", error.message)
     }
+    if let answer = try await freshSecondFactor(context, session: session, form: form, in: workspace) { return answer }
     let issued: IssuedToken
     do {
       issued = try await backend.tokens.issue(
