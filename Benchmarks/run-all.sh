@@ -2,7 +2,7 @@
 # Runs every benchmark beside its reference and prints one table of the ratios, so each figure in
 # README.md and docs/benchmarks.md can be re-checked on another machine. Run it on an idle machine:
 # the ratios are measured side by side in one run, but other load still widens their spread.
-#   Benchmarks/run-all.sh            (about 5 minutes on 2 cores)
+#   Benchmarks/run-all.sh            (about 8 minutes on 2 cores)
 # Needs what the individual scripts need (see each script's header): scripts/setup.sh --test,
 # nghttp2-client, hyperfine, g++ libgrpc++-dev protobuf-compiler-grpc, postgresql.
 set -euo pipefail
