@@ -12,6 +12,10 @@ let strict: [SwiftSetting] = [
 /// of hopping to Swift's global pool at every call: a command that never waits starts no thread.
 let commandLineSettings: [SwiftSetting] = [.enableUpcomingFeature("NonisolatedNonsendingByDefault")]
 
+/// The token format's checks run over every candidate a scanner finds (and ten million times in its
+/// false-positive test): optimised even in debug builds.
+let alwaysOptimized: [SwiftSetting] = [.unsafeFlags(["-O"])]
+
 let package = Package(
   name: "modal-swift",
   platforms: [.macOS(.v14)],
@@ -65,17 +69,24 @@ let package = Package(
       name: "rpc-benchmark", dependencies: ["RPC"], path: "Benchmarks/rpc-benchmark", swiftSettings: strict),
     // MARK: Layer 1, RPC — end
 
+    // Layer 2: the token secret format (checksums a scanner can verify), shared by the SDK and the server.
+    .target(name: "ModalTokenFormat", swiftSettings: strict + alwaysOptimized),
+    .testTarget(
+      name: "ModalTokenFormatTests", dependencies: ["ModalTokenFormat"], swiftSettings: strict + alwaysOptimized),
+
     // Layer 3: the SDK.
-    .target(name: "Modal", dependencies: ["TOML", "ModalAPI", "ProtoWire", "RPC", "CShims"], swiftSettings: strict),
+    .target(
+      name: "Modal", dependencies: ["TOML", "ModalAPI", "ModalTokenFormat", "ProtoWire", "RPC", "CShims"],
+      swiftSettings: strict),
 
     // Layer 4: the command line as a library.
     .target(
-      name: "ModalCLI", dependencies: ["CommandLineKit", "Modal", "RPC", "TOML", "CShims"],
+      name: "ModalCLI", dependencies: ["CommandLineKit", "Modal", "ModalTokenFormat", "RPC", "TOML", "CShims"],
       swiftSettings: strict + commandLineSettings),
 
     // MARK: Layer 4, modal-server (ModalServer library, its tests) — begin
     .target(
-      name: "ModalServer", dependencies: ["CommandLineKit", "RPC", "ModalAPI", "ProtoWire", "CSQLite", "CPostgres", "CSodium", "CMicroHTTPD", "CCrypto"],
+      name: "ModalServer", dependencies: ["CommandLineKit", "RPC", "ModalAPI", "ModalTokenFormat", "ProtoWire", "CSQLite", "CPostgres", "CSodium", "CMicroHTTPD", "CCrypto"],
       swiftSettings: strict),
     .executableTarget(name: "modal-server", dependencies: ["ModalServer"], swiftSettings: strict),
     .testTarget(

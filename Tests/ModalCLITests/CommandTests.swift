@@ -223,6 +223,17 @@ import Testing
     #expect(harness.folder.value.read() == nil)
   }
 
+  @Test func aCutOffChecksummedSecretIsRefusedBeforeAnythingIsWritten() async {
+    let harness = CLIHarness()
+    let cut = String("as-zQWBuTSOoRi4A9spHcVY5ncnsDkxkJ0mLq17".dropLast(2))
+    let console = CapturedConsole(lines: [cut])
+    let result = await harness.run(["token", "set", "--token-id", "ak-abc", "--token-secret", "-", "--profile", "p1", "--no-verify"], console: console)
+    #expect(result.code == 1)
+    #expect(result.err.hasPrefix("Error: The token secret is damaged: it is 2 characters too short"), "\(result.err)")
+    #expect(!result.err.contains(cut.dropFirst(3)))
+    #expect(harness.folder.value.read() == nil)
+  }
+
   @Test func aFailedRevocationOfThePreviousTokenNamesIt() async throws {
     let harness = CLIHarness()
     let url = "http://127.0.0.1:\(try FreePort.find())"

@@ -384,7 +384,7 @@ import TestSupport
       let created = await client.request(
         "POST", "/workspaces/tws/tokens", form: [("csrf", csrf), ("name", "laptop"), ("expires", "7d"), ("scopes", "read"), ("scopes", "secrets:write")])
       #expect(created.status == 201 && created.header("Cache-Control") == "no-store")
-      let secret = try #require(created.body.firstMatch(of: /as-[0-9A-Za-z]{24}/).map { String($0.0) })
+      let secret = try #require(created.body.firstMatch(of: /as-[0-9A-Za-z]{36}/).map { String($0.0) })
       let id = try #require(created.body.firstMatch(of: /ak-[0-9A-Za-z]{22}/).map { String($0.0) })
       let list = await client.request("GET", "/workspaces/tws/tokens")
       #expect(list.body.contains(id) && list.body.contains("laptop") && list.body.contains("read,secrets:write"))

@@ -12,14 +12,20 @@ import TestSupport
       let id = TokenFormat.newID()
       let secret = TokenFormat.newSecret()
       #expect(id.wholeMatch(of: /ak-[0-9A-Za-z]{22}/) != nil)
-      #expect(secret.wholeMatch(of: /as-[0-9A-Za-z]{24}/) != nil)
+      #expect(secret.wholeMatch(of: /as-[0-9A-Za-z]{36}/) != nil)
       #expect(TokenFormat.isWellFormedID(id) && TokenFormat.isWellFormedSecret(secret))
     }
     #expect(!TokenFormat.isWellFormedID("ak-short"))
     #expect(!TokenFormat.isWellFormedID("ak-AAAAAAAAAAAAAAAAAAAAA_"))
     #expect(!TokenFormat.isWellFormedSecret("as-" + String(repeating: "é", count: 24)))
-    // 24 base62 characters carry more than 128 bits.
-    #expect(Double(TokenFormat.secretLength) * log2(62) > 128)
+    // Secrets made before checksums stay valid; a checksummed one with a changed character does not.
+    #expect(TokenFormat.isWellFormedSecret("as-" + String(repeating: "A", count: 24)))
+    let secret = TokenFormat.newSecret()
+    let changed = String(secret.dropLast()) + (secret.hasSuffix("0") ? "1" : "0")
+    #expect(!TokenFormat.isWellFormedSecret(changed))
+    #expect(TokenFormat.secretShapeProblem(changed).contains("checksum"))
+    // The random part alone carries more than 128 bits.
+    #expect(Double(TokenFormat.secretRandomLength) * log2(62) > 128)
   }
 
   @Test func randomCharactersAreSpreadOverTheAlphabet() {

@@ -155,6 +155,34 @@ import Testing
   }
 }
 
+/// A checksummed secret that was cut off or mistyped is caught before anything is sent; secrets of
+/// other shapes (Modal's own, older modal-server ones) are passed on untouched.
+@Suite struct DamagedSecretTests {
+  static let secret = "as-zQWBuTSOoRi4A9spHcVY5ncnsDkxkJ0mLq17"
+
+  @Test(arguments: [
+    (String(secret.dropLast(3)), "3 characters too short"), (secret + "Z", "1 character too many"),
+    (String(secret.dropLast()) + "8", "a checksum of the 30 before them, do not match"),
+  ])
+  func damagedSecretsAreALocalErrorThatSaysWhatIsWrong(value: String, expected: String) async throws {
+    let folder = TemporaryFolder()
+    let config = try ModalConfig(host: folder.host(["MODAL_TOKEN_ID": "ak-1", "MODAL_TOKEN_SECRET": value]))
+    let error = await #expect(throws: ModalError.self) { try await CredentialResolver(config: config).resolve() }
+    #expect(error?.code == .invalidCredentials)
+    #expect(error?.message.hasPrefix("The token secret from the MODAL_TOKEN_ID and MODAL_TOKEN_SECRET environment variables is damaged: ") == true)
+    #expect(error?.message.contains(expected) == true, "\(error?.message ?? "")")
+    #expect(error?.message.contains(String(value.dropFirst(3).prefix(8))) == false)
+    #expect(error?.remedy?.contains("MODAL_TOKEN_SECRET again") == true)
+  }
+
+  @Test(arguments: [secret, "as-FAKESECRETSTRINGABCDEF", "as-" + String(repeating: "A", count: 24)])
+  func wellFormedAndUncheckedSecretsPass(value: String) async throws {
+    let folder = TemporaryFolder()
+    let config = try ModalConfig(host: folder.host(["MODAL_TOKEN_ID": "ak-1", "MODAL_TOKEN_SECRET": value]))
+    #expect(try await CredentialResolver(config: config).resolve().tokenSecret == value)
+  }
+}
+
 /// Explicit credentials given as empty strings are refused, not replaced by the machine's own.
 @Suite struct ExplicitCredentialsTests {
   @Test(arguments: [("", "as-x"), ("ak-x", ""), ("", "")])

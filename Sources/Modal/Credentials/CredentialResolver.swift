@@ -1,3 +1,5 @@
+import ModalTokenFormat
+
 /// Resolves the default precedence (``AnyCredentialProvider/default``) with the sendability check
 /// a client applies, for the command line's `doctor` and for tests.
 package struct CredentialResolver: Sendable {
@@ -27,23 +29,34 @@ package struct CredentialResolver: Sendable {
     try await ProfileCredentials(context: context).credentials(name)
   }
 
-  /// Refuses a pair with characters that are not printable ASCII: no token has them, and gRPC could
-  /// not send them (the server would be blamed for a local mistake).
+  /// Refuses a pair that cannot be right, before anything is sent: characters that are not
+  /// printable ASCII (no token has them, and gRPC could not send them), or a checksummed secret
+  /// whose checksum or length shows it was mistyped or cut off (``TokenSecretFormat``). The server
+  /// would otherwise be blamed for a local mistake.
   package static func checkSendable(_ credentials: Credentials) throws(ModalError) {
     for (label, value) in [("token id", credentials.tokenID), ("token secret", credentials.tokenSecret)] {
       guard let position = Credentials.firstNonPrintableASCII(in: value) else { continue }
-      let remedy: String
-      switch credentials.source {
-      case .arguments: remedy = "Check the tokenID and tokenSecret passed in code."
-      case .named: remedy = "Copy the token id and secret afresh from where the token was shown, and give them again."
-      case .environment: remedy = "Set MODAL_TOKEN_ID and MODAL_TOKEN_SECRET again, copying the values afresh from where the token was shown."
-      case .profile(let name, _): remedy = "Store the token again with `modal token set --profile \(name)`, copying the values afresh."
-      case .profileCommand(let name, _): remedy = "Check what the token_secret_command of profile '\(name)' prints, or store the secret with `modal token set --profile \(name)`."
-      }
       throw ModalError(
         .invalidCredentials,
         "The \(label) from \(credentials.source) has a character that is not printable ASCII (character \(position)); tokens are plain ASCII, so this looks like a paste or typing problem (an accented letter, a smart quote, an invisible character). Nothing was sent to the server.",
-        remedy: remedy)
+        remedy: remedy(for: credentials.source))
+    }
+    if case .mistyped(let problem) = TokenSecretFormat.inspect(credentials.tokenSecret) {
+      throw ModalError(
+        .invalidCredentials,
+        "The token secret from \(credentials.source) is damaged: \(problem). Nothing was sent to the server.",
+        remedy: remedy(for: credentials.source))
+    }
+  }
+
+  /// What to do about a damaged value, by where it came from.
+  private static func remedy(for source: Credentials.Source) -> String {
+    switch source {
+    case .arguments: "Check the tokenID and tokenSecret passed in code."
+    case .named: "Copy the token id and secret afresh from where the token was shown, and give them again."
+    case .environment: "Set MODAL_TOKEN_ID and MODAL_TOKEN_SECRET again, copying the values afresh from where the token was shown."
+    case .profile(let name, _): "Store the token again with `modal token set --profile \(name)`, copying the values afresh."
+    case .profileCommand(let name, _): "Check what the token_secret_command of profile '\(name)' prints, or store the secret with `modal token set --profile \(name)`."
     }
   }
 }

@@ -1,7 +1,9 @@
 import Modal
+import ModalTokenFormat
 
 /// Catches token values that cannot be right before they are written or sent: empty, containing
-/// white space, control or non-ASCII characters, a secret given as the id, or a swapped pair.
+/// white space, control or non-ASCII characters, a secret given as the id, a swapped pair, or a
+/// checksummed secret that was mistyped or cut off.
 enum TokenValidation {
   static func check(tokenID: String, tokenSecret: String) throws(ModalError) {
     guard !tokenID.isEmpty else { throw ModalError(.invalidArgument, "The token id is empty.", remedy: "Token ids look like ak-…; copy it from the dashboard.") }
@@ -24,6 +26,11 @@ enum TokenValidation {
       throw ModalError(.invalidArgument, "The token id and secret seem to be swapped: the id starts with 'as-' and the secret with 'ak-'.", remedy: "Pass the ak-… value as the id and the as-… value as the secret.")
     }
     try checkTokenID(tokenID)
+    if case .mistyped(let problem) = TokenSecretFormat.inspect(tokenSecret) {
+      throw ModalError(
+        .invalidArgument, "The token secret is damaged: \(problem). Nothing was written.",
+        remedy: "Copy the secret again, whole, from where it was shown when the token was created.")
+    }
   }
 
   /// Refuses a token id that starts with `as-`: that is a secret, to be neither sent as an id nor shown.

@@ -89,7 +89,7 @@ package struct TokenService: Sendable {
     guard TokenFormat.isWellFormedSecret(secret) else {
       throw await failedCheck(
         id: id, peer: peer,
-        ServerError(.unauthenticated, "Token secret is malformed: token secrets are 'as-' followed by 24 letters and digits."))
+        ServerError(.unauthenticated, "Token secret is malformed: \(TokenFormat.secretShapeProblem(secret))."))
     }
     let tokenID = TokenID(rawValue: id)
     let callers = dependencies.callers
