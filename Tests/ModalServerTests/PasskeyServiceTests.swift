@@ -13,8 +13,12 @@ import Testing
     let alice: User
     let bob: User
 
-    init() async throws {
-      let store = try SQLiteStore(path: folder.path + "/db.sqlite3")
+    /// Over SQLite, or over a new database of the shared throwaway PostgreSQL cluster.
+    init(postgres: Bool = false) async throws {
+      let store: any Store =
+        postgres
+        ? try PostgresStore(url: PostgresServer.shared().newDatabase(), listen: false)
+        : try SQLiteStore(path: folder.path + "/db.sqlite3")
       backend = Backend(
         dependencies: Dependencies(
           store: store, keys: .random(), clock: clock.clock, settings: ServerSettings(publicURL: "https://dash.test")))
@@ -129,6 +133,27 @@ import Testing
       try await setup.passkeys.rename(user: setup.bob, credentialID: record.credentialID, to: "Mine")
     }
     await #expect(throws: ServerError.self) { try await setup.passkeys.remove(user: setup.bob, credentialID: record.credentialID) }
+    try await setup.passkeys.remove(user: setup.alice, credentialID: record.credentialID)
+    #expect(try await setup.backend.secondFactors.enrolment(of: setup.alice).passkeys.isEmpty)
+  }
+
+  /// The same store calls on PostgreSQL: challenge taken once, counter forward only, rename, remove.
+  @Test func worksOnPostgreSQL() async throws {
+    let setup = try await Setup(postgres: true)
+    let authenticator = TestAuthenticator(.es256)
+    let record = try await setup.register(authenticator, for: setup.alice)
+    let challenge = try await setup.passkeys.challenge(for: setup.alice, ceremony: .signIn)
+    let response = authenticator.assertion(challenge: challenge, signCount: 2)
+    _ = try await setup.signIn(response, user: setup.alice, credentialID: record.credentialID)
+    #expect(await refusal { try await setup.signIn(response, user: setup.alice, credentialID: record.credentialID) }?.message
+      == WebAuthnRefusal.wrongChallenge.message)
+    let lower = try await setup.passkeys.challenge(for: setup.alice, ceremony: .signIn)
+    #expect(await refusal {
+      try await setup.signIn(authenticator.assertion(challenge: lower, signCount: 1), user: setup.alice, credentialID: record.credentialID)
+    }?.message == WebAuthnRefusal.counterRegressed.message)
+    try await setup.passkeys.rename(user: setup.alice, credentialID: record.credentialID, to: "Phone")
+    let stored = try await setup.backend.secondFactors.enrolment(of: setup.alice).passkeys
+    #expect(stored.map(\.name) == ["Phone"] && stored.first?.signCount == 2 && stored.first?.lastUsedAt != nil)
     try await setup.passkeys.remove(user: setup.alice, credentialID: record.credentialID)
     #expect(try await setup.backend.secondFactors.enrolment(of: setup.alice).passkeys.isEmpty)
   }

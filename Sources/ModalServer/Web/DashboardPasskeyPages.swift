@@ -86,7 +86,13 @@ extension Dashboard {
       passkeys.isEmpty
       ? "<p>No passkeys yet.</p>"
       : "<table id=\"passkeys\"><tr><th>Name</th><th>Added</th><th>Last used</th><th></th></tr>\(rows)</table>"
-    let verifier = try backend.passkeys.verifier()
+    let verifier: WebAuthnVerifier
+    do {
+      verifier = try backend.passkeys.verifier()
+    } catch {
+      // The rest of the page still works when the public URL cannot be a relying party.
+      return "<h2>Passkeys</h2>\(list)\(HTML.notice(error.message, kind: "warning"))"
+    }
     let challenge = try await backend.passkeys.challenge(for: user, ceremony: .registration)
     return """
       <h2>Passkeys</h2>
