@@ -79,8 +79,8 @@ import TestSupport
 
   /// Passkeys in Chromium's virtual authenticator (DevTools `WebAuthn` domain, driven by
   /// `scripts/interop/passkey_flow.py`): enrol one, sign out, sign in with the password and the
-  /// passkey, and approve `modal token new` under the workspace's second-factor requirement, which
-  /// another session without a second factor cannot. WebAuthn needs a domain name, not an IP
+  /// passkey; a session without a second factor is refused the `modal token new` approval under
+  /// the workspace's requirement, then approves it by answering with the passkey. WebAuthn needs a domain name, not an IP
   /// address, so the public URL is `http://localhost:<port>`.
   @Test func passkeySignInApprovesUnderTheRequirement() throws {
     guard let (modal, python) = tools() else { return }
@@ -116,6 +116,9 @@ import TestSupport
     #expect(output.contains("Token is connected to the keyws workspace."), "\(output)")
     let log = server.log
     #expect(log.contains("http POST /login/second-factor 303") && log.contains("http POST /account/passkeys 200"))
+    // B: asked (401) on approving, refused (401) with nothing, approved (200) with the passkey.
+    #expect(log.components(separatedBy: "http POST /flow/<code> 401").count == 3, "\(log)")
+    #expect(log.contains("http POST /flow/<code> 200"))
     #expect(!log.contains(password))
   }
 }

@@ -2,8 +2,9 @@
 """Passkeys in headless Chromium with its virtual authenticator (DevTools WebAuthn domain):
 browser A signs up and adds a passkey, turns on the workspace's second-factor requirement;
 browser B, signed in with the password before the passkey existed, is asked for a second factor
-when it approves the `modal token new` login and is refused without one; A signs out, signs in
-with the password and the passkey, and approves the login.
+when it approves the `modal token new` login and is refused without one; A signs out and signs in
+with the password and the passkey; the passkey is then synced to B (copied between the virtual
+authenticators), and B answers the second-factor page with it, which approves the login.
 
 Usage: passkey_flow.py BASE_URL APPROVAL_URL EMAIL PASSWORD WORKSPACE
 Prints one line per step; exits non-zero on any failure. Needs selenium, chromium, chromedriver.
@@ -57,9 +58,11 @@ def main() -> int:
         a.find_element(By.ID, "password").send_keys(password)
         a.find_element(By.ID, "workspace").send_keys(workspace)
         a.find_element(By.ID, "signup").click()
+        WebDriverWait(a, 20).until(lambda d: path(d) != "/signup")
         print("A signed up, on", path(a), flush=True)
         current = b
         log_in(b, base, email, password)
+        WebDriverWait(b, 20).until(lambda d: path(d) != "/login")
         print("B signed in with the password alone, on", path(b), flush=True)
 
         current = a
@@ -91,15 +94,21 @@ def main() -> int:
         current = a
         a.get(base + "/")
         a.find_element(By.XPATH, "//button[text()='Log out']").click()
+        WebDriverWait(a, 20).until(lambda d: "Log out" not in d.page_source)
         log_in(a, base, email, password)
+        WebDriverWait(a, 20).until(lambda d: path(d) != "/login")  # the click returns before the next page
         print("A after the password, on", path(a), flush=True)
         a.find_element(By.ID, "use-passkey").click()
         WebDriverWait(a, 20).until(lambda d: path(d) == "/")
         print("A signed in with the passkey, on", path(a), flush=True)
-        a.get(approval)
-        Select(a.find_element(By.ID, "workspace")).select_by_visible_text(workspace)
-        a.find_element(By.ID, "approve").click()
-        print("result:", a.find_element(By.ID, "done").text, flush=True)
+
+        # The passkey syncs to B's device (its private key and counter copied between the virtual
+        # authenticators); B answers the page that asks for a second factor with it.
+        current = b
+        credential = a.execute_cdp_cmd("WebAuthn.getCredentials", {"authenticatorId": a.authenticator_id})["credentials"][0]
+        b.execute_cdp_cmd("WebAuthn.addCredential", {"authenticatorId": b.authenticator_id, "credential": credential})
+        b.find_element(By.ID, "use-passkey").click()
+        print("result:", b.find_element(By.ID, "done").text, flush=True)
         return 0
     except Exception:
         print("failed on", path(current), flush=True)
