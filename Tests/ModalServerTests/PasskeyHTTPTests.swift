@@ -131,4 +131,25 @@ import Testing
       #expect(answered.status == 201 && answered.body.contains("as-"), "\(answered.body)")
     }
   }
+
+  /// A current TOTP code also proves the removal; a wrong one does not.
+  @Test func removalTakesACurrentCode() async throws {
+    try await withWeb { web in
+      let client = web.client()
+      #expect(await client.signUp(email: "totp@example.com", password: Self.password, workspace: "pkws").status == 303)
+      let (secret, _) = try await SecondFactorHTTPTests.enrol(client, web)
+      let authenticator = TestAuthenticator(.es256)
+      #expect(try await Self.add(authenticator, client).status == 200)
+      let csrf = await client.request("GET", "/account/security").csrf ?? ""
+      let credential = Base64URL.encode(authenticator.credentialID)
+      let wrong = await client.request(
+        "POST", "/account/passkeys/remove", form: [("csrf", csrf), ("credential", credential), ("code", "000000")])
+      #expect(wrong.status == 403)
+      // The enrolment used this step's code; the next step's is accepted (±1 step) once.
+      let code = SecondFactorHTTPTests.code(secret, web, offset: 1)
+      let removed = await client.request(
+        "POST", "/account/passkeys/remove", form: [("csrf", csrf), ("credential", credential), ("code", code)])
+      #expect(removed.status == 200 && removed.body.contains("No passkeys yet."), "\(removed.body)")
+    }
+  }
 }
