@@ -91,7 +91,7 @@ let package = Package(
     .executableTarget(name: "modal-server", dependencies: ["ModalServer"], swiftSettings: strict),
     .testTarget(
       name: "ModalServerTests",
-      dependencies: ["ModalServer", "Modal", "RPC", "ModalAPI", "ProtoWire", "CSQLite", "TestSupport", "modal-server"],
+      dependencies: ["ModalServer", "Modal", "RPC", "ModalAPI", "ProtoWire", "CSQLite", "CCrypto", "TestSupport", "modal-server"],
       swiftSettings: strict),
     // MARK: Layer 4, modal-server — end
 

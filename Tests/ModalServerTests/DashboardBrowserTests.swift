@@ -37,31 +37,10 @@ import TestSupport
     let server = servers[0]
     let approving = servers[1 % servers.count]
     let asking = servers[2 % servers.count]
-    let configPath = folder.path + "/modal.toml"
-    let environment = [
-      "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "HOME": folder.path,
-      "MODAL_SERVER_URL": server.url, "MODAL_CONFIG_PATH": configPath, "BROWSER": "/bin/false", "COLUMNS": "400",
-      "TERM": "dumb", "NO_COLOR": "1",
-    ]
-    let outputPath = folder.path + "/token-new.out"
-    _ = FileManager.default.createFile(atPath: outputPath, contents: nil)
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: modal)
-    process.arguments = ["token", "new"]
-    process.environment = environment
-    process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: outputPath))
-    process.standardError = process.standardOutput
-    try process.run()
-    defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
-
-    var url: String?
-    let end = Date().addingTimeInterval(60)
-    while Date() < end, url == nil, process.isRunning {
-      let text = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
-      url = text.firstMatch(of: /http:\/\/127\.0\.0\.1:\d+\/flow\/[B-Z]{4}-[B-Z]{4}/).map { String($0.0) }
-      if url == nil { Thread.sleep(forTimeInterval: 0.05) }
-    }
-    let printedURL = try #require(url, "no URL in: \((try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? "")")
+    let tokenNew = try TokenNew(modal: modal, server: server, folder: folder)
+    defer { tokenNew.kill() }
+    let (process, outputPath, configPath, environment) = (tokenNew.process, tokenNew.outputPath, tokenNew.configPath, tokenNew.environment)
+    let printedURL = try tokenNew.approvalURL()
     #expect(printedURL.hasPrefix(server.httpURL))
     // Behind a load balancer the browser may reach any replica.
     let approvalURL = printedURL.replacingOccurrences(of: server.httpURL, with: approving.httpURL)
@@ -96,5 +75,89 @@ import TestSupport
     let secret = config.firstMatch(of: /token_secret = "(as-[0-9A-Za-z]+)"/).map { String($0.1) } ?? "as-missing"
     #expect(!log.contains(secret))
     #expect(!log.contains(String(approvalURL.suffix(9))), "the code must not be logged")
+  }
+
+  /// Passkeys in Chromium's virtual authenticator (DevTools `WebAuthn` domain, driven by
+  /// `scripts/interop/passkey_flow.py`): enrol one, sign out, sign in with the password and the
+  /// passkey; a session without a second factor is refused the `modal token new` approval under
+  /// the workspace's requirement, then approves it by answering with the passkey. WebAuthn needs a domain name, not an IP
+  /// address, so the public URL is `http://localhost:<port>`.
+  @Test func passkeySignInApprovesUnderTheRequirement() throws {
+    guard let (modal, python) = tools() else { return }
+    let folder = TemporaryFolder()
+    let port = try FreePort.find()
+    let server = ModalServerProcess(
+      dataDirectory: folder.path + "/data", logPath: folder.path + "/serve.log",
+      extraArguments: ["--public-url", "http://localhost:\(port)"])
+    server.httpAddress = "127.0.0.1:\(port)"
+    try server.start()
+    defer { server.stop(.kill) }
+    let tokenNew = try TokenNew(modal: modal, server: server, folder: folder)
+    defer { tokenNew.kill() }
+    let approvalURL = try tokenNew.approvalURL()
+    #expect(approvalURL.hasPrefix("http://localhost:\(port)/flow/"))
+
+    let password = "passkey-password-42"
+    let browser = try ProcessRunner.run(
+      python,
+      [ProcessRunner.packageRoot + "/scripts/interop/passkey_flow.py", "http://localhost:\(port)", approvalURL,
+        "key@example.com", password, "keyws"],
+      environment: ["PATH": "/usr/bin:/bin", "HOME": folder.path])
+    #expect(browser.status == 0, "browser: \(browser.stdout)\n\(browser.stderr)")
+    #expect(browser.stdout.contains("the authenticator holds 1 credential(s)"))
+    #expect(browser.stdout.contains("B refused without a second factor: Confirm with a second factor"))
+    #expect(browser.stdout.contains("A after the password, on /login/second-factor"))
+    #expect(browser.stdout.contains("A signed in with the passkey, on /"))
+    #expect(browser.stdout.contains("result: You can close this tab"))
+
+    let deadline = Date().addingTimeInterval(30)
+    while tokenNew.process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+    let output = (try? String(contentsOfFile: tokenNew.outputPath, encoding: .utf8)) ?? ""
+    #expect(output.contains("Token is connected to the keyws workspace."), "\(output)")
+    let log = server.log
+    #expect(log.contains("http POST /login/second-factor 303") && log.contains("http POST /account/passkeys 200"))
+    // B: asked (401) on approving, refused (401) with nothing, approved (200) with the passkey.
+    #expect(log.components(separatedBy: "http POST /flow/<code> 401").count == 3, "\(log)")
+    #expect(log.contains("http POST /flow/<code> 200"))
+    #expect(!log.contains(password))
+  }
+}
+
+/// `modal token new` (the Python reference client) running against `server`, its output in a file.
+private struct TokenNew {
+  let process = Process()
+  let outputPath: String
+  let configPath: String
+  let environment: [String: String]
+
+  init(modal: String, server: ModalServerProcess, folder: TemporaryFolder) throws {
+    configPath = folder.path + "/modal.toml"
+    environment = [
+      "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "HOME": folder.path,
+      "MODAL_SERVER_URL": server.url, "MODAL_CONFIG_PATH": configPath, "BROWSER": "/bin/false", "COLUMNS": "400",
+      "TERM": "dumb", "NO_COLOR": "1",
+    ]
+    outputPath = folder.path + "/token-new.out"
+    _ = FileManager.default.createFile(atPath: outputPath, contents: nil)
+    process.executableURL = URL(fileURLWithPath: modal)
+    process.arguments = ["token", "new"]
+    process.environment = environment
+    process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: outputPath))
+    process.standardError = process.standardOutput
+    try process.run()
+  }
+
+  func kill() { if process.isRunning { Foundation.kill(process.processIdentifier, SIGKILL) } }
+
+  /// The approval URL `modal token new` prints (within 60 seconds).
+  func approvalURL() throws -> String {
+    var url: String?
+    let end = Date().addingTimeInterval(60)
+    while Date() < end, url == nil, process.isRunning {
+      let text = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
+      url = text.firstMatch(of: /http:\/\/(127\.0\.0\.1|localhost):\d+\/flow\/[B-Z]{4}-[B-Z]{4}/).map { String($0.0) }
+      if url == nil { Thread.sleep(forTimeInterval: 0.05) }
+    }
+    return try #require(url, "no URL in: \((try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? "")")
   }
 }

@@ -39,6 +39,9 @@ public final class ModalServerProcess: @unchecked Sendable {
   public private(set) var httpPort = 0
   private let tls: Bool
   private let process = Process()
+  /// Where the dashboard listens; port 0 picks a free one (set a fixed port when the public URL
+  /// must name it, as passkeys need `--public-url http://localhost:<port>`).
+  public var httpAddress = "127.0.0.1:0"
   /// Whether `start()` launched the process (Foundation traps on the status of one never launched).
   private var launched = false
 
@@ -79,7 +82,7 @@ public final class ModalServerProcess: @unchecked Sendable {
     _ = FileManager.default.createFile(atPath: logPath, contents: nil)
     process.executableURL = URL(fileURLWithPath: Self.executable)
     process.arguments =
-      ["serve", "--data-dir", dataDirectory, "--grpc-address", "127.0.0.1:0", "--http-address", "127.0.0.1:0"] + extraArguments
+      ["serve", "--data-dir", dataDirectory, "--grpc-address", "127.0.0.1:0", "--http-address", httpAddress] + extraArguments
     process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
     process.standardOutput = FileHandle.nullDevice
     try process.run()

@@ -35,15 +35,7 @@ package struct JWTSigner: Sendable {
     Array((try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8))
   }
 
-  /// Base64url without padding (RFC 7515 §2).
-  static func base64URL(_ bytes: [UInt8]) -> String {
-    Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-      .replacingOccurrences(of: "=", with: "")
-  }
+  static func base64URL(_ bytes: [UInt8]) -> String { Base64URL.encode(bytes) }
 
-  static func decodeBase64URL(_ text: String) -> [UInt8]? {
-    var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-    while base64.count % 4 != 0 { base64 += "=" }
-    return Data(base64Encoded: base64).map(Array.init)
-  }
+  static func decodeBase64URL(_ text: String) -> [UInt8]? { Base64URL.decode(text) }
 }

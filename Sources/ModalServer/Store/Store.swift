@@ -172,6 +172,8 @@ package protocol Store: Sendable {
   /// Records a sign-in with a passkey, if `signCount` is still above the stored one (or both are
   /// zero: authenticators without a counter); `false` otherwise (a cloned authenticator).
   func usePasskey(credentialID: String, signCount: Int64, at time: UnixTime) async throws(ServerError) -> Bool
+  /// Renames one of the user's passkeys; `false` if it was not there.
+  func renamePasskey(credentialID: String, userID: UserID, name: String) async throws(ServerError) -> Bool
   /// Removes one of the user's passkeys; `false` if it was not there.
   func deletePasskey(credentialID: String, userID: UserID) async throws(ServerError) -> Bool
 

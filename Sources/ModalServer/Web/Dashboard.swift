@@ -1,6 +1,7 @@
 import Foundation
 
-/// The web dashboard: server-rendered HTML pages (no JavaScript) for signing up and in,
+/// The web dashboard: server-rendered HTML pages for signing up and in (JavaScript only for
+/// passkeys, from `/static/passkeys.js`),
 /// approving `modal token new` logins, tokens, members and service users.
 ///
 /// Every POST is checked three ways: Fetch Metadata (`Sec-Fetch-Site: cross-site` is refused),
@@ -50,7 +51,7 @@ package struct Dashboard: Sendable {
   package static let securityHeaders: [(name: String, value: String)] = [
     (
       "Content-Security-Policy",
-      "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+      "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
     ),
     ("X-Content-Type-Options", "nosniff"), ("Referrer-Policy", "same-origin"), ("X-Frame-Options", "DENY"),
     ("Cross-Origin-Opener-Policy", "same-origin"), ("Cache-Control", "no-store"),
@@ -99,6 +100,12 @@ package struct Dashboard: Sendable {
       return HTTPResponse(
         status: 200, headers: [("Content-Type", "text/css; charset=utf-8"), ("Cache-Control", "public, max-age=3600")],
         body: Array(Stylesheet.css.utf8))
+    }
+    if request.method == "GET" && request.path == "/static/passkeys.js" {
+      return HTTPResponse(
+        status: 200,
+        headers: [("Content-Type", "text/javascript; charset=utf-8"), ("Cache-Control", "public, max-age=3600")],
+        body: Array(PasskeyScript.javaScript.utf8))
     }
     let cookies = request.cookies
     let session: SessionService.Session?
@@ -202,6 +209,9 @@ package struct Dashboard: Sendable {
     case ("GET", ["totp"]): return try totpEnrolmentPage(context)
     case ("POST", ["totp"]): return try await enrolTOTP(context)
     case ("POST", ["totp", "remove"]): return try await removeTOTP(context)
+    case ("POST", ["passkeys"]): return try await addPasskey(context)
+    case ("POST", ["passkeys", "rename"]): return try await renamePasskey(context)
+    case ("POST", ["passkeys", "remove"]): return try await removePasskey(context)
     default: throw PageError(404, "Not found", "There is no page at this address.")
     }
   }

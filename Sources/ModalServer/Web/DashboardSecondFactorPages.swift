@@ -30,12 +30,13 @@ extension Dashboard {
     let next = Self.safeLocalPath(context.request.query["next"] ?? nil)
     let body: HTML = """
       \(Self.errorNotice(error))
-      <p>Signing in as \(user.email). Enter the code from your authenticator app, or a recovery code.</p>
+      <p>Signing in as \(user.email). Enter the code from your authenticator app or a recovery code, or use a passkey.</p>
       <form class="card" method="post" action="/login/second-factor">
       \(HTML.csrfField(context.csrf))
       <input type="hidden" name="next" value="\(next)">
-      <label for="code">Code</label><input id="code" type="text" name="code" maxlength="64" autocomplete="one-time-code" required autofocus>
+      <label for="code">Code</label><input id="code" type="text" name="code" maxlength="64" autocomplete="one-time-code">
       <button type="submit" id="verify">Verify</button>
+      \(try await passkeyButton(for: user))
       </form>
       """
     return .html(status, HTML.page(title: "Second step", body: body))
@@ -44,10 +45,16 @@ extension Dashboard {
   func secondStep(_ context: Context) async throws -> HTTPResponse {
     let form = try checkedForm(context)
     let user = try await pendingUser(context)
-    let code = try field(form, "code", label: "Code", maximum: 64)
     let next = Self.safeLocalPath(form["next"])
-    guard try await checkCode(code, user: user) else {
-      return try await secondStepPage(context, error: "That code is not right, or it was used already.", status: 401)
+    if let passkey = try await checkPasskey(form, user: user) {
+      guard passkey else {
+        return try await secondStepPage(context, error: "The passkey was not accepted; try again.", status: 401)
+      }
+    } else {
+      let code = try field(form, "code", label: "Code", maximum: 64)
+      guard try await checkCode(code, user: user) else {
+        return try await secondStepPage(context, error: "That code is not right, or it was used already.", status: 401)
+      }
     }
     var response = try await startSession(context, user: user, next: next, secondFactor: true)
     response.add(
@@ -88,6 +95,7 @@ extension Dashboard {
       \(notice)
       <h2>Authenticator app (TOTP)</h2>
       \(totp)
+      \(try await passkeySection(context, user: user, passkeys: enrolment.passkeys))
       """
     return .html(200, HTML.page(title: "Security", body: body, user: user, csrf: context.csrf))
   }

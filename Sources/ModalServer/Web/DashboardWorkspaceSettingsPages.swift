@@ -61,16 +61,22 @@ extension Dashboard {
   ) async throws -> HTTPResponse? {
     let factors = backend.secondFactors
     guard try await factors.isRequired(in: workspace), !factors.isFresh(session.secondFactorAt) else { return nil }
-    // Passkeys cannot be asked for here yet: TOTP (and its recovery codes) is the factor for now.
-    guard try await factors.enrolment(of: session.user).totp else {
+    guard try await factors.enrolment(of: session.user).any else {
       let body: HTML = """
         \(HTML.notice("Workspace \(workspace.name) requires a second factor for this, and you have none set up.", kind: "error"))
         <p id="enrol">Set up an authenticator app at <a href="/account/security">/account/security</a>, then try again.</p>
         """
       return .html(403, HTML.page(title: "Second factor required", body: body, user: session.user, csrf: context.csrf))
     }
-    let typed = try field(form, Self.freshCodeField, label: "The code", maximum: 64, required: false)
     var error: String?
+    if let passkey = try await checkPasskey(form, user: session.user) {
+      if passkey {
+        try await backend.sessions.markSecondFactor(session.id)
+        return nil
+      }
+      return try await freshCodePage(context, user: session.user, form: form, workspace: workspace, error: "The passkey was not accepted.")
+    }
+    let typed = try field(form, Self.freshCodeField, label: "The code", maximum: 64, required: false)
     if !typed.trimmingCharacters(in: .whitespaces).isEmpty {
       if try await checkCode(typed, user: session.user) {
         try await backend.sessions.markSecondFactor(session.id)
@@ -78,23 +84,28 @@ extension Dashboard {
       }
       error = "That code is not right, or it was used already."
     }
-    return freshCodePage(context, form: form, workspace: workspace, error: error)
+    return try await freshCodePage(context, user: session.user, form: form, workspace: workspace, error: error)
   }
 
   /// The submitted form again (its fields hidden) with a field for a current code.
-  private func freshCodePage(_ context: Context, form: FormData, workspace: Workspace, error: String?) -> HTTPResponse {
-    let kept: [HTML] = form.fields.filter { $0.name != "csrf" && $0.name != Self.freshCodeField }.map {
+  private func freshCodePage(_ context: Context, user: User, form: FormData, workspace: Workspace, error: String?) async throws
+    -> HTTPResponse
+  {
+    let kept: [HTML] = form.fields.filter {
+      $0.name != "csrf" && $0.name != Self.freshCodeField && !$0.name.hasPrefix("webauthn_")
+    }.map {
       "<input type=\"hidden\" name=\"\($0.name)\" value=\"\($0.value)\">"
     }
     let body: HTML = """
       \(Self.errorNotice(error))
       <p>Workspace \(workspace.name) requires a second factor proved in the last 10 minutes.
-      Enter the code from your authenticator app, or a recovery code, to go on.</p>
+      Enter the code from your authenticator app or a recovery code, or use a passkey, to go on.</p>
       <form class="card" method="post" action="\(Self.safeLocalPath(context.request.path))">
       \(HTML.csrfField(context.csrf))
       \(kept)
-      <label for="fresh-code">Code</label><input id="fresh-code" type="text" name="\(Self.freshCodeField)" maxlength="64" autocomplete="one-time-code" required autofocus>
+      <label for="fresh-code">Code</label><input id="fresh-code" type="text" name="\(Self.freshCodeField)" maxlength="64" autocomplete="one-time-code" autofocus>
       <button type="submit" id="confirm-code">Continue</button>
+      \(try await passkeyButton(for: user))
       </form>
       """
     return .html(401, HTML.page(title: "Confirm with a second factor", body: body, user: context.user, csrf: context.csrf))

@@ -121,6 +121,14 @@ extension SQLStore {
     }
   }
 
+  package func renamePasskey(credentialID: String, userID: UserID, name: String) async throws(ServerError) -> Bool {
+    try await write { db throws(ServerError) in
+      try db.execute(
+        "UPDATE passkeys SET name = ? WHERE credential_id = ? AND user_id = ?",
+        [.text(name), .text(credentialID), .id(userID)]) > 0
+    }
+  }
+
   package func deletePasskey(credentialID: String, userID: UserID) async throws(ServerError) -> Bool {
     try await write { db throws(ServerError) in
       try db.execute("DELETE FROM passkeys WHERE credential_id = ? AND user_id = ?", [.text(credentialID), .id(userID)])
