@@ -35,6 +35,8 @@ public enum ServerCommandLine {
       flow approve     Approve a pending `modal token new` login flow
       member           List, add, change the role of, or remove workspace members
       service-user     List, create or delete service users
+      backup           Copy the SQLite database and the key file, also while serving
+      restore          Restore a backup into a new data folder
 
     Run `modal-server <command> --help` for the options of a command.
 
