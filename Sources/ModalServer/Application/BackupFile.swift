@@ -40,11 +40,10 @@ struct BackupFile {
     }
     var fingerprints: [String: String] = [:]
     if version >= fingerprintsVersion {
-      for (id, fingerprint) in try connection.query("SELECT key_id, fingerprint FROM server_keys") { row throws(ServerError) in
+      let rows = try connection.query("SELECT key_id, fingerprint FROM server_keys") { row throws(ServerError) in
         (row.text(0), row.text(1))
-      } {
-        fingerprints[id] = fingerprint
       }
+      for (id, fingerprint) in rows { fingerprints[id] = fingerprint }
     }
     return Contents(schemaVersion: version, fingerprints: fingerprints)
   }

@@ -46,7 +46,9 @@ public enum ServerCommandLine {
   public static func run(_ arguments: [String], output: Output = .standard) async -> Int32 {
     let root = CommandTree.root
     do {
-      switch try CommandParser(root: root, rules: CommandTree.rules).parse(arguments) {
+      // A configuration file only supplies options, so it is read before parsing and parsed with them.
+      let words = arguments.first == ServeCommand.command.name ? try ServeConfigFile.expand(arguments, options: ServeCommand.command.options) : arguments
+      switch try CommandParser(root: root, rules: CommandTree.rules).parse(words) {
       case .help(let command, let path):
         output.out(command.helpText ?? HelpFormatter.help(command, path: path))
         return 0
