@@ -165,6 +165,7 @@ private final class LockedFlag: @unchecked Sendable {
 
     // Without the key file the restored database is refused, saying what to restore.
     let noKeys = folder.path + "/no-keys"
+    try FileManager.default.createDirectory(atPath: noKeys, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
     let refused = try runServerCommand(["token", "create", "--data-dir", noKeys, "--database", restoredDatabase, "--workspace", "pg"])
     #expect(refused.status == 1 && refused.stderr.contains("server key file"), "\(refused.stderr)")
     let restoredData = folder.path + "/restored"
