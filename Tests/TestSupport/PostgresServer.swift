@@ -135,6 +135,13 @@ public final class PostgresServer: @unchecked Sendable {
     guard output.status == 0 else { throw StandInError(message: "psql failed: \(output.stderr)") }
   }
 
+  /// Runs one of PostgreSQL's client programs (`pg_dump`, `pg_restore`, `createdb`) as the
+  /// server's user, connected to this cluster as the `modal` role; files it writes should go in
+  /// `folder`, which that user owns.
+  public func tool(_ name: String, _ arguments: [String]) throws -> ProcessOutput {
+    try Self.asServerUser(binaries + "/" + name, ["-h", "127.0.0.1", "-p", String(port), "-U", "modal"] + arguments)
+  }
+
   /// The server log.
   public var log: String { (try? String(contentsOfFile: folder + "/server.log", encoding: .utf8)) ?? "" }
 

@@ -39,7 +39,7 @@ public struct OptionDeclaration: Sendable {
   }
 
   /// Whether `word` (without any `=value`) names this option.
-  func matches(_ word: String) -> Bool {
+  public func matches(_ word: String) -> Bool {
     if word == name || (shortName != nil && word == shortName) { return true }
     if case .toggle(let negation) = kind { return word == negation }
     return false
@@ -67,4 +67,12 @@ public struct InvalidValue: Error, Sendable, Equatable {
 
   /// Creates the error with the message shown to the user.
   public init(_ message: String) { self.message = message }
+}
+
+extension OptionDeclaration {
+  /// Converts `text` as the parser would, only to learn whether it is a valid value, so values
+  /// that come from elsewhere (a configuration file) are refused with the option's own message.
+  public func check(_ text: String) throws(InvalidValue) {
+    _ = try convert?(text)
+  }
 }

@@ -13,7 +13,7 @@ enum ServeCommand {
                               [--login-failures-per-address N] [--signups-per-address N] [--password-queue N]
                               [--quota-secrets N] [--quota-secret-value-kib N] [--quota-secret-mib N]
                               [--quota-tokens N] [--quota-service-users N]
-                              [--metrics-address HOST:PORT] [--log-format text|json]
+                              [--metrics-address HOST:PORT] [--log-format text|json] [--config FILE]
 
     Serves the Modal-compatible gRPC API (HTTP/2; point clients at it with
     MODAL_SERVER_URL=http://HOST:PORT, or https:// with TLS) and the web dashboard (sign-up, log-in,
@@ -60,6 +60,10 @@ enum ServeCommand {
       --metrics-address HOST:PORT
                                  Serve Prometheus metrics at GET /metrics there (default: off)
       --log-format text|json     Log lines as text (default) or one JSON object per line
+      --config FILE              Read these options from a TOML file: each key is an option's name without
+                                 the dashes (grpc-address = "0.0.0.0:50051", database-pool = 16,
+                                 disable-signup = true); options given here override it; unknown keys are
+                                 refused (example: deploy/modal-server.toml)
 
     """
 
@@ -148,7 +152,7 @@ enum ServeCommand {
       ServerOptions.dataDir, grpcAddress, httpAddress, publicURL, ServerOptions.database, databasePool, tlsCert, tlsKey,
       disableSignup, connectionsPerAddress, flowStartsPerMinute, headerTimeout, grpcMaxStreams, grpcMemory,
       loginFailures, signUps, passwordQueue, quotaSecrets, quotaValueKiB, quotaSecretMiB, quotaTokens, quotaServiceUsers,
-      metricsAddress, logFormat,
+      metricsAddress, logFormat, ServeConfigFile.option,
     ],
     run: run)
 

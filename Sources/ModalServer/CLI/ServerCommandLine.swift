@@ -35,6 +35,8 @@ public enum ServerCommandLine {
       flow approve     Approve a pending `modal token new` login flow
       member           List, add, change the role of, or remove workspace members
       service-user     List, create or delete service users
+      backup           Copy the SQLite database and the key file, also while serving
+      restore          Restore a backup into a new data folder
 
     Run `modal-server <command> --help` for the options of a command.
 
@@ -44,7 +46,9 @@ public enum ServerCommandLine {
   public static func run(_ arguments: [String], output: Output = .standard) async -> Int32 {
     let root = CommandTree.root
     do {
-      switch try CommandParser(root: root, rules: CommandTree.rules).parse(arguments) {
+      // A configuration file only supplies options, so it is read before parsing and parsed with them.
+      let words = arguments.first == ServeCommand.command.name ? try ServeConfigFile.expand(arguments, options: ServeCommand.command.options) : arguments
+      switch try CommandParser(root: root, rules: CommandTree.rules).parse(words) {
       case .help(let command, let path):
         output.out(command.helpText ?? HelpFormatter.help(command, path: path))
         return 0
