@@ -115,7 +115,7 @@ let package = Package(
     .testTarget(name: "TOMLTests", dependencies: ["TOML"], swiftSettings: strict),
     .testTarget(name: "ModalTests", dependencies: ["Modal", "TOML", "TestSupport"], swiftSettings: strict),
     .testTarget(
-      name: "ModalCLITests", dependencies: ["ModalCLI", "Modal", "TOML", "TestSupport"], swiftSettings: strict),
+      name: "ModalCLITests", dependencies: ["ModalCLI", "Modal", "ModalTokenFormat", "TOML", "TestSupport"], swiftSettings: strict),
     .testTarget(
       name: "InteropTests", dependencies: ["Modal", "ModalAPI", "ProtoWire", "RPC", "TestSupport"], swiftSettings: strict),
   ]
