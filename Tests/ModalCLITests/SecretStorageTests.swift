@@ -74,6 +74,13 @@ final class FakeKeyring: SecretStore {
     #expect(lines.err.isEmpty)
     let shell = await run(["token", "export", "--shell", "--profile", "work"], folder: folder, keyring: keyring)
     #expect(shell.out == "export MODAL_TOKEN_ID=ak-1\nexport MODAL_TOKEN_SECRET=\(Self.secret)\n")
+    let list = await run(["profile", "list", "--json"], folder: folder, keyring: keyring)
+    #expect(list.out.contains("\"secret_storage\": \"keyring\""), "\(list.out)")
+    let doctor = await run(["doctor", "--json", "--profile", "work"], folder: folder, keyring: keyring, variables: ["MODAL_SERVER_URL": "http://127.0.0.1:1"])
+    #expect(doctor.out.contains("is kept in keyring; the Python client cannot read it"), "\(doctor.out)")
+    #expect(!doctor.out.contains(Self.secret))
+    let show = await run(["config", "show", "--profile", "work"], folder: folder, keyring: keyring)
+    #expect(show.err.contains("modal token export --profile work"))
     let missing = await run(["token", "export", "--profile", "nope"], folder: folder, keyring: keyring)
     #expect(missing.code != 0 && missing.out.isEmpty)
   }
