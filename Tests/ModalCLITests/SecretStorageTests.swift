@@ -85,6 +85,25 @@ final class FakeKeyring: SecretStore {
     #expect(missing.code != 0 && missing.out.isEmpty)
   }
 
+  @Test func migrateMovesSecretsAndBack() async throws {
+    let folder = TemporaryFolder()
+    let keyring = FakeKeyring()
+    folder.write("# mine\n[a]\ntoken_id = \"ak-a\"\ntoken_secret = \"\(Self.secret)\"\nactive = true\n\n[b]\ntoken_id = \"ak-b\"\ntoken_secret_command = \"echo as-b\"\n")
+    let moved = await run(["token", "migrate", "--all"], folder: folder, keyring: keyring)
+    #expect(moved.code == 0, "\(moved.err)")
+    #expect(moved.out == "Profile 'a': secret moved from the config file to the keyring.\nProfile 'b': left alone (its secret comes from token_secret_command).\n")
+    #expect(folder.read() == "# mine\n[a]\ntoken_id = \"ak-a\"\nactive = true\ntoken_secret_storage = \"keyring\"\n\n[b]\ntoken_id = \"ak-b\"\ntoken_secret_command = \"echo as-b\"\n")
+    #expect(try await resolved(folder, keyring: keyring, profile: "a")?.tokenSecret == Self.secret)
+    // A store that cannot be reached: the profile is left as it was.
+    let failed = await run(["token", "migrate", "--profile", "a", "--to", "helper:absent"], folder: folder, keyring: keyring, variables: ["PATH": folder.path])
+    #expect(failed.code == 1 && failed.err.contains("modal-credential-absent is not on PATH"), "\(failed.err)")
+    #expect(folder.read()?.contains("token_secret_storage = \"keyring\"") == true)
+    let back = await run(["token", "migrate", "--profile", "a", "--to", "file"], folder: folder, keyring: keyring)
+    #expect(back.code == 0, "\(back.err)")
+    #expect(folder.read()?.contains("token_secret = \"\(Self.secret)\"") == true)
+    #expect(keyring.items.withLock { $0.isEmpty })
+  }
+
   @Test func environmentVariableChoosesTheStoreAndFileMovesItBack() async throws {
     let folder = TemporaryFolder()
     let keyring = FakeKeyring()

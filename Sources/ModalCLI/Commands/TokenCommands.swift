@@ -3,7 +3,7 @@ import Modal
 
 /// `modal token set|info`: store a token pair in a profile, and show the token in use.
 enum TokenCommands {
-  static let group = CommandSpec(name: "token", abstract: "Manage tokens.", subcommands: [info, TokenLifecycleCommands.list, LoginCommands.new, TokenLifecycleCommands.revoke, LoginCommands.rotate, set, TokenExportCommand.spec])
+  static let group = CommandSpec(name: "token", abstract: "Manage tokens.", subcommands: [info, TokenLifecycleCommands.list, LoginCommands.new, TokenLifecycleCommands.revoke, LoginCommands.rotate, set, TokenExportCommand.spec, TokenMigrateCommand.spec])
 
   static let set = CommandSpec(
     name: "set", abstract: "Set account credentials for connecting to Modal.",

@@ -80,7 +80,7 @@ struct CredentialChecks {
   static func storageNote(_ place: String, profile: String, path: String) -> String {
     switch place {
     case "file":
-      return "The token secret of profile '\(profile)' is in plain text in \(path); to keep it off disk, store the token again with `modal token set --profile \(profile) --secret-storage keyring` (or helper:NAME). The Python client reads only the file."
+      return "The token secret of profile '\(profile)' is in plain text in \(path); to keep it off disk, run `modal token migrate --profile \(profile) --to keyring` (or helper:NAME). The Python client reads only the file."
     case "command":
       return "The token secret of profile '\(profile)' comes from its token_secret_command; the Python client cannot read it: use `eval \"$(modal token export --shell --profile \(profile))\"` for Python."
     default:

@@ -36,11 +36,14 @@ enum CommonOptions {
   static let secretStorage = Option<SecretStorage?>(
     "--secret-storage", placeholder: "file|keyring|helper:NAME",
     help: "Where to keep the token secret: file (plain text in the config file, which Python reads), keyring (Secret Service, macOS Keychain) or helper:NAME (the program modal-credential-NAME). Default: MODAL_SECRET_STORAGE, else where the profile keeps it now, else file."
-  ) { (text: String) throws(InvalidValue) -> SecretStorage in
+  ) { (text: String) throws(InvalidValue) -> SecretStorage in try storage(text, option: "--secret-storage") }
+
+  /// A ``SecretStorage`` option's value, or the usage error that names the option.
+  static func storage(_ text: String, option: String) throws(InvalidValue) -> SecretStorage {
     do throws(ModalError) {
       return try SecretStorage(parsing: text)
     } catch {
-      throw InvalidValue("Invalid value for --secret-storage: \(error.message)")
+      throw InvalidValue("Invalid value for \(option): \(error.message)")
     }
   }
 
