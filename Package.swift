@@ -46,6 +46,8 @@ let package = Package(
       name: "CCrypto", path: "Sources/System/CCrypto", pkgConfig: "libcrypto",
       providers: [.apt(["libssl-dev"]), .brew(["openssl@3"])]),
     .systemLibrary(name: "CShims", path: "Sources/System/CShims"),
+    // libsecret, opened with dlopen when a keyring is used (Linux; its shim says why not linked).
+    .systemLibrary(name: "CSecret", path: "Sources/System/CSecret", providers: [.apt(["libsecret-1-0"])]),
 
     // Layer 1: general-purpose modules that know nothing about Modal.
     .target(name: "TOML", swiftSettings: strict),
@@ -82,7 +84,11 @@ let package = Package(
 
     // Layer 3: the SDK.
     .target(
-      name: "Modal", dependencies: ["TOML", "ModalAPI", "ModalTokenFormat", "ProtoWire", "RPC", "CShims"],
+      name: "Modal",
+      dependencies: [
+        "TOML", "ModalAPI", "ModalTokenFormat", "ProtoWire", "RPC", "CShims",
+        .target(name: "CSecret", condition: .when(platforms: [.linux])),
+      ],
       swiftSettings: strict),
 
     // Layer 4: the command line as a library.

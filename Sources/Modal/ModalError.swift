@@ -41,6 +41,9 @@ public struct ModalError: Error, Sendable, Equatable, CustomStringConvertible {
     public static let missingCredentials = Code("missingCredentials")
     /// A token id or secret cannot be right (e.g. it holds characters no token has); nothing was sent.
     public static let invalidCredentials = Code("invalidCredentials")
+    /// The store that keeps a profile's token secret off disk cannot be used: no Secret Service on
+    /// D-Bus, a locked keyring, a credential helper missing from `PATH` (``SecretStorage``).
+    public static let secretStoreUnavailable = Code("secretStoreUnavailable")
     /// Writing the configuration file failed; the file was left as it was.
     public static let writeFailed = Code("writeFailed")
     /// An argument given by the caller is not acceptable.

@@ -58,7 +58,7 @@ public struct ConfigFile: Sendable {
   public func profile(_ name: String) -> TOMLTable? { profiles[name]?.tableValue }
 
   /// Settings whose value must be a string: a number or table there is a mistake, not a value.
-  static let stringKeys: Set<String> = ["server_url", "token_id", "token_secret", "environment", "token_secret_command"]
+  static let stringKeys: Set<String> = ["server_url", "token_id", "token_secret", "environment", "token_secret_command", "token_secret_storage"]
 
   /// Checks that every top-level value is a profile table, `active` is a boolean, and the
   /// credential and URL keys are strings.

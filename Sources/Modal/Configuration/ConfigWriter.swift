@@ -79,15 +79,68 @@ package struct ConfigWriter: Sendable {
   package func storeToken(
     profile: String, tokenID: String, tokenSecret: String, serverURL: String?, activate: Bool
   ) throws(ModalError) -> Bool {
+    try storeToken(profile: profile, tokenID: tokenID, secret: .inFile(tokenSecret), serverURL: serverURL, activate: activate)
+  }
+
+  /// What a profile says about its secret.
+  package enum SecretEntry: Sendable {
+    /// `token_secret` itself, in plain text.
+    case inFile(String)
+    /// `token_secret_storage`: the secret is in that store, already written there.
+    case keptIn(SecretStorage)
+  }
+
+  /// Stores a token as ``storeToken(profile:tokenID:tokenSecret:serverURL:activate:)`` does, with
+  /// the secret in the file or only the name of the store that keeps it.
+  @discardableResult
+  package func storeToken(
+    profile: String, tokenID: String, secret: SecretEntry, serverURL: String?, activate: Bool
+  ) throws(ModalError) -> Bool {
     try update { (current, document) throws(ModalError) -> Bool in
       let activating = activate || current.profiles.isEmpty
       try Self.set(.string(tokenID), "token_id", in: profile, &document)
-      try Self.set(.string(tokenSecret), "token_secret", in: profile, &document)
+      try Self.setSecret(secret, in: profile, &document)
       if let serverURL, serverURL != Setting.defaultServerURL {
         try Self.set(.string(serverURL), "server_url", in: profile, &document)
       }
       if activating { try Self.activate(profile, among: current.profileNames, &document) }
       return activating
+    }
+  }
+
+  /// Rewrites where an existing profile's secret is (`modal token migrate`), when its `token_id` is
+  /// still `tokenID`: a token stored meanwhile by another command is left alone.
+  ///
+  /// - Throws: ``ModalError`` (`conflict`) when the profile's token changed or it is gone.
+  package func moveSecret(profile: String, tokenID: String, to secret: SecretEntry) throws(ModalError) {
+    try update { (current, document) throws(ModalError) in
+      guard current.profile(profile)?["token_id"]?.stringValue == tokenID else {
+        throw ModalError(
+          .conflict, "Profile '\(profile)' in \(path) changed while its secret was being moved; it was left as it is now.",
+          remedy: "Run the command again.")
+      }
+      try Self.setSecret(secret, in: profile, &document)
+    }
+  }
+
+  /// Writes `token_secret` or `token_secret_storage`, removing the other.
+  private static func setSecret(_ secret: SecretEntry, in profile: String, _ document: inout TOMLDocument) throws(ModalError) {
+    switch secret {
+    case .inFile(let text):
+      try set(.string(text), "token_secret", in: profile, &document)
+      try remove(SecretStorage.profileKey, from: profile, &document)
+    case .keptIn(let storage):
+      try set(.string(storage.description), SecretStorage.profileKey, in: profile, &document)
+      try remove("token_secret", from: profile, &document)
+    }
+  }
+
+  private static func remove(_ key: String, from profile: String, _ document: inout TOMLDocument) throws(ModalError) {
+    guard document.table[profile]?.tableValue?[key] != nil else { return }
+    do {
+      try document.removeValue(forKey: key, inTable: [profile])
+    } catch {
+      throw ModalError(.invalidConfig, "Cannot remove '\(key)' from profile '\(profile)': \(error)", remedy: "The file was not changed.")
     }
   }
 
@@ -106,12 +159,8 @@ package struct ConfigWriter: Sendable {
   }
 
   private static func activate(_ profile: String, among names: [String], _ document: inout TOMLDocument) throws(ModalError) {
-    for name in names where name != profile && document.table[name]?.tableValue?["active"] != nil {
-      do {
-        try document.removeValue(forKey: "active", inTable: [name])
-      } catch {
-        throw ModalError(.invalidConfig, "Cannot remove 'active' from profile '\(name)': \(error)")
-      }
+    for name in names where name != profile {
+      try remove("active", from: name, &document)
     }
     try set(.boolean(true), "active", in: profile, &document)
   }

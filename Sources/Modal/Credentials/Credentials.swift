@@ -10,6 +10,8 @@ public struct Credentials: Sendable, Equatable, CustomStringConvertible {
     case profile(name: String, path: String)
     /// A profile's `token_id`, with the secret printed by its `token_secret_command`.
     case profileCommand(name: String, path: String)
+    /// A profile's `token_id`, with the secret from the store its `token_secret_storage` names.
+    case profileStore(name: String, path: String, storage: SecretStorage)
     /// Passed in code by a caller that says, in words, where the pair really came from (a
     /// command line: "the values given to `modal token set`").
     case named(String)
@@ -21,6 +23,7 @@ public struct Credentials: Sendable, Equatable, CustomStringConvertible {
       case .environment: return "the MODAL_TOKEN_ID and MODAL_TOKEN_SECRET environment variables"
       case .profile(let name, let path): return "profile '\(name)' in \(path)"
       case .profileCommand(let name, let path): return "profile '\(name)' in \(path) (secret from its token_secret_command)"
+      case .profileStore(let name, let path, let storage): return "profile '\(name)' in \(path) (secret in \(storage.storeDescription))"
       case .named(let description): return description
       }
     }

@@ -67,8 +67,9 @@ struct ProfileCredentials: Sendable {
   /// The configuration holding the profile, and the time its `token_secret_command` may run.
   let context: CredentialContext
 
-  /// The profile's `token_id` and `token_secret`, or the first line printed by its
-  /// `token_secret_command` (run off the cooperative pool).
+  /// The profile's `token_id` and `token_secret`, or the secret in the store its
+  /// `token_secret_storage` names, or the first line printed by its `token_secret_command` (store
+  /// and command run off the cooperative pool).
   ///
   /// - Parameter commandOnly: Only a pair whose secret comes from the command counts.
   /// - Returns: nil when the file has no such profile, or the profile has neither key.
@@ -83,6 +84,15 @@ struct ProfileCredentials: Sendable {
     case (let id?, let secret?):
       return Credentials(tokenID: id, tokenSecret: secret, source: source)
     case (let id?, nil):
+      if !commandOnly, let location = try ProfileSecretLocation(profile: name, table: profile, path: file.path) {
+        guard let secret = try await location.read(host: context.host) else {
+          throw ModalError(
+            .missingCredentials,
+            "Profile '\(name)' in \(file.path) keeps its secret in \(location.storage.storeDescription), which has none for it (\(location.key.account)).",
+            remedy: "Store the token again with `modal token set --profile \(name) --secret-storage \(location.storage)`, or `modal setup` to log in again.")
+        }
+        return Credentials(tokenID: id, tokenSecret: secret, source: .profileStore(name: name, path: file.path, storage: location.storage))
+      }
       if let command {
         let secret = try await TokenSecretCommand(command: command, timeout: context.secretCommandTimeout)
           .runOffPool(environment: context.host.variables, profile: name)

@@ -9,6 +9,9 @@ public struct HostEnvironment: Sendable {
   public var homeDirectory: String
   /// How files are read and written.
   public var fileSystem: any FileSystem
+  /// The keyring that `token_secret_storage = "keyring"` means: the system's (Secret Service or
+  /// Keychain), or a test's stand-in.
+  package var keyring: any SecretStore = SecretStores.system
 
   /// Creates a host environment from its parts.
   public init(

@@ -31,15 +31,18 @@ package enum Subprocess {
   ///   - environment: Its variables; exactly these.
   ///   - timeout: How long it may run before it is killed (SIGKILL).
   ///   - maxOutput: How many bytes of each stream to keep.
-  /// - Returns: nil when the program cannot be started (not found, not executable).
+  ///   - input: What the program reads on standard input (at most ``maximumInput`` bytes), or nil
+  ///     for `/dev/null`.
+  /// - Returns: nil when the program cannot be started (not found, not executable), or `input` is
+  ///   too long.
   package static func run(
     _ executable: String, _ arguments: [String], environment: [String: String], timeout: Duration = .seconds(10),
-    maxOutput: Int = 1 << 20
+    maxOutput: Int = 1 << 20, input: [UInt8]? = nil
   ) -> Result? {
     var out: [UInt8] = []
     var err: [UInt8] = []
     let ended = stream(
-      executable, arguments, environment: environment, timeout: timeout,
+      executable, arguments, environment: environment, input: input, timeout: timeout,
       onOutput: { chunk in if out.count < maxOutput { out += chunk.prefix(maxOutput - out.count) } },
       onError: { chunk in if err.count < maxOutput { err += chunk.prefix(maxOutput - err.count) } })
     guard let ended else { return nil }
@@ -52,15 +55,25 @@ package enum Subprocess {
   /// larger than memory (`git cat-file --batch` over a whole history) can be processed in a stream.
   ///
   /// - Parameters:
-  ///   - standardInput: A file to read standard input from; `/dev/null` when nil.
+  ///   - standardInput: A file to read standard input from; `/dev/null` when nil (and no `input`).
+  ///   - input: Bytes to feed to standard input instead (at most ``maximumInput``).
   ///   - onOutput: Called with each chunk of standard output, in order.
   ///   - onError: Called with each chunk of standard error, in order.
   /// - Returns: How it ended (status as in ``Result/status``), or nil when it cannot be started.
   package static func stream(
     _ executable: String, _ arguments: [String], environment: [String: String], standardInput: String? = nil,
-    timeout: Duration, onOutput: (UnsafeRawBufferPointer) -> Void, onError: (UnsafeRawBufferPointer) -> Void
+    input: [UInt8]? = nil, timeout: Duration, onOutput: (UnsafeRawBufferPointer) -> Void, onError: (UnsafeRawBufferPointer) -> Void
   ) -> (status: Int32, timedOut: Bool)? {
     guard let path = resolve(executable, environment: environment) else { return nil }
+    var stdin: Int32 = -1
+    if let input {
+      guard let readEnd = filledPipe(input) else { return nil }
+      stdin = readEnd
+    } else if let standardInput {
+      stdin = open(standardInput, O_RDONLY | O_CLOEXEC)
+      guard stdin >= 0 else { return nil }
+    }
+    defer { if stdin >= 0 { close(stdin) } }
     var outPipe: [Int32] = [0, 0]
     var errPipe: [Int32] = [0, 0]
     guard closeOnExecPipe(&outPipe) else { return nil }
@@ -69,9 +82,7 @@ package enum Subprocess {
       close(outPipe[1])
       return nil
     }
-    let pid = spawn(
-      path, arguments, environment: environment, stdin: standardInput ?? "/dev/null", stdout: outPipe[1],
-      stderr: errPipe[1])
+    let pid = spawn(path, arguments, environment: environment, stdin: stdin, stdout: outPipe[1], stderr: errPipe[1])
     close(outPipe[1])
     close(errPipe[1])
     guard let pid else {
@@ -141,6 +152,31 @@ package enum Subprocess {
     cshims_pipe_cloexec(&ends) == 0
   }
 
+  /// The most a program is given on standard input: what a pipe holds without a reader.
+  package static let maximumInput = 8 * 1024
+
+  /// The read end of a pipe already holding `input`, its write end closed: written before the
+  /// program starts, so a program that exits without reading cannot stop this process with SIGPIPE
+  /// and a program that reads slowly cannot block it. Nil when `input` is too long or no pipe.
+  private static func filledPipe(_ input: [UInt8]) -> Int32? {
+    guard input.count <= maximumInput else { return nil }
+    var ends: [Int32] = [0, 0]
+    guard closeOnExecPipe(&ends) else { return nil }
+    var written = 0
+    while written < input.count {
+      let count = input.withUnsafeBytes { write(ends[1], $0.baseAddress! + written, input.count - written) }
+      if count < 0 && errno == EINTR { continue }
+      guard count > 0 else {
+        close(ends[0])
+        close(ends[1])
+        return nil
+      }
+      written += count
+    }
+    close(ends[1])
+    return ends[0]
+  }
+
   /// The full path of a program: as given when it contains a slash, else the first match in `PATH`.
   package static func resolve(_ executable: String, environment: [String: String]) -> String? {
     if executable.contains("/") { return access(executable, X_OK) == 0 ? executable : nil }
@@ -153,8 +189,8 @@ package enum Subprocess {
   }
 
   private static func spawn(
-    _ path: String, _ arguments: [String], environment: [String: String], stdin: String = "/dev/null",
-    stdout: Int32, stderr: Int32, newSession: Bool = false
+    _ path: String, _ arguments: [String], environment: [String: String], stdin: Int32 = -1, stdout: Int32, stderr: Int32,
+    newSession: Bool = false
   ) -> Int32? {
     #if canImport(Glibc)
       var actions = posix_spawn_file_actions_t()
@@ -169,7 +205,11 @@ package enum Subprocess {
       posix_spawn_file_actions_destroy(&actions)
       posix_spawnattr_destroy(&attributes)
     }
-    posix_spawn_file_actions_addopen(&actions, 0, stdin, O_RDONLY, 0)
+    if stdin >= 0 {
+      posix_spawn_file_actions_adddup2(&actions, stdin, 0)
+    } else {
+      posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+    }
     if stdout >= 0 { posix_spawn_file_actions_adddup2(&actions, stdout, 1) }
     if stderr >= 0 { posix_spawn_file_actions_adddup2(&actions, stderr, 2) }
     // The child gets default signal handling, so Ctrl-C handling in this process does not leak.

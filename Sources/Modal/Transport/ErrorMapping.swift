@@ -27,7 +27,7 @@ struct ErrorMapping {
     }
     var tokenOrigin: String {
       switch credentials?.source {
-      case .profile(let name, _)?, .profileCommand(let name, _)?: return "profile '\(name)'"
+      case .profile(let name, _)?, .profileCommand(let name, _)?, .profileStore(let name, _, _)?: return "profile '\(name)'"
       case let source?: return "the token from \(source)"
       case nil: return "profile '\(profile)'"
       }
@@ -72,7 +72,7 @@ struct ErrorMapping {
       "the token is still active: not expired, not revoked (see your tokens in the dashboard);",
     ]
     switch credentials.source {
-    case .profile, .profileCommand:
+    case .profile, .profileCommand, .profileStore:
       checks.append("the config file is well formed and the right profile is selected (`modal config show`, `modal profile current`);")
     case .environment:
       checks.append("MODAL_TOKEN_ID and MODAL_TOKEN_SECRET are meant to override the config file (unset them to use its profile);")
@@ -82,7 +82,7 @@ struct ErrorMapping {
     let numbered = checks.enumerated().map { "  \($0.offset + 1). \($0.element)" }.joined(separator: "\n")
     let newToken: String
     switch credentials.source {
-    case .profile(let name, _), .profileCommand(let name, _):
+    case .profile(let name, _), .profileCommand(let name, _), .profileStore(let name, _, _):
       newToken = "To get a new token, run `modal setup` (or `modal token new --profile \(name)`)."
     case .environment, .arguments, .named:
       // The profile selected in the file has nothing to do with these credentials.

@@ -34,6 +34,12 @@ enum ConfigCommands {
       return (entry.key, JSONValue(entry.value))
     }
     invocation.console.write(JSONValue.object(members).rendered() + "\n")
+    if let profile = config.file.profile(config.profileName), ProfileSecretLocation.place(of: profile) != "file",
+      ProfileSecretLocation.place(of: profile) != "none"
+    {
+      invocation.console.writeError(
+        "Note: profile '\(config.profileName)' keeps its token secret outside the file (token_secret is null above); the Python client cannot read it: use `modal token export --profile \(config.profileName)`.\n")
+    }
     return 0
   }
 

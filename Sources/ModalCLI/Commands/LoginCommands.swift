@@ -10,7 +10,7 @@ enum LoginCommands {
       in a profile named after the workspace. Without a browser, the URL and a code are printed so
       you can finish on another device.
       """,
-    options: [CommonOptions.source]
+    options: [CommonOptions.source, CommonOptions.secretStorage, CommonOptions.insecureStorage]
   ) { invocation in
     var choices = LoginFlow.Choices()
     choices.nextURL = "/home"
@@ -25,7 +25,7 @@ enum LoginCommands {
     name: "new", abstract: "Create a new token by using an authenticated web session.",
     options: [
       CommonOptions.activate, CommonOptions.verify, CommonOptions.expiresIn,
-      deleteExisting, CommonOptions.source,
+      deleteExisting, CommonOptions.source, CommonOptions.secretStorage, CommonOptions.insecureStorage,
     ]
   ) { invocation in
     var choices = LoginFlow.Choices()
@@ -47,7 +47,7 @@ enum LoginCommands {
       rotate the token of a given profile.
       """,
     options: [
-      CommonOptions.expiresIn, CommonOptions.source,
+      CommonOptions.expiresIn, CommonOptions.source, CommonOptions.secretStorage, CommonOptions.insecureStorage,
     ]
   ) { invocation in
     var choices = LoginFlow.Choices()

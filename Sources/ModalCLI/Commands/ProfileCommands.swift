@@ -20,7 +20,10 @@ enum ProfileCommands {
     }
     if invocation[CommonOptions.json] {
       let items = rows.map { row in
-        JSONValue.object([("name", .string(row.name)), ("workspace", .string(row.workspace)), ("active", .bool(row.active))])
+        JSONValue.object([
+          ("name", .string(row.name)), ("workspace", .string(row.workspace)), ("active", .bool(row.active)),
+          ("secret_storage", .string(config.file.profile(row.name).map(ProfileSecretLocation.place(of:)) ?? "none")),
+        ])
       }
       invocation.console.write(JSONValue.array(items).rendered() + "\n")
       return 0

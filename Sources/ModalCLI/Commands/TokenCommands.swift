@@ -3,7 +3,7 @@ import Modal
 
 /// `modal token set|info`: store a token pair in a profile, and show the token in use.
 enum TokenCommands {
-  static let group = CommandSpec(name: "token", abstract: "Manage tokens.", subcommands: [info, TokenLifecycleCommands.list, LoginCommands.new, TokenLifecycleCommands.revoke, LoginCommands.rotate, ScanCommand.spec, set])
+  static let group = CommandSpec(name: "token", abstract: "Manage tokens.", subcommands: [info, TokenLifecycleCommands.list, LoginCommands.new, TokenLifecycleCommands.revoke, LoginCommands.rotate, ScanCommand.spec, set, TokenExportCommand.spec, TokenMigrateCommand.spec])
 
   static let set = CommandSpec(
     name: "set", abstract: "Set account credentials for connecting to Modal.",
@@ -13,7 +13,8 @@ enum TokenCommands {
         printf '%s\\n' "$SECRET" | modal token set --token-id ak-… --token-secret - --profile work
       """,
     options: [
-      tokenID, tokenSecret, CommonOptions.activate, CommonOptions.verify, deleteExisting,
+      tokenID, tokenSecret, CommonOptions.activate, CommonOptions.verify, deleteExisting, CommonOptions.secretStorage,
+      CommonOptions.insecureStorage,
     ]
   ) { invocation in
     let tokenID = try readCredential(invocation, option: tokenID, label: "token id", prompt: "Token ID: ")
@@ -46,6 +47,8 @@ enum TokenCommands {
       console.write("(Using profile \(name) in \(path))\n")
     } else if case .profileCommand(let name, let path) = (try await client.credentials()).source {
       console.write("(Using profile \(name) in \(path), secret from token_secret_command)\n")
+    } else if case .profileStore(let name, let path, let storage) = (try await client.credentials()).source {
+      console.write("(Using profile \(name) in \(path), secret in \(storage.storeDescription))\n")
     }
     console.write("Token: \(info.id)\n")
     if !info.name.isEmpty { console.write("Name: \(info.name)\n") }

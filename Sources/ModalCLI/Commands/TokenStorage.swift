@@ -2,8 +2,8 @@ import Modal
 import TOML
 
 /// Stores a token as `modal token set` and `modal token new` do: verify it, name the profile after
-/// the workspace, write the config, optionally delete the token it replaces, and warn when
-/// environment variables will override it.
+/// the workspace, put the secret where it is to be kept (``SecretPlacement``), write the config,
+/// optionally delete the token it replaces, and warn when environment variables will override it.
 struct TokenStorage {
   let invocation: Invocation
 
@@ -47,15 +47,35 @@ struct TokenStorage {
       }
     }
 
-    let previous = config.file.profile(profile)
+    // The token it replaces, read before the new secret may overwrite it in a store.
+    let previous: Result<Credentials?, ModalError>
+    do {
+      previous = .success(deleteExisting ? try await CredentialResolver(config: config).profileCredentials(profile) : nil)
+    } catch where error.code == .missingCredentials {
+      previous = .success(nil)  // half a pair or an empty store: nothing that could be revoked
+    } catch {
+      previous = .failure(error)
+    }
+    let placement = SecretPlacement(invocation: invocation)
+    let storage = try placement.chosen(current: config.file, profile: profile)
+    let secret = try await placement.place(
+      secret: tokenSecret, tokenID: tokenID, profile: profile, serverURL: serverURL, storage: storage, configPath: config.file.path)
     let writer = ConfigWriter(path: config.file.path, fileSystem: invocation.host.fileSystem)
-    try writer.storeToken(profile: profile, tokenID: tokenID, tokenSecret: tokenSecret, serverURL: serverURL, activate: activate)
+    try writer.storeToken(profile: profile, tokenID: tokenID, secret: secret, serverURL: serverURL, activate: activate)
     onWritten()
-    console.write("Token written to \(config.file.path) in profile \(profile).\n")
-
-    if deleteExisting, let oldID = previous?["token_id"]?.stringValue, let oldSecret = previous?["token_secret"]?.stringValue,
-      oldID != tokenID
-    {
+    if case .keptIn(let storage) = secret {
+      console.write("Token written to \(config.file.path) in profile \(profile), its secret in \(storage.storeDescription).\n")
+    } else {
+      console.write("Token written to \(config.file.path) in profile \(profile).\n")
+    }
+    if case .failure(let error) = previous {
+      throw ModalError(
+        error.code, "New token stored; the previous token of profile '\(profile)' was NOT revoked: its secret could not be read (\(error.message)).",
+        remedy: "Revoke it in the dashboard, or with `modal token revoke \(config.file.profile(profile)?["token_id"]?.stringValue ?? "TOKEN_ID")`.")
+    }
+    if case .success(let old?) = previous, old.tokenID != tokenID {
+      let oldID = old.tokenID
+      let oldSecret = old.tokenSecret
       // A task of its own: an interrupt now must not leave the replaced token live unannounced.
       let invocation = self.invocation
       let failure = await Task { () async -> ModalError? in

@@ -34,13 +34,16 @@ struct CredentialChecks {
         var parts: [String] = []
         parts.append(profileID.isEmpty ? "no token_id" : "token_id = \(profileID)")
         if !profileSecret.isEmpty { parts.append("token_secret = \(Credentials.mask(profileSecret))") }
+        let place = ProfileSecretLocation.place(of: profile)
+        if place != "file" && place != "command" && place != "none" { parts.append("\(SecretStorage.profileKey) = \(place)") }
         if !command.isEmpty { parts.append("token_secret_command = `\(command)`") }
-        if profileSecret.isEmpty && command.isEmpty { parts.append("no token_secret") }
-        let complete = !profileID.isEmpty && (!profileSecret.isEmpty || !command.isEmpty)
+        if place == "none" { parts.append("no token_secret") }
+        let complete = !profileID.isEmpty && place != "none"
         let half = !complete && (!profileID.isEmpty || !profileSecret.isEmpty)
         report.add(
           "credentials", "credentials.profile", half ? .problem : .info, "Profile '\(name)' has \(parts.joined(separator: ", ")).",
           fix: half ? "modal token set --profile \(name)   (stores both halves)" : nil)
+        if complete { report.add("credentials", "credentials.storage", .info, Self.storageNote(place, profile: name, path: config.file.path)) }
       } else {
         report.add("credentials", "credentials.profile", .info, "Profile '\(name)' is not in \(config.file.path).")
       }
@@ -59,7 +62,7 @@ struct CredentialChecks {
     let why: String
     switch credentials.source {
     case .environment: why = "environment variables come before the config file"
-    case .profile, .profileCommand: why = "MODAL_TOKEN_ID and MODAL_TOKEN_SECRET are not set, so the selected profile is used"
+    case .profile, .profileCommand, .profileStore: why = "MODAL_TOKEN_ID and MODAL_TOKEN_SECRET are not set, so the selected profile is used"
     case .arguments, .named: why = "they were passed in code"
     }
     report.add("credentials", "credentials.resolved", .ok, "Using token \(credentials.tokenID) (secret \(credentials.maskedSecret)) from \(credentials.source): \(why).")
@@ -70,5 +73,18 @@ struct CredentialChecks {
         fix: "unset MODAL_TOKEN_ID MODAL_TOKEN_SECRET   (if you meant to use the profile)")
     }
     return credentials
+  }
+
+  /// Where the profile's secret lives, with a hint: off disk if it is in plain text, and
+  /// `modal token export` for Python if it is not in the file.
+  static func storageNote(_ place: String, profile: String, path: String) -> String {
+    switch place {
+    case "file":
+      return "The token secret of profile '\(profile)' is in plain text in \(path); to keep it off disk, run `modal token migrate --profile \(profile) --to keyring` (or helper:NAME). The Python client reads only the file."
+    case "command":
+      return "The token secret of profile '\(profile)' comes from its token_secret_command; the Python client cannot read it: use `eval \"$(modal token export --shell --profile \(profile))\"` for Python."
+    default:
+      return "The token secret of profile '\(profile)' is kept in \(place); the Python client cannot read it: use `eval \"$(modal token export --shell --profile \(profile))\"` for Python."
+    }
   }
 }

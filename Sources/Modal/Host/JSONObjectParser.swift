@@ -1,17 +1,49 @@
-/// Reads a flat JSON object of strings (for `modal secret create --from-json`).
-struct JSONObjectParser {
+/// Reads and writes a flat JSON object of strings (`modal secret create --from-json`, the messages
+/// of a credential helper).
+package struct JSONObjectParser {
   /// A syntax error with its byte offset.
-  struct Failure: Error {
-    let message: String
+  package struct Failure: Error {
+    /// What is wrong and where.
+    package let message: String
   }
 
   let text: [UInt8]
   var index = 0
 
-  init(text: [UInt8]) { self.text = text }
+  /// A parser over UTF-8 text.
+  package init(text: [UInt8]) { self.text = text }
+
+  /// A flat object as JSON text, members in the given order.
+  package static func render(_ members: [(String, String)]) -> String {
+    "{" + members.map { quoted($0.0) + ":" + quoted($0.1) }.joined(separator: ",") + "}"
+  }
+
+  /// `text` as a JSON string literal with Python's `json.dumps` escapes (non-ASCII kept as it is).
+  package static func quoted(_ text: String) -> String {
+    var out = "\""
+    for scalar in text.unicodeScalars {
+      switch scalar {
+      case "\"": out += "\\\""
+      case "\\": out += "\\\\"
+      case "\n": out += "\\n"
+      case "\r": out += "\\r"
+      case "\t": out += "\\t"
+      case "\u{08}": out += "\\b"
+      case "\u{0C}": out += "\\f"
+      default:
+        if scalar.value < 0x20 {
+          let hex = String(scalar.value, radix: 16)
+          out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+        } else {
+          out.unicodeScalars.append(scalar)
+        }
+      }
+    }
+    return out + "\""
+  }
 
   /// The members of the top-level object; numbers, booleans and null become their JSON text.
-  mutating func parseStringObject() throws(Failure) -> [(String, String)] {
+  package mutating func parseStringObject() throws(Failure) -> [(String, String)] {
     skipSpace()
     try expect(UInt8(ascii: "{"))
     var pairs: [(String, String)] = []
