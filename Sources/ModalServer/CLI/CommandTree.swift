@@ -30,7 +30,7 @@ enum CommandTree {
     name: "modal-server", abstract: "A self-hostable, Modal-API-compatible identity and token service.",
     subcommands: [
       ServeCommand.command, BootstrapCommand.command, TokenCommands.group, FlowCommands.group, MemberCommands.memberGroup,
-      MemberCommands.serviceUserGroup,
+      MemberCommands.serviceUserGroup, AuditCommands.group,
     ],
     helpText: ServerCommandLine.usage)
 

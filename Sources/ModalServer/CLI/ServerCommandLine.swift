@@ -35,6 +35,7 @@ public enum ServerCommandLine {
       flow approve     Approve a pending `modal token new` login flow
       member           List, add, change the role of, or remove workspace members
       service-user     List, create or delete service users
+      audit export     Print the audit log (JSON lines for a SIEM with --json)
 
     Run `modal-server <command> --help` for the options of a command.
 
