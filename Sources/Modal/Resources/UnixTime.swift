@@ -34,7 +34,7 @@ public struct UnixTime: Sendable, Hashable, Comparable, CustomStringConvertible 
   }
 
   /// The moment `2026-12-01T09:30:00Z` names (whole seconds, UTC), or nil for anything else.
-  init?(iso8601 text: String) {
+  package init?(iso8601 text: String) {
     let numbers = text.split(whereSeparator: { "-T:Z".contains($0) }).compactMap { Int32($0) }
     guard text.count == 20, text.hasSuffix("Z"), numbers.count == 6 else { return nil }
     var parts = tm()
