@@ -191,6 +191,7 @@ package struct Dashboard: Sendable {
     case ("POST", 3, "members") where rest[2] == "remove":
       return try await removeMember(context, workspaceName: name, userID: rest[1])
     case ("GET", 1, "settings"): return try await settingsPage(context, workspaceName: name)
+    case ("GET", 1, "audit"): return try await auditPage(context, workspaceName: name)
     case ("POST", 1, "settings"): return try await saveSettings(context, workspaceName: name)
     case ("POST", 1, "service-users"): return try await createServiceUser(context, workspaceName: name)
     case ("POST", 3, "service-users") where rest[2] == "delete":
