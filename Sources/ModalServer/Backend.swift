@@ -20,6 +20,9 @@ package struct Backend: Sendable {
   /// Passkeys (WebAuthn) as a second factor.
   package let passkeys: PasskeyService
 
+  /// The audit log.
+  package let audit: AuditService
+
   /// Assembles the services.
   package init(dependencies: Dependencies) {
     self.dependencies = dependencies
@@ -31,6 +34,8 @@ package struct Backend: Sendable {
     sessions = SessionService(dependencies: dependencies)
     secondFactors = SecondFactorService(dependencies: dependencies)
     passkeys = PasskeyService(dependencies: dependencies)
+
+    audit = AuditService(dependencies: dependencies)
   }
 
   /// Approves the login flow with `code` for the user with `email` in `workspaceName` (or, when
@@ -46,7 +51,7 @@ package struct Backend: Sendable {
     } else {
       workspace = try await onlyWorkspace(of: user)
     }
-    return try await flows.approve(code: code, user: user, workspace: workspace)
+    return try await flows.approve(code: code, user: user, workspace: workspace, by: .serverOperator)
   }
 
   private func onlyWorkspace(of user: User) async throws(ServerError) -> Workspace {
@@ -73,10 +78,12 @@ package struct Backend: Sendable {
     ])
   }
 
-  /// Writes buffered last-used times and removes expired flows and ephemeral secrets.
+  /// Writes buffered last-used times, removes expired flows and ephemeral secrets, and audit
+  /// entries past their retention.
   package func maintenance() async throws(ServerError) {
     try await dependencies.usage.flush(to: dependencies.store)
     // Expired flows are kept an hour so a late TokenFlowWait still hears "expired", not "unknown".
     _ = try await dependencies.store.deleteExpired(before: dependencies.clock.now().adding(seconds: -3600))
+    try await audit.prune()
   }
 }

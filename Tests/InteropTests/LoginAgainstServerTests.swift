@@ -204,6 +204,23 @@ import TestSupport
     #expect(gone.status == 1 && gone.stderr.contains("was revoked"))
   }
 
+  @Test func workspaceAuditLogShowsChangesAndFilters() throws {
+    let server = try ModalServerProcess(in: folder)
+    let env = environment(server, ["MODAL_TOKEN_ID": server.tokenID, "MODAL_TOKEN_SECRET": server.tokenSecret])
+    let created = try modal(["secret", "create", "audited", "KEY=-"], env, stdin: "super-secret-value\n")
+    #expect(created.status == 0, "\(created.stderr)")
+    let json = try modal(["workspace", "audit-log", "--json"], env)
+    #expect(json.status == 0, "\(json.stderr)")
+    #expect(json.stdout.contains("\"action\": \"secret.created\"") && json.stdout.contains("\"name\": \"audited\""))
+    #expect(!json.stdout.contains("super-secret-value") && !json.stdout.contains(server.tokenSecret))
+    let table = try modal(["workspace", "audit-log", "--since", "1h"], env)
+    #expect(table.status == 0 && table.stdout.contains("secret.created") && table.stdout.contains("audited"), "\(table.stderr)")
+    let filtered = try modal(["workspace", "audit-log", "--action", "token.*", "--json"], env)
+    #expect(filtered.status == 0 && filtered.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "[]")
+    let bad = try modal(["workspace", "audit-log", "--since", "yesterday"], env)
+    #expect(bad.status == 2 && bad.stderr.contains("Invalid value for --since"))
+  }
+
   @Test func secretsAndEnvironments() throws {
     let server = try ModalServerProcess(in: folder)
     let env = environment(server, ["MODAL_TOKEN_ID": server.tokenID, "MODAL_TOKEN_SECRET": server.tokenSecret])

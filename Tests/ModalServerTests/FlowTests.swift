@@ -69,11 +69,11 @@ import Testing
       let accounts = harness.backend.accounts
       let workspace = try await accounts.workspace(name: "acme")
       let alice = try await accounts.createUser(email: "alice@example.com", password: nil)
-      try await accounts.setMembership(user: alice, workspace: workspace, role: .member)
+      try await accounts.setMembership(user: alice, workspace: workspace, role: .member, by: .serverOperator)
       let created = try await harness.call(
         ModalClientMethods.tokenFlowCreate, TokenFlowCreateRequest(utmSource: "test", localhostPort: 0, nextURL: ""), as: nil)
       try await harness.backend.approveFlow(code: created.code, email: "alice@example.com", workspaceName: "acme")
-      try await accounts.removeMember(alice, from: workspace)
+      try await accounts.removeMember(alice, from: workspace, by: .serverOperator)
 
       let wait = TokenFlowWaitRequest(timeout: 1, tokenFlowID: created.tokenFlowID, waitSecret: created.waitSecret)
       let refused = await rpcError { try await harness.call(ModalClientMethods.tokenFlowWait, wait, as: nil) }
@@ -82,7 +82,7 @@ import Testing
       #expect(try await harness.store.tokens(workspaceID: workspace.id, owner: .user(id: alice.id)).isEmpty)
       #expect(try await harness.store.flow(id: FlowID(rawValue: created.tokenFlowID)) == nil)
 
-      try await accounts.setMembership(user: alice, workspace: workspace, role: .member)
+      try await accounts.setMembership(user: alice, workspace: workspace, role: .member, by: .serverOperator)
       let afterReAdding = await rpcError { try await harness.call(ModalClientMethods.tokenFlowWait, wait, as: nil) }
       #expect(afterReAdding != nil && afterReAdding?.code != .ok)
       #expect(try await harness.store.tokens(workspaceID: workspace.id, owner: .user(id: alice.id)).isEmpty)
@@ -197,7 +197,7 @@ import Testing
       let outsider = try await harness.backend.accounts.createUser(email: "out@example.com", password: nil)
       let created = try await harness.call(ModalClientMethods.tokenFlowCreate, TokenFlowCreateRequest(), as: nil)
       let notMember = await serverError {
-        try await harness.backend.flows.approve(code: created.code, user: outsider, workspace: harness.workspace)
+        try await harness.backend.flows.approve(code: created.code, user: outsider, workspace: harness.workspace, by: .serverOperator)
       }
       #expect(notMember?.code == .permissionDenied)
     }

@@ -73,10 +73,10 @@ struct Harness: Sendable {
   /// A new member of the workspace with `role` and a token with `scopes`.
   func member(_ name: String, role: Role, scopes: ScopeSet = .all, lifetime: Int64? = nil) async throws -> Credentials {
     let user = try await backend.accounts.createUser(email: "\(name)@example.com", password: nil)
-    try await backend.accounts.setMembership(user: user, workspace: workspace, role: role)
+    try await backend.accounts.setMembership(user: user, workspace: workspace, role: role, by: .serverOperator)
     let token = try await backend.tokens.issue(
       workspaceID: workspace.id, owner: .user(id: user.id), createdByUserID: user.id, name: name, scopes: scopes,
-      lifetimeSeconds: lifetime)
+      lifetimeSeconds: lifetime, by: .serverOperator)
     return Credentials(id: token.id.rawValue, secret: token.secret)
   }
 
@@ -84,7 +84,7 @@ struct Harness: Sendable {
   func ownerToken(scopes: ScopeSet, lifetime: Int64? = nil) async throws -> Credentials {
     let token = try await backend.tokens.issue(
       workspaceID: workspace.id, owner: .user(id: ownerUser.id), createdByUserID: ownerUser.id, name: "scoped",
-      scopes: scopes, lifetimeSeconds: lifetime)
+      scopes: scopes, lifetimeSeconds: lifetime, by: .serverOperator)
     return Credentials(id: token.id.rawValue, secret: token.secret)
   }
 }

@@ -59,11 +59,11 @@ struct QuotaTests {
       // The bootstrap token is one of the two.
       _ = try await tokens.issue(
         workspaceID: harness.workspace.id, owner: .user(id: harness.ownerUser.id), createdByUserID: harness.ownerUser.id,
-        name: "second", scopes: .all, lifetimeSeconds: nil)
+        name: "second", scopes: .all, lifetimeSeconds: nil, by: .serverOperator)
       do {
         _ = try await tokens.issue(
           workspaceID: harness.workspace.id, owner: .user(id: harness.ownerUser.id), createdByUserID: harness.ownerUser.id,
-          name: "third", scopes: .all, lifetimeSeconds: nil)
+          name: "third", scopes: .all, lifetimeSeconds: nil, by: .serverOperator)
         Issue.record("a third token was issued")
       } catch let error as ServerError {
         #expect(error.code == .resourceExhausted)

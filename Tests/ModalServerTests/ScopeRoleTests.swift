@@ -119,14 +119,14 @@ import Testing
         name: "ci", role: .manager, workspace: harness.workspace, createdBy: harness.ownerUser)
       let token = try await harness.backend.tokens.issue(
         workspaceID: harness.workspace.id, owner: .serviceUser(id: robot.id), createdByUserID: harness.ownerUser.id, name: "ci",
-        scopes: .all, lifetimeSeconds: nil)
+        scopes: .all, lifetimeSeconds: nil, by: .serverOperator)
       let credentials = Credentials(id: token.id.rawValue, secret: token.secret)
       let info = try await harness.call(ModalClientMethods.tokenInfoGet, TokenInfoGetRequest(), as: credentials)
       #expect(info.serviceUserIdentity?.serviceUserName == "ci")
       #expect(info.serviceUserIdentity?.createdBy?.userID == harness.ownerUser.id.rawValue)
       _ = try await harness.call(ModalClientMethods.environmentCreate, EnvironmentCreateRequest(name: "ci-env"), as: credentials)
       let member = try await harness.backend.accounts.createUser(email: "m@example.com", password: nil)
-      try await harness.backend.accounts.setMembership(user: member, workspace: harness.workspace, role: .manager)
+      try await harness.backend.accounts.setMembership(user: member, workspace: harness.workspace, role: .manager, by: .serverOperator)
       let notOwner = await serverError {
         try await harness.backend.accounts.createServiceUser(name: "x", role: .member, workspace: harness.workspace, createdBy: member)
       }

@@ -111,6 +111,17 @@ import Testing
       #expect(removed.body.contains("No authenticator app yet"))
       let plain = await web.client().logIn(email: "totp@example.com", password: Self.password)
       #expect(plain.header("Location") == "/")
+
+      // The audit log has the enrolment and the removal, and the sign-ins that proved a factor.
+      var query = AuditQuery(workspaceID: nil)
+      query.oldestFirst = true
+      query.actions = ["secondfactor.*"]
+      let changes = try await web.harness.store.auditEntries(query)
+      #expect(changes.map(\.action) == [.totpEnrolled, .totpRemoved])
+      #expect(changes.allSatisfy { $0.actor.name == "totp@example.com" && $0.actor.source == "web" && $0.actor.address == "127.0.0.1" })
+      query.actions = ["signin.succeeded"]
+      let signIns = try await web.harness.store.auditEntries(query)
+      #expect(signIns.filter { $0.detail["second_factor"] == "yes" }.count == 2)
     }
   }
 

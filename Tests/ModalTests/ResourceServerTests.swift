@@ -43,6 +43,28 @@ import Testing
     #expect(again?.code == .notFound)
   }
 
+  @Test func auditLogPagesThroughEntriesWithFilters() async throws {
+    let folder = TemporaryFolder()
+    let server = try ModalServerProcess(in: folder)
+    let client = try client(server, folder)
+    for index in 1...5 { _ = try await client.secrets.create("a\(index)", values: ["K": "v"]) }
+    try await client.secrets.delete("a1")
+    var seen: [AuditLogRecord] = []
+    for try await entry in client.auditLog.entries(pageSize: 2) { seen.append(entry) }
+    #expect(seen.map(\.action) == ["secret.deleted"] + Array(repeating: "secret.created", count: 5))
+    #expect(seen.map(\.target.name) == ["a1", "a5", "a4", "a3", "a2", "a1"])
+    let first = try #require(seen.first)
+    #expect(first.actor.type == "user" && first.source == "sdk" && first.succeeded && first.address == "127.0.0.1")
+    #expect(first.details["token_id"] == server.tokenID && first.time != nil)
+    let created = AuditLog.Filter(actions: ["secret.created"])
+    #expect(try await client.auditLog.entries(created).all().count == 5)
+    #expect(try await client.auditLog.count(created) == 5)
+    #expect(try await client.auditLog.count(AuditLog.Filter(actions: ["token.*"])) == 0)
+    let future = AuditLog.Filter(since: UnixTime(seconds: 4_000_000_000))
+    #expect(try await client.auditLog.entries(future).all().isEmpty)
+    #expect(server.logEventually(within: 5) { $0.components(separatedBy: "AuditLogList").count - 1 >= 3 })
+  }
+
   @Test func tokensInfoListAndRevoke() async throws {
     let folder = TemporaryFolder()
     let server = try ModalServerProcess(in: folder)

@@ -32,4 +32,14 @@ public struct UnixTime: Sendable, Hashable, Comparable, CustomStringConvertible 
     func two(_ value: Int32) -> String { value < 10 ? "0\(value)" : "\(value)" }
     return "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday))T\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec))Z"
   }
+
+  /// The moment `2026-12-01T09:30:00Z` names (whole seconds, UTC), or nil for anything else.
+  package init?(iso8601 text: String) {
+    let numbers = text.split(whereSeparator: { "-T:Z".contains($0) }).compactMap { Int32($0) }
+    guard text.count == 20, text.hasSuffix("Z"), numbers.count == 6 else { return nil }
+    var parts = tm()
+    (parts.tm_year, parts.tm_mon, parts.tm_mday) = (numbers[0] - 1900, numbers[1] - 1, numbers[2])
+    (parts.tm_hour, parts.tm_min, parts.tm_sec) = (numbers[3], numbers[4], numbers[5])
+    self.seconds = Double(timegm(&parts))
+  }
 }

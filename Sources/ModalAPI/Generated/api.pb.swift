@@ -3029,3 +3029,833 @@ public struct SecretUpdateRequest: ProtoMessage, Hashable {
     writer.writeUnknownFields(unknownFields)
   }
 }
+
+/// Who did an audited action.
+///
+/// Protobuf message `modal.client.AuditLogActor`.
+public struct AuditLogActor: ProtoMessage, Hashable {
+  /// The full protobuf name.
+  public static var protoMessageName: String { "modal.client.AuditLogActor" }
+
+  /// "user", "service_user", "oauth_grant" or "system" (modal-server adds "anonymous" for failed sign-ins).
+  ///
+  /// `string type = 1`.
+  public var type: String = ""
+
+  /// The user's or service user's id.
+  ///
+  /// `string id = 2`.
+  public var id: String = ""
+
+  /// Display or service user name; empty if unresolved.
+  ///
+  /// `string name = 3`.
+  public var name: String = ""
+
+  /// The user's email; empty if unresolved.
+  ///
+  /// `string email = 4`.
+  public var email: String = ""
+
+  /// Fields this schema does not know, kept so that re-encoding loses nothing.
+  public var unknownFields = UnknownFields()
+
+  /// A message with every field at its default.
+  public init() {}
+
+  /// A message with the given field values; fields not named keep their defaults.
+  public init(
+    type: String = "",
+    id: String = "",
+    name: String = "",
+    email: String = ""
+  ) {
+    self.type = type
+    self.id = id
+    self.name = name
+    self.email = email
+  }
+
+  /// Merges the fields read from `reader` into this message; unknown fields are kept.
+  public mutating func decodeFields(from reader: inout ProtoReader) throws(ProtoWireError) {
+    while let tag = try reader.nextField() {
+      switch tag.number {
+      case 1: type = try reader.read(ProtoString.self, tag)
+      case 2: id = try reader.read(ProtoString.self, tag)
+      case 3: name = try reader.read(ProtoString.self, tag)
+      case 4: email = try reader.read(ProtoString.self, tag)
+      default: try reader.skip(tag, into: &unknownFields)
+      }
+    }
+  }
+
+  /// Writes the fields in number order (proto3 defaults skipped), then the unknown fields.
+  public func encodeFields(to writer: inout ProtoWriter) {
+    writer.writeIfNotDefault(ProtoString.self, field: 1, type)
+    writer.writeIfNotDefault(ProtoString.self, field: 2, id)
+    writer.writeIfNotDefault(ProtoString.self, field: 3, name)
+    writer.writeIfNotDefault(ProtoString.self, field: 4, email)
+    writer.writeUnknownFields(unknownFields)
+  }
+}
+
+/// Time bounds and a query, cut into buckets of about `bucket_size` entries (AuditLogPlan).
+///
+/// Protobuf message `modal.client.AuditLogBucketsRequest`.
+public struct AuditLogBucketsRequest: ProtoMessage, Hashable {
+  /// The full protobuf name.
+  public static var protoMessageName: String { "modal.client.AuditLogBucketsRequest" }
+
+  /// Search query in the audit log search syntax.
+  ///
+  /// `string q = 1`.
+  public var q: String = ""
+
+  /// Oldest time bound in Unix milliseconds, inclusive.
+  ///
+  /// `int64 oldest_ms = 2`.
+  public var oldestMs: Int64 = 0
+
+  /// Newest time bound in Unix milliseconds, exclusive.
+  ///
+  /// `int64 newest_ms = 3`.
+  public var newestMs: Int64 = 0
+
+  /// Approximate entries per bucket; 0 selects the default.
+  ///
+  /// `uint32 bucket_size = 4`.
+  public var bucketSize: UInt32 = 0
+
+  /// Fields this schema does not know, kept so that re-encoding loses nothing.
+  public var unknownFields = UnknownFields()
+
+  /// A message with every field at its default.
+  public init() {}
+
+  /// A message with the given field values; fields not named keep their defaults.
+  public init(
+    q: String = "",
+    oldestMs: Int64 = 0,
+    newestMs: Int64 = 0,
+    bucketSize: UInt32 = 0
+  ) {
+    self.q = q
+    self.oldestMs = oldestMs
+    self.newestMs = newestMs
+    self.bucketSize = bucketSize
+  }
+
+  /// Merges the fields read from `reader` into this message; unknown fields are kept.
+  public mutating func decodeFields(from reader: inout ProtoReader) throws(ProtoWireError) {
+    while let tag = try reader.nextField() {
+      switch tag.number {
+      case 1: q = try reader.read(ProtoString.self, tag)
+      case 2: oldestMs = try reader.read(ProtoInt64.self, tag)
+      case 3: newestMs = try reader.read(ProtoInt64.self, tag)
+      case 4: bucketSize = try reader.read(ProtoUInt32.self, tag)
+      default: try reader.skip(tag, into: &unknownFields)
+      }
+    }
+  }
+
+  /// Writes the fields in number order (proto3 defaults skipped), then the unknown fields.
+  public func encodeFields(to writer: inout ProtoWriter) {
+    writer.writeIfNotDefault(ProtoString.self, field: 1, q)
+    writer.writeIfNotDefault(ProtoInt64.self, field: 2, oldestMs)
+    writer.writeIfNotDefault(ProtoInt64.self, field: 3, newestMs)
+    writer.writeIfNotDefault(ProtoUInt32.self, field: 4, bucketSize)
+    writer.writeUnknownFields(unknownFields)
+  }
+}
+
+/// Where an audited action came from.
+///
+/// Protobuf message `modal.client.AuditLogContext`.
+public struct AuditLogContext: ProtoMessage, Hashable {
+  /// The full protobuf name.
+  public static var protoMessageName: String { "modal.client.AuditLogContext" }
+
+  /// The workspace.
+  ///
+  /// `string workspace_id = 1`.
+  public var workspaceID: String = ""
+
+  /// The environment, when the action was in one.
+  ///
+  /// `string environment_id = 2`.
+  public var environmentID: String = ""
+
+  /// "sdk", "web" or "unknown".
+  ///
+  /// `string source = 3`.
+  public var source: String = ""
+
+  /// The client's network address.
+  ///
+  /// `string ip_address = 4`.
+  public var ipAddress: String = ""
+
+  /// Whether Modal's staff did it (never, on modal-server).
+  ///
+  /// `bool is_modal_admin = 5`.
+  public var isModalAdmin: Bool = false
+
+  /// The environment's name; empty if unresolved.
+  ///
+  /// `string environment_name = 6`.
+  public var environmentName: String = ""
+
+  /// Fields this schema does not know, kept so that re-encoding loses nothing.
+  public var unknownFields = UnknownFields()
+
+  /// A message with every field at its default.
+  public init() {}
+
+  /// A message with the given field values; fields not named keep their defaults.
+  public init(
+    workspaceID: String = "",
+    environmentID: String = "",
+    source: String = "",
+    ipAddress: String = "",
+    isModalAdmin: Bool = false,
+    environmentName: String = ""
+  ) {
+    self.workspaceID = workspaceID
+    self.environmentID = environmentID
+    self.source = source
+    self.ipAddress = ipAddress
+    self.isModalAdmin = isModalAdmin
+    self.environmentName = environmentName
+  }
+
+  /// Merges the fields read from `reader` into this message; unknown fields are kept.
+  public mutating func decodeFields(from reader: inout ProtoReader) throws(ProtoWireError) {
+    while let tag = try reader.nextField() {
+      switch tag.number {
+      case 1: workspaceID = try reader.read(ProtoString.self, tag)
+      case 2: environmentID = try reader.read(ProtoString.self, tag)
+      case 3: source = try reader.read(ProtoString.self, tag)
+      case 4: ipAddress = try reader.read(ProtoString.self, tag)
+      case 5: isModalAdmin = try reader.read(ProtoBool.self, tag)
+      case 6: environmentName = try reader.read(ProtoString.self, tag)
+      default: try reader.skip(tag, into: &unknownFields)
+      }
+    }
+  }
+
+  /// Writes the fields in number order (proto3 defaults skipped), then the unknown fields.
+  public func encodeFields(to writer: inout ProtoWriter) {
+    writer.writeIfNotDefault(ProtoString.self, field: 1, workspaceID)
+    writer.writeIfNotDefault(ProtoString.self, field: 2, environmentID)
+    writer.writeIfNotDefault(ProtoString.self, field: 3, source)
+    writer.writeIfNotDefault(ProtoString.self, field: 4, ipAddress)
+    writer.writeIfNotDefault(ProtoBool.self, field: 5, isModalAdmin)
+    writer.writeIfNotDefault(ProtoString.self, field: 6, environmentName)
+    writer.writeUnknownFields(unknownFields)
+  }
+}
+
+/// Counts the entries a query selects.
+///
+/// Protobuf message `modal.client.AuditLogCountRequest`.
+public struct AuditLogCountRequest: ProtoMessage, Hashable {
+  /// The full protobuf name.
+  public static var protoMessageName: String { "modal.client.AuditLogCountRequest" }
+
+  /// Search query in the audit log search syntax.
+  ///
+  /// `string q = 1`.
+  public var q: String = ""
+
+  /// Oldest time bound in Unix milliseconds, inclusive.
+  ///
+  /// `int64 oldest_ms = 2`.
+  public var oldestMs: Int64 = 0
+
+  /// Newest time bound in Unix milliseconds, exclusive.
+  ///
+  /// `int64 newest_ms = 3`.
+  public var newestMs: Int64 = 0
+
+  /// Fields this schema does not know, kept so that re-encoding loses nothing.
+  public var unknownFields = UnknownFields()
+
+  /// A message with every field at its default.
+  public init() {}
+
+  /// A message with the given field values; fields not named keep their defaults.
+  public init(
+    q: String = "",
+    oldestMs: Int64 = 0,
+    newestMs: Int64 = 0
+  ) {
+    self.q = q
+    self.oldestMs = oldestMs
+    self.newestMs = newestMs
+  }
+
+  /// Merges the fields read from `reader` into this message; unknown fields are kept.
+  public mutating func decodeFields(from reader: inout ProtoReader) throws(ProtoWireError) {
+    while let tag = try reader.nextField() {
+      switch tag.number {
+      case 1: q = try reader.read(ProtoString.self, tag)
+      case 2: oldestMs = try reader.read(ProtoInt64.self, tag)
+      case 3: newestMs = try reader.read(ProtoInt64.self, tag)
+      default: try reader.skip(tag, into: &unknownFields)
+      }
+    }
+  }
+
+  /// Writes the fields in number order (proto3 defaults skipped), then the unknown fields.
+  public func encodeFields(to writer: inout ProtoWriter) {
+    writer.writeIfNotDefault(ProtoString.self, field: 1, q)
+    writer.writeIfNotDefault(ProtoInt64.self, field: 2, oldestMs)
+    writer.writeIfNotDefault(ProtoInt64.self, field: 3, newestMs)
+    writer.writeUnknownFields(unknownFields)
+  }
+}
+
+/// How many entries a query selects.
+///
+/// Protobuf message `modal.client.AuditLogCountResponse`.
+public struct AuditLogCountResponse: ProtoMessage, Hashable {
+  /// The full protobuf name.
+  public static var protoMessageName: String { "modal.client.AuditLogCountResponse" }
+
+  /// The number of entries.
+  ///
+  /// `int64 count = 1`.
+  public var count: Int64 = 0
+
+  /// Fields this schema does not know, kept so that re-encoding loses nothing.
+  public var unknownFields = UnknownFields()
+
+  /// A message with every field at its default.
+  public init() {}
+
+  /// A message with the given field values; fields not named keep their defaults.
+  public init(
+    count: Int64 = 0
+  ) {
+    self.count = count
+  }
+
+  /// Merges the fields read from `reader` into this message; unknown fields are kept.
+  public mutating func decodeFields(from reader: inout ProtoReader) throws(ProtoWireError) {
+    while let tag = try reader.nextField() {
+      switch tag.number {
+      case 1: count = try reader.read(ProtoInt64.self, tag)
+      default: try reader.skip(tag, into: &unknownFields)
+      }
+    }
+  }
+
+  /// Writes the fields in number order (proto3 defaults skipped), then the unknown fields.
+  public func encodeFields(to writer: inout ProtoWriter) {
+    writer.writeIfNotDefault(ProtoInt64.self, field: 1, count)
+    writer.writeUnknownFields(unknownFields)
+  }
+}
+
+/// A position in the results. Pass it back unchanged.
+///
+/// Protobuf message `modal.client.AuditLogCursor`.
+public struct AuditLogCursor: ProtoMessage, Hashable {
+  /// The full protobuf name.
+  public static var protoMessageName: String { "modal.client.AuditLogCursor" }
+
+  /// The sort key of the entry (modal-server: its position in the log).
+  ///
+  /// `int64 event_at_desc = 1`.
+  public var eventAtDesc: Int64 = 0
+
+  /// The entry's id.
+  ///
+  /// `string id = 2`.
+  public var id: String = ""
+
+  /// Fields this schema does not know, kept so that re-encoding loses nothing.
+  public var unknownFields = UnknownFields()
+
+  /// A message with every field at its default.
+  public init() {}
+
+  /// A message with the given field values; fields not named keep their defaults.
+  public init(
+    eventAtDesc: Int64 = 0,
+    id: String = ""
+  ) {
+    self.eventAtDesc = eventAtDesc
+    self.id = id
+  }
+
+  /// Merges the fields read from `reader` into this message; unknown fields are kept.
+  public mutating func decodeFields(from reader: inout ProtoReader) throws(ProtoWireError) {
+    while let tag = try reader.nextField() {
+      switch tag.number {
+      case 1: eventAtDesc = try reader.read(ProtoInt64.self, tag)
+      case 2: id = try reader.read(ProtoString.self, tag)
+      default: try reader.skip(tag, into: &unknownFields)
+      }
+    }
+  }
+
+  /// Writes the fields in number order (proto3 defaults skipped), then the unknown fields.
+  public func encodeFields(to writer: inout ProtoWriter) {
+    writer.writeIfNotDefault(ProtoInt64.self, field: 1, eventAtDesc)
+    writer.writeIfNotDefault(ProtoString.self, field: 2, id)
+    writer.writeUnknownFields(unknownFields)
+  }
+}
+
+/// One audited action.
+///
+/// Protobuf message `modal.client.AuditLogEntry`.
+public struct AuditLogEntry: ProtoMessage, Hashable {
+  /// The full protobuf name.
+  public static var protoMessageName: String { "modal.client.AuditLogEntry" }
+
+  /// The entry's id.
+  ///
+  /// `string id = 1`.
+  public var id: String = ""
+
+  /// Who did it.
+  ///
+  /// `modal.client.AuditLogActor actor = 2`.
+  public var actor: AuditLogActor? = nil
+
+  /// What was done, a dotted name such as "token.created".
+  ///
+  /// `string action = 3`.
+  public var action: String = ""
+
+  /// What it was done to.
+  ///
+  /// `repeated modal.client.AuditLogTarget targets = 4`.
+  public var targets: [AuditLogTarget] = []
+
+  /// Where it came from.
+  ///
+  /// `modal.client.AuditLogContext context = 5`.
+  public var context: AuditLogContext? = nil
+
+  /// ISO 8601 timestamp.
+  ///
+  /// `string event_at = 6`.
+  public var eventAt: String = ""
+
+  /// "success" or "error".
+  ///
+  /// `string status = 7`.
+  public var status: String = ""
+
+  /// JSON-encoded string of further facts.
+  ///
+  /// `string metadata_json = 8`.
+  public var metadataJson: String = ""
+
+  /// Fields this schema does not know, kept so that re-encoding loses nothing.
+  public var unknownFields = UnknownFields()
+
+  /// A message with every field at its default.
+  public init() {}
+
+  /// A message with the given field values; fields not named keep their defaults.
+  public init(
+    id: String = "",
+    actor: AuditLogActor? = nil,
+    action: String = "",
+    targets: [AuditLogTarget] = [],
+    context: AuditLogContext? = nil,
+    eventAt: String = "",
+    status: String = "",
+    metadataJson: String = ""
+  ) {
+    self.id = id
+    self.actor = actor
+    self.action = action
+    self.targets = targets
+    self.context = context
+    self.eventAt = eventAt
+    self.status = status
+    self.metadataJson = metadataJson
+  }
+
+  /// Merges the fields read from `reader` into this message; unknown fields are kept.
+  public mutating func decodeFields(from reader: inout ProtoReader) throws(ProtoWireError) {
+    while let tag = try reader.nextField() {
+      switch tag.number {
+      case 1: id = try reader.read(ProtoString.self, tag)
+      case 2: try reader.readMessage(tag, into: &actor)
+      case 3: action = try reader.read(ProtoString.self, tag)
+      case 4: try reader.readRepeatedMessage(tag, into: &targets)
+      case 5: try reader.readMessage(tag, into: &context)
+      case 6: eventAt = try reader.read(ProtoString.self, tag)
+      case 7: status = try reader.read(ProtoString.self, tag)
+      case 8: metadataJson = try reader.read(ProtoString.self, tag)
+      default: try reader.skip(tag, into: &unknownFields)
+      }
+    }
+  }
+
+  /// Writes the fields in number order (proto3 defaults skipped), then the unknown fields.
+  public func encodeFields(to writer: inout ProtoWriter) {
+    writer.writeIfNotDefault(ProtoString.self, field: 1, id)
+    writer.writeMessage(field: 2, actor)
+    writer.writeIfNotDefault(ProtoString.self, field: 3, action)
+    writer.writeRepeatedMessage(field: 4, targets)
+    writer.writeMessage(field: 5, context)
+    writer.writeIfNotDefault(ProtoString.self, field: 6, eventAt)
+    writer.writeIfNotDefault(ProtoString.self, field: 7, status)
+    writer.writeIfNotDefault(ProtoString.self, field: 8, metadataJson)
+    writer.writeUnknownFields(unknownFields)
+  }
+}
+
+/// Reads entries newest to oldest. The newest bound is exclusive and the oldest bound inclusive,
+/// for time and cursors.
+///
+/// Protobuf message `modal.client.AuditLogListRequest`.
+public struct AuditLogListRequest: ProtoMessage, Hashable {
+  /// The full protobuf name.
+  public static var protoMessageName: String { "modal.client.AuditLogListRequest" }
+
+  /// Search query in the audit log search syntax.
+  ///
+  /// `string q = 1`.
+  public var q: String = ""
+
+  /// Oldest time bound in Unix milliseconds, inclusive.
+  ///
+  /// `int64 oldest_ms = 2`.
+  public var oldestMs: Int64 = 0
+
+  /// Newest time bound in Unix milliseconds, exclusive.
+  ///
+  /// `int64 newest_ms = 3`.
+  public var newestMs: Int64 = 0
+
+  /// Maximum entries to return; 0 selects the default.
+  ///
+  /// `uint32 limit = 4`.
+  public var limit: UInt32 = 0
+
+  /// Oldest cursor bound, inclusive; omit to read to oldest_ms.
+  ///
+  /// `modal.client.AuditLogCursor oldest_cursor = 5`.
+  public var oldestCursor: AuditLogCursor? = nil
+
+  /// Newest cursor bound, exclusive; omit to start at newest_ms.
+  ///
+  /// `modal.client.AuditLogCursor newest_cursor = 6`.
+  public var newestCursor: AuditLogCursor? = nil
+
+  /// Fields this schema does not know, kept so that re-encoding loses nothing.
+  public var unknownFields = UnknownFields()
+
+  /// A message with every field at its default.
+  public init() {}
+
+  /// A message with the given field values; fields not named keep their defaults.
+  public init(
+    q: String = "",
+    oldestMs: Int64 = 0,
+    newestMs: Int64 = 0,
+    limit: UInt32 = 0,
+    oldestCursor: AuditLogCursor? = nil,
+    newestCursor: AuditLogCursor? = nil
+  ) {
+    self.q = q
+    self.oldestMs = oldestMs
+    self.newestMs = newestMs
+    self.limit = limit
+    self.oldestCursor = oldestCursor
+    self.newestCursor = newestCursor
+  }
+
+  /// Merges the fields read from `reader` into this message; unknown fields are kept.
+  public mutating func decodeFields(from reader: inout ProtoReader) throws(ProtoWireError) {
+    while let tag = try reader.nextField() {
+      switch tag.number {
+      case 1: q = try reader.read(ProtoString.self, tag)
+      case 2: oldestMs = try reader.read(ProtoInt64.self, tag)
+      case 3: newestMs = try reader.read(ProtoInt64.self, tag)
+      case 4: limit = try reader.read(ProtoUInt32.self, tag)
+      case 5: try reader.readMessage(tag, into: &oldestCursor)
+      case 6: try reader.readMessage(tag, into: &newestCursor)
+      default: try reader.skip(tag, into: &unknownFields)
+      }
+    }
+  }
+
+  /// Writes the fields in number order (proto3 defaults skipped), then the unknown fields.
+  public func encodeFields(to writer: inout ProtoWriter) {
+    writer.writeIfNotDefault(ProtoString.self, field: 1, q)
+    writer.writeIfNotDefault(ProtoInt64.self, field: 2, oldestMs)
+    writer.writeIfNotDefault(ProtoInt64.self, field: 3, newestMs)
+    writer.writeIfNotDefault(ProtoUInt32.self, field: 4, limit)
+    writer.writeMessage(field: 5, oldestCursor)
+    writer.writeMessage(field: 6, newestCursor)
+    writer.writeUnknownFields(unknownFields)
+  }
+}
+
+/// One page of entries.
+///
+/// Protobuf message `modal.client.AuditLogListResponse`.
+public struct AuditLogListResponse: ProtoMessage, Hashable {
+  /// The full protobuf name.
+  public static var protoMessageName: String { "modal.client.AuditLogListResponse" }
+
+  /// Newest first.
+  ///
+  /// `repeated modal.client.AuditLogEntry items = 1`.
+  public var items: [AuditLogEntry] = []
+
+  /// Set when more entries may follow.
+  ///
+  /// `modal.client.AuditLogCursor next_cursor = 2`.
+  public var nextCursor: AuditLogCursor? = nil
+
+  /// Fields this schema does not know, kept so that re-encoding loses nothing.
+  public var unknownFields = UnknownFields()
+
+  /// A message with every field at its default.
+  public init() {}
+
+  /// A message with the given field values; fields not named keep their defaults.
+  public init(
+    items: [AuditLogEntry] = [],
+    nextCursor: AuditLogCursor? = nil
+  ) {
+    self.items = items
+    self.nextCursor = nextCursor
+  }
+
+  /// Merges the fields read from `reader` into this message; unknown fields are kept.
+  public mutating func decodeFields(from reader: inout ProtoReader) throws(ProtoWireError) {
+    while let tag = try reader.nextField() {
+      switch tag.number {
+      case 1: try reader.readRepeatedMessage(tag, into: &items)
+      case 2: try reader.readMessage(tag, into: &nextCursor)
+      default: try reader.skip(tag, into: &unknownFields)
+      }
+    }
+  }
+
+  /// Writes the fields in number order (proto3 defaults skipped), then the unknown fields.
+  public func encodeFields(to writer: inout ProtoWriter) {
+    writer.writeRepeatedMessage(field: 1, items)
+    writer.writeMessage(field: 2, nextCursor)
+    writer.writeUnknownFields(unknownFields)
+  }
+}
+
+/// Bucket cut points for reading a range in parallel.
+///
+/// Protobuf message `modal.client.AuditLogPlanResponse`.
+public struct AuditLogPlanResponse: ProtoMessage, Hashable {
+  /// The full protobuf name.
+  public static var protoMessageName: String { "modal.client.AuditLogPlanResponse" }
+
+  /// Newest first: cursor i is the last entry of bucket i, and bucket i+1 starts after it.
+  ///
+  /// `repeated modal.client.AuditLogCursor cursors = 1`.
+  public var cursors: [AuditLogCursor] = []
+
+  /// Fields this schema does not know, kept so that re-encoding loses nothing.
+  public var unknownFields = UnknownFields()
+
+  /// A message with every field at its default.
+  public init() {}
+
+  /// A message with the given field values; fields not named keep their defaults.
+  public init(
+    cursors: [AuditLogCursor] = []
+  ) {
+    self.cursors = cursors
+  }
+
+  /// Merges the fields read from `reader` into this message; unknown fields are kept.
+  public mutating func decodeFields(from reader: inout ProtoReader) throws(ProtoWireError) {
+    while let tag = try reader.nextField() {
+      switch tag.number {
+      case 1: try reader.readRepeatedMessage(tag, into: &cursors)
+      default: try reader.skip(tag, into: &unknownFields)
+      }
+    }
+  }
+
+  /// Writes the fields in number order (proto3 defaults skipped), then the unknown fields.
+  public func encodeFields(to writer: inout ProtoWriter) {
+    writer.writeRepeatedMessage(field: 1, cursors)
+    writer.writeUnknownFields(unknownFields)
+  }
+}
+
+/// Asks how a client should page through the log.
+///
+/// Protobuf message `modal.client.AuditLogSettingsGetRequest`.
+public struct AuditLogSettingsGetRequest: ProtoMessage, Hashable {
+  /// The full protobuf name.
+  public static var protoMessageName: String { "modal.client.AuditLogSettingsGetRequest" }
+
+  /// Fields this schema does not know, kept so that re-encoding loses nothing.
+  public var unknownFields = UnknownFields()
+
+  /// A message with every field at its default.
+  public init() {}
+
+  /// Merges the fields read from `reader` into this message; unknown fields are kept.
+  public mutating func decodeFields(from reader: inout ProtoReader) throws(ProtoWireError) {
+    while let tag = try reader.nextField() {
+      switch tag.number {
+      default: try reader.skip(tag, into: &unknownFields)
+      }
+    }
+  }
+
+  /// Writes the fields in number order (proto3 defaults skipped), then the unknown fields.
+  public func encodeFields(to writer: inout ProtoWriter) {
+    writer.writeUnknownFields(unknownFields)
+  }
+}
+
+/// How a client should page through the log.
+///
+/// Protobuf message `modal.client.AuditLogSettingsGetResponse`.
+public struct AuditLogSettingsGetResponse: ProtoMessage, Hashable {
+  /// The full protobuf name.
+  public static var protoMessageName: String { "modal.client.AuditLogSettingsGetResponse" }
+
+  /// Entries per bucket of AuditLogPlan.
+  ///
+  /// `uint32 bucket_size = 1`.
+  public var bucketSize: UInt32 = 0
+
+  /// Entries per AuditLogList page.
+  ///
+  /// `uint32 page_size = 2`.
+  public var pageSize: UInt32 = 0
+
+  /// Concurrent AuditLogList calls a client may make.
+  ///
+  /// `uint32 max_concurrent_requests = 3`.
+  public var maxConcurrentRequests: UInt32 = 0
+
+  /// Buckets a client may read ahead.
+  ///
+  /// `uint32 max_buffered_buckets = 4`.
+  public var maxBufferedBuckets: UInt32 = 0
+
+  /// Seconds one AuditLogList call may take.
+  ///
+  /// `float request_timeout_secs = 8`.
+  public var requestTimeoutSecs: Float = 0
+
+  /// Seconds one AuditLogPlan call may take.
+  ///
+  /// `float plan_timeout_secs = 9`.
+  public var planTimeoutSecs: Float = 0
+
+  /// Fields this schema does not know, kept so that re-encoding loses nothing.
+  public var unknownFields = UnknownFields()
+
+  /// A message with every field at its default.
+  public init() {}
+
+  /// A message with the given field values; fields not named keep their defaults.
+  public init(
+    bucketSize: UInt32 = 0,
+    pageSize: UInt32 = 0,
+    maxConcurrentRequests: UInt32 = 0,
+    maxBufferedBuckets: UInt32 = 0,
+    requestTimeoutSecs: Float = 0,
+    planTimeoutSecs: Float = 0
+  ) {
+    self.bucketSize = bucketSize
+    self.pageSize = pageSize
+    self.maxConcurrentRequests = maxConcurrentRequests
+    self.maxBufferedBuckets = maxBufferedBuckets
+    self.requestTimeoutSecs = requestTimeoutSecs
+    self.planTimeoutSecs = planTimeoutSecs
+  }
+
+  /// Merges the fields read from `reader` into this message; unknown fields are kept.
+  public mutating func decodeFields(from reader: inout ProtoReader) throws(ProtoWireError) {
+    while let tag = try reader.nextField() {
+      switch tag.number {
+      case 1: bucketSize = try reader.read(ProtoUInt32.self, tag)
+      case 2: pageSize = try reader.read(ProtoUInt32.self, tag)
+      case 3: maxConcurrentRequests = try reader.read(ProtoUInt32.self, tag)
+      case 4: maxBufferedBuckets = try reader.read(ProtoUInt32.self, tag)
+      case 8: requestTimeoutSecs = try reader.read(ProtoFloat.self, tag)
+      case 9: planTimeoutSecs = try reader.read(ProtoFloat.self, tag)
+      default: try reader.skip(tag, into: &unknownFields)
+      }
+    }
+  }
+
+  /// Writes the fields in number order (proto3 defaults skipped), then the unknown fields.
+  public func encodeFields(to writer: inout ProtoWriter) {
+    writer.writeIfNotDefault(ProtoUInt32.self, field: 1, bucketSize)
+    writer.writeIfNotDefault(ProtoUInt32.self, field: 2, pageSize)
+    writer.writeIfNotDefault(ProtoUInt32.self, field: 3, maxConcurrentRequests)
+    writer.writeIfNotDefault(ProtoUInt32.self, field: 4, maxBufferedBuckets)
+    writer.writeIfNotDefault(ProtoFloat.self, field: 8, requestTimeoutSecs)
+    writer.writeIfNotDefault(ProtoFloat.self, field: 9, planTimeoutSecs)
+    writer.writeUnknownFields(unknownFields)
+  }
+}
+
+/// An object an audited action was done to.
+///
+/// Protobuf message `modal.client.AuditLogTarget`.
+public struct AuditLogTarget: ProtoMessage, Hashable {
+  /// The full protobuf name.
+  public static var protoMessageName: String { "modal.client.AuditLogTarget" }
+
+  /// "token", "secret", "user", "service_user", "flow".
+  ///
+  /// `string type = 1`.
+  public var type: String = ""
+
+  /// Its id.
+  ///
+  /// `string id = 2`.
+  public var id: String = ""
+
+  /// Fields this schema does not know, kept so that re-encoding loses nothing.
+  public var unknownFields = UnknownFields()
+
+  /// A message with every field at its default.
+  public init() {}
+
+  /// A message with the given field values; fields not named keep their defaults.
+  public init(
+    type: String = "",
+    id: String = ""
+  ) {
+    self.type = type
+    self.id = id
+  }
+
+  /// Merges the fields read from `reader` into this message; unknown fields are kept.
+  public mutating func decodeFields(from reader: inout ProtoReader) throws(ProtoWireError) {
+    while let tag = try reader.nextField() {
+      switch tag.number {
+      case 1: type = try reader.read(ProtoString.self, tag)
+      case 2: id = try reader.read(ProtoString.self, tag)
+      default: try reader.skip(tag, into: &unknownFields)
+      }
+    }
+  }
+
+  /// Writes the fields in number order (proto3 defaults skipped), then the unknown fields.
+  public func encodeFields(to writer: inout ProtoWriter) {
+    writer.writeIfNotDefault(ProtoString.self, field: 1, type)
+    writer.writeIfNotDefault(ProtoString.self, field: 2, id)
+    writer.writeUnknownFields(unknownFields)
+  }
+}

@@ -309,6 +309,102 @@ public enum ModalAPISchema {
         .init(name: "key", swiftName: "key", number: 1, type: .string, label: .optional),
         .init(name: "value", swiftName: "value", number: 2, type: .string, label: .optional, isProto3Optional: true),
       ]),
+    ProtoMessageSchema(
+      fullName: "modal.client.AuditLogActor",
+      fields: [
+        .init(name: "type", swiftName: "type", number: 1, type: .string, label: .optional),
+        .init(name: "id", swiftName: "id", number: 2, type: .string, label: .optional),
+        .init(name: "name", swiftName: "name", number: 3, type: .string, label: .optional),
+        .init(name: "email", swiftName: "email", number: 4, type: .string, label: .optional),
+      ]),
+    ProtoMessageSchema(
+      fullName: "modal.client.AuditLogBucketsRequest",
+      fields: [
+        .init(name: "q", swiftName: "q", number: 1, type: .string, label: .optional),
+        .init(name: "oldest_ms", swiftName: "oldestMs", number: 2, type: .int64, label: .optional),
+        .init(name: "newest_ms", swiftName: "newestMs", number: 3, type: .int64, label: .optional),
+        .init(name: "bucket_size", swiftName: "bucketSize", number: 4, type: .uint32, label: .optional),
+      ]),
+    ProtoMessageSchema(
+      fullName: "modal.client.AuditLogContext",
+      fields: [
+        .init(name: "workspace_id", swiftName: "workspaceID", number: 1, type: .string, label: .optional),
+        .init(name: "environment_id", swiftName: "environmentID", number: 2, type: .string, label: .optional),
+        .init(name: "source", swiftName: "source", number: 3, type: .string, label: .optional),
+        .init(name: "ip_address", swiftName: "ipAddress", number: 4, type: .string, label: .optional),
+        .init(name: "is_modal_admin", swiftName: "isModalAdmin", number: 5, type: .bool, label: .optional),
+        .init(name: "environment_name", swiftName: "environmentName", number: 6, type: .string, label: .optional),
+      ]),
+    ProtoMessageSchema(
+      fullName: "modal.client.AuditLogCountRequest",
+      fields: [
+        .init(name: "q", swiftName: "q", number: 1, type: .string, label: .optional),
+        .init(name: "oldest_ms", swiftName: "oldestMs", number: 2, type: .int64, label: .optional),
+        .init(name: "newest_ms", swiftName: "newestMs", number: 3, type: .int64, label: .optional),
+      ]),
+    ProtoMessageSchema(
+      fullName: "modal.client.AuditLogCountResponse",
+      fields: [
+        .init(name: "count", swiftName: "count", number: 1, type: .int64, label: .optional),
+      ]),
+    ProtoMessageSchema(
+      fullName: "modal.client.AuditLogCursor",
+      fields: [
+        .init(name: "event_at_desc", swiftName: "eventAtDesc", number: 1, type: .int64, label: .optional),
+        .init(name: "id", swiftName: "id", number: 2, type: .string, label: .optional),
+      ]),
+    ProtoMessageSchema(
+      fullName: "modal.client.AuditLogEntry",
+      fields: [
+        .init(name: "id", swiftName: "id", number: 1, type: .string, label: .optional),
+        .init(name: "actor", swiftName: "actor", number: 2, type: .message, label: .optional, typeName: ".modal.client.AuditLogActor"),
+        .init(name: "action", swiftName: "action", number: 3, type: .string, label: .optional),
+        .init(name: "targets", swiftName: "targets", number: 4, type: .message, label: .repeated, typeName: ".modal.client.AuditLogTarget"),
+        .init(name: "context", swiftName: "context", number: 5, type: .message, label: .optional, typeName: ".modal.client.AuditLogContext"),
+        .init(name: "event_at", swiftName: "eventAt", number: 6, type: .string, label: .optional),
+        .init(name: "status", swiftName: "status", number: 7, type: .string, label: .optional),
+        .init(name: "metadata_json", swiftName: "metadataJson", number: 8, type: .string, label: .optional),
+      ]),
+    ProtoMessageSchema(
+      fullName: "modal.client.AuditLogListRequest",
+      fields: [
+        .init(name: "q", swiftName: "q", number: 1, type: .string, label: .optional),
+        .init(name: "oldest_ms", swiftName: "oldestMs", number: 2, type: .int64, label: .optional),
+        .init(name: "newest_ms", swiftName: "newestMs", number: 3, type: .int64, label: .optional),
+        .init(name: "limit", swiftName: "limit", number: 4, type: .uint32, label: .optional),
+        .init(name: "oldest_cursor", swiftName: "oldestCursor", number: 5, type: .message, label: .optional, typeName: ".modal.client.AuditLogCursor"),
+        .init(name: "newest_cursor", swiftName: "newestCursor", number: 6, type: .message, label: .optional, typeName: ".modal.client.AuditLogCursor"),
+      ]),
+    ProtoMessageSchema(
+      fullName: "modal.client.AuditLogListResponse",
+      fields: [
+        .init(name: "items", swiftName: "items", number: 1, type: .message, label: .repeated, typeName: ".modal.client.AuditLogEntry"),
+        .init(name: "next_cursor", swiftName: "nextCursor", number: 2, type: .message, label: .optional, typeName: ".modal.client.AuditLogCursor"),
+      ]),
+    ProtoMessageSchema(
+      fullName: "modal.client.AuditLogPlanResponse",
+      fields: [
+        .init(name: "cursors", swiftName: "cursors", number: 1, type: .message, label: .repeated, typeName: ".modal.client.AuditLogCursor"),
+      ]),
+    ProtoMessageSchema(
+      fullName: "modal.client.AuditLogSettingsGetRequest",
+      fields: []),
+    ProtoMessageSchema(
+      fullName: "modal.client.AuditLogSettingsGetResponse",
+      fields: [
+        .init(name: "bucket_size", swiftName: "bucketSize", number: 1, type: .uint32, label: .optional),
+        .init(name: "page_size", swiftName: "pageSize", number: 2, type: .uint32, label: .optional),
+        .init(name: "max_concurrent_requests", swiftName: "maxConcurrentRequests", number: 3, type: .uint32, label: .optional),
+        .init(name: "max_buffered_buckets", swiftName: "maxBufferedBuckets", number: 4, type: .uint32, label: .optional),
+        .init(name: "request_timeout_secs", swiftName: "requestTimeoutSecs", number: 8, type: .float, label: .optional),
+        .init(name: "plan_timeout_secs", swiftName: "planTimeoutSecs", number: 9, type: .float, label: .optional),
+      ]),
+    ProtoMessageSchema(
+      fullName: "modal.client.AuditLogTarget",
+      fields: [
+        .init(name: "type", swiftName: "type", number: 1, type: .string, label: .optional),
+        .init(name: "id", swiftName: "id", number: 2, type: .string, label: .optional),
+      ]),
   ]
 
   /// Every enum, nested ones included, in declaration order.
@@ -421,5 +517,18 @@ public enum ModalAPISchema {
     SecretGetInfoResponse.self,
     SecretUpdateRequest.self,
     SecretUpdateRequest.Update.self,
+    AuditLogActor.self,
+    AuditLogBucketsRequest.self,
+    AuditLogContext.self,
+    AuditLogCountRequest.self,
+    AuditLogCountResponse.self,
+    AuditLogCursor.self,
+    AuditLogEntry.self,
+    AuditLogListRequest.self,
+    AuditLogListResponse.self,
+    AuditLogPlanResponse.self,
+    AuditLogSettingsGetRequest.self,
+    AuditLogSettingsGetResponse.self,
+    AuditLogTarget.self,
   ]
 }

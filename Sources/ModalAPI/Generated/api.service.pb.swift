@@ -116,6 +116,30 @@ public enum ModalClientMethods {
   public static let secretUpdate = MethodDescriptor<SecretUpdateRequest, Empty>(
     serviceName: "modal.client.ModalClient", methodName: "SecretUpdate")
 
+  /// Counts audit log entries.
+  ///
+  /// `/modal.client.ModalClient/AuditLogCount`, unary: `AuditLogCountRequest` → `AuditLogCountResponse`.
+  public static let auditLogCount = MethodDescriptor<AuditLogCountRequest, AuditLogCountResponse>(
+    serviceName: "modal.client.ModalClient", methodName: "AuditLogCount")
+
+  /// Lists audit log entries, newest first, a page at a time.
+  ///
+  /// `/modal.client.ModalClient/AuditLogList`, unary: `AuditLogListRequest` → `AuditLogListResponse`.
+  public static let auditLogList = MethodDescriptor<AuditLogListRequest, AuditLogListResponse>(
+    serviceName: "modal.client.ModalClient", methodName: "AuditLogList")
+
+  /// Cuts a range of the audit log into buckets for parallel reading.
+  ///
+  /// `/modal.client.ModalClient/AuditLogPlan`, unary: `AuditLogBucketsRequest` → `AuditLogPlanResponse`.
+  public static let auditLogPlan = MethodDescriptor<AuditLogBucketsRequest, AuditLogPlanResponse>(
+    serviceName: "modal.client.ModalClient", methodName: "AuditLogPlan")
+
+  /// Says how clients should page through the audit log.
+  ///
+  /// `/modal.client.ModalClient/AuditLogSettingsGet`, unary: `AuditLogSettingsGetRequest` → `AuditLogSettingsGetResponse`.
+  public static let auditLogSettingsGet = MethodDescriptor<AuditLogSettingsGetRequest, AuditLogSettingsGetResponse>(
+    serviceName: "modal.client.ModalClient", methodName: "AuditLogSettingsGet")
+
   /// Every method of the service, in declaration order.
   public static let all: [AnyMethodDescriptor] = [
     clientHello.erased,
@@ -136,5 +160,9 @@ public enum ModalClientMethods {
     secretDelete.erased,
     secretGetInfo.erased,
     secretUpdate.erased,
+    auditLogCount.erased,
+    auditLogList.erased,
+    auditLogPlan.erased,
+    auditLogSettingsGet.erased,
   ]
 }

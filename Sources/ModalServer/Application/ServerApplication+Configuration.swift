@@ -62,6 +62,8 @@ extension ServerApplication {
     /// What one workspace may hold (`--quota-secrets`, `--quota-secret-value-kib`, `--quota-secret-mib`,
     /// `--quota-tokens`, `--quota-service-users`).
     package var quotas = WorkspaceQuotas()
+    /// How long audit entries are kept, in seconds (`--audit-retention`); 0 keeps them all.
+    package var auditRetention = AuditRetention.defaultSeconds
     /// Where `/metrics` is served (`--metrics-address`); `nil`: nowhere.
     package var metricsAddress: Address?
     /// How log lines are written (`--log-format`).

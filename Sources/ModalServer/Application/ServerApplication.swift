@@ -124,6 +124,7 @@ package struct ServerApplication: Sendable {
     settings.signUpsPerAddressPerHour = configuration.signUpsPerAddressPerHour
     settings.passwordQueue = configuration.passwordQueue
     settings.quotas = configuration.quotas
+    settings.auditRetention = configuration.auditRetention
     return settings
   }
 

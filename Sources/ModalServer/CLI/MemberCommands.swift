@@ -111,13 +111,13 @@ enum MemberCommands {
           throw ServerError(
             .alreadyExists, "\(user.email) is already a member of '\(workspace.name)'; use `member set-role`.")
         }
-        try await backend.accounts.setMembership(user: user, workspace: workspace, role: role ?? .member)
+        try await backend.accounts.setMembership(user: user, workspace: workspace, role: role ?? .member, by: .serverOperator)
         output.out("Added \(user.email) to '\(workspace.name)' as \((role ?? .member).rawValue).\n")
       case "set-role":
-        try await backend.accounts.changeRole(of: user, in: workspace, to: role ?? .member)
+        try await backend.accounts.changeRole(of: user, in: workspace, to: role ?? .member, by: .serverOperator)
         output.out("\(user.email) is now \((role ?? .member).rawValue) of '\(workspace.name)'.\n")
       default:
-        try await backend.accounts.removeMember(user, from: workspace)
+        try await backend.accounts.removeMember(user, from: workspace, by: .serverOperator)
         output.out("Removed \(user.email) from '\(workspace.name)'; their tokens there are revoked.\n")
       }
     }
@@ -151,7 +151,7 @@ enum MemberCommands {
       let token = try await backend.tokens.issue(
         workspaceID: workspace.id, owner: .serviceUser(id: serviceUser.id), createdByUserID: owner.id,
         name: serviceUser.name,
-        scopes: .all, lifetimeSeconds: nil)
+        scopes: .all, lifetimeSeconds: nil, by: .serverOperator)
       if parsed[ServerOptions.json] {
         output.out(
           ServerCommandLine.json([

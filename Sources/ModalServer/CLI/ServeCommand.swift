@@ -14,6 +14,7 @@ enum ServeCommand {
                               [--quota-secrets N] [--quota-secret-value-kib N] [--quota-secret-mib N]
                               [--quota-tokens N] [--quota-service-users N]
                               [--metrics-address HOST:PORT] [--log-format text|json] [--config FILE]
+                              [--audit-retention DURATION]
 
     Serves the Modal-compatible gRPC API (HTTP/2; point clients at it with
     MODAL_SERVER_URL=http://HOST:PORT, or https:// with TLS) and the web dashboard (sign-up, log-in,
@@ -64,6 +65,9 @@ enum ServeCommand {
                                  the dashes (grpc-address = "0.0.0.0:50051", database-pool = 16,
                                  disable-signup = true); options given here override it; unknown keys are
                                  refused (example: deploy/modal-server.toml)
+      --audit-retention DURATION How long audit log entries are kept: 90d (default), 36h, or 0 to keep
+                                 them all; older ones are deleted as the server runs (export them to a SIEM
+                                 with `modal-server audit export` to keep them longer)
 
     """
 
@@ -146,13 +150,23 @@ enum ServeCommand {
     return format
   }
 
+  static let auditRetention = Option<Int64>(
+    "--audit-retention", placeholder: "DURATION", default: AuditRetention.defaultSeconds,
+    help: "How long audit log entries are kept (90d, 36h; 0 keeps them all)"
+  ) { text throws(InvalidValue) in
+    guard let seconds = AuditRetention.seconds(text) else {
+      throw InvalidValue("--audit-retention must be a number of days or hours (90d, 36h) or 0 to keep every entry, not '\(text)'.")
+    }
+    return seconds
+  }
+
   static let command = CommandTree.command(
     "serve", help: usage,
     options: [
       ServerOptions.dataDir, grpcAddress, httpAddress, publicURL, ServerOptions.database, databasePool, tlsCert, tlsKey,
       disableSignup, connectionsPerAddress, flowStartsPerMinute, headerTimeout, grpcMaxStreams, grpcMemory,
       loginFailures, signUps, passwordQueue, quotaSecrets, quotaValueKiB, quotaSecretMiB, quotaTokens, quotaServiceUsers,
-      metricsAddress, logFormat, ServeConfigFile.option,
+      metricsAddress, logFormat, ServeConfigFile.option, auditRetention,
     ],
     run: run)
 
@@ -182,6 +196,7 @@ enum ServeCommand {
     configuration.quotas.serviceUsers = parsed[Self.quotaServiceUsers]
     configuration.metricsAddress = parsed[Self.metricsAddress].map { .init(host: $0.host, port: $0.port) }
     configuration.logFormat = parsed[Self.logFormat]
+    configuration.auditRetention = parsed[Self.auditRetention]
 
     // Stop signals are handled by dispatch sources, so the default handlers must not kill us first.
     signal(SIGTERM, SIG_IGN)

@@ -38,6 +38,8 @@ public enum ServerCommandLine {
       backup           Copy the SQLite database and the key file, also while serving
       restore          Restore a backup into a new data folder
 
+      audit export     Print the audit log (JSON lines for a SIEM with --json)
+
     Run `modal-server <command> --help` for the options of a command.
 
     """

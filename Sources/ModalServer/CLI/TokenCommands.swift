@@ -68,7 +68,7 @@ enum TokenCommands {
     }
     let token = try await backend.tokens.issue(
       workspaceID: workspace.id, owner: .user(id: user.id), createdByUserID: user.id, name: parsed[Self.name],
-      scopes: scopes, lifetimeSeconds: lifetime)
+      scopes: scopes, lifetimeSeconds: lifetime, by: .serverOperator)
     await store.close()
     if parsed[ServerOptions.json] {
       var object: [String: Any] = [

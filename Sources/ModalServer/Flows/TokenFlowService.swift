@@ -167,7 +167,13 @@ package struct TokenFlowService: Sendable {
       workspaceID: workspaceID, owner: .user(id: userID), createdByUserID: userID, name: name, scopes: .all,
       lifetimeSeconds: flow.tokenLifetimeSeconds)
     try await dependencies.checkTokenQuota(workspaceID)
-    switch try await store.consumeFlow(id: flow.id, token: issued.record, at: dependencies.clock.now()) {
+    // The approver created it; the call that collects it comes from the command line's address.
+    let approver = try await store.user(id: userID)
+    let actor = AuditActor(
+      kind: .user, id: userID.rawValue, name: approver?.email ?? "",
+      address: FlowStartLimiter.address(of: flow.requestingPeer), source: "sdk")
+    let entry = TokenService.createdEntry(issued.record, by: actor)
+    switch try await store.consumeFlow(id: flow.id, token: issued.record, at: dependencies.clock.now(), audit: entry) {
     case .consumed:
       dependencies.metrics.tokensMinted.add()
       return .approved(issued, workspaceName: workspace.name)
@@ -182,9 +188,12 @@ package struct TokenFlowService: Sendable {
   }
 
   /// Approves the pending flow with `code` for `user` in `workspace`; wakes its waiting call at
-  /// once. Throws `notFound` for a wrong, expired or used code (the same text for each).
+  /// once. Throws `notFound` for a wrong, expired or used code (the same text for each). `actor`
+  /// is who approved, for the audit log (the user in the dashboard, or the operator).
   @discardableResult
-  package func approve(code: String, user: User, workspace: Workspace) async throws(ServerError) -> TokenFlowRecord {
+  package func approve(code: String, user: User, workspace: Workspace, by actor: AuditActor) async throws(ServerError)
+    -> TokenFlowRecord
+  {
     guard let normalized = UserCode.normalize(code) else {
       throw ServerError(.invalidArgument, "A login code is 8 letters, like WDJB-MJHT.")
     }
@@ -201,7 +210,11 @@ package struct TokenFlowService: Sendable {
     guard let flow = try await store.pendingFlow(code: normalized, now: now) else {
       throw notPending
     }
-    guard try await store.approveFlow(id: flow.id, userID: user.id, workspaceID: workspace.id, at: now)
+    let entry = AuditEntry(
+      .loginApproved, by: actor, target: AuditTarget(kind: "flow", id: flow.id.rawValue, name: flow.requestingNode),
+      workspaceID: workspace.id, at: now,
+      detail: ["requested_from": FlowStartLimiter.address(of: flow.requestingPeer), "for_user": user.email])
+    guard try await store.approveFlow(id: flow.id, userID: user.id, workspaceID: workspace.id, at: now, audit: entry)
     else {
       throw notPending
     }

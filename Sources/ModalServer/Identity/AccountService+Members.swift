@@ -10,17 +10,23 @@ extension AccountService {
   }
 
   /// Changes `user`'s role in `workspace`; refuses (`failedPrecondition`) to leave it without an owner.
-  package func changeRole(of user: User, in workspace: Workspace, to role: Role) async throws(ServerError) {
+  package func changeRole(of user: User, in workspace: Workspace, to role: Role, by actor: AuditActor)
+    async throws(ServerError)
+  {
     let store = dependencies.store
-    let outcome = try await store.setRole(workspaceID: workspace.id, userID: user.id, role: role)
+    let entry = AuditEntry(
+      .memberRoleChanged, by: actor, target: .user(user), workspaceID: workspace.id, at: dependencies.clock.now(),
+      detail: ["role": role.rawValue])
+    let outcome = try await store.setRole(workspaceID: workspace.id, userID: user.id, role: role, audit: entry)
     try check(outcome, user: user, workspace: workspace)
   }
 
   /// Removes `user` from `workspace` and revokes their tokens there; refuses to remove the last owner.
-  package func removeMember(_ user: User, from workspace: Workspace) async throws(ServerError) {
+  package func removeMember(_ user: User, from workspace: Workspace, by actor: AuditActor) async throws(ServerError) {
     let store = dependencies.store
     let now = dependencies.clock.now()
-    let outcome = try await store.deleteMembership(workspaceID: workspace.id, userID: user.id, at: now)
+    let entry = AuditEntry(.memberRemoved, by: actor, target: .user(user), workspaceID: workspace.id, at: now)
+    let outcome = try await store.deleteMembership(workspaceID: workspace.id, userID: user.id, at: now, audit: entry)
     try check(outcome, user: user, workspace: workspace)
   }
 

@@ -86,10 +86,17 @@ package struct AccountService: Sendable {
     return user
   }
 
-  /// Adds `user` to `workspace` with `role`, or changes their role.
-  package func setMembership(user: User, workspace: Workspace, role: Role) async throws(ServerError) {
-    let membership = Membership(workspaceID: workspace.id, userID: user.id, role: role, createdAt: dependencies.clock.now())
-    try await dependencies.store.upsertMembership(membership)
+  /// Adds `user` to `workspace` with `role`, or changes their role (`member.added` or
+  /// `member.role_changed` by `actor`; nothing is recorded when the role stays the same).
+  package func setMembership(user: User, workspace: Workspace, role: Role, by actor: AuditActor) async throws(ServerError) {
+    let now = dependencies.clock.now()
+    let membership = Membership(workspaceID: workspace.id, userID: user.id, role: role, createdAt: now)
+    let current = try await dependencies.store.membership(workspaceID: workspace.id, userID: user.id)?.role
+    let action: AuditAction? = current == nil ? .memberAdded : current == role ? nil : .memberRoleChanged
+    let entry = action.map {
+      AuditEntry($0, by: actor, target: .user(user), workspaceID: workspace.id, at: now, detail: ["role": role.rawValue])
+    }
+    try await dependencies.store.upsertMembership(membership, audit: entry)
   }
 
   /// Creates a service user in `workspace` (only owners may; `createdBy` must be one).

@@ -16,6 +16,22 @@ package struct Caller: WorkspaceCaller {
   package let identity: Identity
   /// The owner's role in the workspace.
   package let role: Role
+  /// The client's gRPC peer (`ipv4:10.0.0.7:51234`) of the current call, for the audit log; set
+  /// per call, after the cached part of the caller is found.
+  package var peer = ""
+
+  /// Who the audit log says acted: the token's user or service user, the token and the address.
+  package var auditActor: AuditActor {
+    let address = FlowStartLimiter.address(of: peer)
+    switch identity {
+    case .user(let user):
+      return AuditActor(kind: .user, id: user.id.rawValue, name: user.email, tokenID: token.id, address: address, source: "sdk")
+    case .serviceUser(let serviceUser, _):
+      return AuditActor(
+        kind: .serviceUser, id: serviceUser.id.rawValue, name: serviceUser.name, tokenID: token.id, address: address,
+        source: "sdk")
+    }
+  }
 
   /// How the caller is named in `created_by` fields: the user's email or the service user's name.
   package var displayName: String {

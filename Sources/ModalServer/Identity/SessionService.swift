@@ -26,14 +26,18 @@ package struct SessionService: Sendable {
       && RandomText.isBase62(text.dropFirst(prefix.count))
   }
 
-  /// Starts a session for `user` (who proved a second factor just now when `secondFactor`); returns its id.
-  package func create(for user: User, secondFactor: Bool = false) async throws(ServerError) -> String {
+  /// Starts a session for `user` (who proved a second factor just now when `secondFactor`), signed
+  /// in from the browser at `peer`, and records `signin.succeeded`; returns its id.
+  package func create(for user: User, secondFactor: Bool = false, peer: String) async throws(ServerError) -> String {
     let id = "ms-" + RandomText.base62(count: 32)
     let now = dependencies.clock.now()
     let record = SessionRecord(
       idHash: hash(id), userID: user.id, createdAt: now, expiresAt: now.adding(seconds: lifetime),
       secondFactorAt: secondFactor ? now : nil)
-    try await dependencies.store.insertSession(record)
+    let entry = AuditEntry(
+      .signInSucceeded, by: .webUser(user, peer: peer), target: .user(user), workspaceID: nil, at: now,
+      detail: ["second_factor": secondFactor ? "yes" : "no"], subjectUserID: user.id)
+    try await dependencies.store.insertSession(record, audit: entry)
     return id
   }
 

@@ -12,6 +12,8 @@ package protocol WorkspaceCaller: Sendable {
   var owner: TokenOwner { get }
   /// The token the caller authenticated with; `nil` for a dashboard session.
   var tokenID: TokenID? { get }
+  /// Who the audit log names as the actor of what the caller does.
+  var auditActor: AuditActor { get }
   /// Checks that the caller may use `scope` with at least `role`; `method` names the operation in the error.
   func require(_ scope: Scope, role needed: Role, for method: String) throws(ServerError)
 }
@@ -45,6 +47,8 @@ package struct SessionCaller: WorkspaceCaller {
   package let workspace: Workspace
   /// The user's role there.
   package let role: Role
+  /// The browser's address (the dashboard request's peer), for the audit log.
+  package var peer = ""
 
   /// Creates a caller; `AccountService.sessionCaller` looks the role up.
   package init(user: User, workspace: Workspace, role: Role) {
@@ -57,6 +61,8 @@ package struct SessionCaller: WorkspaceCaller {
   package var owner: TokenOwner { .user(id: user.id) }
   /// No token: a session.
   package var tokenID: TokenID? { nil }
+  /// The signed-in user, from the browser's address.
+  package var auditActor: AuditActor { .webUser(user, peer: peer) }
 
   /// Checks the role only: a session has every scope.
   package func require(_ scope: Scope, role needed: Role, for method: String) throws(ServerError) {

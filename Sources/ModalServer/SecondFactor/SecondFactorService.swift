@@ -60,7 +60,9 @@ package struct SecondFactorService: Sendable {
 
   /// Enrols `secret` once `code` shows the user's app has it; returns the new recovery codes
   /// (shown once, stored only as hashes). `invalidArgument` when the code is wrong.
-  package func enrolTOTP(user: User, secret: [UInt8], code: String) async throws(ServerError) -> [String] {
+  package func enrolTOTP(user: User, secret: [UInt8], code: String, by actor: AuditActor) async throws(ServerError)
+    -> [String]
+  {
     let now = dependencies.clock.now()
     guard let counter = TOTP.matchingCounter(Self.digits(code), secret: secret, at: now.wholeSeconds) else {
       throw ServerError(.invalidArgument, "That code is not the current one; check the phone's clock and try again.")
@@ -74,13 +76,19 @@ package struct SecondFactorService: Sendable {
       let hashed = hasher.hash(Self.normalise(code))
       return RecoveryCodeRecord(codeHash: hashed.hash, hashKeyID: hashed.keyID)
     }
-    try await store.setTOTPSecret(record, recoveryCodes: hashes)
+    try await store.setTOTPSecret(record, recoveryCodes: hashes, audit: Self.entry(.totpEnrolled, user, by: actor, at: now))
     return codes
   }
 
   /// Removes TOTP and its recovery codes (after `verify` accepted a code of the user's).
-  package func removeTOTP(user: User) async throws(ServerError) {
-    _ = try await store.deleteTOTPSecret(userID: user.id)
+  package func removeTOTP(user: User, by actor: AuditActor) async throws(ServerError) {
+    let entry = Self.entry(.totpRemoved, user, by: actor, at: dependencies.clock.now())
+    _ = try await store.deleteTOTPSecret(userID: user.id, audit: entry)
+  }
+
+  /// An account event of `user`'s (no workspace: it shows in each of the user's workspaces' logs).
+  private static func entry(_ action: AuditAction, _ user: User, by actor: AuditActor, at time: UnixTime) -> AuditEntry {
+    AuditEntry(action, by: actor, target: .user(user), workspaceID: nil, at: time, subjectUserID: user.id)
   }
 
   // MARK: Checking a code

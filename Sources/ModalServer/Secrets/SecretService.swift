@@ -68,7 +68,9 @@ package struct SecretService: Sendable {
       let old = try await store.secretValues(id: found.id)
       try await checkBytes(sealed, replacing: old, caller: caller)
       let now = dependencies.clock.now()
-      _ = try await store.replaceSecretValues(id: found.id, keys: keys, values: sealed, replacing: nil, at: now)
+      _ = try await store.replaceSecretValues(
+        id: found.id, keys: keys, values: sealed, replacing: nil, at: now,
+        audit: audit(.secretUpdated, found, environment: environment.name, by: caller, at: now))
       result = found
       result.keys = keys
       result.updatedAt = now
@@ -111,7 +113,18 @@ package struct SecretService: Sendable {
     let usage = try await dependencies.workspaceUsage(caller.workspace.id)
     try dependencies.settings.quotas.checkNewSecret(
       bytes: Self.storedBytes(sealed), workspace: caller.workspace.name, usage: usage)
-    return try await dependencies.store.insertSecret(record, values: sealed)
+    // Ephemeral secrets (no name) belong to one run of an app: not an event of the workspace.
+    let entry = name == nil ? nil : audit(.secretCreated, record, environment: environment.name, by: caller, at: now)
+    return try await dependencies.store.insertSecret(record, values: sealed, audit: entry)
+  }
+
+  /// The audit entry of a change to `secret`: its name and keys, never a value.
+  private func audit(_ action: AuditAction, _ secret: SecretRecord, environment: String, by caller: Caller, at time: UnixTime)
+    -> AuditEntry
+  {
+    AuditEntry(
+      action, by: caller.auditActor, target: .secret(secret.id, name: secret.name), workspaceID: caller.workspace.id,
+      at: time, detail: ["environment": environment])
   }
 
   /// `SecretValues.validate` and the quota on each value's size.
@@ -191,7 +204,9 @@ package struct SecretService: Sendable {
       try await checkBytes(resealed, replacing: sealed, caller: caller)
       let keys = values.keys.sorted()
       let now = dependencies.clock.now()
-      let replaced = try await store.replaceSecretValues(id: found.secret.id, keys: keys, values: resealed, replacing: sealed, at: now)
+      let entry = audit(.secretUpdated, found.secret, environment: found.environmentName, by: caller, at: now)
+      let replaced = try await store.replaceSecretValues(
+        id: found.secret.id, keys: keys, values: resealed, replacing: sealed, at: now, audit: entry)
       if replaced { return }
     }
     throw ServerError(.aborted, "Secret \(id) kept changing while it was being updated (other updates won); try again.")
@@ -201,7 +216,8 @@ package struct SecretService: Sendable {
   package func delete(id: SecretID, for caller: Caller) async throws(ServerError) {
     try caller.require(.secretsWrite, role: .manager, for: ModalClientMethods.secretDelete)
     let found = try await find(id, for: caller)
-    guard try await dependencies.store.deleteSecret(id: found.secret.id) else {
+    let entry = audit(.secretDeleted, found.secret, environment: found.environmentName, by: caller, at: dependencies.clock.now())
+    guard try await dependencies.store.deleteSecret(id: found.secret.id, audit: entry) else {
       throw ServerError(.notFound, "Secret \(id) not found.")
     }
   }

@@ -28,8 +28,8 @@ package protocol Store: Sendable {
   /// The workspace with this name.
   func workspace(name: String) async throws(ServerError) -> Workspace?
 
-  /// Adds a member or changes their role.
-  func upsertMembership(_ membership: Membership) async throws(ServerError)
+  /// Adds a member or changes their role, with its audit entry.
+  func upsertMembership(_ membership: Membership, audit: AuditEntry?) async throws(ServerError)
   /// A user's membership of a workspace.
   func membership(workspaceID: WorkspaceID, userID: UserID) async throws(ServerError) -> Membership?
   /// The workspaces a user belongs to with their role in each, oldest membership first, in one query.
@@ -49,16 +49,19 @@ package protocol Store: Sendable {
   func serviceUsersWithCreators(workspaceID: WorkspaceID) async throws(ServerError) -> [ServiceUserWithCreator]
   /// Deletes a service user and revokes its tokens, atomically; `false` if it did not exist.
   func deleteServiceUser(id: ServiceUserID, at time: UnixTime) async throws(ServerError) -> Bool
-  /// Changes a member's role, unless that would leave the workspace without an owner.
-  func setRole(workspaceID: WorkspaceID, userID: UserID, role: Role) async throws(ServerError) -> MembershipChange
+  /// Changes a member's role, unless that would leave the workspace without an owner; the audit
+  /// entry is written only when the change is made.
+  func setRole(workspaceID: WorkspaceID, userID: UserID, role: Role, audit: AuditEntry?) async throws(ServerError)
+    -> MembershipChange
   /// Removes a user from a workspace and revokes their tokens there, atomically, unless they are
-  /// its last owner.
-  func deleteMembership(workspaceID: WorkspaceID, userID: UserID, at time: UnixTime) async throws(ServerError) -> MembershipChange
+  /// its last owner; the audit entry is written only when the member is removed.
+  func deleteMembership(workspaceID: WorkspaceID, userID: UserID, at time: UnixTime, audit: AuditEntry?)
+    async throws(ServerError) -> MembershipChange
 
   // MARK: Tokens
 
-  /// Stores a new token.
-  func insertToken(_ token: TokenRecord) async throws(ServerError)
+  /// Stores a new token, with its audit entry.
+  func insertToken(_ token: TokenRecord, audit: AuditEntry?) async throws(ServerError)
   /// The token with this id (revoked and expired ones included).
   func token(id: TokenID) async throws(ServerError) -> TokenRecord?
   /// The tokens of a workspace, newest first; only those of `owner` when given.
@@ -66,8 +69,9 @@ package protocol Store: Sendable {
   /// The same tokens as `tokens(workspaceID:owner:)`, each with the email of the user who created
   /// it (`nil` when nobody did or the user is gone), in one query (the dashboard's tokens page).
   func tokensWithCreators(workspaceID: WorkspaceID, owner: TokenOwner?) async throws(ServerError) -> [TokenWithCreator]
-  /// Marks a token revoked; `false` if it does not exist or was already revoked.
-  func revokeToken(id: TokenID, at time: UnixTime) async throws(ServerError) -> Bool
+  /// Marks a token revoked; `false` if it does not exist or was already revoked (then no audit
+  /// entry is written).
+  func revokeToken(id: TokenID, at time: UnixTime, audit: AuditEntry?) async throws(ServerError) -> Bool
   /// Stores batched last-used times (never moving one backwards).
   func recordUsage(tokens: [TokenID: UnixTime], secrets: [SecretID: UnixTime]) async throws(ServerError)
 
@@ -81,12 +85,15 @@ package protocol Store: Sendable {
   func newestFlow(code: String) async throws(ServerError) -> TokenFlowRecord?
   /// The pending, unexpired flow with this code.
   func pendingFlow(code: String, now: UnixTime) async throws(ServerError) -> TokenFlowRecord?
-  /// Approves a pending, unexpired flow; `false` if it is not (any more).
-  func approveFlow(id: FlowID, userID: UserID, workspaceID: WorkspaceID, at time: UnixTime) async throws(ServerError) -> Bool
+  /// Approves a pending, unexpired flow; `false` if it is not (any more; then no audit entry is written).
+  func approveFlow(id: FlowID, userID: UserID, workspaceID: WorkspaceID, at time: UnixTime, audit: AuditEntry?)
+    async throws(ServerError) -> Bool
   /// Marks an approved flow consumed and stores its token, atomically, if the token's owner is
   /// still a member of its workspace (decided under the workspace's row lock, like membership
   /// removals, so a removal cannot slip between the check and the insert).
-  func consumeFlow(id: FlowID, token: TokenRecord, at time: UnixTime) async throws(ServerError) -> FlowConsumption
+  /// The audit entry is written only when the token is stored.
+  func consumeFlow(id: FlowID, token: TokenRecord, at time: UnixTime, audit: AuditEntry?) async throws(ServerError)
+    -> FlowConsumption
   /// Deletes flows that expired before `time` and ephemeral secrets past their end; returns how many.
   func deleteExpired(before time: UnixTime) async throws(ServerError) -> Int
 
@@ -109,13 +116,16 @@ package protocol Store: Sendable {
 
   /// Creates a secret. Its `createdAt` is moved forward, if needed, to be later than every other
   /// secret's in the environment (so `created_before` pagination never skips one); returns the record stored.
-  func insertSecret(_ secret: SecretRecord, values: SealedValues) async throws(ServerError) -> SecretRecord
+  func insertSecret(_ secret: SecretRecord, values: SealedValues, audit: AuditEntry?) async throws(ServerError)
+    -> SecretRecord
   /// Replaces the keys and values of a secret; when `expected` is given, only if the stored values
   /// are still exactly those (compare-and-swap: every sealing has a fresh nonce). `false` if the
-  /// secret is gone or was changed in between.
+  /// secret is gone or was changed in between (then no audit entry is written).
   @discardableResult
-  func replaceSecretValues(id: SecretID, keys: [String], values: SealedValues, replacing expected: SealedValues?, at time: UnixTime)
-    async throws(ServerError) -> Bool
+  func replaceSecretValues(
+    id: SecretID, keys: [String], values: SealedValues, replacing expected: SealedValues?, at time: UnixTime,
+    audit: AuditEntry?
+  ) async throws(ServerError) -> Bool
   /// The secret with this id.
   func secret(id: SecretID) async throws(ServerError) -> SecretRecord?
   /// The named secret in an environment.
@@ -125,13 +135,13 @@ package protocol Store: Sendable {
   /// Named secrets of an environment created strictly before `createdBefore` (any time when
   /// `nil`), newest first, at most `limit`.
   func secrets(environmentID: EnvironmentID, createdBefore: UnixTime?, limit: Int) async throws(ServerError) -> [SecretRecord]
-  /// Deletes a secret; `false` if it did not exist.
-  func deleteSecret(id: SecretID) async throws(ServerError) -> Bool
+  /// Deletes a secret; `false` if it did not exist (then no audit entry is written).
+  func deleteSecret(id: SecretID, audit: AuditEntry?) async throws(ServerError) -> Bool
 
   // MARK: Sessions (dashboard)
 
-  /// Stores a session.
-  func insertSession(_ session: SessionRecord) async throws(ServerError)
+  /// Stores a session, with its audit entry (a sign-in).
+  func insertSession(_ session: SessionRecord, audit: AuditEntry?) async throws(ServerError)
   /// The session with this id hash.
   func session(idHash: String) async throws(ServerError) -> SessionRecord?
   /// Ends a session.
@@ -151,10 +161,10 @@ package protocol Store: Sendable {
 
   /// The user's TOTP secret, if enrolled.
   func totpSecret(userID: UserID) async throws(ServerError) -> TOTPRecord?
-  /// Enrols (or replaces) a TOTP secret and replaces the user's recovery codes, atomically.
-  func setTOTPSecret(_ record: TOTPRecord, recoveryCodes: [RecoveryCodeRecord]) async throws(ServerError)
-  /// Removes the TOTP secret and the recovery codes; `false` if there was none.
-  func deleteTOTPSecret(userID: UserID) async throws(ServerError) -> Bool
+  /// Enrols (or replaces) a TOTP secret and replaces the user's recovery codes, atomically, with the audit entry.
+  func setTOTPSecret(_ record: TOTPRecord, recoveryCodes: [RecoveryCodeRecord], audit: AuditEntry?) async throws(ServerError)
+  /// Removes the TOTP secret and the recovery codes; `false` if there was none (then no audit entry is written).
+  func deleteTOTPSecret(userID: UserID, audit: AuditEntry?) async throws(ServerError) -> Bool
   /// Moves the last accepted time step forward to `counter`; `false` if it is already there or
   /// later (the code was used: decided in the database, so two replicas cannot both accept it).
   func advanceTOTPCounter(userID: UserID, to counter: Int64) async throws(ServerError) -> Bool
@@ -200,6 +210,25 @@ package protocol Store: Sendable {
   /// Forgets the failure recorded under `key` at `time` (an attempt counted before it was checked
   /// that turned out right).
   func forgetFailure(key: String, at time: UnixTime) async throws(ServerError)
+
+  // MARK: Audit log
+
+  /// Appends an entry for an event that changes nothing else (a failed check, an export).
+  func recordAudit(_ entry: AuditEntry) async throws(ServerError)
+  /// Appends `entry`, unless `limit` entries of its action from its address were written in the
+  /// current minute: then the newest of them counts one more (`AuditEntry.count`), so a flood of
+  /// failures cannot grow the log by more than `limit` rows per address and minute.
+  func recordAudit(_ entry: AuditEntry, coalescingAfter limit: Int) async throws(ServerError)
+  /// The entries `query` selects.
+  func auditEntries(_ query: AuditQuery) async throws(ServerError) -> [AuditEntry]
+  /// How many entries `query` selects (its limit and order ignored).
+  func auditCount(_ query: AuditQuery) async throws(ServerError) -> Int
+  /// Deletes entries older than `time` (retention); returns how many.
+  func pruneAudit(before time: UnixTime) async throws(ServerError) -> Int
+  /// Records that token `tokenID` was used from `address`; when the token had been used before,
+  /// but never from there, writes `audit` in the same transaction and returns `true`.
+  func noteTokenAddress(_ tokenID: TokenID, address: String, at time: UnixTime, audit: AuditEntry) async throws(ServerError)
+    -> Bool
 
   // MARK: Change notices
 

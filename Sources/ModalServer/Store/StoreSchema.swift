@@ -228,6 +228,43 @@ package enum StoreSchema {
         CREATE UNIQUE INDEX secrets_name ON secrets(environment_id, name) WHERE name IS NOT NULL;
         CREATE INDEX secrets_listing ON secrets(environment_id, created_at)
         """),
+    // No foreign keys on the audit log: entries outlive the workspaces, users and tokens they name.
+    // `seq` is assigned under a table lock (`SQLStore.insertAudit`), so it orders entries as
+    // their transactions committed, on every replica.
+    Migration(
+      version: 7, name: "audit log, and the addresses each token was used from",
+      sql: """
+        CREATE TABLE audit_log (
+          seq INTEGER PRIMARY KEY,
+          id TEXT NOT NULL UNIQUE,
+          event_at INTEGER NOT NULL,
+          workspace_id TEXT,
+          subject_user_id TEXT,
+          actor_kind TEXT NOT NULL,
+          actor_id TEXT NOT NULL,
+          actor_name TEXT NOT NULL,
+          token_id TEXT,
+          address TEXT NOT NULL,
+          source TEXT NOT NULL,
+          action TEXT NOT NULL,
+          target_kind TEXT NOT NULL,
+          target_id TEXT NOT NULL,
+          target_name TEXT NOT NULL,
+          outcome TEXT NOT NULL,
+          detail TEXT NOT NULL,
+          repeat_count INTEGER NOT NULL
+        );
+        CREATE INDEX audit_log_workspace ON audit_log(workspace_id, seq);
+        CREATE INDEX audit_log_subject ON audit_log(subject_user_id, seq);
+        CREATE INDEX audit_log_time ON audit_log(event_at);
+        CREATE INDEX audit_log_address ON audit_log(address, action, event_at);
+        CREATE TABLE token_addresses (
+          token_id TEXT NOT NULL REFERENCES tokens(id) ON DELETE CASCADE,
+          address TEXT NOT NULL,
+          first_seen_at INTEGER NOT NULL,
+          PRIMARY KEY (token_id, address)
+        )
+        """),
   ]
 
   /// The newest version this code knows.

@@ -17,6 +17,8 @@ package struct Dependencies: Sendable {
   package let failedTokenChecks = FailedTokenChecks()
   /// What `/metrics` reports.
   package let metrics: ServerMetrics
+  /// The addresses each token was seen calling from (`token.used_from_new_address`).
+  package let tokenAddresses = TokenAddresses()
 
   /// Bundles the dependencies.
   package init(
@@ -65,6 +67,10 @@ package struct ServerSettings: Sendable {
   package var passwordQueue: Int = 16
   /// What one workspace may hold.
   package var quotas = WorkspaceQuotas()
+  /// How long audit entries are kept, in seconds (`serve --audit-retention`); 0 keeps them all.
+  package var auditRetention: Int64 = AuditRetention.defaultSeconds
+  /// Failed sign-in entries one address adds per minute; more are counted on the last one.
+  package var auditFailuresPerMinute = 10
 
   /// Creates settings with a public URL.
   package init(publicURL: String = "http://127.0.0.1:8080") {

@@ -38,16 +38,16 @@ package struct TokenService: Sendable {
     return IssuedToken(record: record, secret: secret)
   }
 
-  /// Creates and stores a token.
+  /// Creates and stores a token, recording `token.created` by `actor`.
   package func issue(
     workspaceID: WorkspaceID, owner: TokenOwner, createdByUserID: UserID?, name: String, scopes: ScopeSet,
-    lifetimeSeconds: Int64?
+    lifetimeSeconds: Int64?, by actor: AuditActor
   ) async throws(ServerError) -> IssuedToken {
     let issued = try makeToken(
       workspaceID: workspaceID, owner: owner, createdByUserID: createdByUserID, name: name, scopes: scopes,
       lifetimeSeconds: lifetimeSeconds)
     try await dependencies.checkTokenQuota(workspaceID)
-    try await dependencies.store.insertToken(issued.record)
+    try await dependencies.store.insertToken(issued.record, audit: Self.createdEntry(issued.record, by: actor))
     dependencies.metrics.tokensMinted.add()
     return issued
   }
@@ -117,14 +117,16 @@ package struct TokenService: Sendable {
       throw ServerError(
         .unauthenticated, "Token \(token.id) expired at \(expiresAt). Create a new token with `modal token new`.")
     }
-    let caller: Caller
+    var caller: Caller
     if let remembered {
       caller = remembered
     } else {
       caller = try await resolveCaller(token)
       callers.store(caller, generation: generation)
     }
+    caller.peer = peer
     dependencies.usage.tokenUsed(token.id, at: now)
+    await dependencies.tokenAddresses.noteUse(by: caller, at: now, store: dependencies.store)
     return caller
   }
 
@@ -211,6 +213,16 @@ package struct TokenService: Sendable {
       throw ServerError(.notFound, "No token \(id) in workspace '\(caller.workspace.name)'.")
     }
     // Revoking a revoked token changes nothing and is not an error.
-    if try await store.revokeToken(id: id, at: dependencies.clock.now()) { dependencies.metrics.tokensRevoked.add() }
+    let now = dependencies.clock.now()
+    let entry = AuditEntry(
+      .tokenRevoked, by: caller.auditActor, target: .token(id, name: token.name), workspaceID: token.workspaceID, at: now)
+    if try await store.revokeToken(id: id, at: now, audit: entry) { dependencies.metrics.tokensRevoked.add() }
+  }
+
+  /// The `token.created` entry of a new token: its id, name and owner, never its secret.
+  static func createdEntry(_ token: TokenRecord, by actor: AuditActor) -> AuditEntry {
+    AuditEntry(
+      .tokenCreated, by: actor, target: .token(token.id, name: token.name), workspaceID: token.workspaceID,
+      at: token.createdAt, detail: ["owner": token.owner.rawID, "scopes": token.scopes.description])
   }
 }

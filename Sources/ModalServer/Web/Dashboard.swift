@@ -89,6 +89,9 @@ package struct Dashboard: Sendable {
     let secureCookies: Bool
 
     var user: User? { session?.user }
+
+    /// `user`, signed in here, as the audit log names them (with the browser's address).
+    func actor(_ user: User) -> AuditActor { .webUser(user, peer: request.peer) }
   }
 
   /// Answers one request (never throws: every failure becomes a page).
@@ -195,6 +198,7 @@ package struct Dashboard: Sendable {
     case ("POST", 3, "members") where rest[2] == "remove":
       return try await removeMember(context, workspaceName: name, userID: rest[1])
     case ("GET", 1, "settings"): return try await settingsPage(context, workspaceName: name)
+    case ("GET", 1, "audit"): return try await auditPage(context, workspaceName: name)
     case ("POST", 1, "settings"): return try await saveSettings(context, workspaceName: name)
     case ("POST", 1, "service-users"): return try await createServiceUser(context, workspaceName: name)
     case ("POST", 3, "service-users") where rest[2] == "delete":
@@ -274,13 +278,14 @@ package struct Dashboard: Sendable {
   }
 
   /// The user acting in workspace `name`; 404 when it does not exist or the user is not a member.
-  func memberWorkspace(_ name: String, user: User) async throws -> SessionCaller {
+  func memberWorkspace(_ name: String, user: User, peer: String) async throws -> SessionCaller {
     // Sequential statements rather than `try await` inside one `guard`: Swift 6.3.1's optimizer
     // crashes (coroutine splitting) on the combined form in release builds.
     let notFound = PageError(404, "Workspace not found", "You are not a member of a workspace with this name.")
     guard name.count <= 64 else { throw notFound }
     let found = try await backend.accounts.sessionCaller(user: user, workspaceName: name)
-    guard let caller = found else { throw notFound }
+    guard var caller = found else { throw notFound }
+    caller.peer = peer
     return caller
   }
 

@@ -11,7 +11,7 @@ extension Dashboard {
       let link = "/workspaces/" + Self.percentEncode(listed.workspace.name)
       return """
         <tr><td>\(listed.workspace.name)</td><td>\(listed.role.rawValue)</td><td>\(listed.workspace.kind.rawValue)</td>
-        <td><a href="\(link)/tokens">Tokens</a> · <a href="\(link)/members">Members</a> · <a href="\(link)/settings">Settings</a></td></tr>
+        <td><a href="\(link)/tokens">Tokens</a> · <a href="\(link)/members">Members</a> · <a href="\(link)/settings">Settings</a> · <a href="\(link)/audit">Audit log</a></td></tr>
         """
     }
     let table: HTML =
@@ -56,7 +56,9 @@ extension Dashboard {
     let knownDevice = devices.matches(context.request.cookies[KnownDevice.cookieName], account: account)
     let ticket: LoginTicket
     switch try await logins.begin(account: account, address: address, knownDevice: knownDevice) {
-    case .refused(let refusal): return loginPage(context, email: email, error: refusalText(refusal), status: 429)
+    case .refused(let refusal):
+      try await backend.audit.signInFailed(account: account, user: nil, peer: address, reason: "refused by the sign-in limits")
+      return loginPage(context, email: email, error: refusalText(refusal), status: 429)
     case .proceed(let proceeding): ticket = proceeding
     }
     let user = try await backend.accounts.signingInUser(email: account)
@@ -64,6 +66,8 @@ extension Dashboard {
     let verified = await PasswordWork.verify(password, hash: user?.passwordHash, lane: passwordLane, known: known)
     guard let verified else { return loginPage(context, email: email, error: Self.busyText, status: 429) }
     guard verified, let user else {
+      let reason = user == nil ? "unknown account" : "wrong password"
+      try await backend.audit.signInFailed(account: account, user: user, peer: address, reason: reason)
       return loginPage(context, email: email, error: Self.wrongCredentials, status: 401)
     }
     try await logins.succeeded(ticket)
@@ -83,7 +87,7 @@ extension Dashboard {
     -> HTTPResponse
   {
     if let old = context.session { try await backend.sessions.end(old.id) }
-    let id = try await backend.sessions.create(for: user, secondFactor: secondFactor)
+    let id = try await backend.sessions.create(for: user, secondFactor: secondFactor, peer: context.request.peer)
     var response = HTTPResponse.redirect(to: next)
     let secure = context.secureCookies
     response.add(

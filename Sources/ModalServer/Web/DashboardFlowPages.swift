@@ -127,7 +127,7 @@ extension Dashboard {
     if let answer = try await freshSecondFactor(context, session: session, form: form, in: workspace) { return answer }
     let failure: ServerError?
     do {
-      try await backend.flows.approve(code: flow.code, user: user, workspace: workspace)
+      try await backend.flows.approve(code: flow.code, user: user, workspace: workspace, by: context.actor(user))
       failure = nil
     } catch {
       failure = error

@@ -4,7 +4,7 @@ import Foundation
 extension Dashboard {
   func membersPage(_ context: Context, workspaceName: String) async throws -> HTTPResponse {
     let (user, _) = try requireUser(context)
-    let caller = try await memberWorkspace(workspaceName, user: user)
+    let caller = try await memberWorkspace(workspaceName, user: user, peer: context.request.peer)
     let workspace = caller.workspace
     let base = "/workspaces/" + Self.percentEncode(workspace.name)
     let isOwner = caller.role == .owner
@@ -91,7 +91,7 @@ extension Dashboard {
   private func ownerWorkspace(_ context: Context, _ name: String) async throws -> (User, Workspace, FormData) {
     let (user, _) = try requireUser(context)
     let form = try checkedForm(context)
-    let caller = try await memberWorkspace(name, user: user)
+    let caller = try await memberWorkspace(name, user: user, peer: context.request.peer)
     let workspace = caller.workspace
     guard caller.role == .owner else {
       throw PageError(
@@ -112,7 +112,7 @@ extension Dashboard {
   }
 
   func addMember(_ context: Context, workspaceName: String) async throws -> HTTPResponse {
-    let (_, workspace, form) = try await ownerWorkspace(context, workspaceName)
+    let (user, workspace, form) = try await ownerWorkspace(context, workspaceName)
     let email = try field(form, "email", label: "The email", maximum: 254)
     let role = try role(form)
     let member: User
@@ -126,16 +126,16 @@ extension Dashboard {
     if try await backend.accounts.role(of: member, in: workspace) != nil {
       throw PageError(409, "Already a member", "\(member.email) is already a member; change their role in the list.")
     }
-    try await backend.accounts.setMembership(user: member, workspace: workspace, role: role)
+    try await backend.accounts.setMembership(user: member, workspace: workspace, role: role, by: context.actor(user))
     return membersRedirect(workspace)
   }
 
   func changeRole(_ context: Context, workspaceName: String, userID: String) async throws -> HTTPResponse {
-    let (_, workspace, form) = try await ownerWorkspace(context, workspaceName)
+    let (user, workspace, form) = try await ownerWorkspace(context, workspaceName)
     let role = try role(form)
     let member = try await memberUser(userID)
     do {
-      try await backend.accounts.changeRole(of: member, in: workspace, to: role)
+      try await backend.accounts.changeRole(of: member, in: workspace, to: role, by: context.actor(user))
     } catch {
       throw Self.membershipPageError(error)
     }
@@ -143,10 +143,10 @@ extension Dashboard {
   }
 
   func removeMember(_ context: Context, workspaceName: String, userID: String) async throws -> HTTPResponse {
-    let (_, workspace, _) = try await ownerWorkspace(context, workspaceName)
+    let (user, workspace, _) = try await ownerWorkspace(context, workspaceName)
     let member = try await memberUser(userID)
     do {
-      try await backend.accounts.removeMember(member, from: workspace)
+      try await backend.accounts.removeMember(member, from: workspace, by: context.actor(user))
     } catch {
       throw Self.membershipPageError(error)
     }
@@ -184,7 +184,7 @@ extension Dashboard {
         name: name, role: role, workspace: workspace, createdBy: user)
       issued = try await backend.tokens.issue(
         workspaceID: workspace.id, owner: .serviceUser(id: serviceUser.id), createdByUserID: user.id, name: name,
-        scopes: .all, lifetimeSeconds: nil)
+        scopes: .all, lifetimeSeconds: nil, by: context.actor(user))
     } catch {
       let status = error.code == .alreadyExists ? 409 : error.code == .invalidArgument ? 400 : Self.status(of: error)
       throw PageError(status, "Could not create the service user", error.message)

@@ -130,7 +130,7 @@ extension Dashboard {
     }
     let codes: [String]
     do {
-      codes = try await backend.secondFactors.enrolTOTP(user: user, secret: secret, code: code)
+      codes = try await backend.secondFactors.enrolTOTP(user: user, secret: secret, code: code, by: context.actor(user))
     } catch {
       return try totpEnrolmentPage(context, secret: secret, error: error.message, status: 400)
     }
@@ -152,7 +152,7 @@ extension Dashboard {
     guard try await checkCode(code, user: user) else {
       throw PageError(403, "Not removed", "That is not a current code or an unused recovery code.")
     }
-    try await backend.secondFactors.removeTOTP(user: user)
+    try await backend.secondFactors.removeTOTP(user: user, by: context.actor(user))
     return try await securityPage(context, notice: HTML.notice("The authenticator app was removed.", kind: "ok"))
   }
 

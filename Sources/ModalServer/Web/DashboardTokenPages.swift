@@ -10,7 +10,7 @@ extension Dashboard {
 
   func tokensPage(_ context: Context, workspaceName: String) async throws -> HTTPResponse {
     let (user, _) = try requireUser(context)
-    let caller = try await memberWorkspace(workspaceName, user: user)
+    let caller = try await memberWorkspace(workspaceName, user: user, peer: context.request.peer)
     let (workspace, role) = (caller.workspace, caller.role)
     let listed = try await backend.tokens.listing(for: caller)
     let base = "/workspaces/" + Self.percentEncode(workspace.name)
@@ -71,7 +71,7 @@ extension Dashboard {
   func createToken(_ context: Context, workspaceName: String) async throws -> HTTPResponse {
     let (user, session) = try requireUser(context)
     let form = try checkedForm(context)
-    let workspace = try await memberWorkspace(workspaceName, user: user).workspace
+    let workspace = try await memberWorkspace(workspaceName, user: user, peer: context.request.peer).workspace
     let name = try field(form, "name", label: "The name", maximum: TokenService.maximumNameLength)
     guard let expiry = Self.expiryChoices.first(where: { $0.value == form["expires"] }) else {
       throw PageError(400, "Bad request", "Choose an expiry from the list.")
@@ -87,7 +87,7 @@ extension Dashboard {
     do {
       issued = try await backend.tokens.issue(
         workspaceID: workspace.id, owner: .user(id: user.id), createdByUserID: user.id, name: name, scopes: scopes,
-        lifetimeSeconds: expiry.seconds)
+        lifetimeSeconds: expiry.seconds, by: context.actor(user))
     } catch {
       throw PageError(error.code == .invalidArgument ? 400 : Self.status(of: error), "Could not create the token", error.message)
     }
@@ -119,7 +119,7 @@ extension Dashboard {
   func revokeToken(_ context: Context, workspaceName: String, tokenID: String) async throws -> HTTPResponse {
     let (user, _) = try requireUser(context)
     _ = try checkedForm(context)
-    let caller = try await memberWorkspace(workspaceName, user: user)
+    let caller = try await memberWorkspace(workspaceName, user: user, peer: context.request.peer)
     let notFound = PageError(404, "Token not found", "There is no such token in this workspace that you may revoke.")
     guard TokenFormat.isWellFormedID(tokenID) else { throw notFound }
     do {

@@ -8,7 +8,7 @@ extension Dashboard {
 
   func settingsPage(_ context: Context, workspaceName: String) async throws -> HTTPResponse {
     let (user, _) = try requireUser(context)
-    let caller = try await memberWorkspace(workspaceName, user: user)
+    let caller = try await memberWorkspace(workspaceName, user: user, peer: context.request.peer)
     let required = try await backend.secondFactors.isRequired(in: caller.workspace)
     let base = "/workspaces/" + Self.percentEncode(caller.workspace.name)
     let state: HTML =
@@ -39,7 +39,7 @@ extension Dashboard {
   func saveSettings(_ context: Context, workspaceName: String) async throws -> HTTPResponse {
     let (user, session) = try requireUser(context)
     let form = try checkedForm(context)
-    let caller = try await memberWorkspace(workspaceName, user: user)
+    let caller = try await memberWorkspace(workspaceName, user: user, peer: context.request.peer)
     if caller.role == .owner, let answer = try await freshSecondFactor(context, session: session, form: form, in: caller.workspace) {
       // Turning the requirement off needs what it protects: a stolen session alone cannot.
       return answer

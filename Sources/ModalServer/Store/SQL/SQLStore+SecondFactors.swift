@@ -22,8 +22,11 @@ extension SQLStore {
     }
   }
 
-  package func setTOTPSecret(_ record: TOTPRecord, recoveryCodes: [RecoveryCodeRecord]) async throws(ServerError) {
+  package func setTOTPSecret(_ record: TOTPRecord, recoveryCodes: [RecoveryCodeRecord], audit: AuditEntry?)
+    async throws(ServerError)
+  {
     try await write { db throws(ServerError) in
+      try Self.insertAudit(audit, db)
       try db.execute("DELETE FROM totp_secrets WHERE user_id = ?", [.id(record.userID)])
       try db.execute("DELETE FROM recovery_codes WHERE user_id = ?", [.id(record.userID)])
       try db.execute(
@@ -38,10 +41,12 @@ extension SQLStore {
     }
   }
 
-  package func deleteTOTPSecret(userID: UserID) async throws(ServerError) -> Bool {
+  package func deleteTOTPSecret(userID: UserID, audit: AuditEntry?) async throws(ServerError) -> Bool {
     try await write { db throws(ServerError) in
       try db.execute("DELETE FROM recovery_codes WHERE user_id = ?", [.id(userID)])
-      return try db.execute("DELETE FROM totp_secrets WHERE user_id = ?", [.id(userID)]) > 0
+      let deleted = try db.execute("DELETE FROM totp_secrets WHERE user_id = ?", [.id(userID)]) > 0
+      if deleted { try Self.insertAudit(audit, db) }
+      return deleted
     }
   }
 

@@ -126,9 +126,10 @@ extension SQLStore {
     }
   }
 
-  package func upsertMembership(_ membership: Membership) async throws(ServerError) {
+  package func upsertMembership(_ membership: Membership, audit: AuditEntry?) async throws(ServerError) {
     try await write { db throws(ServerError) in
       try Self.upsert(membership, db)
+      try Self.insertAudit(audit, db)
       try db.announce(.credentialsChanged)
     }
   }
@@ -224,7 +225,9 @@ extension SQLStore {
     }
   }
 
-  package func setRole(workspaceID: WorkspaceID, userID: UserID, role: Role) async throws(ServerError) -> MembershipChange {
+  package func setRole(workspaceID: WorkspaceID, userID: UserID, role: Role, audit: AuditEntry?) async throws(ServerError)
+    -> MembershipChange
+  {
     try await write { db throws(ServerError) in
       if let refusal = try Self.checkOwnerRemains(db, workspaceID: workspaceID, userID: userID, newRole: role) {
         return refusal
@@ -232,13 +235,14 @@ extension SQLStore {
       try db.execute(
         "UPDATE memberships SET role = ? WHERE workspace_id = ? AND user_id = ?",
         [.text(role.rawValue), .id(workspaceID), .id(userID)])
+      try Self.insertAudit(audit, db)
       try db.announce(.credentialsChanged)
       return .done
     }
   }
 
-  package func deleteMembership(workspaceID: WorkspaceID, userID: UserID, at time: UnixTime) async throws(ServerError)
-    -> MembershipChange
+  package func deleteMembership(workspaceID: WorkspaceID, userID: UserID, at time: UnixTime, audit: AuditEntry?)
+    async throws(ServerError) -> MembershipChange
   {
     try await write { db throws(ServerError) in
       if let refusal = try Self.checkOwnerRemains(db, workspaceID: workspaceID, userID: userID, newRole: nil) {
@@ -249,6 +253,7 @@ extension SQLStore {
         [.time(time), .id(workspaceID), .id(userID)])
       try db.execute(
         "DELETE FROM memberships WHERE workspace_id = ? AND user_id = ?", [.id(workspaceID), .id(userID)])
+      try Self.insertAudit(audit, db)
       try db.announce(.credentialsChanged)
       return .done
     }
@@ -278,8 +283,11 @@ extension SQLStore {
 
   // MARK: Tokens
 
-  package func insertToken(_ token: TokenRecord) async throws(ServerError) {
-    try await write { db throws(ServerError) in try Self.insert(token, db) }
+  package func insertToken(_ token: TokenRecord, audit: AuditEntry?) async throws(ServerError) {
+    try await write { db throws(ServerError) in
+      try Self.insert(token, db)
+      try Self.insertAudit(audit, db)
+    }
   }
 
   package func token(id: TokenID) async throws(ServerError) -> TokenRecord? {
@@ -319,11 +327,14 @@ extension SQLStore {
     }
   }
 
-  package func revokeToken(id: TokenID, at time: UnixTime) async throws(ServerError) -> Bool {
+  package func revokeToken(id: TokenID, at time: UnixTime, audit: AuditEntry?) async throws(ServerError) -> Bool {
     try await write { db throws(ServerError) in
       let changed = try db.execute(
         "UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", [.time(time), .id(id)])
-      if changed > 0 { try db.announce(.credentialsChanged) }
+      if changed > 0 {
+        try Self.insertAudit(audit, db)
+        try db.announce(.credentialsChanged)
+      }
       return changed > 0
     }
   }
@@ -382,8 +393,8 @@ extension SQLStore {
     }
   }
 
-  package func approveFlow(id: FlowID, userID: UserID, workspaceID: WorkspaceID, at time: UnixTime) async throws(ServerError)
-    -> Bool
+  package func approveFlow(id: FlowID, userID: UserID, workspaceID: WorkspaceID, at time: UnixTime, audit: AuditEntry?)
+    async throws(ServerError) -> Bool
   {
     try await write { db throws(ServerError) in
       let changed = try db.execute(
@@ -391,12 +402,15 @@ extension SQLStore {
         UPDATE token_flows SET state = 'approved', approved_by_user_id = ?, approved_workspace_id = ?, approved_at = ?
         WHERE id = ? AND state = 'pending' AND expires_at > ?
         """, [.id(userID), .id(workspaceID), .time(time), .id(id), .time(time)])
-      if changed > 0 { try db.announce(.flowChanged(id: id)) }
+      if changed > 0 {
+        try Self.insertAudit(audit, db)
+        try db.announce(.flowChanged(id: id))
+      }
       return changed > 0
     }
   }
 
-  package func consumeFlow(id: FlowID, token: TokenRecord, at time: UnixTime) async throws(ServerError)
+  package func consumeFlow(id: FlowID, token: TokenRecord, at time: UnixTime, audit: AuditEntry?) async throws(ServerError)
     -> FlowConsumption
   {
     try await write { db throws(ServerError) in
@@ -417,6 +431,7 @@ extension SQLStore {
         [.id(token.id), .time(time), .id(id)])
       guard changed > 0 else { return .notApproved }
       try Self.insert(token, db)
+      try Self.insertAudit(audit, db)
       return .consumed
     }
   }
@@ -478,7 +493,9 @@ extension SQLStore {
 
   // MARK: Secrets
 
-  package func insertSecret(_ secret: SecretRecord, values: SealedValues) async throws(ServerError) -> SecretRecord {
+  package func insertSecret(_ secret: SecretRecord, values: SealedValues, audit: AuditEntry?) async throws(ServerError)
+    -> SecretRecord
+  {
     try await write { db throws(ServerError) in
       // Serializes secret creation per environment across replicas, so creation times stay distinct.
       try db.lockRow(table: "environments", id: secret.environmentID)
@@ -501,12 +518,14 @@ extension SQLStore {
           .text(Self.joinKeys(stored.keys)), .text(values.keyID), .bytes(values.ciphertext), .text(stored.createdBy),
           .time(stored.createdAt), .time(stored.updatedAt), .optional(stored.expiresAt),
         ])
+      try Self.insertAudit(audit, db)
       return stored
     }
   }
 
   package func replaceSecretValues(
-    id: SecretID, keys: [String], values: SealedValues, replacing expected: SealedValues?, at time: UnixTime
+    id: SecretID, keys: [String], values: SealedValues, replacing expected: SealedValues?, at time: UnixTime,
+    audit: AuditEntry?
   ) async throws(ServerError) -> Bool {
     try await write { db throws(ServerError) in
       var sql = "UPDATE secrets SET key_names = ?, values_key_id = ?, values_sealed = ?, updated_at = ? WHERE id = ?"
@@ -517,7 +536,9 @@ extension SQLStore {
         sql += " AND values_key_id = ? AND values_sealed = ?"
         arguments += [.text(expected.keyID), .bytes(expected.ciphertext)]
       }
-      return try db.execute(sql, arguments) > 0
+      let changed = try db.execute(sql, arguments) > 0
+      if changed { try Self.insertAudit(audit, db) }
+      return changed
     }
   }
 
@@ -555,13 +576,17 @@ extension SQLStore {
     }
   }
 
-  package func deleteSecret(id: SecretID) async throws(ServerError) -> Bool {
-    try await write { db throws(ServerError) in try db.execute("DELETE FROM secrets WHERE id = ?", [.id(id)]) > 0 }
+  package func deleteSecret(id: SecretID, audit: AuditEntry?) async throws(ServerError) -> Bool {
+    try await write { db throws(ServerError) in
+      let deleted = try db.execute("DELETE FROM secrets WHERE id = ?", [.id(id)]) > 0
+      if deleted { try Self.insertAudit(audit, db) }
+      return deleted
+    }
   }
 
   // MARK: Sessions
 
-  package func insertSession(_ session: SessionRecord) async throws(ServerError) {
+  package func insertSession(_ session: SessionRecord, audit: AuditEntry?) async throws(ServerError) {
     try await write { db throws(ServerError) in
       try db.execute(
         "INSERT INTO sessions (id_hash, user_id, created_at, expires_at, second_factor_at) VALUES (?, ?, ?, ?, ?)",
@@ -569,6 +594,7 @@ extension SQLStore {
           .text(session.idHash), .id(session.userID), .time(session.createdAt), .time(session.expiresAt),
           .optional(session.secondFactorAt),
         ])
+      try Self.insertAudit(audit, db)
     }
   }
 
