@@ -17,6 +17,8 @@ package struct Backend: Sendable {
   package let sessions: SessionService
   /// Second factors of dashboard users (TOTP, recovery codes, passkeys).
   package let secondFactors: SecondFactorService
+  /// Proxy tokens (Modal's webhook tokens) and their check for reverse proxies.
+  package let proxyTokens: ProxyTokenService
 
   /// Assembles the services.
   package init(dependencies: Dependencies) {
@@ -28,6 +30,7 @@ package struct Backend: Sendable {
     secrets = SecretService(dependencies: dependencies)
     sessions = SessionService(dependencies: dependencies)
     secondFactors = SecondFactorService(dependencies: dependencies)
+    proxyTokens = ProxyTokenService(dependencies: dependencies)
   }
 
   /// Approves the login flow with `code` for the user with `email` in `workspaceName` (or, when

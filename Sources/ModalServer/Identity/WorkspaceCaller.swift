@@ -12,6 +12,8 @@ package protocol WorkspaceCaller: Sendable {
   var owner: TokenOwner { get }
   /// The token the caller authenticated with; `nil` for a dashboard session.
   var tokenID: TokenID? { get }
+  /// How the caller is named in `created_by` fields: the user's email or the service user's name.
+  var displayName: String { get }
   /// Checks that the caller may use `scope` with at least `role`; `method` names the operation in the error.
   func require(_ scope: Scope, role needed: Role, for method: String) throws(ServerError)
 }
@@ -57,6 +59,8 @@ package struct SessionCaller: WorkspaceCaller {
   package var owner: TokenOwner { .user(id: user.id) }
   /// No token: a session.
   package var tokenID: TokenID? { nil }
+  /// The signed-in user's email.
+  package var displayName: String { user.email }
 
   /// Checks the role only: a session has every scope.
   package func require(_ scope: Scope, role needed: Role, for method: String) throws(ServerError) {

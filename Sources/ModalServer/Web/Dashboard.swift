@@ -100,6 +100,8 @@ package struct Dashboard: Sendable {
         status: 200, headers: [("Content-Type", "text/css; charset=utf-8"), ("Cache-Control", "public, max-age=3600")],
         body: Array(Stylesheet.css.utf8))
     }
+    // Before any session: a reverse proxy's sub-request carries no cookies and gets no page.
+    if let answer = await ProxyAuthEndpoint.answer(request, service: backend.proxyTokens) { return answer }
     let cookies = request.cookies
     let session: SessionService.Session?
     do {
