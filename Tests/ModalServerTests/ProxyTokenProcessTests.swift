@@ -21,8 +21,25 @@ import TestSupport
       ]
     }
 
-    func run(_ executable: String, _ arguments: [String]) throws -> ProcessOutput {
-      try ProcessRunner.run(executable, arguments, environment: environment, stdin: "")
+    func run(_ executable: String, _ arguments: [String], as token: (id: String, secret: String)? = nil) throws
+      -> ProcessOutput
+    {
+      var environment = self.environment
+      if let token { (environment["MODAL_TOKEN_ID"], environment["MODAL_TOKEN_SECRET"]) = (token.id, token.secret) }
+      return try ProcessRunner.run(executable, arguments, environment: environment, stdin: "")
+    }
+
+    /// A new member of workspace `me` with the role member, and a token of theirs.
+    func memberToken() throws -> (id: String, secret: String) {
+      let data = ["--data-dir", server.dataDirectory, "--workspace", "me"]
+      let user = try ModalServerProcess.command(
+        ["bootstrap", "--data-dir", server.dataDirectory, "--email", "bob@example.com", "--workspace", "bobws", "--json"])
+      #expect(user.status == 0, "\(user.stderr)")
+      let added = try ModalServerProcess.command(["member", "add", "--email", "bob@example.com", "--role", "member"] + data)
+      #expect(added.status == 0, "\(added.stdout) \(added.stderr)")
+      let made = try ModalServerProcess.command(["token", "create", "--email", "bob@example.com", "--json"] + data)
+      let object = try JSONSerialization.jsonObject(with: Data(made.stdout.utf8)) as? [String: Any] ?? [:]
+      return (object["token_id"] as? String ?? "", object["token_secret"] as? String ?? "")
     }
 
     /// `proxy-tokens create --json` through `executable`: the new key and secret.
@@ -90,6 +107,14 @@ import TestSupport
     #expect(theirs[4].contains("\"name\": \"renamed\"") && theirs[4].contains("\"scoped\": true"))
     #expect(theirs[5] == "0 []\n")
     #expect(theirs[2] == "update 2" && theirs[7] == "allow 1" && theirs[9] == "delete 1" && theirs[11] == "delete 1")
+
+    // A member without manager rights is refused by the server, through either command line.
+    let member = try scene.memberToken()
+    for executable in [python, ProcessRunner.product("modal")] {
+      let refused = try scene.run(executable, ["workspace", "proxy-tokens", "create", "--json"], as: member)
+      #expect(refused.status == 1 && refused.stderr.contains("needs the role manager"), "\(executable): \(refused.stderr)")
+      #expect(try scene.run(executable, ["workspace", "proxy-tokens", "list", "--json"], as: member).status == 0)
+    }
   }
 
   // MARK: nginx
