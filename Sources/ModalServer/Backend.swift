@@ -23,6 +23,9 @@ package struct Backend: Sendable {
   /// The audit log.
   package let audit: AuditService
 
+  /// Proxy tokens (Modal's webhook tokens) and their check for reverse proxies.
+  package let proxyTokens: ProxyTokenService
+
   /// Assembles the services.
   package init(dependencies: Dependencies) {
     self.dependencies = dependencies
@@ -36,6 +39,8 @@ package struct Backend: Sendable {
     passkeys = PasskeyService(dependencies: dependencies)
 
     audit = AuditService(dependencies: dependencies)
+
+    proxyTokens = ProxyTokenService(dependencies: dependencies)
   }
 
   /// Approves the login flow with `code` for the user with `email` in `workspaceName` (or, when

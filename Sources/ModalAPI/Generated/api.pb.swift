@@ -3859,3 +3859,504 @@ public struct AuditLogTarget: ProtoMessage, Hashable {
     writer.writeUnknownFields(unknownFields)
   }
 }
+
+/// Creates a proxy token.
+///
+/// Protobuf message `modal.client.WebhookTokenCreateRequest`.
+public struct WebhookTokenCreateRequest: ProtoMessage, Hashable {
+  /// The full protobuf name.
+  public static var protoMessageName: String { "modal.client.WebhookTokenCreateRequest" }
+
+  /// Whether the token is limited to the environments it is allowed in.
+  ///
+  /// `bool scoped = 1`.
+  public var scoped: Bool = false
+
+  /// A name to help identify the token.
+  ///
+  /// `string name = 2`.
+  public var name: String = ""
+
+  /// Fields this schema does not know, kept so that re-encoding loses nothing.
+  public var unknownFields = UnknownFields()
+
+  /// A message with every field at its default.
+  public init() {}
+
+  /// A message with the given field values; fields not named keep their defaults.
+  public init(
+    scoped: Bool = false,
+    name: String = ""
+  ) {
+    self.scoped = scoped
+    self.name = name
+  }
+
+  /// Merges the fields read from `reader` into this message; unknown fields are kept.
+  public mutating func decodeFields(from reader: inout ProtoReader) throws(ProtoWireError) {
+    while let tag = try reader.nextField() {
+      switch tag.number {
+      case 1: scoped = try reader.read(ProtoBool.self, tag)
+      case 2: name = try reader.read(ProtoString.self, tag)
+      default: try reader.skip(tag, into: &unknownFields)
+      }
+    }
+  }
+
+  /// Writes the fields in number order (proto3 defaults skipped), then the unknown fields.
+  public func encodeFields(to writer: inout ProtoWriter) {
+    writer.writeIfNotDefault(ProtoBool.self, field: 1, scoped)
+    writer.writeIfNotDefault(ProtoString.self, field: 2, name)
+    writer.writeUnknownFields(unknownFields)
+  }
+}
+
+/// A newly created token: its id and its secret, shown only this once.
+///
+/// Protobuf message `modal.client.TokenCreateResponse`.
+public struct TokenCreateResponse: ProtoMessage, Hashable {
+  /// The full protobuf name.
+  public static var protoMessageName: String { "modal.client.TokenCreateResponse" }
+
+  /// The token's id.
+  ///
+  /// `string token_id = 1`.
+  public var tokenID: String = ""
+
+  /// The token's secret.
+  ///
+  /// `string token_secret = 2`.
+  public var tokenSecret: String = ""
+
+  /// Fields this schema does not know, kept so that re-encoding loses nothing.
+  public var unknownFields = UnknownFields()
+
+  /// A message with every field at its default.
+  public init() {}
+
+  /// A message with the given field values; fields not named keep their defaults.
+  public init(
+    tokenID: String = "",
+    tokenSecret: String = ""
+  ) {
+    self.tokenID = tokenID
+    self.tokenSecret = tokenSecret
+  }
+
+  /// Merges the fields read from `reader` into this message; unknown fields are kept.
+  public mutating func decodeFields(from reader: inout ProtoReader) throws(ProtoWireError) {
+    while let tag = try reader.nextField() {
+      switch tag.number {
+      case 1: tokenID = try reader.read(ProtoString.self, tag)
+      case 2: tokenSecret = try reader.read(ProtoString.self, tag)
+      default: try reader.skip(tag, into: &unknownFields)
+      }
+    }
+  }
+
+  /// Writes the fields in number order (proto3 defaults skipped), then the unknown fields.
+  public func encodeFields(to writer: inout ProtoWriter) {
+    writer.writeIfNotDefault(ProtoString.self, field: 1, tokenID)
+    writer.writeIfNotDefault(ProtoString.self, field: 2, tokenSecret)
+    writer.writeUnknownFields(unknownFields)
+  }
+}
+
+/// A proxy token (never its secret).
+///
+/// Protobuf message `modal.client.WebhookToken`.
+public struct WebhookToken: ProtoMessage, Hashable {
+  /// The full protobuf name.
+  public static var protoMessageName: String { "modal.client.WebhookToken" }
+
+  /// The token's id (`wk-...`).
+  ///
+  /// `string token_id = 1`.
+  public var tokenID: String = ""
+
+  /// When it was created, seconds since the Unix epoch.
+  ///
+  /// `double created_at = 2`.
+  public var createdAt: Double = 0
+
+  /// Whether the token is limited to the environments it is allowed in.
+  ///
+  /// `bool scoped = 3`.
+  public var scoped: Bool = false
+
+  /// The token's name; empty when it has none.
+  ///
+  /// `string name = 4`.
+  public var name: String = ""
+
+  /// The member who created it.
+  ///
+  /// `modal.client.UserIdentity created_by = 5`.
+  public var createdBy: UserIdentity? = nil
+
+  /// Fields this schema does not know, kept so that re-encoding loses nothing.
+  public var unknownFields = UnknownFields()
+
+  /// A message with every field at its default.
+  public init() {}
+
+  /// A message with the given field values; fields not named keep their defaults.
+  public init(
+    tokenID: String = "",
+    createdAt: Double = 0,
+    scoped: Bool = false,
+    name: String = "",
+    createdBy: UserIdentity? = nil
+  ) {
+    self.tokenID = tokenID
+    self.createdAt = createdAt
+    self.scoped = scoped
+    self.name = name
+    self.createdBy = createdBy
+  }
+
+  /// Merges the fields read from `reader` into this message; unknown fields are kept.
+  public mutating func decodeFields(from reader: inout ProtoReader) throws(ProtoWireError) {
+    while let tag = try reader.nextField() {
+      switch tag.number {
+      case 1: tokenID = try reader.read(ProtoString.self, tag)
+      case 2: createdAt = try reader.read(ProtoDouble.self, tag)
+      case 3: scoped = try reader.read(ProtoBool.self, tag)
+      case 4: name = try reader.read(ProtoString.self, tag)
+      case 5: try reader.readMessage(tag, into: &createdBy)
+      default: try reader.skip(tag, into: &unknownFields)
+      }
+    }
+  }
+
+  /// Writes the fields in number order (proto3 defaults skipped), then the unknown fields.
+  public func encodeFields(to writer: inout ProtoWriter) {
+    writer.writeIfNotDefault(ProtoString.self, field: 1, tokenID)
+    writer.writeIfNotDefault(ProtoDouble.self, field: 2, createdAt)
+    writer.writeIfNotDefault(ProtoBool.self, field: 3, scoped)
+    writer.writeIfNotDefault(ProtoString.self, field: 4, name)
+    writer.writeMessage(field: 5, createdBy)
+    writer.writeUnknownFields(unknownFields)
+  }
+}
+
+/// Allows a proxy token in an environment.
+///
+/// Protobuf message `modal.client.WebhookTokenEnvironmentAddRequest`.
+public struct WebhookTokenEnvironmentAddRequest: ProtoMessage, Hashable {
+  /// The full protobuf name.
+  public static var protoMessageName: String { "modal.client.WebhookTokenEnvironmentAddRequest" }
+
+  /// The token's id.
+  ///
+  /// `string token_id = 1`.
+  public var tokenID: String = ""
+
+  /// The environment's id.
+  ///
+  /// `string environment_id = 2`.
+  public var environmentID: String = ""
+
+  /// Fields this schema does not know, kept so that re-encoding loses nothing.
+  public var unknownFields = UnknownFields()
+
+  /// A message with every field at its default.
+  public init() {}
+
+  /// A message with the given field values; fields not named keep their defaults.
+  public init(
+    tokenID: String = "",
+    environmentID: String = ""
+  ) {
+    self.tokenID = tokenID
+    self.environmentID = environmentID
+  }
+
+  /// Merges the fields read from `reader` into this message; unknown fields are kept.
+  public mutating func decodeFields(from reader: inout ProtoReader) throws(ProtoWireError) {
+    while let tag = try reader.nextField() {
+      switch tag.number {
+      case 1: tokenID = try reader.read(ProtoString.self, tag)
+      case 2: environmentID = try reader.read(ProtoString.self, tag)
+      default: try reader.skip(tag, into: &unknownFields)
+      }
+    }
+  }
+
+  /// Writes the fields in number order (proto3 defaults skipped), then the unknown fields.
+  public func encodeFields(to writer: inout ProtoWriter) {
+    writer.writeIfNotDefault(ProtoString.self, field: 1, tokenID)
+    writer.writeIfNotDefault(ProtoString.self, field: 2, environmentID)
+    writer.writeUnknownFields(unknownFields)
+  }
+}
+
+/// Asks for the environments a proxy token is allowed in.
+///
+/// Protobuf message `modal.client.WebhookTokenEnvironmentListRequest`.
+public struct WebhookTokenEnvironmentListRequest: ProtoMessage, Hashable {
+  /// The full protobuf name.
+  public static var protoMessageName: String { "modal.client.WebhookTokenEnvironmentListRequest" }
+
+  /// The token's id.
+  ///
+  /// `string token_id = 1`.
+  public var tokenID: String = ""
+
+  /// Fields this schema does not know, kept so that re-encoding loses nothing.
+  public var unknownFields = UnknownFields()
+
+  /// A message with every field at its default.
+  public init() {}
+
+  /// A message with the given field values; fields not named keep their defaults.
+  public init(
+    tokenID: String = ""
+  ) {
+    self.tokenID = tokenID
+  }
+
+  /// Merges the fields read from `reader` into this message; unknown fields are kept.
+  public mutating func decodeFields(from reader: inout ProtoReader) throws(ProtoWireError) {
+    while let tag = try reader.nextField() {
+      switch tag.number {
+      case 1: tokenID = try reader.read(ProtoString.self, tag)
+      default: try reader.skip(tag, into: &unknownFields)
+      }
+    }
+  }
+
+  /// Writes the fields in number order (proto3 defaults skipped), then the unknown fields.
+  public func encodeFields(to writer: inout ProtoWriter) {
+    writer.writeIfNotDefault(ProtoString.self, field: 1, tokenID)
+    writer.writeUnknownFields(unknownFields)
+  }
+}
+
+/// The environments a proxy token is allowed in.
+///
+/// Protobuf message `modal.client.WebhookTokenEnvironmentListResponse`.
+public struct WebhookTokenEnvironmentListResponse: ProtoMessage, Hashable {
+  /// The full protobuf name.
+  public static var protoMessageName: String { "modal.client.WebhookTokenEnvironmentListResponse" }
+
+  /// Their ids.
+  ///
+  /// `repeated string environment_ids = 1`.
+  public var environmentIds: [String] = []
+
+  /// Fields this schema does not know, kept so that re-encoding loses nothing.
+  public var unknownFields = UnknownFields()
+
+  /// A message with every field at its default.
+  public init() {}
+
+  /// A message with the given field values; fields not named keep their defaults.
+  public init(
+    environmentIds: [String] = []
+  ) {
+    self.environmentIds = environmentIds
+  }
+
+  /// Merges the fields read from `reader` into this message; unknown fields are kept.
+  public mutating func decodeFields(from reader: inout ProtoReader) throws(ProtoWireError) {
+    while let tag = try reader.nextField() {
+      switch tag.number {
+      case 1: try reader.readRepeated(ProtoString.self, tag, into: &environmentIds)
+      default: try reader.skip(tag, into: &unknownFields)
+      }
+    }
+  }
+
+  /// Writes the fields in number order (proto3 defaults skipped), then the unknown fields.
+  public func encodeFields(to writer: inout ProtoWriter) {
+    writer.writeRepeated(ProtoString.self, field: 1, environmentIds)
+    writer.writeUnknownFields(unknownFields)
+  }
+}
+
+/// Takes a proxy token's access to an environment away.
+///
+/// Protobuf message `modal.client.WebhookTokenEnvironmentRemoveRequest`.
+public struct WebhookTokenEnvironmentRemoveRequest: ProtoMessage, Hashable {
+  /// The full protobuf name.
+  public static var protoMessageName: String { "modal.client.WebhookTokenEnvironmentRemoveRequest" }
+
+  /// The token's id.
+  ///
+  /// `string token_id = 1`.
+  public var tokenID: String = ""
+
+  /// The environment's id.
+  ///
+  /// `string environment_id = 2`.
+  public var environmentID: String = ""
+
+  /// Fields this schema does not know, kept so that re-encoding loses nothing.
+  public var unknownFields = UnknownFields()
+
+  /// A message with every field at its default.
+  public init() {}
+
+  /// A message with the given field values; fields not named keep their defaults.
+  public init(
+    tokenID: String = "",
+    environmentID: String = ""
+  ) {
+    self.tokenID = tokenID
+    self.environmentID = environmentID
+  }
+
+  /// Merges the fields read from `reader` into this message; unknown fields are kept.
+  public mutating func decodeFields(from reader: inout ProtoReader) throws(ProtoWireError) {
+    while let tag = try reader.nextField() {
+      switch tag.number {
+      case 1: tokenID = try reader.read(ProtoString.self, tag)
+      case 2: environmentID = try reader.read(ProtoString.self, tag)
+      default: try reader.skip(tag, into: &unknownFields)
+      }
+    }
+  }
+
+  /// Writes the fields in number order (proto3 defaults skipped), then the unknown fields.
+  public func encodeFields(to writer: inout ProtoWriter) {
+    writer.writeIfNotDefault(ProtoString.self, field: 1, tokenID)
+    writer.writeIfNotDefault(ProtoString.self, field: 2, environmentID)
+    writer.writeUnknownFields(unknownFields)
+  }
+}
+
+/// Asks for the proxy tokens allowed in one environment.
+///
+/// Protobuf message `modal.client.WebhookTokenListForEnvironmentRequest`.
+public struct WebhookTokenListForEnvironmentRequest: ProtoMessage, Hashable {
+  /// The full protobuf name.
+  public static var protoMessageName: String { "modal.client.WebhookTokenListForEnvironmentRequest" }
+
+  /// The environment's name.
+  ///
+  /// `string environment_name = 1`.
+  public var environmentName: String = ""
+
+  /// Fields this schema does not know, kept so that re-encoding loses nothing.
+  public var unknownFields = UnknownFields()
+
+  /// A message with every field at its default.
+  public init() {}
+
+  /// A message with the given field values; fields not named keep their defaults.
+  public init(
+    environmentName: String = ""
+  ) {
+    self.environmentName = environmentName
+  }
+
+  /// Merges the fields read from `reader` into this message; unknown fields are kept.
+  public mutating func decodeFields(from reader: inout ProtoReader) throws(ProtoWireError) {
+    while let tag = try reader.nextField() {
+      switch tag.number {
+      case 1: environmentName = try reader.read(ProtoString.self, tag)
+      default: try reader.skip(tag, into: &unknownFields)
+      }
+    }
+  }
+
+  /// Writes the fields in number order (proto3 defaults skipped), then the unknown fields.
+  public func encodeFields(to writer: inout ProtoWriter) {
+    writer.writeIfNotDefault(ProtoString.self, field: 1, environmentName)
+    writer.writeUnknownFields(unknownFields)
+  }
+}
+
+/// Proxy tokens.
+///
+/// Protobuf message `modal.client.WebhookTokenListResponse`.
+public struct WebhookTokenListResponse: ProtoMessage, Hashable {
+  /// The full protobuf name.
+  public static var protoMessageName: String { "modal.client.WebhookTokenListResponse" }
+
+  /// The tokens, oldest first.
+  ///
+  /// `repeated modal.client.WebhookToken tokens = 1`.
+  public var tokens: [WebhookToken] = []
+
+  /// Fields this schema does not know, kept so that re-encoding loses nothing.
+  public var unknownFields = UnknownFields()
+
+  /// A message with every field at its default.
+  public init() {}
+
+  /// A message with the given field values; fields not named keep their defaults.
+  public init(
+    tokens: [WebhookToken] = []
+  ) {
+    self.tokens = tokens
+  }
+
+  /// Merges the fields read from `reader` into this message; unknown fields are kept.
+  public mutating func decodeFields(from reader: inout ProtoReader) throws(ProtoWireError) {
+    while let tag = try reader.nextField() {
+      switch tag.number {
+      case 1: try reader.readRepeatedMessage(tag, into: &tokens)
+      default: try reader.skip(tag, into: &unknownFields)
+      }
+    }
+  }
+
+  /// Writes the fields in number order (proto3 defaults skipped), then the unknown fields.
+  public func encodeFields(to writer: inout ProtoWriter) {
+    writer.writeRepeatedMessage(field: 1, tokens)
+    writer.writeUnknownFields(unknownFields)
+  }
+}
+
+/// Renames a proxy token.
+///
+/// Protobuf message `modal.client.WebhookTokenUpdateRequest`.
+public struct WebhookTokenUpdateRequest: ProtoMessage, Hashable {
+  /// The full protobuf name.
+  public static var protoMessageName: String { "modal.client.WebhookTokenUpdateRequest" }
+
+  /// The token's id.
+  ///
+  /// `string token_id = 1`.
+  public var tokenID: String = ""
+
+  /// The new name; empty removes it, unset leaves it.
+  ///
+  /// `optional string name = 2`.
+  public var name: String? = nil
+
+  /// Fields this schema does not know, kept so that re-encoding loses nothing.
+  public var unknownFields = UnknownFields()
+
+  /// A message with every field at its default.
+  public init() {}
+
+  /// A message with the given field values; fields not named keep their defaults.
+  public init(
+    tokenID: String = "",
+    name: String? = nil
+  ) {
+    self.tokenID = tokenID
+    self.name = name
+  }
+
+  /// Merges the fields read from `reader` into this message; unknown fields are kept.
+  public mutating func decodeFields(from reader: inout ProtoReader) throws(ProtoWireError) {
+    while let tag = try reader.nextField() {
+      switch tag.number {
+      case 1: tokenID = try reader.read(ProtoString.self, tag)
+      case 2: name = try reader.read(ProtoString.self, tag)
+      default: try reader.skip(tag, into: &unknownFields)
+      }
+    }
+  }
+
+  /// Writes the fields in number order (proto3 defaults skipped), then the unknown fields.
+  public func encodeFields(to writer: inout ProtoWriter) {
+    writer.writeIfNotDefault(ProtoString.self, field: 1, tokenID)
+    writer.write(ProtoString.self, field: 2, name)
+    writer.writeUnknownFields(unknownFields)
+  }
+}

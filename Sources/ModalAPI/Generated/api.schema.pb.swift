@@ -405,6 +405,65 @@ public enum ModalAPISchema {
         .init(name: "type", swiftName: "type", number: 1, type: .string, label: .optional),
         .init(name: "id", swiftName: "id", number: 2, type: .string, label: .optional),
       ]),
+    ProtoMessageSchema(
+      fullName: "modal.client.WebhookTokenCreateRequest",
+      fields: [
+        .init(name: "scoped", swiftName: "scoped", number: 1, type: .bool, label: .optional),
+        .init(name: "name", swiftName: "name", number: 2, type: .string, label: .optional),
+      ]),
+    ProtoMessageSchema(
+      fullName: "modal.client.TokenCreateResponse",
+      fields: [
+        .init(name: "token_id", swiftName: "tokenID", number: 1, type: .string, label: .optional),
+        .init(name: "token_secret", swiftName: "tokenSecret", number: 2, type: .string, label: .optional),
+      ]),
+    ProtoMessageSchema(
+      fullName: "modal.client.WebhookToken",
+      fields: [
+        .init(name: "token_id", swiftName: "tokenID", number: 1, type: .string, label: .optional),
+        .init(name: "created_at", swiftName: "createdAt", number: 2, type: .double, label: .optional),
+        .init(name: "scoped", swiftName: "scoped", number: 3, type: .bool, label: .optional),
+        .init(name: "name", swiftName: "name", number: 4, type: .string, label: .optional),
+        .init(name: "created_by", swiftName: "createdBy", number: 5, type: .message, label: .optional, typeName: ".modal.client.UserIdentity"),
+      ]),
+    ProtoMessageSchema(
+      fullName: "modal.client.WebhookTokenEnvironmentAddRequest",
+      fields: [
+        .init(name: "token_id", swiftName: "tokenID", number: 1, type: .string, label: .optional),
+        .init(name: "environment_id", swiftName: "environmentID", number: 2, type: .string, label: .optional),
+      ]),
+    ProtoMessageSchema(
+      fullName: "modal.client.WebhookTokenEnvironmentListRequest",
+      fields: [
+        .init(name: "token_id", swiftName: "tokenID", number: 1, type: .string, label: .optional),
+      ]),
+    ProtoMessageSchema(
+      fullName: "modal.client.WebhookTokenEnvironmentListResponse",
+      fields: [
+        .init(name: "environment_ids", swiftName: "environmentIds", number: 1, type: .string, label: .repeated),
+      ]),
+    ProtoMessageSchema(
+      fullName: "modal.client.WebhookTokenEnvironmentRemoveRequest",
+      fields: [
+        .init(name: "token_id", swiftName: "tokenID", number: 1, type: .string, label: .optional),
+        .init(name: "environment_id", swiftName: "environmentID", number: 2, type: .string, label: .optional),
+      ]),
+    ProtoMessageSchema(
+      fullName: "modal.client.WebhookTokenListForEnvironmentRequest",
+      fields: [
+        .init(name: "environment_name", swiftName: "environmentName", number: 1, type: .string, label: .optional),
+      ]),
+    ProtoMessageSchema(
+      fullName: "modal.client.WebhookTokenListResponse",
+      fields: [
+        .init(name: "tokens", swiftName: "tokens", number: 1, type: .message, label: .repeated, typeName: ".modal.client.WebhookToken"),
+      ]),
+    ProtoMessageSchema(
+      fullName: "modal.client.WebhookTokenUpdateRequest",
+      fields: [
+        .init(name: "token_id", swiftName: "tokenID", number: 1, type: .string, label: .optional),
+        .init(name: "name", swiftName: "name", number: 2, type: .string, label: .optional, isProto3Optional: true),
+      ]),
   ]
 
   /// Every enum, nested ones included, in declaration order.
@@ -530,5 +589,15 @@ public enum ModalAPISchema {
     AuditLogSettingsGetRequest.self,
     AuditLogSettingsGetResponse.self,
     AuditLogTarget.self,
+    WebhookTokenCreateRequest.self,
+    TokenCreateResponse.self,
+    WebhookToken.self,
+    WebhookTokenEnvironmentAddRequest.self,
+    WebhookTokenEnvironmentListRequest.self,
+    WebhookTokenEnvironmentListResponse.self,
+    WebhookTokenEnvironmentRemoveRequest.self,
+    WebhookTokenListForEnvironmentRequest.self,
+    WebhookTokenListResponse.self,
+    WebhookTokenUpdateRequest.self,
   ]
 }

@@ -140,6 +140,54 @@ public enum ModalClientMethods {
   public static let auditLogSettingsGet = MethodDescriptor<AuditLogSettingsGetRequest, AuditLogSettingsGetResponse>(
     serviceName: "modal.client.ModalClient", methodName: "AuditLogSettingsGet")
 
+  /// Creates a proxy token; its secret is in the answer only.
+  ///
+  /// `/modal.client.ModalClient/WebhookTokenCreate`, unary: `WebhookTokenCreateRequest` → `TokenCreateResponse`.
+  public static let webhookTokenCreate = MethodDescriptor<WebhookTokenCreateRequest, TokenCreateResponse>(
+    serviceName: "modal.client.ModalClient", methodName: "WebhookTokenCreate")
+
+  /// Deletes a proxy token.
+  ///
+  /// `/modal.client.ModalClient/WebhookTokenDelete`, unary: `TokenDeleteRequest` → `Empty`.
+  public static let webhookTokenDelete = MethodDescriptor<TokenDeleteRequest, Empty>(
+    serviceName: "modal.client.ModalClient", methodName: "WebhookTokenDelete")
+
+  /// Allows a proxy token in an environment.
+  ///
+  /// `/modal.client.ModalClient/WebhookTokenEnvironmentAdd`, unary: `WebhookTokenEnvironmentAddRequest` → `Empty`.
+  public static let webhookTokenEnvironmentAdd = MethodDescriptor<WebhookTokenEnvironmentAddRequest, Empty>(
+    serviceName: "modal.client.ModalClient", methodName: "WebhookTokenEnvironmentAdd")
+
+  /// Lists the environments a proxy token is allowed in.
+  ///
+  /// `/modal.client.ModalClient/WebhookTokenEnvironmentList`, unary: `WebhookTokenEnvironmentListRequest` → `WebhookTokenEnvironmentListResponse`.
+  public static let webhookTokenEnvironmentList = MethodDescriptor<WebhookTokenEnvironmentListRequest, WebhookTokenEnvironmentListResponse>(
+    serviceName: "modal.client.ModalClient", methodName: "WebhookTokenEnvironmentList")
+
+  /// Takes a proxy token's access to an environment away.
+  ///
+  /// `/modal.client.ModalClient/WebhookTokenEnvironmentRemove`, unary: `WebhookTokenEnvironmentRemoveRequest` → `Empty`.
+  public static let webhookTokenEnvironmentRemove = MethodDescriptor<WebhookTokenEnvironmentRemoveRequest, Empty>(
+    serviceName: "modal.client.ModalClient", methodName: "WebhookTokenEnvironmentRemove")
+
+  /// Lists the proxy tokens of the workspace.
+  ///
+  /// `/modal.client.ModalClient/WebhookTokenList`, unary: `Empty` → `WebhookTokenListResponse`.
+  public static let webhookTokenList = MethodDescriptor<Empty, WebhookTokenListResponse>(
+    serviceName: "modal.client.ModalClient", methodName: "WebhookTokenList")
+
+  /// Lists the proxy tokens allowed in one environment.
+  ///
+  /// `/modal.client.ModalClient/WebhookTokenListForEnvironment`, unary: `WebhookTokenListForEnvironmentRequest` → `WebhookTokenListResponse`.
+  public static let webhookTokenListForEnvironment = MethodDescriptor<WebhookTokenListForEnvironmentRequest, WebhookTokenListResponse>(
+    serviceName: "modal.client.ModalClient", methodName: "WebhookTokenListForEnvironment")
+
+  /// Renames a proxy token and returns it.
+  ///
+  /// `/modal.client.ModalClient/WebhookTokenUpdate`, unary: `WebhookTokenUpdateRequest` → `WebhookToken`.
+  public static let webhookTokenUpdate = MethodDescriptor<WebhookTokenUpdateRequest, WebhookToken>(
+    serviceName: "modal.client.ModalClient", methodName: "WebhookTokenUpdate")
+
   /// Every method of the service, in declaration order.
   public static let all: [AnyMethodDescriptor] = [
     clientHello.erased,
@@ -164,5 +212,13 @@ public enum ModalClientMethods {
     auditLogList.erased,
     auditLogPlan.erased,
     auditLogSettingsGet.erased,
+    webhookTokenCreate.erased,
+    webhookTokenDelete.erased,
+    webhookTokenEnvironmentAdd.erased,
+    webhookTokenEnvironmentList.erased,
+    webhookTokenEnvironmentRemove.erased,
+    webhookTokenList.erased,
+    webhookTokenListForEnvironment.erased,
+    webhookTokenUpdate.erased,
   ]
 }

@@ -42,3 +42,14 @@ extension LocalTime {
     return .string(base + (micros == "000000" ? "" : "." + micros) + offset)
   }
 }
+
+extension LocalTime {
+  /// A JSON value as Python's `timestamp_to_localized_str(ts, True)`: local time as
+  /// `datetime.isoformat(sep=" ", timespec="seconds")` (`2026-12-06 18:30:00+00:00`), or null.
+  static func isoSeconds(_ time: UnixTime?) -> JSONValue {
+    guard let seconds = time?.seconds, seconds > 0 else { return .null }
+    var offset = format(seconds: Int64(seconds), pattern: "%z")
+    if offset.count == 5 { offset.insert(":", at: offset.index(offset.startIndex, offsetBy: 3)) }
+    return .string(format(seconds: Int64(seconds), pattern: "%Y-%m-%d %H:%M:%S") + offset)
+  }
+}

@@ -13,6 +13,8 @@ package enum ModalGRPCService {
     table.registerEnvironmentMethods()
     table.registerSecretMethods()
     table.registerAuditMethods()
+
+    table.registerProxyTokenMethods()
     return table.router
   }
 }

@@ -14,6 +14,9 @@ package protocol WorkspaceCaller: Sendable {
   var tokenID: TokenID? { get }
   /// Who the audit log names as the actor of what the caller does.
   var auditActor: AuditActor { get }
+
+  /// How the caller is named in `created_by` fields: the user's email or the service user's name.
+  var displayName: String { get }
   /// Checks that the caller may use `scope` with at least `role`; `method` names the operation in the error.
   func require(_ scope: Scope, role needed: Role, for method: String) throws(ServerError)
 }
@@ -63,6 +66,9 @@ package struct SessionCaller: WorkspaceCaller {
   package var tokenID: TokenID? { nil }
   /// The signed-in user, from the browser's address.
   package var auditActor: AuditActor { .webUser(user, peer: peer) }
+
+  /// The signed-in user's email.
+  package var displayName: String { user.email }
 
   /// Checks the role only: a session has every scope.
   package func require(_ scope: Scope, role needed: Role, for method: String) throws(ServerError) {

@@ -39,6 +39,8 @@ package enum RecordKinds {
   package enum Secret: RecordKind { package static var prefix: String { "st-" } }
   /// `TokenFlowRecord`.
   package enum Flow: RecordKind { package static var prefix: String { "tf-" } }
+  /// `ProxyTokenRecord` (Modal's webhook tokens).
+  package enum ProxyToken: RecordKind { package static var prefix: String { "wk-" } }
 }
 
 /// The id of a `User`: `us-` + 22 base62.
@@ -55,3 +57,5 @@ package typealias TokenID = RecordID<RecordKinds.Token>
 package typealias SecretID = RecordID<RecordKinds.Secret>
 /// The id of a `TokenFlowRecord`: `tf-` + 22 base62.
 package typealias FlowID = RecordID<RecordKinds.Flow>
+/// The id of a `ProxyTokenRecord`: `wk-` + 22 base62, public, sent as `Modal-Key`.
+package typealias ProxyTokenID = RecordID<RecordKinds.ProxyToken>

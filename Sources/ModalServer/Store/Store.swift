@@ -75,6 +75,25 @@ package protocol Store: Sendable {
   /// Stores batched last-used times (never moving one backwards).
   func recordUsage(tokens: [TokenID: UnixTime], secrets: [SecretID: UnixTime]) async throws(ServerError)
 
+  // MARK: Proxy tokens
+
+  /// Stores a new proxy token and the environments it is allowed in.
+  func insertProxyToken(_ token: ProxyTokenRecord) async throws(ServerError)
+  /// The proxy token with this id, with its environments.
+  func proxyToken(id: ProxyTokenID) async throws(ServerError) -> ProxyTokenRecord?
+  /// The proxy tokens of a workspace, oldest first; only those usable in `environment` (unscoped,
+  /// or allowed there) when given.
+  func proxyTokens(workspaceID: WorkspaceID, usableIn environment: EnvironmentID?) async throws(ServerError)
+    -> [ProxyTokenRecord]
+  /// Renames a proxy token; `false` if it does not exist.
+  func renameProxyToken(id: ProxyTokenID, name: String) async throws(ServerError) -> Bool
+  /// Allows a proxy token in an environment (`allowed`) or takes that away, and marks it scoped;
+  /// `false` if the token does not exist.
+  func setProxyTokenEnvironment(id: ProxyTokenID, environmentID: EnvironmentID, allowed: Bool)
+    async throws(ServerError) -> Bool
+  /// Deletes a proxy token; `false` if it did not exist.
+  func deleteProxyToken(id: ProxyTokenID) async throws(ServerError) -> Bool
+
   // MARK: Token flows
 
   /// Stores a new pending flow; `alreadyExists` if its code collides with a pending flow.

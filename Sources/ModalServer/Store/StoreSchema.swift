@@ -265,6 +265,30 @@ package enum StoreSchema {
           PRIMARY KEY (token_id, address)
         )
         """),
+    // `created_by_*` are copied, not referenced: a token outlives the member who made it.
+    Migration(
+      version: 8, name: "proxy tokens and the environments they are allowed in",
+      sql: """
+        CREATE TABLE proxy_tokens (
+          id TEXT PRIMARY KEY,
+          workspace_id TEXT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+          name TEXT NOT NULL,
+          secret_hash TEXT NOT NULL,
+          hash_key_id TEXT NOT NULL,
+          secret_hint TEXT NOT NULL,
+          scoped INTEGER NOT NULL,
+          created_by_id TEXT NOT NULL,
+          created_by_name TEXT NOT NULL,
+          created_at INTEGER NOT NULL
+        );
+        CREATE INDEX proxy_tokens_workspace ON proxy_tokens(workspace_id, created_at);
+        CREATE TABLE proxy_token_environments (
+          token_id TEXT NOT NULL REFERENCES proxy_tokens(id) ON DELETE CASCADE,
+          environment_id TEXT NOT NULL REFERENCES environments(id) ON DELETE CASCADE,
+          PRIMARY KEY (token_id, environment_id)
+        );
+        CREATE INDEX proxy_token_environments_environment ON proxy_token_environments(environment_id)
+        """),
   ]
 
   /// The newest version this code knows.

@@ -13,18 +13,25 @@ package struct TokenService: Sendable {
   /// The longest token name accepted.
   package static let maximumNameLength = 100
 
+  /// `name` trimmed, if it is a valid token name (API or proxy token): at most
+  /// `maximumNameLength` characters, no control characters.
+  package static func checkedName(_ name: String) throws(ServerError) -> String {
+    let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
+    guard trimmed.count <= maximumNameLength,
+      !trimmed.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
+    else {
+      throw ServerError(
+        .invalidArgument, "Token names have at most \(maximumNameLength) characters and no control characters.")
+    }
+    return trimmed
+  }
+
   /// A new token record and its secret (not stored yet).
   package func makeToken(
     workspaceID: WorkspaceID, owner: TokenOwner, createdByUserID: UserID?, name: String, scopes: ScopeSet,
     lifetimeSeconds: Int64?
   ) throws(ServerError) -> IssuedToken {
-    let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
-    guard trimmed.count <= Self.maximumNameLength,
-      !trimmed.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
-    else {
-      throw ServerError(
-        .invalidArgument, "Token names have at most \(Self.maximumNameLength) characters and no control characters.")
-    }
+    let trimmed = try Self.checkedName(name)
     if let lifetimeSeconds, lifetimeSeconds <= 0 {
       throw ServerError(.invalidArgument, "A token's lifetime must be positive.")
     }

@@ -110,6 +110,9 @@ package struct Dashboard: Sendable {
         headers: [("Content-Type", "text/javascript; charset=utf-8"), ("Cache-Control", "public, max-age=3600")],
         body: Array(PasskeyScript.javaScript.utf8))
     }
+
+    // Before any session: a reverse proxy's sub-request carries no cookies and gets no page.
+    if let answer = await ProxyAuthEndpoint.answer(request, service: backend.proxyTokens) { return answer }
     let cookies = request.cookies
     let session: SessionService.Session?
     do {
@@ -191,6 +194,10 @@ package struct Dashboard: Sendable {
     case ("POST", 1, "tokens"): return try await createToken(context, workspaceName: name)
     case ("POST", 3, "tokens") where rest[2] == "revoke":
       return try await revokeToken(context, workspaceName: name, tokenID: rest[1])
+    case ("GET", 1, "proxy-tokens"): return try await proxyTokensPage(context, workspaceName: name)
+    case ("POST", 1, "proxy-tokens"): return try await createProxyToken(context, workspaceName: name)
+    case ("POST", 3, "proxy-tokens") where rest[2] == "environment" || rest[2] == "delete":
+      return try await changeProxyToken(context, workspaceName: name, tokenID: rest[1], change: rest[2])
     case ("GET", 1, "members"): return try await membersPage(context, workspaceName: name)
     case ("POST", 1, "members"): return try await addMember(context, workspaceName: name)
     case ("POST", 3, "members") where rest[2] == "role":
