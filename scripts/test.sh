@@ -22,7 +22,7 @@ swift build -c release --product modal-server
 # Suites that start Python processes, servers or many child processes, and the suites whose
 # deadline, cancellation and shutdown assertions need the cooperative thread pool free, run one at
 # a time after the rest (other tests block pool threads while they wait for child processes).
-heavy='InteropTests\.|RPCTests\.|ModalAPITests\.(DifferentialTests|SchemaConformanceTests)|ModalServerTests\.(PythonInteropTests|DashboardBrowserTests|DashboardHTTPTests|SignInLimitTests|PostgresStoreTests|ReplicaTests|HostileClientTests|FailedTokenCheckTests|ObservabilityProcessTests|SecretBytesMigrationTests)|ModalCLITests\.ConcurrentWriteTests|ModalTests\.(CancellationAndTimeoutTests|SubprocessPipeTests|ClientSetupOffThePoolTests|ResourceServerTests)'
+heavy='InteropTests\.|RPCTests\.|ModalAPITests\.(DifferentialTests|SchemaConformanceTests)|ModalServerTests\.(PythonInteropTests|WorkspaceDifferentialTests|DashboardBrowserTests|DashboardHTTPTests|SignInLimitTests|PostgresStoreTests|ReplicaTests|HostileClientTests|FailedTokenCheckTests|ObservabilityProcessTests|SecretBytesMigrationTests)|ModalCLITests\.ConcurrentWriteTests|ModalTests\.(CancellationAndTimeoutTests|SubprocessPipeTests|ClientSetupOffThePoolTests|ResourceServerTests)'
 echo "== in-process suites (parallel)"
 swift test --skip-build --skip "$heavy"
 echo "== interop and process suites (one at a time)"

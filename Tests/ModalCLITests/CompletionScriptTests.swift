@@ -13,7 +13,7 @@ import Testing
   }
 
   @Test func bashCompletesModalCommandsAndOptions() async throws {
-    #expect(try await complete(["modal", ""]) == ["config", "doctor", "environment", "profile", "secret", "setup", "token", "--profile", "--help"])
+    #expect(try await complete(["modal", ""]) == ["config", "doctor", "environment", "profile", "secret", "setup", "token", "workspace", "--profile", "--help"])
     #expect(try await complete(["modal", "token", "r"]) == ["revoke", "rotate"])
     #expect(try await complete(["modal", "token", "new", "--no-"]) == ["--no-activate", "--no-verify"])
     #expect(try await complete(["modal", "secret", "delete", "-"]) == ["--env", "-e", "--allow-missing", "--yes", "-y", "--profile", "--help"])

@@ -38,6 +38,12 @@ public enum ModalClientMethods {
   public static let workspaceNameLookup = MethodDescriptor<Empty, WorkspaceNameLookupResponse>(
     serviceName: "modal.client.ModalClient", methodName: "WorkspaceNameLookup")
 
+  /// Lists the members of the workspace.
+  ///
+  /// `/modal.client.ModalClient/WorkspaceMembersList`, unary: `Empty` → `WorkspaceMembersListResponse`.
+  public static let workspaceMembersList = MethodDescriptor<Empty, WorkspaceMembersListResponse>(
+    serviceName: "modal.client.ModalClient", methodName: "WorkspaceMembersList")
+
   /// Issues a short-lived auth token for the calling credentials.
   ///
   /// `/modal.client.ModalClient/AuthTokenGet`, unary: `AuthTokenGetRequest` → `AuthTokenGetResponse`.
@@ -123,6 +129,7 @@ public enum ModalClientMethods {
     tokenFlowWait.erased,
     tokenInfoGet.erased,
     workspaceNameLookup.erased,
+    workspaceMembersList.erased,
     authTokenGet.erased,
     tokenDelete.erased,
     tokensList.erased,

@@ -9,7 +9,7 @@ enum RootCommand {
       discussion: "Credentials come from --profile or MODAL_PROFILE, MODAL_TOKEN_ID/MODAL_TOKEN_SECRET,\nor the active profile of ~/.modal.toml (moved by MODAL_CONFIG_PATH).",
       subcommands: [
         ConfigCommands.group, DoctorCommand.spec, EnvironmentCommands.group, ProfileCommands.group, SecretCommands.group,
-        LoginCommands.setup, TokenCommands.group,
+        LoginCommands.setup, TokenCommands.group, WorkspaceCommands.group,
       ],
       globalOptions: [CommonOptions.profile])
   }

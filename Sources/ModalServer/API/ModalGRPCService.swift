@@ -12,6 +12,7 @@ package enum ModalGRPCService {
     table.registerFlowMethods()
     table.registerEnvironmentMethods()
     table.registerSecretMethods()
+    table.registerWorkspaceMethods()
     return table.router
   }
 }

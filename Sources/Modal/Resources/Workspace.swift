@@ -1,0 +1,78 @@
+import ModalAPI
+import ProtoWire
+
+extension ModalClient {
+  /// The administration of the client's workspace: its members (more to come: service users,
+  /// member tokens, settings).
+  public var workspace: Workspace { Workspace(client: self) }
+}
+
+/// The workspace the client's token belongs to, as `modal workspace …` and Python's
+/// `modal.Workspace.from_context()` manage it.
+///
+/// ```swift
+/// for member in try await client.workspace.members.list() where member.role == .owner {
+///   print(member.email)
+/// }
+/// ```
+public struct Workspace: Sendable {
+  let client: ModalClient
+
+  /// The members of the workspace.
+  public var members: WorkspaceMembers { WorkspaceMembers(client: client) }
+}
+
+/// The members of a workspace (`WorkspaceMembersList`).
+public struct WorkspaceMembers: Sendable {
+  let client: ModalClient
+
+  /// Every member, sorted by name as Python's `Workspace.members.list()` sorts them. Any member may
+  /// call it.
+  public func list(options: CallOptions = .standard) async throws(ModalError) -> [WorkspaceMember] {
+    try await client.call(ModalClientMethods.workspaceMembersList, Empty(), options: options).members
+      .sorted { $0.memberDisplayname < $1.memberDisplayname }
+      .map(WorkspaceMember.init)
+  }
+}
+
+/// One member of a workspace.
+public struct WorkspaceMember: Sendable, Hashable {
+  /// A member's role in the workspace, named as Python's CLI names it.
+  public enum Role: String, Sendable, Hashable {
+    /// Reads, uses secrets, manages own tokens.
+    case member
+    /// Also manages secrets and environments.
+    case manager
+    /// Also manages every token, members and service users.
+    case owner
+    /// A role this SDK does not know (the server is newer).
+    case unknown
+  }
+
+  /// The member's display name.
+  public var name: String
+  /// The member's email.
+  public var email: String
+  /// The user's id (`us-…`).
+  public var userID: String
+  /// The member's role.
+  public var role: Role
+  /// When the member joined.
+  public var joinedAt: UnixTime?
+  /// When the member was last active; nil when never.
+  public var lastActiveAt: UnixTime?
+
+  init(_ item: WorkspaceMembersListItem) {
+    name = item.memberDisplayname
+    email = item.email
+    userID = item.userID
+    switch item.memberRole {
+    case .user: role = .member
+    case .manager: role = .manager
+    case .owner: role = .owner
+    default: role = .unknown
+    }
+    joinedAt = UnixTime(ifSet: item.joinedAt)
+    lastActiveAt = UnixTime(ifSet: item.lastActiveAt)
+  }
+}

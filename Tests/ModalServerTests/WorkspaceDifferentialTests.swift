@@ -1,0 +1,93 @@
+import Foundation
+import ModalServer
+import Testing
+import TestSupport
+
+/// `modal workspace …` run with the Python 1.6.4 CLI and with ours against the same modal-server:
+/// the same `--json` output (activity times normalised) and the same exit codes. SQLite with one
+/// server; PostgreSQL with two replicas, each CLI talking to a different one.
+@Suite(.serialized) struct WorkspaceDifferentialTests {
+  /// A workspace `pyws` with an owner, a manager (bea) and a member (carl), served by one or more
+  /// replicas.
+  private final class Team {
+    let folder = TemporaryFolder()
+    let servers: [ModalServerProcess]
+    let replicaSet: ReplicaSet?
+    let owner: Credentials
+    private(set) var member = Credentials(id: "", secret: "")
+
+    init(replicas: Int) throws {
+      if replicas == 1 {
+        let (server, owner) = try startBootstrappedServer(in: folder)
+        (servers, replicaSet, self.owner) = ([server], nil, owner)
+      } else {
+        let set = try ReplicaSet(count: replicas)
+        (servers, replicaSet, owner) = (set.replicas, set, set.owner)
+      }
+      for (email, role) in [("bea@example.com", "manager"), ("carl@example.com", "member")] {
+        let name = String(email.prefix { $0 != "@" })
+        try check(command(["bootstrap", "--email", email, "--workspace", name, "--json"]), "bootstrap \(email)")
+        try check(command(["member", "add", "--workspace", "pyws", "--email", email, "--role", role]), "member add \(email)")
+      }
+      let token = try command(["token", "create", "--workspace", "pyws", "--email", "carl@example.com", "--json"])
+      try check(token, "token create")
+      member = try bootstrapCredentials(token.stdout)
+    }
+
+    /// Runs a `modal-server` command against the data folder (and database) of the first server.
+    func command(_ arguments: [String]) throws -> ProcessOutput {
+      if let replicaSet { return try replicaSet.command(arguments, on: 0) }
+      return try runServerCommand(arguments + ["--data-dir", servers[0].dataDirectory])
+    }
+
+    private func check(_ output: ProcessOutput, _ what: String) throws {
+      guard output.status == 0 else { throw ServerError(.internal, "\(what) failed: \(output.stderr)") }
+    }
+
+    /// Runs a CLI (`python` picks the reference one) with `token` against server `index`.
+    func run(python: Bool, _ arguments: [String], token: Credentials, server index: Int) throws -> ProcessOutput {
+      let executable = python ? try ReferenceClient.executable().get() : ProcessRunner.product("modal")
+      let environment = [
+        "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "HOME": folder.path,
+        "MODAL_SERVER_URL": servers[index % servers.count].url, "MODAL_TOKEN_ID": token.id,
+        "MODAL_TOKEN_SECRET": token.secret, "TZ": "UTC", "COLUMNS": "400", "TERM": "dumb", "NO_COLOR": "1",
+      ]
+      return try ProcessRunner.run(executable, arguments, environment: environment)
+    }
+
+    func stop() { for server in servers { server.stop(.terminate) } }
+  }
+
+  /// The JSON a CLI printed, with `last_active` reduced to whether it is set (each call of the
+  /// test itself uses a token, so the time moves between the two CLIs).
+  private func normalised(_ output: ProcessOutput) throws -> [[String: String]] {
+    let rows = try #require(try JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [[String: Any]], "\(output.stdout)")
+    return rows.map { row in
+      row.mapValues { value in value is NSNull ? "null" : "\(value)" }
+        .merging(["last_active": row["last_active"] is NSNull ? "null" : "set"]) { $1 }
+    }
+  }
+
+  @Test(arguments: [1, 2]) func membersListMatchesPython(replicas: Int) throws {
+    let team = try Team(replicas: replicas)
+    defer { team.stop() }
+    for token in [team.owner, team.member] {
+      let python = try team.run(python: true, ["workspace", "members", "list", "--json"], token: token, server: 0)
+      let ours = try team.run(python: false, ["workspace", "members", "list", "--json"], token: token, server: 1)
+      #expect(python.status == 0 && ours.status == 0, "python: \(python.stderr)\nours: \(ours.stderr)")
+      let expected = try normalised(python)
+      #expect(try normalised(ours) == expected)
+      #expect(expected.map { $0["email"] } == ["bea@example.com", "carl@example.com", "py@example.com"])
+      #expect(expected.map { $0["role"] } == ["manager", "member", "owner"])
+      #expect(expected.allSatisfy { $0["user_id"]?.hasPrefix("us-") == true && $0["joined"]?.hasSuffix("+00:00") == true })
+    }
+    // The owner's token was used above, carl's too; a member whose token was never used has no activity.
+    let table = try team.run(python: false, ["workspace", "members", "list"], token: team.owner, server: 0)
+    #expect(table.status == 0 && table.stdout.contains("Last active") && table.stdout.contains("carl@example.com"))
+
+    let unknown = Credentials(id: "ak-" + String(repeating: "a", count: 22), secret: "as-" + String(repeating: "b", count: 24))
+    let python = try team.run(python: true, ["workspace", "members", "list", "--json"], token: unknown, server: 0)
+    let ours = try team.run(python: false, ["workspace", "members", "list", "--json"], token: unknown, server: 1)
+    #expect(python.status != 0 && ours.status == python.status, "python \(python.status): \(python.stderr)\nours \(ours.status): \(ours.stderr)")
+  }
+}
