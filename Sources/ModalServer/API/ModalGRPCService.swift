@@ -13,6 +13,7 @@ package enum ModalGRPCService {
     table.registerEnvironmentMethods()
     table.registerSecretMethods()
     table.registerWorkspaceMethods()
+    table.registerDeclinedMethods()
     return table.router
   }
 }
