@@ -90,4 +90,41 @@ import TestSupport
     let ours = try team.run(python: false, ["workspace", "members", "list", "--json"], token: unknown, server: 1)
     #expect(python.status != 0 && ours.status == python.status, "python \(python.status): \(python.stderr)\nours \(ours.status): \(ours.stderr)")
   }
+
+  /// Runs `arguments` with both CLIs (Python on server 0, ours on the next) and expects the same
+  /// exit code and standard output; returns Python's result.
+  @discardableResult
+  private func same(_ team: Team, _ arguments: [String], token: Credentials) throws -> ProcessOutput {
+    let python = try team.run(python: true, arguments, token: token, server: 0)
+    let ours = try team.run(python: false, arguments, token: token, server: 1)
+    #expect(ours.status == python.status, "\(arguments): python \(python.status) \(python.stderr)\nours \(ours.status) \(ours.stderr)")
+    #expect(ours.stdout == python.stdout, "\(arguments)")
+    return python
+  }
+
+  @Test(arguments: [1, 2]) func settingsListAndSetMatchPython(replicas: Int) throws {
+    let team = try Team(replicas: replicas)
+    defer { team.stop() }
+    let create = try team.run(python: true, ["environment", "create", "dev"], token: team.owner, server: 0)
+    #expect(create.status == 0, "\(create.stderr)")
+    let list = try same(team, ["workspace", "settings", "list", "--json"], token: team.owner)
+    #expect(list.stdout.contains("\"value\": \"main\""), "\(list.stdout)")
+    // Each CLI makes the change once, so both print the same line: Python main -> dev, ours dev -> main.
+    let toDev = try team.run(python: true, ["workspace", "settings", "set", "default-environment", "dev"], token: team.owner, server: 0)
+    #expect(toDev.status == 0 && toDev.stdout == "✓ default-environment: updated from main to dev\n", "\(toDev.stdout)\(toDev.stderr)")
+    let listed = try team.run(python: false, ["workspace", "settings", "list", "--json"], token: team.owner, server: 1)
+    #expect(listed.stdout.contains("\"value\": \"dev\""), "\(listed.stdout)")
+    let back = try team.run(python: false, ["workspace", "settings", "set", "default-environment", "main"], token: team.owner, server: 1)
+    #expect(back.status == 0 && back.stdout == "✓ default-environment: updated from dev to main\n", "\(back.stdout)\(back.stderr)")
+    // Refusals: an unknown environment, an unknown setting, the image builder, a member without manager rights.
+    let missing = try same(team, ["workspace", "settings", "set", "default-environment", "nope"], token: team.owner)
+    #expect(missing.status == 1 && missing.stdout.contains("Environment 'nope' not found"), "\(missing.stdout)")
+    let unknown = try same(team, ["workspace", "settings", "set", "colour", "blue"], token: team.owner)
+    #expect(unknown.stdout == "✗ colour: Unknown setting 'colour'. Valid settings: default-environment, image-builder-version\n")
+    let builder = try same(team, ["workspace", "settings", "set", "image-builder-version", "2025.06"], token: team.owner)
+    #expect(builder.status == 1 && builder.stdout.contains("this server does not build images"), "\(builder.stdout)")
+    let member = try same(team, ["workspace", "settings", "set", "default-environment", "dev"], token: team.member)
+    #expect(member.status == 1 && member.stdout.contains("needs the role manager"), "\(member.stdout)")
+    try same(team, ["workspace", "settings", "list", "--json"], token: team.member)
+  }
 }

@@ -20,6 +20,41 @@ public struct Workspace: Sendable {
 
   /// The members of the workspace.
   public var members: WorkspaceMembers { WorkspaceMembers(client: client) }
+  /// The settings of the workspace.
+  public var settings: WorkspaceSettings { WorkspaceSettings(client: client) }
+}
+
+/// The settings of a workspace (`WorkspaceSettings`, `WorkspaceSetDefaultEnvironment`).
+public struct WorkspaceSettings: Sendable {
+  let client: ModalClient
+
+  /// The names `set(_:to:)` accepts, as Python lists them.
+  public static let names = ["default-environment", "image-builder-version"]
+
+  /// The current values: `default-environment` and `image-builder-version` (empty on a
+  /// modal-server, which builds no images).
+  public func list(options: CallOptions = .standard) async throws(ModalError) -> [(name: String, value: String)] {
+    let response = try await client.call(ModalClientMethods.workspaceSettings, Empty(), options: options)
+    return [("default-environment", response.defaultEnvironmentName), ("image-builder-version", response.imageBuilderVersion)]
+  }
+
+  /// Changes one setting; needs the role manager or owner.
+  ///
+  /// - Throws: ``ModalError`` (`invalidArgument`) for a name not in ``names``.
+  public func set(_ name: String, to value: String, options: CallOptions = .standard) async throws(ModalError) {
+    switch name {
+    case "default-environment":
+      let request = WorkspaceSetDefaultEnvironmentRequest(environmentName: value)
+      _ = try await client.call(ModalClientMethods.workspaceSetDefaultEnvironment, request, options: options)
+    case "image-builder-version":
+      // Sent as Python sends it, so the server says why it refuses.
+      let request = WorkspaceSetImageBuilderVersionRequest(newImageBuilderVersion: value)
+      _ = try await client.call(ModalClientMethods.workspaceSetImageBuilderVersion, request, options: options)
+    default:
+      throw ModalError(
+        .invalidArgument, "Unknown setting '\(name)'. Valid settings: \(Self.names.joined(separator: ", "))")
+    }
+  }
 }
 
 /// The members of a workspace (`WorkspaceMembersList`).

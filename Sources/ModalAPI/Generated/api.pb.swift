@@ -1616,6 +1616,183 @@ public struct WorkspaceMembersListResponse: ProtoMessage, Hashable {
   }
 }
 
+/// The settings of the workspace.
+///
+/// Protobuf message `modal.client.WorkspaceSettingsResponse`.
+public struct WorkspaceSettingsResponse: ProtoMessage, Hashable {
+  /// The full protobuf name.
+  public static var protoMessageName: String { "modal.client.WorkspaceSettingsResponse" }
+
+  /// The environment used when a call names none.
+  ///
+  /// `string default_environment_name = 1`.
+  public var defaultEnvironmentName: String = ""
+
+  /// The image builder version; empty here, as this server builds no images.
+  ///
+  /// `string image_builder_version = 2`.
+  public var imageBuilderVersion: String = ""
+
+  /// Fields this schema does not know, kept so that re-encoding loses nothing.
+  public var unknownFields = UnknownFields()
+
+  /// A message with every field at its default.
+  public init() {}
+
+  /// A message with the given field values; fields not named keep their defaults.
+  public init(
+    defaultEnvironmentName: String = "",
+    imageBuilderVersion: String = ""
+  ) {
+    self.defaultEnvironmentName = defaultEnvironmentName
+    self.imageBuilderVersion = imageBuilderVersion
+  }
+
+  /// Merges the fields read from `reader` into this message; unknown fields are kept.
+  public mutating func decodeFields(from reader: inout ProtoReader) throws(ProtoWireError) {
+    while let tag = try reader.nextField() {
+      switch tag.number {
+      case 1: defaultEnvironmentName = try reader.read(ProtoString.self, tag)
+      case 2: imageBuilderVersion = try reader.read(ProtoString.self, tag)
+      default: try reader.skip(tag, into: &unknownFields)
+      }
+    }
+  }
+
+  /// Writes the fields in number order (proto3 defaults skipped), then the unknown fields.
+  public func encodeFields(to writer: inout ProtoWriter) {
+    writer.writeIfNotDefault(ProtoString.self, field: 1, defaultEnvironmentName)
+    writer.writeIfNotDefault(ProtoString.self, field: 2, imageBuilderVersion)
+    writer.writeUnknownFields(unknownFields)
+  }
+}
+
+/// Makes an environment the workspace's default.
+///
+/// Protobuf message `modal.client.WorkspaceSetDefaultEnvironmentRequest`.
+public struct WorkspaceSetDefaultEnvironmentRequest: ProtoMessage, Hashable {
+  /// The full protobuf name.
+  public static var protoMessageName: String { "modal.client.WorkspaceSetDefaultEnvironmentRequest" }
+
+  /// The environment's name.
+  ///
+  /// `string environment_name = 1`.
+  public var environmentName: String = ""
+
+  /// Fields this schema does not know, kept so that re-encoding loses nothing.
+  public var unknownFields = UnknownFields()
+
+  /// A message with every field at its default.
+  public init() {}
+
+  /// A message with the given field values; fields not named keep their defaults.
+  public init(
+    environmentName: String = ""
+  ) {
+    self.environmentName = environmentName
+  }
+
+  /// Merges the fields read from `reader` into this message; unknown fields are kept.
+  public mutating func decodeFields(from reader: inout ProtoReader) throws(ProtoWireError) {
+    while let tag = try reader.nextField() {
+      switch tag.number {
+      case 1: environmentName = try reader.read(ProtoString.self, tag)
+      default: try reader.skip(tag, into: &unknownFields)
+      }
+    }
+  }
+
+  /// Writes the fields in number order (proto3 defaults skipped), then the unknown fields.
+  public func encodeFields(to writer: inout ProtoWriter) {
+    writer.writeIfNotDefault(ProtoString.self, field: 1, environmentName)
+    writer.writeUnknownFields(unknownFields)
+  }
+}
+
+/// Sets the image builder version (which this server declines: it builds no images).
+///
+/// Protobuf message `modal.client.WorkspaceSetImageBuilderVersionRequest`.
+public struct WorkspaceSetImageBuilderVersionRequest: ProtoMessage, Hashable {
+  /// The full protobuf name.
+  public static var protoMessageName: String { "modal.client.WorkspaceSetImageBuilderVersionRequest" }
+
+  /// The version, such as `2025.06`.
+  ///
+  /// `string new_image_builder_version = 1`.
+  public var newImageBuilderVersion: String = ""
+
+  /// Fields this schema does not know, kept so that re-encoding loses nothing.
+  public var unknownFields = UnknownFields()
+
+  /// A message with every field at its default.
+  public init() {}
+
+  /// A message with the given field values; fields not named keep their defaults.
+  public init(
+    newImageBuilderVersion: String = ""
+  ) {
+    self.newImageBuilderVersion = newImageBuilderVersion
+  }
+
+  /// Merges the fields read from `reader` into this message; unknown fields are kept.
+  public mutating func decodeFields(from reader: inout ProtoReader) throws(ProtoWireError) {
+    while let tag = try reader.nextField() {
+      switch tag.number {
+      case 1: newImageBuilderVersion = try reader.read(ProtoString.self, tag)
+      default: try reader.skip(tag, into: &unknownFields)
+      }
+    }
+  }
+
+  /// Writes the fields in number order (proto3 defaults skipped), then the unknown fields.
+  public func encodeFields(to writer: inout ProtoWriter) {
+    writer.writeIfNotDefault(ProtoString.self, field: 1, newImageBuilderVersion)
+    writer.writeUnknownFields(unknownFields)
+  }
+}
+
+/// The image builder version now in force.
+///
+/// Protobuf message `modal.client.WorkspaceSetImageBuilderVersionResponse`.
+public struct WorkspaceSetImageBuilderVersionResponse: ProtoMessage, Hashable {
+  /// The full protobuf name.
+  public static var protoMessageName: String { "modal.client.WorkspaceSetImageBuilderVersionResponse" }
+
+  /// The version.
+  ///
+  /// `string image_builder_version = 1`.
+  public var imageBuilderVersion: String = ""
+
+  /// Fields this schema does not know, kept so that re-encoding loses nothing.
+  public var unknownFields = UnknownFields()
+
+  /// A message with every field at its default.
+  public init() {}
+
+  /// A message with the given field values; fields not named keep their defaults.
+  public init(
+    imageBuilderVersion: String = ""
+  ) {
+    self.imageBuilderVersion = imageBuilderVersion
+  }
+
+  /// Merges the fields read from `reader` into this message; unknown fields are kept.
+  public mutating func decodeFields(from reader: inout ProtoReader) throws(ProtoWireError) {
+    while let tag = try reader.nextField() {
+      switch tag.number {
+      case 1: imageBuilderVersion = try reader.read(ProtoString.self, tag)
+      default: try reader.skip(tag, into: &unknownFields)
+      }
+    }
+  }
+
+  /// Writes the fields in number order (proto3 defaults skipped), then the unknown fields.
+  public func encodeFields(to writer: inout ProtoWriter) {
+    writer.writeIfNotDefault(ProtoString.self, field: 1, imageBuilderVersion)
+    writer.writeUnknownFields(unknownFields)
+  }
+}
+
 /// Asks for a short-lived auth token for the calling credentials.
 ///
 /// Protobuf message `modal.client.AuthTokenGetRequest`.

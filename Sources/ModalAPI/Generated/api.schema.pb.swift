@@ -133,6 +133,27 @@ public enum ModalAPISchema {
         .init(name: "members", swiftName: "members", number: 1, type: .message, label: .repeated, typeName: ".modal.client.WorkspaceMembersListItem"),
       ]),
     ProtoMessageSchema(
+      fullName: "modal.client.WorkspaceSettingsResponse",
+      fields: [
+        .init(name: "default_environment_name", swiftName: "defaultEnvironmentName", number: 1, type: .string, label: .optional),
+        .init(name: "image_builder_version", swiftName: "imageBuilderVersion", number: 2, type: .string, label: .optional),
+      ]),
+    ProtoMessageSchema(
+      fullName: "modal.client.WorkspaceSetDefaultEnvironmentRequest",
+      fields: [
+        .init(name: "environment_name", swiftName: "environmentName", number: 1, type: .string, label: .optional),
+      ]),
+    ProtoMessageSchema(
+      fullName: "modal.client.WorkspaceSetImageBuilderVersionRequest",
+      fields: [
+        .init(name: "new_image_builder_version", swiftName: "newImageBuilderVersion", number: 1, type: .string, label: .optional),
+      ]),
+    ProtoMessageSchema(
+      fullName: "modal.client.WorkspaceSetImageBuilderVersionResponse",
+      fields: [
+        .init(name: "image_builder_version", swiftName: "imageBuilderVersion", number: 1, type: .string, label: .optional),
+      ]),
+    ProtoMessageSchema(
       fullName: "modal.client.AuthTokenGetRequest",
       fields: []),
     ProtoMessageSchema(
@@ -426,6 +447,10 @@ public enum ModalAPISchema {
     WorkspaceNameLookupResponse.self,
     WorkspaceMembersListItem.self,
     WorkspaceMembersListResponse.self,
+    WorkspaceSettingsResponse.self,
+    WorkspaceSetDefaultEnvironmentRequest.self,
+    WorkspaceSetImageBuilderVersionRequest.self,
+    WorkspaceSetImageBuilderVersionResponse.self,
     AuthTokenGetRequest.self,
     AuthTokenGetResponse.self,
     TokenDeleteRequest.self,

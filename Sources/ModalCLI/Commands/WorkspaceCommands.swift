@@ -7,5 +7,6 @@ enum WorkspaceCommands {
     name: "workspace", abstract: "Manage the current Workspace.",
     subcommands: [
       WorkspaceMemberCommands.group,
+      WorkspaceSettingsCommands.group,
     ])
 }

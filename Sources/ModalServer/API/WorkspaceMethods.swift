@@ -2,7 +2,8 @@ import ModalAPI
 import ProtoWire
 import RPC
 
-/// WorkspaceMembersList: what `modal workspace members list` and `modal.Workspace.members` call.
+/// WorkspaceMembersList, WorkspaceSettings, WorkspaceSetDefaultEnvironment: what `modal workspace
+/// members list`, `modal workspace settings list|set` and `modal.Workspace` call.
 extension MethodTable {
   mutating func registerWorkspaceMethods() {
     let backend = self.backend
@@ -24,6 +25,16 @@ extension MethodTable {
         response.members.append(item)
       }
       return response
+    }
+
+    authenticated(ModalClientMethods.workspaceSettings) { _, caller, _ throws(ServerError) in
+      let environment = try await backend.environments.defaultEnvironment(for: caller)
+      return WorkspaceSettingsResponse(defaultEnvironmentName: environment.name, imageBuilderVersion: "")
+    }
+
+    authenticated(ModalClientMethods.workspaceSetDefaultEnvironment) { request, caller, _ throws(ServerError) in
+      try await backend.environments.setDefault(request.environmentName, for: caller)
+      return Empty()
     }
   }
 }
