@@ -58,13 +58,13 @@ import TestSupport
     func stop() { for server in servers { server.stop(.terminate) } }
   }
 
-  /// The JSON a CLI printed, with `last_active` reduced to whether it is set (each call of the
-  /// test itself uses a token, so the time moves between the two CLIs).
-  private func normalised(_ output: ProcessOutput) throws -> [[String: String]] {
+  /// The JSON rows a CLI printed, with the time under `moving` reduced to whether it is set: each
+  /// call of the test itself uses a token, so that time moves between the two CLIs.
+  private func normalised(_ output: ProcessOutput, moving: String = "last_active") throws -> [[String: String]] {
     let rows = try #require(try JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [[String: Any]], "\(output.stdout)")
     return rows.map { row in
       row.mapValues { value in value is NSNull ? "null" : "\(value)" }
-        .merging(["last_active": row["last_active"] is NSNull ? "null" : "set"]) { $1 }
+        .merging([moving: row[moving] is NSNull ? "null" : "set"]) { $1 }
     }
   }
 
@@ -126,5 +126,44 @@ import TestSupport
     let member = try same(team, ["workspace", "settings", "set", "default-environment", "dev"], token: team.member)
     #expect(member.status == 1 && member.stdout.contains("needs the role manager"), "\(member.stdout)")
     try same(team, ["workspace", "settings", "list", "--json"], token: team.member)
+  }
+
+  @Test(arguments: [1, 2]) func memberTokensListAndDeleteMatchPython(replicas: Int) throws {
+    let team = try Team(replicas: replicas)
+    defer { team.stop() }
+    var spare: [String] = []
+    for name in ["spare-1", "spare-2"] {
+      let created = try team.command(["token", "create", "--workspace", "pyws", "--name", name, "--json"])
+      spare.append(try bootstrapCredentials(created.stdout).id)
+    }
+    for token in [team.owner, team.member] {
+      let python = try team.run(python: true, ["workspace", "member-tokens", "list", "--json"], token: token, server: 0)
+      let ours = try team.run(python: false, ["workspace", "member-tokens", "list", "--json"], token: token, server: 1)
+      #expect(python.status == 0 && ours.status == 0, "python: \(python.stderr)\nours: \(ours.stderr)")
+      #expect(try normalised(ours, moving: "last_used_at") == normalised(python, moving: "last_used_at"))
+    }
+    let owners = try normalised(try team.run(python: true, ["workspace", "member-tokens", "list", "--json"], token: team.owner, server: 0), moving: "last_used_at")
+    #expect(Set(owners.map { $0["token_id"] ?? "" }) == Set([team.owner.id, team.member.id] + spare))
+    // Each CLI deletes one spare token: the same line but for the id.
+    let python = try team.run(python: true, ["workspace", "member-tokens", "delete", spare[0], "--yes"], token: team.owner, server: 0)
+    let ours = try team.run(python: false, ["workspace", "member-tokens", "delete", spare[1], "--yes"], token: team.owner, server: 1)
+    #expect(python.status == 0 && ours.status == 0, "python: \(python.stderr)\nours: \(ours.stderr)")
+    #expect(python.stdout == "✓ Deleted Token `\(spare[0])`.\n" && ours.stdout == "✓ Deleted Token `\(spare[1])`.\n", "\(python.stdout)\(ours.stdout)")
+    let after = try team.run(python: false, ["workspace", "member-tokens", "list", "--json"], token: team.owner, server: 1)
+    // TokensList keeps revoked tokens, marked disabled (as `modal token list` shows them).
+    let rows = try normalised(after, moving: "last_used_at")
+    #expect(Set(rows.filter { $0["disabled"] == "0" }.map { $0["token_id"] ?? "" }) == [team.owner.id, team.member.id], "\(rows)")
+    #expect(Set(rows.filter { $0["disabled"] == "1" }.map { $0["token_id"] ?? "" }) == Set(spare), "\(rows)")
+    // Unknown ids, with and without --allow-missing; a member deleting the owner's token.
+    let unknownID = "ak-" + String(repeating: "z", count: 22)
+    let missing = try team.run(python: true, ["workspace", "member-tokens", "delete", unknownID, "--yes"], token: team.owner, server: 0)
+    let oursMissing = try team.run(python: false, ["workspace", "member-tokens", "delete", unknownID, "--yes"], token: team.owner, server: 1)
+    #expect(missing.status == 1 && oursMissing.status == 1, "python: \(missing.stderr)\nours: \(oursMissing.stderr)")
+    try same(team, ["workspace", "member-tokens", "delete", unknownID, "--yes", "--allow-missing"], token: team.owner)
+    let refused = try team.run(python: true, ["workspace", "member-tokens", "delete", team.owner.id, "--yes"], token: team.member, server: 0)
+    let oursRefused = try team.run(python: false, ["workspace", "member-tokens", "delete", team.owner.id, "--yes"], token: team.member, server: 1)
+    #expect(refused.status == 1 && oursRefused.status == 1, "python: \(refused.stderr)\nours: \(oursRefused.stderr)")
+    let still = try team.run(python: false, ["workspace", "members", "list", "--json"], token: team.owner, server: 0)
+    #expect(still.status == 0, "the owner's token still works: \(still.stderr)")
   }
 }

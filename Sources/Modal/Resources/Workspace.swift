@@ -22,6 +22,28 @@ public struct Workspace: Sendable {
   public var members: WorkspaceMembers { WorkspaceMembers(client: client) }
   /// The settings of the workspace.
   public var settings: WorkspaceSettings { WorkspaceSettings(client: client) }
+  /// The members' API tokens.
+  public var memberTokens: MemberTokens { MemberTokens(client: client) }
+}
+
+/// The API tokens of a workspace's members, as Python's `Workspace.member_tokens` sees them:
+/// owners see every token, others their own (`TokensList`, `TokenDelete`).
+public struct MemberTokens: Sendable {
+  let client: ModalClient
+
+  /// The tokens in the order the server lists them (Python does not sort them).
+  public func list(options: CallOptions = .standard) async throws(ModalError) -> [TokenSummary] {
+    try await client.call(ModalClientMethods.tokensList, Empty(), options: options).tokens.map(TokenSummary.init)
+  }
+
+  /// Deletes (revokes) a token at once; with `allowMissing`, a token that does not exist is no error.
+  public func delete(_ tokenID: String, allowMissing: Bool = false, options: CallOptions = .standard) async throws(ModalError) {
+    do {
+      try await client.tokens.revoke(tokenID, options: options)
+    } catch where error.code == .notFound && allowMissing {
+      return
+    }
+  }
 }
 
 /// The settings of a workspace (`WorkspaceSettings`, `WorkspaceSetDefaultEnvironment`).

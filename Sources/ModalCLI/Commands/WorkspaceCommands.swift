@@ -8,5 +8,6 @@ enum WorkspaceCommands {
     subcommands: [
       WorkspaceMemberCommands.group,
       WorkspaceSettingsCommands.group,
+      WorkspaceMemberTokenCommands.group,
     ])
 }
