@@ -215,3 +215,35 @@ import Testing
     }
   }
 }
+
+/// WorkspaceMembersList and the methods declined with a reason.
+@Suite struct WorkspaceAPITests {
+  @Test func membersListShowsRolesAndActivityToEveryMember() async throws {
+    try await withHarness { harness in
+      let bea = try await harness.member("bea", role: .manager, scopes: .init([.secretsRead]))
+      _ = try await harness.member("carl", role: .member)
+      let members = try await harness.call(ModalClientMethods.workspaceMembersList, Empty(), as: bea).members
+      let byEmail = Dictionary(uniqueKeysWithValues: members.map { ($0.email, $0) })
+      #expect(members.count == 3)
+      #expect(byEmail["owner@example.com"]?.memberRole == .owner)
+      #expect(byEmail["bea@example.com"]?.memberRole == .manager)
+      #expect(byEmail["carl@example.com"]?.memberRole == .user)
+      #expect(members.allSatisfy { $0.userID.hasPrefix("us-") && $0.memberID == $0.userID && $0.joinedAt > 0 })
+      #expect(members.allSatisfy { $0.memberDisplayname == $0.email })
+      // bea's call is activity (still in the usage buffer); carl never used his token.
+      #expect((byEmail["bea@example.com"]?.lastActiveAt ?? 0) > 0)
+      #expect(byEmail["carl@example.com"]?.lastActiveAt == 0)
+    }
+  }
+
+  @Test func billingAndImageBuilderMethodsAreDeclinedWithAReason() async throws {
+    try await withHarness { harness in
+      for (name, word) in [("WorkspaceBillingReport", "bill"), ("WorkspaceSetImageBuilderVersion", "build images")] {
+        let path = "/modal.client.ModalClient/\(name)"
+        let error = await rpcError { try await harness.channel.unary(path: path, request: [], metadata: harness.owner.metadata) }
+        #expect(error?.code == .unimplemented)
+        #expect(error?.message.contains("\(name): this server does not \(word)") == true, "\(String(describing: error))")
+      }
+    }
+  }
+}

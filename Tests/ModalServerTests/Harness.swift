@@ -143,3 +143,16 @@ func serverError<T>(sourceLocation: SourceLocation = #_sourceLocation, _ body: (
 func runServerCommand(_ arguments: [String]) throws -> ProcessOutput {
   try ModalServerProcess.command(arguments, environment: ProcessInfo.processInfo.environment)
 }
+
+/// Bootstraps `workspace` for `email` in `folder`/data (SQLite) and starts `modal-server serve` on
+/// it: the single-server setup of the Python scenarios.
+func startBootstrappedServer(in folder: TemporaryFolder, email: String = "py@example.com", workspace: String = "pyws") throws
+  -> (server: ModalServerProcess, owner: Credentials)
+{
+  let data = folder.path + "/data"
+  let boot = try runServerCommand(["bootstrap", "--data-dir", data, "--email", email, "--workspace", workspace, "--json"])
+  guard boot.status == 0 else { throw ServerError(.internal, "bootstrap failed: \(boot.stderr)") }
+  let server = ModalServerProcess(dataDirectory: data, logPath: folder.path + "/serve.log")
+  try server.start()
+  return (server, try bootstrapCredentials(boot.stdout))
+}

@@ -27,14 +27,8 @@ import TestSupport
 
     init(replicas: Int) throws {
       if replicas == 1 {
-        let data = folder.path + "/data"
-        let boot = try runServerCommand(["bootstrap", "--data-dir", data, "--email", "py@example.com", "--workspace", "pyws", "--json"])
-        guard boot.status == 0 else { throw ServerError(.internal, "bootstrap failed: \(boot.stderr)") }
-        owner = try bootstrapCredentials(boot.stdout)
-        let server = ModalServerProcess(dataDirectory: data, logPath: folder.path + "/serve.log")
-        try server.start()
-        servers = [server]
-        replicaSet = nil
+        let (server, owner) = try startBootstrappedServer(in: folder)
+        (servers, replicaSet, self.owner) = ([server], nil, owner)
       } else {
         let set = try ReplicaSet(count: replicas)
         servers = set.replicas

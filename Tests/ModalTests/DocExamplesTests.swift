@@ -57,6 +57,9 @@ func resourcesExample(client: ModalClient) async throws {
   for try await item in client.secrets.list(environment: "main") { print(item.name, item.keys) }
   try await client.secrets.delete("db")
 
+  for member in try await client.workspace.members.list() { print(member.email, member.role, member.lastActiveAt?.description ?? "never") }
+  try await client.workspace.settings.set("default-environment", to: "dev")   // manager or owner
+
   try await client.environments.create("staging")
   let stage = try await client.environments.update("staging", newName: "stage", webSuffix: "stg")
   let all = try await client.environments.list()         // [Environment]: name, id, webSuffix, isDefault

@@ -233,6 +233,66 @@ public enum IdentityProviderType: ProtoEnum {
   }
 }
 
+/// A member's role in a workspace.
+///
+/// Protobuf enum `modal.client.MemberRole`; numbers without a case decode as ``unrecognized(_:)``.
+public enum MemberRole: ProtoEnum {
+  /// Not set.
+  ///
+  /// `MEMBER_ROLE_UNSPECIFIED = 0`.
+  case unspecified
+  /// A member: reads, uses secrets, manages own tokens.
+  ///
+  /// `MEMBER_ROLE_USER = 1`.
+  case user
+  /// A manager: also manages secrets and environments.
+  ///
+  /// `MEMBER_ROLE_MANAGER = 2`.
+  case manager
+  /// An owner: also manages every token, members and service users.
+  ///
+  /// `MEMBER_ROLE_OWNER = 3`.
+  case owner
+  /// A number this schema does not name, kept as it arrived.
+  case unrecognized(Int32)
+
+  /// The case for a number; numbers without a name become ``unrecognized(_:)``.
+  public init(rawValue: Int32) {
+    switch rawValue {
+    case 0: self = .unspecified
+    case 1: self = .user
+    case 2: self = .manager
+    case 3: self = .owner
+    default: self = .unrecognized(rawValue)
+    }
+  }
+
+  /// The number sent on the wire.
+  public var rawValue: Int32 {
+    switch self {
+    case .unspecified: return 0
+    case .user: return 1
+    case .manager: return 2
+    case .owner: return 3
+    case .unrecognized(let value): return value
+    }
+  }
+
+  /// Every named case, in declaration order.
+  public static let knownCases: [MemberRole] = [.unspecified, .user, .manager, .owner]
+
+  /// The protobuf name of a named case, nil for an unrecognized number.
+  public var protoName: String? {
+    switch self {
+    case .unspecified: return "MEMBER_ROLE_UNSPECIFIED"
+    case .user: return "MEMBER_ROLE_USER"
+    case .manager: return "MEMBER_ROLE_MANAGER"
+    case .owner: return "MEMBER_ROLE_OWNER"
+    case .unrecognized: return nil
+    }
+  }
+}
+
 /// A member's role in an environment.
 ///
 /// Protobuf enum `modal.client.EnvironmentRole`; numbers without a case decode as ``unrecognized(_:)``.
@@ -1378,6 +1438,357 @@ public struct WorkspaceNameLookupResponse: ProtoMessage, Hashable {
   public func encodeFields(to writer: inout ProtoWriter) {
     writer.writeIfNotDefault(ProtoString.self, field: 1, workspaceName)
     writer.writeIfNotDefault(ProtoString.self, field: 2, username)
+    writer.writeUnknownFields(unknownFields)
+  }
+}
+
+/// One member of the workspace.
+///
+/// Protobuf message `modal.client.WorkspaceMembersListItem`.
+public struct WorkspaceMembersListItem: ProtoMessage, Hashable {
+  /// The full protobuf name.
+  public static var protoMessageName: String { "modal.client.WorkspaceMembersListItem" }
+
+  /// The member's id (the user id on this server).
+  ///
+  /// `string member_id = 1`.
+  public var memberID: String = ""
+
+  /// The member's display name (their email on this server).
+  ///
+  /// `string member_displayname = 2`.
+  public var memberDisplayname: String = ""
+
+  /// The member's role in the workspace.
+  ///
+  /// `modal.client.MemberRole member_role = 3`.
+  public var memberRole: MemberRole = .unspecified
+
+  /// When the member joined, seconds since the Unix epoch.
+  ///
+  /// `double joined_at = 4`.
+  public var joinedAt: Double = 0
+
+  /// When the member last used a token, seconds since the Unix epoch; 0 when never.
+  ///
+  /// `double last_active_at = 5`.
+  public var lastActiveAt: Double = 0
+
+  /// When the member was removed, seconds since the Unix epoch; 0 for current members.
+  ///
+  /// `double deleted_at = 7`.
+  public var deletedAt: Double = 0
+
+  /// The user's id.
+  ///
+  /// `string user_id = 8`.
+  public var userID: String = ""
+
+  /// How the member signs in.
+  ///
+  /// `modal.client.IdentityProviderType identity_provider_type = 9`.
+  public var identityProviderType: IdentityProviderType = .unspecified
+
+  /// The member's email.
+  ///
+  /// `string email = 10`.
+  public var email: String = ""
+
+  /// The member's avatar picture.
+  ///
+  /// `string avatar_url = 11`.
+  public var avatarURL: String = ""
+
+  /// The member's id at the identity provider.
+  ///
+  /// `string idp_external_id = 12`.
+  public var idpExternalID: String = ""
+
+  /// Fields this schema does not know, kept so that re-encoding loses nothing.
+  public var unknownFields = UnknownFields()
+
+  /// A message with every field at its default.
+  public init() {}
+
+  /// A message with the given field values; fields not named keep their defaults.
+  public init(
+    memberID: String = "",
+    memberDisplayname: String = "",
+    memberRole: MemberRole = .unspecified,
+    joinedAt: Double = 0,
+    lastActiveAt: Double = 0,
+    deletedAt: Double = 0,
+    userID: String = "",
+    identityProviderType: IdentityProviderType = .unspecified,
+    email: String = "",
+    avatarURL: String = "",
+    idpExternalID: String = ""
+  ) {
+    self.memberID = memberID
+    self.memberDisplayname = memberDisplayname
+    self.memberRole = memberRole
+    self.joinedAt = joinedAt
+    self.lastActiveAt = lastActiveAt
+    self.deletedAt = deletedAt
+    self.userID = userID
+    self.identityProviderType = identityProviderType
+    self.email = email
+    self.avatarURL = avatarURL
+    self.idpExternalID = idpExternalID
+  }
+
+  /// Merges the fields read from `reader` into this message; unknown fields are kept.
+  public mutating func decodeFields(from reader: inout ProtoReader) throws(ProtoWireError) {
+    while let tag = try reader.nextField() {
+      switch tag.number {
+      case 1: memberID = try reader.read(ProtoString.self, tag)
+      case 2: memberDisplayname = try reader.read(ProtoString.self, tag)
+      case 3: memberRole = try reader.read(ProtoEnumValue<MemberRole>.self, tag)
+      case 4: joinedAt = try reader.read(ProtoDouble.self, tag)
+      case 5: lastActiveAt = try reader.read(ProtoDouble.self, tag)
+      case 7: deletedAt = try reader.read(ProtoDouble.self, tag)
+      case 8: userID = try reader.read(ProtoString.self, tag)
+      case 9: identityProviderType = try reader.read(ProtoEnumValue<IdentityProviderType>.self, tag)
+      case 10: email = try reader.read(ProtoString.self, tag)
+      case 11: avatarURL = try reader.read(ProtoString.self, tag)
+      case 12: idpExternalID = try reader.read(ProtoString.self, tag)
+      default: try reader.skip(tag, into: &unknownFields)
+      }
+    }
+  }
+
+  /// Writes the fields in number order (proto3 defaults skipped), then the unknown fields.
+  public func encodeFields(to writer: inout ProtoWriter) {
+    writer.writeIfNotDefault(ProtoString.self, field: 1, memberID)
+    writer.writeIfNotDefault(ProtoString.self, field: 2, memberDisplayname)
+    writer.writeIfNotDefault(ProtoEnumValue<MemberRole>.self, field: 3, memberRole)
+    writer.writeIfNotDefault(ProtoDouble.self, field: 4, joinedAt)
+    writer.writeIfNotDefault(ProtoDouble.self, field: 5, lastActiveAt)
+    writer.writeIfNotDefault(ProtoDouble.self, field: 7, deletedAt)
+    writer.writeIfNotDefault(ProtoString.self, field: 8, userID)
+    writer.writeIfNotDefault(ProtoEnumValue<IdentityProviderType>.self, field: 9, identityProviderType)
+    writer.writeIfNotDefault(ProtoString.self, field: 10, email)
+    writer.writeIfNotDefault(ProtoString.self, field: 11, avatarURL)
+    writer.writeIfNotDefault(ProtoString.self, field: 12, idpExternalID)
+    writer.writeUnknownFields(unknownFields)
+  }
+}
+
+/// The members of the workspace.
+///
+/// Protobuf message `modal.client.WorkspaceMembersListResponse`.
+public struct WorkspaceMembersListResponse: ProtoMessage, Hashable {
+  /// The full protobuf name.
+  public static var protoMessageName: String { "modal.client.WorkspaceMembersListResponse" }
+
+  /// The members.
+  ///
+  /// `repeated modal.client.WorkspaceMembersListItem members = 1`.
+  public var members: [WorkspaceMembersListItem] = []
+
+  /// Fields this schema does not know, kept so that re-encoding loses nothing.
+  public var unknownFields = UnknownFields()
+
+  /// A message with every field at its default.
+  public init() {}
+
+  /// A message with the given field values; fields not named keep their defaults.
+  public init(
+    members: [WorkspaceMembersListItem] = []
+  ) {
+    self.members = members
+  }
+
+  /// Merges the fields read from `reader` into this message; unknown fields are kept.
+  public mutating func decodeFields(from reader: inout ProtoReader) throws(ProtoWireError) {
+    while let tag = try reader.nextField() {
+      switch tag.number {
+      case 1: try reader.readRepeatedMessage(tag, into: &members)
+      default: try reader.skip(tag, into: &unknownFields)
+      }
+    }
+  }
+
+  /// Writes the fields in number order (proto3 defaults skipped), then the unknown fields.
+  public func encodeFields(to writer: inout ProtoWriter) {
+    writer.writeRepeatedMessage(field: 1, members)
+    writer.writeUnknownFields(unknownFields)
+  }
+}
+
+/// The settings of the workspace.
+///
+/// Protobuf message `modal.client.WorkspaceSettingsResponse`.
+public struct WorkspaceSettingsResponse: ProtoMessage, Hashable {
+  /// The full protobuf name.
+  public static var protoMessageName: String { "modal.client.WorkspaceSettingsResponse" }
+
+  /// The environment used when a call names none.
+  ///
+  /// `string default_environment_name = 1`.
+  public var defaultEnvironmentName: String = ""
+
+  /// The image builder version; empty here, as this server builds no images.
+  ///
+  /// `string image_builder_version = 2`.
+  public var imageBuilderVersion: String = ""
+
+  /// Fields this schema does not know, kept so that re-encoding loses nothing.
+  public var unknownFields = UnknownFields()
+
+  /// A message with every field at its default.
+  public init() {}
+
+  /// A message with the given field values; fields not named keep their defaults.
+  public init(
+    defaultEnvironmentName: String = "",
+    imageBuilderVersion: String = ""
+  ) {
+    self.defaultEnvironmentName = defaultEnvironmentName
+    self.imageBuilderVersion = imageBuilderVersion
+  }
+
+  /// Merges the fields read from `reader` into this message; unknown fields are kept.
+  public mutating func decodeFields(from reader: inout ProtoReader) throws(ProtoWireError) {
+    while let tag = try reader.nextField() {
+      switch tag.number {
+      case 1: defaultEnvironmentName = try reader.read(ProtoString.self, tag)
+      case 2: imageBuilderVersion = try reader.read(ProtoString.self, tag)
+      default: try reader.skip(tag, into: &unknownFields)
+      }
+    }
+  }
+
+  /// Writes the fields in number order (proto3 defaults skipped), then the unknown fields.
+  public func encodeFields(to writer: inout ProtoWriter) {
+    writer.writeIfNotDefault(ProtoString.self, field: 1, defaultEnvironmentName)
+    writer.writeIfNotDefault(ProtoString.self, field: 2, imageBuilderVersion)
+    writer.writeUnknownFields(unknownFields)
+  }
+}
+
+/// Makes an environment the workspace's default.
+///
+/// Protobuf message `modal.client.WorkspaceSetDefaultEnvironmentRequest`.
+public struct WorkspaceSetDefaultEnvironmentRequest: ProtoMessage, Hashable {
+  /// The full protobuf name.
+  public static var protoMessageName: String { "modal.client.WorkspaceSetDefaultEnvironmentRequest" }
+
+  /// The environment's name.
+  ///
+  /// `string environment_name = 1`.
+  public var environmentName: String = ""
+
+  /// Fields this schema does not know, kept so that re-encoding loses nothing.
+  public var unknownFields = UnknownFields()
+
+  /// A message with every field at its default.
+  public init() {}
+
+  /// A message with the given field values; fields not named keep their defaults.
+  public init(
+    environmentName: String = ""
+  ) {
+    self.environmentName = environmentName
+  }
+
+  /// Merges the fields read from `reader` into this message; unknown fields are kept.
+  public mutating func decodeFields(from reader: inout ProtoReader) throws(ProtoWireError) {
+    while let tag = try reader.nextField() {
+      switch tag.number {
+      case 1: environmentName = try reader.read(ProtoString.self, tag)
+      default: try reader.skip(tag, into: &unknownFields)
+      }
+    }
+  }
+
+  /// Writes the fields in number order (proto3 defaults skipped), then the unknown fields.
+  public func encodeFields(to writer: inout ProtoWriter) {
+    writer.writeIfNotDefault(ProtoString.self, field: 1, environmentName)
+    writer.writeUnknownFields(unknownFields)
+  }
+}
+
+/// Sets the image builder version (which this server declines: it builds no images).
+///
+/// Protobuf message `modal.client.WorkspaceSetImageBuilderVersionRequest`.
+public struct WorkspaceSetImageBuilderVersionRequest: ProtoMessage, Hashable {
+  /// The full protobuf name.
+  public static var protoMessageName: String { "modal.client.WorkspaceSetImageBuilderVersionRequest" }
+
+  /// The version, such as `2025.06`.
+  ///
+  /// `string new_image_builder_version = 1`.
+  public var newImageBuilderVersion: String = ""
+
+  /// Fields this schema does not know, kept so that re-encoding loses nothing.
+  public var unknownFields = UnknownFields()
+
+  /// A message with every field at its default.
+  public init() {}
+
+  /// A message with the given field values; fields not named keep their defaults.
+  public init(
+    newImageBuilderVersion: String = ""
+  ) {
+    self.newImageBuilderVersion = newImageBuilderVersion
+  }
+
+  /// Merges the fields read from `reader` into this message; unknown fields are kept.
+  public mutating func decodeFields(from reader: inout ProtoReader) throws(ProtoWireError) {
+    while let tag = try reader.nextField() {
+      switch tag.number {
+      case 1: newImageBuilderVersion = try reader.read(ProtoString.self, tag)
+      default: try reader.skip(tag, into: &unknownFields)
+      }
+    }
+  }
+
+  /// Writes the fields in number order (proto3 defaults skipped), then the unknown fields.
+  public func encodeFields(to writer: inout ProtoWriter) {
+    writer.writeIfNotDefault(ProtoString.self, field: 1, newImageBuilderVersion)
+    writer.writeUnknownFields(unknownFields)
+  }
+}
+
+/// The image builder version now in force.
+///
+/// Protobuf message `modal.client.WorkspaceSetImageBuilderVersionResponse`.
+public struct WorkspaceSetImageBuilderVersionResponse: ProtoMessage, Hashable {
+  /// The full protobuf name.
+  public static var protoMessageName: String { "modal.client.WorkspaceSetImageBuilderVersionResponse" }
+
+  /// The version.
+  ///
+  /// `string image_builder_version = 1`.
+  public var imageBuilderVersion: String = ""
+
+  /// Fields this schema does not know, kept so that re-encoding loses nothing.
+  public var unknownFields = UnknownFields()
+
+  /// A message with every field at its default.
+  public init() {}
+
+  /// A message with the given field values; fields not named keep their defaults.
+  public init(
+    imageBuilderVersion: String = ""
+  ) {
+    self.imageBuilderVersion = imageBuilderVersion
+  }
+
+  /// Merges the fields read from `reader` into this message; unknown fields are kept.
+  public mutating func decodeFields(from reader: inout ProtoReader) throws(ProtoWireError) {
+    while let tag = try reader.nextField() {
+      switch tag.number {
+      case 1: imageBuilderVersion = try reader.read(ProtoString.self, tag)
+      default: try reader.skip(tag, into: &unknownFields)
+      }
+    }
+  }
+
+  /// Writes the fields in number order (proto3 defaults skipped), then the unknown fields.
+  public func encodeFields(to writer: inout ProtoWriter) {
+    writer.writeIfNotDefault(ProtoString.self, field: 1, imageBuilderVersion)
     writer.writeUnknownFields(unknownFields)
   }
 }

@@ -113,6 +113,47 @@ public enum ModalAPISchema {
         .init(name: "username", swiftName: "username", number: 2, type: .string, label: .optional),
       ]),
     ProtoMessageSchema(
+      fullName: "modal.client.WorkspaceMembersListItem",
+      fields: [
+        .init(name: "member_id", swiftName: "memberID", number: 1, type: .string, label: .optional),
+        .init(name: "member_displayname", swiftName: "memberDisplayname", number: 2, type: .string, label: .optional),
+        .init(name: "member_role", swiftName: "memberRole", number: 3, type: .`enum`, label: .optional, typeName: ".modal.client.MemberRole"),
+        .init(name: "joined_at", swiftName: "joinedAt", number: 4, type: .double, label: .optional),
+        .init(name: "last_active_at", swiftName: "lastActiveAt", number: 5, type: .double, label: .optional),
+        .init(name: "deleted_at", swiftName: "deletedAt", number: 7, type: .double, label: .optional),
+        .init(name: "user_id", swiftName: "userID", number: 8, type: .string, label: .optional),
+        .init(name: "identity_provider_type", swiftName: "identityProviderType", number: 9, type: .`enum`, label: .optional, typeName: ".modal.client.IdentityProviderType"),
+        .init(name: "email", swiftName: "email", number: 10, type: .string, label: .optional),
+        .init(name: "avatar_url", swiftName: "avatarURL", number: 11, type: .string, label: .optional),
+        .init(name: "idp_external_id", swiftName: "idpExternalID", number: 12, type: .string, label: .optional),
+      ]),
+    ProtoMessageSchema(
+      fullName: "modal.client.WorkspaceMembersListResponse",
+      fields: [
+        .init(name: "members", swiftName: "members", number: 1, type: .message, label: .repeated, typeName: ".modal.client.WorkspaceMembersListItem"),
+      ]),
+    ProtoMessageSchema(
+      fullName: "modal.client.WorkspaceSettingsResponse",
+      fields: [
+        .init(name: "default_environment_name", swiftName: "defaultEnvironmentName", number: 1, type: .string, label: .optional),
+        .init(name: "image_builder_version", swiftName: "imageBuilderVersion", number: 2, type: .string, label: .optional),
+      ]),
+    ProtoMessageSchema(
+      fullName: "modal.client.WorkspaceSetDefaultEnvironmentRequest",
+      fields: [
+        .init(name: "environment_name", swiftName: "environmentName", number: 1, type: .string, label: .optional),
+      ]),
+    ProtoMessageSchema(
+      fullName: "modal.client.WorkspaceSetImageBuilderVersionRequest",
+      fields: [
+        .init(name: "new_image_builder_version", swiftName: "newImageBuilderVersion", number: 1, type: .string, label: .optional),
+      ]),
+    ProtoMessageSchema(
+      fullName: "modal.client.WorkspaceSetImageBuilderVersionResponse",
+      fields: [
+        .init(name: "image_builder_version", swiftName: "imageBuilderVersion", number: 1, type: .string, label: .optional),
+      ]),
+    ProtoMessageSchema(
       fullName: "modal.client.AuthTokenGetRequest",
       fields: []),
     ProtoMessageSchema(
@@ -500,6 +541,14 @@ public enum ModalAPISchema {
         .init(name: "IDENTITY_PROVIDER_TYPE_GOOGLE_OAUTH", number: 3),
       ]),
     ProtoEnumSchema(
+      fullName: "modal.client.MemberRole",
+      values: [
+        .init(name: "MEMBER_ROLE_UNSPECIFIED", number: 0),
+        .init(name: "MEMBER_ROLE_USER", number: 1),
+        .init(name: "MEMBER_ROLE_MANAGER", number: 2),
+        .init(name: "MEMBER_ROLE_OWNER", number: 3),
+      ]),
+    ProtoEnumSchema(
       fullName: "modal.client.EnvironmentRole",
       values: [
         .init(name: "ENVIRONMENT_ROLE_UNSPECIFIED", number: 0),
@@ -551,6 +600,12 @@ public enum ModalAPISchema {
     ServiceUserIdentity.self,
     TokenInfoGetResponse.self,
     WorkspaceNameLookupResponse.self,
+    WorkspaceMembersListItem.self,
+    WorkspaceMembersListResponse.self,
+    WorkspaceSettingsResponse.self,
+    WorkspaceSetDefaultEnvironmentRequest.self,
+    WorkspaceSetImageBuilderVersionRequest.self,
+    WorkspaceSetImageBuilderVersionResponse.self,
     AuthTokenGetRequest.self,
     AuthTokenGetResponse.self,
     TokenDeleteRequest.self,

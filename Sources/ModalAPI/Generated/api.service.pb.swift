@@ -38,6 +38,30 @@ public enum ModalClientMethods {
   public static let workspaceNameLookup = MethodDescriptor<Empty, WorkspaceNameLookupResponse>(
     serviceName: "modal.client.ModalClient", methodName: "WorkspaceNameLookup")
 
+  /// Lists the members of the workspace.
+  ///
+  /// `/modal.client.ModalClient/WorkspaceMembersList`, unary: `Empty` → `WorkspaceMembersListResponse`.
+  public static let workspaceMembersList = MethodDescriptor<Empty, WorkspaceMembersListResponse>(
+    serviceName: "modal.client.ModalClient", methodName: "WorkspaceMembersList")
+
+  /// Reads the workspace's settings.
+  ///
+  /// `/modal.client.ModalClient/WorkspaceSettings`, unary: `Empty` → `WorkspaceSettingsResponse`.
+  public static let workspaceSettings = MethodDescriptor<Empty, WorkspaceSettingsResponse>(
+    serviceName: "modal.client.ModalClient", methodName: "WorkspaceSettings")
+
+  /// Changes the workspace's default environment.
+  ///
+  /// `/modal.client.ModalClient/WorkspaceSetDefaultEnvironment`, unary: `WorkspaceSetDefaultEnvironmentRequest` → `Empty`.
+  public static let workspaceSetDefaultEnvironment = MethodDescriptor<WorkspaceSetDefaultEnvironmentRequest, Empty>(
+    serviceName: "modal.client.ModalClient", methodName: "WorkspaceSetDefaultEnvironment")
+
+  /// Sets the image builder version; declined by this server (it builds no images).
+  ///
+  /// `/modal.client.ModalClient/WorkspaceSetImageBuilderVersion`, unary: `WorkspaceSetImageBuilderVersionRequest` → `WorkspaceSetImageBuilderVersionResponse`.
+  public static let workspaceSetImageBuilderVersion = MethodDescriptor<WorkspaceSetImageBuilderVersionRequest, WorkspaceSetImageBuilderVersionResponse>(
+    serviceName: "modal.client.ModalClient", methodName: "WorkspaceSetImageBuilderVersion")
+
   /// Issues a short-lived auth token for the calling credentials.
   ///
   /// `/modal.client.ModalClient/AuthTokenGet`, unary: `AuthTokenGetRequest` → `AuthTokenGetResponse`.
@@ -195,6 +219,10 @@ public enum ModalClientMethods {
     tokenFlowWait.erased,
     tokenInfoGet.erased,
     workspaceNameLookup.erased,
+    workspaceMembersList.erased,
+    workspaceSettings.erased,
+    workspaceSetDefaultEnvironment.erased,
+    workspaceSetImageBuilderVersion.erased,
     authTokenGet.erased,
     tokenDelete.erased,
     tokensList.erased,

@@ -11,7 +11,10 @@ enum WorkspaceCommands {
       to manage its members, tokens, proxy tokens and settings, and to read its audit log.
       """,
     subcommands: [
+      WorkspaceMemberCommands.group,
+      WorkspaceMemberTokenCommands.group,
       ProxyTokenCommands.group,
+      WorkspaceSettingsCommands.group,
       AuditLogCommands.auditLog,
     ])
 }

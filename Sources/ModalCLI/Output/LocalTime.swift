@@ -44,12 +44,14 @@ extension LocalTime {
 }
 
 extension LocalTime {
-  /// A JSON value as Python's `timestamp_to_localized_str(ts, True)`: local time as
-  /// `datetime.isoformat(sep=" ", timespec="seconds")` (`2026-12-06 18:30:00+00:00`), or null.
+  /// A JSON value as Python's `timestamp_to_localized_str(ts, isotz=True)`:
+  /// `datetime.isoformat(sep=" ", timespec="seconds")` of the local time, `2026-12-06 19:23:41+00:00`,
+  /// or null for none (`modal workspace members list --json`).
   static func isoSeconds(_ time: UnixTime?) -> JSONValue {
     guard let seconds = time?.seconds, seconds > 0 else { return .null }
-    var offset = format(seconds: Int64(seconds), pattern: "%z")
+    let whole = Int64(seconds.rounded(.down))
+    var offset = format(seconds: whole, pattern: "%z")
     if offset.count == 5 { offset.insert(":", at: offset.index(offset.startIndex, offsetBy: 3)) }
-    return .string(format(seconds: Int64(seconds), pattern: "%Y-%m-%d %H:%M:%S") + offset)
+    return .string(format(seconds: whole, pattern: "%Y-%m-%d %H:%M:%S") + offset)
   }
 }

@@ -13,8 +13,9 @@ package enum ModalGRPCService {
     table.registerEnvironmentMethods()
     table.registerSecretMethods()
     table.registerAuditMethods()
-
     table.registerProxyTokenMethods()
+    table.registerWorkspaceMethods()
+    table.registerDeclinedMethods()
     return table.router
   }
 }

@@ -130,6 +130,8 @@ package protocol Store: Sendable {
   func updateEnvironment(id: EnvironmentID, name: String?, webhookSuffix: String?) async throws(ServerError)
   /// Deletes an environment and every secret in it.
   func deleteEnvironment(id: EnvironmentID) async throws(ServerError)
+  /// Makes `id` the default environment of `workspaceID`, and no other, in one transaction.
+  func setDefaultEnvironment(workspaceID: WorkspaceID, id: EnvironmentID) async throws(ServerError)
 
   // MARK: Secrets
 

@@ -491,6 +491,14 @@ extension SQLStore {
     }
   }
 
+  package func setDefaultEnvironment(workspaceID: WorkspaceID, id: EnvironmentID) async throws(ServerError) {
+    try await write { db throws(ServerError) in
+      // Two statements, because the one-default index is checked row by row in PostgreSQL.
+      try db.execute("UPDATE environments SET is_default = 0 WHERE workspace_id = ?", [.id(workspaceID)])
+      try db.execute("UPDATE environments SET is_default = 1 WHERE id = ? AND workspace_id = ?", [.id(id), .id(workspaceID)])
+    }
+  }
+
   // MARK: Secrets
 
   package func insertSecret(_ secret: SecretRecord, values: SealedValues, audit: AuditEntry?) async throws(ServerError)

@@ -1,0 +1,169 @@
+import Foundation
+import ModalServer
+import Testing
+import TestSupport
+
+/// `modal workspace …` run with the Python 1.6.4 CLI and with ours against the same modal-server:
+/// the same `--json` output (activity times normalised) and the same exit codes. SQLite with one
+/// server; PostgreSQL with two replicas, each CLI talking to a different one.
+@Suite(.serialized) struct WorkspaceDifferentialTests {
+  /// A workspace `pyws` with an owner, a manager (bea) and a member (carl), served by one or more
+  /// replicas.
+  private final class Team {
+    let folder = TemporaryFolder()
+    let servers: [ModalServerProcess]
+    let replicaSet: ReplicaSet?
+    let owner: Credentials
+    private(set) var member = Credentials(id: "", secret: "")
+
+    init(replicas: Int) throws {
+      if replicas == 1 {
+        let (server, owner) = try startBootstrappedServer(in: folder)
+        (servers, replicaSet, self.owner) = ([server], nil, owner)
+      } else {
+        let set = try ReplicaSet(count: replicas)
+        (servers, replicaSet, owner) = (set.replicas, set, set.owner)
+      }
+      for (email, role) in [("bea@example.com", "manager"), ("carl@example.com", "member")] {
+        let name = String(email.prefix { $0 != "@" })
+        try check(command(["bootstrap", "--email", email, "--workspace", name, "--json"]), "bootstrap \(email)")
+        try check(command(["member", "add", "--workspace", "pyws", "--email", email, "--role", role]), "member add \(email)")
+      }
+      let token = try command(["token", "create", "--workspace", "pyws", "--email", "carl@example.com", "--json"])
+      try check(token, "token create")
+      member = try bootstrapCredentials(token.stdout)
+    }
+
+    /// Runs a `modal-server` command against the data folder (and database) of the first server.
+    func command(_ arguments: [String]) throws -> ProcessOutput {
+      if let replicaSet { return try replicaSet.command(arguments, on: 0) }
+      return try runServerCommand(arguments + ["--data-dir", servers[0].dataDirectory])
+    }
+
+    private func check(_ output: ProcessOutput, _ what: String) throws {
+      guard output.status == 0 else { throw ServerError(.internal, "\(what) failed: \(output.stderr)") }
+    }
+
+    /// Runs a CLI (`python` picks the reference one) with `token` against server `index`.
+    func run(python: Bool, _ arguments: [String], token: Credentials, server index: Int) throws -> ProcessOutput {
+      let executable = python ? try ReferenceClient.executable().get() : ProcessRunner.product("modal")
+      let environment = [
+        "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "HOME": folder.path,
+        "MODAL_SERVER_URL": servers[index % servers.count].url, "MODAL_TOKEN_ID": token.id,
+        "MODAL_TOKEN_SECRET": token.secret, "TZ": "UTC", "COLUMNS": "400", "TERM": "dumb", "NO_COLOR": "1",
+      ]
+      return try ProcessRunner.run(executable, arguments, environment: environment)
+    }
+
+    func stop() { for server in servers { server.stop(.terminate) } }
+  }
+
+  /// The JSON rows a CLI printed, with the time under `moving` reduced to whether it is set: each
+  /// call of the test itself uses a token, so that time moves between the two CLIs.
+  private func normalised(_ output: ProcessOutput, moving: String = "last_active") throws -> [[String: String]] {
+    let rows = try #require(try JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [[String: Any]], "\(output.stdout)")
+    return rows.map { row in
+      row.mapValues { value in value is NSNull ? "null" : "\(value)" }
+        .merging([moving: row[moving] is NSNull ? "null" : "set"]) { $1 }
+    }
+  }
+
+  @Test(arguments: [1, 2]) func membersListMatchesPython(replicas: Int) throws {
+    let team = try Team(replicas: replicas)
+    defer { team.stop() }
+    for token in [team.owner, team.member] {
+      let python = try team.run(python: true, ["workspace", "members", "list", "--json"], token: token, server: 0)
+      let ours = try team.run(python: false, ["workspace", "members", "list", "--json"], token: token, server: 1)
+      #expect(python.status == 0 && ours.status == 0, "python: \(python.stderr)\nours: \(ours.stderr)")
+      let expected = try normalised(python)
+      #expect(try normalised(ours) == expected)
+      #expect(expected.map { $0["email"] } == ["bea@example.com", "carl@example.com", "py@example.com"])
+      #expect(expected.map { $0["role"] } == ["manager", "member", "owner"])
+      #expect(expected.allSatisfy { $0["user_id"]?.hasPrefix("us-") == true && $0["joined"]?.hasSuffix("+00:00") == true })
+    }
+    // The owner's token was used above, carl's too; a member whose token was never used has no activity.
+    let table = try team.run(python: false, ["workspace", "members", "list"], token: team.owner, server: 0)
+    #expect(table.status == 0 && table.stdout.contains("Last active") && table.stdout.contains("carl@example.com"))
+
+    let unknown = Credentials(id: "ak-" + String(repeating: "a", count: 22), secret: "as-" + String(repeating: "b", count: 24))
+    let python = try team.run(python: true, ["workspace", "members", "list", "--json"], token: unknown, server: 0)
+    let ours = try team.run(python: false, ["workspace", "members", "list", "--json"], token: unknown, server: 1)
+    #expect(python.status != 0 && ours.status == python.status, "python \(python.status): \(python.stderr)\nours \(ours.status): \(ours.stderr)")
+  }
+
+  /// Runs `arguments` with both CLIs (Python on server 0, ours on the next) and expects the same
+  /// exit code and standard output; returns Python's result.
+  @discardableResult
+  private func same(_ team: Team, _ arguments: [String], token: Credentials) throws -> ProcessOutput {
+    let python = try team.run(python: true, arguments, token: token, server: 0)
+    let ours = try team.run(python: false, arguments, token: token, server: 1)
+    #expect(ours.status == python.status, "\(arguments): python \(python.status) \(python.stderr)\nours \(ours.status) \(ours.stderr)")
+    #expect(ours.stdout == python.stdout, "\(arguments)")
+    return python
+  }
+
+  @Test(arguments: [1, 2]) func settingsListAndSetMatchPython(replicas: Int) throws {
+    let team = try Team(replicas: replicas)
+    defer { team.stop() }
+    let create = try team.run(python: true, ["environment", "create", "dev"], token: team.owner, server: 0)
+    #expect(create.status == 0, "\(create.stderr)")
+    let list = try same(team, ["workspace", "settings", "list", "--json"], token: team.owner)
+    #expect(list.stdout.contains("\"value\": \"main\""), "\(list.stdout)")
+    // Each CLI makes the change once, so both print the same line: Python main -> dev, ours dev -> main.
+    let toDev = try team.run(python: true, ["workspace", "settings", "set", "default-environment", "dev"], token: team.owner, server: 0)
+    #expect(toDev.status == 0 && toDev.stdout == "✓ default-environment: updated from main to dev\n", "\(toDev.stdout)\(toDev.stderr)")
+    let listed = try team.run(python: false, ["workspace", "settings", "list", "--json"], token: team.owner, server: 1)
+    #expect(listed.stdout.contains("\"value\": \"dev\""), "\(listed.stdout)")
+    let back = try team.run(python: false, ["workspace", "settings", "set", "default-environment", "main"], token: team.owner, server: 1)
+    #expect(back.status == 0 && back.stdout == "✓ default-environment: updated from dev to main\n", "\(back.stdout)\(back.stderr)")
+    // Refusals: an unknown environment, an unknown setting, the image builder, a member without manager rights.
+    let missing = try same(team, ["workspace", "settings", "set", "default-environment", "nope"], token: team.owner)
+    #expect(missing.status == 1 && missing.stdout.contains("Environment 'nope' not found"), "\(missing.stdout)")
+    let unknown = try same(team, ["workspace", "settings", "set", "colour", "blue"], token: team.owner)
+    #expect(unknown.stdout == "✗ colour: Unknown setting 'colour'. Valid settings: default-environment, image-builder-version\n")
+    let builder = try same(team, ["workspace", "settings", "set", "image-builder-version", "2025.06"], token: team.owner)
+    #expect(builder.status == 1 && builder.stdout.contains("this server does not build images"), "\(builder.stdout)")
+    let member = try same(team, ["workspace", "settings", "set", "default-environment", "dev"], token: team.member)
+    #expect(member.status == 1 && member.stdout.contains("needs the role manager"), "\(member.stdout)")
+    try same(team, ["workspace", "settings", "list", "--json"], token: team.member)
+  }
+
+  @Test(arguments: [1, 2]) func memberTokensListAndDeleteMatchPython(replicas: Int) throws {
+    let team = try Team(replicas: replicas)
+    defer { team.stop() }
+    var spare: [String] = []
+    for name in ["spare-1", "spare-2"] {
+      let created = try team.command(["token", "create", "--workspace", "pyws", "--name", name, "--json"])
+      spare.append(try bootstrapCredentials(created.stdout).id)
+    }
+    for token in [team.owner, team.member] {
+      let python = try team.run(python: true, ["workspace", "member-tokens", "list", "--json"], token: token, server: 0)
+      let ours = try team.run(python: false, ["workspace", "member-tokens", "list", "--json"], token: token, server: 1)
+      #expect(python.status == 0 && ours.status == 0, "python: \(python.stderr)\nours: \(ours.stderr)")
+      #expect(try normalised(ours, moving: "last_used_at") == normalised(python, moving: "last_used_at"))
+    }
+    let owners = try normalised(try team.run(python: true, ["workspace", "member-tokens", "list", "--json"], token: team.owner, server: 0), moving: "last_used_at")
+    #expect(Set(owners.map { $0["token_id"] ?? "" }) == Set([team.owner.id, team.member.id] + spare))
+    // Each CLI deletes one spare token: the same line but for the id.
+    let python = try team.run(python: true, ["workspace", "member-tokens", "delete", spare[0], "--yes"], token: team.owner, server: 0)
+    let ours = try team.run(python: false, ["workspace", "member-tokens", "delete", spare[1], "--yes"], token: team.owner, server: 1)
+    #expect(python.status == 0 && ours.status == 0, "python: \(python.stderr)\nours: \(ours.stderr)")
+    #expect(python.stdout == "✓ Deleted Token `\(spare[0])`.\n" && ours.stdout == "✓ Deleted Token `\(spare[1])`.\n", "\(python.stdout)\(ours.stdout)")
+    let after = try team.run(python: false, ["workspace", "member-tokens", "list", "--json"], token: team.owner, server: 1)
+    // TokensList keeps revoked tokens, marked disabled (as `modal token list` shows them).
+    let rows = try normalised(after, moving: "last_used_at")
+    #expect(Set(rows.filter { $0["disabled"] == "0" }.map { $0["token_id"] ?? "" }) == [team.owner.id, team.member.id], "\(rows)")
+    #expect(Set(rows.filter { $0["disabled"] == "1" }.map { $0["token_id"] ?? "" }) == Set(spare), "\(rows)")
+    // Unknown ids, with and without --allow-missing; a member deleting the owner's token.
+    let unknownID = "ak-" + String(repeating: "z", count: 22)
+    let missing = try team.run(python: true, ["workspace", "member-tokens", "delete", unknownID, "--yes"], token: team.owner, server: 0)
+    let oursMissing = try team.run(python: false, ["workspace", "member-tokens", "delete", unknownID, "--yes"], token: team.owner, server: 1)
+    #expect(missing.status == 1 && oursMissing.status == 1, "python: \(missing.stderr)\nours: \(oursMissing.stderr)")
+    try same(team, ["workspace", "member-tokens", "delete", unknownID, "--yes", "--allow-missing"], token: team.owner)
+    let refused = try team.run(python: true, ["workspace", "member-tokens", "delete", team.owner.id, "--yes"], token: team.member, server: 0)
+    let oursRefused = try team.run(python: false, ["workspace", "member-tokens", "delete", team.owner.id, "--yes"], token: team.member, server: 1)
+    #expect(refused.status == 1 && oursRefused.status == 1, "python: \(refused.stderr)\nours: \(oursRefused.stderr)")
+    let still = try team.run(python: false, ["workspace", "members", "list", "--json"], token: team.owner, server: 0)
+    #expect(still.status == 0, "the owner's token still works: \(still.stderr)")
+  }
+}
