@@ -31,6 +31,18 @@ import Testing
     ("SecretDelete", "SecretDeleteRequest", "google.protobuf.Empty"),
     ("SecretGetInfo", "SecretGetInfoRequest", "SecretGetInfoResponse"),
     ("SecretUpdate", "SecretUpdateRequest", "google.protobuf.Empty"),
+    ("AuditLogCount", "AuditLogCountRequest", "AuditLogCountResponse"),
+    ("AuditLogList", "AuditLogListRequest", "AuditLogListResponse"),
+    ("AuditLogPlan", "AuditLogBucketsRequest", "AuditLogPlanResponse"),
+    ("AuditLogSettingsGet", "AuditLogSettingsGetRequest", "AuditLogSettingsGetResponse"),
+    ("WebhookTokenCreate", "WebhookTokenCreateRequest", "TokenCreateResponse"),
+    ("WebhookTokenDelete", "TokenDeleteRequest", "google.protobuf.Empty"),
+    ("WebhookTokenEnvironmentAdd", "WebhookTokenEnvironmentAddRequest", "google.protobuf.Empty"),
+    ("WebhookTokenEnvironmentList", "WebhookTokenEnvironmentListRequest", "WebhookTokenEnvironmentListResponse"),
+    ("WebhookTokenEnvironmentRemove", "WebhookTokenEnvironmentRemoveRequest", "google.protobuf.Empty"),
+    ("WebhookTokenList", "google.protobuf.Empty", "WebhookTokenListResponse"),
+    ("WebhookTokenListForEnvironment", "WebhookTokenListForEnvironmentRequest", "WebhookTokenListResponse"),
+    ("WebhookTokenUpdate", "WebhookTokenUpdateRequest", "WebhookToken"),
   ]
 
   @Test func everyMethodOfTheSpecIsDescribed() {
@@ -76,6 +88,6 @@ import Testing
     let names = Set(ModalAPISchema.messageTypes.map { $0.protoMessageName })
     let expected = Set(ModalAPISchema.messages.filter { !$0.isMapEntry }.map(\.fullName))
     #expect(names == expected)
-    #expect(names.count == 46)
+    #expect(names.count == 69)
   }
 }

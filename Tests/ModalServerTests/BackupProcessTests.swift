@@ -91,7 +91,7 @@ import TestSupport
       while running.value {
         let token = try await backend.tokens.issue(
           workspaceID: workspace.id, owner: .user(id: user.id), createdByUserID: user.id, name: "w\(writer)-\(round)",
-          scopes: .all, lifetimeSeconds: nil)
+          scopes: .all, lifetimeSeconds: nil, by: .serverOperator)
         acknowledged.add(token: Credentials(id: token.id.rawValue, secret: token.secret))
         round += 1
         try await Task.sleep(for: .milliseconds(20))

@@ -32,7 +32,7 @@ extension DashboardHTTPTests {
       // A member sees the page but may not change anything.
       let workspace = try await web.harness.backend.accounts.workspace(name: "pxws")
       let user = try await web.harness.backend.accounts.createUser(email: "viewer@example.com", password: Self.password)
-      try await web.harness.backend.accounts.setMembership(user: user, workspace: workspace, role: .member)
+      try await web.harness.backend.accounts.setMembership(user: user, workspace: workspace, role: .member, by: .serverOperator)
       let member = web.client()
       #expect(await member.logIn(email: "viewer@example.com", password: Self.password).status == 303)
       let memberPage = await member.request("GET", "/workspaces/pxws/proxy-tokens")

@@ -6,7 +6,7 @@ import Foundation
 extension Dashboard {
   func proxyTokensPage(_ context: Context, workspaceName: String) async throws -> HTTPResponse {
     let (user, _) = try requireUser(context)
-    let caller = try await memberWorkspace(workspaceName, user: user)
+    let caller = try await memberWorkspace(workspaceName, user: user, peer: context.request.peer)
     let tokens = try await proxyCall { () async throws(ServerError) in
       try await backend.proxyTokens.list(environmentName: nil, for: caller)
     }
@@ -53,7 +53,7 @@ extension Dashboard {
   func createProxyToken(_ context: Context, workspaceName: String) async throws -> HTTPResponse {
     let (user, _) = try requireUser(context)
     let form = try checkedForm(context)
-    let caller = try await memberWorkspace(workspaceName, user: user)
+    let caller = try await memberWorkspace(workspaceName, user: user, peer: context.request.peer)
     let name = try field(form, "name", label: "The name", maximum: TokenService.maximumNameLength, required: false)
     let (token, secret) = try await proxyCall { () async throws(ServerError) in
       try await backend.proxyTokens.create(name: name, scoped: false, by: caller)
@@ -77,7 +77,7 @@ extension Dashboard {
   {
     let (user, _) = try requireUser(context)
     let form = try checkedForm(context)
-    let caller = try await memberWorkspace(workspaceName, user: user)
+    let caller = try await memberWorkspace(workspaceName, user: user, peer: context.request.peer)
     let id = ProxyTokenID(rawValue: tokenID)
     let service = backend.proxyTokens
     if change == "delete" {
