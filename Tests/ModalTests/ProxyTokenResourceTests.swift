@@ -3,7 +3,7 @@ import Modal
 import TestSupport
 import Testing
 
-/// `client.proxyTokens` against a real `modal-server`.
+/// `client.workspace.proxyTokens` against a real `modal-server`.
 @Suite struct ProxyTokenResourceTests {
   @Test func proxyTokensCreateListUpdateAllowRevokeAndDelete() async throws {
     let folder = TemporaryFolder()
@@ -11,31 +11,31 @@ import Testing
     let client = try ModalClient(
       tokenID: server.tokenID, tokenSecret: server.tokenSecret, options: .init(serverURL: server.url, host: folder.host()))
     try await client.environments.create("prod")
-    let created = try await client.proxyTokens.create(name: "hooks")
+    let created = try await client.workspace.proxyTokens.create(name: "hooks")
     #expect(created.id.hasPrefix("wk-") && created.secret.hasPrefix("ws-"))
     #expect(created.bearer == "Bearer \(created.id).\(created.secret)")
 
-    let listed = try await client.proxyTokens.list()
+    let listed = try await client.workspace.proxyTokens.list()
     #expect(listed.map(\.id) == [created.id])
     #expect(listed.first?.name == "hooks" && listed.first?.scoped == false && listed.first?.createdBy == "me@example.com")
     #expect(listed.first?.createdAt != nil)
 
-    #expect(try await client.proxyTokens.update(created.id, name: "renamed").name == "renamed")
-    try await client.proxyTokens.allow(created.id, environment: "prod")
+    #expect(try await client.workspace.proxyTokens.update(created.id, name: "renamed").name == "renamed")
+    try await client.workspace.proxyTokens.allow(created.id, environment: "prod")
     let prod = try await client.environments.get("prod")
-    #expect(try await client.proxyTokens.environmentIDs(of: created.id) == [prod.id])
-    #expect(try await client.proxyTokens.list(environment: "prod").map(\.id) == [created.id])
-    #expect(try await client.proxyTokens.list(environment: "main").isEmpty)
-    try await client.proxyTokens.revoke(created.id, environment: "prod")
-    #expect(try await client.proxyTokens.environmentIDs(of: created.id).isEmpty)
+    #expect(try await client.workspace.proxyTokens.environmentIDs(of: created.id) == [prod.id])
+    #expect(try await client.workspace.proxyTokens.list(environment: "prod").map(\.id) == [created.id])
+    #expect(try await client.workspace.proxyTokens.list(environment: "main").isEmpty)
+    try await client.workspace.proxyTokens.revoke(created.id, environment: "prod")
+    #expect(try await client.workspace.proxyTokens.environmentIDs(of: created.id).isEmpty)
     let unknownEnvironment = await #expect(throws: ModalError.self) {
-      try await client.proxyTokens.allow(created.id, environment: "nowhere")
+      try await client.workspace.proxyTokens.allow(created.id, environment: "nowhere")
     }
     #expect(unknownEnvironment?.code == .notFound)
 
-    try await client.proxyTokens.delete(created.id)
-    #expect(try await client.proxyTokens.list().isEmpty)
-    let gone = await #expect(throws: ModalError.self) { try await client.proxyTokens.delete(created.id) }
+    try await client.workspace.proxyTokens.delete(created.id)
+    #expect(try await client.workspace.proxyTokens.list().isEmpty)
+    let gone = await #expect(throws: ModalError.self) { try await client.workspace.proxyTokens.delete(created.id) }
     #expect(gone?.code == .notFound)
     _ = server.stop(.terminate)
   }

@@ -14,6 +14,7 @@ import sys
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 
@@ -87,7 +88,10 @@ def main() -> int:
         Select(b.find_element(By.ID, "workspace")).select_by_visible_text(workspace)
         b.find_element(By.ID, "approve").click()
         wait_for(b, "requires a second factor")
+        before = b.find_element(By.TAG_NAME, "html")
         b.find_element(By.ID, "confirm-code").click()  # no code, no passkey
+        # The answer repeats the page's text: wait for the new page, not the old one.
+        WebDriverWait(b, 20).until(expected_conditions.staleness_of(before))
         wait_for(b, "requires a second factor")
         print("B refused without a second factor:", b.find_element(By.TAG_NAME, "h1").text, flush=True)
 

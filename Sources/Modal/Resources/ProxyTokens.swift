@@ -1,10 +1,10 @@
 import ModalAPI
 import ProtoWire
 
-extension ModalClient {
-  /// The proxy tokens of the client's workspace (Modal's webhook tokens): create, list, rename,
-  /// allow in or take away from an environment, delete.
-  public var proxyTokens: ProxyTokens { ProxyTokens(client: self) }
+extension Workspace {
+  /// The proxy tokens of the workspace (Modal's webhook tokens): create, list, rename, allow in or
+  /// take away from an environment, delete.
+  public var proxyTokens: ProxyTokens { ProxyTokens(client: client) }
 }
 
 /// Proxy tokens: `Modal-Key` / `Modal-Secret` pairs (`wk-…` / `ws-…`) that a reverse proxy checks
@@ -12,8 +12,8 @@ extension ModalClient {
 /// manages them. Changing them needs the role manager.
 ///
 /// ```swift
-/// let created = try await client.proxyTokens.create(name: "production-webhooks")
-/// try await client.proxyTokens.allow(created.id, environment: "prod")
+/// let created = try await client.workspace.proxyTokens.create(name: "production-webhooks")
+/// try await client.workspace.proxyTokens.allow(created.id, environment: "prod")
 /// print("Modal-Key: \(created.id)", "Modal-Secret: \(created.secret)")
 /// ```
 public struct ProxyTokens: Sendable {

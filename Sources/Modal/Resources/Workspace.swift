@@ -2,8 +2,8 @@ import ModalAPI
 import ProtoWire
 
 extension ModalClient {
-  /// The administration of the client's workspace: its members (more to come: service users,
-  /// member tokens, settings).
+  /// The administration of the client's workspace: members, member tokens, proxy tokens
+  /// (`proxyTokens`, in ProxyTokens.swift) and settings.
   public var workspace: Workspace { Workspace(client: self) }
 }
 

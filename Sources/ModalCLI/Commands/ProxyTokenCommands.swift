@@ -50,7 +50,7 @@ enum ProxyTokenCommands {
     options: [environment, CommonOptions.json]
   ) { invocation in
     let client = try await CLIClients.make(invocation)
-    let tokens = try await client.proxyTokens.list(environment: invocation[environment])
+    let tokens = try await client.workspace.proxyTokens.list(environment: invocation[environment])
     let columns = ["Name", "Token ID", "Created at", "Created by", "Scoped"]
     if invocation[CommonOptions.json] {
       let rows = tokens.map { token in
@@ -84,7 +84,7 @@ enum ProxyTokenCommands {
     options: [name, CommonOptions.json]
   ) { invocation in
     let client = try await CLIClients.make(invocation)
-    let token = try await client.proxyTokens.create(name: invocation[name])
+    let token = try await client.workspace.proxyTokens.create(name: invocation[name])
     if invocation[CommonOptions.json] {
       let object = JSONValue.object([
         ("Modal-Key", .string(token.id)), ("Modal-Secret", .string(token.secret)), ("Authorization", .string(token.bearer)),
@@ -119,7 +119,7 @@ enum ProxyTokenCommands {
         commandPath: invocation.commandPath)
     }
     let client = try await CLIClients.make(invocation)
-    try await client.proxyTokens.update(id, name: invocation[value])
+    try await client.workspace.proxyTokens.update(id, name: invocation[value])
     invocation.console.write("✓ Updated proxy token \(pythonRepr(id))\n")
     return 0
   }
@@ -131,7 +131,7 @@ enum ProxyTokenCommands {
   ) { invocation in
     let (id, environment) = (invocation[tokenID], invocation[environmentName])
     let client = try await CLIClients.make(invocation)
-    try await client.proxyTokens.allow(id, environment: environment)
+    try await client.workspace.proxyTokens.allow(id, environment: environment)
     invocation.console.write(
       "✓ Allowed proxy token \(pythonRepr(id)) to authenticate to environment \(pythonRepr(environment))\n")
     return 0
@@ -144,7 +144,7 @@ enum ProxyTokenCommands {
   ) { invocation in
     let (id, environment) = (invocation[tokenID], invocation[environmentName])
     let client = try await CLIClients.make(invocation)
-    try await client.proxyTokens.revoke(id, environment: environment)
+    try await client.workspace.proxyTokens.revoke(id, environment: environment)
     invocation.console.write("✓ Revoked proxy token \(pythonRepr(id)) access to environment \(pythonRepr(environment))\n")
     return 0
   }
@@ -160,7 +160,7 @@ enum ProxyTokenCommands {
       "Are you sure you want to delete proxy token \(pythonRepr(id))? Requests using this token will be rejected."
     guard Confirmation.confirm(invocation, question: question) else { return 1 }
     let client = try await CLIClients.make(invocation)
-    try await client.proxyTokens.delete(id)
+    try await client.workspace.proxyTokens.delete(id)
     invocation.console.write("✓ Deleted proxy token \(pythonRepr(id))\n")
     return 0
   }
