@@ -67,6 +67,19 @@ import TestSupport
     #expect(try await service.list(environmentName: nil, for: world.owner).isEmpty)
     let gone = await serverError { try await service.delete(token.id, by: world.owner) }
     #expect(gone?.code == .notFound)
+
+    // Each change is in the audit log once, in order, by the owner; the refused delete is not.
+    var query = AuditQuery(workspaceID: world.owner.workspace.id)
+    query.actions = ["proxy_token.*"]
+    query.oldestFirst = true
+    let entries = try await store.auditEntries(query)
+    #expect(entries.map(\.action.rawValue) == [
+      "proxy_token.created", "proxy_token.environment_allowed", "proxy_token.environment_revoked",
+      "proxy_token.renamed", "proxy_token.renamed", "proxy_token.deleted",
+    ])
+    #expect(entries.allSatisfy { $0.target.id == token.id.rawValue && $0.actor.name == "owner@example.com" })
+    #expect(entries[1].detail["environment"] == "prod")
+    #expect(!entries.contains { "\($0)".contains(secret) }, "never the secret")
   }
 
   @Test func theLifecycleHoldsInSQLite() async throws {

@@ -129,6 +129,10 @@ package struct AuditTarget: Sendable, Hashable {
   }
   /// A user (a member, or the account of a sign-in).
   package static func user(_ user: User) -> AuditTarget { AuditTarget(kind: "user", id: user.id.rawValue, name: user.email) }
+  /// A proxy token, by id and name.
+  package static func proxyToken(_ id: ProxyTokenID, name: String) -> AuditTarget {
+    AuditTarget(kind: "proxy_token", id: id.rawValue, name: name)
+  }
   /// A secret, by name.
   package static func secret(_ id: SecretID, name: String?) -> AuditTarget {
     AuditTarget(kind: "secret", id: id.rawValue, name: name ?? "")
@@ -182,9 +186,21 @@ package struct AuditAction: RawRepresentable, Sendable, Hashable, CustomStringCo
   /// The authenticator app was removed.
   package static let totpRemoved = AuditAction(rawValue: "secondfactor.totp_removed")
 
+  /// A proxy token was created.
+  package static let proxyTokenCreated = AuditAction(rawValue: "proxy_token.created")
+  /// A proxy token was renamed.
+  package static let proxyTokenRenamed = AuditAction(rawValue: "proxy_token.renamed")
+  /// A proxy token was allowed in an environment (`detail["environment"]`).
+  package static let proxyTokenAllowed = AuditAction(rawValue: "proxy_token.environment_allowed")
+  /// A proxy token's access to an environment was taken away (`detail["environment"]`).
+  package static let proxyTokenDisallowed = AuditAction(rawValue: "proxy_token.environment_revoked")
+  /// A proxy token was deleted.
+  package static let proxyTokenDeleted = AuditAction(rawValue: "proxy_token.deleted")
+
   /// Every action this server records, in the order `docs/server.md` lists them.
   package static let all: [AuditAction] = [
     signInSucceeded, signInFailed, tokenCreated, tokenRevoked, tokenUsedFromNewAddress, loginApproved, memberAdded,
     memberRoleChanged, memberRemoved, secretCreated, secretUpdated, secretDeleted, totpEnrolled, totpRemoved,
+    proxyTokenCreated, proxyTokenRenamed, proxyTokenAllowed, proxyTokenDisallowed, proxyTokenDeleted,
   ]
 }

@@ -33,8 +33,7 @@ package struct ProxyTokenService: Sendable {
       id: .random(), workspaceID: caller.workspace.id, name: trimmed, secretHash: hash, hashKeyID: keyID,
       secretHint: TokenFormat.hint(of: secret), scoped: scoped, createdByID: caller.owner.rawID,
       createdByName: caller.displayName, createdAt: dependencies.clock.now())
-    // audit: proxy token created (token.id, by caller)
-    try await store.insertProxyToken(token)
+    try await store.insertProxyToken(token, audit: audit(.proxyTokenCreated, token.id, name: trimmed, by: caller))
     return (token, secret)
   }
 
@@ -61,8 +60,8 @@ package struct ProxyTokenService: Sendable {
     try caller.require(.tokens, role: .manager, for: ModalClientMethods.webhookTokenUpdate)
     let trimmed = try TokenService.checkedName(name)
     _ = try await token(id, in: caller.workspace)
-    // audit: proxy token renamed (id, by caller)
-    guard try await store.renameProxyToken(id: id, name: trimmed) else { throw notFound(id, caller.workspace) }
+    let entry = audit(.proxyTokenRenamed, id, name: trimmed, by: caller)
+    guard try await store.renameProxyToken(id: id, name: trimmed, audit: entry) else { throw notFound(id, caller.workspace) }
     return try await token(id, in: caller.workspace)
   }
 
@@ -88,15 +87,18 @@ package struct ProxyTokenService: Sendable {
       allowed ? ModalClientMethods.webhookTokenEnvironmentAdd.methodName
       : ModalClientMethods.webhookTokenEnvironmentRemove.methodName
     try caller.require(.tokens, role: .manager, for: method)
-    _ = try await token(id, in: caller.workspace)
+    let current = try await token(id, in: caller.workspace)
     // Sequential statements rather than `try await` inside one `guard`: Swift 6.3.1's optimizer
     // crashes on the combined form in release builds (see `Dashboard.memberWorkspace`).
     let found = try await store.environment(id: environment)
     guard let found, found.workspaceID == caller.workspace.id else {
       throw ServerError(.notFound, "No environment \(environment) in workspace '\(caller.workspace.name)'.")
     }
-    // audit: proxy token allowed in / revoked from an environment (id, environment, by caller)
-    guard try await store.setProxyTokenEnvironment(id: id, environmentID: environment, allowed: allowed) else {
+    let entry = audit(
+      allowed ? .proxyTokenAllowed : .proxyTokenDisallowed, id, name: current.name, by: caller,
+      detail: ["environment": found.name])
+    guard try await store.setProxyTokenEnvironment(id: id, environmentID: environment, allowed: allowed, audit: entry)
+    else {
       throw notFound(id, caller.workspace)
     }
   }
@@ -104,9 +106,18 @@ package struct ProxyTokenService: Sendable {
   /// Deletes a token: every replica refuses it from the next request on (`verify` reads the store).
   package func delete(_ id: ProxyTokenID, by caller: some WorkspaceCaller) async throws(ServerError) {
     try caller.require(.tokens, role: .manager, for: ModalClientMethods.webhookTokenDelete)
-    _ = try await token(id, in: caller.workspace)
-    // audit: proxy token deleted (id, by caller)
-    guard try await store.deleteProxyToken(id: id) else { throw notFound(id, caller.workspace) }
+    let current = try await token(id, in: caller.workspace)
+    let entry = audit(.proxyTokenDeleted, id, name: current.name, by: caller)
+    guard try await store.deleteProxyToken(id: id, audit: entry) else { throw notFound(id, caller.workspace) }
+  }
+
+  /// The audit entry of a change to a proxy token (never its secret).
+  private func audit(
+    _ action: AuditAction, _ id: ProxyTokenID, name: String, by caller: some WorkspaceCaller, detail: [String: String] = [:]
+  ) -> AuditEntry {
+    AuditEntry(
+      action, by: caller.auditActor, target: .proxyToken(id, name: name), workspaceID: caller.workspace.id,
+      at: dependencies.clock.now(), detail: detail)
   }
 
   /// The token with `id` in `workspace`; `notFound` for one of another workspace, as for none.

@@ -77,22 +77,22 @@ package protocol Store: Sendable {
 
   // MARK: Proxy tokens
 
-  /// Stores a new proxy token and the environments it is allowed in.
-  func insertProxyToken(_ token: ProxyTokenRecord) async throws(ServerError)
+  /// Stores a new proxy token and the environments it is allowed in, with its audit entry.
+  func insertProxyToken(_ token: ProxyTokenRecord, audit: AuditEntry?) async throws(ServerError)
   /// The proxy token with this id, with its environments.
   func proxyToken(id: ProxyTokenID) async throws(ServerError) -> ProxyTokenRecord?
   /// The proxy tokens of a workspace, oldest first; only those usable in `environment` (unscoped,
   /// or allowed there) when given.
   func proxyTokens(workspaceID: WorkspaceID, usableIn environment: EnvironmentID?) async throws(ServerError)
     -> [ProxyTokenRecord]
-  /// Renames a proxy token; `false` if it does not exist.
-  func renameProxyToken(id: ProxyTokenID, name: String) async throws(ServerError) -> Bool
+  /// Renames a proxy token; `false` if it does not exist (then no audit entry is written).
+  func renameProxyToken(id: ProxyTokenID, name: String, audit: AuditEntry?) async throws(ServerError) -> Bool
   /// Allows a proxy token in an environment (`allowed`) or takes that away, and marks it scoped;
-  /// `false` if the token does not exist.
-  func setProxyTokenEnvironment(id: ProxyTokenID, environmentID: EnvironmentID, allowed: Bool)
+  /// `false` if the token does not exist (then no audit entry is written).
+  func setProxyTokenEnvironment(id: ProxyTokenID, environmentID: EnvironmentID, allowed: Bool, audit: AuditEntry?)
     async throws(ServerError) -> Bool
-  /// Deletes a proxy token; `false` if it did not exist.
-  func deleteProxyToken(id: ProxyTokenID) async throws(ServerError) -> Bool
+  /// Deletes a proxy token; `false` if it did not exist (then no audit entry is written).
+  func deleteProxyToken(id: ProxyTokenID, audit: AuditEntry?) async throws(ServerError) -> Bool
 
   // MARK: Token flows
 

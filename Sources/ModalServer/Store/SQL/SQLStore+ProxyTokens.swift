@@ -33,7 +33,7 @@ extension SQLStore {
     }
   }
 
-  package func insertProxyToken(_ token: ProxyTokenRecord) async throws(ServerError) {
+  package func insertProxyToken(_ token: ProxyTokenRecord, audit: AuditEntry?) async throws(ServerError) {
     try await write { db throws(ServerError) in
       try db.execute(
         """
@@ -48,6 +48,7 @@ extension SQLStore {
           "INSERT INTO proxy_token_environments (token_id, environment_id) VALUES (?, ?)",
           [.id(token.id), .id(environment)])
       }
+      try Self.insertAudit(audit, db)
     }
   }
 
@@ -77,13 +78,15 @@ extension SQLStore {
     }
   }
 
-  package func renameProxyToken(id: ProxyTokenID, name: String) async throws(ServerError) -> Bool {
+  package func renameProxyToken(id: ProxyTokenID, name: String, audit: AuditEntry?) async throws(ServerError) -> Bool {
     try await write { db throws(ServerError) in
-      try db.execute("UPDATE proxy_tokens SET name = ? WHERE id = ?", [.text(name), .id(id)]) > 0
+      guard try db.execute("UPDATE proxy_tokens SET name = ? WHERE id = ?", [.text(name), .id(id)]) > 0 else { return false }
+      try Self.insertAudit(audit, db)
+      return true
     }
   }
 
-  package func setProxyTokenEnvironment(id: ProxyTokenID, environmentID: EnvironmentID, allowed: Bool)
+  package func setProxyTokenEnvironment(id: ProxyTokenID, environmentID: EnvironmentID, allowed: Bool, audit: AuditEntry?)
     async throws(ServerError) -> Bool
   {
     try await write { db throws(ServerError) in
@@ -96,14 +99,17 @@ extension SQLStore {
           "INSERT INTO proxy_token_environments (token_id, environment_id) VALUES (?, ?)",
           [.id(id), .id(environmentID)])
       }
+      try Self.insertAudit(audit, db)
       return true
     }
   }
 
-  package func deleteProxyToken(id: ProxyTokenID) async throws(ServerError) -> Bool {
+  package func deleteProxyToken(id: ProxyTokenID, audit: AuditEntry?) async throws(ServerError) -> Bool {
     try await write { db throws(ServerError) in
       try db.execute("DELETE FROM proxy_token_environments WHERE token_id = ?", [.id(id)])
-      return try db.execute("DELETE FROM proxy_tokens WHERE id = ?", [.id(id)]) > 0
+      guard try db.execute("DELETE FROM proxy_tokens WHERE id = ?", [.id(id)]) > 0 else { return false }
+      try Self.insertAudit(audit, db)
+      return true
     }
   }
 }
