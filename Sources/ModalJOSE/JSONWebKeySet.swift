@@ -13,6 +13,8 @@ package struct JSONWebKeySet: Sendable, Equatable {
 
   /// Parses a JWK Set document: a JSON object whose `keys` member is an array of JWK objects.
   package init(json: [UInt8]) throws(JOSEError) {
+    // Checked first: without libcrypto every key would be skipped, and the set read as empty.
+    guard CryptoKey.isAvailable else { throw .cryptoUnavailable }
     guard json.count <= Self.maximumLength else {
       throw .invalidKeySet("the document is larger than \(Self.maximumLength) bytes")
     }

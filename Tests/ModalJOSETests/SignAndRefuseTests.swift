@@ -57,10 +57,10 @@ import Testing
     let payload = Base64URL.encode(JSONValue.object(Self.claims).serializedBytes)
     let none = Base64URL.encode(Array(#"{"alg":"none"}"#.utf8)) + "." + payload + "."
     #expect(throws: JOSEError.unsecuredAlgorithm) { try JSONWebToken(compact: none) }
-    // The classic confusion: HS256 with the RSA public key (as its PEM text) as the HMAC secret.
+    // The classic confusion: HS256 "signed" with the RSA public key's bytes as the HMAC secret. The
+    // token is refused for its algorithm before any key is consulted, so the MAC's bytes do not matter.
     let input = Base64URL.encode(Array(#"{"alg":"HS256","typ":"JWT"}"#.utf8)) + "." + payload
-    let secret = Array(rsa.publicKey.thumbprint.utf8)
-    let mac = Base64URL.encode(Array(secret.prefix(32)))
+    let mac = Base64URL.encode(Array(JSONValue.object(rsa.publicKey.jsonObject).serializedBytes.prefix(32)))
     #expect(throws: JOSEError.symmetricAlgorithm) { try JSONWebToken(compact: input + "." + mac) }
     let ps256 = Base64URL.encode(Array(#"{"alg":"PS256"}"#.utf8)) + "." + payload + ".AA"
     #expect(throws: JOSEError.unsupportedAlgorithm("PS256")) { try JSONWebToken(compact: ps256) }
