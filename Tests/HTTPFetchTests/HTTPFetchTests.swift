@@ -49,6 +49,29 @@ import TestSupport
     await #expect(throws: HTTPFetchError.tlsFailure(origin: server.baseURL)) {
       try await fetch(HTTPRequest(url: server.baseURL + "/echo"))
     }
+    // https may redirect to https, never down to plain http.
+    let plain = try TestWebServer(tls: false)
+    let toHTTPS = try await fetch(
+      HTTPRequest(url: server.baseURL + "/redirect?to=" + server.baseURL + "/echo", caFile: server.caFile))
+    #expect(toHTTPS.status == 200 && toHTTPS.header("x-multi") == "a, b")
+    await #expect(throws: HTTPFetchError.badRedirect(origin: server.baseURL)) {
+      try await fetch(HTTPRequest(url: server.baseURL + "/redirect?to=" + plain.baseURL + "/echo", caFile: server.caFile))
+    }
+  }
+
+  @Test func concurrentRequestsEachGetTheirOwnResponse() async throws {
+    let server = try TestWebServer(tls: false)
+    let indices = try await withThrowingTaskGroup(of: String.self) { group in
+      for index in 0..<8 {
+        group.addTask {
+          let response = try await fetch(HTTPRequest(url: server.baseURL + "/echo", headers: ["X-Index": "\(index)"]))
+          let sent = try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any]
+          return try #require((sent?["headers"] as? [String: String])?["x-index"])
+        }
+      }
+      return try await group.reduce(into: Set<String>()) { $0.insert($1) }
+    }
+    #expect(indices == Set((0..<8).map(String.init)))
   }
 
   @Test func slowOversizedAndRefusedExchangesFail() async throws {

@@ -61,8 +61,8 @@ final class TestWebServer: @unchecked Sendable {
   }
 
   /// The server: /echo answers with the request as JSON, /slow after 3 s, /big with 2 MiB (sized),
-  /// /big-unsized with 2 MiB until the connection closes, /to-echo and /to-file redirect, /missing
-  /// is a 404.
+  /// /big-unsized with 2 MiB until the connection closes, /to-echo, /to-file and /redirect?to=URL
+  /// redirect, /missing is a 404.
   private static let script = #"""
     import http.server, json, os, ssl, sys, threading, time
     class Handler(http.server.BaseHTTPRequestHandler):
@@ -98,6 +98,8 @@ final class TestWebServer: @unchecked Sendable {
                 self.close_connection = True
             elif self.path == "/to-echo":
                 self.reply(302, b"", [("Location", "/echo")])
+            elif self.path.startswith("/redirect?to="):
+                self.reply(302, b"", [("Location", self.path[len("/redirect?to="):])])
             elif self.path == "/to-file":
                 self.reply(302, b"", [("Location", "file:///etc/passwd")])
             else:
