@@ -8,17 +8,39 @@ import RPC
 #endif
 
 /// Sends `request` and returns the response, whatever its status. The blocking libcurl call runs
-/// on a thread of its own (`BlockingWork`), never on Swift's cooperative pool. libcurl is opened on
-/// the first call.
+/// on a thread of its own (`BlockingWork`), never on Swift's cooperative pool; cancelling the task
+/// aborts it within about a second (`HTTPFetchError.cancelled`). libcurl is opened on the first call.
 package func fetch(_ request: HTTPRequest) async throws(HTTPFetchError) -> HTTPResponse {
   try request.validated()
-  let outcome = await BlockingWork.run(label: "HTTPFetch") { CurlTransfer.perform(request) }
+  guard !Task.isCancelled else { throw .cancelled }
+  let flag = CancellationFlag()
+  let outcome = await withTaskCancellationHandler {
+    await BlockingWork.run(label: "HTTPFetch") { CurlTransfer.perform(request, cancel: flag) }
+  } onCancel: {
+    flag.cancel()
+  }
   return try outcome.get()
+}
+
+/// A flag the transfer's thread polls and a cancelling task sets (atomically, in the shim).
+final class CancellationFlag: @unchecked Sendable {
+  /// The C int libcurl's progress callback reads; freed with the flag.
+  let pointer: UnsafeMutablePointer<Int32>
+
+  init() {
+    pointer = .allocate(capacity: 1)
+    pointer.initialize(to: 0)
+  }
+
+  deinit { pointer.deallocate() }
+
+  /// Asks the transfer to stop.
+  func cancel() { httpfetch_cancel(pointer) }
 }
 
 /// One request through libcurl, synchronously.
 enum CurlTransfer {
-  static func perform(_ request: HTTPRequest) -> Result<HTTPResponse, HTTPFetchError> {
+  static func perform(_ request: HTTPRequest, cancel: CancellationFlag) -> Result<HTTPResponse, HTTPFetchError> {
     guard httpfetch_is_available() != 0 else { return .failure(.libcurlMissing) }
     let headerLines = request.headers.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }
     var result = httpfetch_result()
@@ -34,7 +56,7 @@ enum CurlTransfer {
                 body: bodyBytes.baseAddress, body_length: bodyBytes.count, has_body: request.body == nil ? 0 : 1,
                 timeout_ms: Int(clamping: request.timeout.milliseconds), ca_file: caFile,
                 maximum_body: request.maximumResponseBytes, follow_redirects: request.followsRedirects ? 1 : 0,
-                https_only_redirects: request.scheme == "https" ? 1 : 0)
+                https_only_redirects: request.scheme == "https" ? 1 : 0, cancel_flag: cancel.pointer)
               _ = httpfetch_perform(&transfer, &result)
             }
           }
@@ -62,6 +84,7 @@ enum CurlTransfer {
     case CURLE_UNSUPPORTED_PROTOCOL, CURLE_TOO_MANY_REDIRECTS: return .badRedirect(origin: origin)
     case CURLE_URL_MALFORMAT: return .badURL("libcurl could not parse it")
     case CURLE_FAILED_INIT: return .libcurlMissing
+    case CURLE_ABORTED_BY_CALLBACK: return .cancelled
     default: return .failed(origin: origin, reason: curlDescription(result.code))
     }
   }

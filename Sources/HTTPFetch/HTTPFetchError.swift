@@ -17,6 +17,8 @@ package enum HTTPFetchError: Error, Equatable, Sendable, CustomStringConvertible
   case responseTooLarge(origin: String, maximum: Int)
   /// A redirect led to a scheme other than http/https, from https to http, or more than 5 times.
   case badRedirect(origin: String)
+  /// The task that made the request was cancelled.
+  case cancelled
   /// Another transfer failure, with libcurl's generic description.
   case failed(origin: String, reason: String)
 
@@ -37,6 +39,7 @@ package enum HTTPFetchError: Error, Equatable, Sendable, CustomStringConvertible
       "The response from \(origin) is larger than \(maximum) bytes; it was refused."
     case .badRedirect(let origin):
       "\(origin) redirected to a scheme that is not allowed, from https to http, or too many times."
+    case .cancelled: "The request was cancelled."
     case .failed(let origin, let reason): "The request to \(origin) failed: \(reason)."
     }
   }

@@ -94,6 +94,16 @@ import TestSupport
     }
   }
 
+  @Test func cancellingTheTaskAbortsTheTransfer() async throws {
+    let server = try TestWebServer(tls: false)
+    let started = ContinuousClock.now
+    let task = Task { try await fetch(HTTPRequest(url: server.baseURL + "/slow")) }
+    try await Task.sleep(for: .milliseconds(300))
+    task.cancel()
+    await #expect(throws: HTTPFetchError.cancelled) { try await task.value }
+    #expect(ContinuousClock.now - started < .seconds(2.5), "the /slow answer (3 s) was awaited")
+  }
+
   @Test func badRequestsAreRefusedBeforeSending() async throws {
     for url in ["ftp://127.0.0.1/", "file:///etc/passwd", "127.0.0.1/", "http://127.0.0.1/a b"] {
       await #expect(throws: (any Error).self, "\(url)") { try await fetch(HTTPRequest(url: url)) }

@@ -109,6 +109,16 @@ static inline size_t httpfetch_on_header(char *bytes, size_t size, size_t count,
   return httpfetch_append(buffer, bytes, size * count) ? size * count : 0;
 }
 
+/// CURLOPT_XFERINFOFUNCTION: aborts the transfer once `*flag` is set (libcurl calls it at least
+/// once a second, so a cancelled request ends within about a second).
+static inline int httpfetch_on_progress(void *flag, curl_off_t a, curl_off_t b, curl_off_t c, curl_off_t d) {
+  (void)a, (void)b, (void)c, (void)d;
+  return __atomic_load_n((const int *)flag, __ATOMIC_ACQUIRE) ? 1 : 0;
+}
+
+/// Sets a cancellation flag that `httpfetch_on_progress` reads from the transfer's thread.
+static inline void httpfetch_cancel(int *flag) { __atomic_store_n(flag, 1, __ATOMIC_RELEASE); }
+
 /// What one request produced: curl's result code, the status, raw header lines and the body.
 typedef struct httpfetch_result {
   int code;
@@ -139,6 +149,7 @@ typedef struct httpfetch_request {
   size_t maximum_body;
   int follow_redirects;
   int https_only_redirects;
+  int *cancel_flag; /* set (httpfetch_cancel) to abort the transfer */
 } httpfetch_request;
 
 /// Sets the options of one request; 0 when one is refused.
@@ -158,7 +169,10 @@ static inline int httpfetch_configure(CURL *curl, const httpfetch_request *reque
            set(curl, CURLOPT_WRITEFUNCTION, httpfetch_on_body) == CURLE_OK &&
            set(curl, CURLOPT_WRITEDATA, &result->body) == CURLE_OK &&
            set(curl, CURLOPT_HEADERFUNCTION, httpfetch_on_header) == CURLE_OK &&
-           set(curl, CURLOPT_HEADERDATA, &result->headers) == CURLE_OK;
+           set(curl, CURLOPT_HEADERDATA, &result->headers) == CURLE_OK &&
+           set(curl, CURLOPT_NOPROGRESS, 0L) == CURLE_OK &&
+           set(curl, CURLOPT_XFERINFOFUNCTION, httpfetch_on_progress) == CURLE_OK &&
+           set(curl, CURLOPT_XFERINFODATA, request->cancel_flag) == CURLE_OK;
   if (ok && request->ca_file) ok = set(curl, CURLOPT_CAINFO, request->ca_file) == CURLE_OK;
   if (ok && strcmp(request->method, "HEAD") == 0) ok = set(curl, CURLOPT_NOBODY, 1L) == CURLE_OK;
   if (ok && strcmp(request->method, "GET") != 0 && strcmp(request->method, "HEAD") != 0) {
