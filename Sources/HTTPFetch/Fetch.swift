@@ -74,7 +74,8 @@ enum CurlTransfer {
     if result.body.overflowed != 0 { return .responseTooLarge(origin: origin, maximum: request.maximumResponseBytes) }
     switch CURLcode(UInt32(result.code)) {
     case CURLE_OK: return nil
-    case CURLE_COULDNT_CONNECT, CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY: return .cannotConnect(origin: origin)
+    case CURLE_COULDNT_CONNECT, CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY:
+      return .cannotConnect(origin: origin)
     case CURLE_OPERATION_TIMEDOUT: return .timedOut(origin: origin, after: request.timeout)
     case CURLE_SSL_CONNECT_ERROR, CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CACERT_BADFILE, CURLE_SSL_CERTPROBLEM,
       CURLE_SSL_CIPHER, CURLE_SSL_ISSUER_ERROR, CURLE_SSL_PINNEDPUBKEYNOTMATCH, CURLE_SSL_CRL_BADFILE:

@@ -72,7 +72,9 @@ package struct HTTPRequest: Sendable {
   }
 
   private static func isTokenCharacter(_ scalar: Unicode.Scalar) -> Bool {
-    scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || "!#$%&'*+-.^_`|~".unicodeScalars.contains(scalar))
+    scalar.isASCII
+      && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar)
+        || "!#$%&'*+-.^_`|~".unicodeScalars.contains(scalar))
   }
 }
 
@@ -99,7 +101,8 @@ package struct HTTPResponse: Sendable, Equatable {
   static func parseHeaders(_ raw: [UInt8]) -> [String: String] {
     var headers: [String: String] = [:]
     var lastName: String?
-    for line in String(decoding: raw, as: UTF8.self).split(omittingEmptySubsequences: true, whereSeparator: \.isNewline) {
+    for line in String(decoding: raw, as: UTF8.self).split(omittingEmptySubsequences: true, whereSeparator: \.isNewline)
+    {
       if line.hasPrefix("HTTP/") { continue }
       if let first = line.first, first == " " || first == "\t", let lastName {
         headers[lastName, default: ""] += " " + line.trimmingSpaces

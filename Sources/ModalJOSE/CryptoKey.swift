@@ -34,9 +34,10 @@ struct CryptoKey: ~Copyable {
   /// A key from PEM text: private (PKCS#8 or PKCS#1, unencrypted) or a SubjectPublicKeyInfo.
   static func pem(_ text: String, isPrivate: Bool) -> CryptoKey? {
     let bytes = Array(text.utf8)
-    return CryptoKey(taking: bytes.withUnsafeBufferPointer { buffer in
-      buffer.withMemoryRebound(to: CChar.self) { jose_key_from_pem($0.baseAddress, $0.count, isPrivate ? 1 : 0) }
-    })
+    return CryptoKey(
+      taking: bytes.withUnsafeBufferPointer { buffer in
+        buffer.withMemoryRebound(to: CChar.self) { jose_key_from_pem($0.baseAddress, $0.count, isPrivate ? 1 : 0) }
+      })
   }
 
   /// A new key of `kind` (RSA 2048 bits, P-256, Ed25519).

@@ -39,7 +39,8 @@ package enum JOSEError: Error, Equatable, Sendable, CustomStringConvertible {
     case .tooLong(let maximum): "The token is longer than \(maximum) bytes; a JSON Web Token this large is refused."
     case .malformed(let what): "The token is not a compact JSON Web Token: \(what)."
     case .invalidJSON(let what): "The JSON is invalid: \(what)."
-    case .unsecuredAlgorithm: "The token is unsigned (alg \"none\"); only signed tokens (RS256, ES256, EdDSA) are accepted."
+    case .unsecuredAlgorithm:
+      "The token is unsigned (alg \"none\"); only signed tokens (RS256, ES256, EdDSA) are accepted."
     case .symmetricAlgorithm:
       "The token is signed with a shared secret (HS*); only public-key signatures (RS256, ES256, EdDSA) are accepted."
     case .unsupportedAlgorithm(let name):
@@ -51,13 +52,15 @@ package enum JOSEError: Error, Equatable, Sendable, CustomStringConvertible {
     case .issuedInFuture: "The token was issued in the future (iat); check the clocks of issuer and server."
     case .invalidKey(let what): "The key cannot be used: \(what)."
     case .invalidKeySet(let what): "The key set cannot be read: \(what)."
-    case .cryptoUnavailable: "OpenSSL's libcrypto 3 could not be loaded; install it (Debian: libssl3, macOS: brew install openssl@3)."
+    case .cryptoUnavailable:
+      "OpenSSL's libcrypto 3 could not be loaded; install it (Debian: libssl3, macOS: brew install openssl@3)."
     case .signingFailed(let what): "libcrypto could not \(what)."
     }
   }
 
   /// An attacker-chosen name made safe to quote: printable ASCII, at most 16 characters.
   static func quoted(_ name: String) -> String {
-    String(String.UnicodeScalarView(name.unicodeScalars.filter { $0.isASCII && $0.value >= 0x20 && $0 != "\"" }.prefix(16)))
+    String(
+      String.UnicodeScalarView(name.unicodeScalars.filter { $0.isASCII && $0.value >= 0x20 && $0 != "\"" }.prefix(16)))
   }
 }

@@ -22,8 +22,10 @@ struct JSONParser {
     skipWhitespace()
     guard let byte = peek() else { throw .invalidJSON("unexpected end") }
     switch byte {
-    case UInt8(ascii: "{"): return try nested { (parser: inout JSONParser) throws(JOSEError) in try parser.parseObject() }
-    case UInt8(ascii: "["): return try nested { (parser: inout JSONParser) throws(JOSEError) in try parser.parseArray() }
+    case UInt8(ascii: "{"):
+      return try nested { (parser: inout JSONParser) throws(JOSEError) in try parser.parseObject() }
+    case UInt8(ascii: "["):
+      return try nested { (parser: inout JSONParser) throws(JOSEError) in try parser.parseArray() }
     case UInt8(ascii: "\""): return .string(try parseString())
     case UInt8(ascii: "t"): try expect("true"); return .bool(true)
     case UInt8(ascii: "f"): try expect("false"); return .bool(false)

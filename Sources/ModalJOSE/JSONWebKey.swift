@@ -112,9 +112,13 @@ package struct JSONWebKey: Sendable, Equatable {
   /// The required public members (RFC 7638 section 3.2), the input of the thumbprint.
   package var requiredMembers: [String: JSONValue] {
     switch material {
-    case .rsa(let n, let e): ["kty": .string("RSA"), "n": .string(Base64URL.encode(n)), "e": .string(Base64URL.encode(e))]
+    case .rsa(let n, let e):
+      ["kty": .string("RSA"), "n": .string(Base64URL.encode(n)), "e": .string(Base64URL.encode(e))]
     case .p256(let x, let y):
-      ["kty": .string("EC"), "crv": .string("P-256"), "x": .string(Base64URL.encode(x)), "y": .string(Base64URL.encode(y))]
+      [
+        "kty": .string("EC"), "crv": .string("P-256"), "x": .string(Base64URL.encode(x)),
+        "y": .string(Base64URL.encode(y)),
+      ]
     case .ed25519(let x): ["kty": .string("OKP"), "crv": .string("Ed25519"), "x": .string(Base64URL.encode(x))]
     }
   }

@@ -12,7 +12,8 @@ import TestSupport
 
   @Test func getAndPostSendHeadersAndBodies() async throws {
     let server = try TestWebServer(tls: false)
-    let get = try await fetch(HTTPRequest(url: server.baseURL + "/echo", headers: ["X-Test": "one", "Accept": "text/x"]))
+    let get = try await fetch(
+      HTTPRequest(url: server.baseURL + "/echo", headers: ["X-Test": "one", "Accept": "text/x"]))
     #expect(get.status == 200)
     #expect(get.header("content-type") == "application/json")
     #expect(get.header("X-MULTI") == "a, b")
@@ -55,7 +56,8 @@ import TestSupport
       HTTPRequest(url: server.baseURL + "/redirect?to=" + server.baseURL + "/echo", caFile: server.caFile))
     #expect(toHTTPS.status == 200 && toHTTPS.header("x-multi") == "a, b")
     await #expect(throws: HTTPFetchError.badRedirect(origin: server.baseURL)) {
-      try await fetch(HTTPRequest(url: server.baseURL + "/redirect?to=" + plain.baseURL + "/echo", caFile: server.caFile))
+      try await fetch(
+        HTTPRequest(url: server.baseURL + "/redirect?to=" + plain.baseURL + "/echo", caFile: server.caFile))
     }
   }
 

@@ -47,7 +47,9 @@ final class TestWebServer: @unchecked Sendable {
     try "subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\n".write(
       toFile: folder + "/server.ext", atomically: true, encoding: .utf8)
     let steps: [[String]] = [
-      ["req", "-x509"] + newKey + ["-keyout", "ca.key", "-out", "ca.pem", "-subj", "/CN=HTTPFetch test CA", "-days", "1"],
+      ["req", "-x509"] + newKey + [
+        "-keyout", "ca.key", "-out", "ca.pem", "-subj", "/CN=HTTPFetch test CA", "-days", "1",
+      ],
       ["req", "-new"] + newKey + ["-keyout", "server.key", "-out", "server.csr", "-subj", "/CN=127.0.0.1"],
       [
         "x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-out",
@@ -55,7 +57,8 @@ final class TestWebServer: @unchecked Sendable {
       ],
     ]
     for step in steps {
-      let result = try ProcessRunner.run("/usr/bin/openssl", step, environment: ["PATH": "/usr/bin:/bin"], currentDirectory: folder)
+      let result = try ProcessRunner.run(
+        "/usr/bin/openssl", step, environment: ["PATH": "/usr/bin:/bin"], currentDirectory: folder)
       guard result.status == 0 else { throw TestWebServerError(message: "openssl \(step[0]) failed: \(result.stderr)") }
     }
   }

@@ -4,7 +4,8 @@ import Testing
 
 @Suite struct JSONValueTests {
   @Test func parsesAndSerialisesWithSortedKeys() throws {
-    let value = try JSONValue(parsing: Array(#" {"b": [1, 2.5, true, null], "a": "x\u00e9\ud83d\ude00\n", "c": {}} "#.utf8))
+    let value = try JSONValue(
+      parsing: Array(#" {"b": [1, 2.5, true, null], "a": "x\u00e9\ud83d\ude00\n", "c": {}} "#.utf8))
     #expect(value.serialized == #"{"a":"xé😀\n","b":[1,2.5,true,null],"c":{}}"#)
     #expect(try JSONValue(parsing: value.serializedBytes) == value)
   }

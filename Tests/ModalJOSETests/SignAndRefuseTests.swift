@@ -85,7 +85,8 @@ import Testing
     #expect(throws: JOSEError.malformed("the header is not base64url")) { try JSONWebToken(compact: "a=.b.c") }
     let notJSON = Base64URL.encode(Array("{alg".utf8)) + ".e30.AA"
     #expect(throws: (any Error).self) { try JSONWebToken(compact: notJSON) }
-    let stringExp = Base64URL.encode(Array(#"{"alg":"ES256"}"#.utf8)) + "." + Base64URL.encode(Array(#"{"exp":"soon"}"#.utf8)) + ".AA"
+    let stringExp =
+      Base64URL.encode(Array(#"{"alg":"ES256"}"#.utf8)) + "." + Base64URL.encode(Array(#"{"exp":"soon"}"#.utf8)) + ".AA"
     #expect(throws: JOSEError.invalidClaim("exp")) { try JSONWebToken(compact: stringExp) }
   }
 
