@@ -97,6 +97,27 @@ import Testing
     #expect(missing?.code == .notFound)
   }
 
+  @Test func memberTokensDisableAndEnable() async throws {
+    let folder = TemporaryFolder()
+    let server = try ModalServerProcess(in: folder)
+    let second = try server.run(["token", "create", "--workspace", "me", "--name", "second", "--json"])
+    let json = try #require(try JSONSerialization.jsonObject(with: Data(second.stdout.utf8)) as? [String: Any], "\(second.stderr)")
+    let secondID = try #require(json["token_id"] as? String)
+    let client = try client(server, folder)
+    let other = try self.client(server, folder, id: secondID, secret: try #require(json["token_secret"] as? String))
+
+    try await client.workspace.memberTokens.disable([secondID, secondID])
+    let refused = await #expect(throws: ModalError.self) { try await other.tokens.info() }
+    #expect(refused?.code == .authentication && refused?.message.contains("was disabled at") == true, "\(String(describing: refused))")
+    #expect(try await client.workspace.memberTokens.list().first { $0.id == secondID }?.disabled == true)
+    try await client.workspace.memberTokens.enable([secondID])
+    #expect(try await other.tokens.info().id == secondID)
+    let unknown = await #expect(throws: ModalError.self) {
+      try await client.workspace.memberTokens.enable(["ak-doesnotexist0000000000"])
+    }
+    #expect(unknown?.code == .notFound)
+  }
+
   @Test func environmentsListCreateUpdateAndDelete() async throws {
     let folder = TemporaryFolder()
     let server = try ModalServerProcess(in: folder)
