@@ -20,6 +20,8 @@ import Testing
     ),
     ("AuthTokenGet", "AuthTokenGetRequest", "AuthTokenGetResponse"),
     ("TokenDelete", "TokenDeleteRequest", "google.protobuf.Empty"),
+    ("TokenDisable", "TokenDisableRequest", "google.protobuf.Empty"),
+    ("TokenEnable", "TokenEnableRequest", "google.protobuf.Empty"),
     ("TokensList", "google.protobuf.Empty", "TokensListResponse"),
     ("EnvironmentList", "google.protobuf.Empty", "EnvironmentListResponse"),
     ("EnvironmentGetOrCreate", "EnvironmentGetOrCreateRequest", "EnvironmentGetOrCreateResponse"),
@@ -88,6 +90,6 @@ import Testing
     let names = Set(ModalAPISchema.messageTypes.map { $0.protoMessageName })
     let expected = Set(ModalAPISchema.messages.filter { !$0.isMapEntry }.map(\.fullName))
     #expect(names == expected)
-    #expect(names.count == 69)
+    #expect(names.count == 71)
   }
 }

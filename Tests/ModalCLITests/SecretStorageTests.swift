@@ -85,6 +85,26 @@ final class FakeKeyring: SecretStore {
     #expect(missing.code != 0 && missing.out.isEmpty)
   }
 
+  @Test func exportSpeaksJSONAndTheCredentialProcessShape() async throws {
+    let folder = TemporaryFolder()
+    let keyring = FakeKeyring()
+    let set = ["token", "set", "--token-id", "ak-1", "--token-secret", Self.secret, "--profile", "work", "--no-verify", "--secret-storage", "keyring"]
+    #expect(await run(set, folder: folder, keyring: keyring).code == 0)
+    let json = await run(["token", "export", "--format", "json", "--profile", "work"], folder: folder, keyring: keyring)
+    #expect(json.code == 0 && json.out == "{\n  \"token_id\": \"ak-1\",\n  \"token_secret\": \"\(Self.secret)\",\n  \"profile\": \"work\"\n}\n", "\(json.out)\(json.err)")
+    let process = await run(["token", "export", "--format", "credential-process", "--profile", "work"], folder: folder, keyring: keyring)
+    #expect(process.code == 0 && process.out == "{\"Version\":1,\"TokenId\":\"ak-1\",\"TokenSecret\":\"\(Self.secret)\"}\n", "\(process.out)")
+    let document = try #require(try JSONSerialization.jsonObject(with: Data(process.out.utf8)) as? [String: Any])
+    #expect(document["Version"] as? Int == 1 && document["TokenSecret"] as? String == Self.secret && document["Expiration"] == nil)
+    let env = await run(["token", "export", "--format", "env", "--profile", "work"], folder: folder, keyring: keyring)
+    #expect(env.out == "MODAL_TOKEN_ID=ak-1\nMODAL_TOKEN_SECRET=\(Self.secret)\n")
+    // Usage mistakes: an unknown shape, --shell with a shape that has no shell form; nothing printed.
+    for arguments in [["--format", "yaml"], ["--format", "json", "--shell"]] {
+      let refused = await run(["token", "export", "--profile", "work"] + arguments, folder: folder, keyring: keyring)
+      #expect(refused.code == 2 && refused.out.isEmpty && !refused.err.contains(Self.secret), "\(arguments): \(refused.err)")
+    }
+  }
+
   @Test func migrateMovesSecretsAndBack() async throws {
     let folder = TemporaryFolder()
     let keyring = FakeKeyring()

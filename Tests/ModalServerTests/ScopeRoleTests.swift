@@ -47,7 +47,7 @@ import Testing
     }
   }
 
-  @Test func membersReadManagersWriteOwnersManageEveryonesTokens() async throws {
+  @Test func membersReadManagersWriteAndManageEveryonesTokens() async throws {
     try await withHarness { harness in
       let member = try await harness.member("mia", role: .member)
       let manager = try await harness.member("max", role: .manager)
@@ -68,15 +68,17 @@ import Testing
       #expect(noEnv?.code == .permissionDenied)
       _ = try await harness.call(ModalClientMethods.environmentCreate, EnvironmentCreateRequest(name: "dev"), as: manager)
 
-      // Members and managers see their own tokens; owners see all and may revoke others'.
+      // Members see their own tokens; managers and owners see all and may revoke others'.
       #expect(try await harness.call(ModalClientMethods.tokensList, Empty(), as: member).tokens.map(\.tokenID) == [member.id])
-      let all = try await harness.call(ModalClientMethods.tokensList, Empty(), as: harness.owner).tokens.map(\.tokenID)
-      #expect(Set(all) == [harness.owner.id, member.id, manager.id])
+      for viewer in [harness.owner, manager] {
+        let all = try await harness.call(ModalClientMethods.tokensList, Empty(), as: viewer).tokens.map(\.tokenID)
+        #expect(Set(all) == [harness.owner.id, member.id, manager.id])
+      }
       let hidden = await rpcError {
-        try await harness.call(ModalClientMethods.tokenDelete, TokenDeleteRequest(tokenID: member.id), as: manager)
+        try await harness.call(ModalClientMethods.tokenDelete, TokenDeleteRequest(tokenID: manager.id), as: member)
       }
       #expect(hidden?.code == .notFound)
-      _ = try await harness.call(ModalClientMethods.tokenDelete, TokenDeleteRequest(tokenID: member.id), as: harness.owner)
+      _ = try await harness.call(ModalClientMethods.tokenDelete, TokenDeleteRequest(tokenID: member.id), as: manager)
       let gone = await rpcError { try await harness.call(ModalClientMethods.clientHello, Empty(), as: member) }
       #expect(gone?.code == .unauthenticated)
     }

@@ -166,4 +166,81 @@ import TestSupport
     let still = try team.run(python: false, ["workspace", "members", "list", "--json"], token: team.owner, server: 0)
     #expect(still.status == 0, "the owner's token still works: \(still.stderr)")
   }
+
+  /// `modal workspace member-tokens disable|enable` with both CLIs: the same lines and exit codes,
+  /// the same `list --json`, and a disabled token refused with its own message on every replica.
+  @Test(arguments: [1, 2]) func memberTokensDisableAndEnableMatchPython(replicas: Int) throws {
+    let team = try Team(replicas: replicas)
+    defer { team.stop() }
+    var spare: [Credentials] = []
+    for name in ["spare-1", "spare-2"] {
+      spare.append(try bootstrapCredentials(team.command(["token", "create", "--workspace", "pyws", "--name", name, "--json"]).stdout))
+    }
+    // Each CLI disables one spare token, then enables it: the same lines but for nothing.
+    for (python, token) in [(true, spare[0]), (false, spare[1])] {
+      let disabled = try team.run(python: python, ["workspace", "member-tokens", "disable", token.id, token.id, "--yes"], token: team.owner, server: python ? 0 : 1)
+      #expect(disabled.status == 0 && disabled.stdout == "✓ Disabled 1 token.\n", "python \(python): \(disabled.stdout)\(disabled.stderr)")
+    }
+    let listArguments = ["workspace", "member-tokens", "list", "--json"]
+    let rows = try normalised(try team.run(python: true, listArguments, token: team.owner, server: 0), moving: "last_used_at")
+    #expect(try normalised(try team.run(python: false, listArguments, token: team.owner, server: 1), moving: "last_used_at") == rows)
+    #expect(Set(rows.filter { $0["disabled"] == "1" }.map { $0["token_id"] ?? "" }) == Set(spare.map(\.id)), "\(rows)")
+    // Either CLI, either replica: the disabled token gets its own message, not the unknown-token one.
+    for (python, server) in [(true, 1), (false, 0)] {
+      let refused = try team.run(python: python, ["workspace", "members", "list", "--json"], token: spare[0], server: server)
+      #expect(refused.status == 1 && (refused.stdout + refused.stderr).contains("was disabled at"), "python \(python): \(refused.stdout)\(refused.stderr)")
+    }
+    let table = try team.run(python: false, ["workspace", "member-tokens", "list"], token: team.owner, server: 0)
+    #expect(table.stdout.contains("Disabled") && table.stdout.contains("True"), "\(table.stdout)")
+    for (python, token) in [(true, spare[0]), (false, spare[1])] {
+      let enabled = try team.run(python: python, ["workspace", "member-tokens", "enable", token.id, "--yes"], token: team.owner, server: python ? 0 : 1)
+      #expect(enabled.status == 0 && enabled.stdout == "✓ Enabled 1 token.\n", "python \(python): \(enabled.stdout)\(enabled.stderr)")
+      let works = try team.run(python: !python, ["workspace", "members", "list", "--json"], token: token, server: python ? 1 : 0)
+      #expect(works.status == 0, "\(works.stderr)")
+    }
+    // `--all` from a member disables the member's own tokens only; each CLI does it once.
+    for python in [true, false] {
+      let all = try team.run(python: python, ["workspace", "member-tokens", "disable", "--all", "--yes"], token: team.member, server: python ? 0 : 1)
+      #expect(all.status == 0 && all.stdout == "✓ Disabled 1 token.\n", "python \(python): \(all.stdout)\(all.stderr)")
+      let back = try team.run(python: !python, ["workspace", "member-tokens", "enable", team.member.id, "--yes"], token: team.owner, server: 0)
+      #expect(back.status == 0, "\(back.stderr)")
+    }
+    // Refusals with the same exit codes: another's token for a member, an unknown id, no id at all.
+    let unknownID = "ak-" + String(repeating: "z", count: 22)
+    // Without --yes and without a terminal, both abort before asking the server.
+    for arguments in [["disable", team.owner.id, "--yes"], ["enable", unknownID, "--yes"], ["disable"], ["enable"], ["enable", unknownID]] {
+      let python = try team.run(python: true, ["workspace", "member-tokens"] + arguments, token: team.member, server: 0)
+      let ours = try team.run(python: false, ["workspace", "member-tokens"] + arguments, token: team.member, server: 1)
+      #expect(python.status != 0 && ours.status == python.status, "\(arguments): python \(python.status) \(python.stderr)\nours \(ours.status) \(ours.stderr)")
+      if !arguments.contains("--yes") && arguments.count > 1 {
+        #expect(python.stderr.contains("Aborted: no interactive terminal") && ours.stderr.contains("Aborted: no interactive terminal"))
+      }
+    }
+    #expect(try team.run(python: false, ["workspace", "members", "list"], token: team.owner, server: 0).status == 0)
+  }
+
+  /// The scenario on PostgreSQL with two replicas: the owner's `disable --all` stops every
+  /// member token at once on both, the Python client gets the disabled message, and `enable`
+  /// (with a token made afterwards) restores them.
+  @Test func disableAllStopsEveryTokenOnBothReplicas() throws {
+    let team = try Team(replicas: 2)
+    defer { team.stop() }
+    let all = try team.run(python: false, ["workspace", "member-tokens", "disable", "--all", "--yes"], token: team.owner, server: 1)
+    #expect(all.status == 0 && all.stdout == "✓ Disabled 2 tokens.\n", "\(all.stdout)\(all.stderr)")
+    for token in [team.owner, team.member] {
+      for server in [0, 1] {
+        let refused = try team.run(python: true, ["token", "info"], token: token, server: server)
+        #expect(refused.status != 0 && (refused.stdout + refused.stderr).contains("was disabled at"), "\(refused.stdout)\(refused.stderr)")
+      }
+    }
+    let rescue = try bootstrapCredentials(team.command(["token", "create", "--workspace", "pyws", "--name", "rescue", "--json"]).stdout)
+    let enable = try team.run(python: true, ["workspace", "member-tokens", "enable", team.owner.id, team.member.id, "--yes"], token: rescue, server: 0)
+    #expect(enable.status == 0 && enable.stdout == "✓ Enabled 2 tokens.\n", "\(enable.stdout)\(enable.stderr)")
+    for token in [team.owner, team.member] {
+      for server in [0, 1] {
+        let works = try team.run(python: server == 0, ["workspace", "members", "list", "--json"], token: token, server: server)
+        #expect(works.status == 0, "\(works.stderr)")
+      }
+    }
+  }
 }

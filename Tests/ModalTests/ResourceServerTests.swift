@@ -12,6 +12,13 @@ import Testing
       options: .init(serverURL: server.url, host: folder.host()))
   }
 
+  /// A second token of the server's workspace, named `second`: its id and secret.
+  private func secondToken(_ server: ModalServerProcess) throws -> (id: String, secret: String) {
+    let second = try server.run(["token", "create", "--workspace", "me", "--name", "second", "--json"])
+    let json = try #require(try JSONSerialization.jsonObject(with: Data(second.stdout.utf8)) as? [String: Any], "\(second.stderr)")
+    return (try #require(json["token_id"] as? String), try #require(json["token_secret"] as? String))
+  }
+
   @Test func secretsCreateLookUpListInPagesAndDelete() async throws {
     let folder = TemporaryFolder()
     let server = try ModalServerProcess(in: folder)
@@ -68,10 +75,7 @@ import Testing
   @Test func tokensInfoListAndRevoke() async throws {
     let folder = TemporaryFolder()
     let server = try ModalServerProcess(in: folder)
-    let second = try server.run(["token", "create", "--workspace", "me", "--name", "second", "--json"])
-    let json = try #require(try JSONSerialization.jsonObject(with: Data(second.stdout.utf8)) as? [String: Any], "\(second.stderr)")
-    let secondID = try #require(json["token_id"] as? String)
-    let secondSecret = try #require(json["token_secret"] as? String)
+    let (secondID, secondSecret) = try secondToken(server)
     let client = try client(server, folder)
 
     let info = try await client.tokens.info()
@@ -95,6 +99,25 @@ import Testing
     #expect(revoked.disabled && revoked.status(now: UnixTime(seconds: 4e9)) == .revoked)
     let missing = await #expect(throws: ModalError.self) { try await client.tokens.revoke("ak-doesnotexist0000000000") }
     #expect(missing?.code == .notFound)
+  }
+
+  @Test func memberTokensDisableAndEnable() async throws {
+    let folder = TemporaryFolder()
+    let server = try ModalServerProcess(in: folder)
+    let (secondID, secondSecret) = try secondToken(server)
+    let client = try client(server, folder)
+    let other = try self.client(server, folder, id: secondID, secret: secondSecret)
+
+    try await client.workspace.memberTokens.disable([secondID, secondID])
+    let refused = await #expect(throws: ModalError.self) { try await other.tokens.info() }
+    #expect(refused?.code == .authentication && refused?.message.contains("was disabled at") == true, "\(String(describing: refused))")
+    #expect(try await client.workspace.memberTokens.list().first { $0.id == secondID }?.disabled == true)
+    try await client.workspace.memberTokens.enable([secondID])
+    #expect(try await other.tokens.info().id == secondID)
+    let unknown = await #expect(throws: ModalError.self) {
+      try await client.workspace.memberTokens.enable(["ak-doesnotexist0000000000"])
+    }
+    #expect(unknown?.code == .notFound)
   }
 
   @Test func environmentsListCreateUpdateAndDelete() async throws {

@@ -8,6 +8,8 @@ package struct ProfileSelection: Sendable, Equatable {
     case argument
     /// Named by the `MODAL_PROFILE` environment variable.
     case environment
+    /// Named by the `.modal-profile` file at this path (the nearest in the working folder or above).
+    case projectFile(path: String)
     /// The first profile in the file with `active = true`.
     case activeFlag
     /// No profile is active, so the profile named `default` is used, as in the Python client.
@@ -26,10 +28,12 @@ package struct ProfileSelection: Sendable, Equatable {
   }
 
   /// Chooses the profile: the explicit name, else `MODAL_PROFILE` (empty counts as unset), else the
-  /// first profile with `active = true`, else `default`.
+  /// nearest `.modal-profile` from the host's working folder up, else the first profile with
+  /// `active = true`, else `default`.
   ///
   /// - Throws: ``ModalError`` (`invalidArgument`) when the explicit name or `MODAL_PROFILE` is
-  ///   blank (white space only), for reads and writes alike.
+  ///   blank (white space only), for reads and writes alike; (`invalidConfig`) when the
+  ///   `.modal-profile` that would decide holds anything but a profile name.
   package static func select(explicit: String?, host: HostEnvironment, file: ConfigFile) throws(ModalError) -> ProfileSelection {
     if let explicit, !explicit.isEmpty {
       try refuseBlank(explicit, from: "--profile", remedy: "Pass a profile name (`modal profile list` shows them), or leave --profile out.")
@@ -38,6 +42,9 @@ package struct ProfileSelection: Sendable, Equatable {
     if let named = host.modalVariable("MODAL_PROFILE") {
       try refuseBlank(named, from: "MODAL_PROFILE", remedy: "Set MODAL_PROFILE to a profile name (`modal profile list` shows them), or unset it (empty counts as unset).")
       return ProfileSelection(name: named, reason: .environment)
+    }
+    if let pinned = try ProjectProfileFile.find(from: host.workingDirectory, fileSystem: host.fileSystem) {
+      return ProfileSelection(name: pinned.profileName, reason: .projectFile(path: pinned.path))
     }
     for (name, value) in file.profiles.entries where value.tableValue?["active"]?.boolValue == true {
       return ProfileSelection(name: name, reason: .activeFlag)
@@ -59,7 +66,8 @@ package struct ProfileSelection: Sendable, Equatable {
     switch reason {
     case .argument: return "named with --profile"
     case .environment: return "named by MODAL_PROFILE"
-    case .activeFlag: return "marked active = true"
+    case .projectFile(let path): return "named by \(path)"
+    case .activeFlag: return "marked active = true in the config file"
     case .implicitDefault: return "no profile is active, so 'default' is used"
     }
   }

@@ -25,9 +25,11 @@ struct ProfileCredentialProvider: CredentialProvider {
     let name = config.profileName
     guard file.profile(name) != nil else {
       if config.selection.reason != .implicitDefault {
+        var pinned = ""
+        if case .projectFile = config.selection.reason { pinned = " (\(config.selection.explanation))" }
         throw ModalError(
           .profileNotFound,
-          "Modal profile '\(name)' was not found in \(file.path). Run `modal profile list` to see available profiles, or `modal token new --profile \(name)` to configure it.")
+          "Modal profile '\(name)'\(pinned) was not found in \(file.path). Run `modal profile list` to see available profiles, or `modal token new --profile \(name)` to configure it.")
       }
       let why = file.exists
         ? "profile 'default' in \(file.path): no such profile, and no profile is marked active = true"

@@ -9,6 +9,8 @@ public struct HostEnvironment: Sendable {
   public var homeDirectory: String
   /// How files are read and written.
   public var fileSystem: any FileSystem
+  /// The folder a `.modal-profile` file is looked for from (and above); nil looks for none.
+  public var workingDirectory: String?
   /// The keyring that `token_secret_storage = "keyring"` means: the system's (Secret Service or
   /// Keychain), or a test's stand-in.
   package var keyring: any SecretStore = SecretStores.system
@@ -16,18 +18,21 @@ public struct HostEnvironment: Sendable {
   /// Creates a host environment from its parts.
   public init(
     variables: [String: String], homeDirectory: String,
-    fileSystem: any FileSystem = LocalFileSystem()
+    fileSystem: any FileSystem = LocalFileSystem(), workingDirectory: String? = nil
   ) {
     self.variables = variables
     self.homeDirectory = homeDirectory
     self.fileSystem = fileSystem
+    self.workingDirectory = workingDirectory
   }
 
-  /// The current process's environment variables and home folder, with the local file system.
+  /// The current process's environment variables, home folder and working folder, with the local
+  /// file system.
   public static var current: HostEnvironment {
     let variables = ProcessEnvironment.variables()
     let home = variables["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? ProcessEnvironment.passwdHome() ?? "/"
-    return HostEnvironment(variables: variables, homeDirectory: home)
+    return HostEnvironment(
+      variables: variables, homeDirectory: home, workingDirectory: ProcessEnvironment.workingDirectory())
   }
 
   /// The value of a `MODAL_*` variable, treating an empty value as unset (deliberate difference D2).

@@ -31,4 +31,11 @@ enum ProcessEnvironment {
     guard let entry = getpwuid(getuid()), let dir = entry.pointee.pw_dir else { return nil }
     return String(cString: dir)
   }
+
+  /// The process's working folder (`getcwd`), nil when it cannot be read (removed, or too long).
+  static func workingDirectory() -> String? {
+    var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+    guard getcwd(&buffer, buffer.count) != nil else { return nil }
+    return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+  }
 }

@@ -103,7 +103,7 @@ public struct TokenSummary: Sendable, Hashable {
     case active
     /// Disabled because its expiry passed.
     case expired
-    /// Revoked or disabled before its expiry.
+    /// Revoked (deleted) or disabled before its expiry: `TokensList` has one flag for both.
     case revoked
   }
 

@@ -27,7 +27,8 @@ public struct Workspace: Sendable {
 }
 
 /// The API tokens of a workspace's members, as Python's `Workspace.member_tokens` sees them:
-/// owners see every token, others their own (`TokensList`, `TokenDelete`).
+/// managers and owners see and manage every token, others their own (`TokensList`, `TokenDelete`,
+/// `TokenDisable`, `TokenEnable`).
 public struct MemberTokens: Sendable {
   let client: ModalClient
 
@@ -43,6 +44,25 @@ public struct MemberTokens: Sendable {
     } catch where error.code == .notFound && allowMissing {
       return
     }
+  }
+
+  /// Disables tokens: they are refused, with a message saying they are disabled, until
+  /// ``enable(_:options:)``. Disabling a disabled token is no error; all change or none do.
+  public func disable(_ tokenIDs: [String], options: CallOptions = .standard) async throws(ModalError) {
+    let request = TokenDisableRequest(tokenIds: Self.unique(tokenIDs))
+    _ = try await client.call(ModalClientMethods.tokenDisable, request, options: options)
+  }
+
+  /// Enables disabled tokens again. Enabling an enabled token is no error; a deleted one cannot be enabled.
+  public func enable(_ tokenIDs: [String], options: CallOptions = .standard) async throws(ModalError) {
+    let request = TokenEnableRequest(tokenIds: Self.unique(tokenIDs))
+    _ = try await client.call(ModalClientMethods.tokenEnable, request, options: options)
+  }
+
+  /// `ids` without repeats, in their first order (Python sends a set).
+  package static func unique(_ ids: [String]) -> [String] {
+    var seen = Set<String>()
+    return ids.filter { seen.insert($0).inserted }
   }
 }
 

@@ -1905,6 +1905,90 @@ public struct TokenDeleteRequest: ProtoMessage, Hashable {
   }
 }
 
+/// Disables tokens of the workspace; they can be enabled again.
+///
+/// Protobuf message `modal.client.TokenDisableRequest`.
+public struct TokenDisableRequest: ProtoMessage, Hashable {
+  /// The full protobuf name.
+  public static var protoMessageName: String { "modal.client.TokenDisableRequest" }
+
+  /// The ids of the tokens to disable.
+  ///
+  /// `repeated string token_ids = 1`.
+  public var tokenIds: [String] = []
+
+  /// Fields this schema does not know, kept so that re-encoding loses nothing.
+  public var unknownFields = UnknownFields()
+
+  /// A message with every field at its default.
+  public init() {}
+
+  /// A message with the given field values; fields not named keep their defaults.
+  public init(
+    tokenIds: [String] = []
+  ) {
+    self.tokenIds = tokenIds
+  }
+
+  /// Merges the fields read from `reader` into this message; unknown fields are kept.
+  public mutating func decodeFields(from reader: inout ProtoReader) throws(ProtoWireError) {
+    while let tag = try reader.nextField() {
+      switch tag.number {
+      case 1: try reader.readRepeated(ProtoString.self, tag, into: &tokenIds)
+      default: try reader.skip(tag, into: &unknownFields)
+      }
+    }
+  }
+
+  /// Writes the fields in number order (proto3 defaults skipped), then the unknown fields.
+  public func encodeFields(to writer: inout ProtoWriter) {
+    writer.writeRepeated(ProtoString.self, field: 1, tokenIds)
+    writer.writeUnknownFields(unknownFields)
+  }
+}
+
+/// Enables disabled tokens of the workspace again.
+///
+/// Protobuf message `modal.client.TokenEnableRequest`.
+public struct TokenEnableRequest: ProtoMessage, Hashable {
+  /// The full protobuf name.
+  public static var protoMessageName: String { "modal.client.TokenEnableRequest" }
+
+  /// The ids of the tokens to enable.
+  ///
+  /// `repeated string token_ids = 1`.
+  public var tokenIds: [String] = []
+
+  /// Fields this schema does not know, kept so that re-encoding loses nothing.
+  public var unknownFields = UnknownFields()
+
+  /// A message with every field at its default.
+  public init() {}
+
+  /// A message with the given field values; fields not named keep their defaults.
+  public init(
+    tokenIds: [String] = []
+  ) {
+    self.tokenIds = tokenIds
+  }
+
+  /// Merges the fields read from `reader` into this message; unknown fields are kept.
+  public mutating func decodeFields(from reader: inout ProtoReader) throws(ProtoWireError) {
+    while let tag = try reader.nextField() {
+      switch tag.number {
+      case 1: try reader.readRepeated(ProtoString.self, tag, into: &tokenIds)
+      default: try reader.skip(tag, into: &unknownFields)
+      }
+    }
+  }
+
+  /// Writes the fields in number order (proto3 defaults skipped), then the unknown fields.
+  public func encodeFields(to writer: inout ProtoWriter) {
+    writer.writeRepeated(ProtoString.self, field: 1, tokenIds)
+    writer.writeUnknownFields(unknownFields)
+  }
+}
+
 /// The tokens of the workspace.
 ///
 /// Protobuf message `modal.client.TokensListResponse`.
@@ -1971,7 +2055,7 @@ public struct TokensListResponse: ProtoMessage, Hashable {
     /// `optional double expires_at = 11`.
     public var expiresAt: Double? = nil
 
-    /// True when the token was revoked or disabled.
+    /// True when the token was disabled, revoked (deleted) or has expired.
     ///
     /// `bool disabled = 12`.
     public var disabled: Bool = false

@@ -167,6 +167,16 @@ public enum ModalAPISchema {
         .init(name: "token_id", swiftName: "tokenID", number: 2, type: .string, label: .optional),
       ]),
     ProtoMessageSchema(
+      fullName: "modal.client.TokenDisableRequest",
+      fields: [
+        .init(name: "token_ids", swiftName: "tokenIds", number: 1, type: .string, label: .repeated),
+      ]),
+    ProtoMessageSchema(
+      fullName: "modal.client.TokenEnableRequest",
+      fields: [
+        .init(name: "token_ids", swiftName: "tokenIds", number: 1, type: .string, label: .repeated),
+      ]),
+    ProtoMessageSchema(
       fullName: "modal.client.TokensListResponse",
       fields: [
         .init(name: "tokens", swiftName: "tokens", number: 1, type: .message, label: .repeated, typeName: ".modal.client.TokensListResponse.Token"),
@@ -609,6 +619,8 @@ public enum ModalAPISchema {
     AuthTokenGetRequest.self,
     AuthTokenGetResponse.self,
     TokenDeleteRequest.self,
+    TokenDisableRequest.self,
+    TokenEnableRequest.self,
     TokensListResponse.self,
     TokensListResponse.Token.self,
     EnvironmentListResponse.self,

@@ -74,6 +74,18 @@ public enum ModalClientMethods {
   public static let tokenDelete = MethodDescriptor<TokenDeleteRequest, Empty>(
     serviceName: "modal.client.ModalClient", methodName: "TokenDelete")
 
+  /// Disables tokens until they are enabled again.
+  ///
+  /// `/modal.client.ModalClient/TokenDisable`, unary: `TokenDisableRequest` → `Empty`.
+  public static let tokenDisable = MethodDescriptor<TokenDisableRequest, Empty>(
+    serviceName: "modal.client.ModalClient", methodName: "TokenDisable")
+
+  /// Enables disabled tokens again.
+  ///
+  /// `/modal.client.ModalClient/TokenEnable`, unary: `TokenEnableRequest` → `Empty`.
+  public static let tokenEnable = MethodDescriptor<TokenEnableRequest, Empty>(
+    serviceName: "modal.client.ModalClient", methodName: "TokenEnable")
+
   /// Lists the tokens of the workspace.
   ///
   /// `/modal.client.ModalClient/TokensList`, unary: `Empty` → `TokensListResponse`.
@@ -225,6 +237,8 @@ public enum ModalClientMethods {
     workspaceSetImageBuilderVersion.erased,
     authTokenGet.erased,
     tokenDelete.erased,
+    tokenDisable.erased,
+    tokenEnable.erased,
     tokensList.erased,
     environmentList.erased,
     environmentGetOrCreate.erased,

@@ -37,11 +37,24 @@ enum ProfileCommands {
     return 0
   }
 
+  static let why = Flag("--why", help: "Also say where the choice came from.")
+
   static let current = CommandSpec(
-    name: "current", abstract: "Print the currently active Modal profile."
+    name: "current", abstract: "Print the currently active Modal profile.",
+    discussion: """
+      The profile is, in this order: the one --profile names, else MODAL_PROFILE, else the one the
+      nearest .modal-profile file names (in this folder or one above; Python's client ignores it),
+      else the one marked active = true in the config file, else `default`. With --why, a second
+      line says which of these decided.
+      """,
+    options: [why]
   ) { invocation in
     let config = try ModalConfig(host: invocation.host, profile: invocation.profile)
     invocation.console.write(config.profileName + "\n")
+    if invocation[why] {
+      let reason = config.selection.explanation
+      invocation.console.write(config.selection.reason == .activeFlag ? "\(reason) (\(config.file.path))\n" : reason + "\n")
+    }
     return 0
   }
 

@@ -5,7 +5,7 @@ import Modal
 enum TokenLifecycleCommands {
   static let list = CommandSpec(
     name: "list", abstract: "List the tokens of your workspace that you may see.",
-    discussion: "Members see their own tokens; workspace owners see every token of the workspace.",
+    discussion: "Members see their own tokens; workspace managers and owners see every token of the workspace.",
     options: [CommonOptions.json]
   ) { invocation in
     let client = try await CLIClients.make(invocation)

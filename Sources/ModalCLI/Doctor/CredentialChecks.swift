@@ -62,7 +62,8 @@ struct CredentialChecks {
     let why: String
     switch credentials.source {
     case .environment: why = "environment variables come before the config file"
-    case .profile, .profileCommand, .profileStore: why = "MODAL_TOKEN_ID and MODAL_TOKEN_SECRET are not set, so the selected profile is used"
+    case .profile, .profileCommand, .profileStore:
+      why = "MODAL_TOKEN_ID and MODAL_TOKEN_SECRET are not set, so the selected profile is used (\(config.selection.explanation))"
     case .arguments, .named: why = "they were passed in code"
     }
     report.add("credentials", "credentials.resolved", .ok, "Using token \(credentials.tokenID) (secret \(credentials.maskedSecret)) from \(credentials.source): \(why).")

@@ -54,6 +54,15 @@ indirect enum JSONValue: Equatable {
     }
   }
 
+  /// The text on one line without spaces, for documents a reader takes whole (credential processes).
+  var compact: String {
+    switch self {
+    case .array(let items): return "[" + items.map(\.compact).joined(separator: ",") + "]"
+    case .object(let members): return "{" + members.map { Self.quote($0.0) + ":" + $0.1.compact }.joined(separator: ",") + "}"
+    default: return rendered()
+    }
+  }
+
   /// A JSON string literal with Python's escapes (non-ASCII kept as it is).
   static func quote(_ text: String) -> String { JSONObjectParser.quoted(text) }
 }

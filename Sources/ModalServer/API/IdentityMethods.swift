@@ -2,7 +2,8 @@ import ModalAPI
 import ProtoWire
 import RPC
 
-/// ClientHello, TokenInfoGet, WorkspaceNameLookup, AuthTokenGet, TokensList, TokenDelete.
+/// ClientHello, TokenInfoGet, WorkspaceNameLookup, AuthTokenGet, TokensList, TokenDelete, TokenDisable,
+/// TokenEnable.
 extension MethodTable {
   mutating func registerIdentityMethods() {
     let backend = self.backend
@@ -53,7 +54,9 @@ extension MethodTable {
         item.memberDisplayname = try await displayName(of: token.owner, backend: backend)
         item.lastUsedAt = token.lastUsedAt?.seconds ?? 0
         item.expiresAt = token.expiresAt?.seconds
-        item.disabled = token.revokedAt != nil || (token.expiresAt.map { $0 <= now } ?? false)
+        // Deleted tokens stay listed, disabled, as `modal token list` shows them (docs/server.md).
+        item.disabled =
+          token.disabledAt != nil || token.revokedAt != nil || (token.expiresAt.map { $0 <= now } ?? false)
         response.tokens.append(item)
       }
       return response
@@ -61,6 +64,16 @@ extension MethodTable {
 
     authenticated(ModalClientMethods.tokenDelete) { request, caller, _ throws(ServerError) in
       try await backend.tokens.revoke(id: TokenID(rawValue: request.tokenID), by: caller)
+      return Empty()
+    }
+
+    authenticated(ModalClientMethods.tokenDisable) { request, caller, _ throws(ServerError) in
+      try await backend.tokens.setDisabled(request.tokenIds.map(TokenID.init(rawValue:)), disabled: true, by: caller)
+      return Empty()
+    }
+
+    authenticated(ModalClientMethods.tokenEnable) { request, caller, _ throws(ServerError) in
+      try await backend.tokens.setDisabled(request.tokenIds.map(TokenID.init(rawValue:)), disabled: false, by: caller)
       return Empty()
     }
   }

@@ -165,6 +165,10 @@ package struct AuditAction: RawRepresentable, Sendable, Hashable, CustomStringCo
   package static let tokenCreated = AuditAction(rawValue: "token.created")
   /// A token was revoked.
   package static let tokenRevoked = AuditAction(rawValue: "token.revoked")
+  /// A token was disabled (it can be enabled again).
+  package static let tokenDisabled = AuditAction(rawValue: "token.disabled")
+  /// A disabled token was enabled again.
+  package static let tokenEnabled = AuditAction(rawValue: "token.enabled")
   /// A token authenticated from an address it had not been used from before.
   package static let tokenUsedFromNewAddress = AuditAction(rawValue: "token.used_from_new_address")
   /// A login flow (`modal token new`) was approved in the dashboard.
@@ -196,11 +200,14 @@ package struct AuditAction: RawRepresentable, Sendable, Hashable, CustomStringCo
   package static let proxyTokenDisallowed = AuditAction(rawValue: "proxy_token.environment_revoked")
   /// A proxy token was deleted.
   package static let proxyTokenDeleted = AuditAction(rawValue: "proxy_token.deleted")
+  /// A workspace setting was changed (`detail["setting"]`, `detail["from"]`, `detail["to"]`).
+  package static let settingChanged = AuditAction(rawValue: "workspace.setting_changed")
 
   /// Every action this server records, in the order `docs/server.md` lists them.
   package static let all: [AuditAction] = [
-    signInSucceeded, signInFailed, tokenCreated, tokenRevoked, tokenUsedFromNewAddress, loginApproved, memberAdded,
-    memberRoleChanged, memberRemoved, secretCreated, secretUpdated, secretDeleted, totpEnrolled, totpRemoved,
-    proxyTokenCreated, proxyTokenRenamed, proxyTokenAllowed, proxyTokenDisallowed, proxyTokenDeleted,
+    signInSucceeded, signInFailed, tokenCreated, tokenRevoked, tokenDisabled, tokenEnabled, tokenUsedFromNewAddress,
+    loginApproved, memberAdded, memberRoleChanged, memberRemoved, secretCreated, secretUpdated, secretDeleted,
+    totpEnrolled, totpRemoved, proxyTokenCreated, proxyTokenRenamed, proxyTokenAllowed, proxyTokenDisallowed,
+    proxyTokenDeleted, settingChanged,
   ]
 }

@@ -18,7 +18,14 @@ extension EnvironmentService {
       throw ServerError(.invalidArgument, "Name the environment to make the default, for example `main`.")
     }
     let environment = try await resolve(name, in: caller.workspace)
-    // audit: workspace setting default-environment changed (actor caller, target environment.id)
-    try await dependencies.store.setDefaultEnvironment(workspaceID: caller.workspace.id, id: environment.id)
+    let previous = try await resolve("", in: caller.workspace)
+    // Setting the current default again changes nothing, so it records nothing.
+    guard !(previous.isDefault && previous.id == environment.id) else { return }
+    let entry = AuditEntry(
+      .settingChanged, by: caller.auditActor,
+      target: AuditTarget(kind: "workspace", id: caller.workspace.id.rawValue, name: caller.workspace.name),
+      workspaceID: caller.workspace.id, at: dependencies.clock.now(),
+      detail: ["setting": "default-environment", "from": previous.name, "to": environment.name])
+    try await dependencies.store.setDefaultEnvironment(workspaceID: caller.workspace.id, id: environment.id, audit: entry)
   }
 }

@@ -4,17 +4,17 @@
 /// |---|---|---|---|
 /// | hello, token info, workspace lookup, AuthTokenGet | yes | yes | yes |
 /// | list/look up environments and secrets (metadata, never values) | yes | yes | yes |
-/// | list and revoke **own** tokens | yes | yes | yes |
+/// | list, disable, enable and revoke **own** tokens | yes | yes | yes |
 /// | create/update/delete secrets | no | yes | yes |
 /// | create/rename/delete environments | no | yes | yes |
-/// | list and revoke **everyone's** tokens (users and service users) | no | no | yes |
+/// | list, disable, enable and revoke **everyone's** tokens (users and service users) | no | yes | yes |
 /// | manage members and service users (dashboard, later) | no | no | yes |
 package enum Role: String, Sendable, Hashable, CaseIterable, Comparable {
   /// Reads, uses secrets, manages own tokens.
   case member
-  /// Also manages secrets and environments.
+  /// Also manages secrets, environments and every token.
   case manager
-  /// Also manages every token, members and service users.
+  /// Also manages members and service users.
   case owner
 
   private var rank: Int {

@@ -3,7 +3,7 @@ import RPC
 /// Why a token check ended as it did: the `reason` label of
 /// `modal_server_authentications_total` (a fixed set, so the label never carries a token id).
 package enum AuthenticationOutcome: Int, Sendable, CaseIterable {
-  case ok, missing, malformed, invalid, revoked, expired, error
+  case ok, missing, malformed, invalid, revoked, disabled, expired, error
 
   /// The label value.
   package var label: String {
@@ -13,6 +13,7 @@ package enum AuthenticationOutcome: Int, Sendable, CaseIterable {
     case .malformed: "malformed"
     case .invalid: "invalid"
     case .revoked: "revoked"
+    case .disabled: "disabled"
     case .expired: "expired"
     case .error: "error"
     }

@@ -187,12 +187,14 @@ package struct TokenRecord: Sendable, Hashable {
   package var lastUsedAt: UnixTime?
   /// When it was revoked (`nil`: not revoked).
   package var revokedAt: UnixTime?
+  /// When it was disabled (`nil`: enabled); unlike revocation, undone by enabling it.
+  package var disabledAt: UnixTime?
 
   /// Creates a token record.
   package init(
     id: TokenID, workspaceID: WorkspaceID, owner: TokenOwner, createdByUserID: UserID?, name: String, secretHash: String,
     hashKeyID: String, secretHint: String, scopes: ScopeSet, createdAt: UnixTime, expiresAt: UnixTime?,
-    lastUsedAt: UnixTime? = nil, revokedAt: UnixTime? = nil
+    lastUsedAt: UnixTime? = nil, revokedAt: UnixTime? = nil, disabledAt: UnixTime? = nil
   ) {
     self.id = id
     self.workspaceID = workspaceID
@@ -207,6 +209,7 @@ package struct TokenRecord: Sendable, Hashable {
     self.expiresAt = expiresAt
     self.lastUsedAt = lastUsedAt
     self.revokedAt = revokedAt
+    self.disabledAt = disabledAt
   }
 }
 

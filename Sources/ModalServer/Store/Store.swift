@@ -72,6 +72,11 @@ package protocol Store: Sendable {
   /// Marks a token revoked; `false` if it does not exist or was already revoked (then no audit
   /// entry is written).
   func revokeToken(id: TokenID, at time: UnixTime, audit: AuditEntry?) async throws(ServerError) -> Bool
+  /// Disables the tokens `ids` at `time`, or enables them when `time` is nil, in one transaction,
+  /// writing each token's entry of `audit` with its change; returns the tokens that changed
+  /// (revoked tokens are never disabled or enabled) and announces `credentialsChanged` if any did.
+  func setTokensDisabled(_ ids: [TokenID], at time: UnixTime?, audit: [TokenID: AuditEntry]) async throws(ServerError)
+    -> [TokenID]
   /// Stores batched last-used times (never moving one backwards).
   func recordUsage(tokens: [TokenID: UnixTime], secrets: [SecretID: UnixTime]) async throws(ServerError)
 
@@ -130,8 +135,9 @@ package protocol Store: Sendable {
   func updateEnvironment(id: EnvironmentID, name: String?, webhookSuffix: String?) async throws(ServerError)
   /// Deletes an environment and every secret in it.
   func deleteEnvironment(id: EnvironmentID) async throws(ServerError)
-  /// Makes `id` the default environment of `workspaceID`, and no other, in one transaction.
-  func setDefaultEnvironment(workspaceID: WorkspaceID, id: EnvironmentID) async throws(ServerError)
+  /// Makes `id` the default environment of `workspaceID`, and no other, in one transaction with
+  /// its audit entry.
+  func setDefaultEnvironment(workspaceID: WorkspaceID, id: EnvironmentID, audit: AuditEntry?) async throws(ServerError)
 
   // MARK: Secrets
 

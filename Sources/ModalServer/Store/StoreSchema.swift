@@ -289,6 +289,13 @@ package enum StoreSchema {
         );
         CREATE INDEX proxy_token_environments_environment ON proxy_token_environments(environment_id)
         """),
+    // Version 9 belongs to another change; versions need only increase, not be contiguous.
+    // Disabling is not revoking: a disabled token keeps its secret hash and can be enabled again.
+    Migration(
+      version: 10, name: "disabled tokens",
+      sql: """
+        ALTER TABLE tokens ADD COLUMN disabled_at INTEGER
+        """),
   ]
 
   /// The newest version this code knows.

@@ -76,6 +76,7 @@ package struct TokenService: Sendable {
     if message.hasSuffix("Create a new token with `modal token new`.") {
       return message.contains(" was revoked at ") ? .revoked : .expired
     }
+    if message.contains(" was disabled at ") { return .disabled }
     return .invalid
   }
 
@@ -120,6 +121,7 @@ package struct TokenService: Sendable {
       throw ServerError(
         .unauthenticated, "Token \(token.id) was revoked at \(revokedAt). Create a new token with `modal token new`.")
     }
+    if let disabledAt = token.disabledAt { throw Self.disabledError(token, at: disabledAt) }
     if let expiresAt = token.expiresAt, expiresAt <= now {
       throw ServerError(
         .unauthenticated, "Token \(token.id) expired at \(expiresAt). Create a new token with `modal token new`.")
@@ -180,20 +182,20 @@ package struct TokenService: Sendable {
     }
   }
 
-  /// The tokens `caller` may see: all of the workspace for owners, else the caller's own; with
-  /// unflushed last-used times merged in.
+  /// The tokens `caller` may see: all of the workspace for managers and owners, else the caller's
+  /// own; with unflushed last-used times merged in.
   package func list(for caller: Caller) async throws(ServerError) -> [TokenRecord] {
     let store = dependencies.store
-    let owner: TokenOwner? = caller.role == .owner ? nil : caller.token.owner
+    let owner: TokenOwner? = caller.role >= .manager ? nil : caller.token.owner
     var tokens = try await store.tokens(workspaceID: caller.workspace.id, owner: owner)
     for index in tokens.indices { tokens[index].lastUsedAt = latestUse(of: tokens[index]) }
     return tokens
   }
 
-  /// The tokens a dashboard user may see (every one of the workspace for owners, else their own),
-  /// with their creators' emails and unflushed last-used times merged in, in one store query.
+  /// The tokens a dashboard user may see (every one of the workspace for managers and owners, else
+  /// their own), with their creators' emails and unflushed last-used times merged in, in one store query.
   package func listing(for caller: SessionCaller) async throws(ServerError) -> [TokenWithCreator] {
-    let owner: TokenOwner? = caller.role == .owner ? nil : caller.owner
+    let owner: TokenOwner? = caller.role >= .manager ? nil : caller.owner
     var listed = try await dependencies.store.tokensWithCreators(workspaceID: caller.workspace.id, owner: owner)
     for index in listed.indices { listed[index].token.lastUsedAt = latestUse(of: listed[index].token) }
     return listed
@@ -208,15 +210,12 @@ package struct TokenService: Sendable {
   }
 
   /// Revokes a token on behalf of `caller` (through the API or the dashboard): their own tokens
-  /// always (a token may revoke itself without any scope), others' only as owner with the `tokens`
-  /// scope. Tokens of other workspaces, and those the caller may not see, are `notFound`.
+  /// always (a token may revoke itself without any scope), others' only as manager or owner with
+  /// the `tokens` scope. Tokens of other workspaces, and those the caller may not see, are `notFound`.
   package func revoke(id: TokenID, by caller: some WorkspaceCaller) async throws(ServerError) {
     let store = dependencies.store
     if id != caller.tokenID { try caller.require(.tokens, for: ModalClientMethods.tokenDelete) }
-    guard let token = try await store.token(id: id),
-      token.workspaceID == caller.workspace.id,
-      token.owner == caller.owner || caller.role == .owner
-    else {
+    guard let token = try await store.token(id: id), Self.manages(token, caller: caller) else {
       throw ServerError(.notFound, "No token \(id) in workspace '\(caller.workspace.name)'.")
     }
     // Revoking a revoked token changes nothing and is not an error.

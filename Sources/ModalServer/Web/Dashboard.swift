@@ -194,6 +194,11 @@ package struct Dashboard: Sendable {
     case ("POST", 1, "tokens"): return try await createToken(context, workspaceName: name)
     case ("POST", 3, "tokens") where rest[2] == "revoke":
       return try await revokeToken(context, workspaceName: name, tokenID: rest[1])
+    case ("GET", 1, "member-tokens"): return try await memberTokensPage(context, workspaceName: name)
+    case ("POST", 2, "member-tokens") where rest[1] == "disable-all":
+      return try await changeMemberTokens(context, workspaceName: name, tokenID: nil, change: "disable")
+    case ("POST", 3, "member-tokens") where rest[2] == "disable" || rest[2] == "enable":
+      return try await changeMemberTokens(context, workspaceName: name, tokenID: rest[1], change: rest[2])
     case ("GET", 1, "proxy-tokens"): return try await proxyTokensPage(context, workspaceName: name)
     case ("POST", 1, "proxy-tokens"): return try await createProxyToken(context, workspaceName: name)
     case ("POST", 3, "proxy-tokens") where rest[2] == "environment" || rest[2] == "delete":

@@ -27,7 +27,7 @@ extension Dashboard {
     }
     let expiry: [HTML] = Self.expiryChoices.map { "<option value=\"\($0.value)\">\($0.label)</option>" }
     let body: HTML = """
-      <p class="muted">\(role == .owner ? "Every token of the workspace (you are an owner)." : "Your tokens in this workspace.")</p>
+      <p class="muted">\(role >= .manager ? "Every token of the workspace (you are \(role == .owner ? "an owner" : "a manager"))." : "Your tokens in this workspace.")</p>
       \(table)
       <h2>New token</h2>
       <form class="card" method="post" action="\(base)/tokens">
@@ -47,6 +47,11 @@ extension Dashboard {
     let state: HTML
     if let revoked = token.revokedAt {
       state = "revoked \(HTML.time(revoked))"
+    } else if let disabled = token.disabledAt {
+      state = """
+        disabled \(HTML.time(disabled)) <form class="inline" method="post" action="\(base)/tokens/\(token.id)/revoke">\
+        \(HTML.csrfField(csrf))<button class="danger" type="submit">Revoke</button></form>
+        """
     } else if let expires = token.expiresAt, expires <= backend.dependencies.clock.now() {
       state = "expired"
     } else {

@@ -9,7 +9,7 @@ extension SQLStore {
   static var tokenSelect: String {
     """
     SELECT id, workspace_id, owner_kind, owner_id, created_by_user_id, name, secret_hash, hash_key_id, secret_hint,
-      scopes, created_at, expires_at, last_used_at, revoked_at FROM tokens
+      scopes, created_at, expires_at, last_used_at, revoked_at, disabled_at FROM tokens
     """
   }
   static var flowSelect: String {
@@ -72,7 +72,8 @@ extension SQLStore {
     return TokenRecord(
       id: row.id(0), workspaceID: row.id(1), owner: owner, createdByUserID: row.optionalID(4), name: row.text(5),
       secretHash: row.text(6), hashKeyID: row.text(7), secretHint: row.text(8), scopes: scopes, createdAt: row.time(10),
-      expiresAt: row.optionalTime(11), lastUsedAt: row.optionalTime(12), revokedAt: row.optionalTime(13))
+      expiresAt: row.optionalTime(11), lastUsedAt: row.optionalTime(12), revokedAt: row.optionalTime(13),
+      disabledAt: row.optionalTime(14))
   }
 
   static func flow<R: SQLRow>(_ row: R) throws(ServerError) -> TokenFlowRecord {
@@ -143,14 +144,14 @@ extension SQLStore {
     try db.execute(
       """
       INSERT INTO tokens (id, workspace_id, owner_kind, owner_id, created_by_user_id, name, secret_hash, hash_key_id,
-        secret_hint, scopes, created_at, expires_at, last_used_at, revoked_at)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        secret_hint, scopes, created_at, expires_at, last_used_at, revoked_at, disabled_at)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
       """,
       [
         .id(token.id), .id(token.workspaceID), .text(ownerKind), .text(token.owner.rawID), .optional(token.createdByUserID),
         .text(token.name), .text(token.secretHash), .text(token.hashKeyID), .text(token.secretHint),
         .text(token.scopes.description), .time(token.createdAt), .optional(token.expiresAt), .optional(token.lastUsedAt),
-        .optional(token.revokedAt),
+        .optional(token.revokedAt), .optional(token.disabledAt),
       ])
   }
 }

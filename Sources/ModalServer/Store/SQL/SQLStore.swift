@@ -315,14 +315,14 @@ extension SQLStore {
     // The token columns in `tokenSelect`'s order (the row reader reads them by position), then the email.
     let select = """
       SELECT t.id, t.workspace_id, t.owner_kind, t.owner_id, t.created_by_user_id, t.name, t.secret_hash, t.hash_key_id,
-        t.secret_hint, t.scopes, t.created_at, t.expires_at, t.last_used_at, t.revoked_at, u.email
+        t.secret_hint, t.scopes, t.created_at, t.expires_at, t.last_used_at, t.revoked_at, t.disabled_at, u.email
       FROM tokens t LEFT JOIN users u ON u.id = t.created_by_user_id WHERE t.workspace_id = ?
       """
     let ownerFilter = owner == nil ? "" : " AND t.owner_id = ?"
     let values: [SQLValue] = [.id(workspaceID)] + (owner.map { [.text($0.rawID)] } ?? [])
     return try await read { db throws(ServerError) in
       try db.query(select + ownerFilter + " ORDER BY t.created_at DESC, t.id", values) { row throws(ServerError) in
-        TokenWithCreator(token: try Self.token(row), creatorEmail: row.optionalText(14))
+        TokenWithCreator(token: try Self.token(row), creatorEmail: row.optionalText(15))
       }
     }
   }
@@ -336,6 +336,28 @@ extension SQLStore {
         try db.announce(.credentialsChanged)
       }
       return changed > 0
+    }
+  }
+
+  package func setTokensDisabled(_ ids: [TokenID], at time: UnixTime?, audit: [TokenID: AuditEntry])
+    async throws(ServerError) -> [TokenID]
+  {
+    // Only real changes are written and audited: disabling a disabled or revoked token, or
+    // enabling an enabled one, changes nothing.
+    let update =
+      time == nil
+      ? "UPDATE tokens SET disabled_at = NULL WHERE id = ? AND disabled_at IS NOT NULL AND revoked_at IS NULL"
+      : "UPDATE tokens SET disabled_at = ? WHERE id = ? AND disabled_at IS NULL AND revoked_at IS NULL"
+    return try await write { db throws(ServerError) in
+      var changed: [TokenID] = []
+      for id in ids {
+        let values: [SQLValue] = (time.map { [SQLValue.time($0)] } ?? []) + [.id(id)]
+        guard try db.execute(update, values) > 0 else { continue }
+        try Self.insertAudit(audit[id], db)
+        changed.append(id)
+      }
+      if !changed.isEmpty { try db.announce(.credentialsChanged) }
+      return changed
     }
   }
 
@@ -491,11 +513,14 @@ extension SQLStore {
     }
   }
 
-  package func setDefaultEnvironment(workspaceID: WorkspaceID, id: EnvironmentID) async throws(ServerError) {
+  package func setDefaultEnvironment(workspaceID: WorkspaceID, id: EnvironmentID, audit: AuditEntry?)
+    async throws(ServerError)
+  {
     try await write { db throws(ServerError) in
       // Two statements, because the one-default index is checked row by row in PostgreSQL.
       try db.execute("UPDATE environments SET is_default = 0 WHERE workspace_id = ?", [.id(workspaceID)])
       try db.execute("UPDATE environments SET is_default = 1 WHERE id = ? AND workspace_id = ?", [.id(id), .id(workspaceID)])
+      try Self.insertAudit(audit, db)
     }
   }
 
