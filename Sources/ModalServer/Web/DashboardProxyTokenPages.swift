@@ -93,8 +93,8 @@ extension Dashboard {
     return .redirect(to: "/workspaces/" + Self.percentEncode(caller.workspace.name) + "/proxy-tokens")
   }
 
-  /// Runs a service call, turning its refusals into pages (403, 404, 400, 429).
-  private func proxyCall<T>(_ body: () async throws(ServerError) -> T) async throws -> T {
+  /// Runs a service call, turning its refusals into pages (403, 404, 400, 409, 429).
+  func proxyCall<T>(_ body: () async throws(ServerError) -> T) async throws -> T {
     do {
       return try await body()
     } catch {
@@ -102,7 +102,8 @@ extension Dashboard {
       case .permissionDenied: throw PageError(403, "Not allowed", error.message)
       case .notFound: throw PageError(404, "Not found", error.message)
       case .invalidArgument: throw PageError(400, "Bad request", error.message)
-      default: throw PageError(Self.status(of: error), "Could not change the proxy tokens", error.message)
+      case .alreadyExists, .failedPrecondition: throw PageError(409, "Conflict", error.message)
+      default: throw PageError(Self.status(of: error), "Could not make the change", error.message)
       }
     }
   }
