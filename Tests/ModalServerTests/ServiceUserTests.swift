@@ -102,6 +102,10 @@ import TestSupport
     #expect(gone?.code == .unauthenticated)
     #expect(try await store.environmentRoles(workspaceID: world.owner.workspace.id).map(\.principal) == [world.member.owner])
     #expect(await serverError { try await service.delete("ci-bot", by: world.owner) }?.code == .notFound)
+    // A member removed loses their roles with the membership, so a return starts from the defaults.
+    guard case .user(let mia) = world.member.identity else { throw ServerError(.internal, "mia is a user") }
+    try await world.backend.accounts.removeMember(mia, from: world.owner.workspace, by: .serverOperator)
+    #expect(try await store.environmentRoles(workspaceID: world.owner.workspace.id).isEmpty)
 
     var query = AuditQuery(workspaceID: world.owner.workspace.id)
     query.actions = ["service_user.*", "environment_role.*"]
