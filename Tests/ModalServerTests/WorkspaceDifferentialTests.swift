@@ -191,6 +191,9 @@ import TestSupport
     #expect(rows.map { $0["environment_roles"] as? [String: String] } == [["main": "no-access", "dev": "viewer"], ["main": "no-access", "dev": "viewer"]])
     #expect(rows.map { $0["name"] as? String } == ["py-bot", "sw-bot"])
     try same(team, ["workspace", "service-users", "info", "sw-bot", "--json"], token: team.owner)
+    // The tables too, byte for byte (rich's boxes, alignment and local times).
+    try same(team, ["workspace", "service-users", "list"], token: team.owner)
+    try same(team, ["workspace", "service-users", "info", "sw-bot"], token: team.owner)
     // Refusals: an unknown name, an unknown role, a member without manager rights.
     #expect(try same(team, ["workspace", "service-users", "info", "nobody", "--json"], token: team.owner).status == 1)
     #expect(try same(team, ["workspace", "service-users", "set-role", "py-bot", "dev", "admin"], token: team.owner).status == 1)
@@ -224,6 +227,7 @@ import TestSupport
     let object = try JSONSerialization.jsonObject(with: Data(assigned.stdout.utf8)) as? [String: [String: String]]
     #expect(object == ["users": ["carl@example.com": "contributor"], "service_users": ["bot": "viewer"]], "\(assigned.stdout)")
     try same(team, ["environment", "roles", "list", "dev", "--json"], token: team.member)
+    try same(team, ["environment", "roles", "list", "dev"], token: team.owner)
     // Refusals: unknown names and environments, a bad role, a member, a manager's own role.
     let refusals: [([String], Credentials, Int32)] = [
       (["environment", "roles", "update", "dev", "nobody@example.com", "--role", "viewer"], team.owner, 1),

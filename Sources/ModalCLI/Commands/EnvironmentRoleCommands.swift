@@ -42,7 +42,7 @@ enum EnvironmentRoleCommands {
     }
     let rows = (roles.users.map { [$0.name, $0.role] } + roles.serviceUsers.map { ["\($0.name) (service user)", $0.role] })
       .sorted { $0[0] < $1[0] }
-    invocation.console.write(TableRenderer(columns: ["name", "role"], rows: rows).rendered())
+    invocation.console.write(TableRenderer(columns: ["name", "role"], rows: rows, box: .heavyHead).rendered())
     return 0
   }
 

@@ -160,7 +160,7 @@ enum ServiceUserCommands {
     } else {
       rows += [["", ""], ["Environment Access:", ""]] + access.map { ["  \($0.name)", capitalized($0.role)] }
     }
-    invocation.console.write(TableRenderer(columns: ["", ""], rows: rows).rendered())
+    invocation.console.write(TableRenderer(columns: ["", ""], rows: rows, showHeader: false, rightAligned: [1]).rendered())
     return 0
   }
 
