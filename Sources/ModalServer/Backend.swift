@@ -26,6 +26,11 @@ package struct Backend: Sendable {
   /// Proxy tokens (Modal's webhook tokens) and their check for reverse proxies.
   package let proxyTokens: ProxyTokenService
 
+  /// Service users made through the API and the dashboard, with their tokens and roles.
+  package let serviceUsers: ServiceUserService
+  /// Roles per environment, and their check.
+  package let environmentRoles: EnvironmentRoleService
+
   /// Assembles the services.
   package init(dependencies: Dependencies) {
     self.dependencies = dependencies
@@ -41,6 +46,8 @@ package struct Backend: Sendable {
     audit = AuditService(dependencies: dependencies)
 
     proxyTokens = ProxyTokenService(dependencies: dependencies)
+    serviceUsers = ServiceUserService(dependencies: dependencies)
+    environmentRoles = EnvironmentRoleService(dependencies: dependencies)
   }
 
   /// Approves the login flow with `code` for the user with `email` in `workspaceName` (or, when

@@ -57,7 +57,7 @@ import Testing
       create.envDict = ["K": "V"]
       let denied = await rpcError { try await harness.call(ModalClientMethods.secretGetOrCreate, create, as: member) }
       #expect(denied?.code == .permissionDenied)
-      #expect(denied?.message.contains("needs the role manager") == true)
+      #expect(denied?.message.contains("needs the environment role contributor") == true)
       let created = try await harness.call(ModalClientMethods.secretGetOrCreate, create, as: manager)
       var lookup = SecretGetOrCreateRequest()
       lookup.deploymentName = "shared"

@@ -241,6 +241,112 @@ import TestSupport
         let works = try team.run(python: server == 0, ["workspace", "members", "list", "--json"], token: token, server: server)
         #expect(works.status == 0, "\(works.stderr)")
       }
+
+  /// `modal workspace service-users …` with both CLIs: each creates, sets a role on and deletes its
+  /// own service user (the same lines but for the name), and both read the same list and info.
+  @Test(arguments: [1, 2]) func serviceUsersMatchPython(replicas: Int) throws {
+    let team = try Team(replicas: replicas)
+    defer { team.stop() }
+    #expect(try team.run(python: true, ["environment", "create", "dev"], token: team.owner, server: 0).status == 0)
+    let created = [true, false].map { python in
+      (try? team.run(python: python, ["workspace", "service-users", "create", python ? "py-bot" : "sw-bot", "--expires-in", "1h", "--json"], token: team.owner, server: python ? 0 : 1))
+    }
+    for output in created {
+      let object = try #require(try JSONSerialization.jsonObject(with: Data((output?.stdout ?? "").utf8)) as? [String: String], "\(output?.stdout ?? "") \(output?.stderr ?? "")")
+      #expect(object.keys.sorted() == ["expires_at", "token_id", "token_secret"] && object["expires_at"]?.hasSuffix("+00:00") == true)
+    }
+    let roles = [true, false].map { python in
+      try? team.run(python: python, ["workspace", "service-users", "set-role", python ? "py-bot" : "sw-bot", "dev", "viewer"], token: team.owner, server: python ? 0 : 1)
+    }
+    #expect(roles[0]?.stdout == "✓ Updated Service User py-bot's role in Environment dev to Viewer.\n", "\(roles[0]?.stdout ?? "")\(roles[0]?.stderr ?? "")")
+    #expect(roles[1]?.stdout == roles[0]?.stdout.replacing("py-bot", with: "sw-bot"))
+    try same(team, ["workspace", "service-users", "set-role", "py-bot", "dev", "viewer"], token: team.owner)
+    let list = try same(team, ["workspace", "service-users", "list", "--json"], token: team.owner)
+    let rows = try #require(try JSONSerialization.jsonObject(with: Data(list.stdout.utf8)) as? [[String: Any]], "\(list.stdout)")
+    #expect(rows.map { $0["environment_roles"] as? [String: String] } == [["main": "no-access", "dev": "viewer"], ["main": "no-access", "dev": "viewer"]])
+    #expect(rows.map { $0["name"] as? String } == ["py-bot", "sw-bot"])
+    try same(team, ["workspace", "service-users", "info", "sw-bot", "--json"], token: team.owner)
+    // The tables too, byte for byte (rich's boxes, alignment and local times).
+    try same(team, ["workspace", "service-users", "list"], token: team.owner)
+    try same(team, ["workspace", "service-users", "info", "sw-bot"], token: team.owner)
+    // Refusals: an unknown name, an unknown role, a member without manager rights.
+    #expect(try same(team, ["workspace", "service-users", "info", "nobody", "--json"], token: team.owner).status == 1)
+    #expect(try same(team, ["workspace", "service-users", "set-role", "py-bot", "dev", "admin"], token: team.owner).status == 1)
+    #expect(try same(team, ["workspace", "service-users", "list", "--json"], token: team.member).status == 1)
+    #expect(try same(team, ["workspace", "service-users", "create", "x-bot", "--json"], token: team.member).status == 1)
+    #expect(try same(team, ["workspace", "service-users", "create", "x-bot", "--expires-in", "0"], token: team.owner).status == 2)
+    #expect(try same(team, ["workspace", "service-users", "delete", "nobody", "--yes"], token: team.owner).status == 1)
+    #expect(try same(team, ["workspace", "service-users", "delete", "nobody", "--yes", "--allow-missing"], token: team.owner).status == 0)
+    let deleted = [true, false].map { python in
+      try? team.run(python: python, ["workspace", "service-users", "delete", python ? "py-bot" : "sw-bot", "--yes"], token: team.owner, server: python ? 0 : 1)
+    }
+    #expect(deleted[0]?.stdout == "✓ Deleted Service User `py-bot`.\n" && deleted[1]?.stdout == "✓ Deleted Service User `sw-bot`.\n")
+    #expect(try same(team, ["workspace", "service-users", "list", "--json"], token: team.owner).stdout == "[]\n")
+  }
+
+  /// `modal environment roles list|update` with both CLIs, including refusals.
+  @Test(arguments: [1, 2]) func environmentRolesMatchPython(replicas: Int) throws {
+    let team = try Team(replicas: replicas)
+    defer { team.stop() }
+    #expect(try team.run(python: true, ["environment", "create", "dev"], token: team.owner, server: 0).status == 0)
+    #expect(try team.run(python: true, ["workspace", "service-users", "create", "bot"], token: team.owner, server: 0).status == 0)
+    let list = try same(team, ["environment", "roles", "list", "dev", "--json"], token: team.owner)
+    #expect(list.stdout.contains("\"carl@example.com\": \"viewer\"") && list.stdout.contains("\"bot\": \"no-access\""), "\(list.stdout)")
+    for arguments in [
+      ["environment", "roles", "update", "dev", "carl@example.com", "--role", "contributor"],
+      ["environment", "roles", "update", "dev", "bot", "--role", "viewer", "--service-user"],
+    ] {
+      #expect(try same(team, arguments, token: team.owner).status == 0)
+    }
+    let assigned = try same(team, ["environment", "roles", "list", "dev", "--json", "--exclude-default"], token: team.owner)
+    let object = try JSONSerialization.jsonObject(with: Data(assigned.stdout.utf8)) as? [String: [String: String]]
+    #expect(object == ["users": ["carl@example.com": "contributor"], "service_users": ["bot": "viewer"]], "\(assigned.stdout)")
+    try same(team, ["environment", "roles", "list", "dev", "--json"], token: team.member)
+    try same(team, ["environment", "roles", "list", "dev"], token: team.owner)
+    // Refusals: unknown names and environments, a bad role, a member, a manager's own role.
+    let refusals: [([String], Credentials, Int32)] = [
+      (["environment", "roles", "update", "dev", "nobody@example.com", "--role", "viewer"], team.owner, 1),
+      (["environment", "roles", "update", "dev", "nobot", "--role", "viewer", "--service-user"], team.owner, 1),
+      (["environment", "roles", "update", "nowhere", "bot", "--role", "viewer", "--service-user"], team.owner, 1),
+      (["environment", "roles", "update", "dev", "bot", "--role", "admin", "--service-user"], team.owner, 2),
+      (["environment", "roles", "update", "dev", "bot", "--role", "contributor", "--service-user"], team.member, 1),
+      (["environment", "roles", "update", "dev", "bea@example.com", "--role", "viewer"], team.owner, 1),
+      (["environment", "roles", "list", "nowhere", "--json"], team.owner, 1),
+    ]
+    for (arguments, token, status) in refusals {
+      #expect(try same(team, arguments, token: token).status == status, "\(arguments)")
+    }
+  }
+
+  /// The service-user scenario of the issue, with the Python CLI and client: `ci-bot` is created,
+  /// made a viewer of `dev`, reads `dev`'s secrets on every replica, is refused on `prod` and on
+  /// writes, and once deleted its token stops working on every replica.
+  @Test(arguments: [1, 2]) func aViewerServiceUserReadsOnlyItsEnvironment(replicas: Int) throws {
+    let team = try Team(replicas: replicas)
+    defer { team.stop() }
+    for environment in ["dev", "prod"] {
+      #expect(try team.run(python: true, ["environment", "create", environment], token: team.owner, server: 0).status == 0)
+      let secret = try team.run(python: true, ["secret", "create", "db-\(environment)", "K=V", "--env", environment], token: team.owner, server: 0)
+      #expect(secret.status == 0, "\(secret.stderr)")
+    }
+    let created = try team.run(python: true, ["workspace", "service-users", "create", "ci-bot", "--json"], token: team.owner, server: 0)
+    let object = try #require(try JSONSerialization.jsonObject(with: Data(created.stdout.utf8)) as? [String: Any], "\(created.stderr)")
+    let bot = Credentials(id: object["token_id"] as? String ?? "", secret: object["token_secret"] as? String ?? "")
+    let role = try team.run(python: true, ["workspace", "service-users", "set-role", "ci-bot", "dev", "viewer"], token: team.owner, server: 0)
+    #expect(role.status == 0, "\(role.stderr)")
+    for server in team.servers.indices {
+      let dev = try team.run(python: true, ["secret", "list", "--env", "dev", "--json"], token: bot, server: server)
+      #expect(dev.status == 0 && dev.stdout.contains("db-dev"), "\(dev.stdout)\(dev.stderr)")
+      let prod = try team.run(python: true, ["secret", "list", "--env", "prod", "--json"], token: bot, server: server)
+      #expect(prod.status == 1 && prod.stderr.contains("needs the environment role viewer"), "\(prod.stderr)")
+      let write = try team.run(python: true, ["secret", "create", "new", "K=V", "--env", "dev"], token: bot, server: server)
+      #expect(write.status == 1 && write.stderr.contains("needs the environment role contributor"), "\(write.stderr)")
+    }
+    let deleted = try team.run(python: true, ["workspace", "service-users", "delete", "ci-bot", "--yes"], token: team.owner, server: 0)
+    #expect(deleted.status == 0, "\(deleted.stderr)")
+    for server in team.servers.indices {
+      let gone = try team.run(python: true, ["secret", "list", "--env", "dev", "--json"], token: bot, server: server)
+      #expect(gone.status == 1 && gone.stderr.contains("Token"), "\(gone.stderr)")
     }
   }
 }

@@ -4855,3 +4855,813 @@ public struct WebhookTokenUpdateRequest: ProtoMessage, Hashable {
     writer.writeUnknownFields(unknownFields)
   }
 }
+
+/// Creates a service user and its first token.
+///
+/// Protobuf message `modal.client.ServiceUserCreateRequest`.
+public struct ServiceUserCreateRequest: ProtoMessage, Hashable {
+  /// The full protobuf name.
+  public static var protoMessageName: String { "modal.client.ServiceUserCreateRequest" }
+
+  /// Its name, unique in the workspace.
+  ///
+  /// `string name = 1`.
+  public var name: String = ""
+
+  /// Whether it acts only where an environment role is set for it.
+  ///
+  /// `bool scoped = 2`.
+  public var scoped: Bool = false
+
+  /// How long its token works; 0: for ever.
+  ///
+  /// `uint32 expires_in_seconds = 3`.
+  public var expiresInSeconds: UInt32 = 0
+
+  /// Fields this schema does not know, kept so that re-encoding loses nothing.
+  public var unknownFields = UnknownFields()
+
+  /// A message with every field at its default.
+  public init() {}
+
+  /// A message with the given field values; fields not named keep their defaults.
+  public init(
+    name: String = "",
+    scoped: Bool = false,
+    expiresInSeconds: UInt32 = 0
+  ) {
+    self.name = name
+    self.scoped = scoped
+    self.expiresInSeconds = expiresInSeconds
+  }
+
+  /// Merges the fields read from `reader` into this message; unknown fields are kept.
+  public mutating func decodeFields(from reader: inout ProtoReader) throws(ProtoWireError) {
+    while let tag = try reader.nextField() {
+      switch tag.number {
+      case 1: name = try reader.read(ProtoString.self, tag)
+      case 2: scoped = try reader.read(ProtoBool.self, tag)
+      case 3: expiresInSeconds = try reader.read(ProtoUInt32.self, tag)
+      default: try reader.skip(tag, into: &unknownFields)
+      }
+    }
+  }
+
+  /// Writes the fields in number order (proto3 defaults skipped), then the unknown fields.
+  public func encodeFields(to writer: inout ProtoWriter) {
+    writer.writeIfNotDefault(ProtoString.self, field: 1, name)
+    writer.writeIfNotDefault(ProtoBool.self, field: 2, scoped)
+    writer.writeIfNotDefault(ProtoUInt32.self, field: 3, expiresInSeconds)
+    writer.writeUnknownFields(unknownFields)
+  }
+}
+
+/// The new service user's token, shown this once.
+///
+/// Protobuf message `modal.client.ServiceUserCreateResponse`.
+public struct ServiceUserCreateResponse: ProtoMessage, Hashable {
+  /// The full protobuf name.
+  public static var protoMessageName: String { "modal.client.ServiceUserCreateResponse" }
+
+  /// The token's id.
+  ///
+  /// `string token_id = 1`.
+  public var tokenID: String = ""
+
+  /// The token's secret.
+  ///
+  /// `string token_secret = 2`.
+  public var tokenSecret: String = ""
+
+  /// The service user's id.
+  ///
+  /// `string service_user_id = 3`.
+  public var serviceUserID: String = ""
+
+  /// When the token stops working (unset: never).
+  ///
+  /// `google.protobuf.Timestamp expires_at = 4`.
+  public var expiresAt: Timestamp? = nil
+
+  /// Fields this schema does not know, kept so that re-encoding loses nothing.
+  public var unknownFields = UnknownFields()
+
+  /// A message with every field at its default.
+  public init() {}
+
+  /// A message with the given field values; fields not named keep their defaults.
+  public init(
+    tokenID: String = "",
+    tokenSecret: String = "",
+    serviceUserID: String = "",
+    expiresAt: Timestamp? = nil
+  ) {
+    self.tokenID = tokenID
+    self.tokenSecret = tokenSecret
+    self.serviceUserID = serviceUserID
+    self.expiresAt = expiresAt
+  }
+
+  /// Merges the fields read from `reader` into this message; unknown fields are kept.
+  public mutating func decodeFields(from reader: inout ProtoReader) throws(ProtoWireError) {
+    while let tag = try reader.nextField() {
+      switch tag.number {
+      case 1: tokenID = try reader.read(ProtoString.self, tag)
+      case 2: tokenSecret = try reader.read(ProtoString.self, tag)
+      case 3: serviceUserID = try reader.read(ProtoString.self, tag)
+      case 4: try reader.readMessage(tag, into: &expiresAt)
+      default: try reader.skip(tag, into: &unknownFields)
+      }
+    }
+  }
+
+  /// Writes the fields in number order (proto3 defaults skipped), then the unknown fields.
+  public func encodeFields(to writer: inout ProtoWriter) {
+    writer.writeIfNotDefault(ProtoString.self, field: 1, tokenID)
+    writer.writeIfNotDefault(ProtoString.self, field: 2, tokenSecret)
+    writer.writeIfNotDefault(ProtoString.self, field: 3, serviceUserID)
+    writer.writeMessage(field: 4, expiresAt)
+    writer.writeUnknownFields(unknownFields)
+  }
+}
+
+/// A service user as listed.
+///
+/// Protobuf message `modal.client.ServiceUser`.
+public struct ServiceUser: ProtoMessage, Hashable {
+  /// A role of the service user in one environment.
+  ///
+  /// Protobuf message `modal.client.ServiceUser.EnvironmentRoleEntry`.
+  public struct EnvironmentRoleEntry: ProtoMessage, Hashable {
+    /// The full protobuf name.
+    public static var protoMessageName: String { "modal.client.ServiceUser.EnvironmentRoleEntry" }
+
+    /// The environment's id.
+    ///
+    /// `string environment_id = 1`.
+    public var environmentID: String = ""
+
+    /// The role.
+    ///
+    /// `modal.client.EnvironmentRole role = 2`.
+    public var role: EnvironmentRole = .unspecified
+
+    /// The environment's name.
+    ///
+    /// `string environment_name = 3`.
+    public var environmentName: String = ""
+
+    /// The role as text: viewer, contributor or no-access.
+    ///
+    /// `string role_str = 4`.
+    public var roleStr: String = ""
+
+    /// Fields this schema does not know, kept so that re-encoding loses nothing.
+    public var unknownFields = UnknownFields()
+
+    /// A message with every field at its default.
+    public init() {}
+
+    /// A message with the given field values; fields not named keep their defaults.
+    public init(
+      environmentID: String = "",
+      role: EnvironmentRole = .unspecified,
+      environmentName: String = "",
+      roleStr: String = ""
+    ) {
+      self.environmentID = environmentID
+      self.role = role
+      self.environmentName = environmentName
+      self.roleStr = roleStr
+    }
+
+    /// Merges the fields read from `reader` into this message; unknown fields are kept.
+    public mutating func decodeFields(from reader: inout ProtoReader) throws(ProtoWireError) {
+      while let tag = try reader.nextField() {
+        switch tag.number {
+        case 1: environmentID = try reader.read(ProtoString.self, tag)
+        case 2: role = try reader.read(ProtoEnumValue<EnvironmentRole>.self, tag)
+        case 3: environmentName = try reader.read(ProtoString.self, tag)
+        case 4: roleStr = try reader.read(ProtoString.self, tag)
+        default: try reader.skip(tag, into: &unknownFields)
+        }
+      }
+    }
+
+    /// Writes the fields in number order (proto3 defaults skipped), then the unknown fields.
+    public func encodeFields(to writer: inout ProtoWriter) {
+      writer.writeIfNotDefault(ProtoString.self, field: 1, environmentID)
+      writer.writeIfNotDefault(ProtoEnumValue<EnvironmentRole>.self, field: 2, role)
+      writer.writeIfNotDefault(ProtoString.self, field: 3, environmentName)
+      writer.writeIfNotDefault(ProtoString.self, field: 4, roleStr)
+      writer.writeUnknownFields(unknownFields)
+    }
+  }
+
+  /// The full protobuf name.
+  public static var protoMessageName: String { "modal.client.ServiceUser" }
+
+  /// Its name.
+  ///
+  /// `string name = 1`.
+  public var name: String = ""
+
+  /// Its current token's id.
+  ///
+  /// `string token_id = 2`.
+  public var tokenID: String = ""
+
+  /// Who created it.
+  ///
+  /// `string created_by = 3`.
+  public var createdBy: String = ""
+
+  /// When it was created, in seconds since the epoch.
+  ///
+  /// `double created_at = 4`.
+  public var createdAt: Double = 0
+
+  /// When its token was last used (0: never).
+  ///
+  /// `double last_used_at = 5`.
+  public var lastUsedAt: Double = 0
+
+  /// Its id.
+  ///
+  /// `string service_user_id = 7`.
+  public var serviceUserID: String = ""
+
+  /// Whether it acts only where an environment role is set for it.
+  ///
+  /// `bool scoped = 9`.
+  public var scoped: Bool = false
+
+  /// Its roles, one per environment of the workspace.
+  ///
+  /// `repeated modal.client.ServiceUser.EnvironmentRoleEntry environment_roles = 10`.
+  public var environmentRoles: [ServiceUser.EnvironmentRoleEntry] = []
+
+  /// When its token stops working (unset: never).
+  ///
+  /// `optional double expires_at = 11`.
+  public var expiresAt: Double? = nil
+
+  /// Fields this schema does not know, kept so that re-encoding loses nothing.
+  public var unknownFields = UnknownFields()
+
+  /// A message with every field at its default.
+  public init() {}
+
+  /// A message with the given field values; fields not named keep their defaults.
+  public init(
+    name: String = "",
+    tokenID: String = "",
+    createdBy: String = "",
+    createdAt: Double = 0,
+    lastUsedAt: Double = 0,
+    serviceUserID: String = "",
+    scoped: Bool = false,
+    environmentRoles: [ServiceUser.EnvironmentRoleEntry] = [],
+    expiresAt: Double? = nil
+  ) {
+    self.name = name
+    self.tokenID = tokenID
+    self.createdBy = createdBy
+    self.createdAt = createdAt
+    self.lastUsedAt = lastUsedAt
+    self.serviceUserID = serviceUserID
+    self.scoped = scoped
+    self.environmentRoles = environmentRoles
+    self.expiresAt = expiresAt
+  }
+
+  /// Merges the fields read from `reader` into this message; unknown fields are kept.
+  public mutating func decodeFields(from reader: inout ProtoReader) throws(ProtoWireError) {
+    while let tag = try reader.nextField() {
+      switch tag.number {
+      case 1: name = try reader.read(ProtoString.self, tag)
+      case 2: tokenID = try reader.read(ProtoString.self, tag)
+      case 3: createdBy = try reader.read(ProtoString.self, tag)
+      case 4: createdAt = try reader.read(ProtoDouble.self, tag)
+      case 5: lastUsedAt = try reader.read(ProtoDouble.self, tag)
+      case 7: serviceUserID = try reader.read(ProtoString.self, tag)
+      case 9: scoped = try reader.read(ProtoBool.self, tag)
+      case 10: try reader.readRepeatedMessage(tag, into: &environmentRoles)
+      case 11: expiresAt = try reader.read(ProtoDouble.self, tag)
+      default: try reader.skip(tag, into: &unknownFields)
+      }
+    }
+  }
+
+  /// Writes the fields in number order (proto3 defaults skipped), then the unknown fields.
+  public func encodeFields(to writer: inout ProtoWriter) {
+    writer.writeIfNotDefault(ProtoString.self, field: 1, name)
+    writer.writeIfNotDefault(ProtoString.self, field: 2, tokenID)
+    writer.writeIfNotDefault(ProtoString.self, field: 3, createdBy)
+    writer.writeIfNotDefault(ProtoDouble.self, field: 4, createdAt)
+    writer.writeIfNotDefault(ProtoDouble.self, field: 5, lastUsedAt)
+    writer.writeIfNotDefault(ProtoString.self, field: 7, serviceUserID)
+    writer.writeIfNotDefault(ProtoBool.self, field: 9, scoped)
+    writer.writeRepeatedMessage(field: 10, environmentRoles)
+    writer.write(ProtoDouble.self, field: 11, expiresAt)
+    writer.writeUnknownFields(unknownFields)
+  }
+}
+
+/// The service users of the workspace.
+///
+/// Protobuf message `modal.client.ServiceUserListResponse`.
+public struct ServiceUserListResponse: ProtoMessage, Hashable {
+  /// The full protobuf name.
+  public static var protoMessageName: String { "modal.client.ServiceUserListResponse" }
+
+  /// Oldest first.
+  ///
+  /// `repeated modal.client.ServiceUser service_users = 1`.
+  public var serviceUsers: [ServiceUser] = []
+
+  /// Fields this schema does not know, kept so that re-encoding loses nothing.
+  public var unknownFields = UnknownFields()
+
+  /// A message with every field at its default.
+  public init() {}
+
+  /// A message with the given field values; fields not named keep their defaults.
+  public init(
+    serviceUsers: [ServiceUser] = []
+  ) {
+    self.serviceUsers = serviceUsers
+  }
+
+  /// Merges the fields read from `reader` into this message; unknown fields are kept.
+  public mutating func decodeFields(from reader: inout ProtoReader) throws(ProtoWireError) {
+    while let tag = try reader.nextField() {
+      switch tag.number {
+      case 1: try reader.readRepeatedMessage(tag, into: &serviceUsers)
+      default: try reader.skip(tag, into: &unknownFields)
+      }
+    }
+  }
+
+  /// Writes the fields in number order (proto3 defaults skipped), then the unknown fields.
+  public func encodeFields(to writer: inout ProtoWriter) {
+    writer.writeRepeatedMessage(field: 1, serviceUsers)
+    writer.writeUnknownFields(unknownFields)
+  }
+}
+
+/// Looks a service user up by name.
+///
+/// Protobuf message `modal.client.ServiceUserInfoRequest`.
+public struct ServiceUserInfoRequest: ProtoMessage, Hashable {
+  /// The full protobuf name.
+  public static var protoMessageName: String { "modal.client.ServiceUserInfoRequest" }
+
+  /// Its name.
+  ///
+  /// `string service_user_name = 1`.
+  public var serviceUserName: String = ""
+
+  /// Fields this schema does not know, kept so that re-encoding loses nothing.
+  public var unknownFields = UnknownFields()
+
+  /// A message with every field at its default.
+  public init() {}
+
+  /// A message with the given field values; fields not named keep their defaults.
+  public init(
+    serviceUserName: String = ""
+  ) {
+    self.serviceUserName = serviceUserName
+  }
+
+  /// Merges the fields read from `reader` into this message; unknown fields are kept.
+  public mutating func decodeFields(from reader: inout ProtoReader) throws(ProtoWireError) {
+    while let tag = try reader.nextField() {
+      switch tag.number {
+      case 1: serviceUserName = try reader.read(ProtoString.self, tag)
+      default: try reader.skip(tag, into: &unknownFields)
+      }
+    }
+  }
+
+  /// Writes the fields in number order (proto3 defaults skipped), then the unknown fields.
+  public func encodeFields(to writer: inout ProtoWriter) {
+    writer.writeIfNotDefault(ProtoString.self, field: 1, serviceUserName)
+    writer.writeUnknownFields(unknownFields)
+  }
+}
+
+/// One service user.
+///
+/// Protobuf message `modal.client.ServiceUserInfoResponse`.
+public struct ServiceUserInfoResponse: ProtoMessage, Hashable {
+  /// The full protobuf name.
+  public static var protoMessageName: String { "modal.client.ServiceUserInfoResponse" }
+
+  /// The service user.
+  ///
+  /// `modal.client.ServiceUser service_user = 1`.
+  public var serviceUser: ServiceUser? = nil
+
+  /// Fields this schema does not know, kept so that re-encoding loses nothing.
+  public var unknownFields = UnknownFields()
+
+  /// A message with every field at its default.
+  public init() {}
+
+  /// A message with the given field values; fields not named keep their defaults.
+  public init(
+    serviceUser: ServiceUser? = nil
+  ) {
+    self.serviceUser = serviceUser
+  }
+
+  /// Merges the fields read from `reader` into this message; unknown fields are kept.
+  public mutating func decodeFields(from reader: inout ProtoReader) throws(ProtoWireError) {
+    while let tag = try reader.nextField() {
+      switch tag.number {
+      case 1: try reader.readMessage(tag, into: &serviceUser)
+      default: try reader.skip(tag, into: &unknownFields)
+      }
+    }
+  }
+
+  /// Writes the fields in number order (proto3 defaults skipped), then the unknown fields.
+  public func encodeFields(to writer: inout ProtoWriter) {
+    writer.writeMessage(field: 1, serviceUser)
+    writer.writeUnknownFields(unknownFields)
+  }
+}
+
+/// Deletes a service user and its tokens.
+///
+/// Protobuf message `modal.client.ServiceUserDeleteRequest`.
+public struct ServiceUserDeleteRequest: ProtoMessage, Hashable {
+  /// The full protobuf name.
+  public static var protoMessageName: String { "modal.client.ServiceUserDeleteRequest" }
+
+  /// Its id (or use the name).
+  ///
+  /// `string service_user_id = 1`.
+  public var serviceUserID: String = ""
+
+  /// Its name.
+  ///
+  /// `string service_user_name = 2`.
+  public var serviceUserName: String = ""
+
+  /// Fields this schema does not know, kept so that re-encoding loses nothing.
+  public var unknownFields = UnknownFields()
+
+  /// A message with every field at its default.
+  public init() {}
+
+  /// A message with the given field values; fields not named keep their defaults.
+  public init(
+    serviceUserID: String = "",
+    serviceUserName: String = ""
+  ) {
+    self.serviceUserID = serviceUserID
+    self.serviceUserName = serviceUserName
+  }
+
+  /// Merges the fields read from `reader` into this message; unknown fields are kept.
+  public mutating func decodeFields(from reader: inout ProtoReader) throws(ProtoWireError) {
+    while let tag = try reader.nextField() {
+      switch tag.number {
+      case 1: serviceUserID = try reader.read(ProtoString.self, tag)
+      case 2: serviceUserName = try reader.read(ProtoString.self, tag)
+      default: try reader.skip(tag, into: &unknownFields)
+      }
+    }
+  }
+
+  /// Writes the fields in number order (proto3 defaults skipped), then the unknown fields.
+  public func encodeFields(to writer: inout ProtoWriter) {
+    writer.writeIfNotDefault(ProtoString.self, field: 1, serviceUserID)
+    writer.writeIfNotDefault(ProtoString.self, field: 2, serviceUserName)
+    writer.writeUnknownFields(unknownFields)
+  }
+}
+
+/// Sets the role of a user or service user in an environment.
+///
+/// Protobuf message `modal.client.EnvironmentRoleSetRequest`.
+public struct EnvironmentRoleSetRequest: ProtoMessage, Hashable {
+  /// The full protobuf name.
+  public static var protoMessageName: String { "modal.client.EnvironmentRoleSetRequest" }
+
+  /// The environment's id (or use the name).
+  ///
+  /// `string environment_id = 1`.
+  public var environmentID: String = ""
+
+  /// The user's id, for a member.
+  ///
+  /// `string user_id = 2`.
+  public var userID: String = ""
+
+  /// The service user's id (or use the name).
+  ///
+  /// `string service_user_id = 3`.
+  public var serviceUserID: String = ""
+
+  /// The role; UNSPECIFIED removes the assignment.
+  ///
+  /// `modal.client.EnvironmentRole role = 4`.
+  public var role: EnvironmentRole = .unspecified
+
+  /// The role as text (viewer, contributor, no-access); wins over `role`.
+  ///
+  /// `string role_str = 5`.
+  public var roleStr: String = ""
+
+  /// The service user's name.
+  ///
+  /// `string service_user_name = 6`.
+  public var serviceUserName: String = ""
+
+  /// The environment's name.
+  ///
+  /// `string environment_name = 7`.
+  public var environmentName: String = ""
+
+  /// Fields this schema does not know, kept so that re-encoding loses nothing.
+  public var unknownFields = UnknownFields()
+
+  /// A message with every field at its default.
+  public init() {}
+
+  /// A message with the given field values; fields not named keep their defaults.
+  public init(
+    environmentID: String = "",
+    userID: String = "",
+    serviceUserID: String = "",
+    role: EnvironmentRole = .unspecified,
+    roleStr: String = "",
+    serviceUserName: String = "",
+    environmentName: String = ""
+  ) {
+    self.environmentID = environmentID
+    self.userID = userID
+    self.serviceUserID = serviceUserID
+    self.role = role
+    self.roleStr = roleStr
+    self.serviceUserName = serviceUserName
+    self.environmentName = environmentName
+  }
+
+  /// Merges the fields read from `reader` into this message; unknown fields are kept.
+  public mutating func decodeFields(from reader: inout ProtoReader) throws(ProtoWireError) {
+    while let tag = try reader.nextField() {
+      switch tag.number {
+      case 1: environmentID = try reader.read(ProtoString.self, tag)
+      case 2: userID = try reader.read(ProtoString.self, tag)
+      case 3: serviceUserID = try reader.read(ProtoString.self, tag)
+      case 4: role = try reader.read(ProtoEnumValue<EnvironmentRole>.self, tag)
+      case 5: roleStr = try reader.read(ProtoString.self, tag)
+      case 6: serviceUserName = try reader.read(ProtoString.self, tag)
+      case 7: environmentName = try reader.read(ProtoString.self, tag)
+      default: try reader.skip(tag, into: &unknownFields)
+      }
+    }
+  }
+
+  /// Writes the fields in number order (proto3 defaults skipped), then the unknown fields.
+  public func encodeFields(to writer: inout ProtoWriter) {
+    writer.writeIfNotDefault(ProtoString.self, field: 1, environmentID)
+    writer.writeIfNotDefault(ProtoString.self, field: 2, userID)
+    writer.writeIfNotDefault(ProtoString.self, field: 3, serviceUserID)
+    writer.writeIfNotDefault(ProtoEnumValue<EnvironmentRole>.self, field: 4, role)
+    writer.writeIfNotDefault(ProtoString.self, field: 5, roleStr)
+    writer.writeIfNotDefault(ProtoString.self, field: 6, serviceUserName)
+    writer.writeIfNotDefault(ProtoString.self, field: 7, environmentName)
+    writer.writeUnknownFields(unknownFields)
+  }
+}
+
+/// Asks for every principal's role in an environment.
+///
+/// Protobuf message `modal.client.EnvironmentGetRolesRequest`.
+public struct EnvironmentGetRolesRequest: ProtoMessage, Hashable {
+  /// The full protobuf name.
+  public static var protoMessageName: String { "modal.client.EnvironmentGetRolesRequest" }
+
+  /// The environment's id.
+  ///
+  /// `string environment_id = 1`.
+  public var environmentID: String = ""
+
+  /// Fields this schema does not know, kept so that re-encoding loses nothing.
+  public var unknownFields = UnknownFields()
+
+  /// A message with every field at its default.
+  public init() {}
+
+  /// A message with the given field values; fields not named keep their defaults.
+  public init(
+    environmentID: String = ""
+  ) {
+    self.environmentID = environmentID
+  }
+
+  /// Merges the fields read from `reader` into this message; unknown fields are kept.
+  public mutating func decodeFields(from reader: inout ProtoReader) throws(ProtoWireError) {
+    while let tag = try reader.nextField() {
+      switch tag.number {
+      case 1: environmentID = try reader.read(ProtoString.self, tag)
+      default: try reader.skip(tag, into: &unknownFields)
+      }
+    }
+  }
+
+  /// Writes the fields in number order (proto3 defaults skipped), then the unknown fields.
+  public func encodeFields(to writer: inout ProtoWriter) {
+    writer.writeIfNotDefault(ProtoString.self, field: 1, environmentID)
+    writer.writeUnknownFields(unknownFields)
+  }
+}
+
+/// Every member's and service user's role in an environment.
+///
+/// Protobuf message `modal.client.EnvironmentGetRolesResponse`.
+public struct EnvironmentGetRolesResponse: ProtoMessage, Hashable {
+  /// One member or service user.
+  ///
+  /// Protobuf message `modal.client.EnvironmentGetRolesResponse.Principal`.
+  public struct Principal: ProtoMessage, Hashable {
+    /// The full protobuf name.
+    public static var protoMessageName: String { "modal.client.EnvironmentGetRolesResponse.Principal" }
+
+    /// The member's user id (empty for a service user).
+    ///
+    /// `string user_id = 1`.
+    public var userID: String = ""
+
+    /// The service user's id (empty for a member).
+    ///
+    /// `string service_user_id = 2`.
+    public var serviceUserID: String = ""
+
+    /// The member's email.
+    ///
+    /// `string email = 3`.
+    public var email: String = ""
+
+    /// The member's name.
+    ///
+    /// `string user_name = 5`.
+    public var userName: String = ""
+
+    /// The service user's name.
+    ///
+    /// `string service_user_name = 6`.
+    public var serviceUserName: String = ""
+
+    /// The role as an enum.
+    ///
+    /// `modal.client.EnvironmentRole role = 7`.
+    public var role: EnvironmentRole = .unspecified
+
+    /// The role as text.
+    ///
+    /// `string role_str = 8`.
+    public var roleStr: String = ""
+
+    /// The member's workspace role.
+    ///
+    /// `modal.client.MemberRole member_role = 10`.
+    public var memberRole: MemberRole = .unspecified
+
+    /// Whether the role is the default (no assignment).
+    ///
+    /// `optional bool inherits_default_member_role = 11`.
+    public var inheritsDefaultMemberRole: Bool? = nil
+
+    /// Whether a role is assigned in this environment.
+    ///
+    /// `optional bool has_role_assignment = 12`.
+    public var hasRoleAssignment: Bool? = nil
+
+    /// Fields this schema does not know, kept so that re-encoding loses nothing.
+    public var unknownFields = UnknownFields()
+
+    /// A message with every field at its default.
+    public init() {}
+
+    /// A message with the given field values; fields not named keep their defaults.
+    public init(
+      userID: String = "",
+      serviceUserID: String = "",
+      email: String = "",
+      userName: String = "",
+      serviceUserName: String = "",
+      role: EnvironmentRole = .unspecified,
+      roleStr: String = "",
+      memberRole: MemberRole = .unspecified,
+      inheritsDefaultMemberRole: Bool? = nil,
+      hasRoleAssignment: Bool? = nil
+    ) {
+      self.userID = userID
+      self.serviceUserID = serviceUserID
+      self.email = email
+      self.userName = userName
+      self.serviceUserName = serviceUserName
+      self.role = role
+      self.roleStr = roleStr
+      self.memberRole = memberRole
+      self.inheritsDefaultMemberRole = inheritsDefaultMemberRole
+      self.hasRoleAssignment = hasRoleAssignment
+    }
+
+    /// Merges the fields read from `reader` into this message; unknown fields are kept.
+    public mutating func decodeFields(from reader: inout ProtoReader) throws(ProtoWireError) {
+      while let tag = try reader.nextField() {
+        switch tag.number {
+        case 1: userID = try reader.read(ProtoString.self, tag)
+        case 2: serviceUserID = try reader.read(ProtoString.self, tag)
+        case 3: email = try reader.read(ProtoString.self, tag)
+        case 5: userName = try reader.read(ProtoString.self, tag)
+        case 6: serviceUserName = try reader.read(ProtoString.self, tag)
+        case 7: role = try reader.read(ProtoEnumValue<EnvironmentRole>.self, tag)
+        case 8: roleStr = try reader.read(ProtoString.self, tag)
+        case 10: memberRole = try reader.read(ProtoEnumValue<MemberRole>.self, tag)
+        case 11: inheritsDefaultMemberRole = try reader.read(ProtoBool.self, tag)
+        case 12: hasRoleAssignment = try reader.read(ProtoBool.self, tag)
+        default: try reader.skip(tag, into: &unknownFields)
+        }
+      }
+    }
+
+    /// Writes the fields in number order (proto3 defaults skipped), then the unknown fields.
+    public func encodeFields(to writer: inout ProtoWriter) {
+      writer.writeIfNotDefault(ProtoString.self, field: 1, userID)
+      writer.writeIfNotDefault(ProtoString.self, field: 2, serviceUserID)
+      writer.writeIfNotDefault(ProtoString.self, field: 3, email)
+      writer.writeIfNotDefault(ProtoString.self, field: 5, userName)
+      writer.writeIfNotDefault(ProtoString.self, field: 6, serviceUserName)
+      writer.writeIfNotDefault(ProtoEnumValue<EnvironmentRole>.self, field: 7, role)
+      writer.writeIfNotDefault(ProtoString.self, field: 8, roleStr)
+      writer.writeIfNotDefault(ProtoEnumValue<MemberRole>.self, field: 10, memberRole)
+      writer.write(ProtoBool.self, field: 11, inheritsDefaultMemberRole)
+      writer.write(ProtoBool.self, field: 12, hasRoleAssignment)
+      writer.writeUnknownFields(unknownFields)
+    }
+  }
+
+  /// The full protobuf name.
+  public static var protoMessageName: String { "modal.client.EnvironmentGetRolesResponse" }
+
+  /// The environment's name.
+  ///
+  /// `string name = 1`.
+  public var name: String = ""
+
+  /// When it was created, in seconds since the epoch.
+  ///
+  /// `double created_at = 2`.
+  public var createdAt: Double = 0
+
+  /// Every member and service user of the workspace.
+  ///
+  /// `repeated modal.client.EnvironmentGetRolesResponse.Principal principal_roles = 3`.
+  public var principalRoles: [EnvironmentGetRolesResponse.Principal] = []
+
+  /// Fields this schema does not know, kept so that re-encoding loses nothing.
+  public var unknownFields = UnknownFields()
+
+  /// A message with every field at its default.
+  public init() {}
+
+  /// A message with the given field values; fields not named keep their defaults.
+  public init(
+    name: String = "",
+    createdAt: Double = 0,
+    principalRoles: [EnvironmentGetRolesResponse.Principal] = []
+  ) {
+    self.name = name
+    self.createdAt = createdAt
+    self.principalRoles = principalRoles
+  }
+
+  /// Merges the fields read from `reader` into this message; unknown fields are kept.
+  public mutating func decodeFields(from reader: inout ProtoReader) throws(ProtoWireError) {
+    while let tag = try reader.nextField() {
+      switch tag.number {
+      case 1: name = try reader.read(ProtoString.self, tag)
+      case 2: createdAt = try reader.read(ProtoDouble.self, tag)
+      case 3: try reader.readRepeatedMessage(tag, into: &principalRoles)
+      default: try reader.skip(tag, into: &unknownFields)
+      }
+    }
+  }
+
+  /// Writes the fields in number order (proto3 defaults skipped), then the unknown fields.
+  public func encodeFields(to writer: inout ProtoWriter) {
+    writer.writeIfNotDefault(ProtoString.self, field: 1, name)
+    writer.writeIfNotDefault(ProtoDouble.self, field: 2, createdAt)
+    writer.writeRepeatedMessage(field: 3, principalRoles)
+    writer.writeUnknownFields(unknownFields)
+  }
+}

@@ -515,6 +515,100 @@ public enum ModalAPISchema {
         .init(name: "token_id", swiftName: "tokenID", number: 1, type: .string, label: .optional),
         .init(name: "name", swiftName: "name", number: 2, type: .string, label: .optional, isProto3Optional: true),
       ]),
+    ProtoMessageSchema(
+      fullName: "modal.client.ServiceUserCreateRequest",
+      fields: [
+        .init(name: "name", swiftName: "name", number: 1, type: .string, label: .optional),
+        .init(name: "scoped", swiftName: "scoped", number: 2, type: .bool, label: .optional),
+        .init(name: "expires_in_seconds", swiftName: "expiresInSeconds", number: 3, type: .uint32, label: .optional),
+      ]),
+    ProtoMessageSchema(
+      fullName: "modal.client.ServiceUserCreateResponse",
+      fields: [
+        .init(name: "token_id", swiftName: "tokenID", number: 1, type: .string, label: .optional),
+        .init(name: "token_secret", swiftName: "tokenSecret", number: 2, type: .string, label: .optional),
+        .init(name: "service_user_id", swiftName: "serviceUserID", number: 3, type: .string, label: .optional),
+        .init(name: "expires_at", swiftName: "expiresAt", number: 4, type: .message, label: .optional, typeName: ".google.protobuf.Timestamp"),
+      ]),
+    ProtoMessageSchema(
+      fullName: "modal.client.ServiceUser",
+      fields: [
+        .init(name: "name", swiftName: "name", number: 1, type: .string, label: .optional),
+        .init(name: "token_id", swiftName: "tokenID", number: 2, type: .string, label: .optional),
+        .init(name: "created_by", swiftName: "createdBy", number: 3, type: .string, label: .optional),
+        .init(name: "created_at", swiftName: "createdAt", number: 4, type: .double, label: .optional),
+        .init(name: "last_used_at", swiftName: "lastUsedAt", number: 5, type: .double, label: .optional),
+        .init(name: "service_user_id", swiftName: "serviceUserID", number: 7, type: .string, label: .optional),
+        .init(name: "scoped", swiftName: "scoped", number: 9, type: .bool, label: .optional),
+        .init(name: "environment_roles", swiftName: "environmentRoles", number: 10, type: .message, label: .repeated, typeName: ".modal.client.ServiceUser.EnvironmentRoleEntry"),
+        .init(name: "expires_at", swiftName: "expiresAt", number: 11, type: .double, label: .optional, isProto3Optional: true),
+      ]),
+    ProtoMessageSchema(
+      fullName: "modal.client.ServiceUser.EnvironmentRoleEntry",
+      fields: [
+        .init(name: "environment_id", swiftName: "environmentID", number: 1, type: .string, label: .optional),
+        .init(name: "role", swiftName: "role", number: 2, type: .`enum`, label: .optional, typeName: ".modal.client.EnvironmentRole"),
+        .init(name: "environment_name", swiftName: "environmentName", number: 3, type: .string, label: .optional),
+        .init(name: "role_str", swiftName: "roleStr", number: 4, type: .string, label: .optional),
+      ]),
+    ProtoMessageSchema(
+      fullName: "modal.client.ServiceUserListResponse",
+      fields: [
+        .init(name: "service_users", swiftName: "serviceUsers", number: 1, type: .message, label: .repeated, typeName: ".modal.client.ServiceUser"),
+      ]),
+    ProtoMessageSchema(
+      fullName: "modal.client.ServiceUserInfoRequest",
+      fields: [
+        .init(name: "service_user_name", swiftName: "serviceUserName", number: 1, type: .string, label: .optional),
+      ]),
+    ProtoMessageSchema(
+      fullName: "modal.client.ServiceUserInfoResponse",
+      fields: [
+        .init(name: "service_user", swiftName: "serviceUser", number: 1, type: .message, label: .optional, typeName: ".modal.client.ServiceUser"),
+      ]),
+    ProtoMessageSchema(
+      fullName: "modal.client.ServiceUserDeleteRequest",
+      fields: [
+        .init(name: "service_user_id", swiftName: "serviceUserID", number: 1, type: .string, label: .optional),
+        .init(name: "service_user_name", swiftName: "serviceUserName", number: 2, type: .string, label: .optional),
+      ]),
+    ProtoMessageSchema(
+      fullName: "modal.client.EnvironmentRoleSetRequest",
+      fields: [
+        .init(name: "environment_id", swiftName: "environmentID", number: 1, type: .string, label: .optional),
+        .init(name: "user_id", swiftName: "userID", number: 2, type: .string, label: .optional),
+        .init(name: "service_user_id", swiftName: "serviceUserID", number: 3, type: .string, label: .optional),
+        .init(name: "role", swiftName: "role", number: 4, type: .`enum`, label: .optional, typeName: ".modal.client.EnvironmentRole"),
+        .init(name: "role_str", swiftName: "roleStr", number: 5, type: .string, label: .optional),
+        .init(name: "service_user_name", swiftName: "serviceUserName", number: 6, type: .string, label: .optional),
+        .init(name: "environment_name", swiftName: "environmentName", number: 7, type: .string, label: .optional),
+      ]),
+    ProtoMessageSchema(
+      fullName: "modal.client.EnvironmentGetRolesRequest",
+      fields: [
+        .init(name: "environment_id", swiftName: "environmentID", number: 1, type: .string, label: .optional),
+      ]),
+    ProtoMessageSchema(
+      fullName: "modal.client.EnvironmentGetRolesResponse",
+      fields: [
+        .init(name: "name", swiftName: "name", number: 1, type: .string, label: .optional),
+        .init(name: "created_at", swiftName: "createdAt", number: 2, type: .double, label: .optional),
+        .init(name: "principal_roles", swiftName: "principalRoles", number: 3, type: .message, label: .repeated, typeName: ".modal.client.EnvironmentGetRolesResponse.Principal"),
+      ]),
+    ProtoMessageSchema(
+      fullName: "modal.client.EnvironmentGetRolesResponse.Principal",
+      fields: [
+        .init(name: "user_id", swiftName: "userID", number: 1, type: .string, label: .optional),
+        .init(name: "service_user_id", swiftName: "serviceUserID", number: 2, type: .string, label: .optional),
+        .init(name: "email", swiftName: "email", number: 3, type: .string, label: .optional),
+        .init(name: "user_name", swiftName: "userName", number: 5, type: .string, label: .optional),
+        .init(name: "service_user_name", swiftName: "serviceUserName", number: 6, type: .string, label: .optional),
+        .init(name: "role", swiftName: "role", number: 7, type: .`enum`, label: .optional, typeName: ".modal.client.EnvironmentRole"),
+        .init(name: "role_str", swiftName: "roleStr", number: 8, type: .string, label: .optional),
+        .init(name: "member_role", swiftName: "memberRole", number: 10, type: .`enum`, label: .optional, typeName: ".modal.client.MemberRole"),
+        .init(name: "inherits_default_member_role", swiftName: "inheritsDefaultMemberRole", number: 11, type: .bool, label: .optional, isProto3Optional: true),
+        .init(name: "has_role_assignment", swiftName: "hasRoleAssignment", number: 12, type: .bool, label: .optional, isProto3Optional: true),
+      ]),
   ]
 
   /// Every enum, nested ones included, in declaration order.
@@ -666,5 +760,17 @@ public enum ModalAPISchema {
     WebhookTokenListForEnvironmentRequest.self,
     WebhookTokenListResponse.self,
     WebhookTokenUpdateRequest.self,
+    ServiceUserCreateRequest.self,
+    ServiceUserCreateResponse.self,
+    ServiceUser.self,
+    ServiceUser.EnvironmentRoleEntry.self,
+    ServiceUserListResponse.self,
+    ServiceUserInfoRequest.self,
+    ServiceUserInfoResponse.self,
+    ServiceUserDeleteRequest.self,
+    EnvironmentRoleSetRequest.self,
+    EnvironmentGetRolesRequest.self,
+    EnvironmentGetRolesResponse.self,
+    EnvironmentGetRolesResponse.Principal.self,
   ]
 }

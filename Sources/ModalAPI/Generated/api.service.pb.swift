@@ -224,6 +224,42 @@ public enum ModalClientMethods {
   public static let webhookTokenUpdate = MethodDescriptor<WebhookTokenUpdateRequest, WebhookToken>(
     serviceName: "modal.client.ModalClient", methodName: "WebhookTokenUpdate")
 
+  /// Creates a service user and its first token.
+  ///
+  /// `/modal.client.ModalClient/ServiceUserCreate`, unary: `ServiceUserCreateRequest` → `ServiceUserCreateResponse`.
+  public static let serviceUserCreate = MethodDescriptor<ServiceUserCreateRequest, ServiceUserCreateResponse>(
+    serviceName: "modal.client.ModalClient", methodName: "ServiceUserCreate")
+
+  /// Lists the service users of the workspace.
+  ///
+  /// `/modal.client.ModalClient/ServiceUserList`, unary: `Empty` → `ServiceUserListResponse`.
+  public static let serviceUserList = MethodDescriptor<Empty, ServiceUserListResponse>(
+    serviceName: "modal.client.ModalClient", methodName: "ServiceUserList")
+
+  /// Looks a service user up by name.
+  ///
+  /// `/modal.client.ModalClient/ServiceUserInfo`, unary: `ServiceUserInfoRequest` → `ServiceUserInfoResponse`.
+  public static let serviceUserInfo = MethodDescriptor<ServiceUserInfoRequest, ServiceUserInfoResponse>(
+    serviceName: "modal.client.ModalClient", methodName: "ServiceUserInfo")
+
+  /// Deletes a service user and revokes its tokens.
+  ///
+  /// `/modal.client.ModalClient/ServiceUserDelete`, unary: `ServiceUserDeleteRequest` → `Empty`.
+  public static let serviceUserDelete = MethodDescriptor<ServiceUserDeleteRequest, Empty>(
+    serviceName: "modal.client.ModalClient", methodName: "ServiceUserDelete")
+
+  /// Sets a member's or service user's role in an environment.
+  ///
+  /// `/modal.client.ModalClient/EnvironmentRoleSet`, unary: `EnvironmentRoleSetRequest` → `Empty`.
+  public static let environmentRoleSet = MethodDescriptor<EnvironmentRoleSetRequest, Empty>(
+    serviceName: "modal.client.ModalClient", methodName: "EnvironmentRoleSet")
+
+  /// Lists every member's and service user's role in an environment.
+  ///
+  /// `/modal.client.ModalClient/EnvironmentGetRoles`, unary: `EnvironmentGetRolesRequest` → `EnvironmentGetRolesResponse`.
+  public static let environmentGetRoles = MethodDescriptor<EnvironmentGetRolesRequest, EnvironmentGetRolesResponse>(
+    serviceName: "modal.client.ModalClient", methodName: "EnvironmentGetRoles")
+
   /// Every method of the service, in declaration order.
   public static let all: [AnyMethodDescriptor] = [
     clientHello.erased,
@@ -262,5 +298,11 @@ public enum ModalClientMethods {
     webhookTokenList.erased,
     webhookTokenListForEnvironment.erased,
     webhookTokenUpdate.erased,
+    serviceUserCreate.erased,
+    serviceUserList.erased,
+    serviceUserInfo.erased,
+    serviceUserDelete.erased,
+    environmentRoleSet.erased,
+    environmentGetRoles.erased,
   ]
 }

@@ -1,10 +1,12 @@
 import CommandLineKit
 import Modal
 
-/// `modal environment list`: the workspace's environments and which one is active.
+/// `modal environment list`: the workspace's environments and which one is active; and
+/// `modal environment roles` (EnvironmentRoleCommands.swift).
 enum EnvironmentCommands {
   static let group = CommandSpec(
-    name: "environment", abstract: "Create and interact with Environments.", subcommands: [list])
+    name: "environment", abstract: "Create and interact with Environments.",
+    subcommands: [list, EnvironmentRoleCommands.group])
 
   static let list = CommandSpec(
     name: "list", abstract: "List all environments in the current workspace.",

@@ -8,10 +8,11 @@ enum WorkspaceCommands {
     name: "workspace", abstract: "Interact with the current Modal Workspace.",
     discussion: """
       A Workspace is the top-level account that owns your Modal resources. Use these commands
-      to manage its members, tokens, proxy tokens and settings, and to read its audit log.
+      to manage its members, service users, tokens, proxy tokens and settings, and to read its audit log.
       """,
     subcommands: [
       WorkspaceMemberCommands.group,
+      ServiceUserCommands.group,
       WorkspaceMemberTokenCommands.group,
       ProxyTokenCommands.group,
       WorkspaceSettingsCommands.group,

@@ -129,6 +129,10 @@ package struct AuditTarget: Sendable, Hashable {
   }
   /// A user (a member, or the account of a sign-in).
   package static func user(_ user: User) -> AuditTarget { AuditTarget(kind: "user", id: user.id.rawValue, name: user.email) }
+  /// A service user, by id and name.
+  package static func serviceUser(_ serviceUser: ServiceUser) -> AuditTarget {
+    AuditTarget(kind: "service_user", id: serviceUser.id.rawValue, name: serviceUser.name)
+  }
   /// A proxy token, by id and name.
   package static func proxyToken(_ id: ProxyTokenID, name: String) -> AuditTarget {
     AuditTarget(kind: "proxy_token", id: id.rawValue, name: name)
@@ -203,11 +207,19 @@ package struct AuditAction: RawRepresentable, Sendable, Hashable, CustomStringCo
   /// A workspace setting was changed (`detail["setting"]`, `detail["from"]`, `detail["to"]`).
   package static let settingChanged = AuditAction(rawValue: "workspace.setting_changed")
 
+  /// A service user was created (with its first token).
+  package static let serviceUserCreated = AuditAction(rawValue: "service_user.created")
+  /// A service user was deleted (and its tokens revoked).
+  package static let serviceUserDeleted = AuditAction(rawValue: "service_user.deleted")
+  /// A member's or service user's role in an environment was set or removed
+  /// (`detail["environment"]`, `detail["role"]`, empty when removed).
+  package static let environmentRoleChanged = AuditAction(rawValue: "environment_role.changed")
+
   /// Every action this server records, in the order `docs/server.md` lists them.
   package static let all: [AuditAction] = [
     signInSucceeded, signInFailed, tokenCreated, tokenRevoked, tokenDisabled, tokenEnabled, tokenUsedFromNewAddress,
     loginApproved, memberAdded, memberRoleChanged, memberRemoved, secretCreated, secretUpdated, secretDeleted,
     totpEnrolled, totpRemoved, proxyTokenCreated, proxyTokenRenamed, proxyTokenAllowed, proxyTokenDisallowed,
-    proxyTokenDeleted, settingChanged,
+    proxyTokenDeleted, settingChanged, serviceUserCreated, serviceUserDeleted, environmentRoleChanged,
   ]
 }

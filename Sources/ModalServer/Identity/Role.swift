@@ -3,12 +3,21 @@
 /// | action | member | manager | owner |
 /// |---|---|---|---|
 /// | hello, token info, workspace lookup, AuthTokenGet | yes | yes | yes |
-/// | list/look up environments and secrets (metadata, never values) | yes | yes | yes |
+/// | list/look up environments; environment roles (EnvironmentGetRoles) | yes | yes | yes |
+/// | read secrets' metadata in an environment | with environment role viewer (the default) | yes | yes |
+/// | create/update/delete secrets in an environment | with environment role contributor | yes | yes |
 /// | list, disable, enable and revoke **own** tokens | yes | yes | yes |
-/// | create/update/delete secrets | no | yes | yes |
 /// | create/rename/delete environments | no | yes | yes |
+/// | service users (create, list, info, delete) and environment roles (EnvironmentRoleSet) | no | yes | yes |
 /// | list, disable, enable and revoke **everyone's** tokens (users and service users) | no | yes | yes |
-/// | manage members and service users (dashboard, later) | no | no | yes |
+/// | manage members (dashboard, `modal-server member`) | no | no | yes |
+///
+/// Secrets are guarded per environment (`EnvironmentAccess`): where no environment role is
+/// assigned, members are viewers and managers and owners contributors; an assigned role
+/// (`modal environment roles update`) replaces a member's or service user's default there, and
+/// managers and owners are contributors everywhere. Service users created through the API have no
+/// access until a role is assigned; a service user's workspace role (`modal-server service-users
+/// create --role`) counts like a member's.
 package enum Role: String, Sendable, Hashable, CaseIterable, Comparable {
   /// Reads, uses secrets, manages own tokens.
   case member

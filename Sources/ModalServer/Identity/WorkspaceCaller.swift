@@ -17,6 +17,9 @@ package protocol WorkspaceCaller: Sendable {
 
   /// How the caller is named in `created_by` fields: the user's email or the service user's name.
   var displayName: String { get }
+  /// Whether the caller is a service user with no access where no environment role is assigned
+  /// (`EnvironmentAccess.default(for:scoped:)`).
+  var isScoped: Bool { get }
   /// Checks that the caller may use `scope` with at least `role`; `method` names the operation in the error.
   func require(_ scope: Scope, role needed: Role, for method: String) throws(ServerError)
 }

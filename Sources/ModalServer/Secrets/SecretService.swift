@@ -3,12 +3,15 @@ import ProtoWire
 
 /// Secrets of an environment: get-or-create in every creation mode, list, info, update, delete.
 ///
-/// Reading metadata (names, keys, dates; the API never returns values) needs `secrets:read`;
-/// creating named secrets, updating and deleting need `secrets:write` and the role manager;
-/// ephemeral secrets (unnamed, they expire) need `secrets:write` only.
+/// Reading metadata (names, keys, dates; the API never returns values) needs `secrets:read` and
+/// the environment role viewer; creating named secrets, updating and deleting need `secrets:write`
+/// and the environment role contributor; ephemeral secrets (unnamed, they expire) need
+/// `secrets:write` and viewer. The environment role follows the workspace role unless one is
+/// assigned (`EnvironmentAccess`).
 package struct SecretService: Sendable {
   let dependencies: Dependencies
   private var environments: EnvironmentService { EnvironmentService(dependencies: dependencies) }
+  private var roles: EnvironmentRoleService { EnvironmentRoleService(dependencies: dependencies) }
 
   /// Creates the service.
   package init(dependencies: Dependencies) { self.dependencies = dependencies }
@@ -42,10 +45,11 @@ package struct SecretService: Sendable {
     let store = dependencies.store
     switch mode {
     case .lookup: try caller.require(.secretsRead, for: ModalClientMethods.secretGetOrCreate)
-    case .ephemeral: try caller.require(.secretsWrite, for: ModalClientMethods.secretGetOrCreate)
-    default: try caller.require(.secretsWrite, role: .manager, for: ModalClientMethods.secretGetOrCreate)
+    default: try caller.require(.secretsWrite, for: ModalClientMethods.secretGetOrCreate)
     }
     let environment = try await environments.resolve(environmentName, in: caller.workspace)
+    let needed: EnvironmentAccess = mode == .lookup || mode == .ephemeral ? .viewer : .contributor
+    try await roles.require(needed, in: environment, for: caller, method: ModalClientMethods.secretGetOrCreate.methodName)
     if mode == .ephemeral {
       try validate(values)
       let secret = try await insert(name: nil, values: values, environment: environment, caller: caller)
@@ -160,6 +164,7 @@ package struct SecretService: Sendable {
   {
     try caller.require(.secretsRead, for: ModalClientMethods.secretList)
     let environment = try await environments.resolve(environmentName, in: caller.workspace)
+    try await roles.require(.viewer, in: environment, for: caller, method: ModalClientMethods.secretList.methodName)
     let pageSize = limit <= 0 ? 100 : min(limit, dependencies.settings.maximumPageSize)
     var secrets = try await dependencies.store.secrets(environmentID: environment.id, createdBefore: createdBefore, limit: pageSize)
     for index in secrets.indices { secrets[index].lastUsedAt = try await lastUsed(secrets[index]) }
@@ -169,10 +174,13 @@ package struct SecretService: Sendable {
   /// The secret with `id` in the caller's workspace, with its environment's name.
   package func info(id: SecretID, for caller: Caller) async throws(ServerError) -> Found {
     try caller.require(.secretsRead, for: ModalClientMethods.secretGetInfo)
-    return try await find(id, for: caller)
+    return try await find(id, for: caller, needing: .viewer, method: ModalClientMethods.secretGetInfo.methodName)
   }
 
-  private func find(_ id: SecretID, for caller: Caller) async throws(ServerError) -> Found {
+  /// The secret with `id` in the caller's workspace, if the caller has at least `needed` in its environment.
+  private func find(_ id: SecretID, for caller: Caller, needing needed: EnvironmentAccess, method: String)
+    async throws(ServerError) -> Found
+  {
     let store = dependencies.store
     let now = dependencies.clock.now()
     guard id.rawValue.hasPrefix("st-"), id.rawValue.count <= 64,
@@ -181,15 +189,18 @@ package struct SecretService: Sendable {
     else {
       throw ServerError(.notFound, "Secret \(id) not found.")
     }
-    let environment = try await store.environment(id: secret.environmentID)
+    guard let environment = try await store.environment(id: secret.environmentID) else {
+      throw ServerError(.notFound, "Secret \(id) not found.")
+    }
+    try await roles.require(needed, in: environment, for: caller, method: method)
     secret.lastUsedAt = try await lastUsed(secret)
-    return Found(secret: secret, environmentName: environment?.name ?? "")
+    return Found(secret: secret, environmentName: environment.name)
   }
 
   /// Sets (value given) or removes (value `nil`) keys of a secret.
   package func update(id: SecretID, changes: [(key: String, value: String?)], for caller: Caller) async throws(ServerError) {
-    try caller.require(.secretsWrite, role: .manager, for: ModalClientMethods.secretUpdate)
-    let found = try await find(id, for: caller)
+    try caller.require(.secretsWrite, for: ModalClientMethods.secretUpdate)
+    let found = try await find(id, for: caller, needing: .contributor, method: ModalClientMethods.secretUpdate.methodName)
     let store = dependencies.store
     // Read, change, and write back only if nobody wrote in between; otherwise start over, so two
     // concurrent updates (on one replica or two) never lose one another's keys.
@@ -214,8 +225,8 @@ package struct SecretService: Sendable {
 
   /// Deletes a secret of the caller's workspace.
   package func delete(id: SecretID, for caller: Caller) async throws(ServerError) {
-    try caller.require(.secretsWrite, role: .manager, for: ModalClientMethods.secretDelete)
-    let found = try await find(id, for: caller)
+    try caller.require(.secretsWrite, for: ModalClientMethods.secretDelete)
+    let found = try await find(id, for: caller, needing: .contributor, method: ModalClientMethods.secretDelete.methodName)
     let entry = audit(.secretDeleted, found.secret, environment: found.environmentName, by: caller, at: dependencies.clock.now())
     guard try await dependencies.store.deleteSecret(id: found.secret.id, audit: entry) else {
       throw ServerError(.notFound, "Secret \(id) not found.")

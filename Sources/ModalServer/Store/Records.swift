@@ -105,15 +105,22 @@ package struct ServiceUser: Sendable, Hashable {
   package var createdByUserID: UserID
   /// When it was created.
   package var createdAt: UnixTime
+  /// Whether it acts only where an environment role is assigned to it (`EnvironmentAccess`):
+  /// service users created through the API are, as in Modal.
+  package var scoped: Bool
 
   /// Creates a service-user record.
-  package init(id: ServiceUserID, workspaceID: WorkspaceID, name: String, role: Role, createdByUserID: UserID, createdAt: UnixTime) {
+  package init(
+    id: ServiceUserID, workspaceID: WorkspaceID, name: String, role: Role, createdByUserID: UserID, createdAt: UnixTime,
+    scoped: Bool = false
+  ) {
     self.id = id
     self.workspaceID = workspaceID
     self.name = name
     self.role = role
     self.createdByUserID = createdByUserID
     self.createdAt = createdAt
+    self.scoped = scoped
   }
 }
 

@@ -16,6 +16,14 @@ extension Store {
   {
     try await deleteMembership(workspaceID: workspaceID, userID: userID, at: time, audit: nil)
   }
+  /// `insertServiceUser(_:token:audit:)` without a token or an entry.
+  package func insertServiceUser(_ serviceUser: ServiceUser) async throws(ServerError) {
+    try await insertServiceUser(serviceUser, token: nil, audit: [])
+  }
+  /// `deleteServiceUser(id:at:audit:)` without an entry.
+  package func deleteServiceUser(id: ServiceUserID, at time: UnixTime) async throws(ServerError) -> Bool {
+    try await deleteServiceUser(id: id, at: time, audit: nil)
+  }
   /// `insertToken(_:audit:)` without an entry.
   package func insertToken(_ token: TokenRecord) async throws(ServerError) { try await insertToken(token, audit: nil) }
   /// `revokeToken(id:at:audit:)` without an entry.

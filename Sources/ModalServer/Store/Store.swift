@@ -39,16 +39,17 @@ package protocol Store: Sendable {
   /// Every member of a workspace with their user record, oldest first, in one query.
   func members(workspaceID: WorkspaceID) async throws(ServerError) -> [MemberWithUser]
 
-  /// Creates a service user.
-  func insertServiceUser(_ serviceUser: ServiceUser) async throws(ServerError)
+  /// Creates a service user and optionally its first token, with their audit entries, all or nothing.
+  func insertServiceUser(_ serviceUser: ServiceUser, token: TokenRecord?, audit: [AuditEntry]) async throws(ServerError)
   /// The service user with this id.
   func serviceUser(id: ServiceUserID) async throws(ServerError) -> ServiceUser?
   /// The service users of a workspace, oldest first.
   func serviceUsers(workspaceID: WorkspaceID) async throws(ServerError) -> [ServiceUser]
   /// The service users of a workspace with their creators' emails, oldest first, in one query.
   func serviceUsersWithCreators(workspaceID: WorkspaceID) async throws(ServerError) -> [ServiceUserWithCreator]
-  /// Deletes a service user and revokes its tokens, atomically; `false` if it did not exist.
-  func deleteServiceUser(id: ServiceUserID, at time: UnixTime) async throws(ServerError) -> Bool
+  /// Deletes a service user and its environment roles and revokes its tokens, atomically; `false`
+  /// if it did not exist (then no audit entry is written).
+  func deleteServiceUser(id: ServiceUserID, at time: UnixTime, audit: AuditEntry?) async throws(ServerError) -> Bool
   /// Changes a member's role, unless that would leave the workspace without an owner; the audit
   /// entry is written only when the change is made.
   func setRole(workspaceID: WorkspaceID, userID: UserID, role: Role, audit: AuditEntry?) async throws(ServerError)
@@ -57,6 +58,19 @@ package protocol Store: Sendable {
   /// its last owner; the audit entry is written only when the member is removed.
   func deleteMembership(workspaceID: WorkspaceID, userID: UserID, at time: UnixTime, audit: AuditEntry?)
     async throws(ServerError) -> MembershipChange
+
+  // MARK: Environment roles
+
+  /// The roles assigned in the environments of a workspace (`EnvironmentRoleRecord`), by environment
+  /// and principal.
+  func environmentRoles(workspaceID: WorkspaceID) async throws(ServerError) -> [EnvironmentRoleRecord]
+  /// The role assigned to `principal` in an environment, if any.
+  func environmentRole(environmentID: EnvironmentID, principal: TokenOwner) async throws(ServerError) -> EnvironmentAccess?
+  /// Assigns `role` to `principal` in an environment, or removes the assignment (`nil`), with its
+  /// audit entry; the entry is written only when the stored role changes (then it returns `true`).
+  func setEnvironmentRole(
+    environmentID: EnvironmentID, principal: TokenOwner, role: EnvironmentAccess?, at time: UnixTime, audit: AuditEntry?
+  ) async throws(ServerError) -> Bool
 
   // MARK: Tokens
 

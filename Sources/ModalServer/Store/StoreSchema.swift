@@ -289,7 +289,22 @@ package enum StoreSchema {
         );
         CREATE INDEX proxy_token_environments_environment ON proxy_token_environments(environment_id)
         """),
-    // Version 9 belongs to another change; versions need only increase, not be contiguous.
+    // `principal_id` is a user's or a service user's id (`principal_kind` says which), so it has no
+    // foreign key: the deletions of members and service users remove their rows themselves.
+    Migration(
+      version: 9, name: "roles per environment for members and service users",
+      sql: """
+        CREATE TABLE environment_roles (
+          environment_id TEXT NOT NULL REFERENCES environments(id) ON DELETE CASCADE,
+          principal_kind TEXT NOT NULL CHECK (principal_kind IN ('user', 'service_user')),
+          principal_id TEXT NOT NULL,
+          role TEXT NOT NULL CHECK (role IN ('viewer', 'contributor', 'no-access')),
+          updated_at INTEGER NOT NULL,
+          PRIMARY KEY (environment_id, principal_id)
+        );
+        CREATE INDEX environment_roles_principal ON environment_roles(principal_id);
+        ALTER TABLE service_users ADD COLUMN scoped INTEGER NOT NULL DEFAULT 0
+        """),
     // Disabling is not revoking: a disabled token keeps its secret hash and can be enabled again.
     Migration(
       version: 10, name: "disabled tokens",

@@ -202,7 +202,7 @@ package struct TokenService: Sendable {
   }
 
   /// The later of a token's stored last use and one still waiting in the usage buffer.
-  private func latestUse(of token: TokenRecord) -> UnixTime? {
+  package func latestUse(of token: TokenRecord) -> UnixTime? {
     guard let pending = dependencies.usage.pendingTokenUse(token.id),
       pending > (token.lastUsedAt ?? UnixTime(microseconds: .min))
     else { return token.lastUsedAt }

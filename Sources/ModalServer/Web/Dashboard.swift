@@ -212,6 +212,11 @@ package struct Dashboard: Sendable {
     case ("GET", 1, "settings"): return try await settingsPage(context, workspaceName: name)
     case ("GET", 1, "audit"): return try await auditPage(context, workspaceName: name)
     case ("POST", 1, "settings"): return try await saveSettings(context, workspaceName: name)
+    case ("GET", 1, "service-users"): return try await serviceUsersPage(context, workspaceName: name)
+    case ("POST", 2, "service-users") where rest[1] == "create":
+      return try await createScopedServiceUser(context, workspaceName: name)
+    case ("POST", 3, "service-users") where rest[2] == "role" || rest[2] == "remove":
+      return try await changeServiceUser(context, workspaceName: name, serviceUserName: rest[1], change: rest[2])
     case ("POST", 1, "service-users"): return try await createServiceUser(context, workspaceName: name)
     case ("POST", 3, "service-users") where rest[2] == "delete":
       return try await deleteServiceUser(context, workspaceName: name, serviceUserID: rest[1])

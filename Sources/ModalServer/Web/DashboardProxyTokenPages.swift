@@ -93,7 +93,7 @@ extension Dashboard {
     return .redirect(to: "/workspaces/" + Self.percentEncode(caller.workspace.name) + "/proxy-tokens")
   }
 
-  /// Runs a service call, turning its refusals into pages (403, 404, 400, 429); `failure` titles the others.
+  /// Runs a service call, turning its refusals into pages (403, 404, 400, 409, 429); `failure` titles the others.
   func proxyCall<T>(
     failure: String = "Could not change the proxy tokens", _ body: () async throws(ServerError) -> T
   ) async throws -> T {
@@ -104,6 +104,7 @@ extension Dashboard {
       case .permissionDenied: throw PageError(403, "Not allowed", error.message)
       case .notFound: throw PageError(404, "Not found", error.message)
       case .invalidArgument: throw PageError(400, "Bad request", error.message)
+      case .alreadyExists, .failedPrecondition: throw PageError(409, "Conflict", error.message)
       default: throw PageError(Self.status(of: error), failure, error.message)
       }
     }

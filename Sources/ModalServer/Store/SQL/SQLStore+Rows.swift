@@ -51,7 +51,7 @@ extension SQLStore {
   static func serviceUser<R: SQLRow>(_ row: R) throws(ServerError) -> ServiceUser {
     ServiceUser(
       id: row.id(0), workspaceID: row.id(1), name: row.text(2), role: try role(row.text(3)), createdByUserID: row.id(4),
-      createdAt: row.time(5))
+      createdAt: row.time(5), scoped: row.bool(6))
   }
 
   static func environment<R: SQLRow>(_ row: R) throws(ServerError) -> Environment {

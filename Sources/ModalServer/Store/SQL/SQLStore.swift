@@ -178,22 +178,26 @@ extension SQLStore {
     }
   }
 
-  package func insertServiceUser(_ serviceUser: ServiceUser) async throws(ServerError) {
+  package func insertServiceUser(_ serviceUser: ServiceUser, token: TokenRecord?, audit: [AuditEntry])
+    async throws(ServerError)
+  {
     try await write { db throws(ServerError) in
       try db.execute(
-        "INSERT INTO service_users (id, workspace_id, name, role, created_by_user_id, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+        "INSERT INTO service_users (id, workspace_id, name, role, created_by_user_id, created_at, scoped) VALUES (?, ?, ?, ?, ?, ?, ?)",
         [
           .id(serviceUser.id), .id(serviceUser.workspaceID), .text(serviceUser.name),
           .text(serviceUser.role.rawValue),
-          .id(serviceUser.createdByUserID), .time(serviceUser.createdAt),
+          .id(serviceUser.createdByUserID), .time(serviceUser.createdAt), .bool(serviceUser.scoped),
         ])
+      if let token { try Self.insert(token, db) }
+      for entry in audit { try Self.insertAudit(entry, db) }
     }
   }
 
   package func serviceUser(id: ServiceUserID) async throws(ServerError) -> ServiceUser? {
     try await read { db throws(ServerError) in
       try db.first(
-        "SELECT id, workspace_id, name, role, created_by_user_id, created_at FROM service_users WHERE id = ?",
+        "SELECT id, workspace_id, name, role, created_by_user_id, created_at, scoped FROM service_users WHERE id = ?",
         [.id(id)],
         row: Self.serviceUser)
     }
@@ -205,23 +209,28 @@ extension SQLStore {
 
   package func serviceUsersWithCreators(workspaceID: WorkspaceID) async throws(ServerError) -> [ServiceUserWithCreator] {
     let select = """
-      SELECT s.id, s.workspace_id, s.name, s.role, s.created_by_user_id, s.created_at, u.email
+      SELECT s.id, s.workspace_id, s.name, s.role, s.created_by_user_id, s.created_at, s.scoped, u.email
       FROM service_users s LEFT JOIN users u ON u.id = s.created_by_user_id WHERE s.workspace_id = ? ORDER BY s.created_at, s.id
       """
     return try await read { db throws(ServerError) in
       try db.query(select, [.id(workspaceID)]) { row throws(ServerError) in
-        ServiceUserWithCreator(serviceUser: try Self.serviceUser(row), creatorEmail: row.optionalText(6))
+        ServiceUserWithCreator(serviceUser: try Self.serviceUser(row), creatorEmail: row.optionalText(7))
       }
     }
   }
 
-  package func deleteServiceUser(id: ServiceUserID, at time: UnixTime) async throws(ServerError) -> Bool {
+  package func deleteServiceUser(id: ServiceUserID, at time: UnixTime, audit: AuditEntry?) async throws(ServerError)
+    -> Bool
+  {
     try await write { db throws(ServerError) in
       _ = try db.execute(
         "UPDATE tokens SET revoked_at = ? WHERE owner_kind = 'service_user' AND owner_id = ? AND revoked_at IS NULL",
         [.time(time), .id(id)])
+      try db.execute("DELETE FROM environment_roles WHERE principal_id = ?", [.id(id)])
       try db.announce(.credentialsChanged)
-      return try db.execute("DELETE FROM service_users WHERE id = ?", [.id(id)]) > 0
+      guard try db.execute("DELETE FROM service_users WHERE id = ?", [.id(id)]) > 0 else { return false }
+      try Self.insertAudit(audit, db)
+      return true
     }
   }
 
@@ -253,6 +262,10 @@ extension SQLStore {
         [.time(time), .id(workspaceID), .id(userID)])
       try db.execute(
         "DELETE FROM memberships WHERE workspace_id = ? AND user_id = ?", [.id(workspaceID), .id(userID)])
+      // A member added again starts from the defaults, not from the roles they had before.
+      try db.execute(
+        "DELETE FROM environment_roles WHERE principal_id = ? AND environment_id IN "
+          + "(SELECT id FROM environments WHERE workspace_id = ?)", [.id(userID), .id(workspaceID)])
       try Self.insertAudit(audit, db)
       try db.announce(.credentialsChanged)
       return .done
