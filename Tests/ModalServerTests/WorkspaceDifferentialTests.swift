@@ -241,6 +241,8 @@ import TestSupport
         let works = try team.run(python: server == 0, ["workspace", "members", "list", "--json"], token: token, server: server)
         #expect(works.status == 0, "\(works.stderr)")
       }
+    }
+  }
 
   /// `modal workspace service-users …` with both CLIs: each creates, sets a role on and deletes its
   /// own service user (the same lines but for the name), and both read the same list and info.
