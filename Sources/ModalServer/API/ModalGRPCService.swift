@@ -15,6 +15,7 @@ package enum ModalGRPCService {
     table.registerAuditMethods()
     table.registerProxyTokenMethods()
     table.registerWorkspaceMethods()
+    table.registerLeakReportMethods()
     table.registerDeclinedMethods()
     return table.router
   }

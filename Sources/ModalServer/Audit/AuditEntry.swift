@@ -165,6 +165,9 @@ package struct AuditAction: RawRepresentable, Sendable, Hashable, CustomStringCo
   package static let tokenCreated = AuditAction(rawValue: "token.created")
   /// A token was revoked.
   package static let tokenRevoked = AuditAction(rawValue: "token.revoked")
+  /// A token's secret was reported found in public (a secret-scanning partner such as GitHub, or
+  /// `modal token scan --report`) and the token revoked; `detail["url"]` says where, never the secret.
+  package static let tokenLeakRevoked = AuditAction(rawValue: "token.leak_revoked")
   /// A token authenticated from an address it had not been used from before.
   package static let tokenUsedFromNewAddress = AuditAction(rawValue: "token.used_from_new_address")
   /// A login flow (`modal token new`) was approved in the dashboard.
@@ -199,7 +202,7 @@ package struct AuditAction: RawRepresentable, Sendable, Hashable, CustomStringCo
 
   /// Every action this server records, in the order `docs/server.md` lists them.
   package static let all: [AuditAction] = [
-    signInSucceeded, signInFailed, tokenCreated, tokenRevoked, tokenUsedFromNewAddress, loginApproved, memberAdded,
+    signInSucceeded, signInFailed, tokenCreated, tokenRevoked, tokenLeakRevoked, tokenUsedFromNewAddress, loginApproved, memberAdded,
     memberRoleChanged, memberRemoved, secretCreated, secretUpdated, secretDeleted, totpEnrolled, totpRemoved,
     proxyTokenCreated, proxyTokenRenamed, proxyTokenAllowed, proxyTokenDisallowed, proxyTokenDeleted,
   ]

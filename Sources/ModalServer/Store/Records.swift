@@ -187,6 +187,9 @@ package struct TokenRecord: Sendable, Hashable {
   package var lastUsedAt: UnixTime?
   /// When it was revoked (`nil`: not revoked).
   package var revokedAt: UnixTime?
+  /// The unkeyed SHA-256 of the secret, hex, written for new tokens only (`modal token scan
+  /// --check-server` compares it); not read back with the record.
+  package var secretFingerprint: String?
 
   /// Creates a token record.
   package init(

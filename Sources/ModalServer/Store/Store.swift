@@ -72,6 +72,12 @@ package protocol Store: Sendable {
   /// Marks a token revoked; `false` if it does not exist or was already revoked (then no audit
   /// entry is written).
   func revokeToken(id: TokenID, at time: UnixTime, audit: AuditEntry?) async throws(ServerError) -> Bool
+  /// The tokens whose keyed secret hash is one of `secretHashes` (a leaked secret hashed under
+  /// every server key), revoked and expired ones included.
+  func tokens(secretHashes: [String]) async throws(ServerError) -> [TokenRecord]
+  /// The unkeyed SHA-256 fingerprint of the token's secret; `nil` when the token is unknown or
+  /// older than fingerprints.
+  func secretFingerprint(of id: TokenID) async throws(ServerError) -> String?
   /// Stores batched last-used times (never moving one backwards).
   func recordUsage(tokens: [TokenID: UnixTime], secrets: [SecretID: UnixTime]) async throws(ServerError)
 
