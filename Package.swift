@@ -86,7 +86,7 @@ let package = Package(
     .target(
       name: "Modal",
       dependencies: [
-        "TOML", "ModalAPI", "ModalTokenFormat", "ProtoWire", "RPC", "CShims", "CCrypto",
+        "TOML", "ModalAPI", "ModalTokenFormat", "ProtoWire", "RPC", "CShims",
         .target(name: "CSecret", condition: .when(platforms: [.linux])),
       ],
       swiftSettings: strict),

@@ -1,4 +1,5 @@
 import Foundation
+import Modal
 @testable import ModalServer
 import Testing
 import TestSupport
@@ -141,6 +142,38 @@ import TestSupport
     let page = MetricsPage.render(world.backend.dependencies.metrics, store: nil)
     #expect(page.contains("modal_server_leak_reports_total{outcome=\"replay\"} 1"), "\(page)")
     #expect(page.contains("modal_server_leaked_tokens_total{label=\"true_positive\"} 1"))
+  }
+
+  @Test func peopleAreLimitedPerAddressAndBatchAndChecksMatchOnlyTheRightFingerprint() async throws {
+    let world = try await World()
+    let service = world.backend.leaks
+    #expect(throws: ServerError.self) { try service.admitPerson(peer: "ipv4:192.0.2.9:1", batch: 101) }
+    for _ in 0..<LeakReportService.callsPerMinute { try service.admitPerson(peer: "ipv4:192.0.2.9:1", batch: 1) }
+    do {
+      try service.admitPerson(peer: "ipv4:192.0.2.9:2", batch: 1)
+      Issue.record("the call past the limit was admitted")
+    } catch {
+      #expect(error.code == .resourceExhausted)
+    }
+    try service.admitPerson(peer: "ipv4:192.0.2.10:1", batch: 1)  // another address has its own budget
+
+    let id = world.leaked.record.id.rawValue
+    let right = TokenService.fingerprint(of: world.leaked.secret)
+    let wrong = TokenService.fingerprint(of: world.owner.token.secret)
+    let states = try await service.states(of: [
+      (id, right), (id, right.uppercased()), (id, wrong), ("ak-" + String(repeating: "x", count: 22), right), (id, "zz"),
+    ])
+    #expect(states == [.active, .active, .unknown, .unknown, .unknown])
+    _ = try await service.report([.init(token: world.leaked.secret)], by: .serverOperator)
+    #expect(try await service.states(of: [(id, right)]) == [.revoked])
+  }
+
+  @Test func theClientAndTheServerHashSecretsAlike() throws {
+    // FIPS 180-2's "abc" vector, then a real secret through both sides.
+    let abc = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+    #expect(try LeakReporter.fingerprint(of: "abc") == abc && TokenService.fingerprint(of: "abc") == abc)
+    let secret = TokenFormat.newSecret()
+    #expect(try LeakReporter.fingerprint(of: secret) == TokenService.fingerprint(of: secret))
   }
 
   @Test func withoutKeysTheEndpointIsOffAndBadKeyFilesStopStartUp() async throws {

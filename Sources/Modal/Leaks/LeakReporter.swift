@@ -1,4 +1,4 @@
-import CCrypto
+import CShims
 import ModalAPI
 public import RPC
 
@@ -68,7 +68,9 @@ public struct LeakReporter: Sendable {
   /// The state of each token (id and secret); only the id and the secret's SHA-256 are sent.
   public func states(of tokens: [(tokenID: String, secret: String)]) async throws(ModalError) -> [TokenState] {
     var request = TokenStateRequest()
-    request.tokens = tokens.map { TokenFingerprint(tokenID: $0.tokenID, secretSha256: Self.fingerprint(of: $0.secret)) }
+    for token in tokens {
+      request.tokens.append(TokenFingerprint(tokenID: token.tokenID, secretSha256: try Self.fingerprint(of: token.secret)))
+    }
     let response = try await transport.call(LeakReportsMethods.tokenState, request).response
     guard response.states.count == tokens.count else {
       throw ModalError(.serverError, "The server at \(serverURL) answered \(response.states.count) states for \(tokens.count) tokens.")
@@ -76,11 +78,16 @@ public struct LeakReporter: Sendable {
     return response.states.map { TokenState(rawValue: $0) ?? .unknown }
   }
 
-  /// The lower-case hex SHA-256 of a secret (libcrypto), what a check sends in its place.
-  public static func fingerprint(of secret: String) -> String {
+  /// The lower-case hex SHA-256 of a secret, what a check sends in its place (libcrypto, loaded on
+  /// first use so `modal` does not load it at start).
+  public static func fingerprint(of secret: String) throws(ModalError) -> String {
     var digest = [UInt8](repeating: 0, count: 32)
     let bytes = Array(secret.utf8)
-    precondition(ccrypto_sha256(bytes, bytes.count, &digest) == 1, "libcrypto could not compute SHA-256")
+    guard cshims_sha256(bytes, bytes.count, &digest) == 1 else {
+      throw ModalError(
+        .invalidConfig, "OpenSSL's libcrypto could not be loaded to hash the secrets.",
+        remedy: "Install it (Debian: apt-get install libssl3; macOS: brew install openssl@3).")
+    }
     return digest.map { byte in byte < 16 ? "0" + String(byte, radix: 16) : String(byte, radix: 16) }.joined()
   }
 }
