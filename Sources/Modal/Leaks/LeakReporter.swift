@@ -36,7 +36,12 @@ public struct LeakReporter: Sendable {
 
   /// Where a token stands on the server.
   public enum TokenState: String, Sendable, Equatable {
-    case active, revoked, expired
+    /// The token works: revoke it (or report it).
+    case active
+    /// The token was revoked.
+    case revoked
+    /// The token expired.
+    case expired
     /// No such token, a secret that does not match, or a token made before the server kept
     /// fingerprints.
     case unknown

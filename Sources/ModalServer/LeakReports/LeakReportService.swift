@@ -90,7 +90,12 @@ package struct LeakReportService: Sendable {
 
   /// Where a token stands, for `modal token scan --check-server`.
   package enum TokenState: String, Sendable {
-    case active, revoked, expired
+    /// Neither revoked nor expired.
+    case active
+    /// Revoked.
+    case revoked
+    /// Past its expiry.
+    case expired
     /// No such token, a fingerprint that does not match, or a token older than fingerprints.
     case unknown
   }
