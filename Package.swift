@@ -48,6 +48,10 @@ let package = Package(
     .systemLibrary(name: "CShims", path: "Sources/System/CShims"),
     // libsecret, opened with dlopen when a keyring is used (Linux; its shim says why not linked).
     .systemLibrary(name: "CSecret", path: "Sources/System/CSecret", providers: [.apt(["libsecret-1-0"])]),
+    // libcrypto for ModalJOSE, opened with dlopen on first use so `modal` does not load it at start
+    // (its shim says why); the headers come from libssl-dev.
+    .systemLibrary(
+      name: "CCryptoLoader", path: "Sources/System/CCryptoLoader", providers: [.apt(["libssl-dev"]), .brew(["openssl@3"])]),
 
     // Layer 1: general-purpose modules that know nothing about Modal.
     .target(name: "TOML", swiftSettings: strict),
@@ -71,6 +75,14 @@ let package = Package(
       name: "rpc-benchmark", dependencies: ["RPC"], path: "Benchmarks/rpc-benchmark", swiftSettings: strict),
     // MARK: Layer 1, RPC — end
 
+    // Layer 1: an HTTP/1.1 and TLS client over libcurl (OIDC discovery, key sets, OAuth), opened with
+    // dlopen through CCurlLoader so `modal` does not load libcurl at start.
+    .systemLibrary(
+      name: "CCurlLoader", path: "Sources/System/CCurlLoader",
+      providers: [.apt(["libcurl4-openssl-dev"]), .brew(["curl"])]),
+    .target(name: "HTTPFetch", dependencies: ["CCurlLoader", "RPC"], swiftSettings: strict),
+    .testTarget(name: "HTTPFetchTests", dependencies: ["HTTPFetch", "TestSupport"], swiftSettings: strict),
+
     // Layer 2: the token secret format (checksums a scanner can verify), shared by the SDK and the server.
     .target(name: "ModalTokenFormat", swiftSettings: strict + alwaysOptimized),
     .testTarget(
@@ -81,6 +93,11 @@ let package = Package(
     .testTarget(
       name: "ModalTokenScanTests", dependencies: ["ModalTokenScan", "ModalTokenFormat"],
       swiftSettings: strict + alwaysOptimized),
+
+    // Layer 2: JSON Web Tokens, keys and signatures (RS256, ES256, EdDSA) over libcrypto, shared by
+    // the SDK (OAuth client assertions) and the server (OIDC tokens, client assertions).
+    .target(name: "ModalJOSE", dependencies: ["CCryptoLoader"], swiftSettings: strict),
+    .testTarget(name: "ModalJOSETests", dependencies: ["ModalJOSE", "TestSupport"], swiftSettings: strict),
 
     // Layer 3: the SDK.
     .target(
