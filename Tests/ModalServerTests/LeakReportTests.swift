@@ -1,5 +1,6 @@
 import Foundation
 import Modal
+import RPC
 @testable import ModalServer
 import Testing
 import TestSupport
@@ -24,7 +25,7 @@ import TestSupport
       leaked = try await backend.tokens.issue(
         workspaceID: owner.workspace.id, owner: .user(id: owner.user.id), createdByUserID: owner.user.id, name: "laptop",
         scopes: .all, lifetimeSeconds: nil, by: .serverOperator)
-      dashboard = Dashboard(backend: backend, scanningKeys: try ScanningKeySource.file(signer.writeKeysFile()))
+      dashboard = Dashboard(backend: backend, scanningKeys: try await ScanningKeySource.at(signer.writeKeysFile()))
     }
 
     func post(_ body: [UInt8], headers: [String: String]) async -> HTTPResponse {
@@ -168,6 +169,34 @@ import TestSupport
     #expect(try await service.states(of: [(id, right)]) == [.revoked])
   }
 
+  @Test func keysAreFetchedFromAURLAndFetchedAgainForANewKey() async throws {
+    let world = try await World()
+    let next = try ScanningSigner(keyIdentifier: String(repeating: "ef", count: 32))
+    let document = Locked(world.signer.keysDocument())
+    let fetches = Locked(0)
+    // GitHub's keys URL, played by the server's own HTTP listener on loopback.
+    let keysServer = try HTTPServer(configuration: HTTPServerConfiguration(host: "127.0.0.1", port: 0)) { request in
+      fetches.withLock { $0 += 1 }
+      guard request.path == "/meta/public_keys/secret_scanning" else { return .text(404, "no\n") }
+      return HTTPResponse(status: 200, headers: [("Content-Type", "application/json")], body: Array(document.withLock { $0 }.utf8))
+    }
+    defer { keysServer.stop() }
+    let url = "http://127.0.0.1:\(keysServer.port)/meta/public_keys/secret_scanning"
+    let source = try await ScanningKeySource.at(url, reloadInterval: .zero)
+    let dashboard = Dashboard(backend: world.backend, scanningKeys: source)
+    let body = ScanningSigner.body([world.leaked.secret])
+    func post(_ signer: ScanningSigner) async throws -> Int {
+      await dashboard.handle(
+        HTTPRequest(method: "POST", path: GitHubScanningEndpoint.path, headers: try signer.headers(for: body), body: body)
+      ).status
+    }
+    #expect(try await post(next) == 401)
+    document.withLock { $0 = world.signer.keysDocument(others: [next.keyIdentifier: next.publicKeyPEM]) }
+    #expect(try await post(next) == 200)
+    #expect(fetches.withLock { $0 } == 3, "start-up, then once per unknown key")
+    await #expect(throws: ServerError.self) { _ = try await ScanningKeySource.at(url + "-missing") }
+  }
+
   @Test func theClientAndTheServerHashSecretsAlike() throws {
     // FIPS 180-2's "abc" vector, then a real secret through both sides.
     let abc = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
@@ -186,29 +215,31 @@ import TestSupport
     #expect(try await world.backend.dependencies.store.token(id: world.leaked.record.id)?.revokedAt == nil)
 
     let folder = TemporaryFolder()
-    #expect(throws: ServerError.self) { _ = try ScanningKeySource.file(folder.path + "/missing.json") }
-    #expect(throws: ServerError.self) {
-      _ = try ScanningKeySource.file(folder.write(#"{"public_keys":[{"key_identifier":"a","key":"nope"}]}"#, to: "bad.json"))
+    await #expect(throws: ServerError.self) { _ = try await ScanningKeySource.at(folder.path + "/missing.json") }
+    await #expect(throws: ServerError.self) {
+      _ = try await ScanningKeySource.at(folder.write(#"{"public_keys":[{"key_identifier":"a","key":"nope"}]}"#, to: "bad.json"))
     }
-    #expect(throws: ServerError.self) { _ = try ScanningKeySource.file(folder.write("[]", to: "array.json")) }
+    await #expect(throws: ServerError.self) { _ = try await ScanningKeySource.at(folder.write("[]", to: "array.json")) }
+    await #expect(throws: ServerError.self) { _ = try await ScanningKeySource.at("http://example.com/keys.json") }
   }
 
   @Test func aRotatedKeyIsPickedUpFromTheFileAtMostOncePerInterval() async throws {
     let world = try await World()
     let keysFile = world.signer.folder.path + "/keys.json"
     let next = try ScanningSigner(keyIdentifier: String(repeating: "ef", count: 32))
-    let eager = try ScanningKeySource.file(keysFile, reloadInterval: .zero)
-    let patient = try ScanningKeySource.file(keysFile, reloadInterval: .seconds(3600))
-    #expect(eager.key(next.keyIdentifier) == nil && patient.key(next.keyIdentifier) == nil)
+    let eager = try await ScanningKeySource.at(keysFile, reloadInterval: .zero)
+    let patient = try await ScanningKeySource.at(keysFile, reloadInterval: .seconds(3600))
+    #expect(await eager.key(next.keyIdentifier) == nil)
+    #expect(await patient.key(next.keyIdentifier) == nil)
     // GitHub rotated: the file now lists the new key beside the old one.
     try Data(world.signer.keysDocument(others: [next.keyIdentifier: next.publicKeyPEM]).utf8)
       .write(to: URL(fileURLWithPath: keysFile))
-    #expect(patient.key(next.keyIdentifier) == nil, "re-read within the interval")
+    #expect(await patient.key(next.keyIdentifier) == nil, "re-read within the interval")
     let dashboard = Dashboard(backend: world.backend, scanningKeys: eager)
     let body = ScanningSigner.body([world.leaked.secret])
     let response = await dashboard.handle(
       HTTPRequest(method: "POST", path: GitHubScanningEndpoint.path, headers: try next.headers(for: body), body: body))
     #expect(response.status == 200)
-    #expect(eager.key(world.signer.keyIdentifier) != nil, "the old key still verifies")
+    #expect(await eager.key(world.signer.keyIdentifier) != nil, "the old key still verifies")
   }
 }

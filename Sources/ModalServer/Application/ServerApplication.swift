@@ -95,9 +95,8 @@ package struct ServerApplication: Sendable {
     teardown.add {
       do { try await backend.maintenance() } catch { log("modal-server: final flush failed: \(error)") }
     }
-    let scanningKeys = try configuration.secretScanningKeysFile.map { path throws(ServerError) in
-      try ScanningKeySource.file(path)
-    }
+    var scanningKeys: ScanningKeySource?
+    if let location = configuration.secretScanningKeys { scanningKeys = try await ScanningKeySource.at(location) }
     slot.set(Dashboard(backend: backend, allowSignUp: configuration.allowSignUp, scanningKeys: scanningKeys))
     // Changes the command line commits to the same SQLite file arrive on the data folder's socket
     // (PostgreSQL delivers every replica's changes itself).

@@ -65,7 +65,7 @@ package struct GitHubScanningEndpoint: Sendable {
         .text(400, "Send the Github-Public-Key-Identifier and Github-Public-Key-Signature headers.\n")
       )
     }
-    guard let key = keys.key(keyID) else {
+    guard let key = await keys.key(keyID) else {
       return (.unknownKey, .text(401, "The key identifier is not one of the configured secret-scanning keys.\n"))
     }
     guard let signature = Data(base64Encoded: signatureText).map(Array.init),
