@@ -65,7 +65,9 @@ package struct GitHubScanningEndpoint: Sendable {
         .text(400, "Send the Github-Public-Key-Identifier and Github-Public-Key-Signature headers.\n")
       )
     }
-    guard let key = await keys.key(keyID) else {
+    // Awaited before the guard: Swift 6.3.1's optimizer can crash on an `await` inside a `guard`.
+    let known = await keys.key(keyID)
+    guard let key = known else {
       return (.unknownKey, .text(401, "The key identifier is not one of the configured secret-scanning keys.\n"))
     }
     guard let signature = Data(base64Encoded: signatureText).map(Array.init),
