@@ -197,6 +197,27 @@ import TestSupport
     await #expect(throws: ServerError.self) { _ = try await ScanningKeySource.at(url + "-missing") }
   }
 
+  @Test func aReportTheStoreCouldNotTakeIsNotARepeatWhenDeliveredAgain() async throws {
+    let world = try await World()
+    let body = ScanningSigner.body([world.leaked.secret])
+    let headers = try world.signer.headers(for: body)
+    // A store that fails the lookup: the table is gone.
+    let store = try #require(world.backend.dependencies.store as? SQLiteStore)
+    try await store.write { db throws(ServerError) in _ = try db.execute("ALTER TABLE tokens RENAME TO tokens_gone", []) }
+    let first = await world.post(body, headers: headers)
+    #expect(first.status == 503, "\(first.status) \(String(decoding: first.body, as: UTF8.self))")
+    #expect(await world.post(body, headers: headers).status == 503, "GitHub's redelivery is not a replay")
+
+    let replays = ReplayGuard(window: 60, capacity: 2)
+    let now = UnixTime(microseconds: 1_000_000_000_000)
+    #expect(replays.admit([1], at: now) && !replays.admit([1], at: now.adding(seconds: 60)))
+    #expect(replays.admit([1], at: now.adding(seconds: 61)), "past the window")
+    #expect(replays.admit([2], at: now.adding(seconds: 62)) && replays.admit([3], at: now.adding(seconds: 63)))
+    #expect(replays.admit([1], at: now.adding(seconds: 64)), "the oldest was forgotten at capacity")
+    replays.forget([3])
+    #expect(replays.admit([3], at: now.adding(seconds: 65)))
+  }
+
   @Test func theClientAndTheServerHashSecretsAlike() throws {
     // FIPS 180-2's "abc" vector, then a real secret through both sides.
     let abc = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"

@@ -75,7 +75,8 @@ package struct GitHubScanningEndpoint: Sendable {
     else {
       return (.badSignature, .text(401, "The signature does not verify over the request body.\n"))
     }
-    guard replays.admit(LibCrypto.sha256(signature + request.body), at: clock.now()) else {
+    let digest = LibCrypto.sha256(signature + request.body)
+    guard replays.admit(digest, at: clock.now()) else {
       return (.replay, .text(409, "This report (the same body and signature) was already received.\n"))
     }
     guard let findings = Self.findings(request.body) else {
@@ -88,6 +89,7 @@ package struct GitHubScanningEndpoint: Sendable {
     do {
       verdicts = try await service.report(findings, by: LeakReportService.reporter("github", peer: request.peer))
     } catch {
+      replays.forget(digest)
       return (.unavailable, .text(503, "The server could not act on the report; deliver it again later.\n"))
     }
     for verdict in verdicts { metrics.leakedTokens.add(verdict.label.rawValue) }

@@ -31,4 +31,9 @@ package final class ReplayGuard: Sendable {
       return true
     }
   }
+
+  /// Forgets a report that could not be acted on, so its redelivery is not taken for a replay.
+  package func forget(_ digest: [UInt8]) {
+    _ = seen.withLock { $0.removeValue(forKey: digest) }
+  }
 }
