@@ -12,31 +12,11 @@ connections=${2:-8}
 streams=${3:-8}
 rounds=${4:-100}
 command -v h2load >/dev/null || { echo "install h2load: apt-get install -y nghttp2-client" >&2; exit 1; }
-bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
 swift build -c release --product modal-server >/dev/null
 server=$PWD/.build/release/modal-server
 cpp=$(bash Benchmarks/rpc/build.sh)
-work=$(mktemp -d /tmp/modal-bench-XXXXXX)
-chmod 755 "$work"
-pids=()
-as_postgres() { if [[ $(id -u) -eq 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi; }
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  as_postgres "$bin/pg_ctl" -D "$work/pg/data" -m immediate stop >/dev/null 2>&1 || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-
-# PostgreSQL: as the benchmark's database, with fsync on (the default) like a real deployment.
-mkdir -p "$work/pg"
-if [[ $(id -u) -eq 0 ]]; then chown postgres "$work/pg"; fi
-pg_port=$(free_port)
-as_postgres "$bin/initdb" -D "$work/pg/data" -U modal -A trust -E UTF8 >/dev/null
-as_postgres "$bin/pg_ctl" -D "$work/pg/data" -l "$work/pg/log" -w \
-  -o "-c listen_addresses=127.0.0.1 -p $pg_port -c unix_socket_directories=$work/pg -c max_connections=200" start >/dev/null </dev/null
-as_postgres "$bin/psql" -h "$work/pg" -p "$pg_port" -U modal -d postgres -qc "CREATE DATABASE modal"
-database="postgres://modal@127.0.0.1:$pg_port/modal"
+pg_max_connections=200
+source Benchmarks/lib/postgres.sh
 
 boot=$("$server" bootstrap --data-dir "$work/r0" --database "$database" --email bench@example.com --workspace bench --json)
 id=$(sed -n 's/.*"token_id" *: *"\([^"]*\)".*/\1/p' <<<"$boot")

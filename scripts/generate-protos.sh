@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Regenerates the committed Swift code of the ModalAPI module from Protos/modal/api.proto:
+# Regenerates the committed Swift code of the ModalAPI module from Protos/modal/api.proto (and
+# modal-server's own Protos/modal_server/leaks.proto):
 # builds the protoc plugin (protoc-gen-modal-swift) and runs protoc with it.
 #   scripts/generate-protos.sh                      uses the default build folder (.build)
 #   SCRATCH_PATH=.build-proto scripts/generate-protos.sh   uses another build folder
@@ -29,6 +30,10 @@ rm -f "$out"/*.pb.swift
 protoc --plugin=protoc-gen-modal-swift="$plugin" \
   --modal-swift_out=SchemaName=ModalAPISchema:"$out" \
   -I Protos -I "$include" Protos/modal/api.proto
+# modal-server's own service (leak reports), beside Modal's API and kept out of its schema.
+protoc --plugin=protoc-gen-modal-swift="$plugin" \
+  --modal-swift_out=SchemaName=LeakReportsSchema:"$out" \
+  -I Protos -I "$include" Protos/modal_server/leaks.proto
 echo "generate-protos: wrote $(ls "$out" | tr '\n' ' ')"
 
 # The runtime's own test messages (Tests/ProtoWireTests), generated the same way.

@@ -30,6 +30,8 @@ package struct Backend: Sendable {
   package let serviceUsers: ServiceUserService
   /// Roles per environment, and their check.
   package let environmentRoles: EnvironmentRoleService
+  /// Token secrets reported found in public (GitHub's secret scanning, `modal token scan --report`).
+  package let leaks: LeakReportService
 
   /// Assembles the services.
   package init(dependencies: Dependencies) {
@@ -48,6 +50,7 @@ package struct Backend: Sendable {
     proxyTokens = ProxyTokenService(dependencies: dependencies)
     serviceUsers = ServiceUserService(dependencies: dependencies)
     environmentRoles = EnvironmentRoleService(dependencies: dependencies)
+    leaks = LeakReportService(dependencies: dependencies)
   }
 
   /// Approves the login flow with `code` for the user with `email` in `workspaceName` (or, when

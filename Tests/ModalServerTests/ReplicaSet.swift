@@ -17,7 +17,8 @@ final class ReplicaSet: @unchecked Sendable {
   static let password = "replica-password-123"
 
   /// Bootstraps and starts `count` replicas on a fresh database of the shared test cluster.
-  init(count: Int, email: String = "py@example.com", workspace: String = "pyws") throws {
+  /// `extraArguments` go to every replica's `serve`.
+  init(count: Int, email: String = "py@example.com", workspace: String = "pyws", extraArguments: [String] = []) throws {
     let folder = TemporaryFolder()
     self.folder = folder
     databaseURL = try PostgresServer.shared().newDatabase()
@@ -36,7 +37,7 @@ final class ReplicaSet: @unchecked Sendable {
       try FileManager.default.copyItem(atPath: keys, toPath: other + "/" + ServerKeys.fileName)
     }
     replicas = folders.enumerated().map { index, data in
-      ModalServerProcess(dataDirectory: data, logPath: "\(folder.path)/replica\(index).log", extraArguments: ["--database", databaseURL])
+      ModalServerProcess(dataDirectory: data, logPath: "\(folder.path)/replica\(index).log", extraArguments: ["--database", databaseURL] + extraArguments)
     }
     for replica in replicas { try replica.start() }
   }

@@ -19,6 +19,7 @@ import TestSupport
     "--password-queue": "4", "--quota-secrets": "10", "--quota-secret-value-kib": "1", "--quota-secret-mib": "2",
     "--quota-tokens": "3", "--quota-service-users": "4", "--metrics-address": "\"127.0.0.1:9464\"", "--log-format": "\"json\"",
     "--audit-retention": "\"30d\"",
+    "--secret-scanning-keys": "\"/etc/modal-server/github-keys.json\"",
   ]
 
   private var options: [OptionDeclaration] { ServeCommand.command.options }

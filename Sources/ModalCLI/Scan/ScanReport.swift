@@ -1,3 +1,4 @@
+import Modal
 import ModalTokenScan
 
 /// Prints a scan's result as text, JSON or SARIF 2.1.0.
@@ -28,6 +29,8 @@ enum ScanReport {
       line += ": " + values(finding)
       if let problem = ScanWords.problem(finding.match) { line += " — \(problem)" }
       if let commit = located.location.commit { line += " [commit \(commit)]" }
+      if let state = located.serverState { line += " — server: \(ScanWords.state(state))" }
+      if let verdict = located.reported { line += " — reported: \(ScanWords.verdict(verdict))" }
       out += line + "\n"
     }
     return out
@@ -68,6 +71,8 @@ enum ScanReport {
       ("secret", isID ? .null : .string(finding.match.masked)),
       ("token_id", tokenID.map { .string($0.value) } ?? .null),
       ("problem", ScanWords.problem(finding.match).map(JSONValue.string) ?? .null),
+      ("server_state", located.serverState.map { .string($0.rawValue) } ?? .null),
+      ("report", located.reported.map { .string($0.rawValue) } ?? .null),
     ])
   }
 

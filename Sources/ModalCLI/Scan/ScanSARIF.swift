@@ -1,3 +1,4 @@
+import Modal
 import ModalTokenFormat
 import ModalTokenScan
 
@@ -43,6 +44,8 @@ enum ScanSARIF {
     if finding.confidence != .none { message += " (\(finding.confidence.rawValue) confidence, checksum \(ScanWords.checksum(finding.match)))" }
     if let commit = located.location.commit { message += ", added in commit \(commit)" }
     if located.location.source == .index { message += ", staged" }
+    if let state = located.serverState { message += "; server: \(ScanWords.state(state))" }
+    if let verdict = located.reported { message += "; reported: \(ScanWords.verdict(verdict))" }
     let region = JSONValue.object([
       ("startLine", .integer(Int64(finding.match.line))), ("startColumn", .integer(Int64(finding.match.column))),
     ])

@@ -1,3 +1,4 @@
+import Modal
 import ModalTokenScan
 
 /// Where a scanned text came from.
@@ -26,6 +27,10 @@ struct LocatedFinding: Sendable, Equatable {
   let finding: TokenFinding
   /// Where.
   let location: ScanLocation
+  /// What the server said the token's state is (`--check-server`), if asked.
+  var serverState: LeakReporter.TokenState?
+  /// What the server did with the reported secret (`--report`), if reported.
+  var reported: LeakReporter.Verdict?
 }
 
 /// Everything a scan found and what it left out.

@@ -1,8 +1,28 @@
+import Modal
 import ModalTokenFormat
 import ModalTokenScan
 
 /// The words every output format uses for findings, kept in one place.
 enum ScanWords {
+  /// A token's state as `--check-server` prints it.
+  static func state(_ state: LeakReporter.TokenState) -> String {
+    switch state {
+    case .active: return "active (revoke it now)"
+    case .revoked: return "revoked"
+    case .expired: return "expired"
+    case .unknown: return "unknown to the server (not its token, or made before it kept fingerprints)"
+    }
+  }
+
+  /// What `--report` did with a secret.
+  static func verdict(_ verdict: LeakReporter.Verdict) -> String {
+    switch verdict {
+    case .revoked: return "revoked by the server"
+    case .alreadyInactive: return "already revoked or expired"
+    case .notOurs: return "not a token of this server"
+    }
+  }
+
   /// What a kind of finding is, in a sentence fragment.
   static func title(_ rule: TokenRule) -> String {
     switch rule {

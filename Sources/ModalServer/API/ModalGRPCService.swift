@@ -16,6 +16,7 @@ package enum ModalGRPCService {
     table.registerProxyTokenMethods()
     table.registerWorkspaceMethods()
     table.registerServiceUserMethods()
+    table.registerLeakReportMethods()
     table.registerDeclinedMethods()
     return table.router
   }

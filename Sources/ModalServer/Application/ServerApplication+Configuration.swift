@@ -68,6 +68,9 @@ extension ServerApplication {
     package var metricsAddress: Address?
     /// How log lines are written (`--log-format`).
     package var logFormat = LogFormat.text
+    /// GitHub's secret-scanning public keys document, a file or a URL (`--secret-scanning-keys`);
+    /// `nil` leaves `POST /secret-scanning/github` off.
+    package var secretScanningKeys: String?
 
     /// A configuration with the defaults of every optional flag.
     package init(dataDirectory: String, grpcAddress: Address, httpAddress: Address) {

@@ -95,7 +95,9 @@ package struct ServerApplication: Sendable {
     teardown.add {
       do { try await backend.maintenance() } catch { log("modal-server: final flush failed: \(error)") }
     }
-    slot.set(Dashboard(backend: backend, allowSignUp: configuration.allowSignUp))
+    var scanningKeys: ScanningKeySource?
+    if let location = configuration.secretScanningKeys { scanningKeys = try await ScanningKeySource.at(location) }
+    slot.set(Dashboard(backend: backend, allowSignUp: configuration.allowSignUp, scanningKeys: scanningKeys))
     // Changes the command line commits to the same SQLite file arrive on the data folder's socket
     // (PostgreSQL delivers every replica's changes itself).
     let events = opened.store.events

@@ -173,6 +173,9 @@ package struct AuditAction: RawRepresentable, Sendable, Hashable, CustomStringCo
   package static let tokenDisabled = AuditAction(rawValue: "token.disabled")
   /// A disabled token was enabled again.
   package static let tokenEnabled = AuditAction(rawValue: "token.enabled")
+  /// A token's secret was reported found in public (a secret-scanning partner such as GitHub, or
+  /// `modal token scan --report`) and the token revoked; `detail["url"]` says where, never the secret.
+  package static let tokenLeakRevoked = AuditAction(rawValue: "token.leak_revoked")
   /// A token authenticated from an address it had not been used from before.
   package static let tokenUsedFromNewAddress = AuditAction(rawValue: "token.used_from_new_address")
   /// A login flow (`modal token new`) was approved in the dashboard.
@@ -217,7 +220,7 @@ package struct AuditAction: RawRepresentable, Sendable, Hashable, CustomStringCo
 
   /// Every action this server records, in the order `docs/server.md` lists them.
   package static let all: [AuditAction] = [
-    signInSucceeded, signInFailed, tokenCreated, tokenRevoked, tokenDisabled, tokenEnabled, tokenUsedFromNewAddress,
+    signInSucceeded, signInFailed, tokenCreated, tokenRevoked, tokenLeakRevoked, tokenDisabled, tokenEnabled, tokenUsedFromNewAddress,
     loginApproved, memberAdded, memberRoleChanged, memberRemoved, secretCreated, secretUpdated, secretDeleted,
     totpEnrolled, totpRemoved, proxyTokenCreated, proxyTokenRenamed, proxyTokenAllowed, proxyTokenDisallowed,
     proxyTokenDeleted, settingChanged, serviceUserCreated, serviceUserDeleted, environmentRoleChanged,

@@ -14,7 +14,7 @@ enum ServeCommand {
                               [--quota-secrets N] [--quota-secret-value-kib N] [--quota-secret-mib N]
                               [--quota-tokens N] [--quota-service-users N]
                               [--metrics-address HOST:PORT] [--log-format text|json] [--config FILE]
-                              [--audit-retention DURATION]
+                              [--audit-retention DURATION] [--secret-scanning-keys FILE|URL]
 
     Serves the Modal-compatible gRPC API (HTTP/2; point clients at it with
     MODAL_SERVER_URL=http://HOST:PORT, or https:// with TLS) and the web dashboard (sign-up, log-in,
@@ -68,6 +68,10 @@ enum ServeCommand {
       --audit-retention DURATION How long audit log entries are kept: 90d (default), 36h, or 0 to keep
                                  them all; older ones are deleted as the server runs (export them to a SIEM
                                  with `modal-server audit export` to keep them longer)
+      --secret-scanning-keys FILE|URL
+                                 GitHub's secret-scanning public keys ({"public_keys":[…]}), a file or
+                                 https://api.github.com/meta/public_keys/secret_scanning itself: turns on
+                                 POST /secret-scanning/github, which revokes reported tokens (docs/scanning.md)
 
     """
 
@@ -160,13 +164,16 @@ enum ServeCommand {
     return seconds
   }
 
+  static let secretScanningKeys = Option<String?>(
+    "--secret-scanning-keys", placeholder: "FILE|URL", help: "GitHub's secret-scanning public keys (JSON file or URL)")
+
   static let command = CommandTree.command(
     "serve", help: usage,
     options: [
       ServerOptions.dataDir, grpcAddress, httpAddress, publicURL, ServerOptions.database, databasePool, tlsCert, tlsKey,
       disableSignup, connectionsPerAddress, flowStartsPerMinute, headerTimeout, grpcMaxStreams, grpcMemory,
       loginFailures, signUps, passwordQueue, quotaSecrets, quotaValueKiB, quotaSecretMiB, quotaTokens, quotaServiceUsers,
-      metricsAddress, logFormat, ServeConfigFile.option, auditRetention,
+      metricsAddress, logFormat, ServeConfigFile.option, auditRetention, secretScanningKeys,
     ],
     run: run)
 
@@ -197,6 +204,7 @@ enum ServeCommand {
     configuration.metricsAddress = parsed[Self.metricsAddress].map { .init(host: $0.host, port: $0.port) }
     configuration.logFormat = parsed[Self.logFormat]
     configuration.auditRetention = parsed[Self.auditRetention]
+    configuration.secretScanningKeys = parsed[Self.secretScanningKeys]
 
     // Stop signals are handled by dispatch sources, so the default handlers must not kill us first.
     signal(SIGTERM, SIG_IGN)

@@ -1,4 +1,5 @@
 import CCrypto
+import Foundation
 
 /// The OpenSSL libcrypto primitives the second factors need: HMAC-SHA-1 (TOTP), SHA-256, and
 /// ECDSA P-256 / Ed25519 signature verification (passkeys). Nothing here implements cryptography;
@@ -36,6 +37,21 @@ package enum LibCrypto {
     static let ed25519Prefix: [UInt8] = [
       0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00,
     ]
+
+    /// The P-256 key of a PEM `PUBLIC KEY` block (SubjectPublicKeyInfo, the form GitHub
+    /// publishes its secret-scanning keys in); `nil` for anything else, another curve included.
+    package static func p256(pem: String) -> PublicKey? {
+      let lines = pem.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
+      guard let begin = lines.firstIndex(of: "-----BEGIN PUBLIC KEY-----"),
+        let end = lines[begin...].firstIndex(of: "-----END PUBLIC KEY-----")
+      else { return nil }
+      guard let der = Data(base64Encoded: lines[(begin + 1)..<end].joined()).map(Array.init),
+        der.count == p256Prefix.count + 65, Array(der.prefix(p256Prefix.count)) == p256Prefix,
+        der[p256Prefix.count] == 0x04
+      else { return nil }
+      let point = der.dropFirst(p256Prefix.count + 1)
+      return .p256(x: Array(point.prefix(32)), y: Array(point.suffix(32)))
+    }
 
     /// The key as DER SubjectPublicKeyInfo (the fixed ASN.1 prefix of each algorithm, then the key).
     var subjectPublicKeyInfo: [UInt8]? {

@@ -27,6 +27,12 @@ package struct SecretHasher: Sendable {
     return Sodium.constantTimeEqual(computed, stored)
   }
 
+  /// The hash of `secret` under every key the server holds, for finding a token by its secret
+  /// alone (a leak report carries no token id).
+  package func hashesUnderEveryKey(_ secret: String) -> [String] {
+    keys.all.values.map { Hex.encode(Sodium.hmacSHA256(key: $0.hashing, message: Array(secret.utf8))) }.sorted()
+  }
+
   /// Work equal to one `matches`, for the unknown-id path (so it takes as long as a wrong secret).
   package func burn(_ secret: String) {
     let computed = Sodium.hmacSHA256(key: keys.current.hashing, message: Array(secret.utf8))

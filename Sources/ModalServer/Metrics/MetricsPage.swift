@@ -44,13 +44,18 @@ package enum MetricsPage {
       page.family(name, "counter", help)
       page.sample(name, [], counter.count)
     }
-    page.family("modal_server_http_requests_total", "counter", "Dashboard requests, by response status.")
-    for (status, count) in metrics.dashboardRequests.counts {
-      page.sample("modal_server_http_requests_total", [("status", status)], count)
-    }
-    page.family("modal_server_rate_limited_total", "counter", "Requests refused by a rate limit, by limit.")
-    for (limit, count) in metrics.rateLimited.counts {
-      page.sample("modal_server_rate_limited_total", [("limit", limit)], count)
+    let labeled: [(name: String, help: String, label: String, counter: LabeledCounter)] = [
+      ("modal_server_http_requests_total", "Dashboard requests, by response status.", "status", metrics.dashboardRequests),
+      ("modal_server_rate_limited_total", "Requests refused by a rate limit, by limit.", "limit", metrics.rateLimited),
+      (
+        "modal_server_leak_reports_total", "Secret-scanning reports received, by outcome.", "outcome",
+        metrics.leakReports
+      ),
+      ("modal_server_leaked_tokens_total", "Tokens in accepted leak reports, by label.", "label", metrics.leakedTokens),
+    ]
+    for family in labeled {
+      page.family(family.name, "counter", family.help)
+      for (value, count) in family.counter.counts { page.sample(family.name, [(family.label, value)], count) }
     }
   }
 

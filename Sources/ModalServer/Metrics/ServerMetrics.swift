@@ -40,6 +40,11 @@ package final class ServerMetrics: Sendable {
   package let dashboardRequests = LabeledCounter()
   /// Requests refused by a rate limit, by the limit's name.
   package let rateLimited = LabeledCounter()
+  /// Secret-scanning reports (`POST /secret-scanning/github`), by outcome (`accepted`,
+  /// `bad_signature`, `unknown_key`, `replay`, `too_large`, `malformed`, `unavailable`).
+  package let leakReports = LabeledCounter()
+  /// Tokens in accepted leak reports, by label (`true_positive`, `false_positive`).
+  package let leakedTokens = LabeledCounter()
 
   /// Empty metrics.
   package init() {}

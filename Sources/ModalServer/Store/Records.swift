@@ -196,6 +196,9 @@ package struct TokenRecord: Sendable, Hashable {
   package var revokedAt: UnixTime?
   /// When it was disabled (`nil`: enabled); unlike revocation, undone by enabling it.
   package var disabledAt: UnixTime?
+  /// The unkeyed SHA-256 of the secret, hex, written for new tokens only (`modal token scan
+  /// --check-server` compares it); not read back with the record.
+  package var secretFingerprint: String?
 
   /// Creates a token record.
   package init(

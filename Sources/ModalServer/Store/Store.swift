@@ -91,6 +91,12 @@ package protocol Store: Sendable {
   /// (revoked tokens are never disabled or enabled) and announces `credentialsChanged` if any did.
   func setTokensDisabled(_ ids: [TokenID], at time: UnixTime?, audit: [TokenID: AuditEntry]) async throws(ServerError)
     -> [TokenID]
+  /// The tokens whose keyed secret hash is one of `secretHashes` (a leaked secret hashed under
+  /// every server key), revoked and expired ones included.
+  func tokens(secretHashes: [String]) async throws(ServerError) -> [TokenRecord]
+  /// The unkeyed SHA-256 fingerprint of the token's secret; `nil` when the token is unknown or
+  /// older than fingerprints.
+  func secretFingerprint(of id: TokenID) async throws(ServerError) -> String?
   /// Stores batched last-used times (never moving one backwards).
   func recordUsage(tokens: [TokenID: UnixTime], secrets: [SecretID: UnixTime]) async throws(ServerError)
 

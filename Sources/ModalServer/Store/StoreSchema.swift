@@ -311,6 +311,16 @@ package enum StoreSchema {
       sql: """
         ALTER TABLE tokens ADD COLUMN disabled_at INTEGER
         """),
+    // A leak report carries a secret and no id: the index finds its token by keyed hash. The
+    // unkeyed SHA-256 lets `modal token scan --check-server` ask about a token without sending its
+    // secret; secrets are 178 random bits, so the digest reveals nothing a guess could use.
+    // Older tokens have none and are answered "unknown".
+    Migration(
+      version: 11, name: "tokens found by their secret's hash, and its SHA-256 fingerprint",
+      sql: """
+        CREATE INDEX tokens_secret_hash ON tokens(secret_hash);
+        ALTER TABLE tokens ADD COLUMN secret_sha256 TEXT
+        """),
   ]
 
   /// The newest version this code knows.

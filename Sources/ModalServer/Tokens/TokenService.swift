@@ -38,10 +38,11 @@ package struct TokenService: Sendable {
     let secret = TokenFormat.newSecret()
     let (hash, keyID) = hasher.hash(secret)
     let now = dependencies.clock.now()
-    let record = TokenRecord(
+    var record = TokenRecord(
       id: TokenID(rawValue: TokenFormat.newID()), workspaceID: workspaceID, owner: owner, createdByUserID: createdByUserID, name: trimmed,
       secretHash: hash, hashKeyID: keyID, secretHint: TokenFormat.hint(of: secret), scopes: scopes, createdAt: now,
       expiresAt: lifetimeSeconds.map { now.adding(seconds: $0) })
+    record.secretFingerprint = Self.fingerprint(of: secret)
     return IssuedToken(record: record, secret: secret)
   }
 
@@ -224,6 +225,10 @@ package struct TokenService: Sendable {
       .tokenRevoked, by: caller.auditActor, target: .token(id, name: token.name), workspaceID: token.workspaceID, at: now)
     if try await store.revokeToken(id: id, at: now, audit: entry) { dependencies.metrics.tokensRevoked.add() }
   }
+
+  /// The unkeyed SHA-256 of a secret, hex: what `modal token scan --check-server` sends instead
+  /// of the secret.
+  package static func fingerprint(of secret: String) -> String { Hex.encode(LibCrypto.sha256(Array(secret.utf8))) }
 
   /// The `token.created` entry of a new token: its id, name and owner, never its secret.
   static func createdEntry(_ token: TokenRecord, by actor: AuditActor) -> AuditEntry {

@@ -7,7 +7,9 @@ extension Dashboard {
 
   func homePage(_ context: Context) async throws -> HTTPResponse {
     let (user, _) = try requireUser(context)
-    let rows: [HTML] = try await backend.accounts.workspaces(of: user).map { listed in
+    let memberships = try await backend.accounts.workspaces(of: user)
+    let notices = try await leakNotices(for: user, in: memberships.map(\.workspace.id))
+    let rows: [HTML] = memberships.map { listed in
       let link = "/workspaces/" + Self.percentEncode(listed.workspace.name)
       let managerLinks: HTML = listed.role >= .manager ? "<a href=\"\(link)/member-tokens\">Member tokens</a> · " : ""
       return """
@@ -20,6 +22,7 @@ extension Dashboard {
       ? "<p class=\"muted\">You are not a member of any workspace yet.</p>"
       : "<table><tr><th>Workspace</th><th>Your role</th><th>Kind</th><th></th></tr>\(rows)</table>"
     let body: HTML = """
+      \(notices)
       \(table)
       <h2>Connect a command line</h2>
       <p>Run <code>modal token new</code> (or <code>modal setup</code>) with <code>MODAL_SERVER_URL</code> pointing at this

@@ -144,14 +144,14 @@ extension SQLStore {
     try db.execute(
       """
       INSERT INTO tokens (id, workspace_id, owner_kind, owner_id, created_by_user_id, name, secret_hash, hash_key_id,
-        secret_hint, scopes, created_at, expires_at, last_used_at, revoked_at, disabled_at)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        secret_hint, scopes, created_at, expires_at, last_used_at, revoked_at, disabled_at, secret_sha256)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
       """,
       [
         .id(token.id), .id(token.workspaceID), .text(ownerKind), .text(token.owner.rawID), .optional(token.createdByUserID),
         .text(token.name), .text(token.secretHash), .text(token.hashKeyID), .text(token.secretHint),
         .text(token.scopes.description), .time(token.createdAt), .optional(token.expiresAt), .optional(token.lastUsedAt),
-        .optional(token.revokedAt), .optional(token.disabledAt),
+        .optional(token.revokedAt), .optional(token.disabledAt), .optional(token.secretFingerprint),
       ])
   }
 }

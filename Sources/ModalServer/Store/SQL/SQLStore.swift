@@ -374,6 +374,23 @@ extension SQLStore {
     }
   }
 
+  package func tokens(secretHashes: [String]) async throws(ServerError) -> [TokenRecord] {
+    if secretHashes.isEmpty { return [] }
+    return try await read { db throws(ServerError) in
+      let marks = Array(repeating: "?", count: secretHashes.count).joined(separator: ", ")
+      return try db.query(
+        Self.tokenSelect + " WHERE secret_hash IN (\(marks))", secretHashes.map(SQLValue.text), row: Self.token)
+    }
+  }
+
+  package func secretFingerprint(of id: TokenID) async throws(ServerError) -> String? {
+    try await read { db throws(ServerError) in
+      try db.first("SELECT secret_sha256 FROM tokens WHERE id = ?", [.id(id)]) { row throws(ServerError) in
+        row.optionalText(0)
+      } ?? nil
+    }
+  }
+
   package func recordUsage(tokens: [TokenID: UnixTime], secrets: [SecretID: UnixTime]) async throws(ServerError) {
     if tokens.isEmpty && secrets.isEmpty { return }
     try await write { db throws(ServerError) in
