@@ -23,6 +23,8 @@ package struct Dashboard: Sendable {
   let codeGuesses: AttemptLimiter
   /// Whether anyone may create an account.
   let allowSignUp: Bool
+  /// `POST /oauth/token` and its grants.
+  let tokenEndpoint: OAuthTokenEndpoint
 
   /// The most failed logins per account and client address in the window.
   package static let loginFailureLimit = LoginLimits.perAddress
@@ -42,6 +44,7 @@ package struct Dashboard: Sendable {
     devices = KnownDevice(keys: dependencies.keys)
     codeGuesses = AttemptLimiter(limit: Self.codeGuessLimit, windowSeconds: 10 * 60, dependencies: backend.dependencies)
     self.allowSignUp = allowSignUp
+    tokenEndpoint = OAuthTokenEndpoint(backend: backend)
   }
 
   /// The page for a failure the user can do nothing about but try again.
@@ -113,6 +116,7 @@ package struct Dashboard: Sendable {
 
     // Before any session: a reverse proxy's sub-request carries no cookies and gets no page.
     if let answer = await ProxyAuthEndpoint.answer(request, service: backend.proxyTokens) { return answer }
+    if let answer = await tokenEndpoint.answer(request) { return answer }
     let cookies = request.cookies
     let session: SessionService.Session?
     do {
