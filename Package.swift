@@ -75,6 +75,14 @@ let package = Package(
       name: "rpc-benchmark", dependencies: ["RPC"], path: "Benchmarks/rpc-benchmark", swiftSettings: strict),
     // MARK: Layer 1, RPC — end
 
+    // Layer 1: an HTTP/1.1 and TLS client over libcurl (OIDC discovery, key sets, OAuth), opened with
+    // dlopen through CCurlLoader so `modal` does not load libcurl at start.
+    .systemLibrary(
+      name: "CCurlLoader", path: "Sources/System/CCurlLoader",
+      providers: [.apt(["libcurl4-openssl-dev"]), .brew(["curl"])]),
+    .target(name: "HTTPFetch", dependencies: ["CCurlLoader", "RPC"], swiftSettings: strict),
+    .testTarget(name: "HTTPFetchTests", dependencies: ["HTTPFetch", "TestSupport"], swiftSettings: strict),
+
     // Layer 2: the token secret format (checksums a scanner can verify), shared by the SDK and the server.
     .target(name: "ModalTokenFormat", swiftSettings: strict + alwaysOptimized),
     .testTarget(
