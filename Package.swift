@@ -115,7 +115,7 @@ let package = Package(
 
     // MARK: Layer 4, modal-server (ModalServer library, its tests) — begin
     .target(
-      name: "ModalServer", dependencies: ["TOML", "CommandLineKit", "RPC", "ModalAPI", "ModalTokenFormat", "ProtoWire", "CSQLite", "CPostgres", "CSodium", "CMicroHTTPD", "CCrypto", "ModalJOSE"],
+      name: "ModalServer", dependencies: ["TOML", "CommandLineKit", "RPC", "ModalAPI", "ModalTokenFormat", "ProtoWire", "CSQLite", "CPostgres", "CSodium", "CMicroHTTPD", "CCrypto", "ModalJOSE", "HTTPFetch"],
       swiftSettings: strict),
     .executableTarget(name: "modal-server", dependencies: ["ModalServer"], swiftSettings: strict),
     .testTarget(
