@@ -41,6 +41,17 @@ extension DashboardHTTPTests {
       #expect(!(await member.request("GET", "/").body.contains("/federation")))
 
       let policy = try #require(try await web.harness.backend.federation.list(in: workspace).first)
+      // A token the policy minted is listed with the policy and the OIDC subject.
+      let minted = try web.harness.backend.tokens.makeToken(
+        workspaceID: workspace.id, owner: .serviceUser(id: policy.serviceUserID), createdByUserID: nil, name: "oidc:gha",
+        scopes: ScopeSet([.read]), lifetimeSeconds: 600)
+      try await web.harness.store.insertFederatedToken(
+        minted.record,
+        origin: FederatedOrigin(
+          policyID: policy.id, policyName: "gha", issuer: policy.terms.issuer, subject: "repo:acme/app:ref:refs/heads/main"),
+        audit: nil)
+      let tokens = await client.request("GET", "/workspaces/fedws/tokens")
+      #expect(tokens.body.contains("federation policy gha for <code>repo:acme/app:ref:refs/heads/main</code>"), "\(tokens.body)")
       let refused = await member.request(
         "POST", "/workspaces/fedws/federation/\(policy.id)/remove", form: [("csrf", listed.csrf ?? "")])
       #expect(refused.status == 403)
