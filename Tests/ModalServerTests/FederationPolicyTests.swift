@@ -86,6 +86,27 @@ import TestSupport
     await store.close()
   }
 
+  /// Two replicas over one database: a jti one of them accepted is refused by the other, and of
+  /// many racing for one jti exactly one wins.
+  @Test func aJTIIsAcceptedOnceAcrossReplicas() async throws {
+    let url = try PostgresServer.shared().newDatabase()
+    let first = try PostgresStore(url: url, poolSize: 4, listen: false)
+    let second = try PostgresStore(url: url, poolSize: 4, listen: false)
+    let now = UnixTime(date: Date())
+    #expect(try await first.claimTokenID(issuer: "https://i.example", jti: "a", expiresAt: now.adding(seconds: 60), now: now))
+    #expect(try await !second.claimTokenID(issuer: "https://i.example", jti: "a", expiresAt: now.adding(seconds: 60), now: now))
+    let wins = try await withThrowingTaskGroup(of: Bool.self) { group in
+      for index in 0..<8 {
+        let store = index % 2 == 0 ? first : second
+        group.addTask { try await store.claimTokenID(issuer: "https://i.example", jti: "b", expiresAt: now.adding(seconds: 60), now: now) }
+      }
+      return try await group.reduce(0) { $0 + ($1 ? 1 : 0) }
+    }
+    #expect(wins == 1)
+    await first.close()
+    await second.close()
+  }
+
   @Test func claimConditionsMatchExactlyOrAsGlobs() throws {
     let exact = try ClaimCondition(parsing: "repository=acme/app")
     #expect(exact.matches("acme/app") && !exact.matches("acme/app2") && !exact.matches(nil) && !exact.isGlob)
