@@ -32,6 +32,8 @@ package struct Backend: Sendable {
   package let environmentRoles: EnvironmentRoleService
   /// Token secrets reported found in public (GitHub's secret scanning, `modal token scan --report`).
   package let leaks: LeakReportService
+  /// Workload identity federation: trust policies (the exchange itself is `TokenExchangeGrant`).
+  package let federation: FederationService
 
   /// Assembles the services.
   package init(dependencies: Dependencies) {
@@ -51,6 +53,7 @@ package struct Backend: Sendable {
     serviceUsers = ServiceUserService(dependencies: dependencies)
     environmentRoles = EnvironmentRoleService(dependencies: dependencies)
     leaks = LeakReportService(dependencies: dependencies)
+    federation = FederationService(dependencies: dependencies)
   }
 
   /// Approves the login flow with `code` for the user with `email` in `workspaceName` (or, when

@@ -25,6 +25,8 @@ package struct Dashboard: Sendable {
   let allowSignUp: Bool
   /// GitHub's secret-scanning reports, when keys are configured (`serve --secret-scanning-keys`).
   let scanning: GitHubScanningEndpoint?
+  /// `POST /oauth/token` and its grants.
+  let tokenEndpoint: OAuthTokenEndpoint
 
   /// The most failed logins per account and client address in the window.
   package static let loginFailureLimit = LoginLimits.perAddress
@@ -45,6 +47,7 @@ package struct Dashboard: Sendable {
     codeGuesses = AttemptLimiter(limit: Self.codeGuessLimit, windowSeconds: 10 * 60, dependencies: backend.dependencies)
     self.allowSignUp = allowSignUp
     scanning = scanningKeys.map { GitHubScanningEndpoint(keys: $0, backend: backend) }
+    tokenEndpoint = OAuthTokenEndpoint(backend: backend)
   }
 
   /// The page for a failure the user can do nothing about but try again.
@@ -117,6 +120,7 @@ package struct Dashboard: Sendable {
     // Before any session: a reverse proxy's sub-request carries no cookies and gets no page.
     if let answer = await ProxyAuthEndpoint.answer(request, service: backend.proxyTokens) { return answer }
     if let scanning, let answer = await scanning.answer(request) { return answer }
+    if let answer = await tokenEndpoint.answer(request) { return answer }
     let cookies = request.cookies
     let session: SessionService.Session?
     do {
@@ -207,6 +211,10 @@ package struct Dashboard: Sendable {
     case ("POST", 1, "proxy-tokens"): return try await createProxyToken(context, workspaceName: name)
     case ("POST", 3, "proxy-tokens") where rest[2] == "environment" || rest[2] == "delete":
       return try await changeProxyToken(context, workspaceName: name, tokenID: rest[1], change: rest[2])
+    case ("GET", 1, "federation"): return try await federationPage(context, workspaceName: name)
+    case ("POST", 1, "federation"): return try await addFederationPolicy(context, workspaceName: name)
+    case ("POST", 3, "federation") where rest[2] == "remove":
+      return try await removeFederationPolicy(context, workspaceName: name, policyID: rest[1])
     case ("GET", 1, "members"): return try await membersPage(context, workspaceName: name)
     case ("POST", 1, "members"): return try await addMember(context, workspaceName: name)
     case ("POST", 3, "members") where rest[2] == "role":

@@ -7,7 +7,7 @@ extension Dashboard {
   func memberTokensPage(_ context: Context, workspaceName: String) async throws -> HTTPResponse {
     let (user, _) = try requireUser(context)
     let caller = try await memberWorkspace(workspaceName, user: user, peer: context.request.peer)
-    try await proxyCall(failure: "Could not list the member tokens") { () async throws(ServerError) in
+    try await serviceCall(failure: "Could not list the member tokens") { () async throws(ServerError) in
       try caller.requireRole(.manager, for: "The member tokens page")
     }
     let listed = try await backend.tokens.listing(for: caller)
@@ -67,7 +67,7 @@ extension Dashboard {
     _ = try checkedForm(context)
     let caller = try await memberWorkspace(workspaceName, user: user, peer: context.request.peer)
     let tokens = backend.tokens
-    try await proxyCall(failure: "Could not change the member tokens") { () async throws(ServerError) in
+    try await serviceCall(failure: "Could not change the member tokens") { () async throws(ServerError) in
       try caller.requireRole(.manager, for: "The member tokens page")
       let ids: [TokenID]
       if let tokenID {

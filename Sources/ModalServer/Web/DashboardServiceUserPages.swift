@@ -12,7 +12,7 @@ extension Dashboard {
   func serviceUsersPage(_ context: Context, workspaceName: String) async throws -> HTTPResponse {
     let (user, _) = try requireUser(context)
     let caller = try await memberWorkspace(workspaceName, user: user, peer: context.request.peer)
-    let listings = try await proxyCall { () async throws(ServerError) in try await backend.serviceUsers.list(for: caller) }
+    let listings = try await serviceCall { () async throws(ServerError) in try await backend.serviceUsers.list(for: caller) }
     let base = "/workspaces/" + Self.percentEncode(caller.workspace.name) + "/service-users"
     let rows: [HTML] = listings.map { serviceUserRow($0, base: base, csrf: context.csrf) }
     let table: HTML =
@@ -64,7 +64,7 @@ extension Dashboard {
     let name = try field(form, "name", label: "The name", maximum: 63)
     guard let seconds = Int64(form["expires"] ?? "0"), Self.serviceUserLifetimes.contains(where: { $0.seconds == seconds })
     else { throw PageError(400, "Bad request", "Choose one of the offered lifetimes.") }
-    let (_, issued) = try await proxyCall { () async throws(ServerError) in
+    let (_, issued) = try await serviceCall { () async throws(ServerError) in
       try await backend.serviceUsers.create(name: name, expiresInSeconds: seconds == 0 ? nil : seconds, by: caller)
     }
     return Self.secretPage(
@@ -81,11 +81,11 @@ extension Dashboard {
     let name = serviceUserName.removingPercentEncoding ?? serviceUserName
     let service = backend.serviceUsers
     if change == "remove" {
-      try await proxyCall { () async throws(ServerError) in try await service.delete(name, by: caller) }
+      try await serviceCall { () async throws(ServerError) in try await service.delete(name, by: caller) }
     } else {
       let environmentName = try field(form, "environment", label: "The environment", maximum: 64)
       let roleText = try field(form, "role", label: "The role", maximum: 16)
-      try await proxyCall { () async throws(ServerError) in
+      try await serviceCall { () async throws(ServerError) in
         let role = try EnvironmentAccess(parsing: roleText)
         let environment = try await backend.environments.resolve(environmentName, in: caller.workspace)
         try await service.setRole(role, of: name, in: environment, by: caller)
