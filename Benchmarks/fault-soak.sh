@@ -14,6 +14,8 @@
 #     --bin DIR     use modal-server and modal from DIR, building nothing (the heavy test's way)
 # Loopback only. Needs: postgresql, pgbouncer (with --pgbouncer), the test venv ($MODAL_TEST_VENV or .venv).
 set -euo pipefail
+# The whole script is one block, read before it runs: editing the file during a run cannot change it.
+{
 cd "$(dirname "$0")/.."
 seconds=300
 pooled=0
@@ -160,3 +162,5 @@ query "SELECT 'secret', name, 0 FROM secrets WHERE name IS NOT NULL" >> "$work/d
 query "SELECT 'audit:' || action, CASE WHEN target_kind = 'secret' THEN target_name ELSE target_id END, 0 FROM audit_log" >> "$work/db.txt"
 cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
 "$venv/bin/python" Benchmarks/fault-soak/report.py "$work/ops.jsonl" "$work/db.txt" "$started" "$cpu, $(nproc) cores" "$mode"
+exit
+}
