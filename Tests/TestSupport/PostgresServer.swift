@@ -94,8 +94,8 @@ public final class PostgresServer: @unchecked Sendable {
   }
 
   /// Runs `command` (one that starts a daemon and exits) as the server's user and returns its exit
-  /// status. `Subprocess` resets the signal mask, which the daemon would otherwise inherit from the
-  /// test process (blocking the signals that stop it), and gives it /dev/null as output.
+  /// status. `Subprocess` gives it /dev/null as output: a daemon would keep a pipe open that a
+  /// reader waits on to its end.
   static func launchAsServerUser(_ command: [String]) throws -> Int32 {
     let environment = ["PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "HOME": "/tmp"]
     let launched =
