@@ -82,6 +82,33 @@ import TestSupport
     #expect(byCode["OK"] == "2" && byCode["UNAUTHENTICATED"] == "2", "\(answer)")
   }
 
+  /// A PostgreSQL replica measures how late other processes' changes reach it (here a revocation
+  /// committed by `modal-server token revoke`), and promtool accepts the histogram.
+  @Test func changeEventLagIsMeasuredAndPromtoolAcceptsIt() throws {
+    let set = try ReplicaSet(count: 1, extraArguments: ["--metrics-address", "127.0.0.1:0"])
+    let log = set.replicas[0].log
+    let port = try #require(log.firstMatch(of: /metrics listening on 127\.0\.0\.1:(\d+)/).flatMap { Int($0.1) }, "\(log)")
+    let created = try set.command(["token", "create", "--workspace", "pyws", "--name", "lag", "--json"], on: 0)
+    let token = try bootstrapCredentials(created.stdout)
+    #expect(try set.command(["token", "revoke", token.id], on: 0).status == 0)
+    func sample(_ name: String, in page: String) -> Double? {
+      page.split(separator: "\n").first { $0.hasPrefix(name + " ") }.flatMap { Double($0.split(separator: " ")[1]) }
+    }
+    var page = ""
+    for _ in 0..<100 {
+      page = try fetch("http://127.0.0.1:\(port)/metrics").body
+      if (sample("modal_server_change_event_lag_seconds_count", in: page) ?? 0) >= 1 { break }
+      Thread.sleep(forTimeInterval: 0.05)
+    }
+    let count = try #require(sample("modal_server_change_event_lag_seconds_count", in: page), "\(page)")
+    let sum = try #require(sample("modal_server_change_event_lag_seconds_sum", in: page))
+    #expect(count >= 1, "\(page)")
+    // Same host, loopback: well under a second each.
+    #expect(sum / count < 1, "\(page)")
+    let check = try ProcessRunner.run("/usr/bin/promtool", ["check", "metrics"], environment: [:], stdin: page)
+    #expect(check.status == 0, "\(check.stdout)\(check.stderr)")
+  }
+
   /// `modal token info`-like call through Python: ClientHello with or without the token; returns
   /// the gRPC status code number.
   private func modalServerCall(_ server: ModalServerProcess, token: Bool) throws -> Int {

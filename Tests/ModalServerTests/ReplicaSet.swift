@@ -7,22 +7,36 @@ import TestSupport
 /// each replica has its own data folder holding a copy of the same key file, and nothing else is
 /// shared. The first replica's folder is bootstrapped with a workspace `pyws` owned by
 /// `py@example.com`.
+///
+/// `pooled` puts PgBouncer in transaction mode between the replicas (and the commands) and the
+/// database; the replicas' listeners then connect directly with `--events-database`.
 final class ReplicaSet: @unchecked Sendable {
   let folder: TemporaryFolder
+  /// The URL replicas and commands use: the database's, or PgBouncer's when pooled.
   let databaseURL: String
+  /// The database's own URL (the same as `databaseURL` unless pooled).
+  let directURL: String
+  /// PgBouncer, when pooled.
+  let pooler: PgBouncerServer?
   let replicas: [ModalServerProcess]
   let owner: Credentials
 
   /// The owner's dashboard password.
   static let password = "replica-password-123"
 
-  /// Bootstraps and starts `count` replicas on a fresh database of the shared test cluster.
-  /// `extraArguments` go to every replica's `serve`.
-  init(count: Int, email: String = "py@example.com", workspace: String = "pyws", extraArguments: [String] = []) throws {
+  /// Bootstraps and starts `count` replicas on a fresh database of the shared test cluster, each
+  /// with `extraArguments` too.
+  init(
+    count: Int, email: String = "py@example.com", workspace: String = "pyws", pooled: Bool = false,
+    extraArguments: [String] = []
+  ) throws {
     let folder = TemporaryFolder()
     self.folder = folder
-    databaseURL = try PostgresServer.shared().newDatabase()
+    directURL = try PostgresServer.shared().newDatabase()
+    pooler = pooled ? try PgBouncerServer(inFrontOf: PostgresServer.shared()) : nil
+    databaseURL = pooler?.url(for: directURL) ?? directURL
     let databaseURL = self.databaseURL
+    let arguments = ["--database", databaseURL] + (pooled ? ["--events-database", directURL] : []) + extraArguments
     let folders = (0..<count).map { "\(folder.path)/replica\($0)" }
     let passwordFile = folder.write(Self.password + "\n", to: "password")
     let boot = try runServerCommand([
@@ -37,7 +51,7 @@ final class ReplicaSet: @unchecked Sendable {
       try FileManager.default.copyItem(atPath: keys, toPath: other + "/" + ServerKeys.fileName)
     }
     replicas = folders.enumerated().map { index, data in
-      ModalServerProcess(dataDirectory: data, logPath: "\(folder.path)/replica\(index).log", extraArguments: ["--database", databaseURL] + extraArguments)
+      ModalServerProcess(dataDirectory: data, logPath: "\(folder.path)/replica\(index).log", extraArguments: arguments)
     }
     for replica in replicas { try replica.start() }
   }

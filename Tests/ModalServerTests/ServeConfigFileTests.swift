@@ -13,6 +13,7 @@ import TestSupport
   private static let samples: [String: String] = [
     "--data-dir": "\"/srv/modal\"", "--grpc-address": "\"127.0.0.1:50051\"", "--http-address": "\"[::1]:8080\"",
     "--public-url": "\"https://modal.example.com\"", "--database": "\"sqlite:/srv/db.sqlite3\"", "--database-pool": "16",
+    "--events-database": "\"postgres://modal@db:5432/modal\"",
     "--tls-cert": "\"/etc/cert.pem\"", "--tls-key": "\"/etc/key.pem\"", "--disable-signup": "true",
     "--http-connections-per-address": "0", "--flow-starts-per-minute": "7", "--http-header-timeout": "30",
     "--grpc-max-streams": "50", "--grpc-memory-mb": "64", "--login-failures-per-address": "9", "--signups-per-address": "2",

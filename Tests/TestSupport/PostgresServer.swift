@@ -90,18 +90,25 @@ public final class PostgresServer: @unchecked Sendable {
     // The server inherits pg_ctl's standard output and error, so they must not be pipes someone
     // reads to the end: pg_ctl's output goes to /dev/null (the log says what happened).
     let command = [binaries + "/pg_ctl", "-D", folder + "/data", "-l", folder + "/server.log", "-o", options, "-w", "-t", "60", "start"]
+    guard try Self.launchAsServerUser(command) == 0 else { throw StandInError(message: "PostgreSQL did not start:\n\(log)") }
+  }
+
+  /// Runs `command` (one that starts a daemon and exits) as the server's user and returns its exit
+  /// status. `Subprocess` gives it /dev/null as output: a daemon would keep a pipe open that a
+  /// reader waits on to its end.
+  static func launchAsServerUser(_ command: [String]) throws -> Int32 {
     let environment = ["PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "HOME": "/tmp"]
     let launched =
       getuid() == 0
       ? Subprocess.launch("/usr/sbin/runuser", ["-u", "postgres", "--"] + command, environment: environment)
       : Subprocess.launch(command[0], Array(command.dropFirst()), environment: environment)
-    guard let pid = launched else { throw StandInError(message: "Could not run pg_ctl.") }
+    guard let pid = launched else { throw StandInError(message: "Could not run \(command[0]).") }
     var status: Int32?
     while status == nil {
       usleep(20_000)
       status = Subprocess.exitStatus(of: pid)
     }
-    guard status == 0 else { throw StandInError(message: "PostgreSQL did not start:\n\(log)") }
+    return status ?? -1
   }
 
   /// Stops the server: `fast` rolls back open transactions and disconnects clients, `immediate`

@@ -4,14 +4,16 @@ extension DataFolder {
   /// Opens the store `database` names (nothing: the SQLite file in the folder) and the folder's
   /// keys, following the folder's rules for `access`. `serving` stores listen for other replicas'
   /// changes; the commands' SQLite stores tell a running server about their changes through the
-  /// folder's event socket. On any refusal the store is closed again.
+  /// folder's event socket. `eventsDatabase` is where a serving PostgreSQL store listens, when
+  /// `database` goes through a transaction pooler. On any refusal the store is closed again.
   package func open(
-    database: String?, _ access: Access, serving: Bool = false, poolSize: Int = 8,
+    database: String?, _ access: Access, serving: Bool = false, poolSize: Int = 8, eventsDatabase: String? = nil,
     log: @escaping @Sendable (String) -> Void = { _ in }
   ) async throws -> Opened {
     try prepare(access)
     let existing = try existingKeys(access)
-    let (store, description) = try openStore(database: database, access, serving: serving, poolSize: poolSize, log: log)
+    let (store, description) = try openStore(
+      database: database, access, serving: serving, poolSize: poolSize, eventsDatabase: eventsDatabase, log: log)
     do {
       let keys = try await adoptKeys(existing: existing, store: store, description: description)
       return Opened(store: store, keys: keys, description: description)
@@ -22,13 +24,20 @@ extension DataFolder {
   }
 
   private func openStore(
-    database: String?, _ access: Access, serving: Bool, poolSize: Int, log: @escaping @Sendable (String) -> Void
+    database: String?, _ access: Access, serving: Bool, poolSize: Int, eventsDatabase: String?,
+    log: @escaping @Sendable (String) -> Void
   ) throws -> (any Store, String) {
     switch try DatabaseLocation(database, dataDirectory: path) {
     case .postgres(let url):
-      let postgres = try PostgresStore(url: url, poolSize: poolSize, listen: serving, log: log)
+      let postgres = try PostgresStore(url: url, poolSize: poolSize, listen: serving, eventsURL: eventsDatabase, log: log)
       return (postgres, "PostgreSQL \(postgres.location)")
     case .sqlite(let databasePath):
+      guard eventsDatabase == nil else {
+        throw ServerError(
+          .invalidArgument,
+          "--events-database is for replicas sharing PostgreSQL through a pooler; with SQLite, leave it out "
+            + "(or give --database a postgres:// URL).")
+      }
       try requireDatabase(at: databasePath, access)
       let folder = path
       let announcer: (@Sendable (StoreEvent) -> Void)? =

@@ -33,6 +33,9 @@ extension ServerApplication {
     package var database: String?
     /// The most PostgreSQL connections this replica opens (`--database-pool`).
     package var databasePoolSize = 8
+    /// A direct (session) PostgreSQL URL for the listener of other replicas' changes, when
+    /// `database` goes through a pooler in transaction mode (`--events-database`); `nil`: `database`.
+    package var eventsDatabase: String?
     /// TLS for both listeners (`--tls-cert`, `--tls-key`); `nil` serves plaintext.
     package var tls: TLS?
     /// Whether visitors may create accounts on the dashboard (`--disable-signup` turns it off).

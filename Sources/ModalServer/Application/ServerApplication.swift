@@ -81,7 +81,8 @@ package struct ServerApplication: Sendable {
     let lock = try DataFolderLock(dataDirectory: dataFolder.path)
     teardown.add { lock.release() }
     let opened = try await dataFolder.open(
-      database: configuration.database, .create, serving: true, poolSize: configuration.databasePoolSize, log: log)
+      database: configuration.database, .create, serving: true, poolSize: configuration.databasePoolSize,
+      eventsDatabase: configuration.eventsDatabase, log: log)
     teardown.add { await opened.store.close() }
     // The dashboard listens first, so a port of 0 is known before login links are made.
     let slot = DashboardSlot()

@@ -7,6 +7,7 @@ enum ServeCommand {
   static let usage = """
     Usage: modal-server serve --data-dir DIR --grpc-address HOST:PORT --http-address HOST:PORT
                               [--public-url URL] [--database URL] [--database-pool N]
+                              [--events-database URL]
                               [--tls-cert FILE --tls-key FILE] [--disable-signup]
                               [--http-connections-per-address N] [--flow-starts-per-minute N]
                               [--http-header-timeout SECONDS] [--grpc-max-streams N] [--grpc-memory-mb N]
@@ -33,6 +34,10 @@ enum ServeCommand {
       --database URL             postgres://USER@HOST:PORT/DB (several replicas share it) or sqlite:PATH
                                  (default: $MODAL_SERVER_DATABASE_URL, else modal-server.sqlite3 in the data folder)
       --database-pool N          The most PostgreSQL connections this replica opens (default 8)
+      --events-database URL      A direct PostgreSQL URL (a session of its own) for the connection that
+                                 listens for other replicas' changes, needed when --database goes through
+                                 a pooler in transaction mode such as PgBouncer (default:
+                                 $MODAL_SERVER_EVENTS_DATABASE_URL, else --database; see docs/server.md)
       --tls-cert FILE            PEM certificate chain: serve gRPC and the dashboard over TLS (needs --tls-key)
       --tls-key FILE             PEM private key for --tls-cert
       --disable-signup           Nobody can create an account on the dashboard (use bootstrap)
@@ -96,6 +101,9 @@ enum ServeCommand {
     }
     return size
   }
+  static let eventsDatabase = Option<String?>(
+    "--events-database", placeholder: "URL",
+    help: "A direct PostgreSQL URL for the listener of other replicas' changes (behind a transaction pooler)")
   static let tlsCert = Option<String?>("--tls-cert", placeholder: "FILE", help: "PEM certificate chain (needs --tls-key)")
   static let tlsKey = Option<String?>("--tls-key", placeholder: "FILE", help: "PEM private key for --tls-cert")
   static let disableSignup = Flag("--disable-signup", help: "Nobody can create an account on the dashboard")
@@ -184,7 +192,8 @@ enum ServeCommand {
   static let command = CommandTree.command(
     "serve", help: usage,
     options: [
-      ServerOptions.dataDir, grpcAddress, httpAddress, publicURL, ServerOptions.database, databasePool, tlsCert, tlsKey,
+      ServerOptions.dataDir, grpcAddress, httpAddress, publicURL, ServerOptions.database, databasePool, eventsDatabase,
+      tlsCert, tlsKey,
       disableSignup, connectionsPerAddress, flowStartsPerMinute, headerTimeout, grpcMaxStreams, grpcMemory,
       loginFailures, signUps, passwordQueue, quotaSecrets, quotaValueKiB, quotaSecretMiB, quotaTokens, quotaServiceUsers,
       metricsAddress, logFormat, ServeConfigFile.option, auditRetention, secretScanningKeys, federationCAFile, federationKeyRefresh,
@@ -200,6 +209,7 @@ enum ServeCommand {
     configuration.publicURL = parsed[Self.publicURL]
     configuration.database = ServerCommandLine.database(parsed[ServerOptions.database])
     configuration.databasePoolSize = parsed[Self.databasePool]
+    configuration.eventsDatabase = ServerCommandLine.eventsDatabase(parsed[Self.eventsDatabase])
     configuration.tls = try tls(certificate: parsed[Self.tlsCert], key: parsed[Self.tlsKey])
     configuration.allowSignUp = !parsed[Self.disableSignup]
     configuration.httpConnectionsPerAddress = parsed[Self.connectionsPerAddress]

@@ -86,6 +86,14 @@ public enum ServerCommandLine {
     option ?? ProcessInfo.processInfo.environment[databaseVariable]
   }
 
+  /// The environment variable read when `--events-database` is not given.
+  static let eventsDatabaseVariable = "MODAL_SERVER_EVENTS_DATABASE_URL"
+
+  /// `--events-database`, else `$MODAL_SERVER_EVENTS_DATABASE_URL`, else `nil` (`--database` listens).
+  static func eventsDatabase(_ option: String?) -> String? {
+    option ?? ProcessInfo.processInfo.environment[eventsDatabaseVariable]
+  }
+
   /// Opens the store `--database` names and the data folder's keys, by the rules of `DataFolder`:
   /// `create` for `serve` and `bootstrap`, everything must exist for the other commands.
   static func open(

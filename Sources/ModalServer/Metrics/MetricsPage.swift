@@ -63,6 +63,11 @@ package enum MetricsPage {
     page.family("modal_server_store_operation_duration_seconds", "histogram", "Store transactions' latency.")
     page.histogram("modal_server_store_operation_duration_seconds", [], store.latency.snapshot)
     guard let pool = store.pool else { return }
+    // Only PostgreSQL stores have a pool, and only they receive other replicas' changes.
+    page.family(
+      "modal_server_change_event_lag_seconds", "histogram",
+      "Time from another replica's commit of a change to its application here.")
+    page.histogram("modal_server_change_event_lag_seconds", [], store.changeEventLag.snapshot)
     let figures = [
       ("modal_server_database_connections_max", "The most connections the pool opens.", pool.capacity),
       ("modal_server_database_connections_open", "Database connections open.", pool.open),

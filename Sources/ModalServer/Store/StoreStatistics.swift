@@ -13,6 +13,8 @@ package final class StoreStatistics: Sendable {
 
   /// Durations of store operations (each one transaction of one or more statements).
   package let latency = LatencyHistogram()
+  /// Seconds from another replica's commit of a change to its arrival here (PostgreSQL only).
+  package let changeEventLag = LatencyHistogram()
   private let poolReader: @Sendable () -> Pool?
 
   /// Statistics whose pool figures come from `pool` (`nil` for a store without a pool).

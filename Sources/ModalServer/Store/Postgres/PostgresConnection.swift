@@ -35,14 +35,21 @@ struct PostgresRow: SQLRow {
   }
 }
 
-/// A libpq connection with a cache of prepared statements. Statements use `?` placeholders, which
-/// are numbered (`$1`, `$2`, …) once per statement text. Not thread-safe: used by one pool
-/// borrower at a time (hence `@unchecked Sendable`).
+/// A libpq connection. Statements use `?` placeholders, numbered (`$1`, `$2`, …) before sending.
+/// Not thread-safe: used by one pool borrower at a time (hence `@unchecked Sendable`).
+///
+/// Nothing here depends on the server session outliving a transaction, so the connection works
+/// through a pooler in transaction mode (PgBouncer `pool_mode = transaction`): statements are
+/// unnamed (a named prepared statement lives in one server session, which the pooler hands to
+/// others), no `options` startup parameter is sent (PgBouncer refuses it), and the timeouts are set
+/// with `SET LOCAL` in each transaction. Only `LISTEN` needs a session (`PostgresListener`).
 final class PostgresConnection: SQLConnection, @unchecked Sendable {
   private let handle: OpaquePointer
-  private var statements: [String: String] = [:]
-  /// Notices announced by the open transaction (sent with `pg_notify`, delivered at commit).
-  private var announced: Set<StoreEvent> = []
+  /// Notices announced by the open transaction (sent with `pg_notify` just before its commit,
+  /// delivered at commit).
+  private var announced: [StoreEvent] = []
+  /// The `statement_timeout` each transaction sets, in milliseconds.
+  private var statementTimeoutMilliseconds: Int64 = PostgresConnection.defaultStatementTimeoutMilliseconds
   /// Set once the connection failed; the pool then closes it instead of reusing it.
   private(set) var isBroken = false
   /// How long a statement's reply may take before the connection is given up: the session's
@@ -56,21 +63,23 @@ final class PostgresConnection: SQLConnection, @unchecked Sendable {
   /// The channel every replica listens on.
   static let channel = "modal_server_events"
 
+  /// The statement timeout when the URL (or the role's settings) give none: 15 s.
+  static let defaultStatementTimeoutMilliseconds: Int64 = 15_000
+
+  /// How long a transaction may sit idle before PostgreSQL ends the session: 60 s.
+  static let idleInTransactionTimeoutMilliseconds: Int64 = 60_000
+
   /// Connects with `url` (a libpq URI or key=value string); fails with `unavailable` when the
   /// database cannot be reached, so clients retry.
   init(url: String, applicationName: String = "modal-server") throws(ServerError) {
-    // Defaults first: settings in the URL override them. Connecting gives up after 3 s, a
-    // statement after 15 s, an idle transaction after 60 s; TCP keepalives find a silently dead
-    // connection (the listener's included) within about 25 s, and unacknowledged data (a network
-    // that drops everything) ends the connection after 20 s.
+    // Defaults first: settings in the URL override them. Connecting gives up after 3 s; TCP
+    // keepalives find a silently dead connection (the listener's included) within about 25 s, and
+    // unacknowledged data (a network that drops everything) ends the connection after 20 s.
     let keywords = [
       "connect_timeout", "application_name", "keepalives", "keepalives_idle", "keepalives_interval", "keepalives_count",
-      "tcp_user_timeout", "options", "dbname",
+      "tcp_user_timeout", "dbname",
     ]
-    let values = [
-      "3", applicationName, "1", "10", "5", "3", "20000",
-      "-c statement_timeout=15000 -c idle_in_transaction_session_timeout=60000 -c client_min_messages=warning", url,
-    ]
+    let values = ["3", applicationName, "1", "10", "5", "3", "20000", url]
     let connection = Self.withCStrings(keywords) { keywordPointers in
       Self.withCStrings(values) { valuePointers in PQconnectdbParams(keywordPointers, valuePointers, 1) }
     }
@@ -84,12 +93,14 @@ final class PostgresConnection: SQLConnection, @unchecked Sendable {
     // Notices (such as "already exists, skipping") are not errors; they must not reach the log raw.
     PQsetNoticeProcessor(connection, { _, _ in }, nil)
     handle = connection
-    // The URL may change statement_timeout; the session's value decides how long replies may take.
-    replyTimeout = Self.replyGrace
+    // The URL (`options=-c statement_timeout=…`) or the role may set statement_timeout; that value
+    // wins over the default, and decides how long replies may take.
+    replyTimeout = .milliseconds(Self.defaultStatementTimeoutMilliseconds) + Self.replyGrace
     let milliseconds = try query(
       "SELECT CAST(EXTRACT(EPOCH FROM CAST(current_setting('statement_timeout') AS interval)) * 1000 AS bigint)", []
     ) { row throws(ServerError) in row.int(0) }.first ?? 0
-    replyTimeout = milliseconds > 0 ? .milliseconds(milliseconds) + Self.replyGrace : nil
+    if milliseconds > 0 { statementTimeoutMilliseconds = milliseconds }
+    replyTimeout = .milliseconds(statementTimeoutMilliseconds) + Self.replyGrace
   }
 
   deinit { PQfinish(handle) }
@@ -151,20 +162,30 @@ final class PostgresConnection: SQLConnection, @unchecked Sendable {
   }
 
   func announce(_ event: StoreEvent) throws(ServerError) {
-    guard announced.insert(event).inserted else { return }
-    _ = try query("SELECT pg_notify(?, ?)", [.text(Self.channel), .text(event.wireText)]) { _ throws(ServerError) in () }
+    if !announced.contains(event) { announced.append(event) }
+  }
+
+  /// Sends `payload` on the replicas' channel (delivered at commit when in a transaction).
+  func notify(_ payload: String) throws(ServerError) {
+    _ = try query("SELECT pg_notify(?, ?)", [.text(Self.channel), .text(payload)]) { _ throws(ServerError) in () }
   }
 
   /// Runs `body` in a transaction (READ COMMITTED; the conditional updates decide races) and
-  /// returns its result and the events it announced. Rolled back if `body` throws.
+  /// returns its result and the events it announced, which are sent to the other replicas just
+  /// before the commit (stamped with the time, for the lag they measure). Rolled back if `body` throws.
   func transaction<T>(_ body: () throws(ServerError) -> T) throws(ServerError) -> (result: T, events: [StoreEvent]) {
     announced = []
-    try exec("BEGIN")
+    // One round trip, as BEGIN alone: SET LOCAL ends with the transaction, so nothing is left in a
+    // server session that a pooler hands to someone else.
+    try exec(
+      "BEGIN; SET LOCAL statement_timeout = \(statementTimeoutMilliseconds); "
+        + "SET LOCAL idle_in_transaction_session_timeout = \(Self.idleInTransactionTimeoutMilliseconds)")
     do {
       let result = try body()
+      for event in announced { try notify(ChangeNotice(event).payload) }
       try exec("COMMIT")
       defer { announced = [] }
-      return (result, Array(announced))
+      return (result, announced)
     } catch {
       if !isBroken { try? exec("ROLLBACK") }
       announced = []
@@ -192,10 +213,13 @@ final class PostgresConnection: SQLConnection, @unchecked Sendable {
 
   // MARK: Internals
 
+  /// Sends `sql` as an unnamed statement (parse, bind and execute in one round trip), which
+  /// lives only until the next one: unlike a named prepared statement it cannot collide with
+  /// another client's in a pooled server session ("prepared statement "s0" already exists").
   private func run(_ sql: String, _ values: [SQLValue]) throws(ServerError) -> OpaquePointer {
-    let name = try prepared(sql, parameterCount: values.count)
+    let text = Self.numberPlaceholders(sql)
     let sent = Self.withParameters(values) { pointers, lengths, formats in
-      PQsendQueryPrepared(handle, name, Int32(values.count), pointers, lengths, formats, 0)
+      PQsendQueryParams(handle, text, Int32(values.count), nil, pointers, lengths, formats, 0)
     }
     let result = try reply(toSent: sent)
     do { try check(result) } catch {
@@ -204,16 +228,6 @@ final class PostgresConnection: SQLConnection, @unchecked Sendable {
     }
     guard let result else { throw ServerError(.unavailable, "PostgreSQL returned no result.") }
     return result
-  }
-
-  private func prepared(_ sql: String, parameterCount: Int) throws(ServerError) -> String {
-    if let name = statements[sql] { return name }
-    let name = "s\(statements.count)"
-    let result = try reply(toSent: PQsendPrepare(handle, name, Self.numberPlaceholders(sql), Int32(parameterCount), nil))
-    defer { PQclear(result) }
-    try check(result)
-    statements[sql] = name
-    return name
   }
 
   /// Waits for the reply to what `PQsend…` just sent (`sent` is its return value) and returns its

@@ -7,17 +7,23 @@ import RPC
 /// When the connection is lost it publishes `.resynchronize` (remembered callers are forgotten,
 /// waiting calls look again), reconnects every half second until the database is back, and
 /// publishes `.resynchronize` once more after listening again, since notices sent in between are lost.
+///
+/// Each notice's lag (from its sending, just before the commit, to its publication here) goes into
+/// `lag`. Payloads that are not notices are remembered as probes (`hasReceived`), which is how the
+/// store checks at start that this connection really holds a session.
 final class PostgresListener: Sendable {
   private let stopped = Locked(false)
   private let connected = Locked(false)
+  private let probes = Locked<Set<String>>([])
 
   /// Starts listening on a new thread; `connect` opens the dedicated connection.
   init(
-    events: StoreEvents, log: @escaping @Sendable (String) -> Void,
+    events: StoreEvents, lag: LatencyHistogram, log: @escaping @Sendable (String) -> Void,
     connect: @escaping @Sendable () throws(ServerError) -> PostgresConnection
   ) {
     let stopped = self.stopped
     let connected = self.connected
+    let probes = self.probes
     let thread = Thread {
       var wasConnected = true
       while !stopped.withLock({ $0 }) {
@@ -36,7 +42,14 @@ final class PostgresListener: Sendable {
         // Anything sent while not listening was missed (also covers the first connection: harmless).
         events.publish(.resynchronize)
         wasConnected = true
-        Self.listen(on: connection, events: events, stopped: stopped)
+        Self.listen(on: connection, stopped: stopped) { payload in
+          if let notice = ChangeNotice(payload: payload) {
+            events.publish(notice.event)
+            if let seconds = notice.lag() { lag.observe(seconds: seconds) }
+          } else if payload.hasPrefix(Self.probePrefix) {
+            probes.withLock { _ = $0.insert(payload) }
+          }
+        }
         connected.withLock { $0 = false }
         if !stopped.withLock({ $0 }) {
           events.publish(.resynchronize)
@@ -55,17 +68,21 @@ final class PostgresListener: Sendable {
   /// Stops the thread within a quarter second.
   func stop() { stopped.withLock { $0 = true } }
 
-  /// Waits on the socket and publishes notices until the connection breaks or `stopped` is set.
-  private static func listen(on connection: PostgresConnection, events: StoreEvents, stopped: Locked<Bool>) {
+  /// How probe payloads begin (no `StoreEvent`'s wire text does).
+  static let probePrefix = "probe:"
+
+  /// Whether the probe `payload` arrived.
+  func hasReceived(_ payload: String) -> Bool { probes.withLock { $0.contains(payload) } }
+
+  /// Waits on the socket and hands over payloads until the connection breaks or `stopped` is set.
+  private static func listen(on connection: PostgresConnection, stopped: Locked<Bool>, received: (String) -> Void) {
     while !stopped.withLock({ $0 }) {
       var descriptor = pollfd(fd: connection.socket, events: Int16(POLLIN), revents: 0)
       let ready = poll(&descriptor, 1, 250)
       if ready < 0 && errno != EINTR { return }
       if ready <= 0 { continue }
       do throws(ServerError) {
-        for payload in try connection.receiveNotifications() {
-          if let event = StoreEvent(wireText: payload) { events.publish(event) }
-        }
+        for payload in try connection.receiveNotifications() { received(payload) }
       } catch {
         return
       }

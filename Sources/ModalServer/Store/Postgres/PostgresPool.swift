@@ -68,11 +68,6 @@ final class PostgresPool: Sendable {
     return try body(connection)
   }
 
-  /// Opens a dedicated connection outside the pool (for `LISTEN`).
-  func dedicatedConnection(applicationName: String) throws(ServerError) -> PostgresConnection {
-    try PostgresConnection(url: url, applicationName: applicationName)
-  }
-
   /// Closes idle connections; later borrowers fail.
   func close() {
     let waiters = state.withLock { state in

@@ -9,7 +9,9 @@ import Foundation
 ///   each migration once and the others wait, then see it applied.
 /// - Changes other replicas must see at once (revocations, membership changes, approved login
 ///   flows) are sent with `pg_notify` inside the transaction, delivered at commit, and received by
-///   every replica's `PostgresListener`.
+///   every replica's `PostgresListener`. The listener needs a session of its own: behind a pooler
+///   in transaction mode it connects to `eventsURL` instead, and start-up checks that it hears a
+///   notice sent through the pool (`checkListenerSession`).
 /// - A database outage makes calls fail quickly with `unavailable`; broken connections are
 ///   dropped and new ones opened when the database is back.
 package final class PostgresStore: SQLStore, @unchecked Sendable {
@@ -26,24 +28,37 @@ package final class PostgresStore: SQLStore, @unchecked Sendable {
   static let migrationLockKey: Int64 = 0x6D6F_6461_6C73_7276  // "modalsrv"
 
   /// Connects to `url`, applies pending migrations, and (when `listen`) starts listening for other
-  /// replicas' changes. `poolSize` bounds the connections used for requests.
-  package init(url: String, poolSize: Int = 8, listen: Bool = true, log: @escaping @Sendable (String) -> Void = { _ in })
-    throws(ServerError)
-  {
+  /// replicas' changes, over `eventsURL` when given (`--events-database`), and checks that the
+  /// listener hears this replica. `poolSize` bounds the connections used for requests.
+  package init(
+    url: String, poolSize: Int = 8, listen: Bool = true, eventsURL: String? = nil,
+    log: @escaping @Sendable (String) -> Void = { _ in }
+  ) throws(ServerError) {
     guard !url.isEmpty else { throw ServerError(.invalidArgument, "The PostgreSQL URL is empty.") }
+    if eventsURL?.isEmpty == true { throw ServerError(.invalidArgument, "The --events-database URL is empty.") }
     let pool = PostgresPool(url: url, capacity: poolSize)
     self.pool = pool
-    statistics = StoreStatistics { pool.usage }
+    let statistics = StoreStatistics { pool.usage }
+    self.statistics = statistics
     location = try pool.runBlocking { connection throws(ServerError) in
       try Self.migrate(connection)
       return connection.location
     }
-    let events = self.events
-    listener =
-      listen
-      ? PostgresListener(events: events, log: log) { () throws(ServerError) in
-        try pool.dedicatedConnection(applicationName: "modal-server listener")
-      } : nil
+    guard listen else {
+      listener = nil
+      return
+    }
+    let listener = PostgresListener(events: events, lag: statistics.changeEventLag, log: log) { () throws(ServerError) in
+      try PostgresConnection(url: eventsURL ?? url, applicationName: "modal-server listener")
+    }
+    self.listener = listener
+    do throws(ServerError) {
+      try Self.checkListenerSession(listener, pool: pool, separateURL: eventsURL != nil)
+    } catch {
+      listener.stop()
+      pool.close()
+      throw error
+    }
   }
 
   /// Applies every migration newer than the database in one transaction, holding the advisory
