@@ -3,10 +3,14 @@ import Testing
 
 /// The committed generated files must be exactly what protoc and the current plugin produce.
 @Suite struct GeneratedCodeTests {
-  static let outputs: [(proto: String, include: String, schema: String, committed: String)] = [
-    ("Protos/modal/api.proto", "Protos", "ModalAPISchema", "Sources/ModalAPI/Generated"),
+  /// Each committed folder with the protos generated into it (file and schema name).
+  static let outputs: [(protos: [(file: String, schema: String)], include: String, committed: String)] = [
     (
-      "Tests/ProtoWireTests/Protos/wire_test.proto", "Tests/ProtoWireTests/Protos", "WireTestSchema",
+      [("Protos/modal/api.proto", "ModalAPISchema"), ("Protos/modal_server/leaks.proto", "LeakReportsSchema")],
+      "Protos", "Sources/ModalAPI/Generated"
+    ),
+    (
+      [("Tests/ProtoWireTests/Protos/wire_test.proto", "WireTestSchema")], "Tests/ProtoWireTests/Protos",
       "Tests/ProtoWireTests/Generated"
     ),
   ]
@@ -26,13 +30,15 @@ import Testing
     defer { try? FileManager.default.removeItem(atPath: folder) }
     let root = Support.packageRoot
     let include = ProcessInfo.processInfo.environment["PROTOBUF_INCLUDE"] ?? "/usr/include"
-    let result = try Support.run(
-      protoc,
-      [
-        "--plugin=protoc-gen-modal-swift=\(plugin)", "--modal-swift_out=SchemaName=\(output.schema):\(folder)",
-        "-I", "\(root)/\(output.include)", "-I", include, "\(root)/\(output.proto)",
-      ])
-    try #require(result.status == 0, "protoc failed: \(result.stderr)")
+    for proto in output.protos {
+      let result = try Support.run(
+        protoc,
+        [
+          "--plugin=protoc-gen-modal-swift=\(plugin)", "--modal-swift_out=SchemaName=\(proto.schema):\(folder)",
+          "-I", "\(root)/\(output.include)", "-I", include, "\(root)/\(proto.file)",
+        ])
+      try #require(result.status == 0, "protoc failed on \(proto.file): \(result.stderr)")
+    }
     let fresh = try FileManager.default.contentsOfDirectory(atPath: folder).sorted()
     let committedFolder = "\(root)/\(output.committed)"
     let committed = try FileManager.default.contentsOfDirectory(atPath: committedFolder).filter {

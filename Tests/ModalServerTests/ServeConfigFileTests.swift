@@ -21,7 +21,7 @@ import TestSupport
     "--quota-tokens": "3", "--quota-service-users": "4", "--metrics-address": "\"127.0.0.1:9464\"", "--log-format": "\"json\"",
     "--audit-retention": "\"30d\"",
     "--secret-scanning-keys": "\"/etc/modal-server/github-keys.json\"",
-    "--audit-retention": "\"30d\"", "--federation-ca-file": "\"/etc/modal/oidc-ca.pem\"",
+    "--federation-ca-file": "\"/etc/modal/oidc-ca.pem\"",
     "--federation-key-refresh": "30",
   ]
 
