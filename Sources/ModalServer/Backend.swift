@@ -26,6 +26,9 @@ package struct Backend: Sendable {
   /// Proxy tokens (Modal's webhook tokens) and their check for reverse proxies.
   package let proxyTokens: ProxyTokenService
 
+  /// OAuth apps and the grants users give them.
+  package let oauthApps: OAuthAppService
+
   /// Assembles the services.
   package init(dependencies: Dependencies) {
     self.dependencies = dependencies
@@ -41,6 +44,7 @@ package struct Backend: Sendable {
     audit = AuditService(dependencies: dependencies)
 
     proxyTokens = ProxyTokenService(dependencies: dependencies)
+    oauthApps = OAuthAppService(dependencies: dependencies)
   }
 
   /// Approves the login flow with `code` for the user with `email` in `workspaceName` (or, when

@@ -133,6 +133,14 @@ package struct AuditTarget: Sendable, Hashable {
   package static func proxyToken(_ id: ProxyTokenID, name: String) -> AuditTarget {
     AuditTarget(kind: "proxy_token", id: id.rawValue, name: name)
   }
+  /// An OAuth app, by client id and name.
+  package static func oauthApp(_ id: OAuthClientID, name: String) -> AuditTarget {
+    AuditTarget(kind: "oauth_app", id: id.rawValue, name: name)
+  }
+  /// An OAuth grant, named by its app's name.
+  package static func oauthGrant(_ id: OAuthGrantID, appName: String) -> AuditTarget {
+    AuditTarget(kind: "oauth_grant", id: id.rawValue, name: appName)
+  }
   /// A secret, by name.
   package static func secret(_ id: SecretID, name: String?) -> AuditTarget {
     AuditTarget(kind: "secret", id: id.rawValue, name: name ?? "")
@@ -197,10 +205,22 @@ package struct AuditAction: RawRepresentable, Sendable, Hashable, CustomStringCo
   /// A proxy token was deleted.
   package static let proxyTokenDeleted = AuditAction(rawValue: "proxy_token.deleted")
 
+  /// An OAuth app was registered (`detail`: its scopes and how it authenticates).
+  package static let oauthAppCreated = AuditAction(rawValue: "oauth_app.created")
+  /// An OAuth app was deleted, and with it every grant to it.
+  package static let oauthAppDeleted = AuditAction(rawValue: "oauth_app.deleted")
+  /// A user granted an OAuth app access (`detail`: the app and the scopes).
+  package static let oauthGrantCreated = AuditAction(rawValue: "oauth_grant.created")
+  /// An OAuth grant was revoked.
+  package static let oauthGrantRevoked = AuditAction(rawValue: "oauth_grant.revoked")
+  /// An OAuth grant authenticated a call from an address this replica had not seen it use.
+  package static let oauthGrantUsed = AuditAction(rawValue: "oauth_grant.used")
+
   /// Every action this server records, in the order `docs/server.md` lists them.
   package static let all: [AuditAction] = [
     signInSucceeded, signInFailed, tokenCreated, tokenRevoked, tokenUsedFromNewAddress, loginApproved, memberAdded,
     memberRoleChanged, memberRemoved, secretCreated, secretUpdated, secretDeleted, totpEnrolled, totpRemoved,
     proxyTokenCreated, proxyTokenRenamed, proxyTokenAllowed, proxyTokenDisallowed, proxyTokenDeleted,
+    oauthAppCreated, oauthAppDeleted, oauthGrantCreated, oauthGrantRevoked, oauthGrantUsed,
   ]
 }

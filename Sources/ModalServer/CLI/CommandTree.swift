@@ -30,7 +30,7 @@ enum CommandTree {
     name: "modal-server", abstract: "A self-hostable, Modal-API-compatible identity and token service.",
     subcommands: [
       ServeCommand.command, BootstrapCommand.command, TokenCommands.group, FlowCommands.group, MemberCommands.memberGroup,
-      MemberCommands.serviceUserGroup, BackupCommands.backup, BackupCommands.restore, AuditCommands.group,
+      MemberCommands.serviceUserGroup, BackupCommands.backup, BackupCommands.restore, AuditCommands.group, OAuthAppCommands.group,
     ],
     helpText: ServerCommandLine.usage)
 

@@ -39,6 +39,7 @@ public enum ServerCommandLine {
       restore          Restore a backup into a new data folder
 
       audit export     Print the audit log (JSON lines for a SIEM with --json)
+      oauth-app        Register, list or delete OAuth apps; grant or revoke their access
 
     Run `modal-server <command> --help` for the options of a command.
 

@@ -41,6 +41,10 @@ package enum RecordKinds {
   package enum Flow: RecordKind { package static var prefix: String { "tf-" } }
   /// `ProxyTokenRecord` (Modal's webhook tokens).
   package enum ProxyToken: RecordKind { package static var prefix: String { "wk-" } }
+  /// `OAuthAppRecord`: Modal's OAuth client ids start with `oc-`.
+  package enum OAuthApp: RecordKind { package static var prefix: String { "oc-" } }
+  /// `OAuthGrantRecord`.
+  package enum OAuthGrant: RecordKind { package static var prefix: String { "og-" } }
 }
 
 /// The id of a `User`: `us-` + 22 base62.
@@ -59,3 +63,8 @@ package typealias SecretID = RecordID<RecordKinds.Secret>
 package typealias FlowID = RecordID<RecordKinds.Flow>
 /// The id of a `ProxyTokenRecord`: `wk-` + 22 base62, public, sent as `Modal-Key`.
 package typealias ProxyTokenID = RecordID<RecordKinds.ProxyToken>
+/// The id of an `OAuthAppRecord` (its OAuth client id): `oc-` + 22 base62, public, sent as
+/// `x-modal-oauth-client-id`.
+package typealias OAuthClientID = RecordID<RecordKinds.OAuthApp>
+/// The id of an `OAuthGrantRecord`: `og-` + 22 base62, the lookup key inside its refresh token.
+package typealias OAuthGrantID = RecordID<RecordKinds.OAuthGrant>
