@@ -48,6 +48,10 @@ let package = Package(
     .systemLibrary(name: "CShims", path: "Sources/System/CShims"),
     // libsecret, opened with dlopen when a keyring is used (Linux; its shim says why not linked).
     .systemLibrary(name: "CSecret", path: "Sources/System/CSecret", providers: [.apt(["libsecret-1-0"])]),
+    // libcrypto for ModalJOSE, opened with dlopen on first use so `modal` does not load it at start
+    // (its shim says why); the headers come from libssl-dev.
+    .systemLibrary(
+      name: "CCryptoLoader", path: "Sources/System/CCryptoLoader", providers: [.apt(["libssl-dev"]), .brew(["openssl@3"])]),
 
     // Layer 1: general-purpose modules that know nothing about Modal.
     .target(name: "TOML", swiftSettings: strict),
@@ -81,6 +85,11 @@ let package = Package(
     .testTarget(
       name: "ModalTokenScanTests", dependencies: ["ModalTokenScan", "ModalTokenFormat"],
       swiftSettings: strict + alwaysOptimized),
+
+    // Layer 2: JSON Web Tokens, keys and signatures (RS256, ES256, EdDSA) over libcrypto, shared by
+    // the SDK (OAuth client assertions) and the server (OIDC tokens, client assertions).
+    .target(name: "ModalJOSE", dependencies: ["CCryptoLoader"], swiftSettings: strict),
+    .testTarget(name: "ModalJOSETests", dependencies: ["ModalJOSE", "TestSupport"], swiftSettings: strict),
 
     // Layer 3: the SDK.
     .target(

