@@ -1,5 +1,6 @@
 import Foundation
 import ModalAPI
+import ModalJOSE
 import ModalServer
 import ProtoWire
 import RPC
@@ -277,4 +278,103 @@ import TestSupport
     let gone = try runServerCommand(["oauth-app", "delete"] + base + [clientID])
     #expect(gone.status != 0 && gone.stderr.contains("No OAuth app"))
   }
+}
+
+/// `private_key_jwt` apps: assertions as Python mints them pass once; another key, another
+/// audience or issuer, an expired, long-lived or replayed assertion is refused.
+@Suite struct OAuthAssertionTests {
+  private struct World {
+    let backend: Backend
+    let clock: ManualClock
+    let app: OAuthAppRecord
+    let key: JWTSigningKey
+    let refreshToken: String
+    let store: SQLiteStore
+    let folder = TemporaryFolder()
+
+    init() async throws {
+      store = try SQLiteStore(path: folder.path + "/db.sqlite3")
+      clock = ManualClock()
+      backend = Backend(dependencies: Dependencies(store: store, keys: .random(), clock: clock.clock))
+      let booted = try await backend.accounts.bootstrap(email: "owner@example.com", workspaceName: "acme", password: nil)
+      key = try JWTSigningKey.generate(.rs256)
+      let jwk = OAuthClientKey.storedText(try OAuthClientKey.parse(key.publicKey.jsonObject.serializedForTest))
+      let made = try await backend.oauthApps.register(
+        .init(name: "CI", redirectURIs: [], scopes: .all, credential: .publicKey(jwk: jwk)), in: booted.workspace,
+        by: .serverOperator)
+      #expect(made.secret == nil)
+      app = made.app
+      refreshToken = try await backend.oauthApps.grant(app, to: booted.user, scopes: .all, by: .serverOperator).refreshToken
+    }
+
+    /// An assertion as `modal/_utils/oauth.py` mints it, with `changes` applied to its claims.
+    func assertion(signedBy signer: JWTSigningKey? = nil, _ changes: [String: JSONValue] = [:]) throws -> String {
+      let now = Double(clock.now.wholeSeconds)
+      var claims: [String: JSONValue] = [
+        "iss": .string(app.id.rawValue), "sub": .string(app.id.rawValue), "aud": .string("modal-server"),
+        "iat": .number(now), "exp": .number(now + 300), "jti": .string(UUID().uuidString.lowercased()),
+      ]
+      claims.merge(changes) { _, new in new }
+      let signer = signer ?? key
+      return try signer.sign(header: ["kid": .string(signer.publicKey.thumbprint)], claims: claims)
+    }
+
+    func authenticate(_ assertion: String?, secret: String? = nil) async throws -> Caller {
+      let headers = OAuthCallHeaders(
+        refreshToken: refreshToken, clientID: app.id.rawValue, clientSecret: secret, assertion: assertion)
+      return try await backend.tokens.authenticate(oauth: headers, tokenPairSent: false)
+    }
+  }
+
+  @Test func assertionsPassOnceAndRefusalsSayWhy() async throws {
+    let world = try await World()
+    let good = try world.assertion()
+    #expect(try await world.authenticate(good).oauth?.app.id == world.app.id)
+    _ = try await world.authenticate(try world.assertion())
+    let replayed = await serverError { try await world.authenticate(good) }
+    #expect(replayed?.message.contains("already used") == true)
+
+    let generic: [String] = [
+      try world.assertion(signedBy: try JWTSigningKey.generate(.rs256)),
+      try world.assertion(signedBy: try JWTSigningKey.generate(.es256)),
+      "eyJhbGciOiJub25lIn0." + "e30.", "not a token",
+    ]
+    for assertion in generic {
+      let error = await serverError { try await world.authenticate(assertion) }
+      #expect(error?.message == TokenService.invalidOAuthMessage)
+    }
+    let secretInstead = await serverError { try await world.authenticate(nil, secret: "ov-" + String(repeating: "a", count: 30)) }
+    #expect(secretInstead?.message == TokenService.invalidOAuthMessage)
+
+    let now = Double(world.clock.now.wholeSeconds)
+    let expired = await serverError { try await world.authenticate(try world.assertion(["iat": .number(now - 400), "exp": .number(now - 100)])) }
+    #expect(expired?.message.contains("has expired") == true)
+    let specific: [([String: JSONValue], String)] = [
+      (["aud": .string("someone-else")], "aud"), (["iss": .string("oc-other")], "iss and sub"),
+      (["sub": .string("oc-other")], "iss and sub"), (["exp": .number(now + 86_400)], "at most 600 seconds"),
+      (["jti": .string("")], "jti"), (["nbf": .number(now + 3600)], "not valid yet"),
+    ]
+    for (changes, text) in specific {
+      let error = await serverError { try await world.authenticate(try world.assertion(changes)) }
+      #expect(error?.message.contains(text) == true, "\(changes): \(error?.message ?? "accepted")")
+    }
+    // Small skew is allowed.
+    _ = try await world.authenticate(try world.assertion(["iat": .number(now + 20)]))
+    await world.store.close()
+  }
+
+  @Test func onlyRSAPublicKeysRegister() throws {
+    let ec = try JWTSigningKey.generate(.es256)
+    let error = #expect(throws: ServerError.self) { try OAuthClientKey.parse(ec.publicKey.jsonObject.serializedForTest) }
+    #expect(error?.message.contains("RSA") == true)
+    #expect(throws: ServerError.self) { try OAuthClientKey.parse("-----BEGIN PUBLIC KEY-----\nnope\n-----END PUBLIC KEY-----") }
+    #expect(throws: ServerError.self) { try OAuthClientKey.parse("[1]") }
+    let rsa = try JWTSigningKey.generate(.rs256)
+    #expect(try OAuthClientKey.parse(rsa.publicKey.jsonObject.serializedForTest) == rsa.publicKey)
+  }
+}
+
+extension Dictionary where Key == String, Value == JSONValue {
+  /// The object as JSON text.
+  fileprivate var serializedForTest: String { JSONValue.object(self).serialized }
 }

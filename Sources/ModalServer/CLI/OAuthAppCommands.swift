@@ -5,7 +5,7 @@ import CommandLineKit
 enum OAuthAppCommands {
   static let usage = """
     Usage: modal-server oauth-app create --data-dir DIR --workspace W --name N [--redirect-uris U1,U2]
-                                         [--scopes a,b] [--json]
+                                         [--scopes a,b] [--public-key FILE] [--json]
            modal-server oauth-app list --data-dir DIR --workspace W [--json]
            modal-server oauth-app delete --data-dir DIR --workspace W CLIENT_ID
            modal-server oauth-app grant --data-dir DIR --workspace W --email E [--scopes a,b] [--json] CLIENT_ID
@@ -16,6 +16,8 @@ enum OAuthAppCommands {
                     --name N            What users see when they consent
                     --redirect-uris U   Comma-separated; https, or http to 127.0.0.1/localhost
                     --scopes a,b        The most a grant may allow (default all): \(Scope.allCases.map(\.rawValue).joined(separator: ", "))
+                    --public-key FILE   An RSA public key (PEM or JWK): the app then signs an RS256
+                                        assertion per call (private_key_jwt) and gets no secret
     list          Lists the apps of W and their grants.
     delete        Deletes an app and every grant to it; its calls fail at once.
     grant         Grants the app access for the member E (what the user's consent does) and prints
@@ -30,6 +32,7 @@ enum OAuthAppCommands {
   static let redirectURIs = Option<[String]>(
     "--redirect-uris", placeholder: "U1,U2", default: [], help: "Comma-separated redirect URIs"
   ) { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } }
+  static let publicKey = Option<String?>("--public-key", placeholder: "FILE", help: "An RSA public key (PEM or JWK)")
   static let clientID = Argument<String>("CLIENT_ID", help: "The app's client id (oc-…)")
   static let grantID = Argument<String>("GRANT_ID", help: "The grant's id (og-…)")
 
@@ -39,7 +42,7 @@ enum OAuthAppCommands {
       CommandTree.command(
         "create", help: usage,
         options: [
-          ServerOptions.dataDir, ServerOptions.workspace, name, redirectURIs, TokenCommands.scopes,
+          ServerOptions.dataDir, ServerOptions.workspace, name, redirectURIs, TokenCommands.scopes, publicKey,
           ServerOptions.database, ServerOptions.json,
         ], run: create),
       CommandTree.command(
@@ -76,10 +79,20 @@ enum OAuthAppCommands {
     await opened.store.close()
   }
 
+  /// A secret, or the public key read from `--public-key`.
+  private static func credential(_ parsed: ServerInvocation) throws -> OAuthAppService.ClientCredential {
+    guard let path = parsed[publicKey] else { return .secret }
+    guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+      throw ServerError(.invalidArgument, "Cannot read the public key file \(path).")
+    }
+    return .publicKey(jwk: OAuthClientKey.storedText(try OAuthClientKey.parse(text)))
+  }
+
   static func create(_ parsed: ServerInvocation) async throws {
+    let credential = try credential(parsed)
     try await withWorkspace(parsed) { backend, workspace in
       let registration = OAuthAppService.Registration(
-        name: parsed[name], redirectURIs: parsed[redirectURIs], scopes: parsed[TokenCommands.scopes], credential: .secret)
+        name: parsed[name], redirectURIs: parsed[redirectURIs], scopes: parsed[TokenCommands.scopes], credential: credential)
       let (app, secret) = try await backend.oauthApps.register(registration, in: workspace, by: .serverOperator)
       if parsed[ServerOptions.json] {
         parsed.output.out(
@@ -92,7 +105,7 @@ enum OAuthAppCommands {
           """
           Registered OAuth app '\(app.name)' in workspace '\(workspace.name)' (scopes \(app.scopes)).
           client_id: \(app.id)
-          client_secret: \(secret ?? "")
+          \(secret.map { "client_secret: \($0)" } ?? "client authentication: private_key_jwt (RS256 assertions)")
 
           """)
       }

@@ -130,9 +130,9 @@ extension TokenService {
       guard let secret = headers.clientSecret else { return false }
       return hasher.matches(secret, storedHash: hash, keyID: keyID)
     case .publicKey:
-      // Assertions are verified once the JOSE library is in (`private_key_jwt`); until then a
-      // public-key app cannot be registered, so this refuses what cannot occur.
-      return false
+      guard let assertion = headers.assertion else { return false }
+      let now = Int(dependencies.clock.now().wholeSeconds)
+      return try dependencies.clientAssertions.verify(assertion, app: app, now: now)
     }
   }
 
