@@ -77,6 +77,8 @@ import TestSupport
       "MODAL_OAUTH_CLIENT_SECRET": app.secret,
     ]
     try actsForTheUser(modal, scenario, variables, grantID: app.grantID)
+    // Our CLI (the Swift SDK underneath) with the same settings.
+    try actsForTheUser(ProcessRunner.product("modal"), scenario, variables, grantID: app.grantID)
 
     // A scope not granted, a wrong secret, a mix with a token pair (Python's own refusal).
     let write = try scenario.run(modal, ["secret", "create", "not-allowed", "K=v"], variables)
@@ -110,6 +112,7 @@ import TestSupport
       "MODAL_OAUTH_JWT_KEY": key.privateKeyPEM,
     ]
     try actsForTheUser(modal, scenario, variables, grantID: app.grantID)
+    try actsForTheUser(ProcessRunner.product("modal"), scenario, variables, grantID: app.grantID)
     let create = try scenario.run(modal, ["secret", "create", "made-by-agent", "K=v"], variables)
     #expect(create.status == 0, "\(create.stderr)")
 
