@@ -79,6 +79,11 @@ import TestSupport
     try actsForTheUser(modal, scenario, variables, grantID: app.grantID)
     // Our CLI (the Swift SDK underneath) with the same settings.
     try actsForTheUser(ProcessRunner.product("modal"), scenario, variables, grantID: app.grantID)
+    let doctor = try scenario.run(ProcessRunner.product("modal"), ["doctor"], variables)
+    #expect(doctor.stdout.contains("Using the OAuth client \(app.clientID)"), "\(doctor.stdout)\(doctor.stderr)")
+    #expect(doctor.stdout.contains("The server accepts the OAuth credentials of client \(app.clientID)"))
+    #expect(doctor.stdout.contains("through grant \(app.grantID) (OAuth: Interop)"))
+    #expect(!doctor.stdout.contains(app.refreshToken) && !doctor.stdout.contains(app.secret))
 
     // A scope not granted, a wrong secret, a mix with a token pair (Python's own refusal).
     let write = try scenario.run(modal, ["secret", "create", "not-allowed", "K=v"], variables)
