@@ -198,6 +198,9 @@ package struct Dashboard: Sendable {
     case ("POST", 1, "proxy-tokens"): return try await createProxyToken(context, workspaceName: name)
     case ("POST", 3, "proxy-tokens") where rest[2] == "environment" || rest[2] == "delete":
       return try await changeProxyToken(context, workspaceName: name, tokenID: rest[1], change: rest[2])
+    case ("GET", 1, "oauth-grants"): return try await oauthGrantsPage(context, workspaceName: name)
+    case ("POST", 3, "oauth-grants") where rest[2] == "revoke":
+      return try await revokeOAuthGrant(context, workspaceName: name, grantID: rest[1])
     case ("GET", 1, "members"): return try await membersPage(context, workspaceName: name)
     case ("POST", 1, "members"): return try await addMember(context, workspaceName: name)
     case ("POST", 3, "members") where rest[2] == "role":
