@@ -103,7 +103,7 @@ let package = Package(
     .target(
       name: "Modal",
       dependencies: [
-        "TOML", "ModalAPI", "ModalTokenFormat", "ProtoWire", "RPC", "CShims",
+        "TOML", "ModalAPI", "ModalTokenFormat", "ModalJOSE", "ProtoWire", "RPC", "CShims",
         .target(name: "CSecret", condition: .when(platforms: [.linux])),
       ],
       swiftSettings: strict),
@@ -136,7 +136,7 @@ let package = Package(
     // Tests, with a shared support module (temporary folders, running built executables).
     .target(name: "TestSupport", dependencies: ["Modal"], path: "Tests/TestSupport", swiftSettings: strict),
     .testTarget(name: "TOMLTests", dependencies: ["TOML"], swiftSettings: strict),
-    .testTarget(name: "ModalTests", dependencies: ["Modal", "TOML", "TestSupport"], swiftSettings: strict),
+    .testTarget(name: "ModalTests", dependencies: ["Modal", "ModalJOSE", "TOML", "TestSupport"], swiftSettings: strict),
     .testTarget(
       name: "ModalCLITests", dependencies: ["ModalCLI", "Modal", "ModalTokenFormat", "TOML", "TestSupport"], swiftSettings: strict),
     .testTarget(

@@ -34,6 +34,8 @@ package struct Backend: Sendable {
   package let leaks: LeakReportService
   /// Workload identity federation: trust policies (the exchange itself is `TokenExchangeGrant`).
   package let federation: FederationService
+  /// OAuth apps and the grants users give them.
+  package let oauthApps: OAuthAppService
 
   /// Assembles the services.
   package init(dependencies: Dependencies) {
@@ -54,6 +56,7 @@ package struct Backend: Sendable {
     environmentRoles = EnvironmentRoleService(dependencies: dependencies)
     leaks = LeakReportService(dependencies: dependencies)
     federation = FederationService(dependencies: dependencies)
+    oauthApps = OAuthAppService(dependencies: dependencies)
   }
 
   /// Approves the login flow with `code` for the user with `email` in `workspaceName` (or, when

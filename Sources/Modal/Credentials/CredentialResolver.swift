@@ -34,14 +34,19 @@ package struct CredentialResolver: Sendable {
   /// whose checksum or length shows it was mistyped or cut off (``TokenSecretFormat``). The server
   /// would otherwise be blamed for a local mistake.
   package static func checkSendable(_ credentials: Credentials) throws(ModalError) {
-    for (label, value) in [("token id", credentials.tokenID), ("token secret", credentials.tokenSecret)] {
+    var values = [("token id", credentials.tokenID), ("token secret", credentials.tokenSecret)]
+    if let oauth = credentials.oauth {
+      values = [("OAuth refresh token", oauth.refreshToken), ("OAuth client id", oauth.clientID)]
+      if case .secret(let secret) = oauth.clientAuthentication { values.append(("OAuth client secret", secret)) }
+    }
+    for (label, value) in values {
       guard let position = Credentials.firstNonPrintableASCII(in: value) else { continue }
       throw ModalError(
         .invalidCredentials,
         "The \(label) from \(credentials.source) has a character that is not printable ASCII (character \(position)); tokens are plain ASCII, so this looks like a paste or typing problem (an accented letter, a smart quote, an invisible character). Nothing was sent to the server.",
         remedy: remedy(for: credentials.source))
     }
-    if case .mistyped(let problem) = TokenSecretFormat.inspect(credentials.tokenSecret) {
+    if credentials.oauth == nil, case .mistyped(let problem) = TokenSecretFormat.inspect(credentials.tokenSecret) {
       throw ModalError(
         .invalidCredentials,
         "The token secret from \(credentials.source) is damaged: \(problem). Nothing was sent to the server.",

@@ -1,4 +1,4 @@
-/// A token pair and where it came from.
+/// A token pair, or OAuth credentials, and where they came from.
 public struct Credentials: Sendable, Equatable, CustomStringConvertible {
   /// Where a token pair was found.
   public enum Source: Sendable, Equatable, CustomStringConvertible {
@@ -35,12 +35,24 @@ public struct Credentials: Sendable, Equatable, CustomStringConvertible {
   public let tokenSecret: String
   /// Where the pair was found.
   public let source: Source
+  /// OAuth credentials instead of a token pair (then `tokenID` and `tokenSecret` are empty): calls
+  /// carry the OAuth headers and never a token pair.
+  public let oauth: OAuthCredentials?
 
   /// Creates credentials.
   public init(tokenID: String, tokenSecret: String, source: Source) {
     self.tokenID = tokenID
     self.tokenSecret = tokenSecret
     self.source = source
+    self.oauth = nil
+  }
+
+  /// Creates OAuth credentials (`MODAL_OAUTH_*` or a profile's `oauth_*` keys).
+  public init(oauth: OAuthCredentials, source: Source) {
+    self.tokenID = ""
+    self.tokenSecret = ""
+    self.source = source
+    self.oauth = oauth
   }
 
   /// The secret with all but its prefix and last four characters hidden: `as-****3f9Q`.
@@ -51,7 +63,10 @@ public struct Credentials: Sendable, Equatable, CustomStringConvertible {
   public var shownTokenID: String { Self.shownTokenID(tokenID) }
 
   /// The token id, the masked secret and the source; never the secret itself.
-  public var description: String { "\(shownTokenID) (secret \(maskedSecret)) from \(source)" }
+  public var description: String {
+    if let oauth { return "\(oauth) from \(source)" }
+    return "\(shownTokenID) (secret \(maskedSecret)) from \(source)"
+  }
 
   /// `tokenID` as it may be shown: masked when it is really a secret (`as-…`).
   package static func shownTokenID(_ tokenID: String) -> String {

@@ -74,6 +74,10 @@ struct DefaultCredentialProvider: CredentialProvider {
       break
     }
     try context.config.checkProfiles()
+    // Python reads OAuth settings before the token pair and refuses a mix of the two.
+    if let (oauth, source) = try OAuthSettings.resolve(context.config) {
+      return Credentials(oauth: oauth, source: source)
+    }
     do {
       return try await ChainCredentialProvider(providers: [.environment, .profile()]).credentials(context: context)
     } catch where !error.sourcesTried.isEmpty {

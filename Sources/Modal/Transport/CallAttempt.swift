@@ -20,11 +20,14 @@ struct CallAttempt: Sendable {
   /// The headers every try carries (identity, credentials, `override_headers`).
   let metadata: Metadata
   let options: CallOptions
+  /// Mints the OAuth client assertion every try carries anew (each may be used once); nil without one.
+  var assertions: OAuthAssertionMinter? = nil
 
   /// Sends the call once, as the `state`'s attempt.
   func send(_ state: RetryState) async throws(Failure) -> UnaryResponse {
     var metadata = self.metadata
     metadata.add(contentsOf: state.headers())
+    if let assertion = assertions?.mint() { metadata.add("x-modal-oauth-client-assertion", assertion) }
     let attemptLimit = state.attemptLimit(options)
     // With a timeout, choosing among several server URLs counts against it.
     let attemptStart = ContinuousClock.now

@@ -66,6 +66,13 @@ struct ErrorMapping {
     guard let credentials else {
       return "The call needs credentials: run `modal setup`, or set MODAL_TOKEN_ID and MODAL_TOKEN_SECRET."
     }
+    if let oauth = credentials.oauth {
+      return """
+        The server at \(serverURL) rejected the \(oauth) from \(credentials.source). Check that the refresh token, \
+        client id and client secret (or JWT key) are the app's, as issued, and that the user has not revoked the \
+        app's access; otherwise have the user authorize the app again.
+        """
+    }
     // Only the checks that fit where the pair came from.
     var checks = [
       "the token id and secret are exactly as shown when the token was created (no spaces, not swapped);",

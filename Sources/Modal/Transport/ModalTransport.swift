@@ -43,7 +43,8 @@ final class ModalTransport: Sendable {
     var metadata = baseMetadata(credentials)
     metadata.add(contentsOf: extraMetadata)
     let attempt = CallAttempt(
-      endpoints: endpoints, path: method.path, payload: request.serializedBytes(), metadata: metadata, options: options)
+      endpoints: endpoints, path: method.path, payload: request.serializedBytes(), metadata: metadata, options: options,
+      assertions: try credentials?.oauth?.minter())
     let executor = RetryExecutor(policy: policy(for: options.retry), options: options, methodName: method.methodName)
     let reply = try await executor.run { state async throws(CallAttempt.Failure) -> UnaryResponse in
       do throws(CallAttempt.Failure) {
@@ -78,7 +79,9 @@ final class ModalTransport: Sendable {
   private func baseMetadata(_ credentials: Credentials?) -> Metadata {
     var metadata = Metadata()
     for (name, value) in identity.headers { metadata.add(name, value) }
-    if let credentials {
+    if let oauth = credentials?.oauth {
+      for (name, value) in oauth.headers { metadata.add(name, value) }
+    } else if let credentials {
       metadata.add("x-modal-token-id", credentials.tokenID)
       metadata.add("x-modal-token-secret", credentials.tokenSecret)
     }

@@ -66,6 +66,12 @@ struct CredentialChecks {
       why = "MODAL_TOKEN_ID and MODAL_TOKEN_SECRET are not set, so the selected profile is used (\(config.selection.explanation))"
     case .arguments, .named: why = "they were passed in code"
     }
+    if let oauth = credentials.oauth {
+      report.add(
+        "credentials", "credentials.resolved", .ok,
+        "Using the \(oauth) from \(credentials.source): OAuth settings are read before a token pair, and never mixed with one.")
+      return credentials
+    }
     report.add("credentials", "credentials.resolved", .ok, "Using token \(credentials.tokenID) (secret \(credentials.maskedSecret)) from \(credentials.source): \(why).")
     if credentials.source == .environment && profileHasToken {
       report.add(

@@ -21,17 +21,21 @@ struct TokenChecks {
     let fixLogin = credentials.source == .environment
       ? "Create a new token (`modal token new --profile \(profile)`, or in the dashboard) and update MODAL_TOKEN_ID/MODAL_TOKEN_SECRET"
       : "modal token new --profile \(profile)   (or `modal setup`)"
+    // OAuth credentials have no token id: name the app's client instead.
+    let what = credentials.oauth.map { "the OAuth credentials of client \($0.clientID)" } ?? "token \(credentials.tokenID)"
     if let hello {
-      report.add("token", "token.accepted", .problem, "The server rejected token \(credentials.tokenID): \(hello.message)", fix: fixLogin)
+      let fix = credentials.oauth == nil ? fixLogin : "Check the MODAL_OAUTH_* settings, or have the user authorize the app again"
+      report.add("token", "token.accepted", .problem, "The server rejected \(what): \(hello.message)", fix: fix)
       return
     }
-    report.add("token", "token.accepted", .ok, "The server accepts token \(credentials.tokenID) (ClientHello).")
+    report.add("token", "token.accepted", .ok, "The server accepts \(what) (ClientHello).")
     guard let client = try? await CLIClients.make(
       invocation, tokenID: credentials.tokenID, tokenSecret: credentials.tokenSecret, serverURL: serverURL)
     else { return }
     do {
       let info = try await client.tokens.info()
-      report.add("token", "token.workspace", .ok, "Workspace \(info.workspaceName) (\(info.workspaceID))\(Self.who(info.identity)).")
+      let app = credentials.oauth == nil ? "" : ", through grant \(info.id) (\(info.name))"
+      report.add("token", "token.workspace", .ok, "Workspace \(info.workspaceName) (\(info.workspaceID))\(Self.who(info.identity))\(app).")
       Self.addExpiry(info.expiresAt, fixLogin: fixLogin, profile: profile, into: &report)
     } catch {
       report.add("token", "token.workspace", .warning, "TokenInfoGet failed: \(error.message)")

@@ -19,10 +19,9 @@ struct MethodTable {
     let backend = self.backend
     register(method) { bytes, context, tokenID throws(ServerError) in
       let metadata = context.requestMetadata
-      tokenID = metadata["x-modal-token-id"]
       let caller: Caller
       do throws(ServerError) {
-        caller = try await backend.tokens.authenticate(id: tokenID, secret: metadata["x-modal-token-secret"], peer: context.peer)
+        caller = try await Self.authenticate(metadata: { metadata[$0] }, tokenID: &tokenID, backend: backend, peer: context.peer)
       } catch {
         backend.dependencies.metrics.authenticated(TokenService.outcome(of: error))
         throw error
@@ -32,6 +31,22 @@ struct MethodTable {
       let request = try Self.decode(Request.self, bytes)
       return try await body(request, caller, context).serializedBytes()
     }
+  }
+
+  /// The caller of a call with a token pair or OAuth credentials; `tokenID` becomes what the log
+  /// line names (the token id, or the grant id of a refresh token).
+  static func authenticate(
+    metadata header: (String) -> String?, tokenID: inout String?, backend: Backend, peer: String
+  ) async throws(ServerError) -> Caller {
+    let id = header("x-modal-token-id")
+    let secret = header("x-modal-token-secret")
+    guard let oauth = OAuthCallHeaders(header) else {
+      tokenID = id
+      return try await backend.tokens.authenticate(id: id, secret: secret, peer: peer)
+    }
+    tokenID = oauth.refreshToken.flatMap(OAuthFormat.grantID(of:))?.rawValue
+    let tokenPairSent = !(id ?? "").isEmpty || !(secret ?? "").isEmpty
+    return try await backend.tokens.authenticate(oauth: oauth, tokenPairSent: tokenPairSent, peer: peer)
   }
 
   /// A method callable without a token.

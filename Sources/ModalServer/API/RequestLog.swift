@@ -36,7 +36,7 @@ package struct RequestLogEntry: Sendable {
   }
 
   /// The token id as logged: the id, `malformed`, or `-` when none was sent.
-  private var loggedToken: String { tokenID.map { TokenFormat.isWellFormedID($0) ? $0 : "malformed" } ?? "-" }
+  private var loggedToken: String { tokenID.map { TokenFormat.isWellFormedID($0) || OAuthFormat.isWellFormedGrantID($0) ? $0 : "malformed" } ?? "-" }
 
   /// A non-negative number with one decimal, without Foundation's `String(format:)`.
   static func tenths(_ value: Double) -> String {

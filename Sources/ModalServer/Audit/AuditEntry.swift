@@ -141,6 +141,14 @@ package struct AuditTarget: Sendable, Hashable {
   package static func federationPolicy(_ policy: FederationPolicy) -> AuditTarget {
     AuditTarget(kind: "federation_policy", id: policy.id.rawValue, name: policy.terms.name)
   }
+  /// An OAuth app, by client id and name.
+  package static func oauthApp(_ id: OAuthClientID, name: String) -> AuditTarget {
+    AuditTarget(kind: "oauth_app", id: id.rawValue, name: name)
+  }
+  /// An OAuth grant, named by its app's name.
+  package static func oauthGrant(_ id: OAuthGrantID, appName: String) -> AuditTarget {
+    AuditTarget(kind: "oauth_grant", id: id.rawValue, name: appName)
+  }
   /// A secret, by name.
   package static func secret(_ id: SecretID, name: String?) -> AuditTarget {
     AuditTarget(kind: "secret", id: id.rawValue, name: name ?? "")
@@ -230,6 +238,17 @@ package struct AuditAction: RawRepresentable, Sendable, Hashable, CustomStringCo
   /// An OIDC token was exchanged for a token (success) or refused (error, with the reason).
   package static let federationExchange = AuditAction(rawValue: "federation.exchange")
 
+  /// An OAuth app was registered (`detail`: its scopes and how it authenticates).
+  package static let oauthAppCreated = AuditAction(rawValue: "oauth_app.created")
+  /// An OAuth app was deleted, and with it every grant to it.
+  package static let oauthAppDeleted = AuditAction(rawValue: "oauth_app.deleted")
+  /// A user granted an OAuth app access (`detail`: the app and the scopes).
+  package static let oauthGrantCreated = AuditAction(rawValue: "oauth_grant.created")
+  /// An OAuth grant was revoked.
+  package static let oauthGrantRevoked = AuditAction(rawValue: "oauth_grant.revoked")
+  /// An OAuth grant authenticated a call from an address this replica had not seen it use.
+  package static let oauthGrantUsed = AuditAction(rawValue: "oauth_grant.used")
+
   /// Every action this server records, in the order `docs/server.md` lists them.
   package static let all: [AuditAction] = [
     signInSucceeded, signInFailed, tokenCreated, tokenRevoked, tokenLeakRevoked, tokenDisabled, tokenEnabled, tokenUsedFromNewAddress,
@@ -237,5 +256,6 @@ package struct AuditAction: RawRepresentable, Sendable, Hashable, CustomStringCo
     totpEnrolled, totpRemoved, proxyTokenCreated, proxyTokenRenamed, proxyTokenAllowed, proxyTokenDisallowed,
     proxyTokenDeleted, settingChanged, serviceUserCreated, serviceUserDeleted, environmentRoleChanged,
     federationPolicyAdded, federationPolicyRemoved, federationExchange,
+    oauthAppCreated, oauthAppDeleted, oauthGrantCreated, oauthGrantRevoked, oauthGrantUsed,
   ]
 }

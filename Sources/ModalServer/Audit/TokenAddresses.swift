@@ -26,11 +26,20 @@ package final class TokenAddresses: Sendable {
     guard !actor.address.isEmpty else { return }
     let pair = Pair(token: caller.token.id, address: actor.address)
     guard !known.withLock({ $0.contains(pair) }) else { return }
-    let entry = AuditEntry(
-      .tokenUsedFromNewAddress, by: actor, target: .token(caller.token.id, name: caller.token.name),
-      workspaceID: caller.workspace.id, at: time)
     do {
-      _ = try await store.noteTokenAddress(caller.token.id, address: actor.address, at: time, audit: entry)
+      if let oauth = caller.oauth {
+        // Grants have no address table (it references tokens): each replica records a grant's
+        // first use from an address once, which also puts the first use of every grant in the log.
+        try await store.recordAudit(
+          AuditEntry(
+            .oauthGrantUsed, by: actor, target: .oauthGrant(oauth.grant.id, appName: oauth.app.name),
+            workspaceID: caller.workspace.id, at: time, detail: ["client_id": oauth.app.id.rawValue]))
+      } else {
+        let entry = AuditEntry(
+          .tokenUsedFromNewAddress, by: actor, target: .token(caller.token.id, name: caller.token.name),
+          workspaceID: caller.workspace.id, at: time)
+        _ = try await store.noteTokenAddress(caller.token.id, address: actor.address, at: time, audit: entry)
+      }
     } catch {
       // The call itself is fine; not remembering the pair makes the next call try again.
       return

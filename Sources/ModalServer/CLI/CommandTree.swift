@@ -34,7 +34,7 @@ enum CommandTree {
     subcommands: [
       ServeCommand.command, BootstrapCommand.command, TokenCommands.group, FlowCommands.group, MemberCommands.memberGroup,
       MemberCommands.serviceUserGroup, BackupCommands.backup, BackupCommands.restore, AuditCommands.group,
-      FederationCommands.group,
+      FederationCommands.group, OAuthAppCommands.group,
     ],
     helpText: ServerCommandLine.usage)
 

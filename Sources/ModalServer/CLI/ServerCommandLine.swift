@@ -40,6 +40,7 @@ public enum ServerCommandLine {
 
       audit export     Print the audit log (JSON lines for a SIEM with --json)
       federation       Trust CI OIDC tokens: add, list or remove federation policies
+      oauth-app        Register, list or delete OAuth apps; grant or revoke their access
 
     Run `modal-server <command> --help` for the options of a command.
 

@@ -23,6 +23,12 @@ package enum RandomText {
     prefix + base62(count: 22)
   }
 
+  /// Whether `text` is `prefix` followed by exactly `length` base62 characters (the shape of an id,
+  /// a secret or a refresh token).
+  package static func hasShape(_ text: String, prefix: String, length: Int) -> Bool {
+    text.utf8.count == prefix.utf8.count + length && text.hasPrefix(prefix) && isBase62(text.dropFirst(prefix.count))
+  }
+
   /// Whether every character of `text` is in the base62 alphabet.
   package static func isBase62(_ text: Substring) -> Bool {
     text.utf8.allSatisfy { (0x30...0x39).contains($0) || (0x41...0x5A).contains($0) || (0x61...0x7A).contains($0) }

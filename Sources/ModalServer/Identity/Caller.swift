@@ -19,13 +19,18 @@ package struct Caller: WorkspaceCaller {
   /// The client's gRPC peer (`ipv4:10.0.0.7:51234`) of the current call, for the audit log; set
   /// per call, after the cached part of the caller is found.
   package var peer = ""
+  /// The OAuth app and grant when the call authenticated with OAuth credentials (then `token` is
+  /// the grant seen as a token of the consenting user).
+  package var oauth: OAuthCallerContext?
 
   /// Who the audit log says acted: the token's user or service user, the token and the address.
   package var auditActor: AuditActor {
     let address = FlowStartLimiter.address(of: peer)
     switch identity {
     case .user(let user):
-      return AuditActor(kind: .user, id: user.id.rawValue, name: user.email, tokenID: token.id, address: address, source: "sdk")
+      return AuditActor(
+        kind: .user, id: user.id.rawValue, name: user.email, tokenID: token.id, address: address,
+        source: oauth == nil ? "sdk" : "oauth")
     case .serviceUser(let serviceUser, _):
       return AuditActor(
         kind: .serviceUser, id: serviceUser.id.rawValue, name: serviceUser.name, tokenID: token.id, address: address,

@@ -15,15 +15,10 @@ package enum ProxyTokenFormat {
   package static func newSecret() -> String { secretPrefix + RandomText.base62(count: secretLength) }
 
   /// Whether `id` has the shape of a proxy token id.
-  package static func isWellFormedID(_ id: String) -> Bool { hasShape(id, prefix: idPrefix, length: idLength) }
+  package static func isWellFormedID(_ id: String) -> Bool { RandomText.hasShape(id, prefix: idPrefix, length: idLength) }
 
   /// Whether `secret` has the shape of a proxy token secret.
   package static func isWellFormedSecret(_ secret: String) -> Bool {
-    hasShape(secret, prefix: secretPrefix, length: secretLength)
-  }
-
-  private static func hasShape(_ text: String, prefix: String, length: Int) -> Bool {
-    text.utf8.count == prefix.utf8.count + length && text.hasPrefix(prefix)
-      && RandomText.isBase62(text.dropFirst(prefix.count))
+    RandomText.hasShape(secret, prefix: secretPrefix, length: secretLength)
   }
 }

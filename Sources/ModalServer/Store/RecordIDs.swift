@@ -43,6 +43,10 @@ package enum RecordKinds {
   package enum ProxyToken: RecordKind { package static var prefix: String { "wk-" } }
   /// `FederationPolicy` (workload identity federation).
   package enum FederationPolicy: RecordKind { package static var prefix: String { "fp-" } }
+  /// `OAuthAppRecord`: Modal's OAuth client ids start with `oc-`.
+  package enum OAuthApp: RecordKind { package static var prefix: String { "oc-" } }
+  /// `OAuthGrantRecord`.
+  package enum OAuthGrant: RecordKind { package static var prefix: String { "og-" } }
 }
 
 /// The id of a `User`: `us-` + 22 base62.
@@ -63,3 +67,8 @@ package typealias FlowID = RecordID<RecordKinds.Flow>
 package typealias ProxyTokenID = RecordID<RecordKinds.ProxyToken>
 /// The id of a `FederationPolicy`: `fp-` + 22 base62.
 package typealias FederationPolicyID = RecordID<RecordKinds.FederationPolicy>
+/// The id of an `OAuthAppRecord` (its OAuth client id): `oc-` + 22 base62, public, sent as
+/// `x-modal-oauth-client-id`.
+package typealias OAuthClientID = RecordID<RecordKinds.OAuthApp>
+/// The id of an `OAuthGrantRecord`: `og-` + 22 base62, the lookup key inside its refresh token.
+package typealias OAuthGrantID = RecordID<RecordKinds.OAuthGrant>

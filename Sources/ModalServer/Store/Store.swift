@@ -142,6 +142,27 @@ package protocol Store: Sendable {
   /// Where the given tokens came from, for those minted by federation.
   func federatedOrigins(tokenIDs: [TokenID]) async throws(ServerError) -> [TokenID: FederatedOrigin]
 
+  // MARK: OAuth apps and grants
+
+  /// Stores a newly registered OAuth app, with its audit entry.
+  func insertOAuthApp(_ app: OAuthAppRecord, audit: AuditEntry?) async throws(ServerError)
+  /// The OAuth app with this client id.
+  func oauthApp(id: OAuthClientID) async throws(ServerError) -> OAuthAppRecord?
+  /// The OAuth apps of a workspace, oldest first.
+  func oauthApps(workspaceID: WorkspaceID) async throws(ServerError) -> [OAuthAppRecord]
+  /// Deletes an app and every grant to it, and announces `credentialsChanged` so its calls stop at
+  /// once everywhere; `false` if it did not exist (then no audit entry is written).
+  func deleteOAuthApp(id: OAuthClientID, audit: AuditEntry?) async throws(ServerError) -> Bool
+  /// Stores a new grant, with its audit entry.
+  func insertOAuthGrant(_ grant: OAuthGrantRecord, audit: AuditEntry?) async throws(ServerError)
+  /// The grant with this id.
+  func oauthGrant(id: OAuthGrantID) async throws(ServerError) -> OAuthGrantRecord?
+  /// The grants of a workspace (only `userID`'s when given), oldest first, revoked ones included.
+  func oauthGrants(workspaceID: WorkspaceID, userID: UserID?) async throws(ServerError) -> [OAuthGrantRecord]
+  /// Revokes a grant and announces `credentialsChanged`; `false` if it does not exist or was
+  /// already revoked (then no audit entry is written).
+  func revokeOAuthGrant(id: OAuthGrantID, at time: UnixTime, audit: AuditEntry?) async throws(ServerError) -> Bool
+
   // MARK: Token flows
 
   /// Stores a new pending flow; `alreadyExists` if its code collides with a pending flow.

@@ -362,6 +362,39 @@ package enum StoreSchema {
         );
         CREATE INDEX federated_tokens_policy ON federated_tokens(policy_id)
         """),
+    // A client has either a secret (its keyed hash) or a public key (a JWK), never both.
+    Migration(
+      version: 13, name: "OAuth apps and the grants users give them",
+      sql: """
+        CREATE TABLE oauth_apps (
+          id TEXT PRIMARY KEY,
+          workspace_id TEXT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+          name TEXT NOT NULL,
+          redirect_uris TEXT NOT NULL,
+          secret_hash TEXT NOT NULL,
+          hash_key_id TEXT NOT NULL,
+          secret_hint TEXT NOT NULL,
+          public_key_jwk TEXT NOT NULL,
+          scopes TEXT NOT NULL,
+          created_by_id TEXT NOT NULL,
+          created_by_name TEXT NOT NULL,
+          created_at INTEGER NOT NULL
+        );
+        CREATE INDEX oauth_apps_workspace ON oauth_apps(workspace_id, created_at);
+        CREATE TABLE oauth_grants (
+          id TEXT PRIMARY KEY,
+          client_id TEXT NOT NULL REFERENCES oauth_apps(id) ON DELETE CASCADE,
+          workspace_id TEXT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+          user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+          scopes TEXT NOT NULL,
+          refresh_hash TEXT NOT NULL,
+          hash_key_id TEXT NOT NULL,
+          created_at INTEGER NOT NULL,
+          revoked_at INTEGER
+        );
+        CREATE INDEX oauth_grants_workspace ON oauth_grants(workspace_id, created_at);
+        CREATE INDEX oauth_grants_client ON oauth_grants(client_id)
+        """),
   ]
 
   /// The newest version this code knows.

@@ -19,6 +19,8 @@ package struct Dependencies: Sendable {
   package let metrics: ServerMetrics
   /// The addresses each token was seen calling from (`token.used_from_new_address`).
   package let tokenAddresses = TokenAddresses()
+  /// The OAuth client assertions this replica accepted, until they expire (replay check).
+  package let clientAssertions = OAuthClientAssertions()
 
   /// Bundles the dependencies.
   package init(

@@ -5,7 +5,7 @@ import ProtoWire
 /// Creates, verifies, lists and revokes API tokens.
 package struct TokenService: Sendable {
   let dependencies: Dependencies
-  private var hasher: SecretHasher { SecretHasher(keys: dependencies.keys) }
+  var hasher: SecretHasher { SecretHasher(keys: dependencies.keys) }
 
   /// Creates the service.
   package init(dependencies: Dependencies) { self.dependencies = dependencies }
@@ -142,7 +142,7 @@ package struct TokenService: Sendable {
 
   /// `error` (by default the one answer for an unknown id and a wrong secret, so neither reveals
   /// whether an id exists) after the wait the failure budgets ask for.
-  private func failedCheck(
+  func failedCheck(
     id: String, peer: String, _ error: ServerError = ServerError(.unauthenticated, invalidCredentialsMessage)
   ) async -> ServerError {
     let verdict = dependencies.failedTokenChecks.failed(id: id, peer: peer)

@@ -215,6 +215,9 @@ package struct Dashboard: Sendable {
     case ("POST", 1, "federation"): return try await addFederationPolicy(context, workspaceName: name)
     case ("POST", 3, "federation") where rest[2] == "remove":
       return try await removeFederationPolicy(context, workspaceName: name, policyID: rest[1])
+    case ("GET", 1, "oauth-grants"): return try await oauthGrantsPage(context, workspaceName: name)
+    case ("POST", 3, "oauth-grants") where rest[2] == "revoke":
+      return try await revokeOAuthGrant(context, workspaceName: name, grantID: rest[1])
     case ("GET", 1, "members"): return try await membersPage(context, workspaceName: name)
     case ("POST", 1, "members"): return try await addMember(context, workspaceName: name)
     case ("POST", 3, "members") where rest[2] == "role":
