@@ -115,12 +115,12 @@ let package = Package(
 
     // MARK: Layer 4, modal-server (ModalServer library, its tests) — begin
     .target(
-      name: "ModalServer", dependencies: ["TOML", "CommandLineKit", "RPC", "ModalAPI", "ModalTokenFormat", "ProtoWire", "CSQLite", "CPostgres", "CSodium", "CMicroHTTPD", "CCrypto"],
+      name: "ModalServer", dependencies: ["TOML", "CommandLineKit", "RPC", "ModalAPI", "ModalTokenFormat", "ProtoWire", "CSQLite", "CPostgres", "CSodium", "CMicroHTTPD", "CCrypto", "ModalJOSE"],
       swiftSettings: strict),
     .executableTarget(name: "modal-server", dependencies: ["ModalServer"], swiftSettings: strict),
     .testTarget(
       name: "ModalServerTests",
-      dependencies: ["ModalServer", "Modal", "RPC", "ModalAPI", "ProtoWire", "CSQLite", "CCrypto", "CommandLineKit", "TOML", "TestSupport", "modal-server"],
+      dependencies: ["ModalServer", "Modal", "RPC", "ModalAPI", "ProtoWire", "CSQLite", "CCrypto", "CommandLineKit", "TOML", "TestSupport", "modal-server", "ModalJOSE"],
       swiftSettings: strict),
     // MARK: Layer 4, modal-server — end
 

@@ -26,6 +26,9 @@ package struct Backend: Sendable {
   /// Proxy tokens (Modal's webhook tokens) and their check for reverse proxies.
   package let proxyTokens: ProxyTokenService
 
+  /// Workload identity federation: trust policies (the exchange itself is `TokenExchangeGrant`).
+  package let federation: FederationService
+
   /// Assembles the services.
   package init(dependencies: Dependencies) {
     self.dependencies = dependencies
@@ -41,6 +44,7 @@ package struct Backend: Sendable {
     audit = AuditService(dependencies: dependencies)
 
     proxyTokens = ProxyTokenService(dependencies: dependencies)
+    federation = FederationService(dependencies: dependencies)
   }
 
   /// Approves the login flow with `code` for the user with `email` in `workspaceName` (or, when

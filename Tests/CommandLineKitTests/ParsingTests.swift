@@ -99,4 +99,26 @@ import Testing
     #expect(path == ["tool"])
     guard case .help = try parser.parse(["serve", "--help"]) else { Issue.record("no help"); return }
   }
+
+  @Test func repeatedOptionsKeepEveryValueInOrderEvenUnderStrictRules() throws {
+    let tag = RepeatedOption<Int>("--tag", placeholder: "N", help: "A number, repeatable.") { text throws(InvalidValue) in
+      guard let number = Int(text) else { throw InvalidValue("--tag must be a number, not '\(text)'.") }
+      return number
+    }
+    let root = Command<ParsedValues>(
+      name: "tool", abstract: "A tool.",
+      subcommands: [Command(name: "mark", abstract: "Mark.", options: [tag, Fixture.port]) { _ in 0 }])
+    var rules = ParsingRules.click
+    rules.repeatedValueIsError = true
+    let parser = CommandParser(root: root, rules: rules)
+    guard case .run(_, let values) = try parser.parse(["mark", "--tag", "3", "--tag=1", "--port", "5", "--tag", "2"]) else {
+      Issue.record("no run")
+      return
+    }
+    #expect(values[tag] == [3, 1, 2] && values[Fixture.port] == 5)
+    guard case .run(_, let none) = try parser.parse(["mark"]) else { Issue.record("no run"); return }
+    #expect(none[tag] == [])
+    #expect(throws: UsageError.self) { try parser.parse(["mark", "--tag", "x"]) }
+    #expect(throws: UsageError.self) { try parser.parse(["mark", "--port", "1", "--port", "2"]) }
+  }
 }

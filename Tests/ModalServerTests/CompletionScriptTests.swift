@@ -13,7 +13,7 @@ import TestSupport
   }
 
   @Test func bashCompletesServerCommandsAndOptions() throws {
-    #expect(try complete(["modal-server", ""]) == ["serve", "bootstrap", "token", "flow", "member", "service-user", "backup", "restore", "audit", "--help"])
+    #expect(try complete(["modal-server", ""]) == ["serve", "bootstrap", "token", "flow", "member", "service-user", "backup", "restore", "audit", "federation", "--help"])
     #expect(try complete(["modal-server", "member", "s"]) == ["set-role"])
     #expect(try complete(["modal-server", "serve", "--tls"]) == ["--tls-cert", "--tls-key"])
   }

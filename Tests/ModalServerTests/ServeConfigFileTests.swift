@@ -18,7 +18,8 @@ import TestSupport
     "--grpc-max-streams": "50", "--grpc-memory-mb": "64", "--login-failures-per-address": "9", "--signups-per-address": "2",
     "--password-queue": "4", "--quota-secrets": "10", "--quota-secret-value-kib": "1", "--quota-secret-mib": "2",
     "--quota-tokens": "3", "--quota-service-users": "4", "--metrics-address": "\"127.0.0.1:9464\"", "--log-format": "\"json\"",
-    "--audit-retention": "\"30d\"",
+    "--audit-retention": "\"30d\"", "--federation-ca-file": "\"/etc/modal/oidc-ca.pem\"",
+    "--federation-key-refresh": "30",
   ]
 
   private var options: [OptionDeclaration] { ServeCommand.command.options }

@@ -65,6 +65,23 @@ extension Option {
   }
 }
 
+/// A value option that may be given several times, e.g. `--claim K=V --claim K2=V2`; read back as
+/// every value given, converted, in order (empty when absent).
+public struct RepeatedOption<Element: Sendable>: CommandOption {
+  /// The declaration the parser works from.
+  public let declaration: OptionDeclaration
+
+  /// Creates the option; `transform` converts each value.
+  public init(
+    _ name: String, short: String? = nil, placeholder: String, help: String = "", hidden: Bool = false,
+    transform: @escaping @Sendable (String) throws(InvalidValue) -> Element
+  ) {
+    declaration = OptionDeclaration(
+      name: name, shortName: short, kind: .value(placeholder: placeholder), help: help, isHidden: hidden,
+      isRepeatable: true, convert: { text throws(InvalidValue) in try transform(text) })
+  }
+}
+
 /// An option without a value, e.g. `--json`: true when given.
 public struct Flag: CommandOption {
   /// The declaration the parser works from.

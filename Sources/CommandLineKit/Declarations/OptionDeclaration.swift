@@ -22,12 +22,14 @@ public struct OptionDeclaration: Sendable {
   public let isHidden: Bool
   /// Whether the command cannot run without it (value options only).
   public let isRequired: Bool
+  /// Whether it may be given several times, every value kept in order (``RepeatedOption``).
+  public let isRepeatable: Bool
   /// Turns the text given into the option's typed value, or says why it cannot.
   let convert: (@Sendable (String) throws(InvalidValue) -> any Sendable)?
 
   init(
     name: String, shortName: String?, kind: Kind, help: String, isHidden: Bool, isRequired: Bool = false,
-    convert: (@Sendable (String) throws(InvalidValue) -> any Sendable)? = nil
+    isRepeatable: Bool = false, convert: (@Sendable (String) throws(InvalidValue) -> any Sendable)? = nil
   ) {
     self.name = name
     self.shortName = shortName
@@ -35,6 +37,7 @@ public struct OptionDeclaration: Sendable {
     self.help = help
     self.isHidden = isHidden
     self.isRequired = isRequired
+    self.isRepeatable = isRepeatable
     self.convert = convert
   }
 

@@ -29,6 +29,11 @@ public struct ParsedValues: Sendable {
     return fallback
   }
 
+  /// Every value given to a repeatable option, in order; empty when it was not given.
+  public subscript<Element>(option: RepeatedOption<Element>) -> [Element] {
+    (options[option.declaration.name] as? [any Sendable])?.compactMap { $0 as? Element } ?? []
+  }
+
   /// Whether the flag was given.
   public subscript(flag: Flag) -> Bool {
     options[flag.declaration.name] as? Bool ?? false

@@ -7,6 +7,8 @@ struct Scan<Context: Sendable> {
   var wantsHelp = false
   /// Texts of value options by long name.
   var texts: [String: String]
+  /// Texts of repeatable value options by long name, in the order given.
+  var repeatedTexts: [String: [String]] = [:]
   /// States of flags and toggles by long name.
   var switches: [String: Bool] = [:]
   var positionals: [String] = []
@@ -63,6 +65,10 @@ struct Scan<Context: Sendable> {
       guard let value = inlineValue ?? (remaining.isEmpty ? nil : remaining.removeFirst()) else {
         throw UsageError(rules.messages.missingValue(name), commandPath: path)
       }
+      if option.isRepeatable {
+        repeatedTexts[option.name, default: []].append(value)
+        return
+      }
       if rules.repeatedValueIsError && texts[option.name] != nil {
         throw UsageError(rules.messages.repeatedValue(name), commandPath: path)
       }
@@ -88,7 +94,18 @@ struct Scan<Context: Sendable> {
       arguments[argument.name] = argument.isVariadic ? Array(positionals[index...]) : [positionals[index]]
     }
     var values: [String: any Sendable] = switches
-    for option in command.options + globalOptions {
+    for option in command.options where option.isRepeatable {
+      let converted: [any Sendable]
+      do throws(InvalidValue) {
+        converted = try repeatedTexts[option.name, default: []].map { text throws(InvalidValue) in
+          try option.convert?(text) ?? text
+        }
+      } catch {
+        throw UsageError(error.message, commandPath: path)
+      }
+      values[option.name] = converted
+    }
+    for option in command.options + globalOptions where !option.isRepeatable {
       guard let text = texts[option.name] else { continue }
       do throws(InvalidValue) {
         values[option.name] = try option.convert?(text) ?? text

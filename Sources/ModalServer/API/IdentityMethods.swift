@@ -11,7 +11,8 @@ extension MethodTable {
     // need these to verify credentials and name profiles, whatever the token's scopes.
     authenticated(ModalClientMethods.clientHello) { _, _, _ throws(ServerError) in ClientHelloResponse() }
 
-    authenticated(ModalClientMethods.tokenInfoGet) { _, caller, _ throws(ServerError) in
+    authenticated(ModalClientMethods.tokenInfoGet) { _, caller, context throws(ServerError) in
+      try await Self.announceFederatedOrigin(of: caller, backend: backend, context: context)
       var response = TokenInfoGetResponse()
       response.tokenID = caller.token.id.rawValue
       response.workspaceID = caller.workspace.id.rawValue
@@ -74,5 +75,19 @@ private func displayName(of owner: TokenOwner, backend: Backend) async throws(Se
     return try await store.user(id: id)?.email ?? id.rawValue
   case .serviceUser(let id):
     return try await store.serviceUser(id: id)?.name ?? id.rawValue
+  }
+}
+
+extension MethodTable {
+  /// For a token minted by workload identity federation, the trailers
+  /// `x-modal-federation-policy` and `x-modal-federation-subject` (percent-encoded) on
+  /// TokenInfoGet, so `modal token info` can say where the token came from; the response message
+  /// stays Modal's.
+  static func announceFederatedOrigin(of caller: Caller, backend: Backend, context: ServerContext) async throws(ServerError) {
+    guard case .serviceUser = caller.token.owner else { return }
+    guard let origin = try await backend.dependencies.store.federatedOrigins(tokenIDs: [caller.token.id])[caller.token.id]
+    else { return }
+    context.addTrailingMetadata("x-modal-federation-policy", PercentEncoding.encode(origin.policyName))
+    context.addTrailingMetadata("x-modal-federation-subject", PercentEncoding.encode(origin.subject))
   }
 }

@@ -49,8 +49,11 @@ struct MethodTable {
   private mutating func register<Request, Response>(_ method: MethodDescriptor<Request, Response>, _ body: @escaping Body) {
     let (log, requestIDs) = (self.log, self.requestIDs)
     let counts = backend.dependencies.metrics.method(method.path)
+    let tokenEndpoint = method.path == ModalClientMethods.clientHello.path ? Self.tokenEndpoint(backend) : nil
     router.unary(method.path) { bytes, context in
       let start = ContinuousClock.now
+      // Before authentication, so a client holding only an OIDC token learns where to exchange it.
+      if let tokenEndpoint { context.addTrailingMetadata(Self.tokenEndpointKey, tokenEndpoint) }
       var tokenID: String?
       var code = Status.Code.ok
       var reason: String?
@@ -82,6 +85,16 @@ struct MethodTable {
         throw error.rpcError
       }
     }
+  }
+
+  /// The trailer of every ClientHello reply, answered or refused, naming the dashboard's
+  /// `POST /oauth/token` (`docs/federation.md`): the gRPC and dashboard listeners have different
+  /// addresses, and a client with only an OIDC token knows the gRPC one.
+  static let tokenEndpointKey = "x-modal-token-endpoint"
+
+  /// The public URL of `/oauth/token`.
+  static func tokenEndpoint(_ backend: Backend) -> String {
+    backend.dependencies.settings.publicURL + OAuthTokenEndpoint.path
   }
 
   /// Decodes a request; malformed bytes are `invalidArgument` naming the message type and the problem.

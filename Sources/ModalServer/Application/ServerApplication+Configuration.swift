@@ -64,6 +64,10 @@ extension ServerApplication {
     package var quotas = WorkspaceQuotas()
     /// How long audit entries are kept, in seconds (`--audit-retention`); 0 keeps them all.
     package var auditRetention = AuditRetention.defaultSeconds
+    /// Extra CA certificates for fetching OIDC issuers' keys (`--federation-ca-file`).
+    package var federationCAFile: String?
+    /// Least seconds between two key fetches for an unknown `kid` (`--federation-key-refresh`).
+    package var federationKeyRefreshSeconds = 60
     /// Where `/metrics` is served (`--metrics-address`); `nil`: nowhere.
     package var metricsAddress: Address?
     /// How log lines are written (`--log-format`).

@@ -125,6 +125,8 @@ package struct ServerApplication: Sendable {
     settings.passwordQueue = configuration.passwordQueue
     settings.quotas = configuration.quotas
     settings.auditRetention = configuration.auditRetention
+    settings.federationCAFile = configuration.federationCAFile
+    settings.federationKeyRefreshSeconds = configuration.federationKeyRefreshSeconds
     return settings
   }
 

@@ -133,6 +133,10 @@ package struct AuditTarget: Sendable, Hashable {
   package static func proxyToken(_ id: ProxyTokenID, name: String) -> AuditTarget {
     AuditTarget(kind: "proxy_token", id: id.rawValue, name: name)
   }
+  /// A workload identity federation policy, by id and name.
+  package static func federationPolicy(_ policy: FederationPolicy) -> AuditTarget {
+    AuditTarget(kind: "federation_policy", id: policy.id.rawValue, name: policy.terms.name)
+  }
   /// A secret, by name.
   package static func secret(_ id: SecretID, name: String?) -> AuditTarget {
     AuditTarget(kind: "secret", id: id.rawValue, name: name ?? "")
@@ -196,11 +200,18 @@ package struct AuditAction: RawRepresentable, Sendable, Hashable, CustomStringCo
   package static let proxyTokenDisallowed = AuditAction(rawValue: "proxy_token.environment_revoked")
   /// A proxy token was deleted.
   package static let proxyTokenDeleted = AuditAction(rawValue: "proxy_token.deleted")
+  /// A workload identity federation policy was added.
+  package static let federationPolicyAdded = AuditAction(rawValue: "federation.policy_added")
+  /// A federation policy was removed (and the tokens it minted revoked).
+  package static let federationPolicyRemoved = AuditAction(rawValue: "federation.policy_removed")
+  /// An OIDC token was exchanged for a token (success) or refused (error, with the reason).
+  package static let federationExchange = AuditAction(rawValue: "federation.exchange")
 
   /// Every action this server records, in the order `docs/server.md` lists them.
   package static let all: [AuditAction] = [
     signInSucceeded, signInFailed, tokenCreated, tokenRevoked, tokenUsedFromNewAddress, loginApproved, memberAdded,
     memberRoleChanged, memberRemoved, secretCreated, secretUpdated, secretDeleted, totpEnrolled, totpRemoved,
     proxyTokenCreated, proxyTokenRenamed, proxyTokenAllowed, proxyTokenDisallowed, proxyTokenDeleted,
+    federationPolicyAdded, federationPolicyRemoved, federationExchange,
   ]
 }

@@ -13,6 +13,9 @@ struct ServerInvocation: Sendable {
   /// An option's value: what was given, else its declared default.
   subscript<Value>(option: Option<Value>) -> Value { values[option] }
 
+  /// Every value given to a repeatable option, in order.
+  subscript<Element>(option: RepeatedOption<Element>) -> [Element] { values[option] }
+
   /// Whether a flag was given.
   subscript(flag: Flag) -> Bool { values[flag] }
 
@@ -31,6 +34,7 @@ enum CommandTree {
     subcommands: [
       ServeCommand.command, BootstrapCommand.command, TokenCommands.group, FlowCommands.group, MemberCommands.memberGroup,
       MemberCommands.serviceUserGroup, BackupCommands.backup, BackupCommands.restore, AuditCommands.group,
+      FederationCommands.group,
     ],
     helpText: ServerCommandLine.usage)
 

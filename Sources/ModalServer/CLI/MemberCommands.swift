@@ -49,17 +49,19 @@ enum MemberCommands {
     ],
     helpText: usage)
 
-  /// A subcommand taking `--data-dir`, `--workspace` (both required, in that order), `options` and `--database`.
-  private static func command(
-    _ name: String, options: [any CommandOption], run: @escaping @Sendable (ServerInvocation) async throws -> Void
+  /// A subcommand taking `--data-dir`, `--workspace` (both required, in that order), `options` and
+  /// `--database`, with this file's usage as its help (other workspace groups pass their own).
+  static func command(
+    _ name: String, help: String = usage, options: [any CommandOption],
+    run: @escaping @Sendable (ServerInvocation) async throws -> Void
   ) -> ServerCommand {
     CommandTree.command(
-      name, help: usage, options: [ServerOptions.dataDir, ServerOptions.workspace] + options + [ServerOptions.database],
+      name, help: help, options: [ServerOptions.dataDir, ServerOptions.workspace] + options + [ServerOptions.database],
       run: run)
   }
 
   /// Opens the store, finds the workspace, runs `body`, and closes the store whatever happens.
-  private static func withWorkspace<T>(
+  static func withWorkspace<T>(
     _ parsed: ServerInvocation, _ body: (Backend, Workspace) async throws -> T
   ) async throws -> T {
     let opened = try await ServerCommandLine.open(

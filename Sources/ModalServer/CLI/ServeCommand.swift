@@ -15,6 +15,7 @@ enum ServeCommand {
                               [--quota-tokens N] [--quota-service-users N]
                               [--metrics-address HOST:PORT] [--log-format text|json] [--config FILE]
                               [--audit-retention DURATION]
+                              [--federation-ca-file FILE] [--federation-key-refresh SECONDS]
 
     Serves the Modal-compatible gRPC API (HTTP/2; point clients at it with
     MODAL_SERVER_URL=http://HOST:PORT, or https:// with TLS) and the web dashboard (sign-up, log-in,
@@ -68,6 +69,11 @@ enum ServeCommand {
       --audit-retention DURATION How long audit log entries are kept: 90d (default), 36h, or 0 to keep
                                  them all; older ones are deleted as the server runs (export them to a SIEM
                                  with `modal-server audit export` to keep them longer)
+      --federation-ca-file FILE  Extra CA certificates (PEM) trusted, beside the system's, when fetching
+                                 OIDC discovery documents and JWKS for federation policies
+      --federation-key-refresh SECONDS
+                                 Least time between two fetches of an issuer's keys when a token names
+                                 an unknown key id (default 60); keys are otherwise kept an hour
 
     """
 
@@ -160,13 +166,21 @@ enum ServeCommand {
     return seconds
   }
 
+  static let federationCAFile = Option<String?>(
+    "--federation-ca-file", placeholder: "FILE", help: "Extra CA certificates for fetching OIDC issuers' keys")
+
+  static let federationKeyRefresh = Option<Int>(
+    "--federation-key-refresh", placeholder: "SECONDS", default: 60,
+    help: "Least time between two key fetches for an unknown kid (default 60)",
+    transform: ArgumentValues.range(option: "--federation-key-refresh", 1...3600))
+
   static let command = CommandTree.command(
     "serve", help: usage,
     options: [
       ServerOptions.dataDir, grpcAddress, httpAddress, publicURL, ServerOptions.database, databasePool, tlsCert, tlsKey,
       disableSignup, connectionsPerAddress, flowStartsPerMinute, headerTimeout, grpcMaxStreams, grpcMemory,
       loginFailures, signUps, passwordQueue, quotaSecrets, quotaValueKiB, quotaSecretMiB, quotaTokens, quotaServiceUsers,
-      metricsAddress, logFormat, ServeConfigFile.option, auditRetention,
+      metricsAddress, logFormat, ServeConfigFile.option, auditRetention, federationCAFile, federationKeyRefresh,
     ],
     run: run)
 
@@ -197,6 +211,8 @@ enum ServeCommand {
     configuration.metricsAddress = parsed[Self.metricsAddress].map { .init(host: $0.host, port: $0.port) }
     configuration.logFormat = parsed[Self.logFormat]
     configuration.auditRetention = parsed[Self.auditRetention]
+    configuration.federationCAFile = parsed[Self.federationCAFile]
+    configuration.federationKeyRefreshSeconds = parsed[Self.federationKeyRefresh]
 
     // Stop signals are handled by dispatch sources, so the default handlers must not kill us first.
     signal(SIGTERM, SIG_IGN)

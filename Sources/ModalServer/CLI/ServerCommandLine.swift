@@ -39,6 +39,7 @@ public enum ServerCommandLine {
       restore          Restore a backup into a new data folder
 
       audit export     Print the audit log (JSON lines for a SIEM with --json)
+      federation       Trust CI OIDC tokens: add, list or remove federation policies
 
     Run `modal-server <command> --help` for the options of a command.
 

@@ -41,6 +41,8 @@ package enum RecordKinds {
   package enum Flow: RecordKind { package static var prefix: String { "tf-" } }
   /// `ProxyTokenRecord` (Modal's webhook tokens).
   package enum ProxyToken: RecordKind { package static var prefix: String { "wk-" } }
+  /// `FederationPolicy` (workload identity federation).
+  package enum FederationPolicy: RecordKind { package static var prefix: String { "fp-" } }
 }
 
 /// The id of a `User`: `us-` + 22 base62.
@@ -59,3 +61,5 @@ package typealias SecretID = RecordID<RecordKinds.Secret>
 package typealias FlowID = RecordID<RecordKinds.Flow>
 /// The id of a `ProxyTokenRecord`: `wk-` + 22 base62, public, sent as `Modal-Key`.
 package typealias ProxyTokenID = RecordID<RecordKinds.ProxyToken>
+/// The id of a `FederationPolicy`: `fp-` + 22 base62.
+package typealias FederationPolicyID = RecordID<RecordKinds.FederationPolicy>

@@ -94,6 +94,29 @@ package protocol Store: Sendable {
   /// Deletes a proxy token; `false` if it did not exist (then no audit entry is written).
   func deleteProxyToken(id: ProxyTokenID, audit: AuditEntry?) async throws(ServerError) -> Bool
 
+  // MARK: Workload identity federation
+
+  /// Stores a new trust policy and the service user its tokens act as, with its audit entry;
+  /// `alreadyExists` if the workspace has a policy or service user of that name.
+  func insertFederationPolicy(_ policy: FederationPolicy, serviceUser: ServiceUser, audit: AuditEntry?)
+    async throws(ServerError)
+  /// The trust policies of a workspace, by name.
+  func federationPolicies(workspaceID: WorkspaceID) async throws(ServerError) -> [FederationPolicy]
+  /// The trust policies of every workspace that trust `issuer`, by name.
+  func federationPolicies(issuer: String) async throws(ServerError) -> [FederationPolicy]
+  /// Deletes a policy and its service user and revokes the tokens it minted; `false` if it did not
+  /// exist (then no audit entry is written).
+  func deleteFederationPolicy(id: FederationPolicyID, at time: UnixTime, audit: AuditEntry?) async throws(ServerError)
+    -> Bool
+  /// Records that the OIDC token `jti` of `issuer` was exchanged, until `expiresAt`; `false` if it
+  /// already was (a replay: decided in the database, so two replicas cannot both accept it).
+  /// Forgets ids whose tokens expired before `now`.
+  func claimTokenID(issuer: String, jti: String, expiresAt: UnixTime, now: UnixTime) async throws(ServerError) -> Bool
+  /// Stores a token minted by federation with its origin, and the audit entry, in one transaction.
+  func insertFederatedToken(_ token: TokenRecord, origin: FederatedOrigin, audit: AuditEntry?) async throws(ServerError)
+  /// Where the given tokens came from, for those minted by federation.
+  func federatedOrigins(tokenIDs: [TokenID]) async throws(ServerError) -> [TokenID: FederatedOrigin]
+
   // MARK: Token flows
 
   /// Stores a new pending flow; `alreadyExists` if its code collides with a pending flow.

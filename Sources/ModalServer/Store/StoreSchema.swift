@@ -289,6 +289,47 @@ package enum StoreSchema {
         );
         CREATE INDEX proxy_token_environments_environment ON proxy_token_environments(environment_id)
         """),
+    // Migration 12 is workload identity federation's (9-11 belong to work on other branches).
+    // `key_source` is `document`, `url` or `discovery`; `key_value` the JWKS text or the URL.
+    // `federation_jtis` remembers each exchanged token's `jti` until it expires, in the database
+    // so that no two replicas accept one token twice.
+    Migration(
+      version: 12, name: "workload identity federation: trust policies, used token ids, minted tokens",
+      sql: """
+        CREATE TABLE federation_policies (
+          id TEXT PRIMARY KEY,
+          workspace_id TEXT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+          name TEXT NOT NULL,
+          issuer TEXT NOT NULL,
+          audience TEXT NOT NULL,
+          key_source TEXT NOT NULL CHECK (key_source IN ('document', 'url', 'discovery')),
+          key_value TEXT NOT NULL,
+          conditions TEXT NOT NULL,
+          scopes TEXT NOT NULL,
+          environment_name TEXT,
+          lifetime_seconds INTEGER NOT NULL,
+          service_user_id TEXT NOT NULL,
+          created_by_name TEXT NOT NULL,
+          created_at INTEGER NOT NULL,
+          UNIQUE (workspace_id, name)
+        );
+        CREATE INDEX federation_policies_issuer ON federation_policies(issuer);
+        CREATE TABLE federation_jtis (
+          issuer TEXT NOT NULL,
+          jti TEXT NOT NULL,
+          expires_at INTEGER NOT NULL,
+          PRIMARY KEY (issuer, jti)
+        );
+        CREATE INDEX federation_jtis_expiry ON federation_jtis(expires_at);
+        CREATE TABLE federated_tokens (
+          token_id TEXT PRIMARY KEY REFERENCES tokens(id) ON DELETE CASCADE,
+          policy_id TEXT NOT NULL,
+          policy_name TEXT NOT NULL,
+          issuer TEXT NOT NULL,
+          subject TEXT NOT NULL
+        );
+        CREATE INDEX federated_tokens_policy ON federated_tokens(policy_id)
+        """),
   ]
 
   /// The newest version this code knows.

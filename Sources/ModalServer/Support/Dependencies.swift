@@ -71,6 +71,10 @@ package struct ServerSettings: Sendable {
   package var auditRetention: Int64 = AuditRetention.defaultSeconds
   /// Failed sign-in entries one address adds per minute; more are counted on the last one.
   package var auditFailuresPerMinute = 10
+  /// Extra CA certificates (PEM) for fetching OIDC discovery documents and JWKS (`serve --federation-ca-file`).
+  package var federationCAFile: String?
+  /// Least seconds between two key fetches for a token naming an unknown `kid`.
+  package var federationKeyRefreshSeconds = 60
 
   /// Creates settings with a public URL.
   package init(publicURL: String = "http://127.0.0.1:8080") {

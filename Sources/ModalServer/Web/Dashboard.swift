@@ -23,6 +23,8 @@ package struct Dashboard: Sendable {
   let codeGuesses: AttemptLimiter
   /// Whether anyone may create an account.
   let allowSignUp: Bool
+  /// `POST /oauth/token` and its grants.
+  let tokenEndpoint: OAuthTokenEndpoint
 
   /// The most failed logins per account and client address in the window.
   package static let loginFailureLimit = LoginLimits.perAddress
@@ -42,6 +44,7 @@ package struct Dashboard: Sendable {
     devices = KnownDevice(keys: dependencies.keys)
     codeGuesses = AttemptLimiter(limit: Self.codeGuessLimit, windowSeconds: 10 * 60, dependencies: backend.dependencies)
     self.allowSignUp = allowSignUp
+    tokenEndpoint = OAuthTokenEndpoint(backend: backend)
   }
 
   /// The page for a failure the user can do nothing about but try again.
@@ -113,6 +116,7 @@ package struct Dashboard: Sendable {
 
     // Before any session: a reverse proxy's sub-request carries no cookies and gets no page.
     if let answer = await ProxyAuthEndpoint.answer(request, service: backend.proxyTokens) { return answer }
+    if let answer = await tokenEndpoint.answer(request) { return answer }
     let cookies = request.cookies
     let session: SessionService.Session?
     do {
@@ -198,6 +202,10 @@ package struct Dashboard: Sendable {
     case ("POST", 1, "proxy-tokens"): return try await createProxyToken(context, workspaceName: name)
     case ("POST", 3, "proxy-tokens") where rest[2] == "environment" || rest[2] == "delete":
       return try await changeProxyToken(context, workspaceName: name, tokenID: rest[1], change: rest[2])
+    case ("GET", 1, "federation"): return try await federationPage(context, workspaceName: name)
+    case ("POST", 1, "federation"): return try await addFederationPolicy(context, workspaceName: name)
+    case ("POST", 3, "federation") where rest[2] == "remove":
+      return try await removeFederationPolicy(context, workspaceName: name, policyID: rest[1])
     case ("GET", 1, "members"): return try await membersPage(context, workspaceName: name)
     case ("POST", 1, "members"): return try await addMember(context, workspaceName: name)
     case ("POST", 3, "members") where rest[2] == "role":

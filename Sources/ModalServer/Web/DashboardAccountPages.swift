@@ -9,9 +9,10 @@ extension Dashboard {
     let (user, _) = try requireUser(context)
     let rows: [HTML] = try await backend.accounts.workspaces(of: user).map { listed in
       let link = "/workspaces/" + Self.percentEncode(listed.workspace.name)
+      let federation: HTML = listed.role >= .manager ? " · <a href=\"\(link)/federation\">Federation</a>" : ""
       return """
         <tr><td>\(listed.workspace.name)</td><td>\(listed.role.rawValue)</td><td>\(listed.workspace.kind.rawValue)</td>
-        <td><a href="\(link)/tokens">Tokens</a> · <a href="\(link)/proxy-tokens">Proxy tokens</a> · <a href="\(link)/members">Members</a> · <a href="\(link)/settings">Settings</a> · <a href="\(link)/audit">Audit log</a></td></tr>
+        <td><a href="\(link)/tokens">Tokens</a> · <a href="\(link)/proxy-tokens">Proxy tokens</a> · <a href="\(link)/members">Members</a> · <a href="\(link)/settings">Settings</a> · <a href="\(link)/audit">Audit log</a>\(federation)</td></tr>
         """
     }
     let table: HTML =

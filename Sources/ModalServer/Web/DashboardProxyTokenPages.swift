@@ -7,7 +7,7 @@ extension Dashboard {
   func proxyTokensPage(_ context: Context, workspaceName: String) async throws -> HTTPResponse {
     let (user, _) = try requireUser(context)
     let caller = try await memberWorkspace(workspaceName, user: user, peer: context.request.peer)
-    let tokens = try await proxyCall { () async throws(ServerError) in
+    let tokens = try await serviceCall { () async throws(ServerError) in
       try await backend.proxyTokens.list(environmentName: nil, for: caller)
     }
     let environments = try await backend.dependencies.store.environments(workspaceID: caller.workspace.id)
@@ -55,7 +55,7 @@ extension Dashboard {
     let form = try checkedForm(context)
     let caller = try await memberWorkspace(workspaceName, user: user, peer: context.request.peer)
     let name = try field(form, "name", label: "The name", maximum: TokenService.maximumNameLength, required: false)
-    let (token, secret) = try await proxyCall { () async throws(ServerError) in
+    let (token, secret) = try await serviceCall { () async throws(ServerError) in
       try await backend.proxyTokens.create(name: name, scoped: false, by: caller)
     }
     let body: HTML = """
@@ -81,11 +81,11 @@ extension Dashboard {
     let id = ProxyTokenID(rawValue: tokenID)
     let service = backend.proxyTokens
     if change == "delete" {
-      try await proxyCall { () async throws(ServerError) in try await service.delete(id, by: caller) }
+      try await serviceCall { () async throws(ServerError) in try await service.delete(id, by: caller) }
     } else {
       let name = try field(form, "environment", label: "The environment", maximum: 64)
       let allowed = form["change"] == "allow"
-      try await proxyCall { () async throws(ServerError) in
+      try await serviceCall { () async throws(ServerError) in
         let environment = try await backend.environments.resolve(name, in: caller.workspace)
         try await service.setEnvironment(id, environment: environment.id, allowed: allowed, by: caller)
       }
@@ -93,8 +93,9 @@ extension Dashboard {
     return .redirect(to: "/workspaces/" + Self.percentEncode(caller.workspace.name) + "/proxy-tokens")
   }
 
-  /// Runs a service call, turning its refusals into pages (403, 404, 400, 429).
-  private func proxyCall<T>(_ body: () async throws(ServerError) -> T) async throws -> T {
+  /// Runs a service call, turning its refusals into pages (403, 404, 400, 409, 429); shared by the pages
+  /// whose services throw `ServerError`.
+  func serviceCall<T>(_ body: () async throws(ServerError) -> T) async throws -> T {
     do {
       return try await body()
     } catch {
@@ -102,7 +103,8 @@ extension Dashboard {
       case .permissionDenied: throw PageError(403, "Not allowed", error.message)
       case .notFound: throw PageError(404, "Not found", error.message)
       case .invalidArgument: throw PageError(400, "Bad request", error.message)
-      default: throw PageError(Self.status(of: error), "Could not change the proxy tokens", error.message)
+      case .alreadyExists: throw PageError(409, "Already exists", error.message)
+      default: throw PageError(Self.status(of: error), "The request could not be completed", error.message)
       }
     }
   }

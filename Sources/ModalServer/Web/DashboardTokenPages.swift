@@ -14,7 +14,8 @@ extension Dashboard {
     let (workspace, role) = (caller.workspace, caller.role)
     let listed = try await backend.tokens.listing(for: caller)
     let base = "/workspaces/" + Self.percentEncode(workspace.name)
-    let rows = listed.map { tokenRow($0, base: base, csrf: context.csrf) }
+    let origins = try await backend.dependencies.store.federatedOrigins(tokenIDs: listed.map(\.token.id))
+    let rows = listed.map { tokenRow($0, origin: origins[$0.token.id], base: base, csrf: context.csrf) }
     let table: HTML =
       listed.isEmpty
       ? "<p class=\"muted\">No tokens yet.</p>"
@@ -42,7 +43,8 @@ extension Dashboard {
   }
 
   /// One row of the tokens table; a live token gets its revoke button.
-  private func tokenRow(_ listed: TokenWithCreator, base: String, csrf: String) -> HTML {
+  /// `origin` says which federation policy minted it, for which OIDC subject.
+  private func tokenRow(_ listed: TokenWithCreator, origin: FederatedOrigin?, base: String, csrf: String) -> HTML {
     let token = listed.token
     let state: HTML
     if let revoked = token.revokedAt {
@@ -60,7 +62,9 @@ extension Dashboard {
     case .user: owner = ""
     case .serviceUser(let id): owner = " <span class=\"muted\">(service user \(id))</span>"
     }
-    let creator = listed.creatorEmail ?? token.createdByUserID?.rawValue ?? "—"
+    let creator: HTML =
+      origin.map { "federation policy \($0.policyName) for <code>\($0.subject)</code>" }
+      ?? "\(listed.creatorEmail ?? token.createdByUserID?.rawValue ?? "—")"
     return """
       <tr><td>\(token.name)\(owner)</td><td><code>\(token.id)</code></td>
       <td>\(token.scopes.description)</td><td>\(HTML.time(token.createdAt))</td><td>\(HTML.time(token.expiresAt))</td>

@@ -18,14 +18,15 @@ package struct FormData: Sendable {
   }
 
   /// Decodes `body`; throws `DecodeError` for malformed percent escapes, invalid UTF-8 or limits.
-  package init(urlEncoded body: [UInt8]) throws(DecodeError) {
+  /// `maximumFieldBytes` is raised only by endpoints whose fields are long by nature (a JWT).
+  package init(urlEncoded body: [UInt8], maximumFieldBytes: Int = FormData.maximumFieldBytes) throws(DecodeError) {
     var fields: [(String, String)] = []
     for pair in body.split(separator: UInt8(ascii: "&"), omittingEmptySubsequences: true) {
       guard fields.count < Self.maximumFields else { throw DecodeError(message: "The form has too many fields.") }
       let parts = pair.split(separator: UInt8(ascii: "="), maxSplits: 1, omittingEmptySubsequences: false)
       let name = try Self.decode(parts[0])
       let value = parts.count > 1 ? try Self.decode(parts[1]) : ""
-      guard value.utf8.count <= Self.maximumFieldBytes, name.utf8.count <= 256 else {
+      guard value.utf8.count <= maximumFieldBytes, name.utf8.count <= 256 else {
         throw DecodeError(message: "A form field is too long.")
       }
       fields.append((name, value))
