@@ -15,6 +15,9 @@ public struct Credentials: Sendable, Equatable, CustomStringConvertible {
     /// Passed in code by a caller that says, in words, where the pair really came from (a
     /// command line: "the values given to `modal token set`").
     case named(String)
+    /// Minted by an OIDC token exchange (workload identity federation) at `endpoint`, for the
+    /// token from `subject` (e.g. `MODAL_OIDC_TOKEN_FILE`, `GitHub Actions`).
+    case federation(endpoint: String, subject: String)
 
     /// Where the credentials came from, in words.
     public var description: String {
@@ -25,6 +28,7 @@ public struct Credentials: Sendable, Equatable, CustomStringConvertible {
       case .profileCommand(let name, let path): return "profile '\(name)' in \(path) (secret from its token_secret_command)"
       case .profileStore(let name, let path, let storage): return "profile '\(name)' in \(path) (secret in \(storage.storeDescription))"
       case .named(let description): return description
+      case .federation(let endpoint, let subject): return "an OIDC token exchange at \(endpoint) for the token from \(subject)"
       }
     }
   }
@@ -35,12 +39,19 @@ public struct Credentials: Sendable, Equatable, CustomStringConvertible {
   public let tokenSecret: String
   /// Where the pair was found.
   public let source: Source
+  /// When a client should ask its provider again, because the pair is short-lived (a federation
+  /// exchange's); nil for a pair that does not expire on its own.
+  public let renewAt: ContinuousClock.Instant?
 
   /// Creates credentials.
-  public init(tokenID: String, tokenSecret: String, source: Source) {
+  ///
+  /// - Parameter renewAt: When the provider should be asked again (before the pair expires); nil
+  ///   to keep the pair for the client's life.
+  public init(tokenID: String, tokenSecret: String, source: Source, renewAt: ContinuousClock.Instant? = nil) {
     self.tokenID = tokenID
     self.tokenSecret = tokenSecret
     self.source = source
+    self.renewAt = renewAt
   }
 
   /// The secret with all but its prefix and last four characters hidden: `as-****3f9Q`.

@@ -64,6 +64,7 @@ struct CredentialChecks {
     case .environment: why = "environment variables come before the config file"
     case .profile, .profileCommand, .profileStore: why = "MODAL_TOKEN_ID and MODAL_TOKEN_SECRET are not set, so the selected profile is used"
     case .arguments, .named: why = "they were passed in code"
+    case .federation: why = "MODAL_TOKEN_ID and MODAL_TOKEN_SECRET are not set and the MODAL_OIDC_* variables ask for federation"
     }
     report.add("credentials", "credentials.resolved", .ok, "Using token \(credentials.tokenID) (secret \(credentials.maskedSecret)) from \(credentials.source): \(why).")
     if credentials.source == .environment && profileHasToken {
