@@ -1,4 +1,5 @@
 import Foundation
+import Modal
 import ModalJOSE
 import Testing
 import TestSupport
@@ -10,12 +11,12 @@ import TestSupport
 @Suite(.serialized) struct FederationClientProcessTests {
   static let issuer = "https://ci.example.test"
 
-  private struct Scene {
+  private struct Scene: @unchecked Sendable {
     let folder = TemporaryFolder()
     let server: ModalServerProcess
     let signer: JWTSigningKey
 
-    init() throws {
+    init(ttl: String = "10m") throws {
       server = try ModalServerProcess(in: folder)
       signer = try JWTSigningKey.generate(.rs256)
       let jwks = folder.path + "/jwks.json"
@@ -23,7 +24,7 @@ import TestSupport
       let added = try ModalServerProcess.command([
         "federation", "add", "--data-dir", server.dataDirectory, "--workspace", "me", "--name", "ci", "--issuer",
         FederationClientProcessTests.issuer, "--audience", "modal-me", "--claim", "repository=acme/*", "--scopes", "read",
-        "--ttl", "10m", "--jwks-file", jwks,
+        "--ttl", ttl, "--jwks-file", jwks,
       ])
       #expect(added.status == 0, "\(added.stderr)")
     }
@@ -95,6 +96,24 @@ import TestSupport
     #expect(!scene.server.log.contains(secret) && !scene.server.log.contains(token.suffix(30)))
   }
 
+  @Test func exchangeWithAProfileStoresThePairThere() throws {
+    guard let python = python() else { return }
+    let scene = try Scene()
+    defer { _ = scene.server.stop(.terminate) }
+    let tokenFile = try scene.tokenFile("oidc-token")
+    let stored = try ProcessRunner.run(
+      ProcessRunner.product("modal"), ["token", "exchange", "--oidc-token-file", tokenFile, "--profile", "ci"],
+      environment: scene.baseEnvironment, stdin: "")
+    #expect(stored.status == 0, "\(stored.stderr)")
+    #expect(!stored.stdout.contains("as-"), "the secret is stored, not printed")
+    let config = try String(contentsOfFile: scene.folder.path + "/modal.toml", encoding: .utf8)
+    #expect(config.contains("[ci]") && config.contains("token_id = \"ak-"), "\(config.prefix(80))")
+    var environment = scene.baseEnvironment
+    environment["MODAL_PROFILE"] = "ci"
+    let info = try ProcessRunner.run(python, ["token", "info"], environment: environment, stdin: "")
+    #expect(info.status == 0 && info.stdout.contains("oidc-ci"), "\(info.stdout) \(info.stderr)")
+  }
+
   @Test func aSimulatedGitHubActionsJobUsesSwiftThenPythonWithNoSecretStored() throws {
     guard let python = python() else { return }
     let scene = try Scene()
@@ -127,5 +146,47 @@ import TestSupport
     // Masked before it is used; the mask line went to stderr, since stdout was the $GITHUB_ENV file.
     #expect(job.stderr.contains("::add-mask::\(secret)"))
     #expect(!FileManager.default.fileExists(atPath: scene.folder.path + "/modal.toml"), "no secret is stored")
+  }
+
+  /// Three lifetimes of the shortest token a policy mints (1 minute; renewed at 48 s): twenty
+  /// clients sharing one federation provider call the server every 4 s and never fail; each
+  /// renewal is one exchange shared by all twenty. The token file is rewritten with a fresh token
+  /// every 10 s, as a platform rotating a projected token does. About 3 minutes.
+  @Test func twentyClientsKeepWorkingAcrossThreeLifetimes() async throws {
+    let scene = try Scene(ttl: "1m")
+    defer { _ = scene.server.stop(.terminate) }
+    let tokenFile = try scene.tokenFile("oidc-token")
+    let provider = AnyCredentialProvider.federation()
+    var variables = scene.baseEnvironment
+    variables["MODAL_OIDC_TOKEN_FILE"] = tokenFile
+    let host = HostEnvironment(variables: variables, homeDirectory: scene.folder.path)
+    let clients = try (0..<20).map { _ in
+      try ModalClient(credentialProvider: provider, options: ModalClient.Options(serverURL: scene.server.url, host: host))
+    }
+    let rotation = Task {
+      while !Task.isCancelled {
+        try await Task.sleep(for: .seconds(10))
+        _ = try scene.tokenFile("oidc-token")
+      }
+    }
+    defer { rotation.cancel() }
+    var rounds: [Set<String>] = []
+    let end = ContinuousClock.now + .seconds(182)
+    while ContinuousClock.now < end {
+      let ids = try await withThrowingTaskGroup(of: String.self) { group in
+        for client in clients {
+          group.addTask {
+            try await client.hello()
+            return try await client.credentials().tokenID
+          }
+        }
+        return try await group.reduce(into: Set<String>()) { $0.insert($1) }
+      }
+      rounds.append(ids)
+      try await Task.sleep(for: .seconds(4))
+    }
+    let minted = rounds.reduce(into: Set<String>()) { $0.formUnion($1) }
+    #expect((4...5).contains(minted.count), "tokens minted: \(minted.count)")
+    #expect(rounds.filter { $0.count > 1 }.count <= minted.count, "rounds that straddle a renewal are rare")
   }
 }
