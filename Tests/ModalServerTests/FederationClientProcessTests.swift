@@ -44,6 +44,13 @@ import TestSupport
       return path
     }
 
+    /// `modal token exchange --oidc-token-file FILE` with more arguments, in a clean job.
+    func swiftExchange(_ tokenFile: String, _ arguments: [String]) throws -> ProcessOutput {
+      try ProcessRunner.run(
+        ProcessRunner.product("modal"), ["token", "exchange", "--oidc-token-file", tokenFile] + arguments,
+        environment: baseEnvironment, stdin: "")
+    }
+
     /// Variables of a clean job: a home folder without a config file, the gRPC URL only.
     var baseEnvironment: [String: String] {
       [
@@ -68,9 +75,7 @@ import TestSupport
     let scene = try Scene()
     defer { _ = scene.server.stop(.terminate) }
     let tokenFile = try scene.tokenFile("oidc-token")
-    let exchanged = try ProcessRunner.run(
-      ProcessRunner.product("modal"), ["token", "exchange", "--oidc-token-file", tokenFile, "--format", "json"],
-      environment: scene.baseEnvironment, stdin: "")
+    let exchanged = try scene.swiftExchange(tokenFile, ["--format", "json"])
     #expect(exchanged.status == 0, "\(exchanged.stderr) \(scene.server.log.suffix(1500))")
     let json = try JSONSerialization.jsonObject(with: Data(exchanged.stdout.utf8)) as? [String: Any] ?? [:]
     let id = try #require(json["token_id"] as? String)
@@ -100,10 +105,7 @@ import TestSupport
     guard let python = python() else { return }
     let scene = try Scene()
     defer { _ = scene.server.stop(.terminate) }
-    let tokenFile = try scene.tokenFile("oidc-token")
-    let stored = try ProcessRunner.run(
-      ProcessRunner.product("modal"), ["token", "exchange", "--oidc-token-file", tokenFile, "--profile", "ci"],
-      environment: scene.baseEnvironment, stdin: "")
+    let stored = try scene.swiftExchange(try scene.tokenFile("oidc-token"), ["--profile", "ci"])
     #expect(stored.status == 0, "\(stored.stderr)")
     #expect(!stored.stdout.contains("as-"), "the secret is stored, not printed")
     let config = try String(contentsOfFile: scene.folder.path + "/modal.toml", encoding: .utf8)
