@@ -103,7 +103,7 @@ let package = Package(
     .target(
       name: "Modal",
       dependencies: [
-        "TOML", "ModalAPI", "ModalTokenFormat", "ModalJOSE", "ProtoWire", "RPC", "CShims",
+        "TOML", "ModalAPI", "ModalTokenFormat", "ProtoWire", "RPC", "CShims", "HTTPFetch", "ModalJOSE",
         .target(name: "CSecret", condition: .when(platforms: [.linux])),
       ],
       swiftSettings: strict),

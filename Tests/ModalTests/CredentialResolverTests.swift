@@ -75,7 +75,7 @@ import Testing
   @Test func nothingFoundListsEverySourceAndTheFixes() async throws {
     let error = await #expect(throws: ModalError.self) { try await resolve(nil) }
     let text = error?.description ?? ""
-    #expect(text.hasPrefix("Token missing. Could not authenticate client. Sources tried, in order:\n  1. arguments: none passed in code\n  2. environment: MODAL_TOKEN_ID and MODAL_TOKEN_SECRET are not set\n  3. profile 'default' in "))
+    #expect(text.hasPrefix("Token missing. Could not authenticate client. Sources tried, in order:\n  1. arguments: none passed in code\n  2. environment: MODAL_TOKEN_ID and MODAL_TOKEN_SECRET are not set\n  3. federation: MODAL_OIDC_TOKEN_FILE, MODAL_OIDC_TOKEN and MODAL_OIDC_PROVIDER are not set\n  4. profile 'default' in "))
     #expect(text.contains("the file does not exist"))
     #expect(text.contains("modal setup"))
     #expect(text.contains("modal token set"))

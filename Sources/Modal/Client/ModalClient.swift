@@ -97,7 +97,9 @@ public final class ModalClient: Sendable {
     self.config = config
     self.credentialCache = CredentialCache(
       provider: provider,
-      context: CredentialContext(config: config, secretCommandTimeout: options.tokenSecretCommandTimeout ?? TokenSecretCommand.defaultTimeout))
+      context: CredentialContext(
+        config: config, secretCommandTimeout: options.tokenSecretCommandTimeout ?? TokenSecretCommand.defaultTimeout,
+        serverURL: options.serverURL.nonEmpty))
     let configuredURL = try config.string(.serverURL)
     let configuredEnvironment = try config.string(.environment)
     self.serverURL = options.serverURL.nonEmpty ?? configuredURL ?? Setting.defaultServerURL

@@ -69,6 +69,15 @@ public struct AnyCredentialProvider: CredentialProvider, CustomStringConvertible
       description: name.map { "secretCommand(profile '\($0)')" } ?? "secretCommand")
   }
 
+  /// Workload identity federation: the CI platform's OIDC token (`MODAL_OIDC_TOKEN_FILE`, read
+  /// again for every exchange; `MODAL_OIDC_TOKEN`; or `MODAL_OIDC_PROVIDER=github-actions`)
+  /// exchanged at the server's token endpoint (`MODAL_OIDC_TOKEN_ENDPOINT`, else the one the
+  /// server names) for a short-lived pair, exchanged again at 80% of its lifetime; concurrent
+  /// callers share one exchange. Without those variables it has no credentials.
+  public static func federation() -> AnyCredentialProvider {
+    AnyCredentialProvider(FederationCredentialProvider(), description: "federation")
+  }
+
   /// The first provider that has credentials; its ``Credentials/source`` says which one answered.
   /// When none has any, the error lists every source tried, in order.
   public static func chain(_ providers: [AnyCredentialProvider]) -> AnyCredentialProvider {
@@ -77,8 +86,9 @@ public struct AnyCredentialProvider: CredentialProvider, CustomStringConvertible
       description: "chain(\(providers.map(\.description).joined(separator: ", ")))")
   }
 
-  /// The documented precedence: `MODAL_TOKEN_ID`/`MODAL_TOKEN_SECRET`, then the selected profile
-  /// (after checking that profile selection is not ambiguous). A client made with
+  /// The documented precedence: `MODAL_TOKEN_ID`/`MODAL_TOKEN_SECRET`, then federation when the
+  /// OIDC variables ask for it (``federation()``), then the selected profile (after checking that
+  /// profile selection is not ambiguous). A client made with
   /// `Options.tokenID`/`tokenSecret` puts that pair first.
   public static var `default`: AnyCredentialProvider { .standard(tokenID: nil, tokenSecret: nil) }
 

@@ -2,7 +2,9 @@ import RPC
 
 /// A client's credentials, resolved by its provider on first use and kept: concurrent first uses
 /// share one resolution. A failed resolution is not kept, so a later call asks again (a password
-/// manager's prompt may have been dismissed).
+/// manager's prompt may have been dismissed). Short-lived credentials (``Credentials/renewAt``)
+/// are asked for again once their renewal time has passed, so a long-running client never sends
+/// an expired pair.
 final class CredentialCache: Sendable {
   private enum State {
     case idle
@@ -43,9 +45,10 @@ final class CredentialCache: Sendable {
   private func startOrJoin() -> Joined {
     state.withLock { state in
       switch state {
-      case .resolved(let credentials): return .resolved(credentials)
+      case .resolved(let credentials) where credentials.renewAt.map { ContinuousClock.now < $0 } ?? true:
+        return .resolved(credentials)
       case .resolving(let task): return .waiting(task)
-      case .idle:
+      case .idle, .resolved:
         let task = resolution()
         state = .resolving(task)
         return .waiting(task)

@@ -33,11 +33,15 @@ public struct CredentialContext: Sendable {
   public let config: ModalConfig
   /// How long a profile's `token_secret_command` may run.
   public let secretCommandTimeout: Duration
+  /// The server URL the client was given in code, if any (it wins over the configuration's);
+  /// the federation provider asks that server where its token endpoint is.
+  public let serverURL: String?
 
   /// Creates a context.
-  public init(config: ModalConfig, secretCommandTimeout: Duration = .seconds(60)) {
+  public init(config: ModalConfig, secretCommandTimeout: Duration = .seconds(60), serverURL: String? = nil) {
     self.config = config
     self.secretCommandTimeout = secretCommandTimeout
+    self.serverURL = serverURL
   }
 
   /// Variables, home folder and file access.

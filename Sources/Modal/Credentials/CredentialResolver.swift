@@ -63,6 +63,7 @@ package struct CredentialResolver: Sendable {
     case .profile(let name, _): "Store the token again with `modal token set --profile \(name)`, copying the values afresh."
     case .profileCommand(let name, _): "Check what the token_secret_command of profile '\(name)' prints, or store the secret with `modal token set --profile \(name)`."
     case .profileStore(let name, _, let storage): "Store the token again with `modal token set --profile \(name) --secret-storage \(storage)`, copying the values afresh."
+    case .federation: "Check that the token endpoint is a Modal server's /oauth/token."
     }
   }
 }

@@ -15,6 +15,9 @@ public struct Credentials: Sendable, Equatable, CustomStringConvertible {
     /// Passed in code by a caller that says, in words, where the pair really came from (a
     /// command line: "the values given to `modal token set`").
     case named(String)
+    /// Minted by an OIDC token exchange (workload identity federation) at `endpoint`, for the
+    /// token from `subject` (e.g. `MODAL_OIDC_TOKEN_FILE`, `GitHub Actions`).
+    case federation(endpoint: String, subject: String)
 
     /// Where the credentials came from, in words.
     public var description: String {
@@ -25,6 +28,7 @@ public struct Credentials: Sendable, Equatable, CustomStringConvertible {
       case .profileCommand(let name, let path): return "profile '\(name)' in \(path) (secret from its token_secret_command)"
       case .profileStore(let name, let path, let storage): return "profile '\(name)' in \(path) (secret in \(storage.storeDescription))"
       case .named(let description): return description
+      case .federation(let endpoint, let subject): return "an OIDC token exchange at \(endpoint) for the token from \(subject)"
       }
     }
   }
@@ -38,13 +42,20 @@ public struct Credentials: Sendable, Equatable, CustomStringConvertible {
   /// OAuth credentials instead of a token pair (then `tokenID` and `tokenSecret` are empty): calls
   /// carry the OAuth headers and never a token pair.
   public let oauth: OAuthCredentials?
+  /// When a client should ask its provider again, because the pair is short-lived (a federation
+  /// exchange's); nil for a pair that does not expire on its own.
+  public let renewAt: ContinuousClock.Instant?
 
   /// Creates credentials.
-  public init(tokenID: String, tokenSecret: String, source: Source) {
+  ///
+  /// - Parameter renewAt: When the provider should be asked again (before the pair expires); nil
+  ///   to keep the pair for the client's life.
+  public init(tokenID: String, tokenSecret: String, source: Source, renewAt: ContinuousClock.Instant? = nil) {
     self.tokenID = tokenID
     self.tokenSecret = tokenSecret
     self.source = source
     self.oauth = nil
+    self.renewAt = renewAt
   }
 
   /// Creates OAuth credentials (`MODAL_OAUTH_*` or a profile's `oauth_*` keys).
@@ -53,6 +64,7 @@ public struct Credentials: Sendable, Equatable, CustomStringConvertible {
     self.tokenSecret = ""
     self.source = source
     self.oauth = oauth
+    self.renewAt = nil
   }
 
   /// The secret with all but its prefix and last four characters hidden: `as-****3f9Q`.

@@ -55,12 +55,14 @@ struct ChainCredentialProvider: CredentialProvider {
   }
 }
 
-/// The seed's precedence (`.default`): a pair passed in code, then the environment, then the
-/// selected profile; profile selection must be unambiguous before the environment is read, as in
-/// the Python client.
+/// The seed's precedence (`.default`): a pair passed in code, then the environment, then
+/// federation when asked for, then the selected profile; profile selection must be unambiguous
+/// before the environment is read, as in the Python client.
 struct DefaultCredentialProvider: CredentialProvider {
   let tokenID: String?
   let tokenSecret: String?
+  /// Made once, so the client keeps its exchanged pair between calls.
+  let federation = AnyCredentialProvider.federation()
 
   func credentials(context: CredentialContext) async throws(ModalError) -> Credentials {
     switch (tokenID, tokenSecret) {
@@ -79,7 +81,7 @@ struct DefaultCredentialProvider: CredentialProvider {
       return Credentials(oauth: oauth, source: source)
     }
     do {
-      return try await ChainCredentialProvider(providers: [.environment, .profile()]).credentials(context: context)
+      return try await ChainCredentialProvider(providers: [.environment, federation, .profile()]).credentials(context: context)
     } catch where !error.sourcesTried.isEmpty {
       throw .credentialsNotFound(tried: ["arguments: none passed in code"] + error.sourcesTried)
     }

@@ -83,6 +83,8 @@ struct ErrorMapping {
       checks.append("the config file is well formed and the right profile is selected (`modal config show`, `modal profile current`);")
     case .environment:
       checks.append("MODAL_TOKEN_ID and MODAL_TOKEN_SECRET are meant to override the config file (unset them to use its profile);")
+    case .federation:
+      checks.append("the trust policy that minted it still exists (removing a policy revokes its tokens);")
     case .arguments, .named:
       break
     }
@@ -91,6 +93,8 @@ struct ErrorMapping {
     switch credentials.source {
     case .profile(let name, _), .profileCommand(let name, _), .profileStore(let name, _, _):
       newToken = "To get a new token, run `modal setup` (or `modal token new --profile \(name)`)."
+    case .federation:
+      newToken = "Run again to exchange the OIDC token anew; a refused exchange says which check of the trust policy failed."
     case .environment, .arguments, .named:
       // The profile selected in the file has nothing to do with these credentials.
       newToken = "To get a new token, run `modal token new`, or create one in the dashboard, and use it in place of this one."

@@ -3,7 +3,7 @@ import Modal
 
 /// `modal token set|info`: store a token pair in a profile, and show the token in use.
 enum TokenCommands {
-  static let group = CommandSpec(name: "token", abstract: "Manage tokens.", subcommands: [info, TokenLifecycleCommands.list, LoginCommands.new, TokenLifecycleCommands.revoke, LoginCommands.rotate, ScanCommand.spec, set, TokenExportCommand.spec, TokenMigrateCommand.spec])
+  static let group = CommandSpec(name: "token", abstract: "Manage tokens.", subcommands: [info, TokenLifecycleCommands.list, LoginCommands.new, TokenLifecycleCommands.revoke, LoginCommands.rotate, ScanCommand.spec, set, TokenExportCommand.spec, TokenExchangeCommand.spec, TokenMigrateCommand.spec])
 
   static let set = CommandSpec(
     name: "set", abstract: "Set account credentials for connecting to Modal.",
@@ -49,6 +49,8 @@ enum TokenCommands {
       console.write("(Using profile \(name) in \(path), secret from token_secret_command)\n")
     } else if case .profileStore(let name, let path, let storage) = (try await client.credentials()).source {
       console.write("(Using profile \(name) in \(path), secret in \(storage.storeDescription))\n")
+    } else if case .federation(let endpoint, let subject) = (try await client.credentials()).source {
+      console.write("(Using a token exchanged at \(endpoint) for the OIDC token from \(subject))\n")
     }
     console.write("Token: \(info.id)\n")
     if !info.name.isEmpty { console.write("Name: \(info.name)\n") }
@@ -64,7 +66,17 @@ enum TokenCommands {
     }
     if let created = info.createdAt { console.write("Created at: \(LocalTime.format(created))\n") }
     if let expires = info.expiresAt { console.write("Expires at: \(LocalTime.format(expires))\n") }
+    if let policy = federationPolicy(tokenName: info.name) {
+      console.write("Minted by federation: trust policy '\(policy)'\(info.expiresAt.map { ", expires \(LocalTime.format($0))" } ?? "")\n")
+    }
     return 0
+  }
+
+  /// The trust policy that minted a token, from the name the server gives such tokens
+  /// (`oidc:POLICY`, docs/federation.md); nil for other tokens.
+  static func federationPolicy(tokenName: String) -> String? {
+    guard tokenName.hasPrefix("oidc:"), tokenName.count > 5 else { return nil }
+    return String(tokenName.dropFirst(5))
   }
 
   /// The credential variables that are set (and not empty), in the Python client's order.

@@ -65,6 +65,7 @@ struct CredentialChecks {
     case .profile, .profileCommand, .profileStore:
       why = "MODAL_TOKEN_ID and MODAL_TOKEN_SECRET are not set, so the selected profile is used (\(config.selection.explanation))"
     case .arguments, .named: why = "they were passed in code"
+    case .federation: why = "MODAL_TOKEN_ID and MODAL_TOKEN_SECRET are not set and the MODAL_OIDC_* variables ask for federation"
     }
     if let oauth = credentials.oauth {
       report.add(

@@ -36,7 +36,15 @@ struct TokenChecks {
       let info = try await client.tokens.info()
       let app = credentials.oauth == nil ? "" : ", through grant \(info.id) (\(info.name))"
       report.add("token", "token.workspace", .ok, "Workspace \(info.workspaceName) (\(info.workspaceID))\(Self.who(info.identity))\(app).")
-      Self.addExpiry(info.expiresAt, fixLogin: fixLogin, profile: profile, into: &report)
+      if let policy = TokenCommands.federationPolicy(tokenName: info.name) {
+        // Short-lived by design: its expiry is not a problem, the provider exchanges again.
+        let expiry = info.expiresAt.map { ", expires at \(LocalTime.format($0))" } ?? ""
+        report.add(
+          "token", "token.federation", .ok,
+          "Minted by workload identity federation (trust policy '\(policy)')\(expiry); the SDK exchanges the OIDC token again before then.")
+      } else {
+        Self.addExpiry(info.expiresAt, fixLogin: fixLogin, profile: profile, into: &report)
+      }
     } catch {
       report.add("token", "token.workspace", .warning, "TokenInfoGet failed: \(error.message)")
     }

@@ -12,4 +12,11 @@ package protocol Console: Sendable {
   func readLine() -> String?
   /// Asks for a secret on the terminal without echoing it; nil when cancelled (Ctrl-C, Ctrl-D).
   func readSecret(prompt: String) -> String?
+  /// Whether standard output is a regular file (`>> "$GITHUB_ENV"`).
+  var isOutputFile: Bool { get }
+}
+
+extension Console {
+  /// Whether standard output is a regular file (`>> "$GITHUB_ENV"`); false unless a console knows.
+  package var isOutputFile: Bool { false }
 }

@@ -20,6 +20,11 @@ package struct StandardConsole: Console {
 
   /// Whether standard output is a terminal.
   package var isOutputTerminal: Bool { isatty(STDOUT_FILENO) == 1 }
+  /// Whether standard output is a regular file, e.g. appended to `$GITHUB_ENV`.
+  package var isOutputFile: Bool {
+    var status = stat()
+    return fstat(STDOUT_FILENO, &status) == 0 && (status.st_mode & S_IFMT) == S_IFREG
+  }
 
   /// Reads one line from standard input, byte by byte so that nothing past the line is consumed.
   package func readLine() -> String? { Self.readLine(from: STDIN_FILENO) }
