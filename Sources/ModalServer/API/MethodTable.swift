@@ -48,8 +48,10 @@ struct MethodTable {
 
   private mutating func register<Request, Response>(_ method: MethodDescriptor<Request, Response>, _ body: @escaping Body) {
     let (log, requestIDs) = (self.log, self.requestIDs)
-    let counts = backend.dependencies.metrics.method(method.path)
-    router.unary(method.path) { bytes, context in
+    // `MethodDescriptor.path` builds a new string each time: take it once, not per call.
+    let path = method.path
+    let counts = backend.dependencies.metrics.method(path)
+    router.unary(path) { bytes, context in
       let start = ContinuousClock.now
       var tokenID: String?
       var code = Status.Code.ok
@@ -61,7 +63,7 @@ struct MethodTable {
         if logged {
           log(
             RequestLogEntry(
-              method: method.path, status: code.description, duration: duration, tokenID: tokenID, peer: context.peer,
+              method: path, status: code.description, duration: duration, tokenID: tokenID, peer: context.peer,
               reason: reason, requestID: requestIDs.id(for: context.requestMetadata)))
         }
       }
