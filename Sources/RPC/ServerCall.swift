@@ -350,7 +350,9 @@ final class ServerCall: CompletionTag, @unchecked Sendable {
       trailers = Metadata()
       message = nil
     }
-    let batch = SendBatch(initialMetadata: initial, message: message, status: status, trailers: trailers)
+    let batch = SendBatch(
+      initialMetadata: initial, message: message, status: status, trailers: trailers,
+      storage: (cgrpc_slots_final_ops(slots), cgrpc_slots_final_details(slots)))
     finalBatch = batch
     if !startDetached(batch.ops, count: batch.count, event: .finished) {
       finalBatch = nil
@@ -367,9 +369,17 @@ struct SendBatch: @unchecked Sendable {
   private let trailers: OutgoingMetadata?
   private let message: UnsafeMutablePointer<grpc_byte_buffer>?
   private let details: UnsafeMutablePointer<grpc_slice>?
+  /// Whether `ops` and `details` were allocated here (else they are the call's final-batch slots).
+  private let ownsStorage: Bool
 
-  init(initialMetadata: Metadata?, message: [UInt8]?, status: Status?, trailers: Metadata?) {
-    ops = .allocate(capacity: 3)
+  /// A batch of the given parts; its ops (room for 3) and status details go in `storage` when
+  /// given (a call's final batch, in the call's slots), else in memory allocated here.
+  init(
+    initialMetadata: Metadata?, message: [UInt8]?, status: Status?, trailers: Metadata?,
+    storage: (ops: UnsafeMutablePointer<grpc_op>, details: UnsafeMutablePointer<grpc_slice>)? = nil
+  ) {
+    ownsStorage = storage == nil
+    ops = storage?.ops ?? .allocate(capacity: 3)
     var count = 0
     if let initialMetadata {
       let outgoing = OutgoingMetadata(initialMetadata)
@@ -395,7 +405,7 @@ struct SendBatch: @unchecked Sendable {
     if let status {
       let outgoing = OutgoingMetadata(trailers ?? Metadata())
       self.trailers = outgoing
-      let details = UnsafeMutablePointer<grpc_slice>.allocate(capacity: 1)
+      let details = storage?.details ?? UnsafeMutablePointer<grpc_slice>.allocate(capacity: 1)
       details.initialize(to: makeSlice(status.message))
       self.details = details
       ops[count] = grpc_op()
@@ -419,8 +429,8 @@ struct SendBatch: @unchecked Sendable {
     if let message { cgrpc_grpc_byte_buffer_destroy()(message) }
     if let details {
       cgrpc_grpc_slice_unref()(details.pointee)
-      details.deallocate()
+      if ownsStorage { details.deallocate() }
     }
-    ops.deallocate()
+    if ownsStorage { ops.deallocate() }
   }
 }
