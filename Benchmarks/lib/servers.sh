@@ -11,19 +11,30 @@ trap cleanup EXIT
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
-start_servers() {
-  swift build -c release --product modal-server >/dev/null
-  cpp=$(bash Benchmarks/rpc/build.sh)
+# Builds modal-server (release; SKIP_BUILD=1 takes the build as it is) and bootstraps its data
+# folder in $work/data; sets id and secret.
+bootstrap_modal_server() {
+  [ -n "${SKIP_BUILD:-}" ] || swift build -c release --product modal-server >/dev/null
   local boot
   boot=$(.build/release/modal-server bootstrap --data-dir "$work/data" --email bench@example.com --workspace bench --json)
   id=$(sed -n 's/.*"token_id" *: *"\([^"]*\)".*/\1/p' <<<"$boot")
   secret=$(sed -n 's/.*"token_secret" *: *"\([^"]*\)".*/\1/p' <<<"$boot")
+}
+
+# Starts `modal-server serve` on the data folder (log in $work/server.log); sets server_pid, server_port.
+start_modal_server() {
   "${server_prefix[@]}" .build/release/modal-server serve --data-dir "$work/data" --grpc-address 127.0.0.1:0 \
     --http-address 127.0.0.1:0 "${server_arguments[@]}" 2> "$work/server.log" &
   server_pid=$!
   pids+=($server_pid)
   for _ in $(seq 100); do grep -q "gRPC listening" "$work/server.log" && break; sleep 0.1; done
   server_port=$(sed -n 's/.*gRPC listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$work/server.log" | head -1)
+}
+
+start_servers() {
+  bootstrap_modal_server
+  cpp=$(bash Benchmarks/rpc/build.sh)
+  start_modal_server
   echo_port=$(free_port)
   "${echo_prefix[@]}" "$cpp/echo_server" "$echo_port" 2> "$work/echo.log" &
   echo_pid=$!

@@ -29,9 +29,14 @@ func sliceBytes(_ slice: UnsafePointer<grpc_slice>) -> [UInt8] {
 
 /// The bytes of a slice decoded as UTF-8 (invalid sequences become U+FFFD; never fails).
 func sliceString(_ slice: UnsafePointer<grpc_slice>) -> String {
+  withSliceBytes(slice) { String(decoding: $0, as: UTF8.self) }
+}
+
+/// Runs `body` on the bytes of a core slice, in place.
+func withSliceBytes<T>(_ slice: UnsafePointer<grpc_slice>, _ body: (UnsafeBufferPointer<UInt8>) -> T) -> T {
   let count = cgrpc_slice_length(slice)
-  guard count > 0, let start = cgrpc_slice_start(slice) else { return "" }
-  return String(decoding: UnsafeBufferPointer(start: start, count: count), as: UTF8.self)
+  guard count > 0, let start = cgrpc_slice_start(slice) else { return body(UnsafeBufferPointer(start: nil, count: 0)) }
+  return body(UnsafeBufferPointer(start: start, count: count))
 }
 
 /// A new raw byte buffer holding a copy of `bytes` (destroy it with `grpc_byte_buffer_destroy`).

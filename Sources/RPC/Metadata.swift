@@ -13,6 +13,14 @@ public struct Metadata: Sendable, Hashable, Sequence, ExpressibleByDictionaryLit
       case string(String)
       /// A binary value (only for keys ending in `-bin`).
       case binary([UInt8])
+
+      /// The value as text (binary values are decoded as UTF-8).
+      var text: String {
+        switch self {
+        case .string(let text): text
+        case .binary(let bytes): String(decoding: bytes, as: UTF8.self)
+        }
+      }
     }
 
     /// The lower-case key.
@@ -22,10 +30,7 @@ public struct Metadata: Sendable, Hashable, Sequence, ExpressibleByDictionaryLit
 
     /// Creates an entry; the key is lower-cased.
     public init(key: String, value: Value) {
-      // Keys that arrive from the transport are lower-case already: keep their storage instead
-      // of allocating a lower-cased copy (`lowercased()` copies even when nothing changes).
-      let isLowercaseASCII = key.utf8.allSatisfy { $0 < 0x80 && !(0x41...0x5A).contains($0) }
-      self.key = isLowercaseASCII ? key : key.lowercased()
+      self.key = Metadata.normalizedKey(key)
       self.value = value
     }
   }
@@ -63,6 +68,14 @@ public struct Metadata: Sendable, Hashable, Sequence, ExpressibleByDictionaryLit
     entries.makeIterator()
   }
 
+  /// `key` in lower case. Keys from the transport and from code are lower-case already: their
+  /// storage is kept instead of a lower-cased copy (`lowercased()` copies even when nothing changes),
+  /// so a lookup allocates nothing.
+  static func normalizedKey(_ key: String) -> String {
+    let isLowercaseASCII = key.utf8.allSatisfy { $0 < 0x80 && !(0x41...0x5A).contains($0) }
+    return isLowercaseASCII ? key : key.lowercased()
+  }
+
   /// Whether `key` is a binary key (ends in `-bin`).
   public static func isBinaryKey(_ key: String) -> Bool {
     key.lowercased().hasSuffix("-bin")
@@ -95,7 +108,7 @@ public struct Metadata: Sendable, Hashable, Sequence, ExpressibleByDictionaryLit
 
   /// Removes every value of `key`.
   public mutating func remove(_ key: String) {
-    let key = key.lowercased()
+    let key = Metadata.normalizedKey(key)
     entries.removeAll { $0.key == key }
   }
 
@@ -106,24 +119,20 @@ public struct Metadata: Sendable, Hashable, Sequence, ExpressibleByDictionaryLit
 
   /// The first text value of `key` (binary values are decoded as UTF-8), if any.
   public func first(_ key: String) -> String? {
-    values(key).first
+    let key = Metadata.normalizedKey(key)
+    guard let entry = entries.first(where: { $0.key == key }) else { return nil }
+    return entry.value.text
   }
 
   /// Every value of `key` as text, in order (binary values are decoded as UTF-8).
   public func values(_ key: String) -> [String] {
-    let key = key.lowercased()
-    return entries.compactMap { entry in
-      guard entry.key == key else { return nil }
-      switch entry.value {
-      case .string(let text): return text
-      case .binary(let bytes): return String(decoding: bytes, as: UTF8.self)
-      }
-    }
+    let key = Metadata.normalizedKey(key)
+    return entries.compactMap { entry in entry.key == key ? entry.value.text : nil }
   }
 
   /// Every value of `key` as bytes, in order (text values as their UTF-8 bytes).
   public func binaryValues(_ key: String) -> [[UInt8]] {
-    let key = key.lowercased()
+    let key = Metadata.normalizedKey(key)
     return entries.compactMap { entry in
       guard entry.key == key else { return nil }
       switch entry.value {
@@ -140,7 +149,7 @@ public struct Metadata: Sendable, Hashable, Sequence, ExpressibleByDictionaryLit
 
   /// Whether some entry has `key`.
   public func contains(_ key: String) -> Bool {
-    let key = key.lowercased()
+    let key = Metadata.normalizedKey(key)
     return entries.contains { $0.key == key }
   }
 

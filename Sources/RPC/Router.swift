@@ -14,7 +14,11 @@ public struct Router: Sendable {
     case serverStreaming(ServerStreamingHandler)
   }
 
-  private(set) var handlers: [String: Handler] = [:]
+  private(set) var handlers: [String: Handler] = [:] {
+    didSet { sortedPaths = handlers.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) } }
+  }
+  /// The paths in byte order, for `route(for:)`.
+  private var sortedPaths: [String] = []
 
   /// Creates an empty router (every call gets `UNIMPLEMENTED`).
   public init() {}
@@ -34,5 +38,20 @@ public struct Router: Sendable {
 
   func handler(for path: String) -> Handler? {
     handlers[path]
+  }
+
+  /// The registered path equal to `bytes` (the method the core read from the request) and its
+  /// handler, found by binary search over the bytes: the path the call gets is the registered
+  /// string, so no string is made per call.
+  func route(for bytes: UnsafeBufferPointer<UInt8>) -> (path: String, handler: Handler)? {
+    var low = 0
+    var high = sortedPaths.count
+    while low < high {
+      let middle = (low + high) / 2
+      let path = sortedPaths[middle]
+      if path.utf8.elementsEqual(bytes) { return handlers[path].map { (path, $0) } }
+      if path.utf8.lexicographicallyPrecedes(bytes) { low = middle + 1 } else { high = middle }
+    }
+    return nil
   }
 }

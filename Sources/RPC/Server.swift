@@ -148,13 +148,9 @@ final class ServerCore: @unchecked Sendable {
     for _ in 0..<backlog { requestCall() }
   }
 
-  private func requestCall() {
+  func requestCall() {
     let call = ServerCall(core: self)
-    let tag = ClosureTag { [call] success in
-      guard success else { return }  // shutting down
-      call.core.requestCall()
-      call.arrived(router: call.core.router)
-    }.retainedPointer()
+    let tag = call.retainedPointer(event: ServerCall.Event.arrived.rawValue)
     let result = cgrpc_grpc_server_request_call()(
       server, call.callSlot, call.details, call.requestMetadata.array, queue.pointer, queue.pointer, tag)
     if result != GRPC_CALL_OK {

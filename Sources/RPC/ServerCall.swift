@@ -9,8 +9,25 @@ import CGRPC
 /// flight; batches asked for after that fail at once without touching the core. So a handler that
 /// ignores cancellation can never keep the server from shutting down, and nothing touches a
 /// released call.
-final class ServerCall: @unchecked Sendable {
+///
+/// The call is its own completion tag for each of its batches (`Event` in the tag pointer), so a
+/// batch costs no tag object and no closure.
+final class ServerCall: CompletionTag, @unchecked Sendable {
   let core: ServerCore
+
+  /// What a completion on this call's tag pointer means.
+  enum Event: Int {
+    /// `grpc_server_request_call` matched an incoming call.
+    case arrived = 1
+    /// RECV_CLOSE_ON_SERVER: the call is over.
+    case closed
+    /// The request message's RECV_MESSAGE.
+    case requestReceived
+    /// The RECV_MESSAGE after it, which must find the end of the stream.
+    case streamEnded
+    /// The final send batch (status, and the response for a unary call).
+    case finished
+  }
 
   /// Filled by the core: the call, its details and request metadata (grpc_server_request_call),
   /// and whether it was cancelled (RECV_CLOSE_ON_SERVER). One allocation for all of them.
@@ -31,22 +48,50 @@ final class ServerCall: @unchecked Sendable {
   }
 
   private let state = Locked(State())
+  // Set on the poller thread before the batch whose completion reads them starts (the core's
+  // queue orders the two), so they need no lock.
   private var context: ServerContext?
+  private var handler: Router.Handler?
+  private var request: [UInt8] = []
+  /// The final send batch, freed when it completes.
+  private var finalBatch: SendBatch?
 
   init(core: ServerCore) {
     self.core = core
     slots = .allocate(capacity: 1)
     slots.initialize(to: cgrpc_server_call_slots())
+    super.init()
     cgrpc_grpc_call_details_init()(details)
     cgrpc_grpc_metadata_array_init()(requestMetadata.array)
+    let receive = cgrpc_slots_receive_op(slots)
+    receive.pointee.op = GRPC_OP_RECV_MESSAGE
+    receive.pointee.data.recv_message.recv_message = cgrpc_slots_received(slots)
   }
 
   deinit {
     // The call itself was released when it closed (or never arrived).
     if let call = state.withLock({ $0.call }) { cgrpc_grpc_call_unref()(call) }
+    if let buffer = cgrpc_slots_received(slots).pointee { cgrpc_grpc_byte_buffer_destroy()(buffer) }
     cgrpc_grpc_call_details_destroy()(details)
     cgrpc_grpc_metadata_array_destroy()(requestMetadata.array)
     slots.deallocate()
+  }
+
+  override func complete(success: Bool, event: Int) {
+    switch Event(rawValue: event) {
+    case .arrived:
+      guard success else { return }  // shutting down
+      core.requestCall()
+      arrived(router: core.router)
+    case .closed: closed()
+    case .requestReceived: requestReceived(success: success)
+    case .streamEnded: streamEnded(success: success)
+    case .finished:
+      finalBatch?.free()
+      finalBatch = nil
+      endBatch()
+    case nil: preconditionFailure("unknown server call event \(event)")
+    }
   }
 
   // MARK: Arrival
@@ -59,7 +104,8 @@ final class ServerCall: @unchecked Sendable {
   func arrived(router: Router) {
     guard let call = callSlot.pointee else { return }
     state.withLock { $0.call = call }
-    let method = sliceString(&details.pointee.method)
+    let route = withSliceBytes(&details.pointee.method) { router.route(for: $0) }
+    let method = route?.path ?? sliceString(&details.pointee.method)
     let authority = sliceString(&details.pointee.host)
     var peer = ""
     if let text = cgrpc_grpc_call_get_peer()(call) {
@@ -71,36 +117,56 @@ final class ServerCall: @unchecked Sendable {
       method: method, authority: authority, peer: peer, requestMetadata: requestMetadata.read(), deadline: deadline)
     self.context = context
     startCloseBatch()
-    guard let handler = router.handler(for: method) else {
+    guard let handler = route?.handler else {
       refuse(Status(code: .unimplemented, message: "Method not found: \(context.method)"), reason: "unknown method", context: context)
       return
     }
-    receiveRequest { [self] request, received in
-      guard let request else {
-        if received {
-          // The stream ended without a message.
-          if !state.withLock({ $0.closed }) {
-            refuse(Status(code: .internal, message: "the request message is missing"), reason: "no request message", context: context)
-          }
-        } else {
-          // The core failed the receive: it ended the call (a message over the size limit), or the
-          // client or shutdown cancelled it.
-          report(context, .resourceExhausted, "the request message did not arrive (over the size limit, or cancelled)")
+    self.handler = handler
+    if !startReceive(.requestReceived) { requestReceived(message: nil, success: false) }
+  }
+
+  /// The request message's RECV_MESSAGE completed.
+  private func requestReceived(success: Bool) {
+    requestReceived(message: takeReceived(success: success), success: success)
+    endBatch()
+  }
+
+  private func requestReceived(message: [UInt8]?, success: Bool) {
+    guard let context else { return }
+    guard let message else {
+      if success {
+        // The stream ended without a message.
+        if !state.withLock({ $0.closed }) {
+          refuse(Status(code: .internal, message: "the request message is missing"), reason: "no request message", context: context)
         }
-        return
+      } else {
+        // The core failed the receive: it ended the call (a message over the size limit), or the
+        // client or shutdown cancelled it.
+        report(context, .resourceExhausted, "the request message did not arrive (over the size limit, or cancelled)")
       }
-      // A unary or server-streaming call carries exactly one request message: the stream must end
-      // after it (the core would silently drop the rest).
-      receiveRequest { [self] extra, _ in
-        guard extra == nil else {
-          refuse(
-            Status(code: .invalidArgument, message: "this method takes one request message; the call sent more"),
-            reason: "more than one request message", context: context)
-          return
-        }
-        start(handler, request: request, context: context)
-      }
+      return
     }
+    // A unary or server-streaming call carries exactly one request message: the stream must end
+    // after it (the core would silently drop the rest).
+    request = message
+    if !startReceive(.streamEnded) { streamEnded(extra: nil) }
+  }
+
+  /// The RECV_MESSAGE after the request message completed.
+  private func streamEnded(success: Bool) {
+    streamEnded(extra: takeReceived(success: success))
+    endBatch()
+  }
+
+  private func streamEnded(extra: [UInt8]?) {
+    guard let context else { return }
+    guard extra == nil else {
+      refuse(
+        Status(code: .invalidArgument, message: "this method takes one request message; the call sent more"),
+        reason: "more than one request message", context: context)
+      return
+    }
+    start()
   }
 
   /// Answers a call before any handler ran, and counts and reports it.
@@ -114,8 +180,10 @@ final class ServerCall: @unchecked Sendable {
   }
 
   /// Starts the handler's task; cancels it at once if the call closed as cancelled meanwhile.
-  private func start(_ handler: Router.Handler, request: [UInt8], context: ServerContext) {
-    let task = Task { await self.serve(handler, request: request, context: context) }
+  private func start() {
+    // The task captures only `self` (the handler, request and context are stored on it): a closure
+    // with a single object for context needs no allocation of its own.
+    let task = Task { await self.serve() }
     let cancelNow = state.withLock { state -> Bool in
       if state.closed { return state.clientCancelled }
       state.task = task
@@ -131,7 +199,7 @@ final class ServerCall: @unchecked Sendable {
     op.pointee.op = GRPC_OP_RECV_CLOSE_ON_SERVER
     op.pointee.data.recv_close_on_server.cancelled = cgrpc_slots_cancelled(slots)
     guard let call = beginBatch() else { return }
-    let tag = ClosureTag { [self] _ in self.closed() }.retainedPointer()
+    let tag = retainedPointer(event: Event.closed.rawValue)
     if cgrpc_grpc_call_start_batch()(call, op, 1, tag, nil) != GRPC_CALL_OK {
       CompletionTag.releaseUnused(tag)
       closed()
@@ -188,7 +256,10 @@ final class ServerCall: @unchecked Sendable {
 
   // MARK: Serving
 
-  private func serve(_ handler: Router.Handler, request: [UInt8], context: ServerContext) async {
+  private func serve() async {
+    guard let handler, let context else { return }
+    let request = self.request
+    self.request = []
     var status = Status.ok
     var extraTrailers = Metadata()
     var response: [UInt8]?
@@ -212,33 +283,28 @@ final class ServerCall: @unchecked Sendable {
     finish(status: status, message: response, extraTrailers: extraTrailers, context: context)
   }
 
-  /// RECV_MESSAGE for the single request message; `received` runs on the thread that takes the
-  /// event, with the message (nil if there was none) and whether the receive succeeded (false: the
-  /// call is over, or the core ended it).
-  private func receiveRequest(_ received: @escaping @Sendable ([UInt8]?, Bool) -> Void) {
-    let batch = ReceiveBatch()
-    let started = startDetached(batch.ops, count: 1) { success in
-      let message = success ? batch.message() : nil
-      batch.free()
-      received(message, success)
-    }
-    if !started {
-      batch.free()
-      received(nil, false)
-    }
+  /// Starts RECV_MESSAGE into the call's slot; its completion comes back as `event`. Returns
+  /// `false` if the call is over or the core refused the batch.
+  private func startReceive(_ event: Event) -> Bool {
+    cgrpc_slots_received(slots).pointee = nil
+    return startDetached(cgrpc_slots_receive_op(slots), count: 1, event: event)
   }
 
-  /// Starts a batch whose completion nobody awaits: `completed` runs with its success flag on the
-  /// thread that takes the event. Returns `false` (and does not run `completed`) if the call is
+  /// The message the last RECV_MESSAGE put in the slot (nil if none came), freeing the core's buffer.
+  private func takeReceived(success: Bool) -> [UInt8]? {
+    let slot = cgrpc_slots_received(slots)
+    guard let buffer = slot.pointee else { return nil }
+    slot.pointee = nil
+    defer { cgrpc_grpc_byte_buffer_destroy()(buffer) }
+    return success ? readByteBuffer(buffer) : nil
+  }
+
+  /// Starts a batch whose completion nobody awaits: it comes back to `complete(success:event:)`
+  /// on the thread that takes the event. Returns `false` (and no event will come) if the call is
   /// over or the core refused the batch.
-  private func startDetached(
-    _ ops: UnsafeMutablePointer<grpc_op>, count: Int, completed: @escaping @Sendable (Bool) -> Void
-  ) -> Bool {
+  private func startDetached(_ ops: UnsafeMutablePointer<grpc_op>, count: Int, event: Event) -> Bool {
     guard let call = beginBatch() else { return false }
-    let tag = ClosureTag { [self] success in
-      completed(success)
-      self.endBatch()
-    }.retainedPointer()
+    let tag = retainedPointer(event: event.rawValue)
     guard cgrpc_grpc_call_start_batch()(call, ops, count, tag, nil) == GRPC_CALL_OK else {
       CompletionTag.releaseUnused(tag)
       endBatch()
@@ -284,34 +350,14 @@ final class ServerCall: @unchecked Sendable {
       trailers = Metadata()
       message = nil
     }
-    let batch = SendBatch(initialMetadata: initial, message: message, status: status, trailers: trailers)
-    if !startDetached(batch.ops, count: batch.count, completed: { _ in batch.free() }) { batch.free() }
-  }
-}
-
-/// The op and message slot of the RECV_MESSAGE batch, freed after it completes.
-struct ReceiveBatch: @unchecked Sendable {
-  let ops: UnsafeMutablePointer<grpc_op>
-  private let slot: UnsafeMutablePointer<UnsafeMutablePointer<grpc_byte_buffer>?>
-
-  init() {
-    ops = .allocate(capacity: 1)
-    slot = .allocate(capacity: 1)
-    slot.initialize(to: nil)
-    ops.pointee = grpc_op()
-    ops.pointee.op = GRPC_OP_RECV_MESSAGE
-    ops.pointee.data.recv_message.recv_message = slot
-  }
-
-  /// The received message's bytes, or nil if none came.
-  func message() -> [UInt8]? {
-    slot.pointee.flatMap(readByteBuffer)
-  }
-
-  func free() {
-    if let buffer = slot.pointee { cgrpc_grpc_byte_buffer_destroy()(buffer) }
-    slot.deallocate()
-    ops.deallocate()
+    let batch = SendBatch(
+      initialMetadata: initial, message: message, status: status, trailers: trailers,
+      storage: (cgrpc_slots_final_ops(slots), cgrpc_slots_final_details(slots)))
+    finalBatch = batch
+    if !startDetached(batch.ops, count: batch.count, event: .finished) {
+      finalBatch = nil
+      batch.free()
+    }
   }
 }
 
@@ -323,9 +369,17 @@ struct SendBatch: @unchecked Sendable {
   private let trailers: OutgoingMetadata?
   private let message: UnsafeMutablePointer<grpc_byte_buffer>?
   private let details: UnsafeMutablePointer<grpc_slice>?
+  /// Whether `ops` and `details` were allocated here (else they are the call's final-batch slots).
+  private let ownsStorage: Bool
 
-  init(initialMetadata: Metadata?, message: [UInt8]?, status: Status?, trailers: Metadata?) {
-    ops = .allocate(capacity: 3)
+  /// A batch of the given parts; its ops (room for 3) and status details go in `storage` when
+  /// given (a call's final batch, in the call's slots), else in memory allocated here.
+  init(
+    initialMetadata: Metadata?, message: [UInt8]?, status: Status?, trailers: Metadata?,
+    storage: (ops: UnsafeMutablePointer<grpc_op>, details: UnsafeMutablePointer<grpc_slice>)? = nil
+  ) {
+    ownsStorage = storage == nil
+    ops = storage?.ops ?? .allocate(capacity: 3)
     var count = 0
     if let initialMetadata {
       let outgoing = OutgoingMetadata(initialMetadata)
@@ -351,7 +405,7 @@ struct SendBatch: @unchecked Sendable {
     if let status {
       let outgoing = OutgoingMetadata(trailers ?? Metadata())
       self.trailers = outgoing
-      let details = UnsafeMutablePointer<grpc_slice>.allocate(capacity: 1)
+      let details = storage?.details ?? UnsafeMutablePointer<grpc_slice>.allocate(capacity: 1)
       details.initialize(to: makeSlice(status.message))
       self.details = details
       ops[count] = grpc_op()
@@ -375,8 +429,8 @@ struct SendBatch: @unchecked Sendable {
     if let message { cgrpc_grpc_byte_buffer_destroy()(message) }
     if let details {
       cgrpc_grpc_slice_unref()(details.pointee)
-      details.deallocate()
+      if ownsStorage { details.deallocate() }
     }
-    ops.deallocate()
+    if ownsStorage { ops.deallocate() }
   }
 }

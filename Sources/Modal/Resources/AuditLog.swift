@@ -1,9 +1,3 @@
-#if canImport(FoundationEssentials)
-  // JSONDecoder without the rest of Foundation, which the SDK otherwise does without.
-  import FoundationEssentials
-#else
-  import Foundation
-#endif
 import ModalAPI
 
 extension ModalClient {
@@ -161,8 +155,12 @@ public struct AuditLogRecord: Sendable, Hashable {
   public var details: [String: String]
 
   init(_ entry: AuditLogEntry) {
-    // Details the server cannot read as a flat string map are left out, not an error: they are extra facts.
-    let details = (try? JSONDecoder().decode([String: String].self, from: Data(entry.metadataJson.utf8))) ?? [:]
+    // Details that are not a flat JSON object are left out, not an error: they are extra facts.
+    // (Not Foundation's JSONDecoder: importing it put FoundationEssentials into every `modal`
+    // start, a third of `modal config show`'s start-up.)
+    var parser = JSONObjectParser(text: Array(entry.metadataJson.utf8))
+    let members = (try? parser.parseStringObject()) ?? []
+    let details = Dictionary(members, uniquingKeysWith: { _, last in last })
     id = entry.id
     time = UnixTime(iso8601: entry.eventAt)
     action = entry.action

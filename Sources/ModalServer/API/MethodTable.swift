@@ -63,9 +63,11 @@ struct MethodTable {
 
   private mutating func register<Request, Response>(_ method: MethodDescriptor<Request, Response>, _ body: @escaping Body) {
     let (log, requestIDs) = (self.log, self.requestIDs)
-    let counts = backend.dependencies.metrics.method(method.path)
-    let tokenEndpoint = method.path == ModalClientMethods.clientHello.path ? Self.tokenEndpoint(backend) : nil
-    router.unary(method.path) { bytes, context in
+    // `MethodDescriptor.path` builds a new string each time: take it once, not per call.
+    let path = method.path
+    let counts = backend.dependencies.metrics.method(path)
+    let tokenEndpoint = path == ModalClientMethods.clientHello.path ? Self.tokenEndpoint(backend) : nil
+    router.unary(path) { bytes, context in
       let start = ContinuousClock.now
       // Before authentication, so a client holding only an OIDC token learns where to exchange it.
       if let tokenEndpoint { context.addTrailingMetadata(Self.tokenEndpointKey, tokenEndpoint) }
@@ -79,7 +81,7 @@ struct MethodTable {
         if logged {
           log(
             RequestLogEntry(
-              method: method.path, status: code.description, duration: duration, tokenID: tokenID, peer: context.peer,
+              method: path, status: code.description, duration: duration, tokenID: tokenID, peer: context.peer,
               reason: reason, requestID: requestIDs.id(for: context.requestMetadata)))
         }
       }

@@ -47,8 +47,24 @@ package struct RequestLogEntry: Sendable {
   /// One line: `<time> grpc <method> <status> <ms>ms token=<id> peer=<peer> request=<id>` and, for
   /// server failures, `reason="…"`.
   package var line: String {
-    var line = "\(UnixTime(date: Date()).iso8601) grpc \(LogText.field(method)) \(status) \(Self.tenths(milliseconds))ms token=\(loggedToken) peer=\(LogText.field(peer))"
-    if let requestID { line += " request=" + LogText.field(requestID) }
+    // One string with room for the whole line: interpolation grew it (and allocated) field by field.
+    var line = ""
+    line.reserveCapacity(160 + method.utf8.count + peer.utf8.count)
+    UnixTime(date: Date()).appendISO8601(to: &line)
+    line += " grpc "
+    line += LogText.field(method)
+    line += " "
+    line += status
+    line += " "
+    line += Self.tenths(milliseconds)
+    line += "ms token="
+    line += loggedToken
+    line += " peer="
+    line += LogText.field(peer)
+    if let requestID {
+      line += " request="
+      line += LogText.field(requestID)
+    }
     guard let reason else { return line }
     return line + " reason=\"" + LogText.quoted(reason) + "\""
   }

@@ -16,15 +16,22 @@ package struct SecretHasher: Sendable {
   }
 
   /// Whether `secret` matches `storedHash` made with key `keyID`, compared in constant time
-  /// (`sodium_memcmp`); `false` for an unknown key id.
+  /// (`sodium_memcmp`); `false` for an unknown key id. Runs on every authenticated call, so both
+  /// hashes live on the stack.
   package func matches(_ secret: String, storedHash: String, keyID: String) -> Bool {
-    guard let key = keys.key(id: keyID), let stored = Hex.decode(storedHash) else {
-      // Spend the same work as a real check, so timing says nothing.
-      _ = Sodium.constantTimeEqual(Sodium.hmacSHA256(key: keys.current.hashing, message: Array(secret.utf8)), [])
-      return false
+    withUnsafeTemporaryAllocation(byteCount: 64, alignment: 1) { buffer in
+      buffer.initializeMemory(as: UInt8.self, repeating: 0)
+      let computed = UnsafeMutableRawBufferPointer(rebasing: buffer[0..<32])
+      let stored = UnsafeMutableRawBufferPointer(rebasing: buffer[32..<64])
+      guard let key = keys.key(id: keyID), Hex.decode(storedHash, into: stored) else {
+        // Spend the same work as a real check, so timing says nothing.
+        Self.mac(of: secret, key: keys.current.hashing, into: computed)
+        _ = Sodium.constantTimeEqual(UnsafeRawBufferPointer(computed), UnsafeRawBufferPointer(stored))
+        return false
+      }
+      Self.mac(of: secret, key: key.hashing, into: computed)
+      return Sodium.constantTimeEqual(UnsafeRawBufferPointer(computed), UnsafeRawBufferPointer(stored))
     }
-    let computed = Sodium.hmacSHA256(key: key.hashing, message: Array(secret.utf8))
-    return Sodium.constantTimeEqual(computed, stored)
   }
 
   /// The hash of `secret` under every key the server holds, for finding a token by its secret
@@ -35,7 +42,14 @@ package struct SecretHasher: Sendable {
 
   /// Work equal to one `matches`, for the unknown-id path (so it takes as long as a wrong secret).
   package func burn(_ secret: String) {
-    let computed = Sodium.hmacSHA256(key: keys.current.hashing, message: Array(secret.utf8))
-    _ = Sodium.constantTimeEqual(computed, computed)
+    _ = matches(secret, storedHash: "", keyID: keys.current.id)
+  }
+
+  /// The HMAC of `secret`'s UTF-8 bytes, read in place when the string is stored contiguously.
+  private static func mac(of secret: String, key: [UInt8], into mac: UnsafeMutableRawBufferPointer) {
+    let done: Void? = secret.utf8.withContiguousStorageIfAvailable { bytes in
+      Sodium.hmacSHA256(key: key, message: UnsafeRawBufferPointer(bytes), into: mac)
+    }
+    if done == nil { Array(secret.utf8).withUnsafeBytes { Sodium.hmacSHA256(key: key, message: $0, into: mac) } }
   }
 }

@@ -30,8 +30,21 @@ package enum Sodium {
     _ = ready
     precondition(key.count == Int(crypto_auth_hmacsha256_KEYBYTES), "HMAC-SHA-256 keys are 32 bytes")
     var mac = [UInt8](repeating: 0, count: Int(crypto_auth_hmacsha256_BYTES))
-    crypto_auth_hmacsha256(&mac, message, UInt64(message.count), key)
+    message.withUnsafeBytes { message in mac.withUnsafeMutableBytes { hmacSHA256(key: key, message: message, into: $0) } }
     return mac
+  }
+
+  /// HMAC-SHA-256 of `message` under a 32-byte `key`, written into `mac` (32 bytes): no allocation,
+  /// for the token check on every call.
+  package static func hmacSHA256(key: [UInt8], message: UnsafeRawBufferPointer, into mac: UnsafeMutableRawBufferPointer) {
+    _ = ready
+    precondition(key.count == Int(crypto_auth_hmacsha256_KEYBYTES), "HMAC-SHA-256 keys are 32 bytes")
+    precondition(mac.count == Int(crypto_auth_hmacsha256_BYTES), "HMAC-SHA-256 writes 32 bytes")
+    // An empty message has no base address; any valid pointer will do for zero bytes.
+    let bytes = message.baseAddress ?? UnsafeRawPointer(mac.baseAddress!)
+    crypto_auth_hmacsha256(
+      mac.baseAddress!.assumingMemoryBound(to: UInt8.self), bytes.assumingMemoryBound(to: UInt8.self),
+      UInt64(message.count), key)
   }
 
   /// Whether two byte strings are equal, in time that depends only on their length (`sodium_memcmp`).
@@ -40,6 +53,14 @@ package enum Sodium {
     guard lhs.count == rhs.count else { return false }
     if lhs.isEmpty { return true }
     return sodium_memcmp(lhs, rhs, lhs.count) == 0
+  }
+
+  /// Whether two byte buffers are equal, in time that depends only on their length (`sodium_memcmp`).
+  package static func constantTimeEqual(_ lhs: UnsafeRawBufferPointer, _ rhs: UnsafeRawBufferPointer) -> Bool {
+    _ = ready
+    guard lhs.count == rhs.count else { return false }
+    guard let left = lhs.baseAddress, let right = rhs.baseAddress else { return true }
+    return sodium_memcmp(left, right, lhs.count) == 0
   }
 
   /// A 32-byte subkey of a 32-byte master key for one purpose (`crypto_kdf_derive_from_key`;

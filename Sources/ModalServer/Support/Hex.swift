@@ -28,6 +28,20 @@ package enum Hex {
     return out
   }
 
+  /// Decodes `text` into `bytes`, which it must fill exactly (hex of twice its length, either
+  /// case); `false` if it does not. Allocates nothing.
+  package static func decode(_ text: String, into bytes: UnsafeMutableRawBufferPointer) -> Bool {
+    guard text.utf8.count == bytes.count * 2 else { return false }
+    var characters = text.utf8.makeIterator()
+    for index in bytes.indices {
+      guard let first = characters.next(), let second = characters.next(), let high = value(first),
+        let low = value(second)
+      else { return false }
+      bytes[index] = high << 4 | low
+    }
+    return true
+  }
+
   private static func value(_ char: UInt8) -> UInt8? {
     switch char {
     case 0x30...0x39: char - 0x30

@@ -127,18 +127,27 @@ static inline int cgrpc_is_available(void) {
   return cgrpc_gpr_convert_clock_type() != NULL && cgrpc_gpr_free() != NULL && cgrpc_gpr_inf_future() != NULL && cgrpc_gpr_now() != NULL && cgrpc_gpr_set_log_function() != NULL && cgrpc_gpr_time_add() != NULL && cgrpc_gpr_time_cmp() != NULL && cgrpc_gpr_time_sub() != NULL && cgrpc_grpc_byte_buffer_destroy() != NULL && cgrpc_grpc_byte_buffer_length() != NULL && cgrpc_grpc_byte_buffer_reader_destroy() != NULL && cgrpc_grpc_byte_buffer_reader_init() != NULL && cgrpc_grpc_byte_buffer_reader_next() != NULL && cgrpc_grpc_call_cancel() != NULL && cgrpc_grpc_call_details_destroy() != NULL && cgrpc_grpc_call_details_init() != NULL && cgrpc_grpc_call_error_to_string() != NULL && cgrpc_grpc_call_get_peer() != NULL && cgrpc_grpc_call_start_batch() != NULL && cgrpc_grpc_call_unref() != NULL && cgrpc_grpc_channel_check_connectivity_state() != NULL && cgrpc_grpc_channel_watch_connectivity_state() != NULL && cgrpc_grpc_channel_create() != NULL && cgrpc_grpc_channel_create_call() != NULL && cgrpc_grpc_channel_credentials_release() != NULL && cgrpc_grpc_channel_destroy() != NULL && cgrpc_grpc_completion_queue_create_for_next() != NULL && cgrpc_grpc_completion_queue_destroy() != NULL && cgrpc_grpc_completion_queue_next() != NULL && cgrpc_grpc_completion_queue_shutdown() != NULL && cgrpc_grpc_empty_slice() != NULL && cgrpc_grpc_init() != NULL && cgrpc_grpc_insecure_credentials_create() != NULL && cgrpc_grpc_insecure_server_credentials_create() != NULL && cgrpc_grpc_metadata_array_destroy() != NULL && cgrpc_grpc_metadata_array_init() != NULL && cgrpc_grpc_raw_byte_buffer_create() != NULL && cgrpc_grpc_server_add_http2_port() != NULL && cgrpc_grpc_server_cancel_all_calls() != NULL && cgrpc_grpc_server_create() != NULL && cgrpc_grpc_server_credentials_release() != NULL && cgrpc_grpc_server_destroy() != NULL && cgrpc_grpc_server_register_completion_queue() != NULL && cgrpc_grpc_server_request_call() != NULL && cgrpc_grpc_server_shutdown_and_notify() != NULL && cgrpc_grpc_server_start() != NULL && cgrpc_grpc_slice_malloc() != NULL && cgrpc_grpc_slice_unref() != NULL && cgrpc_grpc_ssl_credentials_create() != NULL && cgrpc_grpc_ssl_server_credentials_create_ex() != NULL && cgrpc_grpc_version_string() != NULL;
 }
 /* The buffers the core fills for one incoming server call (grpc_server_request_call, then
-   RECV_CLOSE_ON_SERVER), kept in one allocation; the accessors give the fields' addresses. */
+   RECV_CLOSE_ON_SERVER, and the RECV_MESSAGE batches, which run one at a time) and the ops of its
+   final send batch, kept in one allocation; the accessors give the fields' addresses. */
 typedef struct {
   grpc_call *call;
   grpc_call_details details;
   grpc_metadata_array metadata;
   int cancelled;
   grpc_op close_op;
+  grpc_op receive_op;
+  grpc_byte_buffer *received;
+  grpc_op final_ops[3];
+  grpc_slice final_details;
 } cgrpc_server_call_slots;
 static inline grpc_call **_Nonnull cgrpc_slots_call(cgrpc_server_call_slots *_Nonnull s) { return &s->call; }
 static inline grpc_call_details *_Nonnull cgrpc_slots_details(cgrpc_server_call_slots *_Nonnull s) { return &s->details; }
 static inline grpc_metadata_array *_Nonnull cgrpc_slots_metadata(cgrpc_server_call_slots *_Nonnull s) { return &s->metadata; }
 static inline int *_Nonnull cgrpc_slots_cancelled(cgrpc_server_call_slots *_Nonnull s) { return &s->cancelled; }
 static inline grpc_op *_Nonnull cgrpc_slots_close_op(cgrpc_server_call_slots *_Nonnull s) { return &s->close_op; }
+static inline grpc_op *_Nonnull cgrpc_slots_receive_op(cgrpc_server_call_slots *_Nonnull s) { return &s->receive_op; }
+static inline grpc_byte_buffer *_Nullable *_Nonnull cgrpc_slots_received(cgrpc_server_call_slots *_Nonnull s) { return &s->received; }
+static inline grpc_op *_Nonnull cgrpc_slots_final_ops(cgrpc_server_call_slots *_Nonnull s) { return s->final_ops; }
+static inline grpc_slice *_Nonnull cgrpc_slots_final_details(cgrpc_server_call_slots *_Nonnull s) { return &s->final_details; }
 
 #endif
