@@ -44,6 +44,8 @@ import TestSupport
       backend = Backend(dependencies: Dependencies(store: store, keys: .random(), clock: clock.clock))
       let booted = try await backend.accounts.bootstrap(email: "owner@example.com", workspaceName: "acme", password: nil)
       workspace = booted.workspace
+      let owner = try await backend.tokens.authenticate(id: booted.token.id.rawValue, secret: booted.token.secret)
+      _ = try await backend.environments.create("prod", for: owner)
       signer = try JWTSigningKey.generate(algorithm)
       issuer = FakeIssuer([signer.publicKey])
       let source = keys ?? .document(JSONWebKeySet(keys: [signer.publicKey]).jsonObject.serialized)
@@ -125,6 +127,14 @@ import TestSupport
     let caller = try await world.backend.tokens.authenticate(id: id, secret: secret)
     #expect(caller.token.scopes == ScopeSet([.secretsRead, .environmentsRead]) && caller.token.name == "oidc:gha")
     #expect(caller.token.expiresAt == world.clock.clock.now().adding(seconds: 900))
+    // The policy pins its tokens to `main`: secrets there are listed, those of `prod` refused.
+    _ = try await world.backend.secrets.list(environmentName: "main", createdBefore: nil, limit: 10, for: caller)
+    do {
+      _ = try await world.backend.secrets.list(environmentName: "prod", createdBefore: nil, limit: 10, for: caller)
+      Issue.record("a token pinned to main listed the secrets of prod")
+    } catch {
+      #expect(error.code == .permissionDenied && error.message.contains("no-access"), "\(error.message)")
+    }
     let origin = try await store.federatedOrigins(tokenIDs: [caller.token.id])[caller.token.id]
     #expect(origin?.policyName == "gha" && origin?.subject == "repo:acme/app:ref:refs/heads/main")
 

@@ -15,22 +15,28 @@ package struct FederationService: Sendable {
   /// The largest JWKS document a policy stores.
   package static let maximumDocumentBytes = 64 * 1024
 
-  /// Checks `terms` and stores them as a policy of `workspace`, with a service user (role manager:
-  /// the policy's scopes are what limit its tokens) created by `creator`, recording
+  /// Checks `terms` and stores them as a policy of `workspace`, with a service user created by
+  /// `creator` (role manager, limited by the policy's scopes; with an environment, a contributor
+  /// there and nowhere else), recording
   /// `federation.policy_added` by `actor`.
   package func add(_ terms: FederationPolicy.Terms, in workspace: Workspace, creator: User, by actor: AuditActor) async throws(ServerError)
     -> FederationPolicy
   {
     try Self.check(terms)
-    if let environment = terms.environmentName {
-      guard try await dependencies.store.environment(workspaceID: workspace.id, name: environment) != nil else {
-        throw ServerError(.notFound, "Workspace '\(workspace.name)' has no environment '\(environment)'.")
+    var environment: Environment?
+    if let name = terms.environmentName {
+      environment = try await dependencies.store.environment(workspaceID: workspace.id, name: name)
+      guard environment != nil else {
+        throw ServerError(.notFound, "Workspace '\(workspace.name)' has no environment '\(name)'.")
       }
     }
     let now = dependencies.clock.now()
+    // Pinned to an environment, its tokens act as a scoped member-level service user that is a
+    // contributor there and has no access elsewhere (`EnvironmentAccess`); managers would be
+    // contributors everywhere.
     let serviceUser = ServiceUser(
-      id: .random(), workspaceID: workspace.id, name: "oidc-" + terms.name, role: .manager, createdByUserID: creator.id,
-      createdAt: now)
+      id: .random(), workspaceID: workspace.id, name: "oidc-" + terms.name, role: environment == nil ? .manager : .member,
+      createdByUserID: creator.id, createdAt: now, scoped: environment != nil)
     let policy = FederationPolicy(
       id: .random(), workspaceID: workspace.id, terms: terms, serviceUserID: serviceUser.id, createdByName: actor.name,
       createdAt: now)
@@ -38,7 +44,8 @@ package struct FederationService: Sendable {
       .federationPolicyAdded, by: actor, target: .federationPolicy(policy), workspaceID: workspace.id, at: now,
       detail: ["issuer": terms.issuer, "audience": terms.audience, "scopes": terms.scopes.description])
     do {
-      try await dependencies.store.insertFederationPolicy(policy, serviceUser: serviceUser, audit: entry)
+      try await dependencies.store.insertFederationPolicy(
+        policy, serviceUser: serviceUser, contributorIn: environment?.id, audit: entry)
     } catch where error.code == .alreadyExists {
       throw ServerError(
         .alreadyExists,

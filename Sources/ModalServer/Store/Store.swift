@@ -122,9 +122,11 @@ package protocol Store: Sendable {
   // MARK: Workload identity federation
 
   /// Stores a new trust policy and the service user its tokens act as, with its audit entry;
-  /// `alreadyExists` if the workspace has a policy or service user of that name.
-  func insertFederationPolicy(_ policy: FederationPolicy, serviceUser: ServiceUser, audit: AuditEntry?)
-    async throws(ServerError)
+  /// `alreadyExists` if the workspace has a policy or service user of that name. With `environmentID`,
+  /// the service user is also made a contributor in that environment, in the same transaction.
+  func insertFederationPolicy(
+    _ policy: FederationPolicy, serviceUser: ServiceUser, contributorIn environmentID: EnvironmentID?, audit: AuditEntry?
+  ) async throws(ServerError)
   /// The trust policies of a workspace, by name.
   func federationPolicies(workspaceID: WorkspaceID) async throws(ServerError) -> [FederationPolicy]
   /// The trust policies of every workspace that trust `issuer`, by name.

@@ -39,18 +39,28 @@ extension SQLStore {
     }
   }
 
-  package func insertFederationPolicy(_ policy: FederationPolicy, serviceUser: ServiceUser, audit: AuditEntry?)
-    async throws(ServerError)
-  {
+  package func insertFederationPolicy(
+    _ policy: FederationPolicy, serviceUser: ServiceUser, contributorIn environmentID: EnvironmentID?, audit: AuditEntry?
+  ) async throws(ServerError) {
     let terms = policy.terms
     let keys = Self.keyColumns(terms.keys)
     try await write { db throws(ServerError) in
       try db.execute(
-        "INSERT INTO service_users (id, workspace_id, name, role, created_by_user_id, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+        """
+        INSERT INTO service_users (id, workspace_id, name, role, created_by_user_id, created_at, scoped)
+        VALUES (?, ?, ?, ?, ?, ?, ?)
+        """,
         [
           .id(serviceUser.id), .id(serviceUser.workspaceID), .text(serviceUser.name), .text(serviceUser.role.rawValue),
-          .id(serviceUser.createdByUserID), .time(serviceUser.createdAt),
+          .id(serviceUser.createdByUserID), .time(serviceUser.createdAt), .integer(serviceUser.scoped ? 1 : 0),
         ])
+      if let environmentID {
+        try db.execute(
+          """
+          INSERT INTO environment_roles (environment_id, principal_kind, principal_id, role, updated_at)
+          VALUES (?, 'service_user', ?, ?, ?)
+          """, [.id(environmentID), .id(serviceUser.id), .text(EnvironmentAccess.contributor.rawValue), .time(serviceUser.createdAt)])
+      }
       try db.execute(
         """
         INSERT INTO federation_policies (id, workspace_id, name, issuer, audience, key_source, key_value, conditions,
