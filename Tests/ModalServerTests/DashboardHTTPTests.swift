@@ -403,6 +403,32 @@ import TestSupport
     }
   }
 
+  /// A token reported found in public (the partner endpoint's path) shows as a warning on its
+  /// owner's home page, naming the token and the place and never the secret; others do not see it.
+  @Test func aLeakedTokenIsAnnouncedOnItsOwnersHomePage() async throws {
+    try await withWeb { web in
+      let client = web.client()
+      await client.signUp(email: "l@example.com", password: Self.password, workspace: "lws")
+      let csrf = try #require(await client.request("GET", "/workspaces/lws/tokens").csrf)
+      let created = await client.request(
+        "POST", "/workspaces/lws/tokens", form: [("csrf", csrf), ("name", "ci"), ("expires", "7d"), ("scopes", "read")])
+      let secret = try #require(created.body.firstMatch(of: /as-[0-9A-Za-z]{36}/).map { String($0.0) })
+      let id = try #require(created.body.firstMatch(of: /ak-[0-9A-Za-z]{22}/).map { String($0.0) })
+      #expect(!(await client.request("GET", "/")).body.contains("found public at"))
+      let url = "https://github.com/octo/demo/blob/abc/modal.toml"
+      let verdicts = try await web.harness.backend.leaks.report(
+        [LeakReportService.Finding(token: secret, type: "modal_token_secret", url: url, source: "content")],
+        by: LeakReportService.reporter("github", peer: "ipv4:192.0.2.7:443"))
+      #expect(verdicts.map(\.label) == [.truePositive] && verdicts.first?.revoked == true)
+      let home = await client.request("GET", "/")
+      #expect(home.status == 200 && home.body.contains("found public at") && home.body.contains(id), "\(home.body)")
+      #expect(home.body.contains(url) && !home.body.contains(secret))
+      let other = web.client()
+      await other.signUp(email: "m@example.com", password: Self.password, workspace: "mws")
+      #expect(!(await other.request("GET", "/")).body.contains("found public at"))
+    }
+  }
+
   @Test func membersAndServiceUsersFollowRoles() async throws {
     try await withWeb { web in
       let owner = web.client()
