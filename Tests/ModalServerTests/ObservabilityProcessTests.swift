@@ -11,8 +11,19 @@ import TestSupport
   /// Starts a bootstrapped server in `folder` with `/metrics` on a free port; returns it and that port.
   private func server(in folder: TemporaryFolder, extra: [String] = []) throws -> (ModalServerProcess, Int) {
     let process = try ModalServerProcess(in: folder, extraArguments: ["--metrics-address", "127.0.0.1:0"] + extra)
-    let port = try #require(process.log.firstMatch(of: /metrics listening on 127\.0\.0\.1:(\d+)/).flatMap { Int($0.1) })
+    let port = try #require(Self.metricsPort { process.log }, "\(process.log)")
     return (process, port)
+  }
+
+  /// The port `/metrics` listens on, from a server's log. Its line comes after the listeners a
+  /// start waits for, so it may appear a moment later: looked for during up to 10 seconds.
+  private static func metricsPort(_ log: () -> String) -> Int? {
+    let deadline = Date().addingTimeInterval(10)
+    repeat {
+      if let port = log().firstMatch(of: /metrics listening on 127\.0\.0\.1:(\d+)/).flatMap({ Int($0.1) }) { return port }
+      Thread.sleep(forTimeInterval: 0.05)
+    } while Date() < deadline
+    return nil
   }
 
   private func fetch(_ url: String) throws -> (status: Int, body: String) {
@@ -86,8 +97,8 @@ import TestSupport
   /// committed by `modal-server token revoke`), and promtool accepts the histogram.
   @Test func changeEventLagIsMeasuredAndPromtoolAcceptsIt() throws {
     let set = try ReplicaSet(count: 1, extraArguments: ["--metrics-address", "127.0.0.1:0"])
-    let log = set.replicas[0].log
-    let port = try #require(log.firstMatch(of: /metrics listening on 127\.0\.0\.1:(\d+)/).flatMap { Int($0.1) }, "\(log)")
+    let replica = set.replicas[0]
+    let port = try #require(Self.metricsPort { replica.log }, "\(replica.log)")
     let created = try set.command(["token", "create", "--workspace", "pyws", "--name", "lag", "--json"], on: 0)
     let token = try bootstrapCredentials(created.stdout)
     #expect(try set.command(["token", "revoke", token.id], on: 0).status == 0)
