@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
 import ModalJOSE
 import RPC
 
@@ -75,7 +79,7 @@ package enum OAuthSettings {
       authentication = .secret(clientSecret)
     } else {
       // Python accepts the key with escaped newlines (one line in a CI variable).
-      let pem = (jwtKey ?? "").replacingOccurrences(of: "\\n", with: "\n")
+      let pem = (jwtKey ?? "").replacing("\\n", with: "\n")
       _ = try OAuthAssertionMinter(clientID: clientID, privateKeyPEM: pem)
       authentication = .privateKey(pem: pem)
     }
@@ -125,10 +129,10 @@ package struct OAuthAssertionMinter: Sendable {
   }
 
   /// A new assertion; nil if libcrypto fails to sign (the server then refuses the call).
-  package func mint(now: Int = Int(Date().timeIntervalSince1970)) -> String? {
+  package func mint(now: Int = Int(time(nil))) -> String? {
     let claims: [String: JSONValue] = [
       "iss": .string(clientID), "sub": .string(clientID), "aud": .string(Self.audience), "iat": .number(Double(now)),
-      "exp": .number(Double(now + Self.lifetime)), "jti": .string(UUID().uuidString.lowercased()),
+      "exp": .number(Double(now + Self.lifetime)), "jti": .string(RetryState.makeUUID()),
     ]
     return try? key.sign(header: ["kid": .string(key.publicKey.thumbprint)], claims: claims)
   }
