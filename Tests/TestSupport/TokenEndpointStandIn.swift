@@ -1,5 +1,4 @@
 import Foundation
-import TestSupport
 
 /// A loopback stand-in for a server's token endpoint (`POST /oauth/token`, RFC 8693) and for
 /// GitHub Actions' token service (`GET /gh`), in Python's `http.server`, for the federation

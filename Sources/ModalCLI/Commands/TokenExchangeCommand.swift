@@ -49,7 +49,7 @@ enum TokenExchangeCommand {
   /// The invocation's host with the OIDC token source the options name replacing the variables'.
   private static func hostWithChosenSource(_ invocation: Invocation) throws -> HostEnvironment {
     var host = invocation.host
-    let chosen: [(String, String)] = try [
+    let chosen: [(String, String)] = [
       invocation[tokenFile].map { ("MODAL_OIDC_TOKEN_FILE", $0) },
       try invocation[token].map { ("MODAL_OIDC_TOKEN", try $0 == "-" ? readStandardInput(invocation) : $0) },
       invocation[provider].map { ("MODAL_OIDC_PROVIDER", $0) },
