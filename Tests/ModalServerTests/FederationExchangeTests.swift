@@ -39,9 +39,12 @@ import TestSupport
     let issuer: FakeIssuer
     let policy: FederationPolicy
 
-    init(store: any Store, keys: FederationKeySource? = nil, algorithm: JWSAlgorithm = .es256) async throws {
+    init(
+      store: any Store, keys: FederationKeySource? = nil, algorithm: JWSAlgorithm = .es256,
+      settings: ServerSettings = ServerSettings()
+    ) async throws {
       clock = ManualClock()
-      backend = Backend(dependencies: Dependencies(store: store, keys: .random(), clock: clock.clock))
+      backend = Backend(dependencies: Dependencies(store: store, keys: .random(), clock: clock.clock, settings: settings))
       let booted = try await backend.accounts.bootstrap(email: "owner@example.com", workspaceName: "acme", password: nil)
       workspace = booted.workspace
       let owner = try await backend.tokens.authenticate(id: booted.token.id.rawValue, secret: booted.token.secret)

@@ -72,6 +72,7 @@ package struct TokenExchangeGrant: OAuthGrant {
         .invalidGrant, "The claim '\(failed.key)' of the subject_token does not meet the policy's condition.")
     }
     let scopes = try Self.scopes(requested: try request.parameter("scope"), policy: policy)
+    try await checkQuota(policy)
     try await claimOnce(claims, issuer: issuer)
     return try await mint(policy: policy, scopes: scopes, issuer: issuer, subject: claims.subject ?? "", peer: request.peer)
   }
@@ -124,9 +125,12 @@ package struct TokenExchangeGrant: OAuthGrant {
     // Claim conditions pick among several policies of one issuer and audience.
     let fitting = matching.filter { policy in policy.terms.conditions.allSatisfy { $0.matches(token.claims.text($0.key)) } }
     if fitting.count > 1 {
+      // Without `audience` the server never guesses: two workspaces may trust one CI identity.
       throw OAuthError(
         .invalidRequest,
-        "Several federation policies accept this token; send audience=WORKSPACE to choose the workspace.")
+        audienceParameter.map {
+          "Several federation policies of workspace '\($0)' accept this token; narrow their claim conditions so that one does."
+        } ?? "Several federation policies accept this token; send audience=WORKSPACE to choose the workspace.")
     }
     // With none fitting, the first policy's conditions report which claim failed.
     return fitting.first ?? matching[0]
@@ -169,6 +173,26 @@ package struct TokenExchangeGrant: OAuthGrant {
       throw OAuthError(.invalidScope, "The scope asked for is more than the policy grants (\(policy.terms.scopes)).")
     }
     return asked
+  }
+
+  /// Refuses a mint that would take the workspace over its token quota (`--quota-tokens`), as
+  /// every other way of creating a token does. Checked before the `jti` is claimed, so the same
+  /// subject token can be sent again once tokens expire or are revoked. Expired tokens do not
+  /// count (`Store.workspaceUsage`), so a job renewing its token never fills the quota by itself.
+  ///
+  /// `temporarily_unavailable`: RFC 6749 has no quota code, and the condition passes without the
+  /// client changing its request, as minted tokens expire; clients that retry with backoff recover.
+  private func checkQuota(_ policy: FederationPolicy) async throws(OAuthError) {
+    do throws(ServerError) {
+      try await dependencies.checkTokenQuota(policy.workspaceID)
+    } catch where error.code == .resourceExhausted {
+      let lifetime = MethodTable.approximateDuration(seconds: policy.terms.lifetimeSeconds)
+      throw OAuthError(
+        .temporarilyUnavailable,
+        error.message + " Tokens minted by federation count until they expire (policy '\(policy.terms.name)': \(lifetime)).")
+    } catch {
+      throw FederationRefusal.unavailable
+    }
   }
 
   /// Refuses a `jti` exchanged before (by any replica), until the token expires.
