@@ -28,6 +28,17 @@ import Testing
     let seen = try standIn.seen()
     #expect(seen.exchanges == 1)
     #expect(seen.lastSubject == "ci-token")
+    #expect(seen.workspace == "", "no audience unless MODAL_OIDC_WORKSPACE asks")
+  }
+
+  @Test func theWorkspaceVariableIsSentAsTheAudience() async throws {
+    let standIn = try TokenEndpointStandIn(expiresIn: 600)
+    let folder = TemporaryFolder()
+    let context = try context(
+      folder,
+      ["MODAL_OIDC_TOKEN": "ci-token", "MODAL_OIDC_TOKEN_ENDPOINT": standIn.endpoint, "MODAL_OIDC_WORKSPACE": "beta"])
+    _ = try await AnyCredentialProvider.federation().credentials(context: context)
+    #expect(try standIn.seen().workspace == "beta")
   }
 
   @Test func exchangesAgainBeforeExpiryAndRereadsTheTokenFile() async throws {

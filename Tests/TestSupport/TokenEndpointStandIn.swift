@@ -3,6 +3,7 @@ import Foundation
 /// A loopback stand-in for a server's token endpoint (`POST /oauth/token`, RFC 8693) and for
 /// GitHub Actions' token service (`GET /gh`), in Python's `http.server`, for the federation
 /// provider's tests. Each exchange takes 300 ms, so concurrent callers overlap; it counts them.
+/// ``failExchanges(with:)`` makes it refuse every exchange until told otherwise.
 /// It stops when the value is released, and on its own after two minutes.
 public final class TokenEndpointStandIn: @unchecked Sendable {
   /// `http://127.0.0.1:PORT/oauth/token`.
@@ -40,17 +41,28 @@ public final class TokenEndpointStandIn: @unchecked Sendable {
     while process.isRunning { usleep(10_000) }
   }
 
-  /// What the stand-in saw: exchanges so far, the last subject token and GitHub audience.
-  public func seen() throws -> (exchanges: Int, lastSubject: String, audience: String) {
+  /// What the stand-in saw: exchanges so far, the last subject token and GitHub audience, the
+  /// exchanges it refused on demand, and the `audience` (workspace) of the last exchange.
+  public func seen() throws -> (exchanges: Int, lastSubject: String, audience: String, refused: Int, workspace: String) {
     let data = try Data(contentsOf: URL(string: base + "/seen")!)
     let object = try JSONSerialization.jsonObject(with: data) as? [String: Any] ?? [:]
-    return (object["exchanges"] as? Int ?? -1, object["subject"] as? String ?? "", object["audience"] as? String ?? "")
+    return (
+      object["exchanges"] as? Int ?? -1, object["subject"] as? String ?? "", object["audience"] as? String ?? "",
+      object["refused"] as? Int ?? -1, object["workspace"] as? String ?? ""
+    )
+  }
+
+  /// From now on, refuses every exchange with the RFC 6749 error `code` (HTTP 503 for
+  /// `temporarily_unavailable`, else 400); nil answers them again.
+  public func failExchanges(with code: String?) throws {
+    _ = try Data(contentsOf: URL(string: base + "/fail?code=" + (code ?? ""))!)
   }
 
   private static let script = #"""
     import http.server, json, os, sys, threading, time, urllib.parse
     lock = threading.Lock()
-    seen = {"exchanges": 0, "subject": "", "audience": ""}
+    seen = {"exchanges": 0, "subject": "", "audience": "", "refused": 0, "workspace": ""}
+    failing = {"code": ""}
     class Handler(http.server.BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
         def log_message(self, *args): pass
@@ -64,6 +76,10 @@ public final class TokenEndpointStandIn: @unchecked Sendable {
         def do_GET(self):
             if self.path == "/seen":
                 with lock: self.reply(200, seen)
+            elif self.path.startswith("/fail?"):
+                query = urllib.parse.parse_qs(urllib.parse.urlsplit(self.path).query)
+                with lock: failing["code"] = query.get("code", [""])[0]
+                self.reply(200, {})
             elif self.path.startswith("/gh?"):
                 query = urllib.parse.parse_qs(urllib.parse.urlsplit(self.path).query)
                 if self.headers.get("Authorization") != "bearer gh-request-token":
@@ -84,10 +100,17 @@ public final class TokenEndpointStandIn: @unchecked Sendable {
             subject = form["subject_token"][0]
             if subject == "refused":
                 return self.reply(400, {"error": "invalid_grant", "error_description": "aud does not contain the policy's audience"})
+            with lock:
+                code = failing["code"]
+                if code: seen["refused"] += 1
+            if code:
+                return self.reply(503 if code == "temporarily_unavailable" else 400,
+                                  {"error": code, "error_description": "the stand-in refuses exchanges on demand"})
             time.sleep(0.3)
             with lock:
                 seen["exchanges"] += 1
                 seen["subject"] = subject
+                seen["workspace"] = form.get("audience", [""])[0]
                 n = seen["exchanges"]
             secret = "as-fedsecret%d" % n  # short: not a checksummed shape, so not checked offline
             self.reply(200, {"access_token": "ak-fed%d:%s" % (n, secret), "token_id": "ak-fed%d" % n,

@@ -65,9 +65,5 @@ public struct SecretList: AsyncSequence, Sendable {
   }
 
   /// Now, in seconds since the Unix epoch.
-  static func now() -> Double {
-    var now = timespec()
-    clock_gettime(CLOCK_REALTIME, &now)
-    return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
-  }
+  static func now() -> Double { UnixTime.now.seconds }
 }

@@ -15,6 +15,13 @@ public struct UnixTime: Sendable, Hashable, Comparable, CustomStringConvertible 
     self.seconds = seconds
   }
 
+  /// The current moment, from the system's real-time clock.
+  package static var now: UnixTime {
+    var now = timespec()
+    clock_gettime(CLOCK_REALTIME, &now)
+    return UnixTime(seconds: Double(now.tv_sec) + Double(now.tv_nsec) / 1e9)
+  }
+
   /// The moment, or nil for 0 (or less), which the API uses for "never" or "not set".
   init?(ifSet seconds: Double) {
     guard seconds > 0, seconds.isFinite else { return nil }

@@ -23,13 +23,19 @@ package struct FederationSettings: Sendable, Equatable {
   package var caFile: String?
   /// `MODAL_OIDC_SCOPE`: narrows the minted token to these scopes; nil for the policy's.
   package var scope: String?
+  /// `MODAL_OIDC_WORKSPACE`: the workspace to mint in (the exchange's `audience`), needed only when
+  /// several workspaces trust the same token; nil to let the server pick the one that does.
+  package var workspace: String?
 
   /// Creates settings from their parts.
-  package init(subject: SubjectSource, tokenEndpoint: String? = nil, caFile: String? = nil, scope: String? = nil) {
+  package init(
+    subject: SubjectSource, tokenEndpoint: String? = nil, caFile: String? = nil, scope: String? = nil, workspace: String? = nil
+  ) {
     self.subject = subject
     self.tokenEndpoint = tokenEndpoint
     self.caFile = caFile
     self.scope = scope
+    self.workspace = workspace
   }
 
   /// The settings the variables ask for; nil when none of the OIDC variables is set.
@@ -58,7 +64,8 @@ package struct FederationSettings: Sendable, Equatable {
     }
     self.init(
       subject: subject, tokenEndpoint: host.modalVariable("MODAL_OIDC_TOKEN_ENDPOINT"),
-      caFile: host.modalVariable("MODAL_OIDC_CA_FILE"), scope: host.modalVariable("MODAL_OIDC_SCOPE"))
+      caFile: host.modalVariable("MODAL_OIDC_CA_FILE"), scope: host.modalVariable("MODAL_OIDC_SCOPE"),
+      workspace: host.modalVariable("MODAL_OIDC_WORKSPACE"))
   }
 
   /// The CI platform `MODAL_OIDC_PROVIDER` names, with the variables it needs.

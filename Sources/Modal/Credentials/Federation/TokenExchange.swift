@@ -9,6 +9,9 @@ package struct FederatedToken: Sendable, Equatable {
   package let tokenSecret: String
   /// Its lifetime in seconds, from the exchange.
   package let expiresIn: Int
+  /// When it expires: the start of the exchange plus ``expiresIn`` (whole seconds, never later
+  /// than the server's expiry).
+  package let expiresAt: UnixTime
   /// The workspace it belongs to, when the server says.
   package let workspace: String?
   /// The Modal environment its policy names, when it names one.
@@ -25,6 +28,8 @@ struct TokenExchange: Sendable {
   let caFile: String?
   /// Narrows the minted token; nil for the policy's scopes.
   let scope: String?
+  /// The workspace to mint in (`audience`); nil for the one whose policy accepts the token.
+  let workspace: String?
 
   /// Exchanges `subjectToken` for a Modal token pair.
   func exchange(subjectToken: String) async throws(ModalError) -> FederatedToken {
@@ -34,10 +39,12 @@ struct TokenExchange: Sendable {
       ("subject_token", subjectToken),
     ]
     if let scope { form.append(("scope", scope)) }
+    if let workspace { form.append(("audience", workspace)) }
     let request = HTTPRequest(
       url: endpoint, method: "POST",
       headers: ["Content-Type": "application/x-www-form-urlencoded", "Accept": "application/json"],
       body: FormEncoding.body(form), caFile: caFile, maximumResponseBytes: 64 * 1024, followsRedirects: false)
+    let started = UnixTime.now
     let response: HTTPResponse
     do {
       response = try await fetch(request)
@@ -59,7 +66,8 @@ struct TokenExchange: Sendable {
         remedy: "Check that MODAL_OIDC_TOKEN_ENDPOINT is a Modal server's /oauth/token.")
     }
     return FederatedToken(
-      tokenID: id, tokenSecret: secret, expiresIn: expiresIn, workspace: json["workspace"]?.string,
+      tokenID: id, tokenSecret: secret, expiresIn: expiresIn,
+      expiresAt: UnixTime(seconds: started.seconds.rounded(.down) + Double(expiresIn)), workspace: json["workspace"]?.string,
       environment: json["environment"]?.string, scope: json["scope"]?.string)
   }
 
@@ -80,11 +88,14 @@ struct TokenExchange: Sendable {
     case "invalid_scope":
       return ModalError(.permissionDenied, message, remedy: "Ask for no more than the policy's scopes (MODAL_OIDC_SCOPE).")
     case "invalid_target":
-      return ModalError(.permissionDenied, message, remedy: "Name a workspace whose policy accepts this token.")
+      return ModalError(
+        .permissionDenied, message, remedy: "Set MODAL_OIDC_WORKSPACE to a workspace whose federation policy accepts this token.")
     case "temporarily_unavailable":
-      return ModalError(.unavailable, message, remedy: "Try again shortly; the server could not reach the issuer's keys or its store.")
+      return ModalError(.unavailable, message, remedy: "Try again later: the description says what the server lacked (the issuer's keys, its store, or room in the workspace's token quota).")
     default:
-      return ModalError(.invalidArgument, message, remedy: "Check the token endpoint and the OIDC token's source.")
+      return ModalError(
+        .invalidArgument, message,
+        remedy: "Check the token endpoint and the OIDC token's source (when several workspaces trust the token, set MODAL_OIDC_WORKSPACE).")
     }
   }
 }
