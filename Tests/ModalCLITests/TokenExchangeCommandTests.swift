@@ -1,3 +1,5 @@
+import Glibc
+import Modal
 import ModalCLI
 import TestSupport
 import Testing
@@ -33,6 +35,21 @@ import Testing
     #expect(try standIn.seen().lastSubject == "piped-token")
   }
 
+  /// The export's credential-process keys exactly, in order, then `Expiration`: the exchange's
+  /// start plus `expires_in`, in ISO 8601 UTC to the second, as AWS's credential_process writes it.
+  @Test func credentialProcessCarriesTheExpiration() async throws {
+    let standIn = try TokenEndpointStandIn(expiresIn: 900)
+    let before = Int(time(nil))
+    let result = await harness(standIn).run(["token", "exchange", "--oidc-token", "given", "--format", "credential-process"])
+    let after = Int(time(nil))
+    #expect(result.code == 0, "\(result.err)")
+    let prefix = "{\"Version\":1,\"TokenId\":\"ak-fed1\",\"TokenSecret\":\"as-fedsecret1\",\"Expiration\":\""
+    #expect(result.out.hasPrefix(prefix) && result.out.hasSuffix("Z\"}\n") && result.out.split(separator: "\n").count == 1, "\(result.out)")
+    let stamp = String(result.out.dropFirst(prefix.count).prefix(20))
+    let expiration = try #require(UnixTime(iso8601: stamp), "\(stamp)")
+    #expect((before + 900...after + 900).contains(Int(expiration.seconds)), "\(stamp)")
+  }
+
   @Test func underGitHubActionsTheSecretIsMaskedFirst() async throws {
     let standIn = try TokenEndpointStandIn(expiresIn: 900)
     let harness = harness(
@@ -61,7 +78,7 @@ import Testing
     let two = await harness.run(["token", "exchange", "--oidc-token", "a", "--provider", "github-actions"])
     #expect(two.err.contains("at most one of"))
     let format = await harness.run(["token", "exchange", "--oidc-token", "a", "--format", "yaml"])
-    #expect(format.err.contains("--format yaml is not a known format"))
+    #expect(format.err.contains("--format yaml is not a known format") && format.err.contains("credential-process"))
     #expect(try standIn.seen().exchanges == 0)
   }
 }

@@ -11,7 +11,8 @@ enum TokenExchangeCommand {
   static let provider = Option<String?>(
     "--provider", placeholder: "NAME", help: "Get the OIDC token from the CI platform: github-actions (default: MODAL_OIDC_PROVIDER).")
   static let format = Option<String?>(
-    "--format", placeholder: "FORMAT", help: "env (NAME=value lines, the default), json, or github-env (lines for >> $GITHUB_ENV).")
+    "--format", placeholder: "FORMAT",
+    help: "env (NAME=value lines, the default), json, github-env (lines for >> $GITHUB_ENV), or credential-process.")
 
   static let spec = CommandSpec(
     name: "exchange", abstract: "Exchange a CI platform's OIDC token for a short-lived token (keyless CI).",
@@ -21,8 +22,12 @@ enum TokenExchangeCommand {
       server_url) names. Without --profile the pair is printed; with --profile it is stored there.
       In a GitHub Actions job with `permissions: id-token: write`:
         modal token exchange --provider github-actions --format github-env >> "$GITHUB_ENV"
-      (MODAL_OIDC_AUDIENCE sets the audience asked for.) Under GitHub Actions the secret is masked
-      first with `::add-mask::`, on standard error when standard output is a file.
+      (MODAL_OIDC_AUDIENCE sets the audience asked for; MODAL_OIDC_WORKSPACE picks the workspace
+      when several trust the token.) Under GitHub Actions the secret is masked first with
+      `::add-mask::`, on standard error when standard output is a file.
+      --format credential-process prints {"Version":1,"TokenId":…,"TokenSecret":…,"Expiration":…}
+      on one line (Expiration in ISO 8601 UTC, e.g. 2026-12-07T01:00:00Z), for a tool that runs a
+      command to get its credentials and runs it again when they expire.
       """,
     options: [tokenFile, token, provider, format]
   ) { invocation in
@@ -73,15 +78,17 @@ enum TokenExchangeCommand {
 
   /// How the minted pair is printed.
   enum OutputShape {
-    case env, json, githubEnv
+    case env, json, githubEnv, credentialProcess
 
     init(_ name: String?) throws {
       switch name ?? "env" {
       case "env": self = .env
       case "json": self = .json
       case "github-env": self = .githubEnv
+      case "credential-process": self = .credentialProcess
       case let other:
-        throw ModalError(.invalidArgument, "--format \(other) is not a known format.", remedy: "Use env, json or github-env.")
+        throw ModalError(
+          .invalidArgument, "--format \(other) is not a known format.", remedy: "Use env, json, github-env or credential-process.")
       }
     }
 
@@ -109,6 +116,10 @@ enum TokenExchangeCommand {
         if let environment = minted.environment { members.append(("environment", .string(environment))) }
         if let scope = minted.scope { members.append(("scope", .string(scope))) }
         console.write(JSONValue.object(members).rendered() + "\n")
+      case .credentialProcess:
+        console.write(
+          TokenExportCommand.credentialProcessDocument(
+            tokenID: minted.tokenID, tokenSecret: minted.tokenSecret, expiration: minted.expiresAt))
       }
     }
   }

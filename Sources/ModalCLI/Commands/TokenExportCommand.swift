@@ -69,13 +69,20 @@ enum TokenExportCommand {
         ("profile", .string(profile)),
       ]).rendered() + "\n"
     case .credentialProcess:
-      // One line: readers of credential processes take the whole output as one document.
       // No Expiration: neither a profile nor the variables know when a token expires, and a
       // document without it means "until refused", as in AWS's format.
-      let document = JSONValue.object([
-        ("Version", .integer(1)), ("TokenId", .string(credentials.tokenID)), ("TokenSecret", .string(credentials.tokenSecret)),
-      ])
-      return document.compact + "\n"
+      return credentialProcessDocument(tokenID: credentials.tokenID, tokenSecret: credentials.tokenSecret, expiration: nil)
     }
+  }
+
+  /// `{"Version":1,"TokenId":…,"TokenSecret":…}` and, when the token's expiry is known,
+  /// `"Expiration":"2026-12-07T01:00:00Z"` (ISO 8601, UTC, as AWS's `credential_process` writes
+  /// it), on one line: readers of credential processes take the whole output as one document.
+  static func credentialProcessDocument(tokenID: String, tokenSecret: String, expiration: UnixTime?) -> String {
+    var members: [(String, JSONValue)] = [
+      ("Version", .integer(1)), ("TokenId", .string(tokenID)), ("TokenSecret", .string(tokenSecret)),
+    ]
+    if let expiration { members.append(("Expiration", .string(expiration.description))) }
+    return JSONValue.object(members).compact + "\n"
   }
 }
