@@ -7,9 +7,10 @@ import ModalJOSE
 ///
 /// Every exchange, accepted or refused, is in the audit log (`federation.exchange`). Errors are
 /// RFC 6749 codes: `invalid_request` for a malformed request or token, `invalid_grant` for a
-/// token that fails a check, `invalid_scope`, and `temporarily_unavailable` when the server
-/// cannot decide (its store, the issuer's keys); descriptions name the failed check and never
-/// repeat the token.
+/// token that fails a check, `invalid_scope`, `invalid_target` for an `audience` naming a
+/// workspace that does not trust the token, and `temporarily_unavailable` when the server cannot
+/// decide (its store, the issuer's keys) or the workspace is at its token quota; descriptions name
+/// the failed check and never repeat the token.
 package struct TokenExchangeGrant: OAuthGrant {
   package let grantType = "urn:ietf:params:oauth:grant-type:token-exchange"
   /// The subject token types accepted (an OIDC ID token is a JWT).
