@@ -181,6 +181,8 @@ package struct Dashboard: Sendable {
     case ("POST", 1) where parts[0] == "flow": return try await enterCode(context)
     case ("GET", 2) where parts[0] == "flow": return try await approvalPage(context, code: parts[1])
     case ("POST", 2) where parts[0] == "flow": return try await approve(context, code: parts[1])
+    case ("GET", 2) where parts == ["oauth", "authorize"]: return try await authorizePage(context)
+    case ("POST", 2) where parts == ["oauth", "authorize"]: return try await authorize(context)
     case ("GET", 3...) where parts[0] == "workspaces", ("POST", 3...) where parts[0] == "workspaces":
       return try await workspaceRoute(context, name: parts[1], rest: Array(parts.dropFirst(2)))
     case ("GET", _):
