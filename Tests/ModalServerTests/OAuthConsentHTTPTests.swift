@@ -1,5 +1,5 @@
 import Foundation
-import ModalServer
+@testable import ModalServer
 import Testing
 import TestSupport
 
@@ -85,6 +85,40 @@ import TestSupport
     }
   }
 
+  /// Under the workspace's second-factor requirement, Approve first asks for a fresh code; that
+  /// page's form may still end in the redirect to the app.
+  @Test func consentNeedsAFreshSecondFactorWhenTheWorkspaceRequiresOne() async throws {
+    try await DashboardHTTPTests().withWeb { web in
+      let client = web.client()
+      #expect(await client.signUp(email: "totp@example.com", password: Self.password, workspace: "totpws").status == 303)
+      let (secret, _) = try await SecondFactorHTTPTests.enrol(client, web)
+      let settings = await client.request("GET", "/workspaces/totpws/settings")
+      let on = await client.request(
+        "POST", "/workspaces/totpws/settings", form: [("csrf", settings.csrf ?? ""), ("require_second_factor", "on")])
+      #expect(on.status == 303)
+      let workspace = try await web.harness.backend.accounts.workspace(name: "totpws")
+      let app = try await web.harness.backend.oauthApps.register(
+        .init(name: "Editor", redirectURIs: [Self.redirect], scopes: .all, credential: .secret), in: workspace,
+        by: .serverOperator
+      ).app
+      web.harness.clock.advance(seconds: SecondFactorService.freshness + 60)
+      let request: [(String, String)] = [
+        ("response_type", "code"), ("client_id", app.id.rawValue), ("redirect_uri", Self.redirect), ("state", "2fa"),
+        ("code_challenge", OAuthCodeService.challenge(of: String(repeating: "v", count: 50))),
+        ("code_challenge_method", "S256"),
+      ]
+      let consent = await client.request("GET", Self.authorizePath(request))
+      let form = [("csrf", consent.csrf ?? "")] + request + [("decision", "approve")]
+      let asked = await client.request("POST", "/oauth/authorize", form: form)
+      #expect(asked.status == 401 && asked.body.contains("name=\"\(Dashboard.freshCodeField)\""))
+      #expect(asked.header("Content-Security-Policy")?.contains("form-action 'self' http://127.0.0.1:8765") == true)
+      let approved = await client.request(
+        "POST", "/oauth/authorize", form: form + [(Dashboard.freshCodeField, SecondFactorHTTPTests.code(secret, web))])
+      let answer = Self.parameters(approved.header("Location"))
+      #expect(approved.status == 303 && answer["code"]?.hasPrefix("oa-") == true && answer["state"] == "2fa")
+    }
+  }
+
   @Test func faultsAreAPageForUntrustedRequestsAndARedirectOtherwise() async throws {
     try await DashboardHTTPTests().withWeb { web in
       let backend = web.harness.backend
@@ -129,6 +163,9 @@ import TestSupport
         #expect(answer["error"] == error && answer["state"] == "xyz", "\(changes): \(answer)")
         #expect(answer["error_description"]?.contains(words) == true, "\(changes): \(answer)")
       }
+
+      let long = await client.request("GET", path(["state": String(repeating: "s", count: 513)]))
+      #expect(Self.parameters(long.header("Location"))["error_description"]?.contains("state is longer") == true)
 
       // Someone of another workspace signs in: they may not grant this app anything.
       #expect(await client.signUp(email: "other@example.com", password: Self.password, workspace: "elsewhere").status == 303)

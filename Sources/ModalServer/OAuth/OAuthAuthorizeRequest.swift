@@ -23,8 +23,8 @@ package struct OAuthAuthorizeRequest: Sendable {
   package static let parameterNames = [
     "response_type", "client_id", "redirect_uri", "scope", "state", "code_challenge", "code_challenge_method",
   ]
-  /// The longest `state` accepted.
-  static let maximumStateLength = 1024
+  /// The longest `state` accepted (the request must still fit the sign-in round trip's 4096 characters).
+  static let maximumStateLength = 512
 
   /// Why a request cannot go on.
   package enum Failure: Error, Sendable {

@@ -329,8 +329,9 @@ package struct Dashboard: Sendable {
   }
 
   /// `path` when it is a safe local path (`/x`, not `//x` or `/\x`, no control characters), else `/`.
+  /// Up to 4096 characters: an OAuth authorize request comes back through sign-in with its query.
   static func safeLocalPath(_ path: String?) -> String {
-    guard let path, path.hasPrefix("/"), !path.hasPrefix("//"), !path.hasPrefix("/\\"), path.count <= 512,
+    guard let path, path.hasPrefix("/"), !path.hasPrefix("//"), !path.hasPrefix("/\\"), path.count <= 4096,
       !path.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F || $0 == "\\" })
     else { return "/" }
     return path

@@ -66,7 +66,9 @@ extension Dashboard {
         to: request.redirectURI, error: "access_denied", description: "The user denied the request.", state: request.state)
       return .redirect(to: denied.location)
     }
-    if let answer = try await freshSecondFactor(context, session: session, form: form, in: caller.workspace) {
+    if var answer = try await freshSecondFactor(context, session: session, form: form, in: caller.workspace) {
+      // Its form posts back here, and the answer is the redirect to the app.
+      answer.add("Content-Security-Policy", Self.consentPolicy(redirectURI: request.redirectURI))
       return answer
     }
     let code = try await backend.oauthCodes.issue(
