@@ -36,6 +36,8 @@ package struct Backend: Sendable {
   package let federation: FederationService
   /// OAuth apps and the grants users give them.
   package let oauthApps: OAuthAppService
+  /// Authorization codes of the OAuth code flow (the exchange itself is `AuthorizationCodeGrant`).
+  package let oauthCodes: OAuthCodeService
 
   /// Assembles the services.
   package init(dependencies: Dependencies) {
@@ -57,6 +59,7 @@ package struct Backend: Sendable {
     leaks = LeakReportService(dependencies: dependencies)
     federation = FederationService(dependencies: dependencies)
     oauthApps = OAuthAppService(dependencies: dependencies)
+    oauthCodes = OAuthCodeService(dependencies: dependencies)
   }
 
   /// Approves the login flow with `code` for the user with `email` in `workspaceName` (or, when

@@ -8,7 +8,7 @@ import TestSupport
 /// through selenium and chromedriver) signs up on the dashboard and approves the login.
 @Suite(.serialized) struct DashboardBrowserTests {
   /// What the browser test needs; records a failure (never a skip) when something is missing.
-  private func tools() -> (modal: String, python: String)? {
+  func tools() -> (modal: String, python: String)? {
     var missing: [String] = []
     let venv = ReferenceClient.venv
     if !FileManager.default.isExecutableFile(atPath: venv + "/bin/modal") { missing.append("\(venv)/bin/modal (pip install modal==1.6.4)") }

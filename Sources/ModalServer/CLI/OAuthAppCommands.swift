@@ -14,14 +14,16 @@ enum OAuthAppCommands {
     create        Registers an OAuth app in workspace W and prints its client id (oc-…) and client
                   secret (ov-…, shown only this once).
                     --name N            What users see when they consent
-                    --redirect-uris U   Comma-separated; https, or http to 127.0.0.1/localhost
+                    --redirect-uris U   Comma-separated; https, or http to 127.0.0.1/localhost: where
+                                        /oauth/authorize may send users back (exact match)
                     --scopes a,b        The most a grant may allow (default all): \(Scope.allCases.map(\.rawValue).joined(separator: ", "))
                     --public-key FILE   An RSA public key (PEM or JWK): the app then signs an RS256
                                         assertion per call (private_key_jwt) and gets no secret
     list          Lists the apps of W and their grants.
     delete        Deletes an app and every grant to it; its calls fail at once.
-    grant         Grants the app access for the member E (what the user's consent does) and prints
-                  the refresh token (or-…, shown only this once). --scopes must lie within the app's.
+    grant         Grants the app access for the member E (what the user's consent on the dashboard's
+                  /oauth/authorize page does) and prints the refresh token (or-…, shown only this
+                  once). --scopes must lie within the app's.
     revoke-grant  Revokes a grant; the app's calls for that user fail at once.
     All take --database URL: postgres://… (shared by replicas) or sqlite:PATH (default:
     $MODAL_SERVER_DATABASE_URL, else the SQLite file in the data folder).

@@ -32,6 +32,20 @@ package enum Scope: String, Sendable, Hashable, CaseIterable, Comparable {
     }
   }
 
+  /// What the scope lets a holder do, in words (the OAuth consent page lists these).
+  package var explanation: String {
+    switch self {
+    case .all: "Do everything your role in the workspace allows"
+    case .read: "Read tokens, secrets (names and keys, never values) and environments"
+    case .tokensRead: "List API tokens"
+    case .tokens: "List and revoke API tokens"
+    case .secretsRead: "List secrets and read their names and keys (never their values)"
+    case .secretsWrite: "Create, change and delete secrets"
+    case .environmentsRead: "List and look up environments"
+    case .environmentsWrite: "Create, rename and delete environments"
+    }
+  }
+
   /// Orders by declaration (for stable output).
   package static func < (lhs: Scope, rhs: Scope) -> Bool {
     allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!

@@ -109,6 +109,17 @@ package struct OAuthAppService: Sendable {
   private func storeGrant(_ app: OAuthAppRecord, to user: User, scopes: ScopeSet, by actor: AuditActor)
     async throws(ServerError) -> (grant: OAuthGrantRecord, refreshToken: String)
   {
+    let made = try await newGrant(app, to: user, scopes: scopes, by: actor)
+    try await store.insertOAuthGrant(made.grant, audit: made.audit)
+    return (made.grant, made.refreshToken)
+  }
+
+  /// A grant of `scopes` to `app` by `user`, its refresh token and its audit entry, not yet
+  /// stored (the authorization code grant stores it in the transaction that uses its code).
+  /// `failedPrecondition` when the user is not a member of the app's workspace.
+  package func newGrant(_ app: OAuthAppRecord, to user: User, scopes: ScopeSet, by actor: AuditActor)
+    async throws(ServerError) -> (grant: OAuthGrantRecord, refreshToken: String, audit: AuditEntry)
+  {
     guard try await store.membership(workspaceID: app.workspaceID, userID: user.id) != nil else {
       throw ServerError(.failedPrecondition, "\(user.email) is not a member of the workspace of OAuth app '\(app.name)'.")
     }
@@ -122,8 +133,7 @@ package struct OAuthAppService: Sendable {
       .oauthGrantCreated, by: actor, target: .oauthGrant(id, appName: app.name), workspaceID: app.workspaceID,
       at: grant.createdAt, detail: ["client_id": app.id.rawValue, "scopes": scopes.description, "user": user.email],
       subjectUserID: user.id)
-    try await store.insertOAuthGrant(grant, audit: entry)
-    return (grant, refreshToken)
+    return (grant, refreshToken, entry)
   }
 
   /// The grants of `workspace`: every one for `user == nil` (owners), else that user's.

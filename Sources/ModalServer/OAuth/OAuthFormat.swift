@@ -30,6 +30,18 @@ package enum OAuthFormat {
     return OAuthGrantID(rawValue: RecordKinds.OAuthGrant.prefix + body)
   }
 
+  /// The authorization code prefix (the code's id prefix).
+  package static let codePrefix = RecordKinds.OAuthCode.prefix
+
+  /// A new authorization code for the code record `id`: its id and 30 random base62.
+  package static func newCode(for id: OAuthCodeID) -> String { id.rawValue + RandomText.base62(count: secretLength) }
+
+  /// The code record a well-formed authorization code belongs to; `nil` for anything else.
+  package static func codeID(of code: String) -> OAuthCodeID? {
+    guard RandomText.hasShape(code, prefix: codePrefix, length: idLength + secretLength) else { return nil }
+    return OAuthCodeID(rawValue: String(code.prefix(codePrefix.count + idLength)))
+  }
+
   /// Whether `id` has the shape of a grant id (what request logs name for an OAuth call).
   package static func isWellFormedGrantID(_ id: String) -> Bool {
     RandomText.hasShape(id, prefix: RecordKinds.OAuthGrant.prefix, length: idLength)

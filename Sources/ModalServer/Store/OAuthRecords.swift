@@ -86,3 +86,58 @@ package struct OAuthGrantRecord: Sendable, Hashable {
     self.revokedAt = revokedAt
   }
 }
+
+/// An authorization code (RFC 6749 section 4.1) made when a user consents: single use, short-lived,
+/// bound to the app, the redirect URI and the PKCE challenge; stored only as a keyed hash.
+package struct OAuthCodeRecord: Sendable, Hashable {
+  /// `oa-` + 22 base62; the lookup key, carried inside the code.
+  package var id: OAuthCodeID
+  /// HMAC-SHA-256 of the code under hashing key `hashKeyID`, hex.
+  package var codeHash: String
+  /// Which server key made `codeHash`.
+  package var hashKeyID: String
+  /// The app it was issued to.
+  package var clientID: OAuthClientID
+  /// The workspace the grant will act in (the app's).
+  package var workspaceID: WorkspaceID
+  /// The user who consented.
+  package var userID: UserID
+  /// The scopes consented to.
+  package var scopes: ScopeSet
+  /// The `redirect_uri` of the authorize request, which the token request must repeat.
+  package var redirectURI: String
+  /// The PKCE `code_challenge` (S256: base64url of the verifier's SHA-256).
+  package var codeChallenge: String
+  /// The browser's address at consent (for the audit entry of the grant).
+  package var consentAddress: String
+  /// When it was issued.
+  package var createdAt: UnixTime
+  /// When it stops being accepted.
+  package var expiresAt: UnixTime
+  /// When it was exchanged (`nil`: not yet).
+  package var consumedAt: UnixTime?
+  /// The grant it produced, once exchanged (`nil` before).
+  package var grantID: OAuthGrantID?
+
+  /// Creates a record.
+  package init(
+    id: OAuthCodeID, codeHash: String, hashKeyID: String, clientID: OAuthClientID, workspaceID: WorkspaceID,
+    userID: UserID, scopes: ScopeSet, redirectURI: String, codeChallenge: String, consentAddress: String,
+    createdAt: UnixTime, expiresAt: UnixTime, consumedAt: UnixTime? = nil, grantID: OAuthGrantID? = nil
+  ) {
+    self.id = id
+    self.codeHash = codeHash
+    self.hashKeyID = hashKeyID
+    self.clientID = clientID
+    self.workspaceID = workspaceID
+    self.userID = userID
+    self.scopes = scopes
+    self.redirectURI = redirectURI
+    self.codeChallenge = codeChallenge
+    self.consentAddress = consentAddress
+    self.createdAt = createdAt
+    self.expiresAt = expiresAt
+    self.consumedAt = consumedAt
+    self.grantID = grantID
+  }
+}

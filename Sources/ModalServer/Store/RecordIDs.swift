@@ -47,6 +47,8 @@ package enum RecordKinds {
   package enum OAuthApp: RecordKind { package static var prefix: String { "oc-" } }
   /// `OAuthGrantRecord`.
   package enum OAuthGrant: RecordKind { package static var prefix: String { "og-" } }
+  /// `OAuthCodeRecord`.
+  package enum OAuthCode: RecordKind { package static var prefix: String { "oa-" } }
 }
 
 /// The id of a `User`: `us-` + 22 base62.
@@ -72,3 +74,5 @@ package typealias FederationPolicyID = RecordID<RecordKinds.FederationPolicy>
 package typealias OAuthClientID = RecordID<RecordKinds.OAuthApp>
 /// The id of an `OAuthGrantRecord`: `og-` + 22 base62, the lookup key inside its refresh token.
 package typealias OAuthGrantID = RecordID<RecordKinds.OAuthGrant>
+/// The id of an `OAuthCodeRecord`: `oa-` + 22 base62, the lookup key inside its authorization code.
+package typealias OAuthCodeID = RecordID<RecordKinds.OAuthCode>

@@ -164,6 +164,15 @@ package protocol Store: Sendable {
   /// Revokes a grant and announces `credentialsChanged`; `false` if it does not exist or was
   /// already revoked (then no audit entry is written).
   func revokeOAuthGrant(id: OAuthGrantID, at time: UnixTime, audit: AuditEntry?) async throws(ServerError) -> Bool
+  /// Stores a new authorization code, and forgets codes that expired an hour or more before its creation.
+  func insertOAuthCode(_ code: OAuthCodeRecord) async throws(ServerError)
+  /// The authorization code with this id, used or not.
+  func oauthCode(id: OAuthCodeID) async throws(ServerError) -> OAuthCodeRecord?
+  /// Marks code `id` used at `time` and stores `grant` (made from it) with its audit entry, in one
+  /// transaction; `false`, changing nothing, when the code was used already. One conditional
+  /// UPDATE decides, so of two replicas redeeming the same code at once only one succeeds.
+  func redeemOAuthCode(id: OAuthCodeID, at time: UnixTime, grant: OAuthGrantRecord, audit: AuditEntry?)
+    async throws(ServerError) -> Bool
 
   // MARK: Token flows
 

@@ -395,6 +395,29 @@ package enum StoreSchema {
         CREATE INDEX oauth_grants_workspace ON oauth_grants(workspace_id, created_at);
         CREATE INDEX oauth_grants_client ON oauth_grants(client_id)
         """),
+    // Codes are looked up by id and kept a while after use, so a second use is recognised (and
+    // revokes the grant the first made) rather than taken for an unknown code.
+    Migration(
+      version: 14, name: "OAuth authorization codes",
+      sql: """
+        CREATE TABLE oauth_codes (
+          id TEXT PRIMARY KEY,
+          code_hash TEXT NOT NULL,
+          hash_key_id TEXT NOT NULL,
+          client_id TEXT NOT NULL REFERENCES oauth_apps(id) ON DELETE CASCADE,
+          workspace_id TEXT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+          user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+          scopes TEXT NOT NULL,
+          redirect_uri TEXT NOT NULL,
+          code_challenge TEXT NOT NULL,
+          consent_address TEXT NOT NULL,
+          created_at INTEGER NOT NULL,
+          expires_at INTEGER NOT NULL,
+          consumed_at INTEGER,
+          grant_id TEXT
+        );
+        CREATE INDEX oauth_codes_expiry ON oauth_codes(expires_at)
+        """),
   ]
 
   /// The newest version this code knows.

@@ -181,6 +181,8 @@ package struct Dashboard: Sendable {
     case ("POST", 1) where parts[0] == "flow": return try await enterCode(context)
     case ("GET", 2) where parts[0] == "flow": return try await approvalPage(context, code: parts[1])
     case ("POST", 2) where parts[0] == "flow": return try await approve(context, code: parts[1])
+    case ("GET", 2) where parts == ["oauth", "authorize"]: return try await authorizePage(context)
+    case ("POST", 2) where parts == ["oauth", "authorize"]: return try await authorize(context)
     case ("GET", 3...) where parts[0] == "workspaces", ("POST", 3...) where parts[0] == "workspaces":
       return try await workspaceRoute(context, name: parts[1], rest: Array(parts.dropFirst(2)))
     case ("GET", _):
@@ -327,8 +329,9 @@ package struct Dashboard: Sendable {
   }
 
   /// `path` when it is a safe local path (`/x`, not `//x` or `/\x`, no control characters), else `/`.
+  /// Up to 4096 characters: an OAuth authorize request comes back through sign-in with its query.
   static func safeLocalPath(_ path: String?) -> String {
-    guard let path, path.hasPrefix("/"), !path.hasPrefix("//"), !path.hasPrefix("/\\"), path.count <= 512,
+    guard let path, path.hasPrefix("/"), !path.hasPrefix("//"), !path.hasPrefix("/\\"), path.count <= 4096,
       !path.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F || $0 == "\\" })
     else { return "/" }
     return path

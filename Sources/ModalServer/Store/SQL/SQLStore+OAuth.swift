@@ -14,7 +14,7 @@ extension SQLStore {
     """
   }
 
-  private static func scopes(_ text: String, _ what: String) throws(ServerError) -> ScopeSet {
+  static func scopes(_ text: String, _ what: String) throws(ServerError) -> ScopeSet {
     do { return try ScopeSet(parsing: text) } catch { throw corrupt(what) }
   }
 
@@ -79,18 +79,22 @@ extension SQLStore {
   }
 
   package func insertOAuthGrant(_ grant: OAuthGrantRecord, audit: AuditEntry?) async throws(ServerError) {
+    try await write { db throws(ServerError) in
+      try Self.insert(grant, db)
+      try Self.insertAudit(audit, db)
+    }
+  }
+
+  static func insert(_ grant: OAuthGrantRecord, _ db: Connection) throws(ServerError) {
     let values: [SQLValue] = [
       .id(grant.id), .id(grant.clientID), .id(grant.workspaceID), .id(grant.userID), .text(grant.scopes.description),
       .text(grant.refreshHash), .text(grant.hashKeyID), .time(grant.createdAt), .optional(grant.revokedAt),
     ]
-    try await write { db throws(ServerError) in
-      try db.execute(
-        """
-        INSERT INTO oauth_grants (id, client_id, workspace_id, user_id, scopes, refresh_hash, hash_key_id, created_at,
-          revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-        """, values)
-      try Self.insertAudit(audit, db)
-    }
+    try db.execute(
+      """
+      INSERT INTO oauth_grants (id, client_id, workspace_id, user_id, scopes, refresh_hash, hash_key_id, created_at,
+        revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+      """, values)
   }
 
   package func oauthGrant(id: OAuthGrantID) async throws(ServerError) -> OAuthGrantRecord? {
