@@ -88,18 +88,9 @@ import TestSupport
     ])
   }
 
-  @Test func theLifecycleHoldsInSQLite() async throws {
-    let folder = TemporaryFolder()
-    let store = try SQLiteStore(path: folder.path + "/db.sqlite3")
-    try await lifecycle(store)
-    await store.close()
-  }
+  @Test func theLifecycleHoldsInSQLite() async throws { try await StoreFixture.sqlite(lifecycle) }
 
-  @Test func theLifecycleHoldsInPostgreSQL() async throws {
-    let store = try PostgresStore(url: PostgresServer.shared().newDatabase(), listen: false)
-    try await lifecycle(store)
-    await store.close()
-  }
+  @Test func theLifecycleHoldsInPostgreSQL() async throws { try await StoreFixture.postgres(lifecycle) }
 
   /// An unknown or malformed refresh token, another client id (also one of another workspace) and a
   /// wrong secret get one answer; a mix with a token pair and incomplete headers get their own.

@@ -82,18 +82,9 @@ import TestSupport
     #expect(!entries.contains { "\($0)".contains(secret) }, "never the secret")
   }
 
-  @Test func theLifecycleHoldsInSQLite() async throws {
-    let folder = TemporaryFolder()
-    let store = try SQLiteStore(path: folder.path + "/db.sqlite3")
-    try await lifecycle(store)
-    await store.close()
-  }
+  @Test func theLifecycleHoldsInSQLite() async throws { try await StoreFixture.sqlite(lifecycle) }
 
-  @Test func theLifecycleHoldsInPostgreSQL() async throws {
-    let store = try PostgresStore(url: PostgresServer.shared().newDatabase(), listen: false)
-    try await lifecycle(store)
-    await store.close()
-  }
+  @Test func theLifecycleHoldsInPostgreSQL() async throws { try await StoreFixture.postgres(lifecycle) }
 
   @Test func wrongUnknownAndMalformedPairsGetTheSameRefusal() async throws {
     let folder = TemporaryFolder()
