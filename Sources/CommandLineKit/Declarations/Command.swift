@@ -58,7 +58,12 @@ public struct Command<Context: Sendable>: Sendable {
 
   /// The subcommand with this name, if any.
   public func subcommand(named word: String) -> Command? {
-    subcommands.first { $0.name == word }
+    // By index: this code is generic over `Context`, and iterating the array would make the
+    // runtime build an iterator type and look up Array's Collection conformance on the first
+    // parse of every process.
+    let candidates = subcommands
+    for index in 0..<candidates.count where candidates[index].name == word { return candidates[index] }
+    return nil
   }
 
   /// The command at `path` (the root's name first), or nil when no command has that path.

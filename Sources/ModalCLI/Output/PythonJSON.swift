@@ -45,13 +45,24 @@ indirect enum JSONValue: Equatable {
     case .string(let text): return Self.quote(text)
     case .array(let items):
       guard !items.isEmpty else { return "[]" }
-      return "[\n" + items.map { pad + $0.rendered(indent: level + 1) }.joined(separator: ",\n") + "\n" + closing + "]"
+      return Self.lines(items.map { pad + $0.rendered(indent: level + 1) }, opening: "[", closing: closing + "]")
     case .object(let members):
       guard !members.isEmpty else { return "{}" }
-      return "{\n"
-        + members.map { pad + Self.quote($0.0) + ": " + $0.1.rendered(indent: level + 1) }.joined(separator: ",\n")
-        + "\n" + closing + "}"
+      let lines = members.map { pad + Self.quote($0.0) + ": " + $0.1.rendered(indent: level + 1) }
+      return Self.lines(lines, opening: "{", closing: closing + "}")
     }
+  }
+
+  /// `opening`, the lines separated by commas, and `closing`, each on a line of its own. Appended
+  /// by hand: `joined(separator:)` looks up String's StringProtocol conformance at run time on first
+  /// use, a twentieth of `modal config show`'s own work.
+  private static func lines(_ lines: [String], opening: String, closing: String) -> String {
+    var out = opening + "\n"
+    for index in 0..<lines.count {
+      if index > 0 { out += ",\n" }
+      out += lines[index]
+    }
+    return out + "\n" + closing
   }
 
   /// The text on one line without spaces, for documents a reader takes whole (credential processes).
