@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Fails when an executable would load, at every start, a library that `modal` must only open when a
-# command needs it: Foundation (and its internationalisation), ICU, OpenSSL, libcurl or the gRPC
-# core. Each costs milliseconds of dynamic loading and relocation before `main` runs (issue 19:
-# `modal profile current` within 1.2x of a Swift hello world); the SDK opens libcrypto, libcurl and
-# libgrpc with dlopen on first use instead (docs/rpc.md, docs/architecture.md).
+# command needs it: Foundation (and its internationalisation), ICU, OpenSSL, libcurl, the gRPC core, or
+# Dispatch's Swift overlay. Each costs time in dynamic loading and relocation before `main` runs
+# (issue 19: `modal profile current` within 1.2x of a Swift hello world); the SDK opens libcrypto,
+# libcurl and libgrpc with dlopen on first use instead, and reaches libdispatch through its C
+# interface (docs/rpc.md).
 #
 # Reads what the dynamic loader reads: the ELF DT_NEEDED entries of the executable and, through
 # the libraries `ldd` resolves, of everything they need in turn, so a forbidden library reached
@@ -14,7 +15,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 binary=${1:-.build/release/modal}
-forbidden='^(libFoundation|lib_Foundation|libicu|libcrypto|libssl|libcurl|libgrpc)'
+forbidden='^(libFoundation|lib_Foundation|libicu|libcrypto|libssl|libcurl|libgrpc|libswiftDispatch)'
 
 if [ "$(uname -s)" != Linux ]; then
   echo "check-startup-libraries: skipped (reads ELF files; this is $(uname -s))"
@@ -42,7 +43,8 @@ done
 if [ "$found" = 1 ]; then
   echo "check-startup-libraries: $(basename "$binary") must start without these (start-up time, issue 19): find the" \
     "import that brought one in (Foundation: an 'import Foundation' or FoundationEssentials in a module the command" \
-    "line links) or the target that links it, and open it with dlopen on first use instead." >&2
+    "line links; libswiftDispatch: an 'import Dispatch', see RPC's LibDispatch) or the target that links it, and" \
+    "open it with dlopen on first use instead." >&2
   exit 1
 fi
-echo "check-startup-libraries: $(basename "$binary") needs none of Foundation, ICU, libcrypto, libssl, libcurl, libgrpc at start"
+echo "check-startup-libraries: $(basename "$binary") needs none of Foundation, ICU, libcrypto, libssl, libcurl, libgrpc, libswiftDispatch at start"
