@@ -21,10 +21,13 @@ struct VariableTable: Sendable {
   /// The value of `name`, if set.
   func value(of name: String) -> String? {
     if let given { return given[name] }
-    // From the end: a name set twice has its last value, as when the list was a dictionary.
+    // From the end: a name set twice has its last value, as when the list was a dictionary. The
+    // lengths first: comparing integers is cheaper than comparing strings (`config show` looks
+    // up every setting's variable among all of the process's).
+    let length = name.utf8.count
     var index = names.count - 1
     while index >= 0 {
-      if names[index] == name { return values[index] }
+      if names[index].utf8.count == length && names[index] == name { return values[index] }
       index -= 1
     }
     return nil
