@@ -69,7 +69,11 @@ let package = Package(
     // MARK: Layer 1 and 2, protobuf — end
 
     // MARK: Layer 1, RPC over the gRPC C core — begin
-    .target(name: "RPC", dependencies: ["CGRPC"], swiftSettings: strict),
+    // libdispatch through CShims' C declarations, not `import Dispatch` (whose Swift overlay would load
+    // at every start of `modal`); Swift's concurrency runtime loads libdispatch anyway.
+    .target(
+      name: "RPC", dependencies: ["CGRPC", "CShims"], swiftSettings: strict,
+      linkerSettings: [.linkedLibrary("dispatch", .when(platforms: [.linux]))]),
     .testTarget(name: "RPCTests", dependencies: ["RPC"], swiftSettings: strict),
     .executableTarget(
       name: "rpc-benchmark", dependencies: ["RPC"], path: "Benchmarks/rpc-benchmark", swiftSettings: strict),

@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 build_packages=(pkg-config libsecret-1-0 libgrpc-dev libmicrohttpd-dev libsqlite3-dev libpq-dev libsodium-dev libssl-dev libcurl4-openssl-dev protobuf-compiler libprotobuf-dev)
-test_packages=(python3 python3-venv python3-pip openssl git curl chromium chromium-driver tmux postgresql zsh fish prometheus pgbouncer systemd dbus gnome-keyring libsecret-tools nginx)
+test_packages=(python3 python3-venv python3-pip openssl git curl chromium chromium-driver tmux postgresql zsh fish prometheus pgbouncer systemd dbus gnome-keyring libsecret-tools nginx binutils)
 
 want=("${build_packages[@]}")
 if [[ "${1:-}" == "--test" ]]; then want+=("${test_packages[@]}"); fi

@@ -19,6 +19,16 @@ echo "== release builds of the executables"
 swift build -c release --product modal
 swift build -c release --product modal-server
 
+# `modal` must start without Foundation, ICU, OpenSSL, libcurl or the gRPC core (issue 19), read from
+# the release binary's ELF entries. The same check on modal-server, which needs libcrypto and
+# Foundation, must fail: otherwise the check itself has stopped seeing anything.
+echo "== libraries the release modal loads at start"
+scripts/check-startup-libraries.sh .build/release/modal
+if scripts/check-startup-libraries.sh .build/release/modal-server >/dev/null 2>&1; then
+  echo "scripts/check-startup-libraries.sh passed modal-server, which links libcrypto: the check is broken" >&2
+  exit 1
+fi
+
 # Suites that start Python processes, servers or many child processes, and the suites whose
 # deadline, cancellation and shutdown assertions need the cooperative thread pool free, run one at
 # a time after the rest (other tests block pool threads while they wait for child processes).

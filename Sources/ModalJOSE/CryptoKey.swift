@@ -79,12 +79,6 @@ struct CryptoKey: ~Copyable {
   func verify(_ signature: [UInt8], over message: [UInt8]) -> Bool {
     jose_verify(pointer, signature, signature.count, message, message.count) == 1
   }
-
-  /// SHA-256 of `bytes`, or `nil` when libcrypto is missing.
-  static func sha256(_ bytes: [UInt8]) -> [UInt8]? {
-    var digest = [UInt8](repeating: 0, count: 32)
-    return jose_sha256(bytes, bytes.count, &digest) == 1 ? digest : nil
-  }
 }
 
 extension JSONWebKey.Kind {

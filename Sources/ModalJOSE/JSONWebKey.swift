@@ -126,7 +126,7 @@ package struct JSONWebKey: Sendable, Equatable {
   /// The RFC 7638 thumbprint: base64url SHA-256 of the required members, keys sorted, no spaces.
   /// (Empty only when libcrypto cannot be loaded, which a key's creation has already ruled out.)
   package var thumbprint: String {
-    Base64URL.encode(CryptoKey.sha256(JSONValue.object(requiredMembers).serializedBytes) ?? [])
+    Base64URL.encode(SHA256.digest(JSONValue.object(requiredMembers).serializedBytes) ?? [])
   }
 
   /// The key as a JWK object, public members only (with `kid`, `alg` and `use` when set).

@@ -1,5 +1,3 @@
-import Dispatch
-
 /// Where work that blocks a thread runs (the server's libpq calls and argon2id, the SDK's
 /// `token_secret_command`): never on Swift's cooperative pool, and never on a concurrent dispatch
 /// queue either. (It lives here, beside `Locked`, because both the SDK and the server use it.)
@@ -13,7 +11,7 @@ package enum BlockingWork {
   /// Runs `body` on a thread of its own and returns its result.
   package static func run<T: Sendable>(label: String, _ body: @escaping @Sendable () -> T) async -> T {
     await withCheckedContinuation { continuation in
-      DispatchQueue(label: label, qos: .userInitiated).async { continuation.resume(returning: body()) }
+      LibDispatch.async(label: label) { continuation.resume(returning: body()) }
     }
   }
 }

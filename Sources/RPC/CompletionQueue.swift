@@ -1,5 +1,4 @@
 import CGRPC
-import Dispatch
 
 #if canImport(Glibc)
   import Glibc
@@ -180,7 +179,7 @@ final class CompletionQueueExecutor: TaskExecutor, @unchecked Sendable {
       queue.localJobs.append(job)
     } else {
       let executor = asUnownedTaskExecutor()
-      DispatchQueue.global().async { job.runSynchronously(on: executor) }
+      LibDispatch.asyncOnGlobalQueue { job.runSynchronously(on: executor) }
     }
   }
 }

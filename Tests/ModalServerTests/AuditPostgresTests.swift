@@ -4,9 +4,7 @@ import TestSupport
 
 /// The audit log's store methods on a real PostgreSQL (`AuditStoreChecks`): the same checks as on SQLite.
 @Suite(.serialized) struct AuditPostgresTests {
-  private func withStore(_ check: (PostgresStore) async throws -> Void) async throws {
-    try await AuditStoreChecks.run({ try PostgresStore(url: PostgresServer.shared().newDatabase(), listen: false) }, check)
-  }
+  private func withStore(_ check: (PostgresStore) async throws -> Void) async throws { try await StoreFixture.postgres(check) }
 
   @Test func changesAndEntriesGoTogether() async throws { try await withStore(AuditStoreChecks.changesAndEntriesGoTogether) }
   @Test func concurrentEntriesGetDistinctPositions() async throws {

@@ -31,18 +31,6 @@ enum AuditStoreChecks {
     return AuditEntry(action, by: actor, target: AuditTarget(kind: "token", id: target), workspaceID: "ac-a", at: time)
   }
 
-  /// Runs `check` on a store from `make`, closing the store however `check` ends.
-  static func run<S: Store>(_ make: () throws -> S, _ check: (S) async throws -> Void) async throws {
-    let store = try make()
-    do {
-      try await check(store)
-    } catch {
-      await store.close()
-      throw error
-    }
-    await store.close()
-  }
-
   static func all(_ store: some Store) async throws -> [AuditEntry] {
     var query = AuditQuery(workspaceID: nil)
     query.oldestFirst = true

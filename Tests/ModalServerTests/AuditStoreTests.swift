@@ -4,10 +4,7 @@ import TestSupport
 
 /// The audit log's store methods on SQLite (`AuditStoreChecks`).
 struct AuditStoreTests {
-  private func withStore(_ check: (SQLiteStore) async throws -> Void) async throws {
-    let folder = TemporaryFolder()
-    try await AuditStoreChecks.run({ try SQLiteStore(path: folder.path + "/db.sqlite3") }, check)
-  }
+  private func withStore(_ check: (SQLiteStore) async throws -> Void) async throws { try await StoreFixture.sqlite(check) }
 
   @Test func changesAndEntriesGoTogether() async throws { try await withStore(AuditStoreChecks.changesAndEntriesGoTogether) }
   @Test func concurrentEntriesGetDistinctPositions() async throws {

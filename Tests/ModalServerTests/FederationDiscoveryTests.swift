@@ -11,7 +11,7 @@ import TestSupport
   @Test func everyClientHelloNamesTheTokenEndpointRefusedOrAnswered() async throws {
     try await withHarness(settings: ServerSettings(publicURL: "https://modal.example.com/")) { harness in
       let path = ModalClientMethods.clientHello.path
-      let request = try Empty().serializedBytes()
+      let request = Empty().serializedBytes()
       do {
         _ = try await harness.channel.unary(path: path, request: request, metadata: Metadata(), timeout: .seconds(20))
         Issue.record("a ClientHello without a token must be refused")
@@ -24,7 +24,7 @@ import TestSupport
       #expect(answered.trailingMetadata["x-modal-token-endpoint"] == "https://modal.example.com/oauth/token")
       // Other methods do not carry it.
       let info = try await harness.channel.unary(
-        path: ModalClientMethods.tokenInfoGet.path, request: try TokenInfoGetRequest().serializedBytes(),
+        path: ModalClientMethods.tokenInfoGet.path, request: TokenInfoGetRequest().serializedBytes(),
         metadata: harness.owner.metadata, timeout: .seconds(20))
       #expect(info.trailingMetadata["x-modal-token-endpoint"] == nil)
     }
@@ -46,7 +46,7 @@ import TestSupport
         audit: nil)
       let credentials = Credentials(id: issued.id.rawValue, secret: issued.secret)
       let info = try await harness.channel.unary(
-        path: ModalClientMethods.tokenInfoGet.path, request: try TokenInfoGetRequest().serializedBytes(),
+        path: ModalClientMethods.tokenInfoGet.path, request: TokenInfoGetRequest().serializedBytes(),
         metadata: credentials.metadata, timeout: .seconds(20))
       #expect(info.trailingMetadata["x-modal-federation-policy"] == "gha")
       #expect(info.trailingMetadata["x-modal-federation-subject"]?.removingPercentEncoding == subject)
@@ -54,7 +54,7 @@ import TestSupport
       #expect(response.tokenName == "oidc:gha")
       // An ordinary token carries neither.
       let owner = try await harness.channel.unary(
-        path: ModalClientMethods.tokenInfoGet.path, request: try TokenInfoGetRequest().serializedBytes(),
+        path: ModalClientMethods.tokenInfoGet.path, request: TokenInfoGetRequest().serializedBytes(),
         metadata: harness.owner.metadata, timeout: .seconds(20))
       #expect(owner.trailingMetadata["x-modal-federation-policy"] == nil)
     }

@@ -100,20 +100,20 @@ import TestSupport
   }
 
   static func unsigned(_ header: [String: JSONValue], _ claims: [String: JSONValue], signature: [UInt8] = []) -> String {
-    let head = ModalJOSE.Base64URL.encode(JSONValue.object(header).serializedBytes)
-    let body = ModalJOSE.Base64URL.encode(JSONValue.object(claims).serializedBytes)
-    return head + "." + body + "." + ModalJOSE.Base64URL.encode(signature)
+    let head = Base64URL.encode(JSONValue.object(header).serializedBytes)
+    let body = Base64URL.encode(JSONValue.object(claims).serializedBytes)
+    return head + "." + body + "." + Base64URL.encode(signature)
   }
 
   /// HS256 with the issuer's public key (its JWK text) as the shared secret: the classic confusion attack.
   static func hs256(_ world: World) -> String {
-    let head = ModalJOSE.Base64URL.encode(JSONValue.object(["alg": .string("HS256"), "typ": .string("JWT")]).serializedBytes)
-    let body = ModalJOSE.Base64URL.encode(JSONValue.object(world.claims()).serializedBytes)
+    let head = Base64URL.encode(JSONValue.object(["alg": .string("HS256"), "typ": .string("JWT")]).serializedBytes)
+    let body = Base64URL.encode(JSONValue.object(world.claims()).serializedBytes)
     let secret = Array(JSONValue.object(world.signer.publicKey.jsonObject).serialized.utf8)
     let input = Array((head + "." + body).utf8)
     var mac = [UInt8](repeating: 0, count: 32)
     _ = ccrypto_hmac("SHA256", secret, secret.count, input, input.count, &mac, mac.count)
-    return head + "." + body + "." + ModalJOSE.Base64URL.encode(mac)
+    return head + "." + body + "." + Base64URL.encode(mac)
   }
 
   private func acceptedAndRefused(_ store: any Store) async throws {

@@ -73,18 +73,9 @@ import TestSupport
     #expect(actions == ["federation.policy_added", "federation.policy_removed"])
   }
 
-  @Test func theLifecycleHoldsInSQLite() async throws {
-    let folder = TemporaryFolder()
-    let store = try SQLiteStore(path: folder.path + "/db.sqlite3")
-    try await lifecycle(store)
-    await store.close()
-  }
+  @Test func theLifecycleHoldsInSQLite() async throws { try await StoreFixture.sqlite(lifecycle) }
 
-  @Test func theLifecycleHoldsInPostgreSQL() async throws {
-    let store = try PostgresStore(url: PostgresServer.shared().newDatabase(), listen: false)
-    try await lifecycle(store)
-    await store.close()
-  }
+  @Test func theLifecycleHoldsInPostgreSQL() async throws { try await StoreFixture.postgres(lifecycle) }
 
   /// Two replicas over one database: a jti one of them accepted is refused by the other, and of
   /// many racing for one jti exactly one wins.

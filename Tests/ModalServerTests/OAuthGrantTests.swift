@@ -88,72 +88,61 @@ import TestSupport
     ])
   }
 
-  @Test func theLifecycleHoldsInSQLite() async throws {
-    let folder = TemporaryFolder()
-    let store = try SQLiteStore(path: folder.path + "/db.sqlite3")
-    try await lifecycle(store)
-    await store.close()
-  }
+  @Test func theLifecycleHoldsInSQLite() async throws { try await StoreFixture.sqlite(lifecycle) }
 
-  @Test func theLifecycleHoldsInPostgreSQL() async throws {
-    let store = try PostgresStore(url: PostgresServer.shared().newDatabase(), listen: false)
-    try await lifecycle(store)
-    await store.close()
-  }
+  @Test func theLifecycleHoldsInPostgreSQL() async throws { try await StoreFixture.postgres(lifecycle) }
 
   /// An unknown or malformed refresh token, another client id (also one of another workspace) and a
   /// wrong secret get one answer; a mix with a token pair and incomplete headers get their own.
   @Test func refusalsDoNotSayWhichPartWasWrong() async throws {
-    let folder = TemporaryFolder()
-    let store = try SQLiteStore(path: folder.path + "/db.sqlite3")
-    let world = try await World(store: store)
-    let (grant, refreshToken) = try await world.backend.oauthApps.grant(world.app, to: world.owner, scopes: .all, by: .serverOperator)
-    let other = try await world.backend.accounts.bootstrap(email: "other@example.com", workspaceName: "other", password: nil)
-    let foreign = try await world.backend.oauthApps.register(
-      .init(name: "Theirs", redirectURIs: [], scopes: .all, credential: .secret), in: other.workspace, by: .serverOperator)
-    let unknown = "or-" + grant.id.rawValue.dropFirst(3) + String(repeating: "x", count: 30)
-    let unknownGrant = "or-" + String(repeating: "Q", count: 52)
-    let same: [OAuthCallHeaders] = [
-      world.headers(refreshToken, secret: "ov-" + String(repeating: "A", count: 30)),
-      world.headers(unknown), world.headers(unknownGrant), world.headers("or-short"), world.headers("as-" + refreshToken.dropFirst(3)),
-      world.headers(refreshToken, secret: try #require(foreign.secret), clientID: foreign.app.id.rawValue),
-      world.headers(refreshToken, clientID: "oc-" + String(repeating: "Z", count: 22)),
-    ]
-    for headers in same {
-      let error = await serverError { try await world.authenticate(headers) }
-      #expect(error?.code == .unauthenticated && error?.message == TokenService.invalidOAuthMessage)
-      #expect(error?.message.contains(refreshToken) == false && error?.message.contains(world.clientSecret) == false)
+    try await StoreFixture.sqlite { store in
+      let world = try await World(store: store)
+      let (grant, refreshToken) = try await world.backend.oauthApps.grant(world.app, to: world.owner, scopes: .all, by: .serverOperator)
+      let other = try await world.backend.accounts.bootstrap(email: "other@example.com", workspaceName: "other", password: nil)
+      let foreign = try await world.backend.oauthApps.register(
+        .init(name: "Theirs", redirectURIs: [], scopes: .all, credential: .secret), in: other.workspace, by: .serverOperator)
+      let unknown = "or-" + grant.id.rawValue.dropFirst(3) + String(repeating: "x", count: 30)
+      let unknownGrant = "or-" + String(repeating: "Q", count: 52)
+      let same: [OAuthCallHeaders] = [
+        world.headers(refreshToken, secret: "ov-" + String(repeating: "A", count: 30)),
+        world.headers(unknown), world.headers(unknownGrant), world.headers("or-short"), world.headers("as-" + refreshToken.dropFirst(3)),
+        world.headers(refreshToken, secret: foreign.secret, clientID: foreign.app.id.rawValue),
+        world.headers(refreshToken, clientID: "oc-" + String(repeating: "Z", count: 22)),
+      ]
+      for headers in same {
+        let error = await serverError { try await world.authenticate(headers) }
+        #expect(error?.code == .unauthenticated && error?.message == TokenService.invalidOAuthMessage)
+        #expect(error?.message.contains(refreshToken) == false && error?.message.contains(world.clientSecret) == false)
+      }
+      let mixed = await serverError { try await world.authenticate(world.headers(refreshToken), tokenPairSent: true) }
+      #expect(mixed?.message.contains("both a token pair and OAuth credentials") == true)
+      var both = world.headers(refreshToken)
+      both.assertion = "a.b.c"
+      let incomplete = await serverError { try await world.authenticate(both) }
+      #expect(incomplete?.message.hasPrefix("OAuth credentials incomplete") == true)
+      _ = try await world.authenticate(world.headers(refreshToken))
     }
-    let mixed = await serverError { try await world.authenticate(world.headers(refreshToken), tokenPairSent: true) }
-    #expect(mixed?.message.contains("both a token pair and OAuth credentials") == true)
-    var both = world.headers(refreshToken)
-    both.assertion = "a.b.c"
-    let incomplete = await serverError { try await world.authenticate(both) }
-    #expect(incomplete?.message.hasPrefix("OAuth credentials incomplete") == true)
-    _ = try await world.authenticate(world.headers(refreshToken))
-    await store.close()
   }
 
   @Test func registrationChecksNamesAndRedirectURIs() async throws {
-    let folder = TemporaryFolder()
-    let store = try SQLiteStore(path: folder.path + "/db.sqlite3")
-    let world = try await World(store: store)
-    for uri in ["ftp://example.com/cb", "http://example.com/cb", "https://example.com/cb#frag", "/relative", "https://"] {
-      let error = await serverError {
-        try await world.backend.oauthApps.register(
-          .init(name: "x", redirectURIs: [uri], scopes: .all, credential: .secret), in: world.workspace, by: .serverOperator)
+    try await StoreFixture.sqlite { store in
+      let world = try await World(store: store)
+      for uri in ["ftp://example.com/cb", "http://example.com/cb", "https://example.com/cb#frag", "/relative", "https://"] {
+        let error = await serverError {
+          try await world.backend.oauthApps.register(
+            .init(name: "x", redirectURIs: [uri], scopes: .all, credential: .secret), in: world.workspace, by: .serverOperator)
+        }
+        #expect(error?.code == .invalidArgument && error?.message.contains("Redirect URI") == true, "\(uri)")
       }
-      #expect(error?.code == .invalidArgument && error?.message.contains("Redirect URI") == true, "\(uri)")
+      let unnamed = await serverError {
+        try await world.backend.oauthApps.register(
+          .init(name: "  ", redirectURIs: [], scopes: .all, credential: .secret), in: world.workspace, by: .serverOperator)
+      }
+      #expect(unnamed?.code == .invalidArgument)
+      let stranger = try await world.backend.accounts.createUser(email: "stranger@example.com", password: nil)
+      let notMember = await serverError { try await world.backend.oauthApps.grant(world.app, to: stranger, scopes: .all, by: .serverOperator) }
+      #expect(notMember?.code == .failedPrecondition)
     }
-    let unnamed = await serverError {
-      try await world.backend.oauthApps.register(
-        .init(name: "  ", redirectURIs: [], scopes: .all, credential: .secret), in: world.workspace, by: .serverOperator)
-    }
-    #expect(unnamed?.code == .invalidArgument)
-    let stranger = try await world.backend.accounts.createUser(email: "stranger@example.com", password: nil)
-    let notMember = await serverError { try await world.backend.oauthApps.grant(world.app, to: stranger, scopes: .all, by: .serverOperator) }
-    #expect(notMember?.code == .failedPrecondition)
-    await store.close()
   }
 
   /// Two replicas over one PostgreSQL database, each remembering callers: a grant revoked, or an

@@ -1,4 +1,5 @@
 import Foundation
+import ModalJOSE
 import Testing
 
 @testable import ModalServer

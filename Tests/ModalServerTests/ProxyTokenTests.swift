@@ -82,61 +82,50 @@ import TestSupport
     #expect(!entries.contains { "\($0)".contains(secret) }, "never the secret")
   }
 
-  @Test func theLifecycleHoldsInSQLite() async throws {
-    let folder = TemporaryFolder()
-    let store = try SQLiteStore(path: folder.path + "/db.sqlite3")
-    try await lifecycle(store)
-    await store.close()
-  }
+  @Test func theLifecycleHoldsInSQLite() async throws { try await StoreFixture.sqlite(lifecycle) }
 
-  @Test func theLifecycleHoldsInPostgreSQL() async throws {
-    let store = try PostgresStore(url: PostgresServer.shared().newDatabase(), listen: false)
-    try await lifecycle(store)
-    await store.close()
-  }
+  @Test func theLifecycleHoldsInPostgreSQL() async throws { try await StoreFixture.postgres(lifecycle) }
 
   @Test func wrongUnknownAndMalformedPairsGetTheSameRefusal() async throws {
-    let folder = TemporaryFolder()
-    let store = try SQLiteStore(path: folder.path + "/db.sqlite3")
-    let world = try await World(store: store)
-    let (token, secret) = try await world.backend.proxyTokens.create(name: "", scoped: true, by: world.owner)
-    let refused = ProxyVerdict.unauthenticated(ProxyTokenService.refusedMessage)
-    let wrongSecret = "ws-" + String(repeating: "A", count: ProxyTokenFormat.secretLength)
-    let unknownID = "wk-" + String(repeating: "B", count: ProxyTokenFormat.idLength)
-    #expect(try await world.verify(token.id.rawValue, wrongSecret) == refused)
-    #expect(try await world.verify(unknownID, secret) == refused)
-    #expect(try await world.verify(token.id.rawValue, "as-" + secret.dropFirst(3)) == refused)
-    #expect(try await world.verify(nil, secret) == refused)
-    #expect(try await world.verify(token.id.rawValue, "") == refused)
-    // A scoped token created without environments opens none.
-    if case .forbidden = try await world.verify(token.id.rawValue, secret) {} else { Issue.record("scoped token passed") }
-    await store.close()
+    try await StoreFixture.sqlite { store in
+      let world = try await World(store: store)
+      let (token, secret) = try await world.backend.proxyTokens.create(name: "", scoped: true, by: world.owner)
+      let refused = ProxyVerdict.unauthenticated(ProxyTokenService.refusedMessage)
+      let wrongSecret = "ws-" + String(repeating: "A", count: ProxyTokenFormat.secretLength)
+      let unknownID = "wk-" + String(repeating: "B", count: ProxyTokenFormat.idLength)
+      #expect(try await world.verify(token.id.rawValue, wrongSecret) == refused)
+      #expect(try await world.verify(unknownID, secret) == refused)
+      #expect(try await world.verify(token.id.rawValue, "as-" + secret.dropFirst(3)) == refused)
+      #expect(try await world.verify(nil, secret) == refused)
+      #expect(try await world.verify(token.id.rawValue, "") == refused)
+      // A scoped token created without environments opens none.
+      if case .forbidden = try await world.verify(token.id.rawValue, secret) {} else { Issue.record("scoped token passed") }
+    }
   }
 
   @Test func changesNeedAManagerAndOtherWorkspacesAreNotFound() async throws {
-    let folder = TemporaryFolder()
-    let store = try SQLiteStore(path: folder.path + "/db.sqlite3")
-    let world = try await World(store: store)
-    let service = world.backend.proxyTokens
-    let (token, _) = try await service.create(name: "x", scoped: false, by: world.owner)
-    let member = SessionCaller(user: world.owner.user, workspace: world.owner.workspace, role: .member)
-    let refused = await serverError { try await service.create(name: "y", scoped: false, by: member) }
-    #expect(refused?.code == .permissionDenied && refused?.message.contains("manager") == true)
-    let deleteRefused = await serverError { try await service.delete(token.id, by: member) }
-    #expect(deleteRefused?.code == .permissionDenied)
-    #expect(try await service.list(environmentName: nil, for: member).map(\.id) == [token.id])
+    try await StoreFixture.sqlite { store in
+      let world = try await World(store: store)
+      let service = world.backend.proxyTokens
+      let (token, _) = try await service.create(name: "x", scoped: false, by: world.owner)
+      let member = SessionCaller(user: world.owner.user, workspace: world.owner.workspace, role: .member)
+      let refused = await serverError { try await service.create(name: "y", scoped: false, by: member) }
+      #expect(refused?.code == .permissionDenied && refused?.message.contains("manager") == true)
+      let deleteRefused = await serverError { try await service.delete(token.id, by: member) }
+      #expect(deleteRefused?.code == .permissionDenied)
+      #expect(try await service.list(environmentName: nil, for: member).map(\.id) == [token.id])
 
-    let other = try await world.backend.accounts.bootstrap(email: "other@example.com", workspaceName: "other", password: nil)
-    let stranger = SessionCaller(user: other.user, workspace: other.workspace, role: .owner)
-    let hidden = await serverError { try await service.delete(token.id, by: stranger) }
-    #expect(hidden?.code == .notFound)
-    let foreignEnvironment = await serverError {
-      try await service.setEnvironment(token.id, environment: world.prod.id, allowed: true, by: stranger)
+      let other = try await world.backend.accounts.bootstrap(email: "other@example.com", workspaceName: "other", password: nil)
+      let stranger = SessionCaller(user: other.user, workspace: other.workspace, role: .owner)
+      let hidden = await serverError { try await service.delete(token.id, by: stranger) }
+      #expect(hidden?.code == .notFound)
+      let foreignEnvironment = await serverError {
+        try await service.setEnvironment(token.id, environment: world.prod.id, allowed: true, by: stranger)
+      }
+      #expect(foreignEnvironment?.code == .notFound)
+      let longName = await serverError { try await service.create(name: String(repeating: "n", count: 101), scoped: false, by: world.owner) }
+      #expect(longName?.code == .invalidArgument)
     }
-    #expect(foreignEnvironment?.code == .notFound)
-    let longName = await serverError { try await service.create(name: String(repeating: "n", count: 101), scoped: false, by: world.owner) }
-    #expect(longName?.code == .invalidArgument)
-    await store.close()
   }
 
   /// Two replicas over one PostgreSQL database: a token deleted on one is refused on the other
@@ -223,49 +212,47 @@ import TestSupport
   // MARK: GET /proxy-auth
 
   @Test func proxyAuthAnswers204Or401Or403() async throws {
-    let folder = TemporaryFolder()
-    let store = try SQLiteStore(path: folder.path + "/db.sqlite3")
-    let world = try await World(store: store)
-    let dashboard = Dashboard(backend: world.backend)
-    let (token, secret) = try await world.backend.proxyTokens.create(name: "", scoped: false, by: world.owner)
-    try await world.backend.proxyTokens.setEnvironment(token.id, environment: world.prod.id, allowed: true, by: world.owner)
-    func status(_ headers: [String: String], _ environment: String?, method: String = "GET") async -> HTTPResponse {
-      let query = environment.map { ["environment": $0] } ?? [:]
-      return await dashboard.handle(HTTPRequest(method: method, path: "/proxy-auth", query: query, headers: headers))
+    try await StoreFixture.sqlite { store in
+      let world = try await World(store: store)
+      let dashboard = Dashboard(backend: world.backend)
+      let (token, secret) = try await world.backend.proxyTokens.create(name: "", scoped: false, by: world.owner)
+      try await world.backend.proxyTokens.setEnvironment(token.id, environment: world.prod.id, allowed: true, by: world.owner)
+      func status(_ headers: [String: String], _ environment: String?, method: String = "GET") async -> HTTPResponse {
+        let query = environment.map { ["environment": $0] } ?? [:]
+        return await dashboard.handle(HTTPRequest(method: method, path: "/proxy-auth", query: query, headers: headers))
+      }
+      let pair = ["modal-key": token.id.rawValue, "modal-secret": secret]
+      let allowed = await status(pair, "prod")
+      #expect(allowed.status == 204 && allowed.body.isEmpty)
+      #expect(allowed.header("Modal-Proxy-Token") == token.id.rawValue)
+      #expect(allowed.header("Set-Cookie") == nil, "a proxy check starts no session")
+      #expect(await status(pair, "prod", method: "HEAD").status == 204)
+      #expect(await status(["authorization": "Bearer \(token.id).\(secret)"], "prod").status == 204)
+      #expect(await status(pair, "main").status == 403)
+      #expect(await status(pair, nil).status == 403, "no environment means the default, main")
+      let wrong = await status(["modal-key": token.id.rawValue, "modal-secret": "ws-" + String(repeating: "x", count: 30)], "prod")
+      #expect(wrong.status == 401)
+      #expect(!String(decoding: wrong.body, as: UTF8.self).contains(secret))
+      #expect(await status([:], "prod").status == 401)
+      #expect(await status(["authorization": "Bearer \(token.id)"], "prod").status == 401)
+      try await world.backend.proxyTokens.delete(token.id, by: world.owner)
+      #expect(await status(pair, "prod").status == 401)
     }
-    let pair = ["modal-key": token.id.rawValue, "modal-secret": secret]
-    let allowed = await status(pair, "prod")
-    #expect(allowed.status == 204 && allowed.body.isEmpty)
-    #expect(allowed.header("Modal-Proxy-Token") == token.id.rawValue)
-    #expect(allowed.header("Set-Cookie") == nil, "a proxy check starts no session")
-    #expect(await status(pair, "prod", method: "HEAD").status == 204)
-    #expect(await status(["authorization": "Bearer \(token.id).\(secret)"], "prod").status == 204)
-    #expect(await status(pair, "main").status == 403)
-    #expect(await status(pair, nil).status == 403, "no environment means the default, main")
-    let wrong = await status(["modal-key": token.id.rawValue, "modal-secret": "ws-" + String(repeating: "x", count: 30)], "prod")
-    #expect(wrong.status == 401)
-    #expect(!String(decoding: wrong.body, as: UTF8.self).contains(secret))
-    #expect(await status([:], "prod").status == 401)
-    #expect(await status(["authorization": "Bearer \(token.id)"], "prod").status == 401)
-    try await world.backend.proxyTokens.delete(token.id, by: world.owner)
-    #expect(await status(pair, "prod").status == 401)
-    await store.close()
   }
 
   @Test func failedProxyChecksAreThrottledLikeTokenChecks() async throws {
-    let folder = TemporaryFolder()
-    let store = try SQLiteStore(path: folder.path + "/db.sqlite3")
-    let world = try await World(store: store)
-    let (token, secret) = try await world.backend.proxyTokens.create(name: "", scoped: false, by: world.owner)
-    let checks = world.backend.dependencies.failedTokenChecks
-    let wrong = "ws-" + String(repeating: "z", count: ProxyTokenFormat.secretLength)
-    for _ in 0..<Int(checks.burst) { _ = try await world.verify(token.id.rawValue, wrong) }
-    let start = ContinuousClock.now
-    _ = try await world.verify(token.id.rawValue, wrong)
-    #expect(ContinuousClock.now - start >= checks.delay, "past the burst a failure waits")
-    // Past the budget a correct pair still passes: failures never lock a token out. (Its speed is
-    // not timed here: on a loaded machine a wall-clock upper bound flakes; it never consults the budget.)
-    #expect(try await world.verify(token.id.rawValue, secret) == .allowed(token.id))
-    await store.close()
+    try await StoreFixture.sqlite { store in
+      let world = try await World(store: store)
+      let (token, secret) = try await world.backend.proxyTokens.create(name: "", scoped: false, by: world.owner)
+      let checks = world.backend.dependencies.failedTokenChecks
+      let wrong = "ws-" + String(repeating: "z", count: ProxyTokenFormat.secretLength)
+      for _ in 0..<Int(checks.burst) { _ = try await world.verify(token.id.rawValue, wrong) }
+      let start = ContinuousClock.now
+      _ = try await world.verify(token.id.rawValue, wrong)
+      #expect(ContinuousClock.now - start >= checks.delay, "past the burst a failure waits")
+      // Past the budget a correct pair still passes: failures never lock a token out. (Its speed is
+      // not timed here: on a loaded machine a wall-clock upper bound flakes; it never consults the budget.)
+      #expect(try await world.verify(token.id.rawValue, secret) == .allowed(token.id))
+    }
   }
 }

@@ -120,18 +120,9 @@ import TestSupport
     #expect(entries.allSatisfy { $0.actor.name == "owner@example.com" })
   }
 
-  @Test func theLifecycleHoldsInSQLite() async throws {
-    let folder = TemporaryFolder()
-    let store = try SQLiteStore(path: folder.path + "/db.sqlite3")
-    try await lifecycle(store)
-    await store.close()
-  }
+  @Test func theLifecycleHoldsInSQLite() async throws { try await StoreFixture.sqlite(lifecycle) }
 
-  @Test func theLifecycleHoldsInPostgreSQL() async throws {
-    let store = try PostgresStore(url: PostgresServer.shared().newDatabase(), listen: false)
-    try await lifecycle(store)
-    await store.close()
-  }
+  @Test func theLifecycleHoldsInPostgreSQL() async throws { try await StoreFixture.postgres(lifecycle) }
 
   /// The six RPCs over the wire, as Python's `modal.Workspace` and `modal.Environment` call them.
   @Test func theRPCsRoundTrip() async throws {

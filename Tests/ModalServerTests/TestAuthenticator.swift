@@ -1,5 +1,6 @@
 import CCrypto
 import Foundation
+import ModalJOSE
 
 @testable import ModalServer
 

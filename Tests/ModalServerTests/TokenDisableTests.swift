@@ -91,18 +91,9 @@ import TestSupport
     #expect(entries.suffix(3).allSatisfy { $0.actor.name == "owner@example.com" && $0.actor.source == "web" })
   }
 
-  @Test func theLifecycleHoldsInSQLite() async throws {
-    let folder = TemporaryFolder()
-    let store = try SQLiteStore(path: folder.path + "/db.sqlite3")
-    try await lifecycle(store)
-    await store.close()
-  }
+  @Test func theLifecycleHoldsInSQLite() async throws { try await StoreFixture.sqlite(lifecycle) }
 
-  @Test func theLifecycleHoldsInPostgreSQL() async throws {
-    let store = try PostgresStore(url: PostgresServer.shared().newDatabase(), listen: false)
-    try await lifecycle(store)
-    await store.close()
-  }
+  @Test func theLifecycleHoldsInPostgreSQL() async throws { try await StoreFixture.postgres(lifecycle) }
 
   /// Two replicas over one PostgreSQL database, each remembering callers: a token disabled on one
   /// is refused on the other at its next call, and works there again once enabled.

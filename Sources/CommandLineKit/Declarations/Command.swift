@@ -19,7 +19,15 @@ public struct Command<Context: Sendable>: Sendable {
   /// The positional arguments, in order.
   public var arguments: [ArgumentDeclaration]
   /// Subcommands; a command has either subcommands or an action.
-  public var subcommands: [Command]
+  ///
+  /// Made when asked for, not when the command is declared: a tree of static declarations then
+  /// initialises only the commands along the path a command line names, and no process pays at
+  /// start for the options of every other command (issue 19, start-up).
+  public var subcommands: [Command] {
+    get { makeSubcommands() }
+    set { makeSubcommands = { newValue } }
+  }
+  private var makeSubcommands: @Sendable () -> [Command]
   /// Hidden commands work but are left out of help and completion scripts.
   public var isHidden: Bool
   /// Options accepted at any position of the command line (declare them on the root command).
@@ -32,7 +40,8 @@ public struct Command<Context: Sendable>: Sendable {
   /// Creates a command.
   public init(
     name: String, abstract: String = "", discussion: String = "", options: [any CommandOption] = [],
-    arguments: [any CommandArgument] = [], subcommands: [Command] = [], isHidden: Bool = false,
+    arguments: [any CommandArgument] = [], subcommands: @autoclosure @escaping @Sendable () -> [Command] = [],
+    isHidden: Bool = false,
     globalOptions: [any CommandOption] = [], helpText: String? = nil, action: Action? = nil
   ) {
     self.name = name
@@ -40,7 +49,7 @@ public struct Command<Context: Sendable>: Sendable {
     self.discussion = discussion
     self.options = options.map(\.declaration)
     self.arguments = arguments.map(\.argumentDeclaration)
-    self.subcommands = subcommands
+    self.makeSubcommands = subcommands
     self.isHidden = isHidden
     self.globalOptions = globalOptions.map(\.declaration)
     self.helpText = helpText
@@ -49,7 +58,12 @@ public struct Command<Context: Sendable>: Sendable {
 
   /// The subcommand with this name, if any.
   public func subcommand(named word: String) -> Command? {
-    subcommands.first { $0.name == word }
+    // By index: this code is generic over `Context`, and iterating the array would make the
+    // runtime build an iterator type and look up Array's Collection conformance on the first
+    // parse of every process.
+    let candidates = subcommands
+    for index in 0..<candidates.count where candidates[index].name == word { return candidates[index] }
+    return nil
   }
 
   /// The command at `path` (the root's name first), or nil when no command has that path.

@@ -17,7 +17,7 @@ public struct ConfigFile: Sendable {
   /// The path of the configuration file: `$MODAL_CONFIG_PATH` when set and not empty, else
   /// `~/.modal.toml` in the host's home folder.
   public static func path(in host: HostEnvironment) -> String {
-    if let path = host.variables["MODAL_CONFIG_PATH"], !path.isEmpty { return path }
+    if let path = host.variable("MODAL_CONFIG_PATH"), !path.isEmpty { return path }
     let home = host.homeDirectory.hasSuffix("/") ? String(host.homeDirectory.dropLast()) : host.homeDirectory
     return home + "/.modal.toml"
   }
@@ -58,7 +58,7 @@ public struct ConfigFile: Sendable {
   public func profile(_ name: String) -> TOMLTable? { profiles[name]?.tableValue }
 
   /// Settings whose value must be a string: a number or table there is a mistake, not a value.
-  static let stringKeys: Set<String> = ["server_url", "token_id", "token_secret", "environment", "token_secret_command", "token_secret_storage"]
+  static let stringKeys: [String] = ["server_url", "token_id", "token_secret", "environment", "token_secret_command", "token_secret_storage"]
 
   /// Checks that every top-level value is a profile table, `active` is a boolean, and the
   /// credential and URL keys are strings.

@@ -94,9 +94,16 @@ public struct ModalConfig: Sendable {
 
   /// Every setting's value, sorted by key, as `modal config show` prints them.
   public func allValues(includeInternal: Bool = false) throws(ModalError) -> [(key: String, value: TOMLValue?)] {
-    var result: [(key: String, value: TOMLValue?)] = []
+    try settingValues(includeInternal: includeInternal).map { ($0.setting.key, $0.value) }
+  }
+
+  /// Every setting with its value, sorted by key: ``allValues(includeInternal:)`` with the
+  /// settings themselves, for callers that need more of them than the key.
+  package func settingValues(includeInternal: Bool = false) throws(ModalError) -> [(setting: Setting, value: TOMLValue?)] {
+    var result: [(setting: Setting, value: TOMLValue?)] = []
+    result.reserveCapacity(Setting.all.count)
     for setting in Setting.all.sorted(by: { $0.key < $1.key }) where includeInternal || !setting.isInternal {
-      result.append((setting.key, try value(of: setting)))
+      result.append((setting, try value(of: setting)))
     }
     return result
   }

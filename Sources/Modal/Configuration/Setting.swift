@@ -97,20 +97,18 @@ extension Setting {
     Setting("override_headers", .headers, internal: true),
   ]
 
-  private static let byKey: [String: Setting] = Dictionary(
-    uniqueKeysWithValues: all.map { ($0.key, $0) })
-
-  /// The setting with this key, or nil for a key the client does not know.
-  public static func named(_ key: String) -> Setting? { byKey[key] }
+  /// The setting with this key, or nil for a key the client does not know. (A search of the 41
+  /// settings: building a dictionary of them cost more at start than every lookup of a command.)
+  public static func named(_ key: String) -> Setting? { all.first { $0.key == key } }
 
   /// The API server URL(s), possibly a comma-separated failover list.
-  public static let serverURL = byKey["server_url"]!
+  public static let serverURL = named("server_url")!
   /// The token id (`ak-…`).
-  public static let tokenID = byKey["token_id"]!
+  public static let tokenID = named("token_id")!
   /// The token secret (`as-…`).
-  public static let tokenSecret = byKey["token_secret"]!
+  public static let tokenSecret = named("token_secret")!
   /// The default Modal environment (e.g. `main`).
-  public static let environment = byKey["environment"]!
+  public static let environment = named("environment")!
   /// How long to wait at most for throttled requests, in seconds.
-  public static let maxThrottleWait = byKey["max_throttle_wait"]!
+  public static let maxThrottleWait = named("max_throttle_wait")!
 }

@@ -3,8 +3,13 @@
 /// Nothing in the SDK reads process globals directly; it is handed a `HostEnvironment`. Tests and
 /// several clients in one process each pass their own, so they never collide.
 public struct HostEnvironment: Sendable {
-  /// Environment variables, by name.
-  public var variables: [String: String]
+  /// Environment variables, by name (made on demand for the process's own; ``variable(_:)`` reads
+  /// one without making them all).
+  public var variables: [String: String] {
+    get { table.dictionary }
+    set { table = VariableTable(newValue) }
+  }
+  private var table: VariableTable
   /// The user's home folder, used for `~/.modal.toml`.
   public var homeDirectory: String
   /// How files are read and written.
@@ -20,7 +25,7 @@ public struct HostEnvironment: Sendable {
     variables: [String: String], homeDirectory: String,
     fileSystem: any FileSystem = LocalFileSystem(), workingDirectory: String? = nil
   ) {
-    self.variables = variables
+    self.table = VariableTable(variables)
     self.homeDirectory = homeDirectory
     self.fileSystem = fileSystem
     self.workingDirectory = workingDirectory
@@ -29,15 +34,19 @@ public struct HostEnvironment: Sendable {
   /// The current process's environment variables, home folder and working folder, with the local
   /// file system.
   public static var current: HostEnvironment {
-    let variables = ProcessEnvironment.variables()
-    let home = variables["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? ProcessEnvironment.passwdHome() ?? "/"
-    return HostEnvironment(
-      variables: variables, homeDirectory: home, workingDirectory: ProcessEnvironment.workingDirectory())
+    let table = ProcessEnvironment.variables()
+    let home = table.value(of: "HOME").flatMap { $0.isEmpty ? nil : $0 } ?? ProcessEnvironment.passwdHome() ?? "/"
+    var host = HostEnvironment(variables: [:], homeDirectory: home, workingDirectory: ProcessEnvironment.workingDirectory())
+    host.table = table
+    return host
   }
+
+  /// The value of the environment variable `name`, if set.
+  public func variable(_ name: String) -> String? { table.value(of: name) }
 
   /// The value of a `MODAL_*` variable, treating an empty value as unset (deliberate difference D2).
   public func modalVariable(_ name: String) -> String? {
-    guard let value = variables[name], !value.isEmpty else { return nil }
+    guard let value = variable(name), !value.isEmpty else { return nil }
     return value
   }
 }

@@ -10,8 +10,9 @@ enum ProcessEnvironment {
   ///
   /// Works on the C strings' bytes: splitting `String`s by `Character` (grapheme breaking) made
   /// this a tenth of a command's start-up.
-  static func variables() -> [String: String] {
-    var result: [String: String] = [:]
+  static func variables() -> VariableTable {
+    var names: [String] = []
+    var values: [String] = []
     var pointer = environ
     while let entry = pointer.pointee {
       pointer += 1
@@ -19,11 +20,11 @@ enum ProcessEnvironment {
       entry.withMemoryRebound(to: UInt8.self, capacity: length) { bytes in
         let pair = UnsafeBufferPointer(start: bytes, count: length)
         guard let equals = pair.firstIndex(of: UInt8(ascii: "=")) else { return }
-        let name = String(decoding: UnsafeBufferPointer(rebasing: pair[..<equals]), as: UTF8.self)
-        result[name] = String(decoding: UnsafeBufferPointer(rebasing: pair[(equals + 1)...]), as: UTF8.self)
+        names.append(String(decoding: UnsafeBufferPointer(rebasing: pair[..<equals]), as: UTF8.self))
+        values.append(String(decoding: UnsafeBufferPointer(rebasing: pair[(equals + 1)...]), as: UTF8.self))
       }
     }
-    return result
+    return VariableTable(names: names, values: values)
   }
 
   /// The home folder from the password database, used when `HOME` is unset.

@@ -1,5 +1,5 @@
-import CShims
 import ModalAPI
+import ModalJOSE
 public import RPC
 
 /// Tells a modal-server about token secrets found in public, with no token of one's own: reports
@@ -86,9 +86,7 @@ public struct LeakReporter: Sendable {
   /// The lower-case hex SHA-256 of a secret, what a check sends in its place (libcrypto, loaded on
   /// first use so `modal` does not load it at start).
   public static func fingerprint(of secret: String) throws(ModalError) -> String {
-    var digest = [UInt8](repeating: 0, count: 32)
-    let bytes = Array(secret.utf8)
-    guard cshims_sha256(bytes, bytes.count, &digest) == 1 else {
+    guard let digest = SHA256.digest(Array(secret.utf8)) else {
       throw ModalError(
         .invalidConfig, "OpenSSL's libcrypto could not be loaded to hash the secrets.",
         remedy: "Install it (Debian: apt-get install libssl3; macOS: brew install openssl@3).")

@@ -20,18 +20,17 @@ enum ConfigCommands {
   ) { invocation in
     let config = try ModalConfig(host: invocation.host, profile: invocation.profile)
     let redact = invocation[redact]
-    let values = try config.allValues(includeInternal: invocation[includeInternal])
+    let values = try config.settingValues(includeInternal: invocation[includeInternal])
     let members = values.map { entry -> (String, JSONValue) in
-      if redact, let setting = Setting.named(entry.key), setting.isSecret, let value = entry.value,
-        PythonRepr.isTruthy(value)
-      {
-        return (entry.key, .string("***"))
+      let key = entry.setting.key
+      if redact, entry.setting.isSecret, let value = entry.value, PythonRepr.isTruthy(value) {
+        return (key, .string("***"))
       }
       // A secret in a field that is not one (an id and secret swapped) is masked too.
       if redact, let text = entry.value?.stringValue {
-        return (entry.key, .string(SecretRedaction.maskTokenSecrets(text)))
+        return (key, .string(SecretRedaction.maskTokenSecrets(text)))
       }
-      return (entry.key, JSONValue(entry.value))
+      return (key, JSONValue(entry.value))
     }
     invocation.console.write(JSONValue.object(members).rendered() + "\n")
     if let profile = config.file.profile(config.profileName), ProfileSecretLocation.place(of: profile) != "file",

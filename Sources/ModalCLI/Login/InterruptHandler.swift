@@ -1,5 +1,4 @@
 import RPC
-import Dispatch
 
 #if canImport(Glibc)
   import Glibc
@@ -14,7 +13,7 @@ final class InterruptHandler: @unchecked Sendable {
   /// The signals handled.
   static let signals: [Int32] = [SIGINT, SIGTERM, SIGHUP]
   // Dispatch sources are thread-safe; the property is never reassigned.
-  private let sources: [any DispatchSourceSignal]
+  private let sources: [DispatchSignalSource]
   /// The first signal that arrived, if any.
   let received = Locked<Int32?>(nil)
 
@@ -23,13 +22,10 @@ final class InterruptHandler: @unchecked Sendable {
     let received = self.received
     sources = Self.signals.map { number in
       signal(number, SIG_IGN)
-      let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-      source.setEventHandler {
+      return DispatchSignalSource(signal: number) {
         received.withLock { if $0 == nil { $0 = number } }
         task.cancel()
       }
-      source.resume()
-      return source
     }
   }
 

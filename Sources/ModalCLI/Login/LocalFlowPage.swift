@@ -1,6 +1,5 @@
-import RPC
-import Dispatch
 import Modal
+import RPC
 
 #if canImport(Glibc)
   import Glibc
@@ -27,7 +26,7 @@ final class LocalFlowPage: Sendable {
   private let flowID = Locked<String?>(nil)
   private let stopped = Locked(false)
   private let open = Locked(0)
-  private let finished = DispatchSemaphore(value: 0)
+  private let finished = DispatchCountingSemaphore(value: 0)
 
   /// Listens on 127.0.0.1 with a free port and starts serving on a thread of its own.
   init() throws(ModalError) {
@@ -49,8 +48,7 @@ final class LocalFlowPage: Sendable {
     }
     self.socketFD = fd
     self.port = Int(UInt16(bigEndian: address.sin_port))
-    let thread = DispatchQueue(label: "modal.login.local-page")
-    thread.async { [self] in serve() }
+    LibDispatch.async(label: "modal.login.local-page") { [self] in serve() }
   }
 
   /// Starts answering `GET /` with the flow id (before this it answers 503).
@@ -88,7 +86,7 @@ final class LocalFlowPage: Sendable {
       }
       // A queue of its own per connection: serial queues get a thread of their own when they
       // need one (the global pool's few threads could all be blocked elsewhere).
-      DispatchQueue(label: "modal.login.local-page.connection").async { [self] in
+      LibDispatch.async(label: "modal.login.local-page.connection") { [self] in
         answer(client)
         close(client)
         open.withLock { $0 -= 1 }

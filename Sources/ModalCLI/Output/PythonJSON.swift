@@ -32,26 +32,54 @@ indirect enum JSONValue: Equatable {
 
   /// The text, indented by two spaces a level, with Python's separators and number spellings.
   func rendered(indent level: Int = 0) -> String {
-    let pad = String(repeating: "  ", count: level + 1)
-    let closing = String(repeating: "  ", count: level)
+    var out = ""
+    render(into: &out, level: level)
+    return out
+  }
+
+  /// Appends the text at nesting `level` to `out`: one string for the whole document, where
+  /// joining the members' own strings made a string per member and looked up String's
+  /// `StringProtocol` conformance at run time (`joined(separator:)`) on first use.
+  private func render(into out: inout String, level: Int) {
     switch self {
-    case .null: return "null"
-    case .bool(let flag): return flag ? "true" : "false"
-    case .integer(let number): return String(number)
+    case .null: out += "null"
+    case .bool(let flag): out += flag ? "true" : "false"
+    case .integer(let number): out += String(number)
     case .float(let number):
-      if number.isNaN { return "NaN" }
-      if number.isInfinite { return number < 0 ? "-Infinity" : "Infinity" }
-      return PythonRepr.float(number)
-    case .string(let text): return Self.quote(text)
+      if number.isNaN {
+        out += "NaN"
+      } else if number.isInfinite {
+        out += number < 0 ? "-Infinity" : "Infinity"
+      } else {
+        out += PythonRepr.float(number)
+      }
+    case .string(let text): out += Self.quote(text)
     case .array(let items):
-      guard !items.isEmpty else { return "[]" }
-      return "[\n" + items.map { pad + $0.rendered(indent: level + 1) }.joined(separator: ",\n") + "\n" + closing + "]"
+      guard !items.isEmpty else { return out += "[]" }
+      out += "["
+      for index in 0..<items.count {
+        Self.startLine(&out, level: level + 1, first: index == 0)
+        items[index].render(into: &out, level: level + 1)
+      }
+      Self.startLine(&out, level: level, first: false, comma: false)
+      out += "]"
     case .object(let members):
-      guard !members.isEmpty else { return "{}" }
-      return "{\n"
-        + members.map { pad + Self.quote($0.0) + ": " + $0.1.rendered(indent: level + 1) }.joined(separator: ",\n")
-        + "\n" + closing + "}"
+      guard !members.isEmpty else { return out += "{}" }
+      out += "{"
+      for index in 0..<members.count {
+        Self.startLine(&out, level: level + 1, first: index == 0)
+        out += Self.quote(members[index].0) + ": "
+        members[index].1.render(into: &out, level: level + 1)
+      }
+      Self.startLine(&out, level: level, first: false, comma: false)
+      out += "}"
     }
+  }
+
+  /// Ends the line before (with a comma after an earlier member) and indents the next.
+  private static func startLine(_ out: inout String, level: Int, first: Bool, comma: Bool = true) {
+    out += first || !comma ? "\n" : ",\n"
+    for _ in 0..<level { out += "  " }
   }
 
   /// The text on one line without spaces, for documents a reader takes whole (credential processes).

@@ -1,4 +1,5 @@
 import Foundation
+import ModalJOSE
 
 /// Passkeys (WebAuthn credentials) as a second factor of dashboard users: challenges, registration,
 /// sign-in, renaming and removal. The relying party is the dashboard's public URL: its origin is

@@ -1,4 +1,5 @@
 import Foundation
+import ModalJOSE
 
 /// Passkeys on the dashboard: the list, adding, renaming and removing at `/account/security`, and
 /// the passkey button of the second sign-in step and of the fresh-factor form (`PasskeyScript`).

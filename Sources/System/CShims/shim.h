@@ -26,36 +26,39 @@ static inline void cshims_line_buffer_stdout(void) { setvbuf(stdout, NULL, _IOLB
 
 /* Flush stdout and stderr. */
 static inline void cshims_flush_standard_streams(void) { fflush(stdout); fflush(stderr); }
-/* SHA-256 through OpenSSL's libcrypto, opened with dlopen on first use: linking libcrypto would
-   load it at every start of `modal`, although only `modal token scan --check-server` hashes
-   anything. No cryptography here: EVP_Digest with EVP_sha256. Writes 32 bytes to `out` and
-   returns 1, or returns 0 when libcrypto cannot be loaded. */
-#include <dlfcn.h>
-#include <stddef.h>
-static inline int cshims_sha256(const void *data, size_t length, unsigned char *out) {
-  typedef const void *(*cshims_md)(void);
-  typedef int (*cshims_digest)(const void *, size_t, unsigned char *, unsigned int *, const void *, void *);
-  static cshims_md sha256;
-  static cshims_digest digest;
-  cshims_md md = __atomic_load_n(&sha256, __ATOMIC_ACQUIRE);
-  cshims_digest run = __atomic_load_n(&digest, __ATOMIC_ACQUIRE);
-  if (!md || !run) {
-    const char *names[] = {"libcrypto.so.3", "libcrypto.so", "libcrypto.3.dylib",
-                           "/opt/homebrew/opt/openssl@3/lib/libcrypto.3.dylib",
-                           "/usr/local/opt/openssl@3/lib/libcrypto.3.dylib"};
-    void *library = NULL;
-    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]) && !library; i++) {
-      library = dlopen(names[i], RTLD_NOW | RTLD_LOCAL);
-    }
-    if (!library) return 0;
-    md = (cshims_md)dlsym(library, "EVP_sha256");
-    run = (cshims_digest)dlsym(library, "EVP_Digest");
-    if (!md || !run) return 0;
-    __atomic_store_n(&sha256, md, __ATOMIC_RELEASE);
-    __atomic_store_n(&digest, run, __ATOMIC_RELEASE);
-  }
-  unsigned int written = 0;
-  return run(data, length, out, &written, md(), NULL) == 1 && written == 32;
+
+/* libdispatch through its C interface, declared here instead of imported: `import Dispatch` brings
+   the Swift overlay, libswiftDispatch, which every start of `modal` would then load and relocate
+   (about a tenth of a Swift hello world's whole run, issue 19). libdispatch itself is loaded by
+   Swift's concurrency runtime in any case. The declarations follow <dispatch/dispatch.h> with its
+   objects as opaque pointers; the asm labels give the real symbols their own names here, so they
+   never clash with the Dispatch module's declarations. */
+#define CSHIMS_STRINGIFY_(text) #text
+#define CSHIMS_STRINGIFY(text) CSHIMS_STRINGIFY_(text)
+#define CSHIMS_SYMBOL(name) __asm__(CSHIMS_STRINGIFY(__USER_LABEL_PREFIX__) #name)
+typedef void (*cshims_dispatch_function)(void *context);
+void *cshims_dispatch_queue_create(const char *label, void *attributes) CSHIMS_SYMBOL(dispatch_queue_create);
+void *cshims_dispatch_get_global_queue(long identifier, unsigned long flags) CSHIMS_SYMBOL(dispatch_get_global_queue);
+void cshims_dispatch_async_f(void *queue, void *context, cshims_dispatch_function work) CSHIMS_SYMBOL(dispatch_async_f);
+void cshims_dispatch_release(void *object) CSHIMS_SYMBOL(dispatch_release);
+void cshims_dispatch_resume(void *object) CSHIMS_SYMBOL(dispatch_resume);
+void cshims_dispatch_set_context(void *object, void *context) CSHIMS_SYMBOL(dispatch_set_context);
+void *cshims_dispatch_semaphore_create(long value) CSHIMS_SYMBOL(dispatch_semaphore_create);
+long cshims_dispatch_semaphore_wait(void *semaphore, unsigned long long timeout) CSHIMS_SYMBOL(dispatch_semaphore_wait);
+long cshims_dispatch_semaphore_signal(void *semaphore) CSHIMS_SYMBOL(dispatch_semaphore_signal);
+extern const char cshims_dispatch_source_type_signal CSHIMS_SYMBOL(_dispatch_source_type_signal);
+void *cshims_dispatch_source_create(const void *type, unsigned long handle, unsigned long mask, void *queue)
+  CSHIMS_SYMBOL(dispatch_source_create);
+void cshims_dispatch_source_set_event_handler_f(void *source, cshims_dispatch_function handler)
+  CSHIMS_SYMBOL(dispatch_source_set_event_handler_f);
+void cshims_dispatch_source_set_cancel_handler_f(void *source, cshims_dispatch_function handler)
+  CSHIMS_SYMBOL(dispatch_source_set_cancel_handler_f);
+void cshims_dispatch_source_cancel(void *source) CSHIMS_SYMBOL(dispatch_source_cancel);
+
+/* A source of `number`'s signals on the global queue (DISPATCH_SOURCE_TYPE_SIGNAL), suspended. */
+static inline void *cshims_dispatch_signal_source(int number) {
+  return cshims_dispatch_source_create(&cshims_dispatch_source_type_signal, (unsigned long)number, 0,
+                                       cshims_dispatch_get_global_queue(0, 0));
 }
 
 #endif

@@ -1,4 +1,5 @@
 import Foundation
+import ModalJOSE
 
 /// The browser's `clientDataJSON` (WebAuthn Level 2 §5.8.1): what the browser says it signed for.
 package struct CollectedClientData: Sendable, Equatable {
