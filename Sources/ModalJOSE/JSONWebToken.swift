@@ -48,6 +48,12 @@ package struct JSONWebToken: Sendable {
     key.verifies(signature, over: signingInput, algorithm: algorithm)
   }
 
+  /// Whether `key` signed the token, as `isSigned(by:)` with a `JSONWebKey`, with the key already
+  /// in libcrypto's form.
+  package func isSigned(by key: VerificationKey) -> Bool {
+    key.verifies(signature, over: signingInput, algorithm: algorithm)
+  }
+
   private static func object(_ bytes: [UInt8], name: String) throws(JOSEError) -> [String: JSONValue] {
     let value: JSONValue
     do {
