@@ -4,7 +4,8 @@
 //
 // Sends <requests> authenticated ClientHello calls to modal-server on 127.0.0.1:<port> over
 // <connections> HTTP/2 connections with <streams> calls in flight on each, after 200 warm-up
-// calls, and prints "<mode>: <r> req/s, p50 <x> ms, p99 <y> ms". Credentials come from the
+// calls, and prints "<mode>: <r> req/s, p50 <x> ms, p99 <y> ms, client CPU <c> us/call" (its own
+// user + system time over the measured calls). Credentials come from the
 // environment, named as Python modal names them: MODAL_TOKEN_ID and MODAL_TOKEN_SECRET, or
 // MODAL_OAUTH_REFRESH_TOKEN, MODAL_OAUTH_CLIENT_ID and MODAL_OAUTH_CLIENT_SECRET or
 // MODAL_OAUTH_JWT_KEY (here the path of the PEM private key).
@@ -139,10 +140,22 @@ let channels: [Channel] = (0..<connections).map { index in
   options.userAgentPrefix = "oauth-load/\(index)"
   do { return try Channel(url: "http://127.0.0.1:\(port)", options: options) } catch { fail("\(error)") }
 }
+/// This process's CPU time (user + system) in seconds.
+func processCPUSeconds() -> Double {
+  var now = timespec()
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &now)
+  return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
+}
+
 _ = await drive(channels, streams: streams, headers: Array(headers.prefix(warmUp)))
+let cpuBefore = processCPUSeconds()
 let (latencies, seconds) = await drive(channels, streams: streams, headers: Array(headers.dropFirst(warmUp)))
+// The client shares the machine with the server: its own cost per call says how much of the
+// throughput it takes.
+let clientMicroseconds = (processCPUSeconds() - cpuBefore) * 1e6 / Double(requests)
 let sorted = latencies.sorted()
 func percentile(_ q: Double) -> Double { sorted[min(sorted.count - 1, Int(q * Double(sorted.count)))] * 1000 }
 print(
   "\(mode.rawValue): \(String(format: "%.0f", Double(requests) / seconds)) req/s, "
-    + "p50 \(String(format: "%.2f", percentile(0.5))) ms, p99 \(String(format: "%.2f", percentile(0.99))) ms")
+    + "p50 \(String(format: "%.2f", percentile(0.5))) ms, p99 \(String(format: "%.2f", percentile(0.99))) ms, "
+    + "client CPU \(String(format: "%.0f", clientMicroseconds)) us/call")

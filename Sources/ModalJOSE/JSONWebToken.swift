@@ -28,7 +28,7 @@ package struct JSONWebToken: Sendable {
     let names = ["header", "payload", "signature"]
     var decoded: [[UInt8]] = []
     for (segment, name) in zip(segments, names) {
-      guard let value = Base64URL.decode(String(decoding: segment, as: UTF8.self)) else {
+      guard let value = Base64URL.decode(bytes: segment) else {
         throw .malformed("the \(name) is not base64url")
       }
       decoded.append(value)
