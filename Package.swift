@@ -136,6 +136,8 @@ let package = Package(
     .executableTarget(
       name: "toml-benchmark", dependencies: ["TOML"], path: "Benchmarks/toml-benchmark",
       swiftSettings: strict),
+    .executableTarget(
+      name: "oauth-load", dependencies: ["Modal", "RPC"], path: "Benchmarks/oauth-load", swiftSettings: strict),
 
     // Tests, with a shared support module (temporary folders, running built executables).
     .target(name: "TestSupport", dependencies: ["Modal"], path: "Tests/TestSupport", swiftSettings: strict),

@@ -20,8 +20,10 @@ package enum Base64URL {
 
   /// The bytes of base64url `text`, or `nil` when it has padding, other characters, an impossible
   /// length or stray bits in its last character (so each byte string has one encoding only).
-  package static func decode(_ text: some StringProtocol) -> [UInt8]? {
-    let characters = Array(text.utf8)
+  package static func decode(_ text: some StringProtocol) -> [UInt8]? { decode(bytes: Array(text.utf8)[...]) }
+
+  /// The bytes of the base64url text in `characters` (its UTF-8), checked as `decode(_:)` checks text.
+  package static func decode(bytes characters: ArraySlice<UInt8>) -> [UInt8]? {
     guard characters.count % 4 != 1 else { return nil }
     var output: [UInt8] = []
     output.reserveCapacity(characters.count * 3 / 4)

@@ -90,6 +90,11 @@ struct JSONParser {
       guard let byte = next() else { throw .invalidJSON("an unterminated string") }
       switch byte {
       case UInt8(ascii: "\""):
+        if scalars.isEmpty {
+          // No escape: the bytes are the string (most are so; skips a trip through scalars).
+          guard let text = String(validating: run, as: UTF8.self) else { throw .invalidJSON("invalid UTF-8 in a string") }
+          return text
+        }
         try flush(&run, into: &scalars)
         return String(scalars)
       case UInt8(ascii: "\\"):

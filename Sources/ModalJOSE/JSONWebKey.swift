@@ -141,12 +141,22 @@ package struct JSONWebKey: Sendable, Equatable {
   /// Whether `signature` is this key's signature of `message` with `algorithm`: false as well when
   /// the key's kind does not fit the algorithm or its `alg` names another one.
   package func verifies(_ signature: [UInt8], over message: [UInt8], algorithm: JWSAlgorithm) -> Bool {
-    guard kind == algorithm.keyKind, self.algorithm == nil || self.algorithm == algorithm.rawValue else { return false }
+    guard accepts(algorithm) else { return false }
     return (try? withCryptoKey { crypto in crypto.verify(signature, over: message) }) ?? false
+  }
+
+  /// Whether the key may check signatures made with `algorithm`: its kind fits, and its `alg`, if set, is it.
+  func accepts(_ algorithm: JWSAlgorithm) -> Bool {
+    kind == algorithm.keyKind && (self.algorithm == nil || self.algorithm == algorithm.rawValue)
   }
 
   /// Runs `body` with the key in libcrypto's form.
   func withCryptoKey<T>(_ body: (borrowing CryptoKey) throws(JOSEError) -> T) throws(JOSEError) -> T {
+    try body(try cryptoKey())
+  }
+
+  /// The key in libcrypto's form, made now.
+  func cryptoKey() throws(JOSEError) -> CryptoKey {
     guard CryptoKey.isAvailable else { throw .cryptoUnavailable }
     let made: CryptoKey? =
       switch material {
@@ -155,7 +165,7 @@ package struct JSONWebKey: Sendable, Equatable {
       case .ed25519(let x): CryptoKey.ed25519(x: x)
       }
     guard let key = made else { throw .invalidKey("libcrypto refused the key's numbers (not a valid \(kind) key)") }
-    return try body(key)
+    return key
   }
 
   private static func member(_ name: String, of members: [String: JSONValue]) throws(JOSEError) -> [UInt8] {

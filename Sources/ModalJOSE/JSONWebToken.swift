@@ -28,7 +28,7 @@ package struct JSONWebToken: Sendable {
     let names = ["header", "payload", "signature"]
     var decoded: [[UInt8]] = []
     for (segment, name) in zip(segments, names) {
-      guard let value = Base64URL.decode(String(decoding: segment, as: UTF8.self)) else {
+      guard let value = Base64URL.decode(bytes: segment) else {
         throw .malformed("the \(name) is not base64url")
       }
       decoded.append(value)
@@ -45,6 +45,12 @@ package struct JSONWebToken: Sendable {
   /// Whether `key` signed the token: its kind fits the algorithm (RSA for RS256, P-256 for ES256,
   /// Ed25519 for EdDSA), its `alg`, if set, is the token's, and the signature verifies.
   package func isSigned(by key: JSONWebKey) -> Bool {
+    key.verifies(signature, over: signingInput, algorithm: algorithm)
+  }
+
+  /// Whether `key` signed the token, as `isSigned(by:)` with a `JSONWebKey`, with the key already
+  /// in libcrypto's form.
+  package func isSigned(by key: VerificationKey) -> Bool {
     key.verifies(signature, over: signingInput, algorithm: algorithm)
   }
 

@@ -10,10 +10,15 @@ import Testing
     #expect(try JSONValue(parsing: value.serializedBytes) == value)
   }
 
-  @Test func refusesInvalidJSON() {
+  @Test func refusesInvalidJSON() throws {
     for text in [#"{"a":1,"a":2}"#, "{", "[1,]", "01", "1 2", #""\ud800""#, "\"\u{01}\"", "nul", "-", "1e999"] {
       #expect(throws: (any Error).self, "\(text)") { try JSONValue(parsing: Array(text.utf8)) }
     }
+    // Invalid UTF-8 in a string without escapes (read straight from the bytes) and after one.
+    for bytes: [UInt8] in [[0x22, 0xC3, 0x28, 0x22], [0x22, 0x5C, 0x6E, 0xFF, 0x22]] {
+      #expect(throws: JOSEError.invalidJSON("invalid UTF-8 in a string")) { try JSONValue(parsing: bytes) }
+    }
+    #expect(try JSONValue(parsing: Array(#"["plain é", "a\tb", ""]"#.utf8)) == .array(["plain é", "a\tb", ""]))
     let deep = String(repeating: "[", count: 100) + String(repeating: "]", count: 100)
     #expect(throws: JOSEError.invalidJSON("nesting deeper than 64")) { try JSONValue(parsing: Array(deep.utf8)) }
   }
@@ -22,6 +27,7 @@ import Testing
     #expect(Base64URL.encode(Array("any carnal pleas".utf8)) == "YW55IGNhcm5hbCBwbGVhcw")
     #expect(Base64URL.decode("YW55IGNhcm5hbCBwbGVhcw") == Array("any carnal pleas".utf8))
     #expect(Base64URL.decode("YW55IGNhcm5hbCBwbGVhcw==") == nil)
+    #expect(Base64URL.decode(bytes: Array("x.YW55.y".utf8)[2..<6]) == Array("any".utf8), "a slice of a token")
     #expect(Base64URL.decode("YW55+GNh") == nil)
     #expect(Base64URL.decode("YW55IGNhcm5hbCBwbGVhcx") == nil)  // stray low bits
     #expect(Base64URL.decode("A") == nil)

@@ -21,6 +21,14 @@ import Testing
     #expect(token.keyID == key.publicKey.thumbprint)
     #expect(token.isSigned(by: key.publicKey))
     #expect(!token.isSigned(by: other.publicKey))
+    // A key made ready once answers as the JWK does, call after call.
+    let ready = try VerificationKey(key.publicKey)
+    #expect(!token.isSigned(by: try VerificationKey(other.publicKey)))
+    let answers = (0..<8).map { _ in token.isSigned(by: ready) }
+    #expect(answers.allSatisfy { $0 })
+    var otherAlgorithm = key.publicKey
+    otherAlgorithm.algorithm = algorithm == .rs256 ? "ES256" : "RS256"
+    #expect(!token.isSigned(by: try VerificationKey(otherAlgorithm)), "a key whose alg is another one")
     #expect(token.claims.audiences == ["modal", "other"])
     #expect(token.claims.subject == "repo:acme/app:ref:refs/heads/main")
     #expect(token.claims.id == "id-1")

@@ -121,6 +121,54 @@ import TestSupport
     #expect(log.contains("http POST /flow/<code> 200"))
     #expect(!log.contains(password))
   }
+
+  /// The OAuth apps page in Chromium (`scripts/interop/oauth_app_flow.py`): an owner registers an
+  /// app with a client secret and one with a PEM public key (made by `openssl`), the browser keeps
+  /// a delete whose confirmation is not ticked, a ticked one deletes; then the real Python client
+  /// acts through a grant to the app whose key was pasted in the browser.
+  @Test func oauthAppsAreRegisteredAndDeletedInHeadlessChromium() throws {
+    guard let (modal, python) = tools() else { return }
+    let folder = TemporaryFolder()
+    let server = ModalServerProcess(dataDirectory: folder.path + "/data", logPath: folder.path + "/serve.log")
+    try server.start()
+    defer { server.stop(.kill) }
+    let keyPath = folder.path + "/app-key.pem"
+    try ScanningSigner.openssl(["genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048", "-out", keyPath])
+    try ScanningSigner.openssl(["pkey", "-in", keyPath, "-pubout", "-out", folder.path + "/app-key.pub.pem"])
+
+    let password = "oauth-apps-password-42"
+    let browser = try ProcessRunner.run(
+      python,
+      [ProcessRunner.packageRoot + "/scripts/interop/oauth_app_flow.py", server.httpURL, "apps@example.com", password,
+        "appsws", folder.path + "/app-key.pub.pem"],
+      environment: ["PATH": "/usr/bin:/bin", "HOME": folder.path])
+    let out = browser.stdout
+    #expect(browser.status == 0, "browser: \(out)\n\(browser.stderr)")
+    for line in [
+      "apps page: /workspaces/appsws/oauth-apps", "warning shown: True", "listed with scopes read: True",
+      "secret on the list page: False", "no secret for the key app: True", "unconfirmed delete kept by the browser: True",
+      "deleted: True",
+    ] {
+      #expect(out.contains(line), "missing '\(line)' in \(out)")
+    }
+    let secret = try #require(out.firstMatch(of: /client_secret=(ov-[0-9A-Za-z]+)/).map { String($0.1) })
+    let keyClient = try #require(out.firstMatch(of: /client_id_key=(oc-[0-9A-Za-z]+)/).map { String($0.1) })
+
+    let granted = try runServerCommand([
+      "oauth-app", "grant", "--data-dir", server.dataDirectory, "--workspace", "appsws", "--email", "apps@example.com",
+      "--json", keyClient,
+    ])
+    let refreshToken = try #require(granted.stdout.firstMatch(of: /"refresh_token" *: *"(or-[0-9A-Za-z]+)"/).map { String($0.1) })
+    let info = try ProcessRunner.run(
+      modal, ["token", "info"],
+      environment: [
+        "PATH": "/usr/bin:/bin", "HOME": folder.path, "MODAL_SERVER_URL": server.url, "MODAL_OAUTH_CLIENT_ID": keyClient,
+        "MODAL_OAUTH_REFRESH_TOKEN": refreshToken, "MODAL_OAUTH_JWT_KEY": try String(contentsOfFile: keyPath, encoding: .utf8),
+        "MODAL_CONFIG_PATH": folder.path + "/none.toml", "COLUMNS": "400", "TERM": "dumb", "NO_COLOR": "1",
+      ])
+    #expect(info.status == 0 && info.stdout.contains("Workspace: appsws"), "\(info.stdout)\n\(info.stderr)")
+    #expect(!server.log.contains(secret) && !server.log.contains(password), "no secret in the server log")
+  }
 }
 
 /// `modal token new` (the Python reference client) running against `server`, its output in a file.

@@ -52,8 +52,9 @@ final class ScanningSigner: @unchecked Sendable {
     ]
   }
 
+  /// Runs the `openssl` command line (key material made outside our code); throws with its stderr.
   @discardableResult
-  private static func openssl(_ arguments: [String]) throws -> ProcessOutput {
+  static func openssl(_ arguments: [String]) throws -> ProcessOutput {
     let output = try ProcessRunner.run("/usr/bin/openssl", arguments, environment: ["PATH": "/usr/bin:/bin"])
     guard output.status == 0 else {
       throw CocoaError(.fileWriteUnknown, userInfo: [NSLocalizedDescriptionKey: "openssl \(arguments[0]): \(output.stderr)"])

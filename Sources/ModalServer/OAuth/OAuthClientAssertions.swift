@@ -21,8 +21,9 @@ package final class OAuthClientAssertions: Sendable {
   private struct State {
     /// `client id` + space + `jti` → the time (seconds) after which the assertion is refused anyway.
     var seen: [String: Int] = [:]
-    /// Parsed public keys by client id, with the JWK text they came from.
-    var keys: [OAuthClientID: (text: String, key: JSONWebKey)] = [:]
+    /// Public keys by client id, in libcrypto's form (made once: it costs more than a
+    /// verification), with the JWK text they came from.
+    var keys: [OAuthClientID: (text: String, key: VerificationKey)] = [:]
   }
 
   private let state = Locked(State())
@@ -72,10 +73,10 @@ package final class OAuthClientAssertions: Sendable {
     ServerError(.unauthenticated, "The OAuth client assertion is not acceptable: \(why).")
   }
 
-  /// The app's parsed key, parsed once per JWK text.
-  private func key(of id: OAuthClientID, text: String) -> JSONWebKey? {
+  /// The app's key, parsed and made ready once per JWK text.
+  private func key(of id: OAuthClientID, text: String) -> VerificationKey? {
     if let known = state.withLock({ $0.keys[id] }), known.text == text { return known.key }
-    guard let key = try? OAuthClientKey.parse(text) else { return nil }
+    guard let key = try? VerificationKey(OAuthClientKey.parse(text)) else { return nil }
     state.withLock { $0.keys[id] = (text, key) }
     return key
   }

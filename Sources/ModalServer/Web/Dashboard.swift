@@ -217,6 +217,10 @@ package struct Dashboard: Sendable {
     case ("POST", 1, "federation"): return try await addFederationPolicy(context, workspaceName: name)
     case ("POST", 3, "federation") where rest[2] == "remove":
       return try await removeFederationPolicy(context, workspaceName: name, policyID: rest[1])
+    case ("GET", 1, "oauth-apps"): return try await oauthAppsPage(context, workspaceName: name)
+    case ("POST", 1, "oauth-apps"): return try await registerOAuthApp(context, workspaceName: name)
+    case ("POST", 3, "oauth-apps") where rest[2] == "delete":
+      return try await deleteOAuthApp(context, workspaceName: name, clientID: rest[1])
     case ("GET", 1, "oauth-grants"): return try await oauthGrantsPage(context, workspaceName: name)
     case ("POST", 3, "oauth-grants") where rest[2] == "revoke":
       return try await revokeOAuthGrant(context, workspaceName: name, grantID: rest[1])
@@ -321,6 +325,19 @@ package struct Dashboard: Sendable {
     guard var caller = found else { throw notFound }
     caller.peer = peer
     return caller
+  }
+
+  /// The owner acting in workspace `name`; other members get the 403 every owner-only page gives,
+  /// naming `action` (what only owners can do).
+  func ownerCaller(_ context: Context, _ name: String, user: User, action: String) async throws -> SessionCaller {
+    let caller = try await memberWorkspace(name, user: user, peer: context.request.peer)
+    guard caller.role == .owner else { throw Self.ownersOnly(caller.workspace, action: action) }
+    return caller
+  }
+
+  /// The refusal of an owner-only page or form to another member.
+  static func ownersOnly(_ workspace: Workspace, action: String) -> PageError {
+    PageError(403, "Owners only", "Only owners of workspace \(workspace.name) can \(action).")
   }
 
   /// An error box for a form page, or nothing.

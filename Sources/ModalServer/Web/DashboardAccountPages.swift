@@ -12,10 +12,11 @@ extension Dashboard {
     let rows: [HTML] = memberships.map { listed in
       let link = "/workspaces/" + Self.percentEncode(listed.workspace.name)
       let federation: HTML = listed.role >= .manager ? " · <a href=\"\(link)/federation\">Federation</a>" : ""
+      let oauthApps: HTML = listed.role == .owner ? " · <a href=\"\(link)/oauth-apps\">OAuth apps</a>" : ""
       let managerLinks: HTML = listed.role >= .manager ? "<a href=\"\(link)/member-tokens\">Member tokens</a> · " : ""
       return """
         <tr><td>\(listed.workspace.name)</td><td>\(listed.role.rawValue)</td><td>\(listed.workspace.kind.rawValue)</td>
-        <td><a href="\(link)/tokens">Tokens</a> · \(managerLinks)<a href="\(link)/proxy-tokens">Proxy tokens</a> · <a href="\(link)/members">Members</a> · <a href="\(link)/service-users">Service users</a> · <a href="\(link)/settings">Settings</a> · <a href="\(link)/audit">Audit log</a>\(federation)</td></tr>
+        <td><a href="\(link)/tokens">Tokens</a> · \(managerLinks)<a href="\(link)/proxy-tokens">Proxy tokens</a> · <a href="\(link)/members">Members</a> · <a href="\(link)/service-users">Service users</a> · <a href="\(link)/settings">Settings</a> · <a href="\(link)/audit">Audit log</a> · <a href="\(link)/oauth-grants">Apps with access</a>\(federation)\(oauthApps)</td></tr>
         """
     }
     let table: HTML =

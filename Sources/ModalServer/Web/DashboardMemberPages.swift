@@ -93,10 +93,7 @@ extension Dashboard {
     let form = try checkedForm(context)
     let caller = try await memberWorkspace(name, user: user, peer: context.request.peer)
     let workspace = caller.workspace
-    guard caller.role == .owner else {
-      throw PageError(
-        403, "Owners only", "Only owners of workspace \(workspace.name) can change members and service users.")
-    }
+    guard caller.role == .owner else { throw Self.ownersOnly(workspace, action: "change members and service users") }
     return (user, workspace, form)
   }
 

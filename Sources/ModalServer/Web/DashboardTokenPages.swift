@@ -23,9 +23,7 @@ extension Dashboard {
       <table id="tokens"><tr><th>Name</th><th>Id</th><th>Scopes</th><th>Created</th><th>Expires</th><th>Last used</th>
       <th>Created by</th><th></th></tr>\(rows)</table>
       """
-    let scopes: [HTML] = Scope.allCases.map { scope in
-      "<label><input type=\"checkbox\" name=\"scopes\" value=\"\(scope.rawValue)\"\(raw: scope == .all ? " checked" : "")> \(scope.rawValue)</label>"
-    }
+    let scopes = Self.scopeCheckboxes(name: "scopes", checked: [Scope.all.rawValue])
     let expiry: [HTML] = Self.expiryChoices.map { "<option value=\"\($0.value)\">\($0.label)</option>" }
     let body: HTML = """
       <p class="muted">\(role >= .manager ? "Every token of the workspace (you are \(role == .owner ? "an owner" : "a manager"))." : "Your tokens in this workspace.")</p>

@@ -1,0 +1,84 @@
+#!/usr/bin/env python3
+"""Drives headless Chromium through the dashboard's OAuth apps page: signs up, follows the
+workspace's "OAuth apps" link, registers an app with a client secret (scopes `read` only) and one
+with a public key, tries to delete without ticking the confirmation (the browser keeps the form),
+then deletes the secret app.
+
+Usage: oauth_app_flow.py BASE_URL EMAIL PASSWORD WORKSPACE PUBLIC_KEY_PEM_FILE
+Prints one line per step (client_id_secret=, client_secret=, client_id_key=); exits non-zero on any
+failure. Needs selenium, chromium, chromedriver.
+"""
+import sys
+
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+
+
+def register(driver, name, redirect_uris, scopes, public_key=None):
+    """Fills and submits the register form; returns the client id shown on the next page."""
+    driver.find_element(By.ID, "name").send_keys(name)
+    driver.find_element(By.ID, "redirect_uris").send_keys(redirect_uris)
+    for box in driver.find_elements(By.CSS_SELECTOR, "input[name=scopes]"):
+        if box.is_selected() != (box.get_attribute("value") in scopes):
+            box.click()
+    if public_key is not None:
+        driver.find_element(By.CSS_SELECTOR, "input[name=client_authentication][value=public_key]").click()
+        driver.find_element(By.ID, "public_key").send_keys(public_key)
+    driver.find_element(By.ID, "register-oauth-app").click()
+    return driver.find_element(By.ID, "client-id").text
+
+
+def main() -> int:
+    base, email, password, workspace, key_file = sys.argv[1:6]
+    options = webdriver.ChromeOptions()
+    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run"):
+        options.add_argument(argument)
+    options.binary_location = "/usr/bin/chromium"
+    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    try:
+        driver.set_page_load_timeout(30)
+        driver.implicitly_wait(10)  # a click returns before the next page has loaded
+        driver.get(base + "/signup")
+        driver.find_element(By.ID, "email").send_keys(email)
+        driver.find_element(By.ID, "password").send_keys(password)
+        driver.find_element(By.ID, "workspace").send_keys(workspace)
+        driver.find_element(By.ID, "signup").click()
+        driver.find_element(By.LINK_TEXT, "OAuth apps").click()
+        print("apps page:", driver.current_url.replace(base, ""), flush=True)
+
+        secret_id = register(driver, "Browser app", "https://app.example.com/cb\nhttp://127.0.0.1:9/cb", {"read"})
+        secret = driver.find_element(By.ID, "client-secret").text
+        print("client_id_secret=" + secret_id, flush=True)
+        print("client_secret=" + secret, flush=True)
+        print("warning shown:", "shown only this once" in driver.page_source, flush=True)
+        driver.find_element(By.LINK_TEXT, "Done").click()
+        listed = driver.find_element(By.ID, "oauth-apps").text
+        print("listed with scopes read:", secret_id in listed and "read" in listed, flush=True)
+        print("secret on the list page:", secret in driver.page_source, flush=True)
+
+        key_id = register(driver, "Key app", "https://agent.example.com/cb", {"all"}, open(key_file).read())
+        print("client_id_key=" + key_id, flush=True)
+        print("no secret for the key app:", not driver.find_elements(By.ID, "client-secret"), flush=True)
+        driver.find_element(By.LINK_TEXT, "Done").click()
+
+        form = driver.find_element(By.CSS_SELECTOR, f"form[action$='/oauth-apps/{secret_id}/delete']")
+        form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+        still = driver.find_elements(By.CSS_SELECTOR, f"form[action$='/oauth-apps/{secret_id}/delete']")
+        print("unconfirmed delete kept by the browser:", bool(still), flush=True)
+        form = driver.find_element(By.CSS_SELECTOR, f"form[action$='/oauth-apps/{secret_id}/delete']")
+        form.find_element(By.CSS_SELECTOR, "input[name=confirm]").click()
+        form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+        driver.find_element(By.ID, "oauth-apps")
+        print("deleted:", secret_id not in driver.page_source and key_id in driver.page_source, flush=True)
+        return 0
+    except Exception:
+        print("failed on", driver.current_url.split("?")[0], flush=True)
+        print(driver.page_source[:3000], flush=True)
+        raise
+    finally:
+        driver.quit()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
