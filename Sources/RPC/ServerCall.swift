@@ -180,10 +180,23 @@ final class ServerCall: CompletionTag, @unchecked Sendable {
   }
 
   /// Starts the handler's task; cancels it at once if the call closed as cancelled meanwhile.
+  ///
+  /// This runs on the server queue's poller thread, and the task's first job runs there too, right
+  /// after the event that started it, until the task first suspends (a store call, a sleep); it
+  /// resumes on the global executor after that (`CompletionQueue.startTask`). A handler that never
+  /// suspends (a remembered caller's ClientHello) thus costs no wake-up of another thread, as in
+  /// gRPC's synchronous C++ server; one that waits for the store waits, and goes on, off the
+  /// poller. Handlers must not block their thread before they first suspend (the rule of Swift's
+  /// pool already): here that would stall the server's I/O meanwhile.
   private func start() {
     // The task captures only `self` (the handler, request and context are stored on it): a closure
     // with a single object for context needs no allocation of its own.
-    let task = Task { await self.serve() }
+    let task: Task<Void, Never>
+    if #available(macOS 15.0, *) {
+      task = core.queue.startTask { executor in Task(executorPreference: executor) { await self.serve() } }
+    } else {
+      task = Task { await self.serve() }
+    }
     let cancelNow = state.withLock { state -> Bool in
       if state.closed { return state.clientCancelled }
       state.task = task

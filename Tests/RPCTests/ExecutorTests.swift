@@ -37,4 +37,24 @@ import Testing
       }
     }
   }
+
+  /// A handler's task starts on the server's poller thread (no wake-up of another thread for a
+  /// handler that never suspends) and, once it suspended, goes on off the poller, so a handler
+  /// that waits for the store or ignores cancellation never stalls the server's I/O.
+  @Test func handlersRunOnThePollerOnlyUntilTheyFirstSuspend() async throws {
+    var router = Router()
+    router.unary("/t/Where") { _, _ in
+      let before = RPCThreads.isPoller
+      try await Task.sleep(for: .milliseconds(5))
+      return [before ? 1 : 0, RPCThreads.isPoller ? 1 : 0]
+    }
+    let server = try Server(router: router)
+    let channel = try Channel(url: "http://127.0.0.1:\(server.port)")
+    for _ in 0..<20 {
+      let reply = try await channel.unary(path: "/t/Where", request: []).message
+      #expect(reply == [1, 0])
+    }
+    #expect(!RPCThreads.isPoller)
+    await server.shutdown(grace: .seconds(1))
+  }
 }
