@@ -122,6 +122,8 @@ final class ServerCore: @unchecked Sendable {
   let queue: CompletionQueue
   let router: Router
   let refusals: RefusedCalls
+  /// The request metadata keys seen so far (`ServerCall.arrived`, on the poller thread only).
+  let metadataKeys = MetadataKeys()
 
   private struct State {
     var shutdownStarted = false

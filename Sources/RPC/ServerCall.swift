@@ -114,7 +114,7 @@ final class ServerCall: CompletionTag, @unchecked Sendable {
     }
     let deadline = remainingTime(until: details.pointee.deadline).map { ContinuousClock.now + $0 }
     let context = ServerContext(
-      method: method, authority: authority, peer: peer, requestMetadata: requestMetadata.read(), deadline: deadline)
+      method: method, authority: authority, peer: peer, requestMetadata: requestMetadata.read(keys: core.metadataKeys), deadline: deadline)
     self.context = context
     startCloseBatch()
     guard let handler = route?.handler else {
