@@ -184,9 +184,9 @@ final class ServerCall: CompletionTag, @unchecked Sendable {
 
   /// Starts the handler's task; cancels it at once if the call closed as cancelled meanwhile.
   ///
-  /// This runs on the server queue's poller thread, and the task's first job runs there too, right
-  /// after the event that started it, until the task first suspends (a store call, a sleep); it
-  /// resumes on the global executor after that (`CompletionQueue.startTask`). A handler that never
+  /// This runs on the poller thread of the call's queue, and the task's first job runs there too,
+  /// right after the event that started it, until the task first suspends (a store call, a sleep);
+  /// it resumes on the global executor after that (`CompletionQueue.startTask`). A handler that never
   /// suspends (a remembered caller's ClientHello) thus costs no wake-up of another thread, as in
   /// gRPC's synchronous C++ server; one that waits for the store waits, and goes on, off the
   /// poller. Handlers must not block their thread before they first suspend (the rule of Swift's
