@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Allocations and CPU time per authenticated ClientHello in modal-server, beside the gRPC C++ echo
-# server doing the same gRPC work under the same h2load load in the same run. Both figures depend
-# little on the CPU model (unlike requests per second), so a gap here is a gap on every machine.
+# Allocations, CPU time and context switches per authenticated ClientHello in modal-server, beside
+# the gRPC C++ echo server doing the same gRPC work under the same h2load load in the same run.
+# These figures depend little on the CPU model (unlike requests per second), so a gap here is a gap
+# on every machine. Voluntary context switches (a thread blocked: it waited for a wake-up) are
+# summed over the server's threads from /proc; involuntary ones (preempted) depend on the load.
 #   Benchmarks/run-server-allocs.sh [requests] [connections] [streams per connection]   (default 20000 8 8)
 # Needs: apt-get install nghttp2-client g++ libgrpc++-dev protobuf-compiler-grpc
 set -euo pipefail
@@ -17,6 +19,8 @@ echo_prefix=(env MALLOC_COUNT_FILE="$work/echo.count" LD_PRELOAD="$work/malloc_c
 start_servers
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+# Voluntary and involuntary context switches summed over the threads alive now.
+switches() { cat /proc/"$1"/task/*/status 2>/dev/null | awk '/^voluntary_ctxt/ {v += $2} /^nonvoluntary_ctxt/ {n += $2} END {print v, n}'; }
 snapshot() { kill -USR1 "$1"; sleep 0.3; cat "$2"; }
 measure() {  # name pid countfile url body [headers...]
   local name=$1 pid=$2 file=$3 url=$4 body=$5
@@ -26,16 +30,20 @@ measure() {  # name pid countfile url body [headers...]
   sleep 0.5
   read -r m0 f0 b0 < <(snapshot "$pid" "$file")
   local t0; t0=$(cpu_ticks "$pid")
+  read -r v0 n0 < <(switches "$pid")
   h2load -n "$requests" -c "$connections" -m "$streams" -t 1 -d "$body" -H 'content-type: application/grpc' \
     -H 'te: trailers' "$@" "$url" > "$work/$name.out"
   sleep 0.5
   local t1; t1=$(cpu_ticks "$pid")
+  read -r v1 n1 < <(switches "$pid")
   read -r m1 f1 b1 < <(snapshot "$pid" "$file")
   local ok; ok=$(sed -n 's/.* \([0-9]*\) succeeded.*/\1/p' "$work/$name.out")
   python3 -c "
 m=($m1-$m0)/$requests; f=($f1-$f0)/$requests; b=($b1-$b0)/$requests; cpu=($t1-$t0)/$(getconf CLK_TCK)/$requests*1e6
-print(f'$name: {m:.1f} allocations, {f:.1f} frees, {b:,.0f} bytes allocated, {cpu:.1f} µs CPU per request ($ok/$requests succeeded)')
-open('$work/$name.result','w').write(f'{m} {cpu}')"
+v=($v1-$v0)/$requests; n=($n1-$n0)/$requests
+print(f'$name: {m:.1f} allocations, {f:.1f} frees, {b:,.0f} bytes allocated, {cpu:.1f} µs CPU, '
+      f'{v:.2f} voluntary and {n:.2f} involuntary context switches per request ($ok/$requests succeeded)')
+open('$work/$name.result','w').write(f'{m} {cpu} {v}')"
 }
 measure modal-server "$server_pid" "$work/server.count" "http://127.0.0.1:$server_port/modal.client.ModalClient/ClientHello" \
   "$work/empty.bin" -H "x-modal-token-id: $id" -H "x-modal-token-secret: $secret"
@@ -43,4 +51,5 @@ measure cpp-echo "$echo_pid" "$work/echo.count" "http://127.0.0.1:$echo_port/ben
   -H "x-modal-token-id: $id" -H "x-modal-token-secret: $secret"
 python3 -c "
 a=[float(x) for x in open('$work/modal-server.result').read().split()]; b=[float(x) for x in open('$work/cpp-echo.result').read().split()]
-print(f'ratio modal-server / C++ echo: allocations {a[0]/b[0]:.2f}x, CPU time {a[1]/b[1]:.2f}x')"
+print(f'ratio modal-server / C++ echo: allocations {a[0]/b[0]:.2f}x, CPU time {a[1]/b[1]:.2f}x, '
+      f'voluntary context switches {a[2]/max(b[2], 1e-9):.2f}x')"

@@ -29,7 +29,11 @@ final class CompletionQueue: @unchecked Sendable {
   /// Jobs of tasks that prefer this queue's executor, enqueued on the poller thread; run by the
   /// poller after each completion (so only the poller thread touches this).
   fileprivate var localJobs: [UnownedJob] = []
-  fileprivate let pollerThread = Locked<pthread_t?>(nil)
+  /// Whether the poller keeps every job enqueued on it (the client queue, for `RPCExecutor`), or
+  /// only the first job of a task started in `startTask` (a server's queue: its handlers).
+  private let keepsEveryJob: Bool
+  /// Set while `startTask` runs, on the poller thread (so only that thread touches it).
+  fileprivate var startingTask = false
   /// The `CompletionQueueExecutor` (typed `AnyObject` because of its availability).
   private var executorStorage: AnyObject?
 
@@ -37,6 +41,9 @@ final class CompletionQueue: @unchecked Sendable {
   /// (the client queue).
   init(roles: PollingRoles? = nil) {
     self.roles = roles
+    // Callers of the client queue chose `RPCExecutor` to stay on its thread; a server's handlers
+    // must leave the poller once they suspend (see `startTask`).
+    keepsEveryJob = roles != nil
     // Channels and servers load and initialise the core before they create a queue.
     precondition((try? GRPCRuntime.ensureInitialized()) != nil, "the gRPC core is not loaded")
     let queue = cgrpc_grpc_completion_queue_create_for_next()(nil)!
@@ -48,7 +55,7 @@ final class CompletionQueue: @unchecked Sendable {
       &thread, nil,
       { argument in
         let queue = Unmanaged<CompletionQueue>.fromOpaque(argument!).takeRetainedValue()
-        queue.pollerThread.withLock { $0 = pthread_self() }
+        pthread_setspecific(CompletionQueue.pollerKey, argument)
         queue.poll()
         return nil
       }, context)
@@ -56,11 +63,22 @@ final class CompletionQueue: @unchecked Sendable {
     pthread_detach(thread)
   }
 
+  /// The thread-specific slot in which each poller thread keeps its queue's address: asking which
+  /// queue (if any) the calling thread polls then takes no lock.
+  private static let pollerKey: pthread_key_t = {
+    var key = pthread_key_t()
+    precondition(pthread_key_create(&key, nil) == 0, "could not create the completion-queue thread key")
+    return key
+  }()
+
   /// Whether the calling thread is this queue's poller.
   fileprivate var isPollerThread: Bool {
-    guard let poller = pollerThread.withLock({ $0 }) else { return false }
-    return pthread_equal(poller, pthread_self()) != 0
+    pthread_getspecific(Self.pollerKey) == Unmanaged.passUnretained(self).toOpaque()
   }
+
+  /// Whether the calling thread is the poller of any queue (a server's or the client's): such a
+  /// thread must never block waiting for a reply, or every call of its queue stalls meanwhile.
+  static var onPollerThread: Bool { pthread_getspecific(pollerKey) != nil }
 
   /// The poller loop: dispatch every completed tag (then the jobs it made runnable here) until
   /// the queue reports shutdown, then destroy it.
@@ -84,11 +102,16 @@ final class CompletionQueue: @unchecked Sendable {
 
   private func runLocalJobs() {
     guard #available(macOS 15.0, *) else { return }
-    while !localJobs.isEmpty {
-      let jobs = localJobs
-      localJobs = []
-      for job in jobs { job.runSynchronously(on: executor.asUnownedTaskExecutor()) }
+    guard !localJobs.isEmpty else { return }
+    let executor = self.executor.asUnownedTaskExecutor()
+    // A job may enqueue more jobs here (this same thread): they join the end of the list. The
+    // list keeps its storage from one event to the next, so no event allocates one.
+    var index = 0
+    while index < localJobs.count {
+      localJobs[index].runSynchronously(on: executor)
+      index += 1
     }
+    localJobs.removeAll(keepingCapacity: true)
   }
 
   /// The task executor that runs jobs on this queue's poller thread when they become runnable
@@ -96,6 +119,23 @@ final class CompletionQueue: @unchecked Sendable {
   @available(macOS 15.0, *)
   var executor: CompletionQueueExecutor {
     executorStorage as! CompletionQueueExecutor
+  }
+
+  /// Starts a task (made by `body`, preferring `executor`) whose first job runs on this poller
+  /// thread right after the current event, without waking another thread; every later job of it
+  /// (once it suspended and something resumed it, even from here) runs on the global executor.
+  /// Call on the poller thread only.
+  @available(macOS 15.0, *)
+  func startTask<T>(_ body: (any TaskExecutor) -> T) -> T {
+    precondition(isPollerThread, "a task is started on the poller thread only")
+    startingTask = true
+    defer { startingTask = false }
+    return body(executor)
+  }
+
+  /// Whether a job enqueued now on the calling thread runs on this poller thread.
+  fileprivate var keepsJobEnqueuedNow: Bool {
+    isPollerThread && (keepsEveryJob || startingTask)
   }
 
   /// Starts shutting the queue down; the poller thread destroys it once every pending event is out.
@@ -127,7 +167,7 @@ extension CompletionQueue {
     _ call: OpaquePointer, owner: AnyObject, ops: UnsafeMutablePointer<grpc_op>, count: Int
   ) async -> (error: grpc_call_error, success: Bool) {
     let tag = BatchTag(owner: owner)
-    let role = roles?.begin(mayLead: !isPollerThread)
+    let role = roles?.begin(mayLead: !Self.onPollerThread)
     let pointer = tag.retainedPointer()
     let error = cgrpc_grpc_call_start_batch()(call, ops, count, pointer, nil)
     guard error == GRPC_CALL_OK else {
@@ -163,8 +203,16 @@ extension CompletionQueue {
   }
 }
 
-/// Runs a task's jobs on the client completion-queue thread when they are resumed there, and on
-/// Dispatch's global queue otherwise.
+/// Where the calling code runs, for tests and diagnosis.
+package enum RPCThreads {
+  /// Whether the calling thread is the poller thread of a completion queue (a server's or the
+  /// client's).
+  package static var isPoller: Bool { CompletionQueue.onPollerThread }
+}
+
+/// Runs a task's jobs on a completion queue's poller thread when they are enqueued there (on the
+/// client queue, a reply resumed them; on a server's, a handler's task started there), and on the
+/// global concurrent executor otherwise.
 @available(macOS 15.0, *)
 final class CompletionQueueExecutor: TaskExecutor, @unchecked Sendable {
   unowned let queue: CompletionQueue
@@ -174,12 +222,12 @@ final class CompletionQueueExecutor: TaskExecutor, @unchecked Sendable {
   }
 
   func enqueue(_ job: consuming ExecutorJob) {
-    let job = UnownedJob(job)
-    if queue.isPollerThread {
-      queue.localJobs.append(job)
+    if queue.keepsJobEnqueuedNow {
+      queue.localJobs.append(UnownedJob(job))
     } else {
-      let executor = asUnownedTaskExecutor()
-      LibDispatch.asyncOnGlobalQueue { job.runSynchronously(on: executor) }
+      // The job keeps its preference for this executor, so whatever resumes it on the poller
+      // thread later still runs it there.
+      globalConcurrentExecutor.enqueue(job)
     }
   }
 }

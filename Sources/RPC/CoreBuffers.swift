@@ -117,14 +117,16 @@ struct IncomingMetadata {
     self.array = array
   }
 
-  /// Copies the received entries into a `Metadata` value.
-  func read() -> Metadata {
+  /// Copies the received entries into a `Metadata` value; keys found in `keys` share its strings.
+  func read(keys: MetadataKeys? = nil) -> Metadata {
     let count = array.pointee.count
     guard count > 0, let elements = array.pointee.metadata else { return Metadata() }
     var entries: [Metadata.Entry] = []
     entries.reserveCapacity(count)
     for index in 0..<count {
-      let key = withUnsafePointer(to: elements[index].key) { sliceString($0) }
+      let key = withUnsafePointer(to: elements[index].key) { slice in
+        keys.map { keys in withSliceBytes(slice) { keys.key(for: $0) } } ?? sliceString(slice)
+      }
       if key.hasSuffix("-bin") {
         let value = withUnsafePointer(to: elements[index].value) { sliceBytes($0) }
         entries.append(Metadata.Entry(key: key, value: .binary(value)))
@@ -140,5 +142,29 @@ struct IncomingMetadata {
   func free() {
     cgrpc_grpc_metadata_array_destroy()(array)
     array.deallocate()
+  }
+}
+
+/// The request metadata keys a server has seen, so that each call's keys share one string instead
+/// of a copy each: a key over 15 bytes (`x-modal-token-secret`) is a heap allocation per call
+/// otherwise. Values are never kept (they carry secrets).
+///
+/// Used by one server's poller thread only, so it takes no lock. Bounded: a client that sends many
+/// distinct keys fills it at worst, and later keys are then copied per call as before.
+final class MetadataKeys: @unchecked Sendable {
+  /// How many keys are kept, and the longest kept.
+  static let capacity = 32
+  static let longestKey = 64
+  private var keys: [String] = []
+  /// How many keys are kept now (for tests).
+  var count: Int { keys.count }
+
+  /// The string of the key whose UTF-8 bytes are `bytes` (invalid UTF-8 repaired, as `sliceString`).
+  func key(for bytes: UnsafeBufferPointer<UInt8>) -> String {
+    for key in keys where key.utf8.count == bytes.count && key.utf8.elementsEqual(bytes) { return key }
+    let key = String(decoding: bytes, as: UTF8.self)
+    // A repaired key never matches its bytes again: keeping it would only fill the table.
+    if keys.count < Self.capacity, bytes.count <= Self.longestKey, key.utf8.elementsEqual(bytes) { keys.append(key) }
+    return key
   }
 }

@@ -76,9 +76,15 @@ public struct Metadata: Sendable, Hashable, Sequence, ExpressibleByDictionaryLit
     return isLowercaseASCII ? key : key.lowercased()
   }
 
-  /// Whether `key` is a binary key (ends in `-bin`).
+  /// Whether `key` is a binary key (ends in `-bin`, in any case).
   public static func isBinaryKey(_ key: String) -> Bool {
-    key.lowercased().hasSuffix("-bin")
+    // Compared byte by byte, ASCII letters folded: `lowercased()` would copy every key over 15
+    // bytes (such as a ClientHello's `x-modal-token-endpoint` trailer) on every call.
+    let suffix = key.utf8.suffix(4)
+    return suffix.count == 4
+      && zip(suffix, "-bin".utf8).allSatisfy { byte, expected in
+        ((0x41...0x5A).contains(byte) ? byte | 0x20 : byte) == expected
+      }
   }
 
   /// Appends a text value; for a `-bin` key the value's UTF-8 bytes are stored as binary.

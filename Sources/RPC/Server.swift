@@ -48,8 +48,8 @@ public final class Server: Sendable {
     guard let server = created else {
       throw RPCConfigurationError(code: .serverStartFailed, message: "the gRPC core could not create a server")
     }
-    let queue = CompletionQueue()
-    cgrpc_grpc_server_register_completion_queue()(server, queue.pointer, nil)
+    let queues = (0..<max(1, configuration.pollers)).map { _ in ServerQueue() }
+    for home in queues { cgrpc_grpc_server_register_completion_queue()(server, home.queue.pointer, nil) }
 
     let credentials: OpaquePointer?
     if let tls = configuration.tls {
@@ -65,7 +65,7 @@ public final class Server: Sendable {
     }
     guard let credentials else {
       cgrpc_grpc_server_destroy()(server)
-      queue.shutdown()
+      for home in queues { home.queue.shutdown() }
       throw RPCConfigurationError(
         code: .invalidCredentials, message: "the TLS certificate chain or private key was rejected")
     }
@@ -73,7 +73,7 @@ public final class Server: Sendable {
     cgrpc_grpc_server_credentials_release()(credentials)
     guard bound > 0 else {
       cgrpc_grpc_server_destroy()(server)
-      queue.shutdown()
+      for home in queues { home.queue.shutdown() }
       throw RPCConfigurationError(
         code: .bindFailed,
         message:
@@ -82,7 +82,7 @@ public final class Server: Sendable {
     }
     port = Int(bound)
     cgrpc_grpc_server_start()(server)
-    core = ServerCore(server: server, queue: queue, router: router, refusals: RefusedCalls(hook: configuration.refusedCallLog))
+    core = ServerCore(server: server, queues: queues, router: router, refusals: RefusedCalls(hook: configuration.refusedCallLog))
     core.acceptCalls(backlog: max(1, configuration.acceptBacklog))
   }
 
@@ -119,7 +119,9 @@ public final class Server: Sendable {
 /// gone.
 final class ServerCore: @unchecked Sendable {
   let server: OpaquePointer
-  let queue: CompletionQueue
+  /// The completion queues the server polls (at least one); each call lives on the one it
+  /// arrived on.
+  let queues: [ServerQueue]
   let router: Router
   let refusals: RefusedCalls
 
@@ -131,28 +133,33 @@ final class ServerCore: @unchecked Sendable {
 
   private let state = Locked(State())
 
-  init(server: OpaquePointer, queue: CompletionQueue, router: Router, refusals: RefusedCalls) {
+  init(server: OpaquePointer, queues: [ServerQueue], router: Router, refusals: RefusedCalls) {
     self.server = server
-    self.queue = queue
+    self.queues = queues
     self.router = router
     self.refusals = refusals
   }
 
   deinit {
     cgrpc_grpc_server_destroy()(server)
-    queue.shutdown()
+    for home in queues { home.queue.shutdown() }
   }
 
-  /// Posts `backlog` requests for incoming calls; each one re-posts itself when it fires.
+  /// Posts `backlog` requests for incoming calls on each queue; each one re-posts itself (on its
+  /// queue) when it fires.
   func acceptCalls(backlog: Int) {
-    for _ in 0..<backlog { requestCall() }
+    for home in queues {
+      for _ in 0..<backlog { requestCall(on: home) }
+    }
   }
 
-  func requestCall() {
-    let call = ServerCall(core: self)
+  /// Posts one request for an incoming call, whose events all come to `home`'s queue.
+  func requestCall(on home: ServerQueue) {
+    let call = ServerCall(core: self, home: home)
     let tag = call.retainedPointer(event: ServerCall.Event.arrived.rawValue)
+    let queue = home.queue.pointer
     let result = cgrpc_grpc_server_request_call()(
-      server, call.callSlot, call.details, call.requestMetadata.array, queue.pointer, queue.pointer, tag)
+      server, call.callSlot, call.details, call.requestMetadata.array, queue, queue, tag)
     if result != GRPC_CALL_OK {
       CompletionTag.releaseUnused(tag)
     }
@@ -174,7 +181,7 @@ final class ServerCore: @unchecked Sendable {
       }
       for waiter in waiters { waiter.resume() }
     }.retainedPointer()
-    cgrpc_grpc_server_shutdown_and_notify()(server, queue.pointer, tag)
+    cgrpc_grpc_server_shutdown_and_notify()(server, queues[0].queue.pointer, tag)
   }
 
   /// Cancels every call in flight (after `beginShutdown`).
@@ -195,6 +202,14 @@ final class ServerCore: @unchecked Sendable {
       if done { continuation.resume() }
     }
   }
+}
+
+/// One completion queue of a server, and what its poller thread alone touches.
+struct ServerQueue: Sendable {
+  /// The queue (and its poller thread) that a call's events come to.
+  let queue = CompletionQueue()
+  /// The request metadata keys seen on this queue (`ServerCall.arrived`, on its poller thread only).
+  let metadataKeys = MetadataKeys()
 }
 
 extension ChannelArguments {

@@ -14,6 +14,8 @@ import CGRPC
 /// batch costs no tag object and no closure.
 final class ServerCall: CompletionTag, @unchecked Sendable {
   let core: ServerCore
+  /// The queue whose poller takes this call's events.
+  let home: ServerQueue
 
   /// What a completion on this call's tag pointer means.
   enum Event: Int {
@@ -56,8 +58,9 @@ final class ServerCall: CompletionTag, @unchecked Sendable {
   /// The final send batch, freed when it completes.
   private var finalBatch: SendBatch?
 
-  init(core: ServerCore) {
+  init(core: ServerCore, home: ServerQueue) {
     self.core = core
+    self.home = home
     slots = .allocate(capacity: 1)
     slots.initialize(to: cgrpc_server_call_slots())
     super.init()
@@ -81,7 +84,7 @@ final class ServerCall: CompletionTag, @unchecked Sendable {
     switch Event(rawValue: event) {
     case .arrived:
       guard success else { return }  // shutting down
-      core.requestCall()
+      core.requestCall(on: home)
       arrived(router: core.router)
     case .closed: closed()
     case .requestReceived: requestReceived(success: success)
@@ -114,7 +117,7 @@ final class ServerCall: CompletionTag, @unchecked Sendable {
     }
     let deadline = remainingTime(until: details.pointee.deadline).map { ContinuousClock.now + $0 }
     let context = ServerContext(
-      method: method, authority: authority, peer: peer, requestMetadata: requestMetadata.read(), deadline: deadline)
+      method: method, authority: authority, peer: peer, requestMetadata: requestMetadata.read(keys: home.metadataKeys), deadline: deadline)
     self.context = context
     startCloseBatch()
     guard let handler = route?.handler else {
@@ -180,10 +183,23 @@ final class ServerCall: CompletionTag, @unchecked Sendable {
   }
 
   /// Starts the handler's task; cancels it at once if the call closed as cancelled meanwhile.
+  ///
+  /// This runs on the poller thread of the call's queue, and the task's first job runs there too,
+  /// right after the event that started it, until the task first suspends (a store call, a sleep);
+  /// it resumes on the global executor after that (`CompletionQueue.startTask`). A handler that never
+  /// suspends (a remembered caller's ClientHello) thus costs no wake-up of another thread, as in
+  /// gRPC's synchronous C++ server; one that waits for the store waits, and goes on, off the
+  /// poller. Handlers must not block their thread before they first suspend (the rule of Swift's
+  /// pool already): here that would stall the server's I/O meanwhile.
   private func start() {
     // The task captures only `self` (the handler, request and context are stored on it): a closure
     // with a single object for context needs no allocation of its own.
-    let task = Task { await self.serve() }
+    let task: Task<Void, Never>
+    if #available(macOS 15.0, *) {
+      task = home.queue.startTask { executor in Task(executorPreference: executor) { await self.serve() } }
+    } else {
+      task = Task { await self.serve() }
+    }
     let cancelNow = state.withLock { state -> Bool in
       if state.closed { return state.clientCancelled }
       state.task = task
@@ -249,7 +265,7 @@ final class ServerCall: CompletionTag, @unchecked Sendable {
   /// Runs one batch to completion; `false` if it failed or the call is already over.
   private func run(_ ops: UnsafeMutablePointer<grpc_op>, count: Int) async -> Bool {
     guard let call = beginBatch() else { return false }
-    let (result, success) = await core.queue.run(call, owner: self, ops: ops, count: count)
+    let (result, success) = await home.queue.run(call, owner: self, ops: ops, count: count)
     endBatch()
     return result == GRPC_CALL_OK && success
   }

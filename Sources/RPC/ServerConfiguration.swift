@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
 /// How a `Server` listens and what it accepts.
 public struct ServerConfiguration: Sendable, Hashable {
   /// TLS credentials for a server.
@@ -48,8 +54,18 @@ public struct ServerConfiguration: Sendable, Hashable {
   /// below the 30 s clients use; the core's own default of 5 minutes would make it close the
   /// connections of clients that ping every 30 s).
   public var minimumClientPingInterval: Duration = .seconds(10)
-  /// How many incoming-call requests are kept posted to the core (the accept backlog).
+  /// How many incoming-call requests are kept posted to the core (the accept backlog), per poller.
   public var acceptBacklog: Int = 128
+  /// How many completion queues the server polls, each with a thread of its own (at least 1;
+  /// default one per online processor, at most 8). Handlers run on these threads until they first
+  /// suspend (`docs/rpc.md`), so one poller would keep the server's fast calls on one core; gRPC's
+  /// C++ server likewise polls one queue per core.
+  public var pollers: Int = ServerConfiguration.defaultPollers
+
+  /// One poller per online processor, at most 8.
+  public static var defaultPollers: Int {
+    min(8, max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+  }
   /// Told of every call refused before its handler ran (see `RefusedCall`); they are counted in
   /// `Server.refusedCalls` either way.
   public var refusedCallLog: RefusedCallHook?

@@ -37,4 +37,35 @@ import Testing
       }
     }
   }
+
+  /// A handler's task starts on the server's poller thread (no wake-up of another thread for a
+  /// handler that never suspends) and, once it suspended, goes on off the poller, so a handler
+  /// that waits for the store or ignores cancellation never stalls the server's I/O.
+  @Test func handlersRunOnThePollerOnlyUntilTheyFirstSuspend() async throws {
+    var router = Router()
+    router.unary("/t/Where") { _, _ in
+      let before = RPCThreads.isPoller
+      try await Task.sleep(for: .milliseconds(5))
+      return [before ? 1 : 0, RPCThreads.isPoller ? 1 : 0]
+    }
+    for pollers in [1, 3] {
+      var configuration = ServerConfiguration()
+      configuration.pollers = pollers
+      let server = try Server(configuration: configuration, router: router)
+      let channel = try Channel(url: "http://127.0.0.1:\(server.port)")
+      for _ in 0..<20 {
+        let reply = try await channel.unary(path: "/t/Where", request: []).message
+        #expect(reply == [1, 0])
+      }
+      // Calls at once, spread over the pollers' queues.
+      let replies = try await withThrowingTaskGroup(of: [UInt8].self) { group in
+        for _ in 0..<60 { group.addTask { try await channel.unary(path: "/t/Where", request: []).message } }
+        return try await group.reduce(into: []) { $0.append($1) }
+      }
+      #expect(replies.count == 60 && replies.allSatisfy { $0 == [1, 0] }, "\(pollers) pollers")
+      #expect(!RPCThreads.isPoller)
+      await server.shutdown(grace: .seconds(1))
+      #expect(server.isShutDown)
+    }
+  }
 }
