@@ -15,13 +15,6 @@ package enum LibDispatch {
     // The pending block keeps the queue alive; this drops only the reference made here.
     cshims_dispatch_release(queue)
   }
-
-  /// Runs `body` on the global concurrent queue.
-  package static func asyncOnGlobalQueue(_ body: @escaping @Sendable () -> Void) {
-    cshims_dispatch_async_f(cshims_dispatch_get_global_queue(0, 0), DispatchWork.retained(body)) { context in
-      Unmanaged<DispatchWork>.fromOpaque(context!).takeRetainedValue().body()
-    }
-  }
 }
 
 /// A counting semaphore (`dispatch_semaphore_t`).
