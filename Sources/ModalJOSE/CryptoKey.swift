@@ -79,6 +79,11 @@ struct CryptoKey: ~Copyable {
   func verify(_ signature: [UInt8], over message: [UInt8]) -> Bool {
     jose_verify(pointer, signature, signature.count, message, message.count) == 1
   }
+
+  /// `verify(_:over:)` over bytes the caller holds.
+  func verify(_ signature: UnsafeBufferPointer<UInt8>, over message: UnsafeBufferPointer<UInt8>) -> Bool {
+    jose_verify(pointer, signature.baseAddress, signature.count, message.baseAddress, message.count) == 1
+  }
 }
 
 extension JSONWebKey.Kind {

@@ -23,4 +23,11 @@ package final class VerificationKey: @unchecked Sendable {
   package func verifies(_ signature: [UInt8], over message: [UInt8], algorithm: JWSAlgorithm) -> Bool {
     key.accepts(algorithm) && crypto.verify(signature, over: message)
   }
+
+  /// `verifies(_:over:algorithm:)` over bytes the caller holds, so none are copied.
+  package func verifies(
+    _ signature: UnsafeBufferPointer<UInt8>, over message: UnsafeBufferPointer<UInt8>, algorithm: JWSAlgorithm
+  ) -> Bool {
+    key.accepts(algorithm) && crypto.verify(signature, over: message)
+  }
 }
