@@ -11,11 +11,15 @@ package final class VerificationKey: @unchecked Sendable {
   /// The key as a JWK.
   package let key: JSONWebKey
   private let crypto: CryptoKey
+  /// For an RSA key, its RS256 context made once (`nil` if libcrypto would not make one: then
+  /// every check goes through `crypto` as for other keys).
+  private let rs256: RS256Verifier?
 
   /// Makes `key` ready; throws when libcrypto is missing or refuses the key's numbers.
   package init(_ key: JSONWebKey) throws(JOSEError) {
     self.key = key
     crypto = try key.cryptoKey()
+    rs256 = key.kind == .rsa ? crypto.rs256Verifier() : nil
   }
 
   /// Whether `signature` is this key's signature of `message` with `algorithm`, as
@@ -28,6 +32,8 @@ package final class VerificationKey: @unchecked Sendable {
   package func verifies(
     _ signature: UnsafeBufferPointer<UInt8>, over message: UnsafeBufferPointer<UInt8>, algorithm: JWSAlgorithm
   ) -> Bool {
-    key.accepts(algorithm) && crypto.verify(signature, over: message)
+    guard key.accepts(algorithm) else { return false }
+    if algorithm == .rs256, let rs256 { return rs256.verify(signature, over: message) }
+    return crypto.verify(signature, over: message)
   }
 }
