@@ -5,8 +5,9 @@
 /// per signature as `JSONWebKey.verifies` does.
 ///
 /// `@unchecked Sendable`: the `EVP_PKEY` is never changed after it is made, and OpenSSL allows
-/// concurrent verifications with one key (each gets its own `EVP_MD_CTX`; the RSA key's lazily
-/// made Montgomery context is set under OpenSSL's own lock).
+/// concurrent verifications with one key (each gets its own `EVP_MD_CTX`, or its own duplicate of
+/// the RS256 context; the RSA key's lazily made Montgomery context is set under OpenSSL's own
+/// lock).
 package final class VerificationKey: @unchecked Sendable {
   /// The key as a JWK.
   package let key: JSONWebKey
@@ -25,7 +26,9 @@ package final class VerificationKey: @unchecked Sendable {
   /// Whether `signature` is this key's signature of `message` with `algorithm`, as
   /// `JSONWebKey.verifies` answers it.
   package func verifies(_ signature: [UInt8], over message: [UInt8], algorithm: JWSAlgorithm) -> Bool {
-    key.accepts(algorithm) && crypto.verify(signature, over: message)
+    signature.withUnsafeBufferPointer { signature in
+      message.withUnsafeBufferPointer { verifies(signature, over: $0, algorithm: algorithm) }
+    }
   }
 
   /// `verifies(_:over:algorithm:)` over bytes the caller holds, so none are copied.
