@@ -6,7 +6,9 @@
 # same run with the same connections and streams, so the ratios are fair; it builds every call's
 # headers, assertions included, before its clock starts. Prints requests/s, p50 and p99 for each and
 # the ratios to the token pair (goal: at least 0.7), and the server's CPU time per call (user +
-# system, from /proc, warm-up included), which other load on the machine disturbs less.
+# system, from /proc, warm-up included), which other load on the machine disturbs less. With
+# ALLOCS=1 the server runs under Benchmarks/malloc-count and each line also gives its allocations
+# per call (warm-up included, as the CPU time).
 #   Benchmarks/run-server-oauth-assertion.sh [requests] [connections] [streams per connection]   (default 20000 8 8)
 # Needs: scripts/setup.sh (openssl for the app's key).
 set -euo pipefail
@@ -15,6 +17,10 @@ requests=${1:-20000}
 connections=${2:-8}
 streams=${3:-8}
 source Benchmarks/lib/servers.sh
+if [ -n "${ALLOCS:-}" ]; then
+  gcc -O2 -Wall -shared -fPIC -o "$work/malloc_count.so" Benchmarks/malloc-count/malloc_count.c -ldl
+  server_prefix=(env MALLOC_COUNT_FILE="$work/server.count" LD_PRELOAD="$work/malloc_count.so")
+fi
 [ -n "${SKIP_BUILD:-}" ] || swift build -c release --product oauth-load >/dev/null
 bootstrap_modal_server
 start_modal_server
@@ -34,12 +40,19 @@ openssl pkey -in "$work/app-key.pem" -pubout -out "$work/app-key.pub.pem"
 key_client=$(oauth_app create --name bench-key --public-key "$work/app-key.pub.pem" --json | json_field client_id)
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$server_pid/stat"; }  # the server's user + system time
-load() {  # mode: prints the load client's line and the server's CPU time per call
-  local before
+allocations() {  # the server's malloc calls so far (0 without ALLOCS)
+  [ -n "${ALLOCS:-}" ] || { echo 0; return; }
+  kill -USR1 "$server_pid"; sleep 0.3; cut -d' ' -f1 "$work/server.count"
+}
+load() {  # mode: prints the load client's line and the server's CPU time (and allocations) per call
+  local before mallocs
   before=$(cpu_ticks)
+  mallocs=$(allocations)
   .build/release/oauth-load "$server_port" "$requests" "$connections" "$streams" "$1" > "$work/$1.out"
-  local used=$(($(cpu_ticks) - before))
-  echo "$(cat "$work/$1.out"), server CPU $((used * 1000000 / $(getconf CLK_TCK) / (requests + 200))) us/call"
+  local used=$(($(cpu_ticks) - before)) calls=$((requests + 200))
+  mallocs=$(($(allocations) - mallocs))
+  echo "$(cat "$work/$1.out"), server CPU $((used * 1000000 / $(getconf CLK_TCK) / calls)) us/call$(
+    [ -z "${ALLOCS:-}" ] || python3 -c "print(f', {$mallocs / $calls:.1f} allocations/call')")"
   sed -n 's/^[a-z-]*: \([0-9]*\) req\/s.*/\1/p' "$work/$1.out" > "$work/$1.rps"
 }
 echo "load: $requests ClientHello calls per credential, $connections connections x $streams streams; load average $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -24,9 +24,39 @@ package enum Base64URL {
 
   /// The bytes of the base64url text in `characters` (its UTF-8), checked as `decode(_:)` checks text.
   package static func decode(bytes characters: ArraySlice<UInt8>) -> [UInt8]? {
+    characters.withUnsafeBufferPointer { characters in
+      var failed = false
+      let output = [UInt8](unsafeUninitializedCapacity: decodedCapacity(characters.count)) { buffer, count in
+        guard let written = decode(characters, into: buffer) else {
+          failed = true
+          return
+        }
+        count = written
+      }
+      return failed ? nil : output
+    }
+  }
+
+  /// Calls `body` with the bytes of the base64url text in `characters`, decoded into temporary
+  /// storage (on the stack when small) that lives only for the call, or with `nil` when `decode(_:)`
+  /// would refuse the text.
+  package static func withDecoded<Result>(
+    _ characters: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>?) -> Result
+  ) -> Result {
+    withUnsafeTemporaryAllocation(of: UInt8.self, capacity: decodedCapacity(characters.count)) { buffer in
+      guard let count = decode(characters, into: buffer) else { return body(nil) }
+      return body(UnsafeBufferPointer(rebasing: buffer[..<count]))
+    }
+  }
+
+  /// Room for the decoded bytes of `count` characters.
+  private static func decodedCapacity(_ count: Int) -> Int { count * 3 / 4 + 1 }
+
+  /// Decodes into `output` (at least `decodedCapacity` bytes); the number of bytes written, or `nil`
+  /// as `decode(_:)` refuses.
+  private static func decode(_ characters: UnsafeBufferPointer<UInt8>, into output: UnsafeMutableBufferPointer<UInt8>) -> Int? {
     guard characters.count % 4 != 1 else { return nil }
-    var output: [UInt8] = []
-    output.reserveCapacity(characters.count * 3 / 4)
+    var count = 0
     var accumulator: UInt32 = 0
     var bits = 0
     for character in characters {
@@ -35,11 +65,12 @@ package enum Base64URL {
       bits += 6
       if bits >= 8 {
         bits -= 8
-        output.append(UInt8(truncatingIfNeeded: accumulator >> UInt32(bits)))
+        output[count] = UInt8(truncatingIfNeeded: accumulator >> UInt32(bits))
+        count += 1
         accumulator &= (1 << UInt32(bits)) - 1
       }
     }
-    return accumulator == 0 ? output : nil
+    return accumulator == 0 ? count : nil
   }
 
   private static func sextet(_ character: UInt8) -> UInt32? {

@@ -79,6 +79,38 @@ struct CryptoKey: ~Copyable {
   func verify(_ signature: [UInt8], over message: [UInt8]) -> Bool {
     jose_verify(pointer, signature, signature.count, message, message.count) == 1
   }
+
+  /// `verify(_:over:)` over bytes the caller holds.
+  func verify(_ signature: UnsafeBufferPointer<UInt8>, over message: UnsafeBufferPointer<UInt8>) -> Bool {
+    jose_verify(pointer, signature.baseAddress, signature.count, message.baseAddress, message.count) == 1
+  }
+}
+
+extension CryptoKey {
+  /// An RS256 verifier for this key (an RSA key), or `nil` when libcrypto refuses to make one.
+  func rs256Verifier() -> RS256Verifier? { RS256Verifier(taking: jose_rs256_verifier_new(pointer)) }
+}
+
+/// An RSA key's RS256 verification context, set up once (`jose_rs256_verifier_new`): each check
+/// hashes once with a SHA-256 fetched once and verifies on a duplicate of the context, instead of
+/// looking up the signature and digest implementations and building a context per call.
+///
+/// `@unchecked Sendable`: the context is never used directly after it is made, only duplicated,
+/// which reads it.
+final class RS256Verifier: @unchecked Sendable {
+  private let context: OpaquePointer
+
+  init?(taking context: OpaquePointer?) {
+    guard let context else { return nil }
+    self.context = context
+  }
+
+  deinit { jose_rs256_verifier_free(context) }
+
+  /// Whether `signature` is the RS256 signature of `message`.
+  func verify(_ signature: UnsafeBufferPointer<UInt8>, over message: UnsafeBufferPointer<UInt8>) -> Bool {
+    jose_rs256_verify(context, signature.baseAddress, signature.count, message.baseAddress, message.count) == 1
+  }
 }
 
 extension JSONWebKey.Kind {

@@ -40,14 +40,13 @@ package final class OAuthClientAssertions: Sendable {
   /// was used before.
   package func verify(_ assertion: String, app: OAuthAppRecord, now: Int) throws(ServerError) -> Bool {
     guard case .publicKey(let text) = app.authentication, let key = key(of: app.id, text: text),
-      let token = try? JSONWebToken(compact: assertion), token.algorithm == .rs256, token.isSigned(by: key)
+      let claims = try? RegisteredJWT(compact: assertion), claims.algorithm == .rs256, claims.isSigned(by: key)
     else { return false }
-    let claims = token.claims
     let client = app.id.rawValue
     guard claims.issuer == client, claims.subject == client else {
       throw refusal("its iss and sub must both be the client id \(client)")
     }
-    guard claims.audiences.contains(Self.audience) else { throw refusal("its aud must be \"\(Self.audience)\"") }
+    guard claims.names(audience: Self.audience) else { throw refusal("its aud must be \"\(Self.audience)\"") }
     do {
       try JWTTimeCheck().check(claims, now: now, leeway: Self.leeway)
     } catch {

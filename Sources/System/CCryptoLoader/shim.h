@@ -15,6 +15,7 @@
 #include <openssl/evp.h>
 #include <openssl/param_build.h>
 #include <openssl/pem.h>
+#include <openssl/rsa.h>
 #include <dlfcn.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -68,7 +69,13 @@ JOSE_LAZY(EVP_DigestVerify)
 JOSE_LAZY(EVP_DigestVerifyInit)
 JOSE_LAZY(EVP_MD_CTX_free)
 JOSE_LAZY(EVP_MD_CTX_new)
+JOSE_LAZY(EVP_MD_fetch)
+JOSE_LAZY(EVP_MD_free)
+JOSE_LAZY(EVP_PKEY_CTX_dup)
 JOSE_LAZY(EVP_PKEY_CTX_free)
+JOSE_LAZY(EVP_PKEY_CTX_new_from_pkey)
+JOSE_LAZY(EVP_PKEY_CTX_set_rsa_padding)
+JOSE_LAZY(EVP_PKEY_CTX_set_signature_md)
 JOSE_LAZY(EVP_PKEY_CTX_new_from_name)
 JOSE_LAZY(EVP_PKEY_Q_keygen)
 JOSE_LAZY(EVP_PKEY_free)
@@ -80,6 +87,8 @@ JOSE_LAZY(EVP_PKEY_get_group_name)
 JOSE_LAZY(EVP_PKEY_get_raw_public_key)
 JOSE_LAZY(EVP_PKEY_is_a)
 JOSE_LAZY(EVP_PKEY_new_raw_public_key)
+JOSE_LAZY(EVP_PKEY_verify)
+JOSE_LAZY(EVP_PKEY_verify_init)
 JOSE_LAZY(EVP_sha256)
 JOSE_LAZY(OSSL_PARAM_BLD_free)
 JOSE_LAZY(OSSL_PARAM_BLD_new)
@@ -110,7 +119,10 @@ static inline int jose_crypto_is_available(void) {
          jose_fn_OSSL_PARAM_BLD_push_BN() && jose_fn_OSSL_PARAM_BLD_push_octet_string() &&
          jose_fn_OSSL_PARAM_BLD_push_utf8_string() && jose_fn_OSSL_PARAM_BLD_to_param() &&
          jose_fn_OSSL_PARAM_free() && jose_fn_PEM_read_bio_PUBKEY() && jose_fn_PEM_read_bio_PrivateKey() &&
-         jose_fn_PEM_write_bio_PrivateKey() && jose_fn_d2i_ECDSA_SIG() && jose_fn_i2d_ECDSA_SIG();
+         jose_fn_PEM_write_bio_PrivateKey() && jose_fn_d2i_ECDSA_SIG() && jose_fn_i2d_ECDSA_SIG() &&
+         jose_fn_EVP_MD_fetch() && jose_fn_EVP_MD_free() && jose_fn_EVP_PKEY_CTX_dup() && jose_fn_EVP_PKEY_CTX_new_from_pkey() &&
+         jose_fn_EVP_PKEY_CTX_set_rsa_padding() && jose_fn_EVP_PKEY_CTX_set_signature_md() &&
+         jose_fn_EVP_PKEY_verify() && jose_fn_EVP_PKEY_verify_init();
 }
 
 /// The kinds of key ModalJOSE handles.
@@ -319,6 +331,55 @@ static inline int jose_verify(EVP_PKEY *key, const uint8_t *signature, size_t si
                                              NULL, key) == 1 &&
               jose_fn_EVP_DigestVerify()(context, checked, checked_length, message, message_length) == 1;
   jose_fn_EVP_MD_CTX_free()(context);
+  jose_fn_ERR_clear_error()();
+  return valid;
+}
+
+/// SHA-256 as fetched once from the default provider (an `EVP_sha256()` digest is looked up again
+/// on every use), or NULL.
+static inline EVP_MD *jose_sha256_fetched(void) {
+  static EVP_MD *cached;
+  EVP_MD *md = __atomic_load_n(&cached, __ATOMIC_ACQUIRE);
+  if (md) return md;
+  md = jose_fn_EVP_MD_fetch()(NULL, "SHA256", NULL);
+  EVP_MD *expected = NULL;
+  if (md && !__atomic_compare_exchange_n(&cached, &expected, md, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+    jose_fn_EVP_MD_free()(md);  // another thread fetched it first
+    md = expected;
+  }
+  return md;
+}
+
+/// An RS256 verifier for one RSA key, made once: a context set up for RSASSA-PKCS1-v1_5 over a
+/// SHA-256 digest. `jose_rs256_verify` works on a duplicate, since a context is not shared between
+/// threads. NULL on failure; free with `jose_rs256_verifier_free`.
+static inline EVP_PKEY_CTX *jose_rs256_verifier_new(EVP_PKEY *key) {
+  EVP_MD *sha256 = jose_crypto_is_available() ? jose_sha256_fetched() : NULL;
+  EVP_PKEY_CTX *context = sha256 ? jose_fn_EVP_PKEY_CTX_new_from_pkey()(NULL, key, NULL) : NULL;
+  if (context && jose_fn_EVP_PKEY_verify_init()(context) == 1 &&
+      jose_fn_EVP_PKEY_CTX_set_rsa_padding()(context, RSA_PKCS1_PADDING) == 1 &&
+      jose_fn_EVP_PKEY_CTX_set_signature_md()(context, sha256) == 1)
+    return context;
+  if (context) jose_fn_EVP_PKEY_CTX_free()(context);
+  jose_fn_ERR_clear_error()();
+  return NULL;
+}
+
+/// Frees a verifier from `jose_rs256_verifier_new`.
+static inline void jose_rs256_verifier_free(EVP_PKEY_CTX *verifier) { jose_fn_EVP_PKEY_CTX_free()(verifier); }
+
+/// 1 when `signature` is the RS256 signature of `message` for the verifier's key: the message is
+/// hashed once with the fetched SHA-256, then the digest is checked on a copy of the verifier.
+static inline int jose_rs256_verify(EVP_PKEY_CTX *verifier, const uint8_t *signature, size_t signature_length,
+                                    const uint8_t *message, size_t message_length) {
+  uint8_t digest[32];
+  unsigned int written = 0;
+  if (jose_fn_EVP_Digest()(message, message_length, digest, &written, jose_sha256_fetched(), NULL) != 1 ||
+      written != sizeof(digest))
+    return 0;
+  EVP_PKEY_CTX *context = jose_fn_EVP_PKEY_CTX_dup()(verifier);
+  int valid = context && jose_fn_EVP_PKEY_verify()(context, signature, signature_length, digest, sizeof(digest)) == 1;
+  if (context) jose_fn_EVP_PKEY_CTX_free()(context);
   jose_fn_ERR_clear_error()();
   return valid;
 }
