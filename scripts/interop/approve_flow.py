@@ -8,23 +8,17 @@ Prints one line per step; exits non-zero on any failure. Needs selenium, chromiu
 import sys
 import time
 
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
+
+import headless_chromium
 
 
 def main() -> int:
     url, email, password, workspace = sys.argv[1:5]
     login_only = "--login" in sys.argv[5:]
-    options = webdriver.ChromeOptions()
-    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run"):
-        options.add_argument(argument)
-    options.binary_location = "/usr/bin/chromium"
-    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    driver = headless_chromium.start()
     try:
-        driver.set_page_load_timeout(30)
-        driver.implicitly_wait(10)  # a click returns before the next page has loaded
         driver.get(url)  # not signed in: the dashboard redirects to /login?next=/flow/CODE
         print("landed on", driver.current_url.split("?")[0], flush=True)
         if not login_only:
@@ -48,8 +42,7 @@ def main() -> int:
         print(f"approved_at={approved_at:.6f}", flush=True)
         return 0 if "close this tab" in done else 1
     except Exception:
-        print("failed on", driver.current_url.split("?")[0], flush=True)
-        print(driver.page_source[:3000], flush=True)
+        headless_chromium.print_failure(driver)
         raise
     finally:
         driver.quit()

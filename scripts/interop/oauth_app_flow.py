@@ -10,9 +10,9 @@ failure. Needs selenium, chromium, chromedriver.
 """
 import sys
 
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+
+import headless_chromium
 
 
 def register(driver, name, redirect_uris, scopes, public_key=None):
@@ -31,14 +31,8 @@ def register(driver, name, redirect_uris, scopes, public_key=None):
 
 def main() -> int:
     base, email, password, workspace, key_file = sys.argv[1:6]
-    options = webdriver.ChromeOptions()
-    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run"):
-        options.add_argument(argument)
-    options.binary_location = "/usr/bin/chromium"
-    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    driver = headless_chromium.start()
     try:
-        driver.set_page_load_timeout(30)
-        driver.implicitly_wait(10)  # a click returns before the next page has loaded
         driver.get(base + "/signup")
         driver.find_element(By.ID, "email").send_keys(email)
         driver.find_element(By.ID, "password").send_keys(password)
@@ -73,8 +67,7 @@ def main() -> int:
         print("deleted:", secret_id not in driver.page_source and key_id in driver.page_source, flush=True)
         return 0
     except Exception:
-        print("failed on", driver.current_url.split("?")[0], flush=True)
-        print(driver.page_source[:3000], flush=True)
+        headless_chromium.print_failure(driver)
         raise
     finally:
         driver.quit()

@@ -18,9 +18,9 @@ import threading
 import urllib.parse
 import urllib.request
 
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+
+import headless_chromium
 
 
 class Callback(http.server.BaseHTTPRequestHandler):
@@ -43,14 +43,6 @@ class Callback(http.server.BaseHTTPRequestHandler):
 
     def log_message(self, *args):
         pass
-
-
-def browser():
-    options = webdriver.ChromeOptions()
-    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run"):
-        options.add_argument(argument)
-    options.binary_location = "/usr/bin/chromium"
-    return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
 
 
 def exchange(dashboard, client_id, client_secret, code, redirect_uri, verifier):
@@ -78,10 +70,8 @@ def main() -> int:
         "response_type": "code", "client_id": client_id, "redirect_uri": redirect_uri, "scope": scope, "state": state,
         "code_challenge": challenge, "code_challenge_method": "S256",
     })
-    driver = browser()
+    driver = headless_chromium.start()
     try:
-        driver.set_page_load_timeout(30)
-        driver.implicitly_wait(10)  # a click returns before the next page has loaded
         driver.get(authorize)  # not signed in: the dashboard sends the browser to /login?next=...
         print("landed on", driver.current_url.split("?")[0], flush=True)
         driver.find_element(By.ID, "email").send_keys(email)
@@ -96,8 +86,7 @@ def main() -> int:
             return 1
         print("the app page says:", driver.find_element(By.ID, "app-done").text, flush=True)
     except Exception:
-        print("failed on", driver.current_url.split("?")[0], flush=True)
-        print(driver.page_source[:3000], flush=True)
+        headless_chromium.print_failure(driver)
         raise
     finally:
         driver.quit()

@@ -11,21 +11,15 @@ Prints one line per step; exits non-zero on any failure. Needs selenium, chromiu
 """
 import sys
 
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
+import headless_chromium
+
 
 def browser():
-    options = webdriver.ChromeOptions()
-    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run"):
-        options.add_argument(argument)
-    options.binary_location = "/usr/bin/chromium"
-    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
-    driver.set_page_load_timeout(30)
-    driver.implicitly_wait(10)  # a click returns before the next page has loaded
+    driver = headless_chromium.start()
     driver.execute_cdp_cmd("WebAuthn.enable", {})
     added = driver.execute_cdp_cmd("WebAuthn.addVirtualAuthenticator", {"options": {
         "protocol": "ctap2", "transport": "internal", "hasResidentKey": True, "hasUserVerification": True,
@@ -115,8 +109,7 @@ def main() -> int:
         print("result:", b.find_element(By.ID, "done").text, flush=True)
         return 0
     except Exception:
-        print("failed on", path(current), flush=True)
-        print(current.page_source[:3000], flush=True)
+        headless_chromium.print_failure(current)
         raise
     finally:
         a.quit()
