@@ -102,7 +102,7 @@ actor AuthTokenManager {
       guard !fresh.isEmpty else {
         throw ModalError(.serverError, "Internal error: Did not receive auth token from server. Please contact Modal support.")
       }
-      guard let parts = JWTClaims(fresh) else {
+      guard let parts = AuthTokenClaims(fresh) else {
         throw ModalError(.serverError, "Internal error: Cannot parse auth token. Please contact Modal support.")
       }
       let time = now()
@@ -137,18 +137,23 @@ actor AuthTokenManager {
   }
 }
 
-/// The claims of a JWT that the client reads: only `exp`, without verifying the signature.
-struct JWTClaims {
+/// The claims of a Modal auth token (a JWT) that the client reads, without verifying the signature
+/// (the server does): `exp` to know when to fetch a new one, `iat` for `modal doctor`'s clock check.
+/// The payload is decoded as Python's client decodes it: padding and `+`/`/` are tolerated.
+package struct AuthTokenClaims {
   /// `exp`, in seconds since the Unix epoch, when present.
-  let expiry: Double?
+  package let expiry: Double?
+  /// `iat`, in seconds since the Unix epoch, when present.
+  package let issuedAt: Double?
 
   /// Decodes the payload segment; nil when the token is not three base64url segments of JSON.
-  init?(_ token: String) {
+  package init?(_ token: String) {
     let segments = token.split(separator: ".", omittingEmptySubsequences: false)
     guard segments.count == 3, let payload = Self.base64URLDecode(segments[1]) else { return nil }
     let text = String(decoding: payload, as: UTF8.self)
     guard text.first == "{" else { return nil }
     expiry = Self.number(named: "exp", in: text)
+    issuedAt = Self.number(named: "iat", in: text)
   }
 
   /// The number after `"name":` in a JSON object (a simple scan over the bytes).
@@ -171,7 +176,7 @@ struct JWTClaims {
     return nil
   }
 
-  static func base64URLDecode(_ text: Substring) -> [UInt8]? {
+  private static func base64URLDecode(_ text: Substring) -> [UInt8]? {
     var values: [UInt8] = []
     values.reserveCapacity(text.utf8.count)
     for byte in text.utf8 {

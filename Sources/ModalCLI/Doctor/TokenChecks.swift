@@ -87,7 +87,7 @@ struct TokenChecks {
     do {
       let jwt = try await client.authToken()
       let after = Self.now()
-      guard let issued = Self.issuedAt(jwt) else {
+      guard let issued = AuthTokenClaims(jwt)?.issuedAt else {
         report.add("token", "token.clock", .info, "Clock skew: unknown (the auth token has no iat claim).")
         return
       }
@@ -115,36 +115,5 @@ struct TokenChecks {
     if seconds < 7200 { return "\(Int(seconds / 60)) minutes" }
     if seconds < 172_800 { return "\(Int(seconds / 3600)) hours" }
     return "\(Int(seconds / 86400)) days"
-  }
-
-  /// The `iat` claim of a JWT (the payload is decoded without checking the signature).
-  static func issuedAt(_ jwt: String) -> Double? {
-    let parts = jwt.split(separator: ".")
-    guard parts.count >= 2, let payload = base64URLDecode(String(parts[1])) else { return nil }
-    let text = String(decoding: payload, as: UTF8.self)
-    guard let match = text.firstMatch(of: /"iat"\s*:\s*([0-9]+(?:\.[0-9]+)?)/) else { return nil }
-    return Double(match.1)
-  }
-
-  static func base64URLDecode(_ text: String) -> [UInt8]? {
-    let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
-    var table = [Int](repeating: -1, count: 256)
-    for (index, byte) in alphabet.enumerated() { table[Int(byte)] = index }
-    table[Int(UInt8(ascii: "+"))] = 62
-    table[Int(UInt8(ascii: "/"))] = 63
-    var bits = 0
-    var count = 0
-    var out: [UInt8] = []
-    for byte in text.utf8 where byte != UInt8(ascii: "=") {
-      let value = table[Int(byte)]
-      guard value >= 0 else { return nil }
-      bits = (bits << 6) | value
-      count += 6
-      if count >= 8 {
-        count -= 8
-        out.append(UInt8((bits >> count) & 0xFF))
-      }
-    }
-    return out
   }
 }
