@@ -36,13 +36,18 @@ import TestSupport
       app = (json?["client_id"] as? String ?? "", json?["client_secret"] as? String ?? "")
     }
 
+    /// Where the app script writes the refresh token it gets (never to its output).
+    var tokenFile: String { folder.path + "/refresh-token" }
+
     /// Runs the app script; `deny` answers Deny on the consent page.
     func browse(_ python: String, deny: Bool = false) throws -> ProcessOutput {
       try ProcessRunner.run(
         python,
-        [ProcessRunner.packageRoot + "/scripts/interop/oauth_consent_flow.py", server.httpURL, app.clientID, app.secret,
-          String(port), "py@example.com", password, "read"] + (deny ? ["--deny"] : []),
-        environment: ["PATH": "/usr/bin:/bin", "HOME": folder.path])
+        [ProcessRunner.packageRoot + "/scripts/interop/oauth_consent_flow.py", server.httpURL, app.clientID,
+          String(port), "py@example.com", "read", tokenFile] + (deny ? ["--deny"] : []),
+        environment: [
+          "PATH": "/usr/bin:/bin", "HOME": folder.path, "OAUTH_CLIENT_SECRET": app.secret, "OAUTH_USER_PASSWORD": password,
+        ])
     }
 
     /// The Python client with only the OAuth variables (and the server URL) set.
@@ -69,7 +74,10 @@ import TestSupport
     #expect(browser.stdout.contains("landed on \(scenario.server.httpURL)/login"))
     #expect(browser.stdout.contains("consent page for Consent test app in workspace pyws at \(scenario.server.httpURL)/oauth/authorize"))
     #expect(browser.stdout.contains("state checked") && browser.stdout.contains("exchanged: token_type Bearer scope read"))
-    let refreshToken = try #require(browser.stdout.firstMatch(of: /refresh_token=(or-[0-9A-Za-z]{52})/).map { String($0.1) })
+    #expect(browser.stdout.contains("refresh token written"))
+    let written = try String(contentsOfFile: scenario.tokenFile, encoding: .utf8)
+    let refreshToken = try #require(written.wholeMatch(of: /or-[0-9A-Za-z]{52}/).map { String($0.0) })
+    #expect(!browser.stdout.contains(refreshToken) && !browser.stdout.contains(scenario.app.secret))
 
     let variables = [
       "MODAL_OAUTH_REFRESH_TOKEN": refreshToken, "MODAL_OAUTH_CLIENT_ID": scenario.app.clientID,

@@ -4,14 +4,17 @@ on a loopback redirect URI, opens the authorize URL (authorization code flow wit
 the user in, approves (or denies) on the consent page, receives the code and state on the loopback
 redirect, checks the state, and exchanges code and verifier at /oauth/token (client_secret_post).
 
-Usage: oauth_consent_flow.py DASHBOARD_URL CLIENT_ID CLIENT_SECRET PORT EMAIL PASSWORD SCOPE [--deny]
-Prints one line per step and, on approval, `refresh_token=...`; exits non-zero on any failure.
+Usage: oauth_consent_flow.py DASHBOARD_URL CLIENT_ID PORT EMAIL SCOPE TOKEN_FILE [--deny]
+with the client secret in OAUTH_CLIENT_SECRET and the user's password in OAUTH_USER_PASSWORD (kept
+off the command line, where `ps` shows them). Prints one line per step (never a secret); on
+approval writes the refresh token to TOKEN_FILE (mode 0600). Exits non-zero on any failure.
 Needs selenium, chromium, chromedriver.
 """
 import base64
 import hashlib
 import http.server
 import json
+import os
 import secrets
 import sys
 import threading
@@ -57,8 +60,9 @@ def exchange(dashboard, client_id, client_secret, code, redirect_uri, verifier):
 
 
 def main() -> int:
-    dashboard, client_id, client_secret, port, email, password, scope = sys.argv[1:8]
-    deny = "--deny" in sys.argv[8:]
+    dashboard, client_id, port, email, scope, token_file = sys.argv[1:7]
+    deny = "--deny" in sys.argv[7:]
+    client_secret, password = os.environ["OAUTH_CLIENT_SECRET"], os.environ["OAUTH_USER_PASSWORD"]
     redirect_uri = f"http://127.0.0.1:{port}/callback"
     server = http.server.HTTPServer(("127.0.0.1", int(port)), Callback)
     threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -105,7 +109,10 @@ def main() -> int:
         return 1
     tokens = exchange(dashboard, client_id, client_secret, query["code"], redirect_uri, verifier)
     print("exchanged: token_type", tokens.get("token_type"), "scope", tokens.get("scope"), flush=True)
-    print("refresh_token=" + tokens["refresh_token"], flush=True)
+    descriptor = os.open(token_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w") as file:
+        file.write(tokens["refresh_token"])
+    print("refresh token written", flush=True)
     return 0
 
 
