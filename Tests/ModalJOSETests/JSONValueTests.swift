@@ -36,4 +36,30 @@ import Testing
       #expect(Base64URL.decode(Base64URL.encode(bytes)) == bytes)
     }
   }
+
+  /// The decoder reads four characters at a time; every character that is not in the alphabet, at
+  /// every position of every tail length, must still be refused, and every stray bit.
+  @Test func base64URLRefusesEachBadCharacterAtEachPosition() {
+    let alphabet = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
+    for text in ["QUJD", "QUJDRA", "QUJDREU", "QUJDREVG"] {
+      for position in text.utf8.indices.map({ text.utf8.distance(from: text.utf8.startIndex, to: $0) }) {
+        for byte in UInt8.min...UInt8.max where !alphabet.contains(byte) {
+          var bytes = Array(text.utf8)
+          bytes[position] = byte
+          #expect(Base64URL.decode(bytes: bytes[...]) == nil, "\(byte) at \(position) of \(text)")
+        }
+      }
+    }
+    // The last character of a 2- or 3-character tail may only carry the bits of whole bytes.
+    for last in alphabet {
+      let two = Base64URL.decode(bytes: [UInt8(ascii: "Q"), last][...])
+      #expect((two != nil) == "AQgw".utf8.contains(last), "Q\(last)")
+      let three = Base64URL.decode(bytes: Array("QU".utf8 + [last])[...])
+      #expect((three != nil) == "AEIMQUYcgkosw048".utf8.contains(last), "QU\(last)")
+    }
+    for length in 0..<64 {
+      let bytes = (0..<length).map { UInt8(truncatingIfNeeded: $0 &* 131 &+ 7) }
+      #expect(Base64URL.decode(Base64URL.encode(bytes)) == bytes)
+    }
+  }
 }
