@@ -60,6 +60,29 @@ import Testing
     #expect(!flipped.isSigned(by: key.publicKey))
   }
 
+  /// A key made ready keeps OpenSSL contexts between checks and lends one to each concurrent
+  /// check: a refused signature must leave its context as good as before, and concurrent checks
+  /// must not see each other's answers.
+  @Test func aReadyKeyAnswersEachCheckOnItsOwnUnderConcurrency() async throws {
+    let key = try JWTSigningKey.generate(.rs256)
+    let ready = try VerificationKey(key.publicKey)
+    let parts = try key.sign(claims: Self.claims).split(separator: ".").map(String.init)
+    var signature = try #require(Base64URL.decode(parts[2]))
+    signature[0] ^= 0x80
+    let good = try RegisteredJWT(compact: parts.joined(separator: "."))
+    let bad = try RegisteredJWT(compact: [parts[0], parts[1], Base64URL.encode(signature)].joined(separator: "."))
+    let expected = (0..<400).map { $0 % 3 != 0 }
+    let answers = await withTaskGroup(of: (Int, Bool).self) { group in
+      for (index, isGood) in expected.enumerated() {
+        group.addTask { (index, (isGood ? good : bad).isSigned(by: ready)) }
+      }
+      var answers = [Bool](repeating: false, count: expected.count)
+      for await (index, answer) in group { answers[index] = answer }
+      return answers
+    }
+    #expect(answers == expected)
+  }
+
   @Test func unsignedAndSymmetricTokensAreRefusedBeforeAnyKeyIsTried() throws {
     let rsa = try JWTSigningKey.generate(.rs256)
     let payload = Base64URL.encode(JSONValue.object(Self.claims).serializedBytes)

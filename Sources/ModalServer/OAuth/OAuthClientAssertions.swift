@@ -19,11 +19,17 @@ package final class OAuthClientAssertions: Sendable {
   package static let leeway = 30
 
   private struct State {
-    /// `client id` + space + `jti` → the time (seconds) after which the assertion is refused anyway.
-    var seen: [String: Int] = [:]
+    /// An accepted assertion → the time (seconds) after which it is refused anyway.
+    var seen: [Use: Int] = [:]
     /// Public keys by client id, in libcrypto's form (made once: it costs more than a
     /// verification), with the JWK text they came from.
     var keys: [OAuthClientID: (text: String, key: VerificationKey)] = [:]
+  }
+
+  /// One accepted assertion: its app and `jti` (the pair is the key, so no text is joined per call).
+  private struct Use: Hashable {
+    let client: OAuthClientID
+    let jti: String
   }
 
   private let state = Locked(State())
@@ -61,7 +67,7 @@ package final class OAuthClientAssertions: Sendable {
       throw refusal("it may live at most \(Self.maximumLifetime) seconds")
     }
     guard let jti = claims.id, !jti.isEmpty, jti.utf8.count <= 200 else { throw refusal("it needs a jti") }
-    guard firstUse(client + " " + jti, until: expiresAt + Self.leeway, now: now) else {
+    guard firstUse(Use(client: app.id, jti: jti), until: expiresAt + Self.leeway, now: now) else {
       throw ServerError(
         .unauthenticated, "The OAuth client assertion was already used (its jti repeats); mint a new one for every call.")
     }
@@ -81,7 +87,7 @@ package final class OAuthClientAssertions: Sendable {
   }
 
   /// Remembers `key` until `expiry`; `false` if it is already remembered.
-  private func firstUse(_ key: String, until expiry: Int, now: Int) -> Bool {
+  private func firstUse(_ key: Use, until expiry: Int, now: Int) -> Bool {
     state.withLock { state in
       if let known = state.seen[key], known > now { return false }
       if state.seen.count >= capacity {

@@ -5,8 +5,8 @@
 // `modal` although only OAuth client assertions need it. The headers give the types and the
 // function signatures; each function is reached through `jose_fn_<name>()`, resolved once with
 // dlsym and cached. The `jose_*` helpers below only bundle EVP calls that Swift cannot make
-// directly (OSSL_PARAM builders, BIO macros, variadic key generation, ECDSA_SIG conversion); no
-// cryptography is implemented here.
+// directly (OSSL_PARAM builders, BIO macros, variadic key generation, ECDSA_SIG conversion) or that
+// keep OpenSSL contexts for reuse (RS256 verification); no cryptography is implemented here.
 #include <openssl/bio.h>
 #include <openssl/bn.h>
 #include <openssl/core_names.h>
@@ -19,6 +19,8 @@
 #include <dlfcn.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <pthread.h>
+#include <stdlib.h>
 
 /// The handle of libcrypto, or NULL when it cannot be loaded.
 static inline void *jose_crypto_library(void) {
@@ -63,6 +65,9 @@ JOSE_LAZY(ECDSA_SIG_new)
 JOSE_LAZY(ECDSA_SIG_set0)
 JOSE_LAZY(ERR_clear_error)
 JOSE_LAZY(EVP_Digest)
+JOSE_LAZY(EVP_DigestFinal_ex)
+JOSE_LAZY(EVP_DigestInit_ex)
+JOSE_LAZY(EVP_DigestUpdate)
 JOSE_LAZY(EVP_DigestSign)
 JOSE_LAZY(EVP_DigestSignInit)
 JOSE_LAZY(EVP_DigestVerify)
@@ -122,7 +127,8 @@ static inline int jose_crypto_is_available(void) {
          jose_fn_PEM_write_bio_PrivateKey() && jose_fn_d2i_ECDSA_SIG() && jose_fn_i2d_ECDSA_SIG() &&
          jose_fn_EVP_MD_fetch() && jose_fn_EVP_MD_free() && jose_fn_EVP_PKEY_CTX_dup() && jose_fn_EVP_PKEY_CTX_new_from_pkey() &&
          jose_fn_EVP_PKEY_CTX_set_rsa_padding() && jose_fn_EVP_PKEY_CTX_set_signature_md() &&
-         jose_fn_EVP_PKEY_verify() && jose_fn_EVP_PKEY_verify_init();
+         jose_fn_EVP_PKEY_verify() && jose_fn_EVP_PKEY_verify_init() && jose_fn_EVP_DigestFinal_ex() &&
+         jose_fn_EVP_DigestInit_ex() && jose_fn_EVP_DigestUpdate();
 }
 
 /// The kinds of key ModalJOSE handles.
@@ -350,37 +356,95 @@ static inline EVP_MD *jose_sha256_fetched(void) {
   return md;
 }
 
+/// What one RS256 check at a time needs, kept for the next check: a duplicate of the verifier's
+/// context (OpenSSL allows `EVP_PKEY_verify` to be called again on a context with the same
+/// parameters) and a digest context, which `EVP_DigestInit_ex` resets without reallocating when
+/// the digest is the same.
+typedef struct jose_rs256_slot {
+  EVP_PKEY_CTX *context;
+  EVP_MD_CTX *digest;
+} jose_rs256_slot;
+
+/// The most slots a verifier keeps between checks; more concurrent checks make and free their own.
+#define JOSE_RS256_SPARES 32
+
 /// An RS256 verifier for one RSA key, made once: a context set up for RSASSA-PKCS1-v1_5 over a
-/// SHA-256 digest. `jose_rs256_verify` works on a duplicate, since a context is not shared between
-/// threads. NULL on failure; free with `jose_rs256_verifier_free`.
-static inline EVP_PKEY_CTX *jose_rs256_verifier_new(EVP_PKEY *key) {
+/// SHA-256 digest, never used itself, and the slots made from it that checks borrow one at a time
+/// (a context is not shared between threads). The server checks a client assertion on every call
+/// it authenticates with one: a new duplicate of the context and a new digest context per check
+/// cost it about ten allocations and as many reference counts each time.
+typedef struct jose_rs256_verifier {
+  EVP_PKEY_CTX *template;
+  pthread_mutex_t lock;
+  int spare_count;
+  jose_rs256_slot *spares[JOSE_RS256_SPARES];
+} jose_rs256_verifier;
+
+/// Frees a slot (NULL is ignored).
+static inline void jose_rs256_slot_free(jose_rs256_slot *slot) {
+  if (!slot) return;
+  if (slot->context) jose_fn_EVP_PKEY_CTX_free()(slot->context);
+  if (slot->digest) jose_fn_EVP_MD_CTX_free()(slot->digest);
+  free(slot);
+}
+
+/// A new slot for `verifier`, or NULL on failure.
+static inline jose_rs256_slot *jose_rs256_slot_new(jose_rs256_verifier *verifier) {
+  jose_rs256_slot *slot = calloc(1, sizeof(jose_rs256_slot));
+  if (!slot) return NULL;
+  slot->context = jose_fn_EVP_PKEY_CTX_dup()(verifier->template);
+  slot->digest = jose_fn_EVP_MD_CTX_new()();
+  if (slot->context && slot->digest) return slot;
+  jose_rs256_slot_free(slot);
+  jose_fn_ERR_clear_error()();
+  return NULL;
+}
+
+/// A verifier for `key`, an RSA key; NULL on failure. Free with `jose_rs256_verifier_free`.
+static inline jose_rs256_verifier *jose_rs256_verifier_new(EVP_PKEY *key) {
   EVP_MD *sha256 = jose_crypto_is_available() ? jose_sha256_fetched() : NULL;
   EVP_PKEY_CTX *context = sha256 ? jose_fn_EVP_PKEY_CTX_new_from_pkey()(NULL, key, NULL) : NULL;
-  if (context && jose_fn_EVP_PKEY_verify_init()(context) == 1 &&
+  jose_rs256_verifier *verifier = context ? calloc(1, sizeof(jose_rs256_verifier)) : NULL;
+  if (verifier && jose_fn_EVP_PKEY_verify_init()(context) == 1 &&
       jose_fn_EVP_PKEY_CTX_set_rsa_padding()(context, RSA_PKCS1_PADDING) == 1 &&
-      jose_fn_EVP_PKEY_CTX_set_signature_md()(context, sha256) == 1)
-    return context;
+      jose_fn_EVP_PKEY_CTX_set_signature_md()(context, sha256) == 1 && pthread_mutex_init(&verifier->lock, NULL) == 0) {
+    verifier->template = context;
+    return verifier;
+  }
+  free(verifier);
   if (context) jose_fn_EVP_PKEY_CTX_free()(context);
   jose_fn_ERR_clear_error()();
   return NULL;
 }
 
-/// Frees a verifier from `jose_rs256_verifier_new`.
-static inline void jose_rs256_verifier_free(EVP_PKEY_CTX *verifier) { jose_fn_EVP_PKEY_CTX_free()(verifier); }
+/// Frees a verifier from `jose_rs256_verifier_new` and its spare slots.
+static inline void jose_rs256_verifier_free(jose_rs256_verifier *verifier) {
+  for (int i = 0; i < verifier->spare_count; i++) jose_rs256_slot_free(verifier->spares[i]);
+  pthread_mutex_destroy(&verifier->lock);
+  jose_fn_EVP_PKEY_CTX_free()(verifier->template);
+  free(verifier);
+}
 
 /// 1 when `signature` is the RS256 signature of `message` for the verifier's key: the message is
-/// hashed once with the fetched SHA-256, then the digest is checked on a copy of the verifier.
-static inline int jose_rs256_verify(EVP_PKEY_CTX *verifier, const uint8_t *signature, size_t signature_length,
+/// hashed once with the fetched SHA-256, then the digest is checked, on a spare slot (or a new one).
+static inline int jose_rs256_verify(jose_rs256_verifier *verifier, const uint8_t *signature, size_t signature_length,
                                     const uint8_t *message, size_t message_length) {
+  pthread_mutex_lock(&verifier->lock);
+  jose_rs256_slot *slot = verifier->spare_count > 0 ? verifier->spares[--verifier->spare_count] : NULL;
+  pthread_mutex_unlock(&verifier->lock);
+  if (!slot && !(slot = jose_rs256_slot_new(verifier))) return 0;
   uint8_t digest[32];
   unsigned int written = 0;
-  if (jose_fn_EVP_Digest()(message, message_length, digest, &written, jose_sha256_fetched(), NULL) != 1 ||
-      written != sizeof(digest))
-    return 0;
-  EVP_PKEY_CTX *context = jose_fn_EVP_PKEY_CTX_dup()(verifier);
-  int valid = context && jose_fn_EVP_PKEY_verify()(context, signature, signature_length, digest, sizeof(digest)) == 1;
-  if (context) jose_fn_EVP_PKEY_CTX_free()(context);
-  jose_fn_ERR_clear_error()();
+  int valid = jose_fn_EVP_DigestInit_ex()(slot->digest, jose_sha256_fetched(), NULL) == 1 &&
+              jose_fn_EVP_DigestUpdate()(slot->digest, message, message_length) == 1 &&
+              jose_fn_EVP_DigestFinal_ex()(slot->digest, digest, &written) == 1 && written == sizeof(digest) &&
+              jose_fn_EVP_PKEY_verify()(slot->context, signature, signature_length, digest, sizeof(digest)) == 1;
+  if (!valid) jose_fn_ERR_clear_error()();
+  pthread_mutex_lock(&verifier->lock);
+  int kept = verifier->spare_count < JOSE_RS256_SPARES;
+  if (kept) verifier->spares[verifier->spare_count++] = slot;
+  pthread_mutex_unlock(&verifier->lock);
+  if (!kept) jose_rs256_slot_free(slot);
   return valid;
 }
 
