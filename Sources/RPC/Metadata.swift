@@ -170,6 +170,13 @@ public struct Metadata: Sendable, Hashable, Sequence, ExpressibleByDictionaryLit
     return "[" + parts.joined(separator: ", ") + "]"
   }
 
+  /// Whether every byte of `text` is printable ASCII. Read from the string's storage in one pass
+  /// where it has one: an OAuth client assertion (about 800 bytes) is checked on every call.
+  private static func isPrintableASCII(_ text: String) -> Bool {
+    func check(_ bytes: some Sequence<UInt8>) -> Bool { bytes.allSatisfy { $0 >= 0x20 && $0 <= 0x7E } }
+    return text.utf8.withContiguousStorageIfAvailable(check) ?? check(text.utf8)
+  }
+
   /// Checks that every entry can be sent: keys of `0-9 a-z - _ .`, printable-ASCII text values, binary
   /// values only under `-bin` keys.
   func validate() throws(RPCError) {
@@ -186,7 +193,7 @@ public struct Metadata: Sendable, Hashable, Sequence, ExpressibleByDictionaryLit
       }
       switch entry.value {
       case .string(let text):
-        guard text.utf8.allSatisfy({ $0 >= 0x20 && $0 <= 0x7E }) else {
+        guard Self.isPrintableASCII(text) else {
           throw RPCError(
             code: .internal,
             message:

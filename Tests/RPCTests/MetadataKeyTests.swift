@@ -12,6 +12,17 @@ import Testing
     }
   }
 
+  /// Text values must be printable ASCII, short (inline) or long, checked to their last byte.
+  @Test func textValuesMustBePrintableASCII() throws {
+    let long = String(repeating: "eyJhbGciOiJSUzI1NiJ9.", count: 40)
+    let good: Metadata = ["x-modal-oauth-client-assertion": long, "x-empty": ""]
+    try good.validate()
+    for bad in ["a\u{7}b", "caf\u{E9}", "tab\there", long + "\n", "\u{7F}"] {
+      let metadata: Metadata = ["x-value": bad]
+      #expect(throws: RPCError.self, "\(bad.debugDescription)") { try metadata.validate() }
+    }
+  }
+
   @Test func requestKeysAreKeptAndBounded() {
     let keys = MetadataKeys()
     func key(_ bytes: [UInt8]) -> String { bytes.withUnsafeBufferPointer { keys.key(for: $0) } }
