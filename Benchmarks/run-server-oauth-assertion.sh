@@ -5,10 +5,15 @@
 # the hot path). One load client (Benchmarks/oauth-load, our gRPC client) drives all three in the
 # same run with the same connections and streams, so the ratios are fair; it builds every call's
 # headers, assertions included, before its clock starts. Prints requests/s, p50 and p99 for each and
-# the ratios to the token pair (goal: at least 0.7), and the server's CPU time per call (user +
-# system, from /proc, warm-up included), which other load on the machine disturbs less. With
-# ALLOCS=1 the server runs under Benchmarks/malloc-count and each line also gives its allocations
-# per call (warm-up included, as the CPU time).
+# the ratios to the token pair (goal: at least 0.7), and the CPU time per call of the load client
+# and of the server (user + system over the measured calls, read by the load client from /proc),
+# which other load on the machine disturbs less. With ALLOCS=1 the server runs under
+# Benchmarks/malloc-count and each line also gives its allocations per call (warm-up included).
+#
+# The three loads run ROUNDS times (default 3), one after the other in each round, so each round's
+# ratios compare loads taken within seconds of each other; the summary gives the median of the
+# rounds' ratios, and the ratio of CPU time per call (server + load client, medians), which
+# predicts the throughput ratio of a machine where the two share the cores and varies less.
 #   Benchmarks/run-server-oauth-assertion.sh [requests] [connections] [streams per connection]   (default 20000 8 8)
 # Needs: scripts/setup.sh (openssl for the app's key).
 set -euo pipefail
@@ -39,31 +44,46 @@ openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$work/app-key
 openssl pkey -in "$work/app-key.pem" -pubout -out "$work/app-key.pub.pem"
 key_client=$(oauth_app create --name bench-key --public-key "$work/app-key.pub.pem" --json | json_field client_id)
 
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$server_pid/stat"; }  # the server's user + system time
 allocations() {  # the server's malloc calls so far (0 without ALLOCS)
   [ -n "${ALLOCS:-}" ] || { echo 0; return; }
   kill -USR1 "$server_pid"; sleep 0.3; cut -d' ' -f1 "$work/server.count"
 }
-load() {  # mode: prints the load client's line and the server's CPU time (and allocations) per call
-  local before mallocs
-  before=$(cpu_ticks)
+load() {  # mode round: prints the load client's line, with the server's CPU time (and allocations) per call
+  local mallocs
   mallocs=$(allocations)
-  .build/release/oauth-load "$server_port" "$requests" "$connections" "$streams" "$1" > "$work/$1.out"
-  local used=$(($(cpu_ticks) - before)) calls=$((requests + 200))
+  OAUTH_LOAD_SERVER_PID=$server_pid .build/release/oauth-load "$server_port" "$requests" "$connections" "$streams" "$1" \
+    > "$work/$1.out"
   mallocs=$(($(allocations) - mallocs))
-  echo "$(cat "$work/$1.out"), server CPU $((used * 1000000 / $(getconf CLK_TCK) / calls)) us/call$(
-    [ -z "${ALLOCS:-}" ] || python3 -c "print(f', {$mallocs / $calls:.1f} allocations/call')")"
-  sed -n 's/^[a-z-]*: \([0-9]*\) req\/s.*/\1/p' "$work/$1.out" > "$work/$1.rps"
+  echo "round $2: $(cat "$work/$1.out")$(
+    [ -z "${ALLOCS:-}" ] || python3 -c "print(f', {$mallocs / $((requests + 200)):.1f} allocations/call (warm-up included)')")"
+  # One line per round: requests/s, then the client's and the server's CPU time per call.
+  sed -n 's/^[a-z-]*: \([0-9]*\) req\/s.*client CPU \([0-9]*\) us\/call, server CPU \([0-9]*\) us.*/\1 \2 \3/p' \
+    "$work/$1.out" >> "$work/$1.rounds"
 }
 echo "load: $requests ClientHello calls per credential, $connections connections x $streams streams; load average $(cut -d' ' -f1-3 /proc/loadavg)"
-MODAL_TOKEN_ID=$id MODAL_TOKEN_SECRET=$secret load token-pair
-MODAL_OAUTH_REFRESH_TOKEN=$(grant "$secret_client") MODAL_OAUTH_CLIENT_ID=$secret_client \
-  MODAL_OAUTH_CLIENT_SECRET=$(json_field client_secret <<<"$secret_app") load oauth-secret
-MODAL_OAUTH_REFRESH_TOKEN=$(grant "$key_client") MODAL_OAUTH_CLIENT_ID=$key_client \
-  MODAL_OAUTH_JWT_KEY=$work/app-key.pem load oauth-assertion
-ok=$(grep -c "ClientHello OK" "$work/server.log" || true)
-echo "modal-server logged $ok ClientHello calls with status OK (3 x (200 warm-up + $requests measured) expected)"
-pair=$(cat "$work/token-pair.rps")
-for mode in oauth-secret oauth-assertion; do
-  python3 -c "print(f'ratio $mode / token pair: {$(cat "$work/$mode.rps") / $pair:.2f}')"
+pair_grant=$(grant "$secret_client")
+key_grant=$(grant "$key_client")
+client_secret=$(json_field client_secret <<<"$secret_app")
+for round in $(seq "${ROUNDS:-3}"); do
+  MODAL_TOKEN_ID=$id MODAL_TOKEN_SECRET=$secret load token-pair "$round"
+  MODAL_OAUTH_REFRESH_TOKEN=$pair_grant MODAL_OAUTH_CLIENT_ID=$secret_client MODAL_OAUTH_CLIENT_SECRET=$client_secret \
+    load oauth-secret "$round"
+  MODAL_OAUTH_REFRESH_TOKEN=$key_grant MODAL_OAUTH_CLIENT_ID=$key_client MODAL_OAUTH_JWT_KEY=$work/app-key.pem \
+    load oauth-assertion "$round"
 done
+ok=$(grep -c "ClientHello OK" "$work/server.log" || true)
+echo "modal-server logged $ok ClientHello calls with status OK (${ROUNDS:-3} x 3 x (200 warm-up + $requests measured) expected)"
+python3 - "$work" <<'PY'
+import statistics, sys
+work = sys.argv[1]
+def rounds(mode):  # [(requests/s, client CPU us, server CPU us)] per round
+    return [tuple(map(int, line.split())) for line in open(f"{work}/{mode}.rounds")]
+pair = rounds("token-pair")
+for mode in ("oauth-secret", "oauth-assertion"):
+    mine = rounds(mode)
+    ratios = [m[0] / p[0] for m, p in zip(mine, pair)]
+    cpu = lambda rows: statistics.median(r[1] + r[2] for r in rows)
+    print(f"ratio {mode} / token pair: {statistics.median(ratios):.2f} (median of rounds: "
+          + ", ".join(f"{r:.2f}" for r in ratios) + f"); CPU per call, server + client: "
+          + f"{cpu(mine)} us against {cpu(pair)} us, ratio {cpu(pair) / cpu(mine):.2f}")
+PY

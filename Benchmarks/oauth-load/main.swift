@@ -5,7 +5,9 @@
 // Sends <requests> authenticated ClientHello calls to modal-server on 127.0.0.1:<port> over
 // <connections> HTTP/2 connections with <streams> calls in flight on each, after 200 warm-up
 // calls, and prints "<mode>: <r> req/s, p50 <x> ms, p99 <y> ms, client CPU <c> us/call" (its own
-// user + system time over the measured calls). Credentials come from the
+// user + system time over the measured calls), and with OAUTH_LOAD_SERVER_PID set also ", server
+// CPU <s> us/call": the server's user + system time (from /proc) over the same calls, so neither
+// figure counts the warm-up or the minting of assertions. Credentials come from the
 // environment, named as Python modal names them: MODAL_TOKEN_ID and MODAL_TOKEN_SECRET, or
 // MODAL_OAUTH_REFRESH_TOKEN, MODAL_OAUTH_CLIENT_ID and MODAL_OAUTH_CLIENT_SECRET or
 // MODAL_OAUTH_JWT_KEY (here the path of the PEM private key).
@@ -147,15 +149,33 @@ func processCPUSeconds() -> Double {
   return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
 }
 
+/// The user + system time in seconds of the process `pid` (Linux), or `nil` when it cannot be read.
+func cpuSeconds(ofProcess pid: String) -> Double? {
+  guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+    let end = stat.lastIndex(of: ")")
+  else { return nil }
+  // After the command name in parentheses: state is field 3, utime and stime are fields 14 and 15.
+  let fields = stat[stat.index(after: end)...].split(separator: " ")
+  guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return nil }
+  return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
+}
+let serverPID = ProcessInfo.processInfo.environment["OAUTH_LOAD_SERVER_PID"]
+
 _ = await drive(channels, streams: streams, headers: Array(headers.prefix(warmUp)))
+let serverBefore = serverPID.flatMap(cpuSeconds(ofProcess:))
 let cpuBefore = processCPUSeconds()
 let (latencies, seconds) = await drive(channels, streams: streams, headers: Array(headers.dropFirst(warmUp)))
 // The client shares the machine with the server: its own cost per call says how much of the
 // throughput it takes.
 let clientMicroseconds = (processCPUSeconds() - cpuBefore) * 1e6 / Double(requests)
+var serverMicroseconds: Double?
+if let serverBefore, let serverAfter = serverPID.flatMap(cpuSeconds(ofProcess:)) {
+  serverMicroseconds = (serverAfter - serverBefore) * 1e6 / Double(requests)
+}
 let sorted = latencies.sorted()
 func percentile(_ q: Double) -> Double { sorted[min(sorted.count - 1, Int(q * Double(sorted.count)))] * 1000 }
 print(
   "\(mode.rawValue): \(String(format: "%.0f", Double(requests) / seconds)) req/s, "
     + "p50 \(String(format: "%.2f", percentile(0.5))) ms, p99 \(String(format: "%.2f", percentile(0.99))) ms, "
-    + "client CPU \(String(format: "%.0f", clientMicroseconds)) us/call")
+    + "client CPU \(String(format: "%.0f", clientMicroseconds)) us/call"
+    + (serverMicroseconds.map { ", server CPU \(String(format: "%.0f", $0)) us/call" } ?? ""))
