@@ -1,5 +1,8 @@
+import TextSearch
+
 /// Where a channel connects, parsed from a URL: `http://host[:port]` (HTTP/2 without TLS),
 /// `https://host[:port]` (TLS) or `unix:///path/to/socket`.
+
 public struct ChannelTarget: Sendable, Hashable, CustomStringConvertible {
   /// How the channel reaches its server.
   public enum Transport: String, Sendable, Hashable {
@@ -25,7 +28,7 @@ public struct ChannelTarget: Sendable, Hashable, CustomStringConvertible {
     self.url = url
     let shown = Self.redactingUserInfo(url)
     let trimmed = url.trimmingASCIIWhitespace()
-    guard let schemeEnd = trimmed.firstRange(of: "://") else {
+    guard let schemeEnd = trimmed.firstRange(ofText: "://") else {
       throw RPCConfigurationError(
         code: .missingScheme,
         message: "missing scheme in server URL \"\(shown)\": write http://host:port or https://host")
@@ -104,7 +107,7 @@ public struct ChannelTarget: Sendable, Hashable, CustomStringConvertible {
   /// The URL with anything before an `@` in its authority (a user name and password) replaced by
   /// `****`, so that it can be shown: `http://user:pw@host:1` gives `http://****@host:1`.
   public static func redactingUserInfo(_ url: String) -> String {
-    let authorityStart = url.firstRange(of: "://")?.upperBound ?? url.startIndex
+    let authorityStart = url.firstRange(ofText: "://")?.upperBound ?? url.startIndex
     let rest = url[authorityStart...]
     let authority = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
     guard let at = authority.lastIndex(of: "@") else { return url }

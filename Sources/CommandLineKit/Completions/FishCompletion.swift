@@ -1,5 +1,8 @@
+import TextSearch
+
 /// Writes a fish completion script: a function prints the command path of the words typed so
 /// far, and each `complete` line applies to one path.
+
 struct FishCompletion {
   let tree: CompletionTree
 
@@ -45,6 +48,6 @@ struct FishCompletion {
   }
 
   private func quote(_ text: String) -> String {
-    "'" + text.replacing("\\", with: "\\\\").replacing("'", with: "\\'") + "'"
+    "'" + text.replacing(text: "\\", with: "\\\\").replacing(text: "'", with: "\\'") + "'"
   }
 }

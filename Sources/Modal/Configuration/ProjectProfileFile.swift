@@ -1,3 +1,5 @@
+import TextSearch
+
 /// A `.modal-profile` file: pins a project (a folder and everything under it) to a profile of the
 /// configuration file by name, so switching accounts is changing folders, not rewriting
 /// `~/.modal.toml` (processes in different projects never disturb each other).
@@ -5,6 +7,7 @@
 /// The file holds one profile name and nothing else (blank lines and `#` comment lines aside).
 /// Credentials, server URLs and TOML tables are refused: a project file is often committed, and
 /// those belong in `~/.modal.toml`.
+
 package struct ProjectProfileFile: Sendable, Equatable {
   /// The file's name, looked for in the working folder and each folder above it.
   package static let fileName = ".modal-profile"
@@ -65,8 +68,8 @@ package struct ProjectProfileFile: Sendable, Equatable {
   /// Why `line` is not a profile name, in words that never repeat it; nil when it is one.
   static func problem(with line: String) -> String? {
     if line.hasPrefix("[") { return "holds a TOML table" }
-    if line.contains("=") { return "holds a `key = value` setting" }
-    if line.contains("://") { return "holds a URL" }
+    if line.contains(text: "=") { return "holds a `key = value` setting" }
+    if line.contains(text: "://") { return "holds a URL" }
     if line.hasPrefix("ak-") || line.hasPrefix("as-") || line.hasPrefix("wk-") || line.hasPrefix("ws-") {
       return "holds what looks like a token id or secret"
     }

@@ -5,6 +5,7 @@
 #endif
 import Modal
 import TOML
+import TextSearch
 
 /// `modal doctor`'s server checks: the URL, proxy variables, DNS, TCP, then TLS and HTTP/2 through
 /// the RPC layer (its connection-failure classification), with a `ClientHello`.
@@ -64,7 +65,7 @@ struct ServerChecks {
     let tls = endpoint.usesTLS
     if let error = helloError, error.code == .connection || error.code == .unavailable || error.code == .timeout {
       let lower = error.message.lowercased()
-      let check = lower.contains("tls") || lower.contains("certificate") ? "server.tls" : "server.grpc"
+      let check = lower.contains(text: "tls") || lower.contains(text: "certificate") ? "server.tls" : "server.grpc"
       report.add("server", check, .problem, error.message, fix: error.remedy)
       return nil
     }
