@@ -17,15 +17,21 @@ let commandLineSettings: [SwiftSetting] = [.enableUpcomingFeature("NonisolatedNo
 let alwaysOptimized: [SwiftSetting] = [.unsafeFlags(["-O"])]
 
 /// Every module that `modal` links is built without the autolink entries for the standard library's
-/// string-processing libraries (`_StringProcessing`, `_RegexParser`), which every Swift module imports
-/// implicitly. None of these modules calls them, so `modal` no longer loads and relocates them at every
-/// start (about a million instructions of the dynamic loader's work, issue 19). A call that does need
-/// one fails at `modal`'s link with an undefined symbol instead of loading it silently;
-/// `scripts/check-startup-libraries.sh` also fails if either is back. Modules that do use them (the
-/// server, the tests) link them through their own imports.
+/// string-processing libraries (`_StringProcessing`, `_RegexParser`, which every Swift module imports
+/// implicitly) and for Swift's Glibc overlay (`libswiftGlibc`, which `import Glibc` brings). None of
+/// these modules calls them: text search goes through `TextSearch`; `errno`, `open`, `fcntl`, the
+/// `S_IF*` file types, `SIG_IGN`, `SIG_DFL` and `environ` through `CShims`. So `modal` does not load
+/// and relocate the string-processing libraries at every start (about a million instructions of the
+/// dynamic loader's work, a quarter of a Swift hello world's), and the Glibc overlay, which the
+/// concurrency runtime loads anyway, comes last in the dynamic loader's search order instead of before
+/// the C library (about 0.1 million instructions of symbol lookups); issue 19, docs/benchmarks.md. A
+/// call that does need one of them fails at `modal`'s link with an undefined symbol instead of loading
+/// it silently. Modules that do use them (the server, the tests) link them through their own imports.
 let startupLinkage: [SwiftSetting] = [
   .unsafeFlags(
-    ["swift_StringProcessing", "swift_RegexParser"].flatMap { ["-Xfrontend", "-disable-autolink-library", "-Xfrontend", $0] },
+    ["swift_StringProcessing", "swift_RegexParser", "swiftGlibc"].flatMap {
+      ["-Xfrontend", "-disable-autolink-library", "-Xfrontend", $0]
+    },
     .when(platforms: [.linux])),
 ]
 

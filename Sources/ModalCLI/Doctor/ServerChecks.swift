@@ -3,6 +3,7 @@
 #elseif canImport(Darwin)
   import Darwin
 #endif
+import CShims
 import Modal
 import TOML
 import TextSearch
@@ -137,7 +138,7 @@ struct ServerChecks {
     let fd = socket(address.family, Int32(SOCK_STREAM.rawValue), 0)
     guard fd >= 0 else { return "cannot open a socket" }
     defer { close(fd) }
-    _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
+    _ = cshims_fcntl(fd, F_SETFL, cshims_fcntl(fd, F_GETFL, 0) | O_NONBLOCK)
     let started = address.storage.withUnsafeBytes { raw in
       #if canImport(Glibc)
         Glibc.connect(fd, raw.baseAddress!.assumingMemoryBound(to: sockaddr.self), address.length)
@@ -146,7 +147,7 @@ struct ServerChecks {
       #endif
     }
     if started == 0 { return nil }
-    guard errno == EINPROGRESS else { return String(cString: strerror(errno)) }
+    guard cshims_errno() == EINPROGRESS else { return String(cString: strerror(cshims_errno())) }
     var entry = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
     guard poll(&entry, 1, seconds * 1000) > 0 else { return "timed out after \(seconds) s" }
     var error: Int32 = 0

@@ -4,9 +4,15 @@
 #if defined(__linux__) && !defined(_GNU_SOURCE)
 #define _GNU_SOURCE
 #endif
+#include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
+#include <sys/stat.h>
 #include <unistd.h>
+#if defined(__APPLE__)
+#include <crt_externs.h>
+#endif
 
 /* A pipe whose ends are close-on-exec from the start (Linux's pipe2 is hidden behind _GNU_SOURCE;
    elsewhere the flag is set just after, which leaves a short window). Returns 0 on success. */
@@ -26,6 +32,35 @@ static inline void cshims_line_buffer_stdout(void) { setvbuf(stdout, NULL, _IOLB
 
 /* Flush stdout and stderr. */
 static inline void cshims_flush_standard_streams(void) { fflush(stdout); fflush(stderr); }
+
+/* What Swift's Glibc overlay (libswiftGlibc) adds to the C library for Swift: `errno`, the variadic
+   `open` and `fcntl`, the S_IF* file types, SIG_DFL and SIG_IGN, `environ`. The modules `modal` links
+   reach them here instead, so that `modal` does not name the overlay among its own libraries and the
+   dynamic loader searches it last, not before the C library, for every symbol it binds at start
+   (Package.swift's `startupLinkage`, issue 19). */
+static inline int cshims_errno(void) { return errno; }
+static inline int cshims_open(const char *path, int flags, mode_t mode) { return open(path, flags, mode); }
+static inline int cshims_fcntl(int descriptor, int command, int argument) { return fcntl(descriptor, command, argument); }
+/* The file type bits of a `st_mode` (`mode & S_IFMT`), to compare with the constants below. */
+static inline mode_t cshims_file_type(mode_t mode) { return mode & S_IFMT; }
+static const mode_t cshims_S_IFREG = S_IFREG;
+static const mode_t cshims_S_IFDIR = S_IFDIR;
+static const mode_t cshims_S_IFLNK = S_IFLNK;
+static const mode_t cshims_S_IFCHR = S_IFCHR;
+static const mode_t cshims_S_IFBLK = S_IFBLK;
+static const mode_t cshims_S_IFIFO = S_IFIFO;
+static const mode_t cshims_S_IFSOCK = S_IFSOCK;
+/* `signal(number, SIG_IGN)` and `signal(number, SIG_DFL)`. */
+static inline void cshims_ignore_signal(int number) { signal(number, SIG_IGN); }
+static inline void cshims_default_signal(int number) { signal(number, SIG_DFL); }
+/* The process environment, a list of `NAME=value` C strings ending with NULL. */
+static inline char **cshims_environ(void) {
+#if defined(__APPLE__)
+  return *_NSGetEnviron();
+#else
+  return environ;
+#endif
+}
 
 /* libdispatch through its C interface, declared here instead of imported: `import Dispatch` brings
    the Swift overlay, libswiftDispatch, which every start of `modal` would then load and relocate
