@@ -91,11 +91,10 @@ let package = Package(
     // MARK: Layer 1 and 2, protobuf — end
 
     // MARK: Layer 1, RPC over the gRPC C core — begin
-    // libdispatch through CShims' C declarations, not `import Dispatch` (whose Swift overlay would load
-    // at every start of `modal`); Swift's concurrency runtime loads libdispatch anyway.
-    .target(
-      name: "RPC", dependencies: ["CGRPC", "CShims", "TextSearch"], swiftSettings: strict + startupLinkage,
-      linkerSettings: [.linkedLibrary("dispatch", .when(platforms: [.linux]))]),
+    // libdispatch through CShims, which looks its functions up on first use, not `import Dispatch`
+    // (whose Swift overlay would load at every start of `modal`) nor linked (the loader would search it
+    // before libc at start); Swift's concurrency runtime loads libdispatch anyway.
+    .target(name: "RPC", dependencies: ["CGRPC", "CShims", "TextSearch"], swiftSettings: strict + startupLinkage),
     .testTarget(name: "RPCTests", dependencies: ["RPC"], swiftSettings: strict),
     .executableTarget(
       name: "rpc-benchmark", dependencies: ["RPC"], path: "Benchmarks/rpc-benchmark", swiftSettings: strict),

@@ -17,6 +17,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 binary=${1:-.build/release/modal}
 forbidden='^(libFoundation|lib_Foundation|libicu|libcrypto|libssl|libcurl|libgrpc|libswiftDispatch|libswift_StringProcessing|libswift_RegexParser)'
+# Loaded anyway (by Swift's concurrency runtime), but never named by the executable itself: the
+# dynamic loader would then search them before the C library for every symbol it binds at start.
+not_direct='^(libdispatch|libswiftGlibc)\.'
 
 if [ "$(uname -s)" != Linux ]; then
   echo "check-startup-libraries: skipped (reads ELF files; this is $(uname -s))"
@@ -33,6 +36,15 @@ files=("$binary")
 while read -r path; do files+=("$path"); done < <(ldd "$binary" | sed -n 's/.*=> \(\/[^ ]*\) .*/\1/p')
 
 found=0
+named=0
+while read -r name; do
+  if [[ $name =~ $not_direct ]]; then
+    echo "check-startup-libraries: $(basename "$binary") names $name among its own libraries (CShims reaches" \
+      "libdispatch with dlsym; errno, open and the like come from CShims, not the Glibc overlay): find the" \
+      "linkedLibrary or the module without Package.swift's startupLinkage that brought it" >&2
+    named=1
+  fi
+done < <(needed "$binary")
 for file in "${files[@]}"; do
   while read -r name; do
     if [[ $name =~ $forbidden ]]; then
@@ -49,5 +61,6 @@ if [ "$found" = 1 ]; then
     "Package.swift's startupLinkage, and search text with TextSearch." >&2
   exit 1
 fi
+[ "$named" = 0 ] || exit 1
 echo "check-startup-libraries: $(basename "$binary") needs none of Foundation, ICU, libcrypto, libssl, libcurl, libgrpc, libswiftDispatch," \
-  "libswift_StringProcessing, libswift_RegexParser at start"
+  "libswift_StringProcessing, libswift_RegexParser at start, and does not name libdispatch or libswiftGlibc itself"
