@@ -2,7 +2,6 @@ import TextSearch
 
 /// Where a channel connects, parsed from a URL: `http://host[:port]` (HTTP/2 without TLS),
 /// `https://host[:port]` (TLS) or `unix:///path/to/socket`.
-
 public struct ChannelTarget: Sendable, Hashable, CustomStringConvertible {
   /// How the channel reaches its server.
   public enum Transport: String, Sendable, Hashable {

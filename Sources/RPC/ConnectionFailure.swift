@@ -1,7 +1,6 @@
 import TextSearch
 
 /// Why a channel could not reach its server, diagnosed from the gRPC core's error text.
-
 public struct ConnectionFailure: Sendable, Hashable, CustomStringConvertible {
   /// The class of failure.
   public enum Kind: String, Sendable, Hashable, CaseIterable {

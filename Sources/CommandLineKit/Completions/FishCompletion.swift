@@ -2,7 +2,6 @@ import TextSearch
 
 /// Writes a fish completion script: a function prints the command path of the words typed so
 /// far, and each `complete` line applies to one path.
-
 struct FishCompletion {
   let tree: CompletionTree
 

@@ -2,7 +2,6 @@ import TextSearch
 
 /// Writes a zsh completion script (`#compdef`): the command path is found from the words before
 /// the cursor, then subcommands and options are offered with their help as descriptions.
-
 struct ZshCompletion {
   let tree: CompletionTree
 

@@ -7,7 +7,6 @@ import TextSearch
 /// The file holds one profile name and nothing else (blank lines and `#` comment lines aside).
 /// Credentials, server URLs and TOML tables are refused: a project file is often committed, and
 /// those belong in `~/.modal.toml`.
-
 package struct ProjectProfileFile: Sendable, Equatable {
   /// The file's name, looked for in the working folder and each folder above it.
   package static let fileName = ".modal-profile"

@@ -2,7 +2,6 @@ import TextSearch
 
 /// Hides what looks like a token secret in text that is about to be shown (a command's error
 /// output, a server's message): `as-…` values, and long random-looking words such as passwords.
-
 package enum SecretRedaction {
   /// The text with every `as-…` value masked as ``Credentials/mask(_:)`` masks it, every other
   /// random-looking word (at least 20 letters and digits mixing upper case, lower case and digits)

@@ -1,7 +1,6 @@
 import TextSearch
 
 /// Quotes text for a POSIX shell, so that a printed command works for paths with spaces or quotes.
-
 package enum ShellQuoting {
   /// The text unchanged when it holds only characters a shell takes literally, else in single
   /// quotes with each `'` written as `'\''`: `/x/we ird/it's.toml` gives `'/x/we ird/it'\''s.toml'`.

@@ -10,7 +10,6 @@ import TextSearch
 /// KEY is ``SecretStoreKey/account`` (`modal:PROFILE@SERVER_URL`). The secret travels only on the
 /// pipes, never in arguments or the environment; the helper's error output is shown with anything
 /// secret-looking masked.
-
 package struct CredentialHelperStore: SecretStore {
   /// NAME in `modal-credential-NAME`.
   package let helperName: String
