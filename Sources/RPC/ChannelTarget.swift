@@ -1,3 +1,5 @@
+import TextSearch
+
 /// Where a channel connects, parsed from a URL: `http://host[:port]` (HTTP/2 without TLS),
 /// `https://host[:port]` (TLS) or `unix:///path/to/socket`.
 public struct ChannelTarget: Sendable, Hashable, CustomStringConvertible {
@@ -25,7 +27,7 @@ public struct ChannelTarget: Sendable, Hashable, CustomStringConvertible {
     self.url = url
     let shown = Self.redactingUserInfo(url)
     let trimmed = url.trimmingASCIIWhitespace()
-    guard let schemeEnd = trimmed.firstRange(of: "://") else {
+    guard let schemeEnd = trimmed.firstRange(ofText: "://") else {
       throw RPCConfigurationError(
         code: .missingScheme,
         message: "missing scheme in server URL \"\(shown)\": write http://host:port or https://host")
@@ -104,7 +106,7 @@ public struct ChannelTarget: Sendable, Hashable, CustomStringConvertible {
   /// The URL with anything before an `@` in its authority (a user name and password) replaced by
   /// `****`, so that it can be shown: `http://user:pw@host:1` gives `http://****@host:1`.
   public static func redactingUserInfo(_ url: String) -> String {
-    let authorityStart = url.firstRange(of: "://")?.upperBound ?? url.startIndex
+    let authorityStart = url.firstRange(ofText: "://")?.upperBound ?? url.startIndex
     let rest = url[authorityStart...]
     let authority = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
     guard let at = authority.lastIndex(of: "@") else { return url }

@@ -1,3 +1,5 @@
+import TextSearch
+
 /// Why a channel could not reach its server, diagnosed from the gRPC core's error text.
 public struct ConnectionFailure: Sendable, Hashable, CustomStringConvertible {
   /// The class of failure.
@@ -59,14 +61,14 @@ public struct ConnectionFailure: Sendable, Hashable, CustomStringConvertible {
       ConnectionFailure(kind: kind, endpoint: endpoint, summary: summary, remedy: remedy, detail: text)
     }
 
-    if lower.contains("http proxy") || lower.contains("proxy") && lower.contains("response code") {
+    if lower.contains(text: "http proxy") || lower.contains(text: "proxy") && lower.contains(text: "response code") {
       let via = proxy ?? endpoint
       return make(
         .proxy, via, "the proxy \(via) refused the tunnel to \(target.hostAndPort): \(lastError(text))",
         proxyRemedy)
     }
-    if lower.contains("dns resolution failed") || lower.contains("domain name not found")
-      || lower.contains("could not resolve")
+    if lower.contains(text: "dns resolution failed") || lower.contains(text: "domain name not found")
+      || lower.contains(text: "could not resolve")
     {
       let name = resolvedName(in: text) ?? target.host
       if let proxy, name != target.host {
@@ -96,15 +98,15 @@ public struct ConnectionFailure: Sendable, Hashable, CustomStringConvertible {
           "check the network connection and firewall; the server may be down")
       }
     }
-    if lower.contains("peer name") && lower.contains("not in peer certificate") {
+    if lower.contains(text: "peer name") && lower.contains(text: "not in peer certificate") {
       return make(
         .tlsHostname, endpoint,
         "TLS handshake failed: the certificate of \(endpoint) is not valid for host name \(verifiedName(in: text) ?? target.host)",
         "connect with a host name the certificate was issued for (or set the authority option)")
     }
-    if lower.contains("certificate verify failed") || lower.contains("self signed certificate")
-      || lower.contains("self-signed certificate") || lower.contains("unable to get local issuer")
-      || lower.contains("certificate has expired") || lower.contains("certificate is not yet valid")
+    if lower.contains(text: "certificate verify failed") || lower.contains(text: "self signed certificate")
+      || lower.contains(text: "self-signed certificate") || lower.contains(text: "unable to get local issuer")
+      || lower.contains(text: "certificate has expired") || lower.contains(text: "certificate is not yet valid")
     {
       return make(
         .tlsCertificate, endpoint,
@@ -112,32 +114,32 @@ public struct ConnectionFailure: Sendable, Hashable, CustomStringConvertible {
         "if the server uses a private certificate authority, pass its certificate as the root certificates "
           + "(or set GRPC_DEFAULT_SSL_ROOTS_FILE_PATH); also check the system clock")
     }
-    if lower.contains("handshake failed") || lower.contains("ssl_error") || lower.contains("tsi_") {
+    if lower.contains(text: "handshake failed") || lower.contains(text: "ssl_error") || lower.contains(text: "tsi_") {
       return make(
         .tlsHandshake, endpoint, "TLS handshake with \(endpoint) failed: \(handshakeReason(text))",
         "check that the server speaks TLS on this port (use http:// for a plaintext server)")
     }
-    if lower.contains("http1.x server") {
+    if lower.contains(text: "http1.x server") {
       return make(
         .notHTTP2, endpoint, "\(endpoint) answered with HTTP/1.1, not the HTTP/2 that gRPC needs",
         "this port speaks HTTP/1.1: it is probably a web or dashboard port rather than the server's gRPC port; "
           + "check the port in the server URL")
     }
-    if lower.contains("failed parsing http/2") {
+    if lower.contains(text: "failed parsing http/2") {
       return make(
         .notHTTP2, endpoint, "\(endpoint) does not speak HTTP/2, which gRPC needs",
         "this port serves another protocol: check the port in the server URL (not a web or dashboard port), "
           + "and use https:// if the server speaks TLS")
     }
-    if lower.contains("socket closed") || lower.contains("connection reset") || lower.contains("broken pipe")
-      || lower.contains("endpoint closing") || lower.contains("goaway")
+    if lower.contains(text: "socket closed") || lower.contains(text: "connection reset") || lower.contains(text: "broken pipe")
+      || lower.contains(text: "endpoint closing") || lower.contains(text: "goaway")
     {
       return make(
         .connectionClosed, endpoint, "the connection to \(endpoint) was closed before the server answered",
         "if this server answered before, it may have stopped or restarted: try again in a moment; otherwise check "
           + "that the URL scheme matches the server (https:// for a TLS server) and that it serves gRPC")
     }
-    if lower.contains("failed to connect to all addresses") || lower.contains("failed to connect") {
+    if lower.contains(text: "failed to connect to all addresses") || lower.contains(text: "failed to connect") {
       return make(
         .other, endpoint, "could not connect to \(endpoint): \(lastError(text))",
         "check the server URL and that the server is running")
@@ -161,14 +163,14 @@ public struct ConnectionFailure: Sendable, Hashable, CustomStringConvertible {
   }
 
   private static func tcpFailure(_ lower: String) -> TCPReason? {
-    if lower.contains("connection refused") { return .refused }
-    if lower.contains("network is unreachable") || lower.contains("no route to host")
-      || lower.contains("host is unreachable")
+    if lower.contains(text: "connection refused") { return .refused }
+    if lower.contains(text: "network is unreachable") || lower.contains(text: "no route to host")
+      || lower.contains(text: "host is unreachable")
     {
       return .unreachable
     }
-    if lower.contains("connection timed out") || lower.contains("connect timeout")
-      || lower.contains("timeout occurred")
+    if lower.contains(text: "connection timed out") || lower.contains(text: "connect timeout")
+      || lower.contains(text: "timeout occurred")
     {
       return .timedOut
     }
@@ -178,9 +180,9 @@ public struct ConnectionFailure: Sendable, Hashable, CustomStringConvertible {
   /// The address in the core's text ("ipv4:127.0.0.1:1: Failed to connect" gives 127.0.0.1:1).
   static func failingEndpoint(in text: String) -> String? {
     for prefix in ["ipv4:", "ipv6:", "unix:"] {
-      guard let start = text.firstRange(of: prefix)?.upperBound else { continue }
+      guard let start = text.firstRange(ofText: prefix)?.upperBound else { continue }
       let rest = text[start...]
-      let end = rest.firstRange(of: ": ")?.lowerBound ?? rest.endIndex
+      let end = rest.firstRange(ofText: ": ")?.lowerBound ?? rest.endIndex
       let endpoint = String(rest[..<end])
       if !endpoint.isEmpty { return endpoint }
     }
@@ -189,7 +191,7 @@ public struct ConnectionFailure: Sendable, Hashable, CustomStringConvertible {
 
   /// "api.example" from "DNS resolution failed for api.example:443: ...".
   private static func resolvedName(in text: String) -> String? {
-    guard let start = text.firstRange(of: "DNS resolution failed for ")?.upperBound else { return nil }
+    guard let start = text.firstRange(ofText: "DNS resolution failed for ")?.upperBound else { return nil }
     var name = text[start...].prefix { $0 != " " }
     if name.hasSuffix(":") { name = name.dropLast() }
     if name.hasPrefix("[") {
@@ -202,17 +204,17 @@ public struct ConnectionFailure: Sendable, Hashable, CustomStringConvertible {
 
   /// "localhost" from "Peer name localhost is not in peer certificate".
   private static func verifiedName(in text: String) -> String? {
-    guard let start = text.firstRange(of: "Peer name ")?.upperBound else { return nil }
+    guard let start = text.firstRange(ofText: "Peer name ")?.upperBound else { return nil }
     let name = text[start...].prefix { $0 != " " }
     return name.isEmpty ? nil : String(name)
   }
 
   /// The OpenSSL reason from "Ssl handshake failed: SSL_ERROR_SSL: error:0A00010B:SSL routines::wrong version number".
   private static func handshakeReason(_ text: String) -> String {
-    if let range = text.range(ofLast: "::") {
+    if let range = text.lastRange(ofText: "::") {
       return String(text[range.upperBound...])
     }
-    if let range = text.firstRange(of: "andshake failed: ") {
+    if let range = text.firstRange(ofText: "andshake failed: ") {
       return String(text[range.upperBound...])
     }
     return lastError(text)
@@ -221,20 +223,13 @@ public struct ConnectionFailure: Sendable, Hashable, CustomStringConvertible {
   /// The part after "last error: UNKNOWN: ipv4:host:port: ", or the whole text.
   private static func lastError(_ text: String) -> String {
     var rest = Substring(text)
-    if let range = rest.firstRange(of: "last error: ") { rest = rest[range.upperBound...] }
+    if let range = rest.firstRange(ofText: "last error: ") { rest = rest[range.upperBound...] }
     for prefix in ["ipv4:", "ipv6:", "unix:"] {
-      if let start = rest.firstRange(of: prefix), let end = rest[start.upperBound...].firstRange(of: ": ") {
+      if let start = rest.firstRange(ofText: prefix), let end = rest[start.upperBound...].firstRange(ofText: ": ") {
         rest = rest[end.upperBound...]
         break
       }
     }
     return String(rest)
-  }
-}
-
-extension String {
-  /// The range of the last occurrence of `needle`.
-  func range(ofLast needle: String) -> Range<Index>? {
-    ranges(of: needle).last
   }
 }

@@ -1,3 +1,5 @@
+import TextSearch
+
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Darwin)
@@ -28,13 +30,13 @@ enum ProxyResolution {
 
   /// `http://host:port` for the `grpc.http_proxy` channel argument.
   static func proxyURI(_ server: String) -> String {
-    server.contains("://") ? server : "http://\(server)"
+    server.contains(text: "://") ? server : "http://\(server)"
   }
 
   /// The `host:port` of a proxy URI (`http://[user@]host[:port][/]`); the core supports only `http`.
   static func hostAndPort(ofProxy uri: String) -> String? {
     var rest = Substring(uri.trimmingASCIIWhitespace())
-    if let schemeEnd = rest.firstRange(of: "://") {
+    if let schemeEnd = rest.firstRange(ofText: "://") {
       guard rest[..<schemeEnd.lowerBound].lowercased() == "http" else { return nil }
       rest = rest[schemeEnd.upperBound...]
     }

@@ -1,3 +1,5 @@
+import TextSearch
+
 /// Writes a fish completion script: a function prints the command path of the words typed so
 /// far, and each `complete` line applies to one path.
 struct FishCompletion {
@@ -45,6 +47,6 @@ struct FishCompletion {
   }
 
   private func quote(_ text: String) -> String {
-    "'" + text.replacing("\\", with: "\\\\").replacing("'", with: "\\'") + "'"
+    "'" + text.replacing(text: "\\", with: "\\\\").replacing(text: "'", with: "\\'") + "'"
   }
 }

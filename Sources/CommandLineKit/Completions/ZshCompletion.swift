@@ -1,3 +1,5 @@
+import TextSearch
+
 /// Writes a zsh completion script (`#compdef`): the command path is found from the words before
 /// the cursor, then subcommands and options are offered with their help as descriptions.
 struct ZshCompletion {
@@ -50,10 +52,10 @@ struct ZshCompletion {
 
   /// Escapes a `_describe` item: a colon separates the word from its description.
   private func escape(_ text: String) -> String {
-    text.replacing("\\", with: "\\\\").replacing(":", with: "\\:")
+    text.replacing(text: "\\", with: "\\\\").replacing(text: ":", with: "\\:")
   }
 
   private func quote(_ text: String) -> String {
-    "'" + text.replacing("'", with: "'\\''") + "'"
+    "'" + text.replacing(text: "'", with: "'\\''") + "'"
   }
 }

@@ -1,3 +1,5 @@
+import TextSearch
+
 /// A `.modal-profile` file: pins a project (a folder and everything under it) to a profile of the
 /// configuration file by name, so switching accounts is changing folders, not rewriting
 /// `~/.modal.toml` (processes in different projects never disturb each other).
@@ -65,8 +67,8 @@ package struct ProjectProfileFile: Sendable, Equatable {
   /// Why `line` is not a profile name, in words that never repeat it; nil when it is one.
   static func problem(with line: String) -> String? {
     if line.hasPrefix("[") { return "holds a TOML table" }
-    if line.contains("=") { return "holds a `key = value` setting" }
-    if line.contains("://") { return "holds a URL" }
+    if line.contains(text: "=") { return "holds a `key = value` setting" }
+    if line.contains(text: "://") { return "holds a URL" }
     if line.hasPrefix("ak-") || line.hasPrefix("as-") || line.hasPrefix("wk-") || line.hasPrefix("ws-") {
       return "holds what looks like a token id or secret"
     }

@@ -1,3 +1,5 @@
+import CShims
+
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Darwin)
@@ -49,6 +51,6 @@ package enum StaleTemporaryFiles {
   /// the paths it could not remove.
   @discardableResult
   package static func remove(besides path: String) -> [String] {
-    find(besides: path).filter { unlink($0) != 0 && errno != ENOENT }
+    find(besides: path).filter { unlink($0) != 0 && cshims_errno() != ENOENT }
   }
 }

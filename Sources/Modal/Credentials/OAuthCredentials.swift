@@ -5,6 +5,7 @@
 #endif
 import ModalJOSE
 import RPC
+import TextSearch
 
 /// OAuth credentials: a refresh token a user granted to an app, the app's client id, and how the
 /// app proves itself (a client secret, or an RSA key that signs an assertion for every call). How
@@ -79,7 +80,7 @@ package enum OAuthSettings {
       authentication = .secret(clientSecret)
     } else {
       // Python accepts the key with escaped newlines (one line in a CI variable).
-      let pem = (jwtKey ?? "").replacing("\\n", with: "\n")
+      let pem = (jwtKey ?? "").replacing(text: "\\n", with: "\n")
       _ = try OAuthAssertionMinter(clientID: clientID, privateKeyPEM: pem)
       authentication = .privateKey(pem: pem)
     }
@@ -118,7 +119,7 @@ package struct OAuthAssertionMinter: Sendable {
     do {
       key = try JWTSigningKey(privateKeyPEM: privateKeyPEM)
     } catch {
-      if case .invalidKey(let what) = error, what.contains("bits") {
+      if case .invalidKey(let what) = error, what.contains(text: "bits") {
         throw ModalError(.invalidSetting, "oauth_jwt_key must be at least 2048 bits.")
       }
       throw ModalError(.invalidSetting, "oauth_jwt_key must be an unencrypted RSA private key encoded as PEM.")

@@ -1,3 +1,5 @@
+import TextSearch
+
 /// Hides what looks like a token secret in text that is about to be shown (a command's error
 /// output, a server's message): `as-…` values, and long random-looking words such as passwords.
 package enum SecretRedaction {
@@ -11,7 +13,7 @@ package enum SecretRedaction {
   ///     the text).
   package static func redact(_ text: String, known: [String] = []) -> String {
     var result = text
-    for secret in known where secret.count >= 6 { result = result.replacing(secret, with: "****") }
+    for secret in known where secret.count >= 6 { result = result.replacing(text: secret, with: "****") }
     return maskingWords(in: result, where: looksSecret)
   }
 

@@ -1,3 +1,5 @@
+import CShims
+
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Darwin)
@@ -17,16 +19,16 @@ public struct LocalFileSystem: FileSystem {
     guard let before = try Self.status(atPath: path, followingLinks: true) else { return nil }
     if Self.isNullDevice(before) { return [] }
     try Self.requireRegularFile(before, path: path)
-    let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
+    let fd = cshims_open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK, 0)
     if fd < 0 {
-      let code = errno
+      let code = cshims_errno()
       if code == ENOENT || code == ENOTDIR { return nil }
       throw Self.failure(code, operation: "open it", path: path)
     }
     defer { close(fd) }
     var status = stat()
     guard fstat(fd, &status) == 0 else {
-      throw FileSystemError(path: path, reason: .system(operation: "inspect it", explanation: Self.explain(errno)))
+      throw FileSystemError(path: path, reason: .system(operation: "inspect it", explanation: Self.explain(cshims_errno())))
     }
     try Self.requireRegularFile(status, path: path)
     let size = Int(status.st_size)
@@ -46,8 +48,8 @@ public struct LocalFileSystem: FileSystem {
         read(fd, buffer.baseAddress! + filled, buffer.count - filled)
       }
       if count < 0 {
-        if errno == EINTR { continue }
-        throw FileSystemError(path: path, reason: .system(operation: "read it", explanation: Self.explain(errno)))
+        if cshims_errno() == EINTR { continue }
+        throw FileSystemError(path: path, reason: .system(operation: "read it", explanation: Self.explain(cshims_errno())))
       }
       if count == 0 { break }
       filled += count
@@ -83,7 +85,7 @@ public struct LocalFileSystem: FileSystem {
     let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
     guard fd >= 0 else {
       throw FileSystemError(
-        path: path, reason: .system(operation: "create a temporary file in \(folder)", explanation: Self.explain(errno)))
+        path: path, reason: .system(operation: "create a temporary file in \(folder)", explanation: Self.explain(cshims_errno())))
     }
     let temporaryPath = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
     var succeeded = false
@@ -93,7 +95,7 @@ public struct LocalFileSystem: FileSystem {
     do {
       defer { close(fd) }
       guard fchmod(fd, mode_t(mode)) == 0 else {
-        throw FileSystemError(path: path, reason: .system(operation: "set its mode", explanation: Self.explain(errno)))
+        throw FileSystemError(path: path, reason: .system(operation: "set its mode", explanation: Self.explain(cshims_errno())))
       }
       var written = 0
       while written < contents.count {
@@ -101,20 +103,20 @@ public struct LocalFileSystem: FileSystem {
           write(fd, buffer.baseAddress! + written, buffer.count - written)
         }
         if count < 0 {
-          if errno == EINTR { continue }
-          throw FileSystemError(path: path, reason: .system(operation: "write it", explanation: Self.explain(errno)))
+          if cshims_errno() == EINTR { continue }
+          throw FileSystemError(path: path, reason: .system(operation: "write it", explanation: Self.explain(cshims_errno())))
         }
         written += count
       }
       guard fsync(fd) == 0 else {
-        throw FileSystemError(path: path, reason: .system(operation: "flush it to disk", explanation: Self.explain(errno)))
+        throw FileSystemError(path: path, reason: .system(operation: "flush it to disk", explanation: Self.explain(cshims_errno())))
       }
     }
     guard rename(temporaryPath, target) == 0 else {
-      throw FileSystemError(path: path, reason: .system(operation: "replace it", explanation: Self.explain(errno)))
+      throw FileSystemError(path: path, reason: .system(operation: "replace it", explanation: Self.explain(cshims_errno())))
     }
     succeeded = true
-    let folderDescriptor = open(folder, O_RDONLY | O_CLOEXEC)
+    let folderDescriptor = cshims_open(folder, O_RDONLY | O_CLOEXEC, 0)
     if folderDescriptor >= 0 {
       _ = fsync(folderDescriptor)
       close(folderDescriptor)
@@ -134,16 +136,16 @@ public struct LocalFileSystem: FileSystem {
     } catch {
       throw ModalError(.writeFailed, "Cannot write \(path): \(error.description).")
     }
-    let fd = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+    let fd = cshims_open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
     guard fd >= 0 else {
       throw ModalError(
-        .writeFailed, "Cannot open the lock file \(lockPath): \(Self.explain(errno)).",
+        .writeFailed, "Cannot open the lock file \(lockPath): \(Self.explain(cshims_errno())).",
         remedy: "Check that you can write to \(Self.parentFolder(of: path)).")
     }
     defer { close(fd) }
     while flock(fd, LOCK_EX) != 0 {
-      if errno == EINTR { continue }
-      throw ModalError(.writeFailed, "Cannot lock \(lockPath): \(Self.explain(errno)).")
+      if cshims_errno() == EINTR { continue }
+      throw ModalError(.writeFailed, "Cannot lock \(lockPath): \(Self.explain(cshims_errno())).")
     }
     defer { flock(fd, LOCK_UN) }
     return try body()
@@ -154,9 +156,9 @@ public struct LocalFileSystem: FileSystem {
     if fileInfo(atPath: folder)?.isDirectory == true { return }
     let parent = Self.parentFolder(of: folder)
     if parent != folder { try createFolders(parent, originalPath: originalPath) }
-    if mkdir(folder, 0o700) != 0 && errno != EEXIST {
+    if mkdir(folder, 0o700) != 0 && cshims_errno() != EEXIST {
       throw FileSystemError(
-        path: originalPath, reason: .system(operation: "create the folder \(folder)", explanation: Self.explain(errno)))
+        path: originalPath, reason: .system(operation: "create the folder \(folder)", explanation: Self.explain(cshims_errno())))
     }
   }
 
@@ -165,7 +167,7 @@ public struct LocalFileSystem: FileSystem {
   private static func status(atPath path: String, followingLinks: Bool) throws(FileSystemError) -> stat? {
     var status = stat()
     if (followingLinks ? stat(path, &status) : lstat(path, &status)) == 0 { return status }
-    let code = errno
+    let code = cshims_errno()
     if code == ENOENT || code == ENOTDIR { return nil }
     throw failure(code, operation: "inspect it", path: path)
   }
@@ -182,12 +184,12 @@ public struct LocalFileSystem: FileSystem {
 
   /// What a status describes.
   private static func kind(of status: stat) -> FileKind {
-    switch status.st_mode & S_IFMT {
-    case S_IFREG: return .regularFile
-    case S_IFDIR: return .folder
-    case S_IFCHR, S_IFBLK: return .device
-    case S_IFIFO: return .fifo
-    case S_IFSOCK: return .socket
+    switch cshims_file_type(status.st_mode) {
+    case cshims_S_IFREG: return .regularFile
+    case cshims_S_IFDIR: return .folder
+    case cshims_S_IFCHR, cshims_S_IFBLK: return .device
+    case cshims_S_IFIFO: return .fifo
+    case cshims_S_IFSOCK: return .socket
     default: return .other
     }
   }
@@ -201,8 +203,8 @@ public struct LocalFileSystem: FileSystem {
   /// Whether a status is the null device's (`/dev/null`, or a link to it).
   private static func isNullDevice(_ status: stat) -> Bool {
     var null = stat()
-    guard status.st_mode & S_IFMT == S_IFCHR, stat("/dev/null", &null) == 0 else { return false }
-    return null.st_mode & S_IFMT == S_IFCHR && status.st_rdev == null.st_rdev
+    guard cshims_file_type(status.st_mode) == cshims_S_IFCHR, stat("/dev/null", &null) == 0 else { return false }
+    return cshims_file_type(null.st_mode) == cshims_S_IFCHR && status.st_rdev == null.st_rdev
   }
 
   /// Where a chain of symbolic links starting at `path` ends: `path` itself when it is no link.
@@ -210,13 +212,13 @@ public struct LocalFileSystem: FileSystem {
   static func finalTarget(ofLinksAt path: String) throws(FileSystemError) -> String {
     var current = path
     for _ in 0..<40 {
-      guard let status = try status(atPath: current, followingLinks: false), status.st_mode & S_IFMT == S_IFLNK else {
+      guard let status = try status(atPath: current, followingLinks: false), cshims_file_type(status.st_mode) == cshims_S_IFLNK else {
         return current
       }
       var buffer = [UInt8](repeating: 0, count: Int(PATH_MAX) + 1)
       let count = buffer.withUnsafeMutableBufferPointer { readlink(current, $0.baseAddress!, $0.count) }
       guard count >= 0 else {
-        throw FileSystemError(path: path, reason: .system(operation: "read the link \(current)", explanation: explain(errno)))
+        throw FileSystemError(path: path, reason: .system(operation: "read the link \(current)", explanation: explain(cshims_errno())))
       }
       let destination = String(decoding: buffer[..<count], as: UTF8.self)
       current = destination.hasPrefix("/") ? destination : parentFolder(of: current) + "/" + destination

@@ -1,3 +1,5 @@
+import CShims
+
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Darwin)
@@ -13,7 +15,8 @@ enum ProcessEnvironment {
   static func variables() -> VariableTable {
     var names: [String] = []
     var values: [String] = []
-    var pointer = environ
+    // NULL once the environment has been cleared (clearenv).
+    guard var pointer = cshims_environ() else { return VariableTable(names: names, values: values) }
     while let entry = pointer.pointee {
       pointer += 1
       let length = strlen(entry)

@@ -1,3 +1,5 @@
+import TextSearch
+
 /// Quotes text for a POSIX shell, so that a printed command works for paths with spaces or quotes.
 package enum ShellQuoting {
   /// The text unchanged when it holds only characters a shell takes literally, else in single
@@ -7,6 +9,6 @@ package enum ShellQuoting {
       scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || "/._-+:,=@%".unicodeScalars.contains(scalar))
     }
     if plain { return text }
-    return "'" + text.replacing("'", with: "'\\''") + "'"
+    return "'" + text.replacing(text: "'", with: "'\\''") + "'"
   }
 }

@@ -70,7 +70,7 @@ package enum Subprocess {
       guard let readEnd = filledPipe(input) else { return nil }
       stdin = readEnd
     } else if let standardInput {
-      stdin = open(standardInput, O_RDONLY | O_CLOEXEC)
+      stdin = cshims_open(standardInput, O_RDONLY | O_CLOEXEC, 0)
       guard stdin >= 0 else { return nil }
     }
     defer { if stdin >= 0 { close(stdin) } }
@@ -104,7 +104,7 @@ package enum Subprocess {
       var fds = open.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
       let millis = Int32(clamping: remaining.components.seconds * 1000 + remaining.components.attoseconds / 1_000_000_000_000_000 + 1)
       let ready = poll(&fds, nfds_t(fds.count), min(millis, 200))
-      if ready < 0 && errno != EINTR { break }
+      if ready < 0 && cshims_errno() != EINTR { break }
       for entry in fds where entry.revents != 0 {
         let count = buffer.withUnsafeMutableBytes { read(entry.fd, $0.baseAddress, $0.count) }
         if count <= 0 {
@@ -120,7 +120,7 @@ package enum Subprocess {
     }
     for fd in open { close(fd) }
     var status: Int32 = 0
-    while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+    while waitpid(pid, &status, 0) < 0 && cshims_errno() == EINTR {}
     let exit = (status & 0x7F) == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
     return (exit, timedOut)
   }
@@ -130,7 +130,7 @@ package enum Subprocess {
   /// - Returns: The process id, or nil when it cannot be started.
   package static func launch(_ executable: String, _ arguments: [String], environment: [String: String]) -> Int32? {
     guard let path = resolve(executable, environment: environment) else { return nil }
-    let null = open("/dev/null", O_RDWR)
+    let null = cshims_open("/dev/null", O_RDWR, 0)
     defer { if null >= 0 { close(null) } }
     return spawn(path, arguments, environment: environment, stdout: null, stderr: null, newSession: true)
   }
@@ -165,7 +165,7 @@ package enum Subprocess {
     var written = 0
     while written < input.count {
       let count = input.withUnsafeBytes { write(ends[1], $0.baseAddress! + written, input.count - written) }
-      if count < 0 && errno == EINTR { continue }
+      if count < 0 && cshims_errno() == EINTR { continue }
       guard count > 0 else {
         close(ends[0])
         close(ends[1])

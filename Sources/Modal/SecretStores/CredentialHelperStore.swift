@@ -1,3 +1,5 @@
+import TextSearch
+
 /// A credential helper: the program `modal-credential-NAME` on `PATH`, spoken to as Docker speaks to
 /// `docker-credential-NAME` (docker-credential-helpers), so existing helpers can be wrapped:
 ///
@@ -84,6 +86,6 @@ package struct CredentialHelperStore: SecretStore {
   /// Whether a failed `get` or `erase` said that there is nothing stored: docker-credential-helpers
   /// print "credentials not found in native keychain".
   private static func saysNotFound(_ result: Subprocess.Result) -> Bool {
-    (result.stdout + result.stderr).lowercased().contains("credentials not found")
+    (result.stdout + result.stderr).lowercased().contains(text: "credentials not found")
   }
 }

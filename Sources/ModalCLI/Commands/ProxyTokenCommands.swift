@@ -1,5 +1,6 @@
 import CommandLineKit
 import Modal
+import TextSearch
 
 /// `modal workspace proxy-tokens list|create|update|allow|revoke|delete`, with Python 1.6.4's
 /// arguments, options, output and `--json` keys.
@@ -168,8 +169,8 @@ enum ProxyTokenCommands {
   /// A string as Python's `repr` prints it in these messages: single quotes, or double quotes
   /// when it holds a single quote and no double quote.
   static func pythonRepr(_ text: String) -> String {
-    if text.contains("'") && !text.contains("\"") { return "\"\(text.replacing("\\", with: "\\\\"))\"" }
-    let escaped = text.replacing("\\", with: "\\\\").replacing("'", with: "\\'")
+    if text.contains("'") && !text.contains("\"") { return "\"\(text.replacing(text: "\\", with: "\\\\"))\"" }
+    let escaped = text.replacing(text: "\\", with: "\\\\").replacing(text: "'", with: "\\'")
     return "'\(escaped)'"
   }
 }

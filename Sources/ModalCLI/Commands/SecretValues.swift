@@ -1,5 +1,6 @@
 import CommandLineKit
 import Modal
+import TextSearch
 
 /// Gathers the key/value pairs of `modal secret create` without ever taking a value from argv:
 /// `KEY=-` reads the value from standard input (a hidden prompt on a terminal), `--from-dotenv`
@@ -92,7 +93,7 @@ struct SecretValues {
       if value.count >= 2, let quote = value.first, quote == "\"" || quote == "'", value.last == quote {
         value = String(value.dropFirst().dropLast())
         if quote == "\"" { value = value.replacingEscapes() }
-      } else if let hash = value.firstRange(of: " #") {
+      } else if let hash = value.firstRange(ofText: " #") {
         value = String(value[..<hash.lowerBound]).trimmingWhitespace()
       }
       pairs.append((key, value))

@@ -3,8 +3,10 @@
 #elseif canImport(Darwin)
   import Darwin
 #endif
+import CShims
 import Modal
 import TOML
+import TextSearch
 
 /// `modal doctor`'s server checks: the URL, proxy variables, DNS, TCP, then TLS and HTTP/2 through
 /// the RPC layer (its connection-failure classification), with a `ClientHello`.
@@ -64,7 +66,7 @@ struct ServerChecks {
     let tls = endpoint.usesTLS
     if let error = helloError, error.code == .connection || error.code == .unavailable || error.code == .timeout {
       let lower = error.message.lowercased()
-      let check = lower.contains("tls") || lower.contains("certificate") ? "server.tls" : "server.grpc"
+      let check = lower.contains(text: "tls") || lower.contains(text: "certificate") ? "server.tls" : "server.grpc"
       report.add("server", check, .problem, error.message, fix: error.remedy)
       return nil
     }
@@ -136,7 +138,7 @@ struct ServerChecks {
     let fd = socket(address.family, Int32(SOCK_STREAM.rawValue), 0)
     guard fd >= 0 else { return "cannot open a socket" }
     defer { close(fd) }
-    _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
+    _ = cshims_fcntl(fd, F_SETFL, cshims_fcntl(fd, F_GETFL, 0) | O_NONBLOCK)
     let started = address.storage.withUnsafeBytes { raw in
       #if canImport(Glibc)
         Glibc.connect(fd, raw.baseAddress!.assumingMemoryBound(to: sockaddr.self), address.length)
@@ -145,7 +147,7 @@ struct ServerChecks {
       #endif
     }
     if started == 0 { return nil }
-    guard errno == EINPROGRESS else { return String(cString: strerror(errno)) }
+    guard cshims_errno() == EINPROGRESS else { return String(cString: strerror(cshims_errno())) }
     var entry = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
     guard poll(&entry, 1, seconds * 1000) > 0 else { return "timed out after \(seconds) s" }
     var error: Int32 = 0

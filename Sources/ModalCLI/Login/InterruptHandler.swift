@@ -1,3 +1,4 @@
+import CShims
 import RPC
 
 #if canImport(Glibc)
@@ -21,7 +22,7 @@ final class InterruptHandler: @unchecked Sendable {
   init(cancelling task: Task<Int32, any Error>) {
     let received = self.received
     sources = Self.signals.map { number in
-      signal(number, SIG_IGN)
+      cshims_ignore_signal(number)
       return DispatchSignalSource(signal: number) {
         received.withLock { if $0 == nil { $0 = number } }
         task.cancel()
@@ -32,7 +33,7 @@ final class InterruptHandler: @unchecked Sendable {
   /// Stops catching the signals.
   func remove() {
     for source in sources { source.cancel() }
-    for number in Self.signals { signal(number, SIG_DFL) }
+    for number in Self.signals { cshims_default_signal(number) }
   }
 
   /// How the signal is named to the user: "Ctrl-C", "SIGTERM", "SIGHUP".

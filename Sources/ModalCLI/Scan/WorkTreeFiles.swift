@@ -1,3 +1,5 @@
+import CShims
+
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Darwin)
@@ -19,7 +21,7 @@ struct WorkTreeFiles {
     guard lstat(path, &info) == 0 else {
       throw ScanError(message: "\(path): no such file or folder.", remedy: "Give an existing file or folder to scan.")
     }
-    if (info.st_mode & S_IFMT) == S_IFDIR { walk(path, into: &result) } else { scanFile(path, info: info, into: &result) }
+    if cshims_file_type(info.st_mode) == cshims_S_IFDIR { walk(path, into: &result) } else { scanFile(path, info: info, into: &result) }
   }
 
   private func walk(_ folder: String, into result: inout ScanResult) {
@@ -37,16 +39,16 @@ struct WorkTreeFiles {
       let path = folder == "." ? name : folder.hasSuffix("/") ? folder + name : folder + "/" + name
       var info = stat()
       guard lstat(path, &info) == 0 else { continue }
-      switch info.st_mode & S_IFMT {
-      case S_IFDIR: walk(path, into: &result)
-      case S_IFREG: scanFile(path, info: info, into: &result)
+      switch cshims_file_type(info.st_mode) {
+      case cshims_S_IFDIR: walk(path, into: &result)
+      case cshims_S_IFREG: scanFile(path, info: info, into: &result)
       default: continue  // symbolic links, devices, sockets, FIFOs
       }
     }
   }
 
   private func scanFile(_ path: String, info: stat, into result: inout ScanResult) {
-    guard (info.st_mode & S_IFMT) == S_IFREG else {
+    guard cshims_file_type(info.st_mode) == cshims_S_IFREG else {
       result.skipped.append((path, "not a regular file"))
       return
     }
@@ -64,7 +66,7 @@ struct WorkTreeFiles {
 
   /// The file's bytes (at most `size`: a file that grows while read is cut there), or nil.
   private static func contents(_ path: String, size: Int) -> [UInt8]? {
-    let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
+    let fd = cshims_open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW, 0)
     guard fd >= 0 else { return nil }
     defer { close(fd) }
     var bytes = [UInt8](repeating: 0, count: size)
@@ -73,7 +75,7 @@ struct WorkTreeFiles {
       let count = bytes.withUnsafeMutableBytes { buffer in
         buffer.baseAddress.map { read(fd, $0 + filled, size - filled) } ?? -1
       }
-      if count < 0 && errno == EINTR { continue }
+      if count < 0 && cshims_errno() == EINTR { continue }
       guard count > 0 else { break }
       filled += count
     }

@@ -1,3 +1,5 @@
+import CShims
+
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Darwin)
@@ -24,7 +26,7 @@ enum HiddenInput {
     var byte: UInt8 = 0
     while true {
       let count = POSIX.read(terminal, &byte, 1)
-      if count < 0 && errno == EINTR { continue }
+      if count < 0 && cshims_errno() == EINTR { continue }
       if count <= 0 { return bytes.isEmpty ? nil : String(decoding: bytes, as: UTF8.self) }
       switch byte {
       case 0x03: return nil  // Ctrl-C

@@ -1,3 +1,5 @@
+import CShims
+
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Darwin)
@@ -23,7 +25,7 @@ package struct StandardConsole: Console {
   /// Whether standard output is a regular file, e.g. appended to `$GITHUB_ENV`.
   package var isOutputFile: Bool {
     var status = stat()
-    return fstat(STDOUT_FILENO, &status) == 0 && (status.st_mode & S_IFMT) == S_IFREG
+    return fstat(STDOUT_FILENO, &status) == 0 && cshims_file_type(status.st_mode) == cshims_S_IFREG
   }
 
   /// Reads one line from standard input, byte by byte so that nothing past the line is consumed.
@@ -31,7 +33,7 @@ package struct StandardConsole: Console {
 
   /// Prompts on the controlling terminal with echo off; reads standard input when there is none.
   package func readSecret(prompt: String) -> String? {
-    let terminal = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC)
+    let terminal = cshims_open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC, 0)
     guard terminal >= 0 else {
       writeError(prompt)
       return readLine()
@@ -49,7 +51,7 @@ package struct StandardConsole: Console {
     while offset < bytes.count {
       let written = bytes.withUnsafeMutableBytes { POSIX.write(descriptor, $0.baseAddress! + offset, $0.count - offset) }
       if written < 0 {
-        if errno == EINTR { continue }
+        if cshims_errno() == EINTR { continue }
         return
       }
       offset += written
@@ -61,7 +63,7 @@ package struct StandardConsole: Console {
     var byte: UInt8 = 0
     while true {
       let count = POSIX.read(descriptor, &byte, 1)
-      if count < 0 && errno == EINTR { continue }
+      if count < 0 && cshims_errno() == EINTR { continue }
       if count <= 0 { return bytes.isEmpty ? nil : String(decoding: bytes, as: UTF8.self) }
       if byte == UInt8(ascii: "\n") { break }
       bytes.append(byte)
