@@ -35,6 +35,19 @@ import TestSupport
     #expect(counts.values.min()! > 300 && counts.values.max()! < 700)  // expected 500 each
   }
 
+  @Test func shapesAreBase62AfterTheirPrefix() {
+    let body = RandomText.base62(count: 22)
+    #expect(RandomText.hasShape("ak-" + body, prefix: "ak-", length: 22))
+    #expect(RandomText.isBase62(Substring(RandomText.base62.map(String.init).joined())))
+    for bad in ["-", "_", "+", "/", "=", " ", "\u{E9}", "\u{0}", "\u{7F}", "\u{FF10}"] {
+      let text = "ak-" + body.dropLast() + bad
+      #expect(!RandomText.hasShape(text, prefix: "ak-", length: 22), "\(bad.debugDescription)")
+      #expect(!RandomText.isBase62(Substring(bad + "abc")), "\(bad.debugDescription)")
+    }
+    #expect(!RandomText.hasShape("as-" + body, prefix: "ak-", length: 22))
+    #expect(!RandomText.hasShape("ak-" + body + "x", prefix: "ak-", length: 22))
+  }
+
   @Test func onlyAKeyedHashOfTheSecretIsStored() async throws {
     try await withHarness { harness in
       let extra = try await harness.ownerToken(scopes: .all)

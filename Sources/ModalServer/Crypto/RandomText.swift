@@ -29,8 +29,12 @@ package enum RandomText {
     text.utf8.count == prefix.utf8.count + length && text.hasPrefix(prefix) && isBase62(text.dropFirst(prefix.count))
   }
 
-  /// Whether every character of `text` is in the base62 alphabet.
+  /// Whether every character of `text` is in the base62 alphabet. Read from the string's storage
+  /// in one pass where it has one: every authenticated call checks the shape of what it sends.
   package static func isBase62(_ text: Substring) -> Bool {
-    text.utf8.allSatisfy { (0x30...0x39).contains($0) || (0x41...0x5A).contains($0) || (0x61...0x7A).contains($0) }
+    func check(_ bytes: some Sequence<UInt8>) -> Bool {
+      bytes.allSatisfy { (0x30...0x39).contains($0) || (0x41...0x5A).contains($0) || (0x61...0x7A).contains($0) }
+    }
+    return text.utf8.withContiguousStorageIfAvailable(check) ?? check(text.utf8)
   }
 }
