@@ -164,6 +164,22 @@ import TestSupport
         #expect(answer["error_description"]?.contains(words) == true, "\(changes): \(answer)")
       }
 
+      // RFC 6749 section 3.1: a parameter must not be sent twice. A second client_id or
+      // redirect_uri cannot be trusted (page); any other is an invalid_request at the redirect,
+      // and a repeated state is not echoed.
+      for (name, second) in [("client_id", "oc-" + String(repeating: "b", count: 22)), ("redirect_uri", Self.redirect)] {
+        let response = await client.request("GET", path([:]) + "&\(name)=" + second)
+        #expect(response.status == 400 && response.header("Location") == nil, "\(name)")
+        #expect(response.body.contains("gives \(name) more than once"), "\(name)")
+      }
+      for (name, second) in [("scope", "read"), ("code_challenge", challenge), ("state", "abc"), ("response_type", "code")] {
+        let response = await client.request("GET", path(["scope": "read"]) + "&\(name)=" + second)
+        let answer = Self.parameters(response.header("Location"))
+        #expect(response.status == 303 && answer["error"] == "invalid_request", "\(name): \(answer)")
+        #expect(answer["error_description"]?.contains("\(name) is given more than once") == true, "\(name): \(answer)")
+        #expect(answer["state"] == (name == "state" ? nil : "xyz"), "\(name): \(answer)")
+      }
+
       let long = await client.request("GET", path(["state": String(repeating: "s", count: 513)]))
       #expect(Self.parameters(long.header("Location"))["error_description"]?.contains("state is longer") == true)
 

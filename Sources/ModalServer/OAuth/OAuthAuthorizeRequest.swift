@@ -34,11 +34,17 @@ package struct OAuthAuthorizeRequest: Sendable {
     case redirect(OAuthRedirect)
   }
 
-  /// Checks the parameters that `parameter` returns (`nil` when absent), looking the app up in `store`.
-  package static func check(_ parameter: (String) -> String?, store: any Store) async throws(Failure)
-    -> OAuthAuthorizeRequest
-  {
+  /// Checks the parameters that `parameter` returns (`nil` when absent), looking the app up in
+  /// `store`. A parameter for which `isRepeated` is true was sent more than once, which RFC 6749
+  /// section 3.1 forbids: a repeated `client_id` or `redirect_uri` gets the error page (which of
+  /// the values would be trusted?), any other the `invalid_request` redirect.
+  package static func check(
+    _ parameter: (String) -> String?, isRepeated: (String) -> Bool, store: any Store
+  ) async throws(Failure) -> OAuthAuthorizeRequest {
     func value(_ name: String) -> String? { parameter(name).flatMap { $0.isEmpty ? nil : $0 } }
+    if let name = ["client_id", "redirect_uri"].first(where: isRepeated) {
+      throw .page("The authorization request gives \(name) more than once. The app that sent you here is misconfigured.")
+    }
     let app = try await trustedApp(value("client_id"), store: store)
     guard let redirectURI = value("redirect_uri") else {
       throw .page("The authorization request has no redirect_uri. The app must send one of the redirect URIs it registered.")
@@ -48,9 +54,13 @@ package struct OAuthAuthorizeRequest: Sendable {
         "The redirect_uri of this request is not one that app '\(app.name)' registered, so this server will not send "
           + "you there. The app's owner must register it exactly.")
     }
-    let state = value("state")
+    // A repeated state is not returned: the app could not tell which one is its own.
+    let state = isRepeated("state") ? nil : value("state")
     func refuse(_ error: String, _ description: String) -> Failure {
       .redirect(OAuthRedirect(to: redirectURI, error: error, description: description, state: state))
+    }
+    if let name = parameterNames.first(where: isRepeated) {
+      throw refuse("invalid_request", "\(name) is given more than once; send each parameter once.")
     }
     guard (state?.utf8.count ?? 0) <= maximumStateLength else {
       throw refuse("invalid_request", "state is longer than \(maximumStateLength) characters.")

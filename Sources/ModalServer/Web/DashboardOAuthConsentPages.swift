@@ -13,7 +13,9 @@ extension Dashboard {
     let query = context.request.query
     let request: OAuthAuthorizeRequest
     do {
-      request = try await OAuthAuthorizeRequest.check({ query[$0] }, store: backend.dependencies.store)
+      let repeated = context.request.repeatedQueryNames
+      request = try await OAuthAuthorizeRequest.check(
+        { query[$0] }, isRepeated: { repeated.contains($0) }, store: backend.dependencies.store)
     } catch {
       return Self.answer(error, context)
     }
@@ -56,7 +58,8 @@ extension Dashboard {
     let form = try checkedForm(context)
     let request: OAuthAuthorizeRequest
     do {
-      request = try await OAuthAuthorizeRequest.check({ form[$0] }, store: backend.dependencies.store)
+      request = try await OAuthAuthorizeRequest.check(
+        { form[$0] }, isRepeated: { form.all($0).count > 1 }, store: backend.dependencies.store)
     } catch {
       return Self.answer(error, context)
     }

@@ -7,6 +7,9 @@ package struct HTTPRequest: Sendable {
   package var path: String
   /// The query arguments (the last value of each name wins).
   package var query: [String: String]
+  /// The names given more than once in the query, for endpoints that must refuse a repeated
+  /// parameter (OAuth: RFC 6749 section 3.1).
+  package var repeatedQueryNames: Set<String> = []
   /// The request headers, names lower-cased (repeated headers joined with `, `).
   package var headers: [String: String]
   /// The body bytes (bounded by the server's limit).

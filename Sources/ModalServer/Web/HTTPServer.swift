@@ -203,6 +203,8 @@ package final class HTTPServer: @unchecked Sendable {
   /// Collects header or query values through libmicrohttpd's iterator.
   private final class ValueCollector {
     var values: [String: String] = [:]
+    /// Names seen more than once, where values are not joined.
+    var repeated: Set<String> = []
     let lowercase: Bool
     let join: Bool
     init(lowercase: Bool, join: Bool) {
@@ -211,7 +213,9 @@ package final class HTTPServer: @unchecked Sendable {
     }
   }
 
-  private func values(_ connection: OpaquePointer, kind: MHD_ValueKind, lowercase: Bool, join: Bool) -> [String: String] {
+  private func values(_ connection: OpaquePointer, kind: MHD_ValueKind, lowercase: Bool, join: Bool)
+    -> (values: [String: String], repeated: Set<String>)
+  {
     let collector = ValueCollector(lowercase: lowercase, join: join)
     let pointer = Unmanaged.passUnretained(collector).toOpaque()
     MHD_get_connection_values(
@@ -225,11 +229,12 @@ package final class HTTPServer: @unchecked Sendable {
         if collector.join, let existing = collector.values[name] {
           collector.values[name] = existing + ", " + text
         } else {
+          if collector.values[name] != nil { collector.repeated.insert(name) }
           collector.values[name] = text
         }
         return .YES
       }, pointer)
-    return withExtendedLifetime(collector) { collector.values }
+    return withExtendedLifetime(collector) { (collector.values, collector.repeated) }
   }
 
   /// The header lines of a request in order, as received.
@@ -306,11 +311,12 @@ package final class HTTPServer: @unchecked Sendable {
     }
     var peer = ""
     if let address = cmhd_client_address(connection) { peer = Self.format(address) }
-    let request = HTTPRequest(
-      method: methodText, path: path,
-      query: values(connection, kind: .GET_ARGUMENT_KIND, lowercase: false, join: false),
-      headers: values(connection, kind: .HEADER_KIND, lowercase: true, join: true), body: state.body,
+    let query = values(connection, kind: .GET_ARGUMENT_KIND, lowercase: false, join: false)
+    var request = HTTPRequest(
+      method: methodText, path: path, query: query.values,
+      headers: values(connection, kind: .HEADER_KIND, lowercase: true, join: true).values, body: state.body,
       isSecure: configuration.tls != nil, peer: peer)
+    request.repeatedQueryNames = query.repeated
     let response = Self.runBlocking(handler, request)
     return send(connection, response, method: methodText, path: path, started: state.started)
   }
