@@ -21,6 +21,8 @@ run() {  # name command...
 }
 run toml Benchmarks/run-toml.sh 3 15 5
 run rpc Benchmarks/run-rpc.sh 5 10000 1 32
+# The server rows are medians of interleaved rounds (ROUNDS, default 3); each round's own lines
+# start with "round N" and stay out of the table below.
 run server Benchmarks/run-server.sh 40000 8 8
 run server-1x1 Benchmarks/run-server.sh 10000 1 1
 run server-64x16 Benchmarks/run-server.sh 40000 64 16

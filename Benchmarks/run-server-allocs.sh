@@ -2,8 +2,9 @@
 # Allocations, CPU time and context switches per authenticated ClientHello in modal-server, beside
 # the gRPC C++ echo server doing the same gRPC work under the same h2load load in the same run.
 # These figures depend little on the CPU model (unlike requests per second), so a gap here is a gap
-# on every machine. Voluntary context switches (a thread blocked: it waited for a wake-up) are
-# summed over the server's threads from /proc; involuntary ones (preempted) depend on the load.
+# on every machine. Voluntary context switches (a thread blocked: it waited for a wake-up) are the
+# process's own count (getrusage, through the malloc counter), which includes threads that have
+# exited; involuntary ones (preempted) depend on the load.
 #   Benchmarks/run-server-allocs.sh [requests] [connections] [streams per connection]   (default 20000 8 8)
 # Needs: apt-get install nghttp2-client g++ libgrpc++-dev protobuf-compiler-grpc
 set -euo pipefail
@@ -19,8 +20,6 @@ echo_prefix=(env MALLOC_COUNT_FILE="$work/echo.count" LD_PRELOAD="$work/malloc_c
 start_servers
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
-# Voluntary and involuntary context switches summed over the threads alive now.
-switches() { cat /proc/"$1"/task/*/status 2>/dev/null | awk '/^voluntary_ctxt/ {v += $2} /^nonvoluntary_ctxt/ {n += $2} END {print v, n}'; }
 snapshot() { kill -USR1 "$1"; sleep 0.3; cat "$2"; }
 measure() {  # name pid countfile url body [headers...]
   local name=$1 pid=$2 file=$3 url=$4 body=$5
@@ -28,15 +27,13 @@ measure() {  # name pid countfile url body [headers...]
   h2load -n 2000 -c "$connections" -m "$streams" -t 1 -d "$body" -H 'content-type: application/grpc' -H 'te: trailers' \
     "$@" "$url" >/dev/null
   sleep 0.5
-  read -r m0 f0 b0 < <(snapshot "$pid" "$file")
+  read -r m0 f0 b0 v0 n0 < <(snapshot "$pid" "$file")
   local t0; t0=$(cpu_ticks "$pid")
-  read -r v0 n0 < <(switches "$pid")
   h2load -n "$requests" -c "$connections" -m "$streams" -t 1 -d "$body" -H 'content-type: application/grpc' \
     -H 'te: trailers' "$@" "$url" > "$work/$name.out"
   sleep 0.5
   local t1; t1=$(cpu_ticks "$pid")
-  read -r v1 n1 < <(switches "$pid")
-  read -r m1 f1 b1 < <(snapshot "$pid" "$file")
+  read -r m1 f1 b1 v1 n1 < <(snapshot "$pid" "$file")
   local ok; ok=$(sed -n 's/.* \([0-9]*\) succeeded.*/\1/p' "$work/$name.out")
   python3 -c "
 m=($m1-$m0)/$requests; f=($f1-$f0)/$requests; b=($b1-$b0)/$requests; cpu=($t1-$t0)/$(getconf CLK_TCK)/$requests*1e6

@@ -3,6 +3,8 @@
 #   start_servers [prefix...]   prefix: a command put before each server (e.g. `env LD_PRELOAD=…`),
 #                               given as two arrays: server_prefix and echo_prefix
 # Sets: id, secret (the token), server_port, server_pid, echo_port, echo_pid, cpp (the C++ build).
+# MODAL_SERVER_BINARY=path runs that modal-server build instead of .build/release's (and builds
+# nothing), so two builds can be measured alternately: copy one aside, build the other.
 
 work=$(mktemp -d)
 pids=()
@@ -14,16 +16,16 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 # Builds modal-server (release; SKIP_BUILD=1 takes the build as it is) and bootstraps its data
 # folder in $work/data; sets id and secret.
 bootstrap_modal_server() {
-  [ -n "${SKIP_BUILD:-}" ] || swift build -c release --product modal-server >/dev/null
+  [ -n "${SKIP_BUILD:-}${MODAL_SERVER_BINARY:-}" ] || swift build -c release --product modal-server >/dev/null
   local boot
-  boot=$(.build/release/modal-server bootstrap --data-dir "$work/data" --email bench@example.com --workspace bench --json)
+  boot=$("$modal_server" bootstrap --data-dir "$work/data" --email bench@example.com --workspace bench --json)
   id=$(sed -n 's/.*"token_id" *: *"\([^"]*\)".*/\1/p' <<<"$boot")
   secret=$(sed -n 's/.*"token_secret" *: *"\([^"]*\)".*/\1/p' <<<"$boot")
 }
 
 # Starts `modal-server serve` on the data folder (log in $work/server.log); sets server_pid, server_port.
 start_modal_server() {
-  "${server_prefix[@]}" .build/release/modal-server serve --data-dir "$work/data" --grpc-address 127.0.0.1:0 \
+  "${server_prefix[@]}" "$modal_server" serve --data-dir "$work/data" --grpc-address 127.0.0.1:0 \
     --http-address 127.0.0.1:0 "${server_arguments[@]}" 2> "$work/server.log" &
   server_pid=$!
   pids+=($server_pid)
@@ -44,6 +46,7 @@ start_servers() {
   printf '\x00\x00\x00\x00\x00' > "$work/empty.bin"                                        # google.protobuf.Empty
   { printf '\x00\x00\x00\x00\x22\x0a\x20'; head -c 32 /dev/zero; } > "$work/echo.bin"   # EchoMessage{32 bytes}
 }
+modal_server=${MODAL_SERVER_BINARY:-.build/release/modal-server}
 server_prefix=(env)
 echo_prefix=(env)
 server_arguments=()

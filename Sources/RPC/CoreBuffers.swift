@@ -117,25 +117,10 @@ struct IncomingMetadata {
     self.array = array
   }
 
-  /// Copies the received entries into a `Metadata` value; keys found in `keys` share its strings.
+  /// The received entries as a `Metadata` value (one allocation; values are turned into strings
+  /// only when read); keys found in `keys` share its strings.
   func read(keys: MetadataKeys? = nil) -> Metadata {
-    let count = array.pointee.count
-    guard count > 0, let elements = array.pointee.metadata else { return Metadata() }
-    var entries: [Metadata.Entry] = []
-    entries.reserveCapacity(count)
-    for index in 0..<count {
-      let key = withUnsafePointer(to: elements[index].key) { slice in
-        keys.map { keys in withSliceBytes(slice) { keys.key(for: $0) } } ?? sliceString(slice)
-      }
-      if key.hasSuffix("-bin") {
-        let value = withUnsafePointer(to: elements[index].value) { sliceBytes($0) }
-        entries.append(Metadata.Entry(key: key, value: .binary(value)))
-      } else {
-        let value = withUnsafePointer(to: elements[index].value) { sliceString($0) }
-        entries.append(Metadata.Entry(key: key, value: .string(value)))
-      }
-    }
-    return Metadata(entries)
+    ReceivedMetadata.read(array.pointee, keys: keys).map(Metadata.init(received:)) ?? Metadata()
   }
 
   /// Destroys the array (releasing the core's slices) and frees it.

@@ -40,32 +40,76 @@ public struct Metadata: Sendable, Hashable, Sequence, ExpressibleByDictionaryLit
   /// Dictionary literals map keys to text values.
   public typealias Value = String
 
-  private var entries: [Entry]
+  /// Entries made in code, or entries as received (values copied out only when read).
+  /// (`ManagedBuffer` is never `Sendable`; a `ReceivedMetadata` is immutable once made.)
+  private enum Storage: @unchecked Sendable {
+    case entries([Entry])
+    case received(ReceivedMetadata)
+  }
+
+  private var storage: Storage
+
+  /// The entries, in order (received values are copied out here).
+  private var entries: [Entry] {
+    switch storage {
+    case .entries(let entries): entries
+    case .received(let received): (0..<received.count).map(received.entry(at:))
+    }
+  }
+
+  /// Changes the entries (received ones are copied out first).
+  private mutating func changeEntries(_ body: (inout [Entry]) -> Void) {
+    var entries = self.entries
+    storage = .entries([])  // so `entries` is the array's only owner and grows in place
+    body(&entries)
+    storage = .entries(entries)
+  }
 
   /// Creates empty metadata.
   public init() {
-    entries = []
+    storage = .entries([])
   }
 
   /// Creates metadata from entries, in order.
   public init(_ entries: [Entry]) {
-    self.entries = entries
+    storage = .entries(entries)
+  }
+
+  /// Metadata as the core delivered it.
+  init(received: ReceivedMetadata) {
+    storage = .received(received)
   }
 
   /// Creates metadata from `key: value` pairs, in order; keys ending in `-bin` get the UTF-8 bytes.
   public init(dictionaryLiteral elements: (String, String)...) {
-    entries = []
+    storage = .entries([])
     for (key, value) in elements { add(key, value) }
   }
 
   /// The number of entries.
-  public var count: Int { entries.count }
+  public var count: Int {
+    switch storage {
+    case .entries(let entries): entries.count
+    case .received(let received): received.count
+    }
+  }
+
   /// Whether there are no entries.
-  public var isEmpty: Bool { entries.isEmpty }
+  public var isEmpty: Bool { count == 0 }
 
   /// Iterates the entries in order.
   public func makeIterator() -> IndexingIterator<[Entry]> {
     entries.makeIterator()
+  }
+
+  /// Equal when the same entries come in the same order, however each side was made.
+  public static func == (left: Metadata, right: Metadata) -> Bool {
+    left.entries == right.entries
+  }
+
+  /// Hashes the entries in order.
+  public func hash(into hasher: inout Hasher) {
+    hasher.combine(entries)
   }
 
   /// `key` in lower case. Keys from the transport and from code are lower-case already: their
@@ -89,21 +133,19 @@ public struct Metadata: Sendable, Hashable, Sequence, ExpressibleByDictionaryLit
 
   /// Appends a text value; for a `-bin` key the value's UTF-8 bytes are stored as binary.
   public mutating func add(_ key: String, _ value: String) {
-    if Metadata.isBinaryKey(key) {
-      entries.append(Entry(key: key, value: .binary(Array(value.utf8))))
-    } else {
-      entries.append(Entry(key: key, value: .string(value)))
-    }
+    let entry = Entry(key: key, value: Metadata.isBinaryKey(key) ? .binary(Array(value.utf8)) : .string(value))
+    changeEntries { $0.append(entry) }
   }
 
   /// Appends a binary value; the key must end in `-bin` (checked when the metadata is sent).
   public mutating func add(_ key: String, binary value: [UInt8]) {
-    entries.append(Entry(key: key, value: .binary(value)))
+    changeEntries { $0.append(Entry(key: key, value: .binary(value))) }
   }
 
   /// Appends all entries of `other`.
   public mutating func add(contentsOf other: Metadata) {
-    entries.append(contentsOf: other.entries)
+    guard !other.isEmpty else { return }
+    changeEntries { $0.append(contentsOf: other.entries) }
   }
 
   /// Replaces every value of `key` with one text value.
@@ -115,7 +157,8 @@ public struct Metadata: Sendable, Hashable, Sequence, ExpressibleByDictionaryLit
   /// Removes every value of `key`.
   public mutating func remove(_ key: String) {
     let key = Metadata.normalizedKey(key)
-    entries.removeAll { $0.key == key }
+    guard contains(key) else { return }
+    changeEntries { $0.removeAll { $0.key == key } }
   }
 
   /// The first text value of `key`, if any.
@@ -125,20 +168,49 @@ public struct Metadata: Sendable, Hashable, Sequence, ExpressibleByDictionaryLit
 
   /// The first text value of `key` (binary values are decoded as UTF-8), if any.
   public func first(_ key: String) -> String? {
+    switch storage {
+    case .entries(let entries):
+      let key = Metadata.normalizedKey(key)
+      return entries.first(where: { $0.key == key })?.value.text
+    case .received:
+      return withFirstValue(key) { String(decoding: $0, as: UTF8.self) }
+    }
+  }
+
+  /// Runs `body` on the bytes of the first value of `key` (a text value's UTF-8) without copying a
+  /// received value into a string; `nil` if there is none.
+  public func withFirstValue<T>(_ key: String, _ body: (UnsafeBufferPointer<UInt8>) -> T) -> T? {
     let key = Metadata.normalizedKey(key)
-    guard let entry = entries.first(where: { $0.key == key }) else { return nil }
-    return entry.value.text
+    switch storage {
+    case .received(let received):
+      guard let index = received.firstIndex(of: key) else { return nil }
+      return received.withValue(at: index, body)
+    case .entries(let entries):
+      guard let entry = entries.first(where: { $0.key == key }) else { return nil }
+      switch entry.value {
+      case .string(var text): return text.withUTF8(body)
+      case .binary(let bytes): return bytes.withUnsafeBufferPointer(body)
+      }
+    }
   }
 
   /// Every value of `key` as text, in order (binary values are decoded as UTF-8).
   public func values(_ key: String) -> [String] {
     let key = Metadata.normalizedKey(key)
-    return entries.compactMap { entry in entry.key == key ? entry.value.text : nil }
+    switch storage {
+    case .entries(let entries):
+      return entries.compactMap { entry in entry.key == key ? entry.value.text : nil }
+    case .received(let received):
+      return received.indices(of: key).map { received.withValue(at: $0) { String(decoding: $0, as: UTF8.self) } }
+    }
   }
 
   /// Every value of `key` as bytes, in order (text values as their UTF-8 bytes).
   public func binaryValues(_ key: String) -> [[UInt8]] {
     let key = Metadata.normalizedKey(key)
+    if case .received(let received) = storage {
+      return received.indices(of: key).map { received.withValue(at: $0) { Array($0) } }
+    }
     return entries.compactMap { entry in
       guard entry.key == key else { return nil }
       switch entry.value {
@@ -155,8 +227,7 @@ public struct Metadata: Sendable, Hashable, Sequence, ExpressibleByDictionaryLit
 
   /// Whether some entry has `key`.
   public func contains(_ key: String) -> Bool {
-    let key = Metadata.normalizedKey(key)
-    return entries.contains { $0.key == key }
+    withFirstValue(key) { _ in true } ?? false
   }
 
   /// `[key: value, ...]` with binary values shown as their byte count.

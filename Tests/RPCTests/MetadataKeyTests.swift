@@ -1,4 +1,5 @@
 @testable import RPC
+import CGRPC
 import Testing
 
 /// Binary keys recognised in any case without copying, and the server's table of request keys.
@@ -41,5 +42,75 @@ import Testing
     #expect(keys.count == MetadataKeys.capacity)
     #expect(key(secret) == "x-modal-token-secret")
     #expect(key(Array(repeating: 0x61, count: 200)) == String(repeating: "a", count: 200))
+  }
+}
+
+/// Request metadata kept as received (one allocation; values turned into strings only when read)
+/// reads the same as metadata built in code.
+@Suite struct ReceivedMetadataTests {
+  /// Reads `pairs` the way a call's headers are read: from a core metadata array.
+  private func received(_ pairs: [(String, [UInt8])], keys: MetadataKeys? = nil) throws -> Metadata {
+    try GRPCRuntime.ensureInitialized()
+    let incoming = IncomingMetadata()
+    defer { incoming.free() }
+    let elements = UnsafeMutablePointer<grpc_metadata>.allocate(capacity: pairs.count)
+    defer {
+      for index in pairs.indices {
+        cgrpc_grpc_slice_unref()(elements[index].key)
+        cgrpc_grpc_slice_unref()(elements[index].value)
+      }
+      elements.deallocate()
+    }
+    for (index, (key, value)) in pairs.enumerated() {
+      var element = grpc_metadata()
+      element.key = makeSlice(key)
+      element.value = makeSlice(value)
+      (elements + index).initialize(to: element)
+    }
+    // The array points at our elements for the read only; `free()` must not release them.
+    let saved = incoming.array.pointee
+    incoming.array.pointee.metadata = elements
+    incoming.array.pointee.count = pairs.count
+    defer { incoming.array.pointee = saved }
+    return incoming.read(keys: keys)
+  }
+
+  @Test func readsLikeBuiltMetadata() throws {
+    let secret = "as-" + String(repeating: "s", count: 40)
+    let metadata = try received(
+      [
+        ("x-modal-token-secret", Array(secret.utf8)), ("x-b", Array("1".utf8)), ("x-b", Array("two".utf8)),
+        ("trace-bin", [0, 0xFF, 7]), ("user-agent", Array("grpc-python-grpclib/0.4.7 (linux; chttp2)".utf8)),
+      ], keys: MetadataKeys())
+    #expect(metadata.count == 5)
+    #expect(metadata["x-modal-token-secret"] == secret)
+    #expect(metadata["X-B"] == "1")
+    #expect(metadata.values("x-b") == ["1", "two"])
+    #expect(metadata.firstBinary("trace-bin") == [0, 0xFF, 7])
+    #expect(metadata.binaryValues("x-b") == [Array("1".utf8), Array("two".utf8)])
+    #expect(metadata.contains("user-agent") && !metadata.contains("x-missing"))
+    #expect(metadata["x-missing"] == nil)
+    #expect(metadata.withFirstValue("x-modal-token-secret") { Array($0) } == Array(secret.utf8))
+    var built = Metadata()
+    built.add("x-modal-token-secret", secret)
+    built.add("x-b", "1")
+    built.add("x-b", "two")
+    built.add("trace-bin", binary: [0, 0xFF, 7])
+    built.add("user-agent", "grpc-python-grpclib/0.4.7 (linux; chttp2)")
+    #expect(metadata == built)
+    #expect(metadata.hashValue == built.hashValue)
+    #expect(metadata.map(\.key) == built.map(\.key))
+    #expect(metadata.description == built.description)
+  }
+
+  @Test func changesLeaveTheReceivedCopyAlone() throws {
+    let original = try received([("x-a", Array("1".utf8)), ("x-b", Array("2".utf8))])
+    var changed = original
+    changed.add("x-c", "3")
+    changed.remove("x-a")
+    #expect(changed.map(\.key) == ["x-b", "x-c"])
+    #expect(original.map(\.key) == ["x-a", "x-b"])
+    #expect(original["x-a"] == "1")
+    #expect(try received([]).isEmpty)
   }
 }

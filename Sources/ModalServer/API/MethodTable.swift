@@ -21,7 +21,12 @@ struct MethodTable {
       let metadata = context.requestMetadata
       let caller: Caller
       do throws(ServerError) {
-        caller = try await Self.authenticate(metadata: { metadata[$0] }, tokenID: &tokenID, backend: backend, peer: context.peer)
+        let header = { (name: String) in metadata[name] }
+        if let remembered = try Self.rememberedCaller(metadata: header, tokenID: &tokenID, backend: backend, peer: context.peer) {
+          caller = remembered
+        } else {
+          caller = try await Self.authenticate(metadata: header, tokenID: &tokenID, backend: backend, peer: context.peer)
+        }
       } catch {
         backend.dependencies.metrics.authenticated(TokenService.outcome(of: error))
         throw error
@@ -31,6 +36,19 @@ struct MethodTable {
       let request = try Self.decode(Request.self, bytes)
       return try await body(request, caller, context).serializedBytes()
     }
+  }
+
+  /// The caller of a call with a token pair that `TokenService.rememberedCaller` finds without
+  /// suspending; `nil` (and `authenticate` must run) for anything else, OAuth credentials included.
+  static func rememberedCaller(
+    metadata header: (String) -> String?, tokenID: inout String?, backend: Backend, peer: String
+  ) throws(ServerError) -> Caller? {
+    guard case .none = OAuthCallHeaders(header) else { return nil }
+    let id = header("x-modal-token-id")
+    guard let caller = try backend.tokens.rememberedCaller(id: id, secret: header("x-modal-token-secret"), peer: peer)
+    else { return nil }
+    tokenID = id
+    return caller
   }
 
   /// The caller of a call with a token pair or OAuth credentials; `tokenID` becomes what the log

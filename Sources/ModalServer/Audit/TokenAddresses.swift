@@ -19,13 +19,21 @@ package final class TokenAddresses: Sendable {
   /// Creates an empty set of pairs.
   package init(capacity: Int = 100_000) { self.capacity = capacity }
 
+  /// Whether `noteUse` would have nothing to do for `caller`: its peer has no address, or this
+  /// process already recorded the pair.
+  package func isKnown(_ caller: Caller) -> Bool {
+    let address = FlowStartLimiter.address(of: caller.peer)
+    guard !address.isEmpty else { return true }
+    let pair = Pair(token: caller.token.id, address: address)
+    return known.withLock { $0.contains(pair) }
+  }
+
   /// Notes that `caller`'s token was used at `time` from its peer's address; writes to the store
   /// only the first time this process sees the pair.
   package func noteUse(by caller: Caller, at time: UnixTime, store: any Store) async {
+    guard !isKnown(caller) else { return }
     let actor = caller.auditActor
-    guard !actor.address.isEmpty else { return }
     let pair = Pair(token: caller.token.id, address: actor.address)
-    guard !known.withLock({ $0.contains(pair) }) else { return }
     do {
       if let oauth = caller.oauth {
         // Grants have no address table (it references tokens): each replica records a grant's

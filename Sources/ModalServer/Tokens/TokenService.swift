@@ -118,15 +118,7 @@ package struct TokenService: Sendable {
       throw await failedCheck(id: id, peer: peer)
     }
     let now = dependencies.clock.now()
-    if let revokedAt = token.revokedAt {
-      throw ServerError(
-        .unauthenticated, "Token \(token.id) was revoked at \(revokedAt). Create a new token with `modal token new`.")
-    }
-    if let disabledAt = token.disabledAt { throw Self.disabledError(token, at: disabledAt) }
-    if let expiresAt = token.expiresAt, expiresAt <= now {
-      throw ServerError(
-        .unauthenticated, "Token \(token.id) expired at \(expiresAt). Create a new token with `modal token new`.")
-    }
+    try Self.checkUsable(token, at: now)
     var caller: Caller
     if let remembered {
       caller = remembered
@@ -138,6 +130,39 @@ package struct TokenService: Sendable {
     dependencies.usage.tokenUsed(token.id, at: now)
     await dependencies.tokenAddresses.noteUse(by: caller, at: now, store: dependencies.store)
     return caller
+  }
+
+  /// `authenticate` for a token pair whose caller `CallerCache` remembers and whose address
+  /// `TokenAddresses` knows, without suspending: the same checks, nothing written. A call whose
+  /// caller is found here enters no async function for it, and each async frame would cost the
+  /// handler task's allocator a slab (a `malloc`) once its first one is full. `nil` means
+  /// `authenticate` must run: headers missing or malformed, a token not remembered, a wrong secret
+  /// (so its failure is counted and delayed there, as always) or a new address.
+  package func rememberedCaller(id: String?, secret: String?, peer: String) throws(ServerError) -> Caller? {
+    guard let id, let secret, TokenFormat.isWellFormedID(id), TokenFormat.isWellFormedSecret(secret),
+      var caller = dependencies.callers.lookup(tokenID: TokenID(rawValue: id)).caller,
+      hasher.matches(secret, storedHash: caller.token.secretHash, keyID: caller.token.hashKeyID)
+    else { return nil }
+    let now = dependencies.clock.now()
+    try Self.checkUsable(caller.token, at: now)
+    caller.peer = peer
+    guard dependencies.tokenAddresses.isKnown(caller) else { return nil }
+    dependencies.usage.tokenUsed(caller.token.id, at: now)
+    return caller
+  }
+
+  /// Throws `unauthenticated` saying why if a token whose secret matched is revoked, disabled or
+  /// expired at `now`.
+  static func checkUsable(_ token: TokenRecord, at now: UnixTime) throws(ServerError) {
+    if let revokedAt = token.revokedAt {
+      throw ServerError(
+        .unauthenticated, "Token \(token.id) was revoked at \(revokedAt). Create a new token with `modal token new`.")
+    }
+    if let disabledAt = token.disabledAt { throw Self.disabledError(token, at: disabledAt) }
+    if let expiresAt = token.expiresAt, expiresAt <= now {
+      throw ServerError(
+        .unauthenticated, "Token \(token.id) expired at \(expiresAt). Create a new token with `modal token new`.")
+    }
   }
 
   /// `error` (by default the one answer for an unknown id and a wrong secret, so neither reveals
