@@ -16,7 +16,7 @@ import TestSupport
     "--events-database": "\"postgres://modal@db:5432/modal\"",
     "--tls-cert": "\"/etc/cert.pem\"", "--tls-key": "\"/etc/key.pem\"", "--disable-signup": "true",
     "--http-connections-per-address": "0", "--flow-starts-per-minute": "7", "--http-header-timeout": "30",
-    "--grpc-max-streams": "50", "--grpc-memory-mb": "64", "--login-failures-per-address": "9", "--signups-per-address": "2",
+    "--grpc-max-streams": "50", "--grpc-memory-mb": "64", "--grpc-pollers": "1", "--login-failures-per-address": "9", "--signups-per-address": "2",
     "--password-queue": "4", "--quota-secrets": "10", "--quota-secret-value-kib": "1", "--quota-secret-mib": "2",
     "--quota-tokens": "3", "--quota-service-users": "4", "--metrics-address": "\"127.0.0.1:9464\"", "--log-format": "\"json\"",
     "--audit-retention": "\"30d\"",

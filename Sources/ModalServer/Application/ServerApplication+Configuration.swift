@@ -1,3 +1,5 @@
+import RPC
+
 extension ServerApplication {
   /// Everything `modal-server serve` can be told, typed, with the defaults of its flags.
   ///
@@ -48,6 +50,8 @@ extension ServerApplication {
     package var grpcMaxConcurrentStreams = 100
     /// The memory the gRPC core may use for all connections together, in MiB (`--grpc-memory-mb`).
     package var grpcMemoryQuotaMiB = 128
+    /// How many completion queues the gRPC server polls, each with a thread (`--grpc-pollers`).
+    package var grpcPollers = ServerConfiguration.defaultPollers
     /// The flow-control window of each gRPC stream, in bytes (how much a call may send unread).
     package var grpcStreamWindowBytes = 64 * 1024
     /// The largest request metadata (all headers of one call) the gRPC API accepts, in bytes.

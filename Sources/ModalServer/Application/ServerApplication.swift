@@ -161,6 +161,7 @@ package struct ServerApplication: Sendable {
     grpc.maxReceiveMessageSize = 4 * 1024 * 1024
     grpc.maxConcurrentStreamsPerConnection = configuration.grpcMaxConcurrentStreams
     grpc.memoryQuotaBytes = configuration.grpcMemoryQuotaMiB * 1024 * 1024
+    grpc.pollers = configuration.grpcPollers
     grpc.streamWindowBytes = configuration.grpcStreamWindowBytes
     grpc.maxMetadataBytes = configuration.grpcMaxMetadataBytes
     grpc.refusedCallLog = RefusedCallLines.hook(log)

@@ -11,6 +11,7 @@ enum ServeCommand {
                               [--tls-cert FILE --tls-key FILE] [--disable-signup]
                               [--http-connections-per-address N] [--flow-starts-per-minute N]
                               [--http-header-timeout SECONDS] [--grpc-max-streams N] [--grpc-memory-mb N]
+                              [--grpc-pollers N]
                               [--login-failures-per-address N] [--signups-per-address N] [--password-queue N]
                               [--quota-secrets N] [--quota-secret-value-kib N] [--quota-secret-mib N]
                               [--quota-tokens N] [--quota-service-users N]
@@ -51,6 +52,9 @@ enum ServeCommand {
       --grpc-max-streams N       The most concurrent calls one gRPC connection may hold (default 100)
       --grpc-memory-mb N         The memory the gRPC core may use for all connections together, in MiB
                                  (default 128; see docs/deployment.md)
+      --grpc-pollers N           Completion queues polled, each by a thread of its own (default: one per
+                                 processor, at most 8; 1 lowers a lone call's latency a little and costs
+                                 throughput under concurrent load: docs/benchmarks.md)
       --login-failures-per-address N
                                  The most failed dashboard logins one client address may make in 15 minutes,
                                  across all accounts (default 30; 0: no limit)
@@ -123,6 +127,10 @@ enum ServeCommand {
   static let grpcMaxStreams = Option<Int>(
     "--grpc-max-streams", placeholder: "N", default: 100, help: "The most concurrent calls one gRPC connection may hold",
     transform: ArgumentValues.range(option: "--grpc-max-streams", 1...10_000))
+  static let grpcPollers = Option<Int>(
+    "--grpc-pollers", placeholder: "N", default: ServerConfiguration.defaultPollers,
+    help: "Completion queues polled, each by a thread of its own (default: one per processor, at most 8)",
+    transform: ArgumentValues.range(option: "--grpc-pollers", 1...64))
   static let grpcMemory = Option<Int>(
     "--grpc-memory-mb", placeholder: "N", default: 128, help: "The memory the gRPC core may use, in MiB",
     transform: ArgumentValues.range(option: "--grpc-memory-mb", 16...1_048_576))
@@ -194,7 +202,7 @@ enum ServeCommand {
     options: [
       ServerOptions.dataDir, grpcAddress, httpAddress, publicURL, ServerOptions.database, databasePool, eventsDatabase,
       tlsCert, tlsKey,
-      disableSignup, connectionsPerAddress, flowStartsPerMinute, headerTimeout, grpcMaxStreams, grpcMemory,
+      disableSignup, connectionsPerAddress, flowStartsPerMinute, headerTimeout, grpcMaxStreams, grpcMemory, grpcPollers,
       loginFailures, signUps, passwordQueue, quotaSecrets, quotaValueKiB, quotaSecretMiB, quotaTokens, quotaServiceUsers,
       metricsAddress, logFormat, ServeConfigFile.option, auditRetention, secretScanningKeys, federationCAFile, federationKeyRefresh,
     ],
@@ -217,6 +225,7 @@ enum ServeCommand {
     configuration.httpHeaderTimeoutSeconds = parsed[Self.headerTimeout]
     configuration.grpcMaxConcurrentStreams = parsed[Self.grpcMaxStreams]
     configuration.grpcMemoryQuotaMiB = parsed[Self.grpcMemory]
+    configuration.grpcPollers = parsed[Self.grpcPollers]
     configuration.loginFailuresPerAddress = parsed[Self.loginFailures]
     configuration.signUpsPerAddressPerHour = parsed[Self.signUps]
     configuration.passwordQueue = parsed[Self.passwordQueue]
