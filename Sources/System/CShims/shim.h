@@ -1,9 +1,10 @@
 #ifndef CSHIMS_SHIM_H
 #define CSHIMS_SHIM_H
-/* Small header-only helpers for libc facilities Swift 6 cannot reach safely. */
-#if defined(__linux__) && !defined(_GNU_SOURCE)
-#define _GNU_SOURCE
-#endif
+/* Small header-only helpers for libc facilities Swift 6 cannot reach safely.
+   No feature macro (_GNU_SOURCE and the like) is defined here: the system headers would then
+   define some types differently from the other C modules that include them (glibc's `fd_set`
+   names its member `fds_bits` or `__fds_bits`), and a Swift module that imports both fails in a
+   clean build. The few GNU declarations used are made below instead. */
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -12,6 +13,12 @@
 #include <unistd.h>
 #if defined(__APPLE__)
 #include <crt_externs.h>
+#endif
+
+#if defined(__linux__)
+/* Declared by glibc only under _GNU_SOURCE (see above); the same declarations as its headers'. */
+extern int pipe2(int ends[2], int flags);
+extern char **environ;
 #endif
 
 /* A pipe whose ends are close-on-exec from the start (Linux's pipe2 is hidden behind _GNU_SOURCE;
@@ -78,7 +85,11 @@ static inline char **cshims_environ(void) {
 static inline void *cshims_dispatch_symbol(void **cache, const char *name) {
   void *address = __atomic_load_n(cache, __ATOMIC_ACQUIRE);
   if (address) return address;
+#if defined(RTLD_DEFAULT)
   address = dlsym(RTLD_DEFAULT, name);
+#else
+  address = dlsym(NULL, name); /* glibc's RTLD_DEFAULT, which it declares only under _GNU_SOURCE */
+#endif
   if (!address) {
     fprintf(stderr, "libdispatch is not loaded: %s is missing\n", name);
     abort();
