@@ -1,4 +1,5 @@
 @testable import ModalServer
+import RPC
 import Testing
 
 /// `TokenService.rememberedCaller`, the path of a call whose caller is remembered that never
@@ -29,6 +30,38 @@ import Testing
       try await tokens.setDisabled([booted.token.id], disabled: true, by: verified)
       #expect(try tokens.rememberedCaller(id: id, secret: secret, peer: peer) == nil)
       await #expect(throws: ServerError.self) { try await tokens.authenticate(id: id, secret: secret, peer: peer) }
+    }
+  }
+
+  /// The method table's fast path serves a remembered token pair only when the call sends no
+  /// OAuth header at all: a mix (even with an empty OAuth header) takes the full path, which
+  /// refuses it.
+  @Test func aRememberedTokenPairSentWithOAuthHeadersTakesTheFullPath() async throws {
+    try await StoreFixture.sqlite { store in
+      let backend = Backend(dependencies: Dependencies(store: store, keys: .random()))
+      let booted = try await backend.accounts.bootstrap(email: "owner@example.com", workspaceName: "acme", password: nil)
+      let (id, secret, peer) = (booted.token.id.rawValue, booted.token.secret, "ipv4:127.0.0.1:50000")
+      _ = try await backend.tokens.authenticate(id: id, secret: secret, peer: peer)
+      var tokenID: String?
+      let pair: Metadata = ["x-modal-token-id": id, "x-modal-token-secret": secret]
+      #expect(try MethodTable.rememberedCaller(pair, tokenID: &tokenID, backend: backend, peer: peer) != nil)
+      #expect(tokenID == id)
+      for name in ["x-modal-refresh-token", "x-modal-oauth-client-id", "x-modal-oauth-client-secret", "x-modal-oauth-client-assertion"] {
+        for value in ["or-anything", ""] {
+          var mixed = pair
+          mixed.add(name, value)
+          var named: String?
+          #expect(try MethodTable.rememberedCaller(mixed, tokenID: &named, backend: backend, peer: peer) == nil, "\(name)")
+        }
+      }
+      // And the full path refuses the mix.
+      let refusal = await #expect(throws: ServerError.self) {
+        var named: String?
+        _ = try await MethodTable.authenticate(
+          metadata: { ["x-modal-token-id": id, "x-modal-token-secret": secret, "x-modal-refresh-token": "or-x"][$0] },
+          tokenID: &named, backend: backend, peer: peer)
+      }
+      #expect(refusal?.message.contains("both a token pair and OAuth credentials") == true)
     }
   }
 }

@@ -22,7 +22,7 @@ struct MethodTable {
       let caller: Caller
       do throws(ServerError) {
         let header = { (name: String) in metadata[name] }
-        if let remembered = try Self.rememberedCaller(metadata: header, tokenID: &tokenID, backend: backend, peer: context.peer) {
+        if let remembered = try Self.rememberedCaller(metadata, tokenID: &tokenID, backend: backend, peer: context.peer) {
           caller = remembered
         } else {
           caller = try await Self.authenticate(metadata: header, tokenID: &tokenID, backend: backend, peer: context.peer)
@@ -39,13 +39,17 @@ struct MethodTable {
   }
 
   /// The caller of a call with a token pair that `TokenService.rememberedCaller` finds without
-  /// suspending; `nil` (and `authenticate` must run) for anything else, OAuth credentials included.
+  /// suspending; `nil` (and `authenticate` must run) for anything else: a call that sends any
+  /// OAuth header, even an empty one, takes the full path, which reads those headers once (an
+  /// assertion is 800 bytes) and refuses a mix with a token pair.
   static func rememberedCaller(
-    metadata header: (String) -> String?, tokenID: inout String?, backend: Backend, peer: String
+    _ metadata: Metadata, tokenID: inout String?, backend: Backend, peer: String
   ) throws(ServerError) -> Caller? {
-    guard case .none = OAuthCallHeaders(header) else { return nil }
-    let id = header("x-modal-token-id")
-    guard let caller = try backend.tokens.rememberedCaller(id: id, secret: header("x-modal-token-secret"), peer: peer)
+    let names = OAuthCallHeaders.names
+    guard ![names.refreshToken, names.clientID, names.clientSecret, names.assertion].contains(where: metadata.contains)
+    else { return nil }
+    let id = metadata["x-modal-token-id"]
+    guard let caller = try backend.tokens.rememberedCaller(id: id, secret: metadata["x-modal-token-secret"], peer: peer)
     else { return nil }
     tokenID = id
     return caller
