@@ -15,7 +15,7 @@ streams=${3:-8}
 command -v h2load >/dev/null || { echo "install h2load: apt-get install -y nghttp2-client" >&2; exit 1; }
 source Benchmarks/lib/servers.sh
 gcc -O2 -Wall -shared -fPIC -o "$work/malloc_count.so" Benchmarks/malloc-count/malloc_count.c -ldl
-server_prefix=(env MALLOC_COUNT_FILE="$work/server.count" LD_PRELOAD="$work/malloc_count.so")
+server_prefix=(env ${SERVER_ENV:-} MALLOC_COUNT_FILE="$work/server.count" LD_PRELOAD="$work/malloc_count.so")
 echo_prefix=(env MALLOC_COUNT_FILE="$work/echo.count" LD_PRELOAD="$work/malloc_count.so")
 start_servers
 

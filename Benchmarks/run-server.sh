@@ -15,7 +15,6 @@ streams=${3:-8}
 rounds=${ROUNDS:-3}
 command -v h2load >/dev/null || { echo "install h2load: apt-get install -y nghttp2-client" >&2; exit 1; }
 source Benchmarks/lib/servers.sh
-server_arguments=(${SERVER_ARGUMENTS:-})
 start_servers
 
 # One h2load run against one server; appends "rps p50 p99" (ms) to $work/NAME.rounds and prints

@@ -5,6 +5,9 @@
 # Sets: id, secret (the token), server_port, server_pid, echo_port, echo_pid, cpp (the C++ build).
 # MODAL_SERVER_BINARY=path runs that modal-server build instead of .build/release's (and builds
 # nothing), so two builds can be measured alternately: copy one aside, build the other.
+# SERVER_ARGUMENTS="--flag value ..." adds flags to `modal-server serve` (e.g. `--grpc-pollers 1`);
+# SERVER_ENV="NAME=value ..." sets variables for modal-server alone (e.g. GRPC_POLL_STRATEGY=poll),
+# so the echo and the load client keep theirs.
 
 work=$(mktemp -d)
 pids=()
@@ -47,6 +50,6 @@ start_servers() {
   { printf '\x00\x00\x00\x00\x22\x0a\x20'; head -c 32 /dev/zero; } > "$work/echo.bin"   # EchoMessage{32 bytes}
 }
 modal_server=${MODAL_SERVER_BINARY:-.build/release/modal-server}
-server_prefix=(env)
+server_prefix=(env ${SERVER_ENV:-})
 echo_prefix=(env)
-server_arguments=()
+server_arguments=(${SERVER_ARGUMENTS:-})

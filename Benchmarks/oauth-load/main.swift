@@ -1,6 +1,6 @@
 // The load client of the OAuth benchmark (Benchmarks/run-server-oauth-assertion.sh runs it).
 //
-//   oauth-load <port> <requests> <connections> <streams> token-pair|oauth-secret|oauth-assertion
+//   oauth-load <port> <requests> <connections> <streams> token-pair|token-pair-padded|oauth-secret|oauth-assertion
 //
 // Sends <requests> authenticated ClientHello calls to modal-server on 127.0.0.1:<port> over
 // <connections> HTTP/2 connections with <streams> calls in flight on each, after 200 warm-up
@@ -10,7 +10,9 @@
 // figure counts the warm-up or the minting of assertions. Credentials come from the
 // environment, named as Python modal names them: MODAL_TOKEN_ID and MODAL_TOKEN_SECRET, or
 // MODAL_OAUTH_REFRESH_TOKEN, MODAL_OAUTH_CLIENT_ID and MODAL_OAUTH_CLIENT_SECRET or
-// MODAL_OAUTH_JWT_KEY (here the path of the PEM private key).
+// MODAL_OAUTH_JWT_KEY (here the path of the PEM private key). token-pair-padded sends the token
+// pair and an unused `x-modal-padding` header as long as an assertion minted with
+// MODAL_OAUTH_CLIENT_ID and MODAL_OAUTH_JWT_KEY, new on every call.
 //
 // h2load cannot drive assertions: it repeats one set of headers, and an assertion is good once
 // (its jti). So every call's headers are built before the clock starts, the same way in every
@@ -27,6 +29,9 @@ enum Mode: String {
   case tokenPair = "token-pair"
   case oauthSecret = "oauth-secret"
   case oauthAssertion = "oauth-assertion"
+  /// The token pair plus an unused header as long as an assertion, new on every call: what the
+  /// bytes of an assertion cost the two gRPC cores and the kernel, without its verification.
+  case tokenPairPadded = "token-pair-padded"
 }
 
 func fail(_ message: String) -> Never {
@@ -47,6 +52,15 @@ func callHeaders(_ mode: Mode, count: Int) async -> [Metadata] {
       "x-modal-token-id": environment("MODAL_TOKEN_ID"), "x-modal-token-secret": environment("MODAL_TOKEN_SECRET"),
     ]
     return Array(repeating: pair, count: count)
+  case .tokenPairPadded:
+    let (id, secret) = (environment("MODAL_TOKEN_ID"), environment("MODAL_TOKEN_SECRET"))
+    // As long as an assertion of the app's key (MODAL_OAUTH_CLIENT_ID, MODAL_OAUTH_JWT_KEY).
+    let paddingLength = assertionMinter().mint()?.utf8.count ?? 0
+    let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+    return (0..<count).map { _ in
+      let padding = String((0..<paddingLength).map { _ in alphabet.randomElement()! })
+      return ["x-modal-token-id": id, "x-modal-token-secret": secret, "x-modal-padding": padding]
+    }
   case .oauthSecret:
     let headers: Metadata = [
       "x-modal-refresh-token": environment("MODAL_OAUTH_REFRESH_TOKEN"),
@@ -57,10 +71,7 @@ func callHeaders(_ mode: Mode, count: Int) async -> [Metadata] {
   case .oauthAssertion:
     let refreshToken = environment("MODAL_OAUTH_REFRESH_TOKEN")
     let clientID = environment("MODAL_OAUTH_CLIENT_ID")
-    let path = environment("MODAL_OAUTH_JWT_KEY")
-    guard let pem = try? String(contentsOfFile: path, encoding: .utf8) else { fail("cannot read \(path)") }
-    let minter: OAuthAssertionMinter
-    do { minter = try OAuthAssertionMinter(clientID: clientID, privateKeyPEM: pem) } catch { fail(error.message) }
+    let minter = assertionMinter()
     let workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
     let chunk = (count + workers - 1) / workers
     return await withTaskGroup(of: (Int, [Metadata]).self) { group in
@@ -81,6 +92,15 @@ func callHeaders(_ mode: Mode, count: Int) async -> [Metadata] {
       for await part in group { parts.append(part) }
       return parts.sorted { $0.0 < $1.0 }.flatMap(\.1)
     }
+  }
+}
+
+/// Mints assertions for MODAL_OAUTH_CLIENT_ID with the key at MODAL_OAUTH_JWT_KEY.
+func assertionMinter() -> OAuthAssertionMinter {
+  let path = environment("MODAL_OAUTH_JWT_KEY")
+  guard let pem = try? String(contentsOfFile: path, encoding: .utf8) else { fail("cannot read \(path)") }
+  do { return try OAuthAssertionMinter(clientID: environment("MODAL_OAUTH_CLIENT_ID"), privateKeyPEM: pem) } catch {
+    fail(error.message)
   }
 }
 
@@ -131,7 +151,7 @@ guard arguments.count == 6, let port = Int(arguments[1]), let requests = Int(arg
   let connections = Int(arguments[3]), connections > 0, let streams = Int(arguments[4]), streams > 0,
   let mode = Mode(rawValue: arguments[5])
 else {
-  fail("usage: oauth-load <port> <requests> <connections> <streams> token-pair|oauth-secret|oauth-assertion")
+  fail("usage: oauth-load <port> <requests> <connections> <streams> token-pair|token-pair-padded|oauth-secret|oauth-assertion")
 }
 let warmUp = 200
 let headers = await callHeaders(mode, count: warmUp + requests)

@@ -24,6 +24,37 @@ import Testing
     }
   }
 
+  /// Every character U+0000-U+00FF at the first, a middle and the last place of a short and a
+  /// long value is judged on its own: the check reads all bytes in one pass, with no early exit.
+  @Test func eachCharacterAtEachPlaceIsJudged() {
+    for length in [1, 15, 700] {
+      for place in Set([0, length / 2, length - 1]) {
+        for code in UInt8.min...UInt8.max {
+          var characters = Array(repeating: Character("a"), count: length)
+          characters[place] = Character(Unicode.Scalar(code))
+          let metadata: Metadata = ["x-value": String(characters)]
+          let printable = (0x20...0x7E).contains(code)
+          let accepted = (try? metadata.validate()) != nil
+          #expect(accepted == printable, "U+\(code) at \(place) of \(length)")
+        }
+      }
+    }
+  }
+
+  /// Keys are lower-cased whatever the place of their upper-case letter, and kept as they are
+  /// when they have none.
+  @Test func keysAreLowerCasedWhereverTheirCapitalIs() {
+    let key = "x-modal-oauth-client-assertion"
+    #expect(Metadata.normalizedKey(key) == key)
+    for place in 0..<key.utf8.count {
+      var bytes = Array(key.utf8)
+      guard (0x61...0x7A).contains(bytes[place]) else { continue }
+      bytes[place] -= 0x20
+      #expect(Metadata.normalizedKey(String(decoding: bytes, as: UTF8.self)) == key, "capital at \(place)")
+    }
+    #expect(Metadata.normalizedKey("X-\u{C9}t\u{E9}") == "x-\u{E9}t\u{E9}")
+  }
+
   @Test func requestKeysAreKeptAndBounded() {
     let keys = MetadataKeys()
     func key(_ bytes: [UInt8]) -> String { bytes.withUnsafeBufferPointer { keys.key(for: $0) } }
