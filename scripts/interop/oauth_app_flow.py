@@ -11,6 +11,8 @@ failure. Needs selenium, chromium, chromedriver.
 import sys
 
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.ui import WebDriverWait
 
 import headless_chromium
 
@@ -39,6 +41,7 @@ def main() -> int:
         driver.find_element(By.ID, "workspace").send_keys(workspace)
         driver.find_element(By.ID, "signup").click()
         driver.find_element(By.LINK_TEXT, "OAuth apps").click()
+        WebDriverWait(driver, 20).until(lambda d: d.current_url.endswith("/oauth-apps"))
         print("apps page:", driver.current_url.replace(base, ""), flush=True)
 
         secret_id = register(driver, "Browser app", "https://app.example.com/cb\nhttp://127.0.0.1:9/cb", {"read"})
@@ -59,10 +62,14 @@ def main() -> int:
         form = driver.find_element(By.CSS_SELECTOR, f"form[action$='/oauth-apps/{secret_id}/delete']")
         form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
         still = driver.find_elements(By.CSS_SELECTOR, f"form[action$='/oauth-apps/{secret_id}/delete']")
-        print("unconfirmed delete kept by the browser:", bool(still), flush=True)
+        # Raises if the page went away; false while the required confirmation is not ticked.
+        valid = driver.execute_script("return arguments[0].checkValidity()", form)
+        print("unconfirmed delete kept by the browser:", bool(still) and not valid, flush=True)
         form = driver.find_element(By.CSS_SELECTOR, f"form[action$='/oauth-apps/{secret_id}/delete']")
         form.find_element(By.CSS_SELECTOR, "input[name=confirm]").click()
         form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+        # The click returns before the next page loads: the list found at once may be the old one.
+        WebDriverWait(driver, 20).until(expected_conditions.staleness_of(form))
         driver.find_element(By.ID, "oauth-apps")
         print("deleted:", secret_id not in driver.page_source and key_id in driver.page_source, flush=True)
         return 0
