@@ -10,7 +10,7 @@
 # which other load on the machine disturbs less. With ALLOCS=1 the server runs under
 # Benchmarks/malloc-count and each line also gives its allocations per call (warm-up included).
 #
-# The three loads run ROUNDS times (default 3), one after the other in each round, so each round's
+# The loads run ROUNDS times (default 3), one after the other in each round, so each round's
 # ratios compare loads taken within seconds of each other; the summary gives the median of the
 # rounds' ratios, and the ratio of CPU time per call (server + load client, medians), which
 # predicts the throughput ratio of a machine where the two share the cores and varies less.
@@ -79,7 +79,7 @@ for round in $(seq "${ROUNDS:-3}"); do
     load token-pair-padded "$round"
 done
 ok=$(grep -c "ClientHello OK" "$work/server.log" || true)
-echo "modal-server logged $ok ClientHello calls with status OK (${ROUNDS:-3} x 3 x (200 warm-up + $requests measured) expected)"
+echo "modal-server logged $ok ClientHello calls with status OK (${ROUNDS:-3} rounds x 4 loads x (200 warm-up + $requests measured) expected)"
 python3 - "$work" <<'PY'
 import statistics, sys
 work = sys.argv[1]
