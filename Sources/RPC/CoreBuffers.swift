@@ -146,10 +146,10 @@ final class MetadataKeys: @unchecked Sendable {
 
   /// The string of the key whose UTF-8 bytes are `bytes` (invalid UTF-8 repaired, as `sliceString`).
   func key(for bytes: UnsafeBufferPointer<UInt8>) -> String {
-    for key in keys where key.utf8.count == bytes.count && key.utf8.elementsEqual(bytes) { return key }
+    for key in keys where key.hasUTF8Bytes(bytes) { return key }
     let key = String(decoding: bytes, as: UTF8.self)
     // A repaired key never matches its bytes again: keeping it would only fill the table.
-    if keys.count < Self.capacity, bytes.count <= Self.longestKey, key.utf8.elementsEqual(bytes) { keys.append(key) }
+    if keys.count < Self.capacity, bytes.count <= Self.longestKey, key.hasUTF8Bytes(bytes) { keys.append(key) }
     return key
   }
 }

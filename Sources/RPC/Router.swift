@@ -15,10 +15,13 @@ public struct Router: Sendable {
   }
 
   private(set) var handlers: [String: Handler] = [:] {
-    didSet { sortedPaths = handlers.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) } }
+    didSet {
+      routes = handlers.map { (path: $0.key, handler: $0.value) }
+        .sorted { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
+    }
   }
-  /// The paths in byte order, for `route(for:)`.
-  private var sortedPaths: [String] = []
+  /// The paths and their handlers in byte order, for `route(for:)`.
+  private var routes: [(path: String, handler: Handler)] = []
 
   /// Creates an empty router (every call gets `UNIMPLEMENTED`).
   public init() {}
@@ -42,15 +45,15 @@ public struct Router: Sendable {
 
   /// The registered path equal to `bytes` (the method the core read from the request) and its
   /// handler, found by binary search over the bytes: the path the call gets is the registered
-  /// string, so no string is made per call.
+  /// string, so no string is made and none hashed per call.
   func route(for bytes: UnsafeBufferPointer<UInt8>) -> (path: String, handler: Handler)? {
     var low = 0
-    var high = sortedPaths.count
+    var high = routes.count
     while low < high {
       let middle = (low + high) / 2
-      let path = sortedPaths[middle]
-      if path.utf8.elementsEqual(bytes) { return handlers[path].map { (path, $0) } }
-      if path.utf8.lexicographicallyPrecedes(bytes) { low = middle + 1 } else { high = middle }
+      let order = routes[middle].path.utf8Order(comparedTo: bytes)
+      if order == 0 { return routes[middle] }
+      if order < 0 { low = middle + 1 } else { high = middle }
     }
     return nil
   }
