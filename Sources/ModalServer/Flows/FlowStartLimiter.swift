@@ -34,14 +34,19 @@ package final class FlowStartLimiter: Sendable {
   }
 
   /// The address part of a gRPC peer string: `ipv4:1.2.3.4:5` -> `1.2.3.4`,
-  /// `ipv6:[::1]:5` -> `::1`; anything else as it is.
+  /// `ipv6:[::1]:5` -> `::1`; anything else as it is. Read as bytes (the core's peer strings are
+  /// ASCII): every authenticated call asks, and stepping through characters cost about 1 percent
+  /// of the server's time.
   package static func address(of peer: String) -> String {
-    if peer.hasPrefix("ipv4:") {
-      let rest = peer.dropFirst(5)
-      return String(rest.lastIndex(of: ":").map { rest[..<$0] } ?? rest)
+    let bytes = peer.utf8
+    if bytes.starts(with: "ipv4:".utf8) {
+      let rest = bytes.dropFirst(5)
+      return String(peer[rest.startIndex..<(rest.lastIndex(of: UInt8(ascii: ":")) ?? rest.endIndex)])
     }
-    if peer.hasPrefix("ipv6:"), let open = peer.firstIndex(of: "["), let close = peer.firstIndex(of: "]"), open < close {
-      return String(peer[peer.index(after: open)..<close])
+    if bytes.starts(with: "ipv6:".utf8), let open = bytes.firstIndex(of: UInt8(ascii: "[")),
+      let close = bytes.firstIndex(of: UInt8(ascii: "]")), open < close
+    {
+      return String(peer[bytes.index(after: open)..<close])
     }
     return peer
   }
