@@ -141,7 +141,7 @@ let package = Package(
 
     // MARK: Layer 4, modal-server (ModalServer library, its tests) — begin
     .target(
-      name: "ModalServer", dependencies: ["TOML", "CommandLineKit", "RPC", "ModalAPI", "ModalTokenFormat", "ProtoWire", "CSQLite", "CPostgres", "CSodium", "CMicroHTTPD", "CCrypto", "ModalJOSE", "HTTPFetch"],
+      name: "ModalServer", dependencies: ["TOML", "CommandLineKit", "RPC", "ModalAPI", "ModalTokenFormat", "ProtoWire", "CSQLite", "CPostgres", "CSodium", "CMicroHTTPD", "CCrypto", "ModalJOSE", "HTTPFetch", "TextSearch"],
       swiftSettings: strict),
     .executableTarget(name: "modal-server", dependencies: ["ModalServer"], swiftSettings: strict),
     .testTarget(

@@ -1,4 +1,5 @@
 import CGRPC
+import TextSearch
 
 // Conversions between Swift values and the gRPC core's slices, byte buffers and metadata arrays.
 // Everything here allocates on the heap: the core keeps pointers into these until a batch completes.

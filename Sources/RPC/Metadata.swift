@@ -1,3 +1,5 @@
+import TextSearch
+
 /// gRPC metadata: an ordered multi-map from lower-case ASCII keys to values.
 ///
 /// Keys ending in `-bin` carry binary values (sent base64-encoded by the transport); every other

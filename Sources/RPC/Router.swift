@@ -1,3 +1,5 @@
+import TextSearch
+
 /// Handles a unary call: gets the request message and returns the response message; throws
 /// `RPCError` to end the call with that status.
 public typealias UnaryHandler = @Sendable (_ request: [UInt8], _ context: ServerContext) async throws -> [UInt8]

@@ -1,12 +1,12 @@
 @testable import RPC
 import Testing
 
-/// The router finds a method by the bytes the core read from the request, and the byte order it
-/// searches in is the standard library's.
+/// The router finds a method by the bytes the core read from the request (the byte order it
+/// searches in: `UTF8BytesTests`).
 @Suite struct RouterTests {
   /// Paths that are prefixes of one another, differ only in case, in their last byte or above
   /// ASCII; short ones (stored in the string itself) and long ones (stored on the heap).
-  private static let paths = [
+  static let paths = [
     "/modal.client.ModalClient/ClientHello", "/modal.client.ModalClient/ClientHell",
     "/modal.client.ModalClient/ClientHelloX", "/modal.client.ModalClient/TokenFlowCreate",
     "/modal.client.ModalClient/TokenFlowWait", "/a/B", "/a/b", "/a/bc", "/a/\u{e9}", "/a/\u{7f}", "/", "/z",
@@ -35,18 +35,5 @@ import Testing
     }
     #expect(route(router, []) == nil)
     #expect(route(Router(), Array(Self.paths[0].utf8)) == nil)
-  }
-
-  @Test func byteOrderIsTheStandardLibrarys() {
-    let words = Self.paths + ["", "a", "ab", "b", "\u{ff}", "\u{100}", "z\u{e9}", String(repeating: "x", count: 40)]
-    for word in words {
-      for other in words {
-        let otherBytes = Array(other.utf8)
-        let order = otherBytes.withUnsafeBufferPointer { word.utf8Order(comparedTo: $0) }
-        #expect((order < 0) == word.utf8.lexicographicallyPrecedes(other.utf8), "\(word) against \(other)")
-        #expect((order == 0) == (Array(word.utf8) == otherBytes), "\(word) against \(other)")
-        #expect(otherBytes.withUnsafeBufferPointer { word.hasUTF8Bytes($0) } == (Array(word.utf8) == otherBytes))
-      }
-    }
   }
 }

@@ -1,3 +1,5 @@
+import TextSearch
+
 /// Random identifiers and secrets drawn from libsodium's CSPRNG, one uniform character at a time.
 package enum RandomText {
   /// The base62 alphabet: digits, upper case, lower case.
@@ -24,17 +26,17 @@ package enum RandomText {
   }
 
   /// Whether `text` is `prefix` followed by exactly `length` base62 characters (the shape of an id,
-  /// a secret or a refresh token).
+  /// a secret or a refresh token). Compares bytes, not characters: every authenticated call checks
+  /// the shape of what it sends.
   package static func hasShape(_ text: String, prefix: String, length: Int) -> Bool {
-    text.utf8.count == prefix.utf8.count + length && text.hasPrefix(prefix) && isBase62(text.dropFirst(prefix.count))
+    let bytes = text.utf8
+    guard bytes.count == prefix.utf8.count + length, bytes.starts(with: prefix.utf8) else { return false }
+    return isBase62(text[bytes.index(bytes.startIndex, offsetBy: prefix.utf8.count)...])
   }
 
   /// Whether every character of `text` is in the base62 alphabet. Read from the string's storage
   /// in one pass where it has one: every authenticated call checks the shape of what it sends.
   package static func isBase62(_ text: Substring) -> Bool {
-    func check(_ bytes: some Sequence<UInt8>) -> Bool {
-      bytes.allSatisfy { (0x30...0x39).contains($0) || (0x41...0x5A).contains($0) || (0x61...0x7A).contains($0) }
-    }
-    return text.utf8.withContiguousStorageIfAvailable(check) ?? check(text.utf8)
+    text.everyUTF8Byte { (0x30...0x39).contains($0) || (0x41...0x5A).contains($0) || (0x61...0x7A).contains($0) }
   }
 }

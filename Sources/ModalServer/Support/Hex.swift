@@ -29,17 +29,21 @@ package enum Hex {
   }
 
   /// Decodes `text` into `bytes`, which it must fill exactly (hex of twice its length, either
-  /// case); `false` if it does not. Allocates nothing.
+  /// case); `false` if it does not. Allocates nothing, and reads the string's storage directly
+  /// where it has one (every authenticated call decodes its token's stored hash).
   package static func decode(_ text: String, into bytes: UnsafeMutableRawBufferPointer) -> Bool {
     guard text.utf8.count == bytes.count * 2 else { return false }
-    var characters = text.utf8.makeIterator()
-    for index in bytes.indices {
-      guard let first = characters.next(), let second = characters.next(), let high = value(first),
-        let low = value(second)
-      else { return false }
-      bytes[index] = high << 4 | low
+    func fill(_ characters: some Collection<UInt8>) -> Bool {
+      var characters = characters.makeIterator()
+      for index in bytes.indices {
+        guard let first = characters.next(), let second = characters.next(), let high = value(first),
+          let low = value(second)
+        else { return false }
+        bytes[index] = high << 4 | low
+      }
+      return true
     }
-    return true
+    return text.utf8.withContiguousStorageIfAvailable(fill) ?? fill(text.utf8)
   }
 
   private static func value(_ char: UInt8) -> UInt8? {

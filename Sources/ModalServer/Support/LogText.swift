@@ -1,3 +1,5 @@
+import TextSearch
+
 /// Text from a request, made safe to put in a log line.
 ///
 /// A log line is one line of space-separated fields that operators read in terminals and feed to
@@ -20,7 +22,7 @@ enum LogText {
     // Fast path (every call logs a method and a peer): printable ASCII without quotes or
     // backslashes, and a space only where allowed, is returned as it is.
     let spaceAllowed = !extra(" ")
-    if text.utf8.allSatisfy({ byte in
+    if text.everyUTF8Byte({ byte in
       (byte > 0x20 && byte < 0x7F && byte != UInt8(ascii: "\"") && byte != UInt8(ascii: "\\")) || (byte == 0x20 && spaceAllowed)
     }) {
       return text

@@ -26,7 +26,7 @@ package enum TokenFormat {
 
   /// Whether `id` has the shape of a token id.
   package static func isWellFormedID(_ id: String) -> Bool {
-    id.utf8.count == idPrefix.utf8.count + idLength && id.hasPrefix(idPrefix) && RandomText.isBase62(id.dropFirst(3))
+    RandomText.hasShape(id, prefix: idPrefix, length: idLength)
   }
 
   /// Whether `secret` has the shape of a token secret: checksummed with a matching checksum, or
@@ -36,8 +36,7 @@ package enum TokenFormat {
     case .checksummed: return true
     case .mistyped: return false
     case .unchecked:
-      return secret.utf8.count == secretPrefix.utf8.count + uncheckedSecretLength && secret.hasPrefix(secretPrefix)
-        && RandomText.isBase62(secret.dropFirst(3))
+      return RandomText.hasShape(secret, prefix: secretPrefix, length: uncheckedSecretLength)
     }
   }
 
