@@ -68,8 +68,9 @@ package struct UnixTime: Sendable, Hashable, Comparable, CustomStringConvertible
     return text
   }
 
-  /// Appends the `iso8601` form to `text`, digit by digit: the log line of every call is built in
-  /// one string, with no string allocated per field.
+  /// Appends the `iso8601` form to `text`: the log line of every call is built in one string.
+  /// The digits are written into two pieces of at most 15 bytes, strings stored in place, so
+  /// nothing is allocated and `text` grows twice instead of once per character.
   package func appendISO8601(to text: inout String) {
     var seconds = time_t(clamping: wholeSeconds)
     var parts = tm()
@@ -77,26 +78,17 @@ package struct UnixTime: Sendable, Hashable, Comparable, CustomStringConvertible
       text += String(wholeSeconds)
       return
     }
-    func append(_ value: Int32, width: Int, then separator: Unicode.Scalar) {
-      var divisor: Int32 = 1
-      for _ in 1..<width { divisor *= 10 }
-      if value >= divisor * 10 { text += String(value) } // a year past 9999
-      else {
-        var rest = value
-        while divisor > 0 {
-          text.unicodeScalars.append(Unicode.Scalar(UInt8(48 + rest / divisor)))
-          rest %= divisor
-          divisor /= 10
-        }
-      }
-      text.unicodeScalars.append(separator)
-    }
-    append(parts.tm_year + 1900, width: 4, then: "-")
-    append(parts.tm_mon + 1, width: 2, then: "-")
-    append(parts.tm_mday, width: 2, then: "T")
-    append(parts.tm_hour, width: 2, then: ":")
-    append(parts.tm_min, width: 2, then: ":")
-    append(parts.tm_sec, width: 2, then: "Z")
+    var date = ShortDigits()
+    let year = parts.tm_year + 1900
+    if (0...9999).contains(year) { date.append(year, width: 4, then: "-") } else { text += "\(year)-" }
+    date.append(parts.tm_mon + 1, width: 2, then: "-")
+    date.append(parts.tm_mday, width: 2, then: "T")
+    var time = ShortDigits()
+    time.append(parts.tm_hour, width: 2, then: ":")
+    time.append(parts.tm_min, width: 2, then: ":")
+    time.append(parts.tm_sec, width: 2, then: "Z")
+    text += date.text
+    text += time.text
   }
 
   /// Orders by time.
@@ -104,4 +96,30 @@ package struct UnixTime: Sendable, Hashable, Comparable, CustomStringConvertible
 
   /// The ISO 8601 form.
   package var description: String { iso8601 }
+}
+
+/// Zero-padded numbers, each followed by a separator, up to 15 bytes in all: the most a string
+/// holds in place, without allocating.
+private struct ShortDigits {
+  private var bytes: (UInt64, UInt64) = (0, 0)
+  private var count = 0
+
+  /// Appends `value` (from 0 to 10^`width` - 1) as `width` digits, then `separator`.
+  mutating func append(_ value: Int32, width: Int, then separator: Unicode.Scalar) {
+    precondition(count + width < 16 && value >= 0, "ShortDigits holds 15 bytes of non-negative numbers")
+    withUnsafeMutableBytes(of: &bytes) { buffer in
+      var rest = value
+      for index in stride(from: count + width - 1, through: count, by: -1) {
+        buffer[index] = UInt8(48 + rest % 10)
+        rest /= 10
+      }
+      buffer[count + width] = UInt8(separator.value)
+    }
+    count += width + 1
+  }
+
+  /// The digits and separators so far.
+  var text: String {
+    withUnsafeBytes(of: bytes) { String(decoding: $0.prefix(count), as: UTF8.self) }
+  }
 }
