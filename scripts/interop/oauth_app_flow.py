@@ -11,7 +11,6 @@ failure. Needs selenium, chromium, chromedriver.
 import sys
 
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
 
 import headless_chromium
@@ -69,7 +68,7 @@ def main() -> int:
         form.find_element(By.CSS_SELECTOR, "input[name=confirm]").click()
         form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
         # The click returns before the next page loads: the list found at once may be the old one.
-        WebDriverWait(driver, 20).until(expected_conditions.staleness_of(form))
+        headless_chromium.wait_until_replaced(driver, form)
         driver.find_element(By.ID, "oauth-apps")
         print("deleted:", secret_id not in driver.page_source and key_id in driver.page_source, flush=True)
         return 0

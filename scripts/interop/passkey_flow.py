@@ -12,7 +12,6 @@ Prints one line per step; exits non-zero on any failure. Needs selenium, chromiu
 import sys
 
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 import headless_chromium
@@ -85,7 +84,7 @@ def main() -> int:
         before = b.find_element(By.TAG_NAME, "html")
         b.find_element(By.ID, "confirm-code").click()  # no code, no passkey
         # The answer repeats the page's text: wait for the new page, not the old one.
-        WebDriverWait(b, 20).until(expected_conditions.staleness_of(before))
+        headless_chromium.wait_until_replaced(b, before)
         wait_for(b, "requires a second factor")
         print("B refused without a second factor:", b.find_element(By.TAG_NAME, "h1").text, flush=True)
 
