@@ -4,8 +4,9 @@ workspace's "OAuth apps" link, registers an app with a client secret (scopes `re
 with a public key, tries to delete without ticking the confirmation (the browser keeps the form),
 then deletes the secret app.
 
-Usage: oauth_app_flow.py BASE_URL EMAIL PASSWORD WORKSPACE PUBLIC_KEY_PEM_FILE
-Prints one line per step (client_id_secret=, client_secret=, client_id_key=); exits non-zero on any
+Usage: oauth_app_flow.py BASE_URL EMAIL PASSWORD WORKSPACE PUBLIC_KEY_PEM_FILE SECRET_FILE
+Prints one line per step (client_id_secret=, client_id_key=) and writes the client secret the page
+showed to SECRET_FILE, never to the output; exits non-zero on any
 failure. Needs selenium, chromium, chromedriver.
 """
 import sys
@@ -31,7 +32,7 @@ def register(driver, name, redirect_uris, scopes, public_key=None):
 
 
 def main() -> int:
-    base, email, password, workspace, key_file = sys.argv[1:6]
+    base, email, password, workspace, key_file, secret_file = sys.argv[1:7]
     driver = headless_chromium.start()
     try:
         driver.get(base + "/signup")
@@ -46,7 +47,8 @@ def main() -> int:
         secret_id = register(driver, "Browser app", "https://app.example.com/cb\nhttp://127.0.0.1:9/cb", {"read"})
         secret = driver.find_element(By.ID, "client-secret").text
         print("client_id_secret=" + secret_id, flush=True)
-        print("client_secret=" + secret, flush=True)
+        with open(secret_file, "w") as out:
+            out.write(secret)
         print("warning shown:", "shown only this once" in driver.page_source, flush=True)
         driver.find_element(By.LINK_TEXT, "Done").click()
         listed = driver.find_element(By.ID, "oauth-apps").text
