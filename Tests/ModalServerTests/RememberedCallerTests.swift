@@ -34,8 +34,8 @@ import Testing
   }
 
   /// The method table's fast path serves a remembered token pair only when the call sends no
-  /// OAuth header at all: a mix (even with an empty OAuth header) takes the full path, which
-  /// refuses it.
+  /// OAuth header with a value: a mix takes the full path, which refuses it. Empty headers count
+  /// as absent on both paths, as Python leaves them out.
   @Test func aRememberedTokenPairSentWithOAuthHeadersTakesTheFullPath() async throws {
     try await StoreFixture.sqlite { store in
       let backend = Backend(dependencies: Dependencies(store: store, keys: .random()))
@@ -44,15 +44,17 @@ import Testing
       _ = try await backend.tokens.authenticate(id: id, secret: secret, peer: peer)
       var tokenID: String?
       let pair: Metadata = ["x-modal-token-id": id, "x-modal-token-secret": secret]
-      #expect(try MethodTable.rememberedCaller(pair, tokenID: &tokenID, backend: backend, peer: peer) != nil)
+      #expect(try MethodTable.rememberedCaller(pair, tokenID: &tokenID, backend: backend, peer: peer)?.caller != nil)
       #expect(tokenID == id)
       for name in ["x-modal-refresh-token", "x-modal-oauth-client-id", "x-modal-oauth-client-secret", "x-modal-oauth-client-assertion"] {
-        for value in ["or-anything", ""] {
-          var mixed = pair
-          mixed.add(name, value)
-          var named: String?
-          #expect(try MethodTable.rememberedCaller(mixed, tokenID: &named, backend: backend, peer: peer) == nil, "\(name)")
-        }
+        var mixed = pair
+        mixed.add(name, "or-anything")
+        var named: String?
+        #expect(try MethodTable.rememberedCaller(mixed, tokenID: &named, backend: backend, peer: peer) == nil, "\(name)")
+        var empty = pair
+        empty.add(name, "")
+        #expect(try MethodTable.rememberedCaller(empty, tokenID: &named, backend: backend, peer: peer)?.caller != nil, "\(name)")
+        #expect(try await MethodTable.authenticate(metadata: { empty[$0] }, tokenID: &named, backend: backend, peer: peer).token.id == booted.token.id)
       }
       // And the full path refuses the mix.
       let refusal = await #expect(throws: ServerError.self) {
@@ -63,5 +65,73 @@ import Testing
       }
       #expect(refusal?.message.contains("both a token pair and OAuth credentials") == true)
     }
+  }
+
+  /// OAuth headers of a remembered grant are decided without suspending: accepted when every check
+  /// of the full path passes, refused (for the full path's counted, delayed answer) when the
+  /// refresh token or client secret is wrong, and left to the full path otherwise.
+  @Test func aRememberedOAuthGrantIsDecidedWithoutSuspending() async throws {
+    try await StoreFixture.sqlite { store in
+      let backend = Backend(dependencies: Dependencies(store: store, keys: .random()))
+      let booted = try await backend.accounts.bootstrap(email: "owner@example.com", workspaceName: "acme", password: nil)
+      let made = try await backend.oauthApps.register(
+        .init(name: "Agent", redirectURIs: [], scopes: .all, credential: .secret), in: booted.workspace, by: .serverOperator)
+      let (grant, refreshToken) = try await backend.oauthApps.grant(made.app, to: booted.user, scopes: .all, by: .serverOperator)
+      let clientSecret = try #require(made.secret)
+      let peer = "ipv4:127.0.0.1:50000"
+      func headers(_ token: String = refreshToken, secret: String = clientSecret) -> Metadata {
+        ["x-modal-refresh-token": token, "x-modal-oauth-client-id": made.app.id.rawValue, "x-modal-oauth-client-secret": secret]
+      }
+      func check(_ metadata: Metadata, peer: String = peer) throws -> TokenService.RememberedCheck? {
+        var named: String?
+        return try MethodTable.rememberedCaller(metadata, tokenID: &named, backend: backend, peer: peer)
+      }
+
+      // Not remembered yet: the full path runs, then remembers the grant and the address.
+      #expect(try check(headers()) == nil)
+      var named: String?
+      _ = try await MethodTable.authenticate(metadata: { headers()[$0] }, tokenID: &named, backend: backend, peer: peer)
+      #expect(named == grant.id.rawValue)
+      let remembered = try #require(try check(headers())?.caller)
+      #expect(remembered.oauth?.grant.id == grant.id && remembered.token.id.rawValue == grant.id.rawValue)
+
+      // A wrong secret or refresh token of the remembered grant is refused here, with no second check.
+      let wrongSecret = "ov-" + String(repeating: "a", count: 30)
+      #expect(try check(headers(secret: wrongSecret))?.refusedGrant == grant.id)
+      let forged = OAuthFormat.newRefreshToken(for: grant.id)
+      #expect(try check(headers(forged))?.refusedGrant == grant.id)
+      let answer = await backend.tokens.failedOAuthCheck(grant: grant.id, peer: peer)
+      #expect(answer.message == TokenService.invalidOAuthMessage)
+
+      // A new address, a token pair beside the headers, or headers that are incomplete: the full path.
+      #expect(try check(headers(), peer: "ipv4:127.0.0.2:50000") == nil)
+      var mixed = headers()
+      mixed.add("x-modal-token-id", booted.token.id.rawValue)
+      #expect(try check(mixed) == nil)
+      #expect(try check(["x-modal-refresh-token": refreshToken, "x-modal-oauth-client-id": made.app.id.rawValue]) == nil)
+
+      // A revoked grant is forgotten at once, and the full path says it was revoked.
+      try await backend.oauthApps.revokeGrant(grant.id, in: booted.workspace, of: nil, by: .serverOperator)
+      #expect(try check(headers()) == nil)
+      let revoked = await #expect(throws: ServerError.self) {
+        var named: String?
+        _ = try await MethodTable.authenticate(metadata: { headers()[$0] }, tokenID: &named, backend: backend, peer: peer)
+      }
+      #expect(revoked?.message.contains("revoked") == true)
+    }
+  }
+}
+
+extension TokenService.RememberedCheck {
+  /// The caller, when the check accepted the call.
+  fileprivate var caller: Caller? {
+    if case .authenticated(let caller) = self { return caller }
+    return nil
+  }
+
+  /// The grant, when the check refused the call's OAuth credentials.
+  fileprivate var refusedGrant: OAuthGrantID? {
+    if case .refused(let grant) = self { return grant }
+    return nil
   }
 }

@@ -22,9 +22,12 @@ struct MethodTable {
       let caller: Caller
       do throws(ServerError) {
         let header = { (name: String) in metadata[name] }
-        if let remembered = try Self.rememberedCaller(metadata, tokenID: &tokenID, backend: backend, peer: context.peer) {
+        switch try Self.rememberedCaller(metadata, tokenID: &tokenID, backend: backend, peer: context.peer) {
+        case .authenticated(let remembered):
           caller = remembered
-        } else {
+        case .refused(let grant):
+          throw await backend.tokens.failedOAuthCheck(grant: grant, peer: context.peer)
+        case nil:
           caller = try await Self.authenticate(metadata: header, tokenID: &tokenID, backend: backend, peer: context.peer)
         }
       } catch {
@@ -38,21 +41,24 @@ struct MethodTable {
     }
   }
 
-  /// The caller of a call with a token pair that `TokenService.rememberedCaller` finds without
-  /// suspending; `nil` (and `authenticate` must run) for anything else: a call that sends any
-  /// OAuth header, even an empty one, takes the full path, which reads those headers once (an
-  /// assertion is 800 bytes) and refuses a mix with a token pair.
+  /// What `TokenService`'s checks that never suspend decide about a remembered caller's token pair
+  /// or OAuth headers; `nil` (and `authenticate` must run) when they cannot: the caller is not
+  /// remembered or its address is new, a token pair's secret is wrong (the full path counts and
+  /// delays it), or the call mixes a token pair with OAuth headers (the full path refuses it).
+  /// Empty headers count as absent, as on the full path.
   static func rememberedCaller(
     _ metadata: Metadata, tokenID: inout String?, backend: Backend, peer: String
-  ) throws(ServerError) -> Caller? {
-    let names = OAuthCallHeaders.names
-    guard ![names.refreshToken, names.clientID, names.clientSecret, names.assertion].contains(where: metadata.contains)
-    else { return nil }
+  ) throws(ServerError) -> TokenService.RememberedCheck? {
     let id = metadata["x-modal-token-id"]
-    guard let caller = try backend.tokens.rememberedCaller(id: id, secret: metadata["x-modal-token-secret"], peer: peer)
-    else { return nil }
+    let secret = metadata["x-modal-token-secret"]
+    if let oauth = OAuthCallHeaders({ metadata[$0] }) {
+      tokenID = oauth.refreshToken.flatMap(OAuthFormat.grantID(of:))?.rawValue
+      let tokenPairSent = !(id ?? "").isEmpty || !(secret ?? "").isEmpty
+      return try backend.tokens.rememberedCaller(oauth: oauth, tokenPairSent: tokenPairSent, peer: peer)
+    }
+    guard let caller = try backend.tokens.rememberedCaller(id: id, secret: secret, peer: peer) else { return nil }
     tokenID = id
-    return caller
+    return .authenticated(caller)
   }
 
   /// The caller of a call with a token pair or OAuth credentials; `tokenID` becomes what the log

@@ -53,9 +53,15 @@ extension TokenService {
 
   /// Verifies OAuth call headers and returns the consenting user's caller, limited to the grant's
   /// scopes and workspace. A token pair sent beside them is refused: a call acts for one party.
+  /// A remembered grant is checked by `rememberedCaller(oauth:tokenPairSent:peer:)` first.
   package func authenticate(oauth headers: OAuthCallHeaders, tokenPairSent: Bool, peer: String = "")
     async throws(ServerError) -> Caller
   {
+    switch try rememberedCaller(oauth: headers, tokenPairSent: tokenPairSent, peer: peer) {
+    case .authenticated(let caller): return caller
+    case .refused(let grant): throw await failedOAuthCheck(grant: grant, peer: peer)
+    case nil: break
+    }
     let (refreshToken, clientID) = try Self.checkShape(headers, tokenPairSent: tokenPairSent)
     guard let grantID = OAuthFormat.grantID(of: refreshToken) else {
       throw await failedCheck(id: clientID, peer: peer, Self.invalidOAuth)
@@ -70,7 +76,7 @@ extension TokenService {
         let app = try await dependencies.store.oauthApp(id: grant.clientID)
       else {
         hasher.burn(refreshToken)
-        throw await failedCheck(id: grantID.rawValue, peer: peer, Self.invalidOAuth)
+        throw await failedOAuthCheck(grant: grantID, peer: peer)
       }
       context = OAuthCallerContext(app: app, grant: grant)
     }
@@ -78,13 +84,9 @@ extension TokenService {
     guard hasher.matches(refreshToken, storedHash: grant.refreshHash, keyID: grant.hashKeyID),
       clientID == context.app.id.rawValue, try verifyClient(context.app, headers)
     else {
-      throw await failedCheck(id: grantID.rawValue, peer: peer, Self.invalidOAuth)
+      throw await failedOAuthCheck(grant: grantID, peer: peer)
     }
-    if let revokedAt = grant.revokedAt {
-      throw ServerError(
-        .unauthenticated,
-        "OAuth grant \(grant.id) to app '\(context.app.name)' was revoked at \(revokedAt). Have the user authorize the app again.")
-    }
+    try Self.checkNotRevoked(context)
     var caller: Caller
     if let remembered, remembered.oauth != nil {
       caller = remembered
@@ -98,7 +100,55 @@ extension TokenService {
     return caller
   }
 
+  /// What a check of remembered credentials that never suspends decided (`nil` where it cannot).
+  package enum RememberedCheck {
+    /// The remembered caller: every check of the full path passed.
+    case authenticated(Caller)
+    /// The grant is remembered, but the refresh token, the client id or the client's proof is
+    /// wrong: answer with `failedOAuthCheck(grant:peer:)`, which counts and delays the failure as
+    /// the full path does, without verifying the proof a second time.
+    case refused(OAuthGrantID)
+  }
+
+  /// Checks OAuth headers whose grant is remembered, without suspending and exactly as
+  /// `authenticate(oauth:tokenPairSent:peer:)` checks them (the method table's fast path, as
+  /// `rememberedCaller(id:secret:peer:)` is for a token pair). `nil` when the full path must
+  /// decide: the grant is not remembered, the headers are incomplete or sent with a token pair
+  /// (it says what is wrong), or the caller's address is new to this grant (it records the first
+  /// use). The address is checked before the client's proof, so an assertion's `jti` is only ever
+  /// spent by the path that answers.
+  package func rememberedCaller(oauth headers: OAuthCallHeaders, tokenPairSent: Bool, peer: String)
+    throws(ServerError) -> RememberedCheck?
+  {
+    guard !tokenPairSent, let refreshToken = headers.refreshToken, let clientID = headers.clientID,
+      (headers.clientSecret == nil) != (headers.assertion == nil), let grantID = OAuthFormat.grantID(of: refreshToken),
+      var caller = dependencies.callers.lookup(tokenID: Self.cacheKey(grantID)).caller, let context = caller.oauth
+    else { return nil }
+    caller.peer = peer
+    guard dependencies.tokenAddresses.isKnown(caller) else { return nil }
+    let grant = context.grant
+    guard hasher.matches(refreshToken, storedHash: grant.refreshHash, keyID: grant.hashKeyID),
+      clientID == context.app.id.rawValue, try verifyClient(context.app, headers)
+    else { return .refused(grantID) }
+    try Self.checkNotRevoked(context)
+    return .authenticated(caller)
+  }
+
+  /// The answer to OAuth credentials of `grant` that failed a check, after the wait the failure
+  /// budgets ask for; the same text whichever part was wrong.
+  package func failedOAuthCheck(grant: OAuthGrantID, peer: String) async -> ServerError {
+    await failedCheck(id: grant.rawValue, peer: peer, Self.invalidOAuth)
+  }
+
   private static var invalidOAuth: ServerError { ServerError(.unauthenticated, invalidOAuthMessage) }
+
+  /// Throws the revoked grant's own text (the client proved itself: it may learn why).
+  private static func checkNotRevoked(_ context: OAuthCallerContext) throws(ServerError) {
+    guard let revokedAt = context.grant.revokedAt else { return }
+    throw ServerError(
+      .unauthenticated,
+      "OAuth grant \(context.grant.id) to app '\(context.app.name)' was revoked at \(revokedAt). Have the user authorize the app again.")
+  }
 
   /// The refresh token and client id, once the headers are complete and unmixed.
   private static func checkShape(_ headers: OAuthCallHeaders, tokenPairSent: Bool) throws(ServerError)
