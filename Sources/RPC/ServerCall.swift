@@ -276,27 +276,35 @@ final class ServerCall: CompletionTag, @unchecked Sendable {
     guard let handler, let context else { return }
     let request = self.request
     self.request = []
-    var status = Status.ok
-    var extraTrailers = Metadata()
-    var response: [UInt8]?
+    // Every call's task allocates this frame: the status and the error mapping are left to
+    // `finish` and `finish(failure:context:)`, so they take no room in it.
     do {
       switch handler {
       case .unary(let body):
-        response = try await body(request, context)
+        finish(status: .ok, message: try await body(request, context), context: context)
       case .serverStreaming(let body):
         try await body(request, ServerStreamWriter(call: self, context: context), context)
+        finish(status: .ok, context: context)
       }
-    } catch let error as RPCError {
-      status = error.status
-      if status.code == .ok { status.code = .unknown }
-      extraTrailers = error.trailingMetadata
-      response = nil
-    } catch is CancellationError {
-      status = Status(code: .cancelled, message: "the call was cancelled")
     } catch {
-      status = Status(code: .unknown, message: "unexpected error in the method handler")
+      finish(failure: error, context: context)
     }
-    finish(status: status, message: response, extraTrailers: extraTrailers, context: context)
+  }
+
+  /// Ends the call with the status a handler's error maps to: an `RPCError`'s own (never OK) with
+  /// its trailers, `cancelled` for a cancellation, `unknown` for anything else.
+  @inline(never)
+  private func finish(failure error: any Error, context: ServerContext) {
+    switch error {
+    case let error as RPCError:
+      var status = error.status
+      if status.code == .ok { status.code = .unknown }
+      finish(status: status, extraTrailers: error.trailingMetadata, context: context)
+    case is CancellationError:
+      finish(status: Status(code: .cancelled, message: "the call was cancelled"), context: context)
+    default:
+      finish(status: Status(code: .unknown, message: "unexpected error in the method handler"), context: context)
+    }
   }
 
   /// Starts RECV_MESSAGE into the call's slot; its completion comes back as `event`. Returns
@@ -345,6 +353,7 @@ final class ServerCall: CompletionTag, @unchecked Sendable {
   ///
   /// Nothing waits for the batch: the handler's task ends at once, and the buffers are freed
   /// when the core is done with them.
+  @inline(never)
   private func finish(
     status: Status, message: [UInt8]? = nil, extraTrailers: Metadata = Metadata(), context: ServerContext
   ) {

@@ -17,28 +17,67 @@ struct MethodTable {
     _ body: @escaping @Sendable (Request, Caller, ServerContext) async throws(ServerError) -> Response
   ) {
     let backend = self.backend
+    // The closure's async frame is allocated for every call: what runs without suspending lives in
+    // functions of its own (`checkRemembered`, `authenticate(after:)`), so the frame stays small
+    // enough to share the task allocator's slabs instead of taking new ones.
     register(method) { bytes, context, tokenID throws(ServerError) in
-      let metadata = context.requestMetadata
       let caller: Caller
-      do throws(ServerError) {
-        let header = { (name: String) in metadata[name] }
-        switch try Self.rememberedCaller(metadata, tokenID: &tokenID, backend: backend, peer: context.peer) {
-        case .authenticated(let remembered):
-          caller = remembered
-        case .refused(let grant):
-          throw await backend.tokens.failedOAuthCheck(grant: grant, peer: context.peer)
-        case nil:
-          caller = try await Self.authenticate(metadata: header, tokenID: &tokenID, backend: backend, peer: context.peer)
-        }
-      } catch {
-        backend.dependencies.metrics.authenticated(TokenService.outcome(of: error))
-        throw error
+      switch try Self.checkRemembered(context, tokenID: &tokenID, backend: backend) {
+      case .authenticated(let remembered): caller = remembered
+      case let undecided: caller = try await Self.authenticate(after: undecided, context, tokenID: &tokenID, backend: backend)
       }
-      backend.dependencies.metrics.authenticated(.ok)
-      Self.warnIfExpiringSoon(caller, backend: backend, context: context)
       let request = try Self.decode(Request.self, bytes)
-      return try await body(request, caller, context).serializedBytes()
+      return Self.encode(try await body(request, caller, context))
     }
+  }
+
+  /// The response's bytes.
+  @inline(never)
+  private static func encode<Response: ProtoMessage>(_ response: Response) -> [UInt8] { response.serializedBytes() }
+
+  /// `rememberedCaller` for a call, counting its outcome when it decided; an accepted caller
+  /// also gets its expiry warning.
+  @inline(never)
+  static func checkRemembered(
+    _ context: ServerContext, tokenID: inout String?, backend: Backend
+  ) throws(ServerError) -> TokenService.RememberedCheck? {
+    let check: TokenService.RememberedCheck?
+    do throws(ServerError) {
+      check = try rememberedCaller(context.requestMetadata, tokenID: &tokenID, backend: backend, peer: context.peer)
+    } catch {
+      backend.dependencies.metrics.authenticated(TokenService.outcome(of: error))
+      throw error
+    }
+    if case .authenticated(let caller) = check { accepted(caller, backend: backend, context: context) }
+    return check
+  }
+
+  /// The caller of a call that `checkRemembered` could not accept: a refused OAuth proof is
+  /// answered after the failure budgets' wait, anything else takes the full path. Counts the
+  /// outcome.
+  @inline(never)
+  static func authenticate(
+    after check: TokenService.RememberedCheck?, _ context: ServerContext, tokenID: inout String?, backend: Backend
+  ) async throws(ServerError) -> Caller {
+    do throws(ServerError) {
+      if case .refused(let grant) = check {
+        throw await backend.tokens.failedOAuthCheck(grant: grant, peer: context.peer)
+      }
+      let metadata = context.requestMetadata
+      let caller = try await authenticate(
+        metadata: { metadata[$0] }, tokenID: &tokenID, backend: backend, peer: context.peer)
+      accepted(caller, backend: backend, context: context)
+      return caller
+    } catch {
+      backend.dependencies.metrics.authenticated(TokenService.outcome(of: error))
+      throw error
+    }
+  }
+
+  /// Counts an accepted caller and warns it when its token expires soon.
+  private static func accepted(_ caller: Caller, backend: Backend, context: ServerContext) {
+    backend.dependencies.metrics.authenticated(.ok)
+    warnIfExpiringSoon(caller, backend: backend, context: context)
   }
 
   /// What `TokenService`'s checks that never suspend decide about a remembered caller's token pair
@@ -95,39 +134,20 @@ struct MethodTable {
     let path = method.path
     let counts = backend.dependencies.metrics.method(path)
     let tokenEndpoint = path == ModalClientMethods.clientHello.path ? Self.tokenEndpoint(backend) : nil
+    let recorder = CallRecorder(path: path, counts: counts, log: log, requestIDs: requestIDs)
+    // As in `authenticated`: the async frame holds only what lives across the handler's await; the
+    // log line and the error mapping run in `CallRecorder`'s functions.
     router.unary(path) { bytes, context in
       let start = ContinuousClock.now
       // Before authentication, so a client holding only an OIDC token learns where to exchange it.
       if let tokenEndpoint { context.addTrailingMetadata(Self.tokenEndpointKey, tokenEndpoint) }
       var tokenID: String?
-      var code = Status.Code.ok
-      var reason: String?
-      var logged = true
-      defer {
-        let duration = ContinuousClock.now - start
-        counts.record(code, duration: duration)
-        if logged {
-          log(
-            RequestLogEntry(
-              method: path, status: code.description, duration: duration, tokenID: tokenID, peer: context.peer,
-              reason: reason, requestID: requestIDs.id(for: context.requestMetadata)))
-        }
-      }
       do throws(ServerError) {
-        return try await body(bytes, context, &tokenID)
+        let response = try await body(bytes, context, &tokenID)
+        recorder.answered(since: start, tokenID: tokenID, context: context)
+        return response
       } catch {
-        if Task.isCancelled {
-          code = .cancelled
-          throw RPCError(code: .cancelled, message: "The call was cancelled.")
-        }
-        code = error.code.statusCode
-        logged = error.logged
-        // Store and infrastructure failures are for the operator's log; the client gets what to do.
-        if let generic = error.clientFacing {
-          reason = error.message
-          throw generic.rpcError
-        }
-        throw error.rpcError
+        throw recorder.failed(error, since: start, tokenID: tokenID, context: context)
       }
     }
   }
@@ -143,6 +163,7 @@ struct MethodTable {
   }
 
   /// Decodes a request; malformed bytes are `invalidArgument` naming the message type and the problem.
+  @inline(never)
   static func decode<Message: ProtoMessage>(_ type: Message.Type, _ bytes: [UInt8]) throws(ServerError) -> Message {
     do {
       return try Message(serializedBytes: bytes)

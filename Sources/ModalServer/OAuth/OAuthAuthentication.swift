@@ -36,11 +36,20 @@ package struct OAuthCallHeaders: Sendable {
 }
 
 /// The app and grant behind a caller that authenticated with OAuth credentials.
-package struct OAuthCallerContext: Sendable {
+///
+/// A class, so a `Caller` holds one reference rather than both records: callers are copied on
+/// every call and live in the handlers' async frames.
+package final class OAuthCallerContext: Sendable {
   /// The app acting for the user.
   package let app: OAuthAppRecord
   /// The user's grant to it.
   package let grant: OAuthGrantRecord
+
+  /// The app and the user's grant to it.
+  package init(app: OAuthAppRecord, grant: OAuthGrantRecord) {
+    self.app = app
+    self.grant = grant
+  }
 }
 
 extension TokenService {
