@@ -27,13 +27,9 @@ struct MethodTable {
       case let undecided: caller = try await Self.authenticate(after: undecided, context, tokenID: &tokenID, backend: backend)
       }
       let request = try Self.decode(Request.self, bytes)
-      return Self.encode(try await body(request, caller, context))
+      return try await body(request, caller, context).serializedBytes()
     }
   }
-
-  /// The response's bytes.
-  @inline(never)
-  private static func encode<Response: ProtoMessage>(_ response: Response) -> [UInt8] { response.serializedBytes() }
 
   /// `rememberedCaller` for a call, counting its outcome when it decided; an accepted caller
   /// also gets its expiry warning.
