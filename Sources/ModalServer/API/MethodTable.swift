@@ -96,7 +96,8 @@ struct MethodTable {
     return .authenticated(caller)
   }
 
-  /// The caller of a call with a token pair or OAuth credentials; `tokenID` becomes what the log
+  /// The caller of a call with a token pair or OAuth credentials, by the full checks (the method
+  /// table runs them when `rememberedCaller` could not decide); `tokenID` becomes what the log
   /// line names (the token id, or the grant id of a refresh token).
   static func authenticate(
     metadata header: (String) -> String?, tokenID: inout String?, backend: Backend, peer: String
@@ -109,7 +110,7 @@ struct MethodTable {
     }
     tokenID = oauth.refreshToken.flatMap(OAuthFormat.grantID(of:))?.rawValue
     let tokenPairSent = !(id ?? "").isEmpty || !(secret ?? "").isEmpty
-    return try await backend.tokens.authenticate(oauth: oauth, tokenPairSent: tokenPairSent, peer: peer)
+    return try await backend.tokens.authenticateInFull(oauth: oauth, tokenPairSent: tokenPairSent, peer: peer)
   }
 
   /// A method callable without a token.
@@ -159,7 +160,6 @@ struct MethodTable {
   }
 
   /// Decodes a request; malformed bytes are `invalidArgument` naming the message type and the problem.
-  @inline(never)
   static func decode<Message: ProtoMessage>(_ type: Message.Type, _ bytes: [UInt8]) throws(ServerError) -> Message {
     do {
       return try Message(serializedBytes: bytes)

@@ -62,15 +62,25 @@ extension TokenService {
 
   /// Verifies OAuth call headers and returns the consenting user's caller, limited to the grant's
   /// scopes and workspace. A token pair sent beside them is refused: a call acts for one party.
-  /// A remembered grant is checked by `rememberedCaller(oauth:tokenPairSent:peer:)` first.
+  /// A remembered grant is checked by `rememberedCaller(oauth:tokenPairSent:peer:)` first, as the
+  /// method table checks it.
   package func authenticate(oauth headers: OAuthCallHeaders, tokenPairSent: Bool, peer: String = "")
     async throws(ServerError) -> Caller
   {
     switch try rememberedCaller(oauth: headers, tokenPairSent: tokenPairSent, peer: peer) {
     case .authenticated(let caller): return caller
     case .refused(let grant): throw await failedOAuthCheck(grant: grant, peer: peer)
-    case nil: break
+    case nil: return try await authenticateInFull(oauth: headers, tokenPairSent: tokenPairSent, peer: peer)
     }
+  }
+
+  /// What `authenticate(oauth:tokenPairSent:peer:)` does when the remembered check cannot decide:
+  /// every check, from the store when the grant is not remembered, and the first use from a new
+  /// address recorded. The method table calls it after its own remembered check, so that check
+  /// is not made twice.
+  package func authenticateInFull(oauth headers: OAuthCallHeaders, tokenPairSent: Bool, peer: String)
+    async throws(ServerError) -> Caller
+  {
     let (refreshToken, clientID) = try Self.checkShape(headers, tokenPairSent: tokenPairSent)
     guard let grantID = OAuthFormat.grantID(of: refreshToken) else {
       throw await failedCheck(id: clientID, peer: peer, Self.invalidOAuth)
