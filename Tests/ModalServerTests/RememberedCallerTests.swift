@@ -6,9 +6,17 @@ import Testing
 /// suspends: it serves only what `authenticate` would accept without a store call or a write,
 /// and leaves everything else (wrong secrets, new addresses, disabled tokens) to `authenticate`.
 @Suite struct RememberedCallerTests {
+  /// A backend that remembers callers for a minute: with the default second, a test slowed down
+  /// by a busy machine would see entries expire between its steps.
+  static func backend(_ store: any Store) -> Backend {
+    var settings = ServerSettings()
+    settings.callerCacheLifetime = .seconds(60)
+    return Backend(dependencies: Dependencies(store: store, keys: .random(), settings: settings))
+  }
+
   @Test func onlyARememberedCorrectTokenFromAKnownAddressIsServed() async throws {
     try await StoreFixture.sqlite { store in
-      let backend = Backend(dependencies: Dependencies(store: store, keys: .random()))
+      let backend = Self.backend(store)
       let booted = try await backend.accounts.bootstrap(email: "owner@example.com", workspaceName: "acme", password: nil)
       let tokens = backend.tokens
       let (id, secret, peer) = (booted.token.id.rawValue, booted.token.secret, "ipv4:127.0.0.1:50000")
@@ -38,7 +46,7 @@ import Testing
   /// as absent on both paths, as Python leaves them out.
   @Test func aRememberedTokenPairSentWithOAuthHeadersTakesTheFullPath() async throws {
     try await StoreFixture.sqlite { store in
-      let backend = Backend(dependencies: Dependencies(store: store, keys: .random()))
+      let backend = Self.backend(store)
       let booted = try await backend.accounts.bootstrap(email: "owner@example.com", workspaceName: "acme", password: nil)
       let (id, secret, peer) = (booted.token.id.rawValue, booted.token.secret, "ipv4:127.0.0.1:50000")
       _ = try await backend.tokens.authenticate(id: id, secret: secret, peer: peer)
@@ -72,7 +80,7 @@ import Testing
   /// refresh token or client secret is wrong, and left to the full path otherwise.
   @Test func aRememberedOAuthGrantIsDecidedWithoutSuspending() async throws {
     try await StoreFixture.sqlite { store in
-      let backend = Backend(dependencies: Dependencies(store: store, keys: .random()))
+      let backend = Self.backend(store)
       let booted = try await backend.accounts.bootstrap(email: "owner@example.com", workspaceName: "acme", password: nil)
       let made = try await backend.oauthApps.register(
         .init(name: "Agent", redirectURIs: [], scopes: .all, credential: .secret), in: booted.workspace, by: .serverOperator)
