@@ -25,6 +25,8 @@ final class CompletionQueue: @unchecked Sendable {
 
   /// Who waits on the queue; `nil` when only the poller thread does.
   let roles: PollingRoles?
+  /// For a server's helper queue: when its poller thread may park (`PollerRoster`).
+  private let turn: PollerTurn?
 
   /// Jobs of tasks that prefer this queue's executor, enqueued on the poller thread; run by the
   /// poller after each completion (so only the poller thread touches this).
@@ -38,9 +40,10 @@ final class CompletionQueue: @unchecked Sendable {
   private var executorStorage: AnyObject?
 
   /// Creates a queue and its poller thread; with `roles`, callers can wait for their own replies
-  /// (the client queue).
-  init(roles: PollingRoles? = nil) {
+  /// (the client queue); with `turn`, the thread parks while the server's roster rests it.
+  init(roles: PollingRoles? = nil, turn: PollerTurn? = nil) {
     self.roles = roles
+    self.turn = turn
     // Callers of the client queue chose `RPCExecutor` to stay on its thread; a server's handlers
     // must leave the poller once they suspend (see `startTask`).
     keepsEveryJob = roles != nil
@@ -87,7 +90,12 @@ final class CompletionQueue: @unchecked Sendable {
     let forever = cgrpc_gpr_inf_future()(GPR_CLOCK_REALTIME)
     while true {
       roles?.waitForThreadTurn()
-      let event = cgrpc_grpc_completion_queue_next()(queue, forever, nil)
+      var deadline = forever
+      if let turn {
+        turn.roster.waitForTurn(queue: turn.queue)
+        deadline = coreDeadline(after: PollerTurn.recheckInterval)
+      }
+      let event = cgrpc_grpc_completion_queue_next()(queue, deadline, nil)
       if event.type == GRPC_OP_COMPLETE {
         roles?.threadTookEvent()
         if let tag = event.tag { CompletionTag.complete(tag, success: event.success != 0) }
@@ -141,6 +149,7 @@ final class CompletionQueue: @unchecked Sendable {
   /// Starts shutting the queue down; the poller thread destroys it once every pending event is out.
   /// (The thread holds a reference to the queue object until then.)
   func shutdown() {
+    turn?.roster.stop()
     cgrpc_grpc_completion_queue_shutdown()(pointer)
     roles?.shutdown()
   }

@@ -48,7 +48,12 @@ public final class Server: Sendable {
     guard let server = created else {
       throw RPCConfigurationError(code: .serverStartFailed, message: "the gRPC core could not create a server")
     }
-    let queues = (0..<max(1, configuration.pollers)).map { _ in ServerQueue() }
+    let queueCount = max(1, configuration.pollers)
+    let backlog = max(1, configuration.acceptBacklog)
+    let roster = queueCount > 1 ? PollerRoster(queues: queueCount, backlog: backlog) : nil
+    let queues = (0..<queueCount).map { index in
+      ServerQueue(index: index, turn: index > 0 ? roster.map { PollerTurn(roster: $0, queue: index) } : nil)
+    }
     for home in queues { cgrpc_grpc_server_register_completion_queue()(server, home.queue.pointer, nil) }
 
     let credentials: OpaquePointer?
@@ -82,8 +87,10 @@ public final class Server: Sendable {
     }
     port = Int(bound)
     cgrpc_grpc_server_start()(server)
-    core = ServerCore(server: server, queues: queues, router: router, refusals: RefusedCalls(hook: configuration.refusedCallLog))
-    core.acceptCalls(backlog: max(1, configuration.acceptBacklog))
+    core = ServerCore(
+      server: server, queues: queues, roster: roster, router: router,
+      refusals: RefusedCalls(hook: configuration.refusedCallLog))
+    core.acceptCalls(backlog: backlog)
   }
 
   deinit {
@@ -109,6 +116,10 @@ public final class Server: Sendable {
   /// Whether the shutdown has completed.
   public var isShutDown: Bool { core.isShutDown }
 
+  /// How many poller threads are parked now because calls come one at a time (see
+  /// `PollerRoster`): for tests and diagnosis.
+  package var parkedPollers: Int { core.roster?.parkedHelpers ?? 0 }
+
   /// How many calls were refused before a handler ran (unknown method; no, too large or more than
   /// one request message), since the server started: for metrics.
   public var refusedCalls: Int { core.refusals.total }
@@ -122,6 +133,8 @@ final class ServerCore: @unchecked Sendable {
   /// The completion queues the server polls (at least one); each call lives on the one it
   /// arrived on.
   let queues: [ServerQueue]
+  /// Decides when the queues after the first are polled; `nil` with a single queue.
+  let roster: PollerRoster?
   let router: Router
   let refusals: RefusedCalls
 
@@ -133,9 +146,10 @@ final class ServerCore: @unchecked Sendable {
 
   private let state = Locked(State())
 
-  init(server: OpaquePointer, queues: [ServerQueue], router: Router, refusals: RefusedCalls) {
+  init(server: OpaquePointer, queues: [ServerQueue], roster: PollerRoster?, router: Router, refusals: RefusedCalls) {
     self.server = server
     self.queues = queues
+    self.roster = roster
     self.router = router
     self.refusals = refusals
   }
@@ -145,15 +159,35 @@ final class ServerCore: @unchecked Sendable {
     for home in queues { home.queue.shutdown() }
   }
 
-  /// Posts `backlog` requests for incoming calls on each queue; each one re-posts itself (on its
-  /// queue) when it fires.
+  /// Posts `backlog` requests for incoming calls on each queue; each one is re-posted when it
+  /// fires (`callArrived(on:success:)`).
   func acceptCalls(backlog: Int) {
+    roster?.withState { $0.start() }
     for home in queues {
       for _ in 0..<backlog { requestCall(on: home) }
     }
   }
 
-  /// Posts one request for an incoming call, whose events all come to `home`'s queue.
+  /// A request posted on `home` fired, with a call unless `success` is false (shutdown): posts
+  /// the requests that replace it, where the roster wants them.
+  func callArrived(on home: ServerQueue, success: Bool) {
+    guard let roster else {
+      if success { requestCall(on: home) }
+      return
+    }
+    let arrival = roster.withState { $0.arrival(on: home.index, isCall: success) }
+    if arrival.repostHere { requestCall(on: home) }
+    for _ in 0..<arrival.firstQueueRequests { requestCall(on: queues[0]) }
+    guard arrival.wakeHelpers else { return }
+    for helper in queues.dropFirst() {
+      let count = roster.withState { $0.reserveRefill(of: helper.index) }
+      for _ in 0..<count { requestCall(on: helper) }
+    }
+    roster.wakeHelpers()
+  }
+
+  /// Posts one request for an incoming call, whose events all come to `home`'s queue (counted in
+  /// the roster beforehand).
   func requestCall(on home: ServerQueue) {
     let call = ServerCall(core: self, home: home)
     let tag = call.retainedPointer(event: ServerCall.Event.arrived.rawValue)
@@ -161,6 +195,7 @@ final class ServerCore: @unchecked Sendable {
     let result = cgrpc_grpc_server_request_call()(
       server, call.callSlot, call.details, call.requestMetadata.array, queue, queue, tag)
     if result != GRPC_CALL_OK {
+      roster?.withState { $0.requestFailed(on: home.index) }
       CompletionTag.releaseUnused(tag)
     }
   }
@@ -173,6 +208,8 @@ final class ServerCore: @unchecked Sendable {
       return true
     }
     guard start else { return }
+    // The core fails every pending request on its queue, so every queue is polled to the end.
+    roster?.stop()
     let tag = ClosureTag { [self] _ in
       let waiters = self.state.withLock { state -> [UnsafeContinuation<Void, Never>] in
         state.shutdownComplete = true
@@ -206,10 +243,18 @@ final class ServerCore: @unchecked Sendable {
 
 /// One completion queue of a server, and what its poller thread alone touches.
 struct ServerQueue: Sendable {
+  /// The queue's place among the server's queues (the first, 0, is always polled).
+  let index: Int
   /// The queue (and its poller thread) that a call's events come to.
-  let queue = CompletionQueue()
+  let queue: CompletionQueue
   /// The request metadata keys seen on this queue (`ServerCall.arrived`, on its poller thread only).
   let metadataKeys = MetadataKeys()
+
+  /// Queue number `index`; with `turn`, its thread parks when the roster rests it.
+  init(index: Int, turn: PollerTurn?) {
+    self.index = index
+    queue = CompletionQueue(turn: turn)
+  }
 }
 
 extension ChannelArguments {

@@ -47,6 +47,8 @@ final class ServerCall: CompletionTag, @unchecked Sendable {
     var closed = false
     var clientCancelled = false
     var task: Task<Void, Never>?
+    /// Whether the call counts in the roster's calls in flight (`leaveRoster()`).
+    var inRoster = false
   }
 
   private let state = Locked(State())
@@ -72,6 +74,7 @@ final class ServerCall: CompletionTag, @unchecked Sendable {
   }
 
   deinit {
+    core.roster?.withState { $0.released(on: home.index) }
     // The call itself was released when it closed (or never arrived).
     if let call = state.withLock({ $0.call }) { cgrpc_grpc_call_unref()(call) }
     if let buffer = cgrpc_slots_received(slots).pointee { cgrpc_grpc_byte_buffer_destroy()(buffer) }
@@ -83,8 +86,8 @@ final class ServerCall: CompletionTag, @unchecked Sendable {
   override func complete(success: Bool, event: Int) {
     switch Event(rawValue: event) {
     case .arrived:
+      core.callArrived(on: home, success: success)
       guard success else { return }  // shutting down
-      core.requestCall(on: home)
       arrived(router: core.router)
     case .closed: closed()
     case .requestReceived: requestReceived(success: success)
@@ -105,8 +108,14 @@ final class ServerCall: CompletionTag, @unchecked Sendable {
   /// thread), and the handler's task is started with it: one hop to Swift's executor per call
   /// instead of one per batch. An unknown method is answered from here, with no task at all.
   func arrived(router: Router) {
-    guard let call = callSlot.pointee else { return }
-    state.withLock { $0.call = call }
+    guard let call = callSlot.pointee else {
+      core.roster?.withState { $0.callEnded() }
+      return
+    }
+    state.withLock {
+      $0.call = call
+      $0.inRoster = true
+    }
     let route = withSliceBytes(&details.pointee.method) { router.route(for: $0) }
     let method = route?.path ?? sliceString(&details.pointee.method)
     let authority = sliceString(&details.pointee.host)
@@ -226,16 +235,29 @@ final class ServerCall: CompletionTag, @unchecked Sendable {
   private func closed() {
     let cancelled = cgrpc_slots_cancelled(slots).pointee != 0
     if cancelled { context?.markCancelled() }
-    let (task, release) = state.withLock { state -> (Task<Void, Never>?, OpaquePointer?) in
+    let (task, release, inRoster) = state.withLock { state -> (Task<Void, Never>?, OpaquePointer?, Bool) in
+      defer { state.inRoster = false }
       state.closed = true
       state.clientCancelled = cancelled
       state.inFlight -= 1
       let task = cancelled ? state.task : nil
       state.task = nil
-      return (task, takeReleasableCall(&state))
+      return (task, takeReleasableCall(&state), state.inRoster)
     }
+    if inRoster { core.roster?.withState { $0.callEnded() } }
     task?.cancel()
     if let release { cgrpc_grpc_call_unref()(release) }
+  }
+
+  /// Takes the call out of the roster's calls in flight when its final batch starts: its reply
+  /// can reach the client from then on, and the client's next call come, before the call closes.
+  private func leaveRoster() {
+    guard let roster = core.roster else { return }
+    let counted = state.withLock { state -> Bool in
+      defer { state.inRoster = false }
+      return state.inRoster
+    }
+    if counted { roster.withState { $0.callEnded() } }
   }
 
   private func takeReleasableCall(_ state: inout State) -> OpaquePointer? {
@@ -379,6 +401,7 @@ final class ServerCall: CompletionTag, @unchecked Sendable {
       initialMetadata: initial, message: message, status: status, trailers: trailers,
       storage: (cgrpc_slots_final_ops(slots), cgrpc_slots_final_details(slots)))
     finalBatch = batch
+    leaveRoster()
     if !startDetached(batch.ops, count: batch.count, event: .finished) {
       finalBatch = nil
       batch.free()

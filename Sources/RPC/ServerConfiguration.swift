@@ -59,7 +59,9 @@ public struct ServerConfiguration: Sendable, Hashable {
   /// How many completion queues the server polls, each with a thread of its own (at least 1;
   /// default one per online processor, at most 8). Handlers run on these threads until they first
   /// suspend (`docs/rpc.md`), so one poller would keep the server's fast calls on one core; gRPC's
-  /// C++ server likewise polls one queue per core.
+  /// C++ server likewise polls one queue per core. The threads after the first park while calls
+  /// come one at a time, where they would only cost wake-ups, and come back as soon as calls
+  /// overlap (`PollerRoster`).
   public var pollers: Int = ServerConfiguration.defaultPollers
 
   /// One poller per online processor, at most 8.

@@ -53,8 +53,8 @@ enum ServeCommand {
       --grpc-memory-mb N         The memory the gRPC core may use for all connections together, in MiB
                                  (default 128; see docs/deployment.md)
       --grpc-pollers N           Completion queues polled, each by a thread of its own (default: one per
-                                 processor, at most 8; 1 lowers a lone call's latency a little and costs
-                                 throughput under concurrent load: docs/benchmarks.md)
+                                 processor, at most 8); all but the first park while calls come one at
+                                 a time and return when they overlap (docs/benchmarks.md)
       --login-failures-per-address N
                                  The most failed dashboard logins one client address may make in 15 minutes,
                                  across all accounts (default 30; 0: no limit)
