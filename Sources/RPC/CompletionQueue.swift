@@ -91,8 +91,7 @@ final class CompletionQueue: @unchecked Sendable {
     while true {
       roles?.waitForThreadTurn()
       var deadline = forever
-      if let turn {
-        turn.roster.waitForTurn(queue: turn.queue)
+      if let turn, turn.roster.waitForTurn(queue: turn.queue) {
         deadline = coreDeadline(after: PollerTurn.recheckInterval)
       }
       let event = cgrpc_grpc_completion_queue_next()(queue, deadline, nil)

@@ -49,15 +49,18 @@ final class PollerRoster: @unchecked Sendable {
   }
 
   /// Called by a helper's poller thread before each wait on its queue: parks the thread while the
-  /// helpers rest and nothing can complete on `queue`.
-  func waitForTurn(queue: Int) {
+  /// helpers rest and nothing can complete on `queue`. Returns whether the thread must look again
+  /// soon (`PollerTurn.recheckInterval`): while the helpers drain or rest, its last call may be
+  /// released on another thread while it waits, and no event would tell it.
+  func waitForTurn(queue: Int) -> Bool {
     pthread_mutex_lock(mutex)
+    defer { pthread_mutex_unlock(mutex) }
     while state.mayPark(queue) {
       state.parkedHelpers += 1
       pthread_cond_wait(condition, mutex)
       state.parkedHelpers -= 1
     }
-    pthread_mutex_unlock(mutex)
+    return state.mode == .draining || state.mode == .resting
   }
 
   /// Wakes parked helpers (after their requests were posted again, or to stop).
@@ -83,8 +86,9 @@ struct PollerTurn: Sendable {
   /// The queue's index among the server's queues (1 or more: the first queue is never parked).
   let queue: Int
 
-  /// How long a helper waits on its queue before it looks at the roster again, for the case where
-  /// its last call was released on another thread while it waited.
+  /// How long a draining or resting helper waits on its queue before it looks at the roster again,
+  /// for the case where its last call was released on another thread while it waited. (While the
+  /// helpers help, a helper keeps requests posted, so the drain that ends it sends it events.)
   static let recheckInterval: Duration = .milliseconds(100)
 }
 
