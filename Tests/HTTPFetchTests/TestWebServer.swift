@@ -37,7 +37,7 @@ final class TestWebServer: @unchecked Sendable {
   /// `waitUntilExit` can hang off the main thread.
   deinit {
     kill(process.processIdentifier, SIGKILL)
-    while process.isRunning { usleep(10_000) }
+    _ = process.waitForExit()
   }
 
   /// A CA, and a server certificate for 127.0.0.1 signed by it, valid one day.

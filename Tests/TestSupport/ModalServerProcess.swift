@@ -157,8 +157,7 @@ public final class ModalServerProcess: @unchecked Sendable {
     guard launched else { return 0 }
     guard process.isRunning else { return process.terminationStatus }
     kill(process.processIdentifier, signal == .kill ? SIGKILL : SIGTERM)
-    while process.isRunning { usleep(10_000) }
-    return process.terminationStatus
+    return process.waitForExit()
   }
 
   deinit { stop() }

@@ -38,7 +38,7 @@ public final class TokenEndpointStandIn: @unchecked Sendable {
   /// Stops the stand-in (SIGKILL, then waits for the exit).
   deinit {
     kill(process.processIdentifier, SIGKILL)
-    while process.isRunning { usleep(10_000) }
+    _ = process.waitForExit()
   }
 
   /// What the stand-in saw: exchanges so far, the last subject token and GitHub audience, the
