@@ -111,13 +111,19 @@ public final class ModalServerProcess: @unchecked Sendable {
   public var httpURL: String { tls ? "https://localhost:\(httpPort)" : "http://127.0.0.1:\(httpPort)" }
 
   /// Whether the server process runs.
-  public var isRunning: Bool { process.isRunning }
+  public var isRunning: Bool { missedEnd == nil && process.isRunning }
 
   /// The server's process id (0 before `start()`).
   public var processIdentifier: Int32 { launched ? process.processIdentifier : 0 }
 
   /// Why the server process ended (once it has).
-  public var terminationReason: Process.TerminationReason { process.terminationReason }
+  public var terminationReason: Process.TerminationReason {
+    if let missedEnd { return missedEnd.signalled ? .uncaughtSignal : .exit }
+    return process.terminationReason
+  }
+
+  /// How the process ended, when Foundation missed its end (`Process.waitForEnd`).
+  private var missedEnd: (status: Int32, signalled: Bool)?
 
   /// The server's log (one line per call).
   public var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
@@ -155,9 +161,12 @@ public final class ModalServerProcess: @unchecked Sendable {
   @discardableResult
   public func stop(_ signal: StopSignal = .kill) -> Int32 {
     guard launched else { return 0 }
+    if let missedEnd { return missedEnd.status }
     guard process.isRunning else { return process.terminationStatus }
     kill(process.processIdentifier, signal == .kill ? SIGKILL : SIGTERM)
-    return process.waitForExit()
+    let end = process.waitForEnd()
+    if process.isRunning { missedEnd = end }
+    return end.status
   }
 
   deinit { stop() }
