@@ -74,6 +74,8 @@ import TestSupport
       ("database-pool = \"many\"\n", ":1:1: --database-pool must be a number from 1 to 1000, not 'many'."),
       ("disable-signup = \"yes\"\n", ":1:1: disable-signup is a switch: write disable-signup = true or disable-signup = false, not a string."),
       ("grpc-address = 50051\n", ":1:1: --grpc-address must be HOST:PORT"),
+      ("public-url = \"https://exa mple.com\"\n", ":1:1: --public-url must be an http:// or https:// URL without spaces"),
+      ("public-url = \"modal.example.com\"\n", ":1:1: --public-url must be an http:// or https:// URL"),
       ("log-format = [\"json\"]\n", ":1:1: log-format takes text|json, written as a TOML string (or a number), not an array."),
       ("data-dir = \n", ":1:"),  // the TOML parser's own error, with its place
     ]

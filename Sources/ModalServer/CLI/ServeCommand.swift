@@ -96,7 +96,17 @@ enum ServeCommand {
   static let httpAddress = Option<ListenAddress>.required(
     "--http-address", placeholder: "HOST:PORT", help: "Where the dashboard listens",
     transform: ArgumentValues.address(option: "--http-address"))
-  static let publicURL = Option<String?>("--public-url", placeholder: "URL", help: "The dashboard's public URL")
+  static let publicURL = Option<String?>("--public-url", placeholder: "URL", help: "The dashboard's public URL") {
+    text throws(InvalidValue) in
+    // It goes out in login links and in every ClientHello's `x-modal-token-endpoint` trailer.
+    guard text.hasPrefix("http://") || text.hasPrefix("https://"), text.utf8.allSatisfy({ (0x21...0x7E).contains($0) })
+    else {
+      throw InvalidValue(
+        "--public-url must be an http:// or https:// URL without spaces or non-ASCII characters "
+          + "(percent-encode them), not '\(text)'.")
+    }
+    return text
+  }
   static let databasePool = Option<Int>(
     "--database-pool", placeholder: "N", default: 8, help: "The most PostgreSQL connections this replica opens"
   ) { text throws(InvalidValue) in
