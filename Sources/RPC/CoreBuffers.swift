@@ -66,34 +66,60 @@ func readByteBuffer(_ buffer: UnsafeMutablePointer<grpc_byte_buffer>) -> [UInt8]
   return bytes
 }
 
-/// Metadata laid out for a send op: an array of `grpc_metadata` whose slices this value owns.
+/// Metadata laid out for a send op: an array of `grpc_metadata` whose slices this value owns, or
+/// a `PreparedMetadata`'s array, borrowed.
 struct OutgoingMetadata {
   let elements: UnsafeMutablePointer<grpc_metadata>?
   let count: Int
+  /// Whether `free()` releases the array and its slices (not when they belong to a `PreparedMetadata`).
+  private let owned: Bool
 
-  /// Copies `metadata` into core slices (call `validate()` on it first).
-  init(_ metadata: Metadata) {
-    count = metadata.count
+  /// Copies `metadata` into core slices (call `validate()` on it first), after `prepared`'s
+  /// entries. With nothing to copy, the prepared array itself is used (and stays its owner's).
+  init(_ metadata: Metadata, after prepared: PreparedMetadata? = nil) {
+    let before = prepared?.outgoing
+    if let before, metadata.isEmpty {
+      self = OutgoingMetadata(elements: before.elements, count: before.count, owned: false)
+      return
+    }
+    let count = (before?.count ?? 0) + metadata.count
     guard count > 0 else {
-      elements = nil
+      self = OutgoingMetadata(elements: nil, count: 0, owned: true)
       return
     }
     let elements = UnsafeMutablePointer<grpc_metadata>.allocate(capacity: count)
-    for (index, entry) in metadata.enumerated() {
+    var next = elements
+    if let before, let source = before.elements {
+      for element in UnsafeBufferPointer(start: source, count: before.count) {
+        // Each array owns a reference to its slices: the prepared ones are shared, not copied.
+        next.initialize(to: element)
+        cgrpc_grpc_slice_ref()(element.key)
+        cgrpc_grpc_slice_ref()(element.value)
+        next += 1
+      }
+    }
+    for entry in metadata {
       var element = grpc_metadata()
       element.key = makeSlice(entry.key)
       switch entry.value {
       case .string(let text): element.value = makeSlice(text)
       case .binary(let bytes): element.value = makeSlice(bytes)
       }
-      (elements + index).initialize(to: element)
+      next.initialize(to: element)
+      next += 1
     }
-    self.elements = elements
+    self = OutgoingMetadata(elements: elements, count: count, owned: true)
   }
 
-  /// Releases the slices and the array.
+  private init(elements: UnsafeMutablePointer<grpc_metadata>?, count: Int, owned: Bool) {
+    self.elements = elements
+    self.count = count
+    self.owned = owned
+  }
+
+  /// Releases the slices and the array (nothing, for a borrowed array).
   func free() {
-    guard let elements else { return }
+    guard owned, let elements else { return }
     for index in 0..<count {
       cgrpc_grpc_slice_unref()(elements[index].key)
       cgrpc_grpc_slice_unref()(elements[index].value)

@@ -381,9 +381,15 @@ final class ServerCall: CompletionTag, @unchecked Sendable {
   ) {
     var status = status
     var initial = context.takeInitialMetadataForSending()
-    var trailers = context.trailingMetadata
+    var (prepared, trailers) = context.trailersForSending()
     trailers.add(contentsOf: extraTrailers)
     if let details = status.details {
+      // The details trailer replaces any other: when a prepared one is among them, all go by value.
+      if let shared = prepared, shared.metadata.contains(Status.detailsKey) {
+        trailers = context.trailingMetadata
+        trailers.add(contentsOf: extraTrailers)
+        prepared = nil
+      }
       trailers.remove(Status.detailsKey)
       trailers.add(Status.detailsKey, binary: details)
     }
@@ -395,10 +401,11 @@ final class ServerCall: CompletionTag, @unchecked Sendable {
       status = error.status
       initial = initial.map { _ in Metadata() }
       trailers = Metadata()
+      prepared = nil
       message = nil
     }
     let batch = SendBatch(
-      initialMetadata: initial, message: message, status: status, trailers: trailers,
+      initialMetadata: initial, message: message, status: status, trailers: trailers, preparedTrailers: prepared,
       storage: (cgrpc_slots_final_ops(slots), cgrpc_slots_final_details(slots)))
     finalBatch = batch
     leaveRoster()
@@ -406,6 +413,7 @@ final class ServerCall: CompletionTag, @unchecked Sendable {
       finalBatch = nil
       batch.free()
     }
+    context.replied()
   }
 }
 
@@ -415,18 +423,23 @@ struct SendBatch: @unchecked Sendable {
   let count: Int
   private let initialMetadata: OutgoingMetadata?
   private let trailers: OutgoingMetadata?
+  /// Kept alive while the batch may read its slices.
+  private let preparedTrailers: PreparedMetadata?
   private let message: UnsafeMutablePointer<grpc_byte_buffer>?
   private let details: UnsafeMutablePointer<grpc_slice>?
   /// Whether `ops` and `details` were allocated here (else they are the call's final-batch slots).
   private let ownsStorage: Bool
 
-  /// A batch of the given parts; its ops (room for 3) and status details go in `storage` when
-  /// given (a call's final batch, in the call's slots), else in memory allocated here.
+  /// A batch of the given parts (the prepared trailers before `trailers`); its ops (room for 3)
+  /// and status details go in `storage` when given (a call's final batch, in the call's slots),
+  /// else in memory allocated here.
   init(
     initialMetadata: Metadata?, message: [UInt8]?, status: Status?, trailers: Metadata?,
+    preparedTrailers: PreparedMetadata? = nil,
     storage: (ops: UnsafeMutablePointer<grpc_op>, details: UnsafeMutablePointer<grpc_slice>)? = nil
   ) {
     ownsStorage = storage == nil
+    self.preparedTrailers = preparedTrailers
     ops = storage?.ops ?? .allocate(capacity: 3)
     var count = 0
     if let initialMetadata {
@@ -451,7 +464,7 @@ struct SendBatch: @unchecked Sendable {
       self.message = nil
     }
     if let status {
-      let outgoing = OutgoingMetadata(trailers ?? Metadata())
+      let outgoing = OutgoingMetadata(trailers ?? Metadata(), after: preparedTrailers)
       self.trailers = outgoing
       let details = storage?.details ?? UnsafeMutablePointer<grpc_slice>.allocate(capacity: 1)
       details.initialize(to: makeSlice(status.message))

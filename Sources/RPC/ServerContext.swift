@@ -17,8 +17,12 @@ public final class ServerContext: Sendable {
   private struct Mutable {
     var initialMetadata = Metadata()
     var trailingMetadata = Metadata()
+    /// Trailers sent before `trailingMetadata`, laid out once for many calls.
+    var preparedTrailers: PreparedMetadata?
     var initialMetadataSent = false
     var cancelled = false
+    var afterReply: (@Sendable () -> Void)?
+    var replied = false
   }
 
   private let response = Locked(Mutable())
@@ -53,8 +57,19 @@ public final class ServerContext: Sendable {
 
   /// Trailers, sent with the status.
   public var trailingMetadata: Metadata {
-    get { response.withLock { $0.trailingMetadata } }
-    set { response.withLock { $0.trailingMetadata = newValue } }
+    get {
+      let (prepared, rest) = trailersForSending()
+      guard let prepared else { return rest }
+      var all = prepared.metadata
+      all.add(contentsOf: rest)
+      return all
+    }
+    set {
+      response.withLock { state in
+        state.preparedTrailers = nil
+        state.trailingMetadata = newValue
+      }
+    }
   }
 
   /// Appends a response header (ignored once headers were sent).
@@ -65,6 +80,57 @@ public final class ServerContext: Sendable {
   /// Appends a trailer.
   public func addTrailingMetadata(_ key: String, _ value: String) {
     response.withLock { $0.trailingMetadata.add(key, value) }
+  }
+
+  /// Appends trailers laid out once for many calls: as the first trailers of the call, they cost
+  /// no copy when sent.
+  package func addTrailingMetadata(_ prepared: PreparedMetadata) {
+    response.withLock { state in
+      if state.preparedTrailers == nil && state.trailingMetadata.isEmpty {
+        state.preparedTrailers = prepared
+      } else {
+        state.trailingMetadata.add(contentsOf: prepared.metadata)
+      }
+    }
+  }
+
+  /// The trailers to send: the prepared ones, then the rest.
+  func trailersForSending() -> (prepared: PreparedMetadata?, rest: Metadata) {
+    response.withLock { ($0.preparedTrailers, $0.trailingMetadata) }
+  }
+
+  /// Runs `work` once the reply is on its way: right after the call's status was handed to the
+  /// transport, on the handler's task.
+  ///
+  /// For what the client need not wait for, such as a log line: a latency-bound client otherwise
+  /// waits for it on every call. Work added after the status was sent runs at once; work added by
+  /// a handler whose call never sends a status (its task never returns) never runs.
+  package func afterReply(_ work: @escaping @Sendable () -> Void) {
+    let runNow = response.withLock { state -> Bool in
+      if state.replied { return true }
+      if let earlier = state.afterReply {
+        state.afterReply = {
+          earlier()
+          work()
+        }
+      } else {
+        state.afterReply = work
+      }
+      return false
+    }
+    if runNow { work() }
+  }
+
+  /// Runs the work that waited for the reply (called once the final batch started, or could not).
+  func replied() {
+    // Swapped out rather than returned: a closure returned through `withLock`'s generic result
+    // would be wrapped in a thunk, one more allocation per call.
+    var work: (@Sendable () -> Void)?
+    response.withLock { state in
+      state.replied = true
+      swap(&work, &state.afterReply)
+    }
+    work?()
   }
 
   /// Takes the initial metadata to send, once; `nil` if already sent.

@@ -23,8 +23,10 @@ import Testing
       #expect(tokens.tokens.map(\.tokenID) == [harness.owner.id])
       #expect(tokens.tokens[0].memberDisplayname == "owner@example.com")
       #expect(tokens.tokens[0].disabled == false)
-      #expect(harness.log.lines.contains { $0.contains("/modal.client.ModalClient/TokenInfoGet OK") && $0.contains(harness.owner.id) })
-      #expect(!harness.log.lines.contains { $0.contains(harness.owner.secret) })
+      let isInfoLine = { (line: String) in line.contains("/modal.client.ModalClient/TokenInfoGet OK") && line.contains(harness.owner.id) }
+      let lines = await harness.log.lines { $0.contains(where: isInfoLine) }
+      #expect(lines.contains(where: isInfoLine))
+      #expect(!lines.contains { $0.contains(harness.owner.secret) })
     }
   }
 

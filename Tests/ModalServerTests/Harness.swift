@@ -110,6 +110,14 @@ final class LogRecorder: @unchecked Sendable {
 
   var logger: RequestLogger { { [self] entry in lock.withLock { entries.append(entry) } } }
   var lines: [String] { lock.withLock { entries.map(\.line) } }
+
+  /// The lines once `condition` holds for them, or after 5 seconds: a call's line is written just
+  /// after its reply is sent, so it may come a moment after the client had the reply.
+  func lines(once condition: ([String]) -> Bool) async -> [String] {
+    let end = ContinuousClock.now + .seconds(5)
+    while ContinuousClock.now < end, !condition(lines) { try? await Task.sleep(for: .milliseconds(5)) }
+    return lines
+  }
   var jsonLines: [String] { lock.withLock { entries.map(\.jsonLine) } }
 }
 

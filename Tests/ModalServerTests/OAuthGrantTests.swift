@@ -234,8 +234,9 @@ import TestSupport
       try await service.revokeGrant(grant.id, in: harness.workspace, of: nil, by: .serverOperator)
       let revoked = await rpcError { try await call(ModalClientMethods.clientHello, Empty(), metadata) }
       #expect(revoked?.code == .unauthenticated && revoked?.message.contains("was revoked at") == true)
-      #expect(harness.log.lines.contains { $0.contains(grant.id.rawValue) })
-      #expect(!harness.log.lines.contains { $0.contains(refreshToken) || $0.contains(clientSecret) })
+      let lines = await harness.log.lines { $0.contains { $0.contains(grant.id.rawValue) } }
+      #expect(lines.contains { $0.contains(grant.id.rawValue) })
+      #expect(!lines.contains { $0.contains(refreshToken) || $0.contains(clientSecret) })
     }
   }
 

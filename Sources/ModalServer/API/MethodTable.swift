@@ -130,14 +130,14 @@ struct MethodTable {
     // `MethodDescriptor.path` builds a new string each time: take it once, not per call.
     let path = method.path
     let counts = backend.dependencies.metrics.method(path)
-    let tokenEndpoint = path == ModalClientMethods.clientHello.path ? Self.tokenEndpoint(backend) : nil
+    let tokenEndpoint = path == ModalClientMethods.clientHello.path ? Self.tokenEndpointTrailer(backend) : nil
     let recorder = CallRecorder(path: path, counts: counts, log: log, requestIDs: requestIDs)
     // As in `authenticated`: the async frame holds only what lives across the handler's await; the
     // log line and the error mapping run in `CallRecorder`'s functions.
     router.unary(path) { bytes, context in
       let start = ContinuousClock.now
       // Before authentication, so a client holding only an OIDC token learns where to exchange it.
-      if let tokenEndpoint { context.addTrailingMetadata(Self.tokenEndpointKey, tokenEndpoint) }
+      if let tokenEndpoint { context.addTrailingMetadata(tokenEndpoint) }
       var tokenID: String?
       do throws(ServerError) {
         let response = try await body(bytes, context, &tokenID)
@@ -157,6 +157,12 @@ struct MethodTable {
   /// The public URL of `/oauth/token`.
   static func tokenEndpoint(_ backend: Backend) -> String {
     backend.dependencies.settings.publicURL + OAuthTokenEndpoint.path
+  }
+
+  /// The trailer naming `tokenEndpoint(_:)`, laid out once for every call; `nil` (and no trailer)
+  /// if the public URL cannot be sent as a header value, which `ServerSettings` rules out.
+  static func tokenEndpointTrailer(_ backend: Backend) -> PreparedMetadata? {
+    try? PreparedMetadata([tokenEndpointKey: tokenEndpoint(backend)])
   }
 
   /// Decodes a request; malformed bytes are `invalidArgument` naming the message type and the problem.
