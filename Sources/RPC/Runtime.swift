@@ -7,8 +7,9 @@ import CGRPC
 /// channel or server is created; the
 /// library is never shut down (process exit releases it). The core's own log lines (for example
 /// "Handshake failed" on stderr) are dropped unless `GRPC_VERBOSITY` is set in the environment:
-/// every failure they describe reaches the caller as an `RPCError` anyway.
-enum GRPCRuntime {
+/// every failure they describe reaches the caller as an `RPCError` anyway. absl's mutex deadlock
+/// detection, a debugging aid that builds of absl without `NDEBUG` run on every lock, is turned off.
+package enum GRPCRuntime {
   /// Loads and initialises the core on first use; cheap afterwards.
   ///
   /// - Throws: `RPCConfigurationError` with code `coreUnavailable` when libgrpc cannot be loaded.
@@ -21,8 +22,16 @@ enum GRPCRuntime {
     }
   }
 
+  /// Whether absl's mutex deadlock detection is off: loads the core, and turns it off again if it
+  /// was (which changes nothing), so it reports what loading the core did.
+  package static let ignoresDeadlockCycles: Bool = {
+    guard (try? ensureInitialized()) != nil else { return false }
+    return cgrpc_absl_ignore_deadlock_cycles() != 0
+  }()
+
   private static let initialized: Bool = {
     guard cgrpc_is_available() != 0 else { return false }
+    _ = cgrpc_absl_ignore_deadlock_cycles()
     cgrpc_grpc_init()()
     if getenv("GRPC_VERBOSITY") == nil {
       cgrpc_gpr_set_log_function()({ _ in })

@@ -106,3 +106,11 @@ import Testing
     await server.shutdown(grace: .seconds(1))
   }
 }
+
+@Suite struct RuntimeTests {
+  /// The mangled names in the CGRPC shim must match the absl the core was built with, or the
+  /// setting silently stays on: this checks them on the machine the tests run on.
+  @Test func abslDeadlockDetectionIsTurnedOff() {
+    #expect(GRPCRuntime.ignoresDeadlockCycles)
+  }
+}

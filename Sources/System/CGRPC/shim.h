@@ -52,6 +52,26 @@ static inline const char *cgrpc_load_error(void) {
   return reason ? reason : "libgrpc could not be loaded";
 }
 
+/* Turns off absl's mutex deadlock detection. An absl built without NDEBUG (Debian's is) keeps a
+   lock-order graph on every lock the core takes: about 4 percent of a server's CPU under load
+   (docs/benchmarks.md); release builds of absl have it off. The setter is C++
+   (absl::SetMutexDeadlockDetectionMode), so it is found by its mangled names, absl's inline
+   namespace being part of them; the argument is OnDeadlockCycle::kIgnore (0). Call it after the
+   core is loaded. Returns 1 if the setter was found and called, else 0 (nothing changes). */
+static inline int cgrpc_absl_ignore_deadlock_cycles(void) {
+  const char *names[] = {"_ZN4absl7debian329SetMutexDeadlockDetectionModeENS0_15OnDeadlockCycleE",
+                         "_ZN4absl12lts_2022062329SetMutexDeadlockDetectionModeENS0_15OnDeadlockCycleE",
+                         "_ZN4absl29SetMutexDeadlockDetectionModeENS_15OnDeadlockCycleE"};
+  for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+    void (*set_mode)(int) = (void (*)(int))dlsym(RTLD_DEFAULT, names[i]);
+    if (set_mode) {
+      set_mode(0);
+      return 1;
+    }
+  }
+  return 0;
+}
+
 /* Whether every function the RPC module needs resolves. */
 static inline int cgrpc_is_available(void);
 
