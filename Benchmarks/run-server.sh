@@ -6,6 +6,7 @@
 # side, not from two runs minutes apart: the echo's own rate swings by 15 percent between runs on a
 # VM. Prints each round's figures and ratios, then the medians.
 #   [ROUNDS=3] Benchmarks/run-server.sh [requests] [connections] [streams per connection]   (default 40000 8 8)
+# SERVER_CPUS=1 CLIENT_CPUS=0 keeps the servers off the load client's processor (Benchmarks/lib/servers.sh).
 # Needs: apt-get install nghttp2-client g++ libgrpc++-dev protobuf-compiler-grpc
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,7 +23,7 @@ start_servers
 run() {  # round name url body [headers...]
   local round=$1 name=$2 url=$3 body=$4
   shift 4
-  h2load -n "$requests" -c "$connections" -m "$streams" -t 1 -d "$body" \
+  "${client_prefix[@]}" h2load -n "$requests" -c "$connections" -m "$streams" -t 1 -d "$body" \
     -H 'content-type: application/grpc' -H 'te: trailers' "$@" --log-file "$work/$name.tsv" "$url" > "$work/$name.out"
   python3 - "$work/$name.tsv" "$work/$name.out" "$name" "$round" "$work/$name.rounds" <<'PY'
 import re, sys

@@ -8,6 +8,9 @@
 # SERVER_ARGUMENTS="--flag value ..." adds flags to `modal-server serve` (e.g. `--grpc-pollers 1`);
 # SERVER_ENV="NAME=value ..." sets variables for modal-server alone (e.g. GRPC_POLL_STRATEGY=poll),
 # so the echo and the load client keep theirs.
+# SERVER_CPUS=LIST runs both servers on those processors (`taskset -c LIST`), and CLIENT_CPUS=LIST
+# the load client (see `client_prefix`): at 1 connection x 1 stream, whether the server's thread
+# shares the client's processor changes the rate by half, and the scheduler picks either.
 
 work=$(mktemp -d)
 pids=()
@@ -52,4 +55,7 @@ start_servers() {
 modal_server=${MODAL_SERVER_BINARY:-.build/release/modal-server}
 server_prefix=(env ${SERVER_ENV:-})
 echo_prefix=(env)
+client_prefix=(env)
+if [ -n "${SERVER_CPUS:-}" ]; then server_prefix+=(taskset -c "$SERVER_CPUS"); echo_prefix+=(taskset -c "$SERVER_CPUS"); fi
+if [ -n "${CLIENT_CPUS:-}" ]; then client_prefix+=(taskset -c "$CLIENT_CPUS"); fi
 server_arguments=(${SERVER_ARGUMENTS:-})
