@@ -21,7 +21,9 @@ public final class ServerContext: Sendable {
     var preparedTrailers: PreparedMetadata?
     var initialMetadataSent = false
     var cancelled = false
+    /// Work waiting for the status to be handed to the transport (`afterReply(_:)`).
     var afterReply: (@Sendable () -> Void)?
+    /// Whether it was: later work runs at once.
     var replied = false
   }
 
@@ -100,7 +102,7 @@ public final class ServerContext: Sendable {
   }
 
   /// Runs `work` once the reply is on its way: right after the call's status was handed to the
-  /// transport, on the handler's task.
+  /// transport, on the thread that handed it over (the handler's task, for a handler's reply).
   ///
   /// For what the client need not wait for, such as a log line: a latency-bound client otherwise
   /// waits for it on every call. Work added after the status was sent runs at once; work added by
