@@ -25,11 +25,11 @@ package struct SecretHasher: Sendable {
       let stored = UnsafeMutableRawBufferPointer(rebasing: buffer[32..<64])
       guard let key = keys.key(id: keyID), Hex.decode(storedHash, into: stored) else {
         // Spend the same work as a real check, so timing says nothing.
-        Self.mac(of: secret, key: keys.current.hashing, into: computed)
+        Self.mac(of: secret, key: keys.current.hashingMAC, into: computed)
         _ = Sodium.constantTimeEqual(UnsafeRawBufferPointer(computed), UnsafeRawBufferPointer(stored))
         return false
       }
-      Self.mac(of: secret, key: key.hashing, into: computed)
+      Self.mac(of: secret, key: key.hashingMAC, into: computed)
       return Sodium.constantTimeEqual(UnsafeRawBufferPointer(computed), UnsafeRawBufferPointer(stored))
     }
   }
@@ -46,10 +46,10 @@ package struct SecretHasher: Sendable {
   }
 
   /// The HMAC of `secret`'s UTF-8 bytes, read in place when the string is stored contiguously.
-  private static func mac(of secret: String, key: [UInt8], into mac: UnsafeMutableRawBufferPointer) {
+  private static func mac(of secret: String, key: Sodium.HMACKey, into mac: UnsafeMutableRawBufferPointer) {
     let done: Void? = secret.utf8.withContiguousStorageIfAvailable { bytes in
-      Sodium.hmacSHA256(key: key, message: UnsafeRawBufferPointer(bytes), into: mac)
+      key.mac(of: UnsafeRawBufferPointer(bytes), into: mac)
     }
-    if done == nil { Array(secret.utf8).withUnsafeBytes { Sodium.hmacSHA256(key: key, message: $0, into: mac) } }
+    if done == nil { Array(secret.utf8).withUnsafeBytes { key.mac(of: $0, into: mac) } }
   }
 }

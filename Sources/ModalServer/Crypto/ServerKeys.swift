@@ -14,6 +14,8 @@ package struct ServerKeys: Sendable {
     package let id: String
     /// Keys the HMAC-SHA-256 of token secrets, flow wait secrets and session ids.
     package let hashing: [UInt8]
+    /// `hashing`, ready for the MAC of every authenticated call's secret.
+    package let hashingMAC: Sodium.HMACKey
     /// Signs the JWTs of `AuthTokenGet` (HS256).
     package let jwt: [UInt8]
     /// Encrypts secret values at rest.
@@ -26,6 +28,7 @@ package struct ServerKeys: Sendable {
     package init(id: String, master: [UInt8]) {
       self.id = id
       hashing = Sodium.deriveKey(from: master, id: 1, context: "mdlhash_")
+      hashingMAC = Sodium.HMACKey(hashing)
       jwt = Sodium.deriveKey(from: master, id: 2, context: "mdljwt__")
       encryption = Sodium.deriveKey(from: master, id: 3, context: "mdlenc__")
       fingerprint = Hex.encode(Sodium.deriveKey(from: master, id: 4, context: "mdlfpr__"))
