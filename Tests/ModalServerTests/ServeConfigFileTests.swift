@@ -74,8 +74,10 @@ import TestSupport
       ("database-pool = \"many\"\n", ":1:1: --database-pool must be a number from 1 to 1000, not 'many'."),
       ("disable-signup = \"yes\"\n", ":1:1: disable-signup is a switch: write disable-signup = true or disable-signup = false, not a string."),
       ("grpc-address = 50051\n", ":1:1: --grpc-address must be HOST:PORT"),
-      ("public-url = \"https://exa mple.com\"\n", ":1:1: --public-url must be an http:// or https:// URL without spaces"),
+      ("public-url = \"https://exa mple.com\"\n", ":1:1: --public-url must be an http:// or https:// URL with a host, without spaces"),
       ("public-url = \"modal.example.com\"\n", ":1:1: --public-url must be an http:// or https:// URL"),
+      ("public-url = \"https:///flow\"\n", ":1:1: --public-url must be an http:// or https:// URL with a host"),
+      ("public-url = \"https://admin:hunter2@modal.example.com\"\n", ":1:1: --public-url must not hold a user name or password"),
       ("log-format = [\"json\"]\n", ":1:1: log-format takes text|json, written as a TOML string (or a number), not an array."),
       ("data-dir = \n", ":1:"),  // the TOML parser's own error, with its place
     ]
@@ -88,6 +90,7 @@ import TestSupport
         let place = String(expected.prefix { $0 != " " })
         let message = String(expected.dropFirst(place.count))
         #expect(error.message.hasPrefix(file + place) && (message.isEmpty || error.message.contains(message)), "\(error.message)")
+        #expect(!error.message.contains("hunter2"), "the refused URL's password is repeated: \(error.message)")
       }
     }
     let missing = try runServerCommand(["serve", "--config", folder.path + "/none.toml"])

@@ -1,8 +1,8 @@
 import RPC
 
 /// The metrics and the log line of one method's calls, and the mapping of its errors to what the
-/// client gets. The metrics are counted before the reply is sent, the log line written after. Kept apart from the async handler so that none of it takes room in the handler's
-/// frame.
+/// client gets. The metrics are counted before the reply is sent, the log line written after.
+/// Kept apart from the async handler so that none of it takes room in the handler's frame.
 struct CallRecorder: Sendable {
   /// The method's path, as the log line names it.
   let path: String

@@ -160,7 +160,8 @@ struct MethodTable {
   }
 
   /// The trailer naming `tokenEndpoint(_:)`, laid out once for every call; `nil` (and no trailer)
-  /// if the public URL cannot be sent as a header value, which `ServerSettings` rules out.
+  /// if the public URL cannot be sent as a header value, which `serve` refuses at start
+  /// (`ServeCommand.publicURL`).
   static func tokenEndpointTrailer(_ backend: Backend) -> PreparedMetadata? {
     try? PreparedMetadata([tokenEndpointKey: tokenEndpoint(backend)])
   }

@@ -31,7 +31,8 @@ enum ServeCommand {
                                  one), SQLite database unless --database says otherwise
       --grpc-address HOST:PORT   Where the gRPC API listens (port 0 picks a free port; the log says which)
       --http-address HOST:PORT   Where the dashboard listens (port 0 picks a free port; the log says which)
-      --public-url URL           The dashboard's public URL for login links (default http(s)://<http-address>)
+      --public-url URL           The dashboard's public http:// or https:// URL, for login links and the
+                                 token endpoint ClientHello names (default http(s)://<http-address>)
       --database URL             postgres://USER@HOST:PORT/DB (several replicas share it) or sqlite:PATH
                                  (default: $MODAL_SERVER_DATABASE_URL, else modal-server.sqlite3 in the data folder)
       --database-pool N          The most PostgreSQL connections this replica opens (default 8)
@@ -98,12 +99,17 @@ enum ServeCommand {
     transform: ArgumentValues.address(option: "--http-address"))
   static let publicURL = Option<String?>("--public-url", placeholder: "URL", help: "The dashboard's public URL") {
     text throws(InvalidValue) in
-    // It goes out in login links and in every ClientHello's `x-modal-token-endpoint` trailer.
-    guard text.hasPrefix("http://") || text.hasPrefix("https://"), text.utf8.allSatisfy({ (0x21...0x7E).contains($0) })
-    else {
+    // It goes out in login links and in every ClientHello's `x-modal-token-endpoint` trailer, so
+    // it must be a header value and carry no credentials. The value is not repeated: it may hold them.
+    let scheme = ["http://", "https://"].first { text.hasPrefix($0) }
+    let authority = scheme.map { text.dropFirst($0.count).prefix { $0 != "/" && $0 != "?" && $0 != "#" } }
+    guard let authority, !authority.isEmpty, text.utf8.allSatisfy({ (0x21...0x7E).contains($0) }) else {
       throw InvalidValue(
-        "--public-url must be an http:// or https:// URL without spaces or non-ASCII characters "
-          + "(percent-encode them), not '\(text)'.")
+        "--public-url must be an http:// or https:// URL with a host, without spaces or non-ASCII characters "
+          + "(percent-encode them).")
+    }
+    guard !authority.contains("@") else {
+      throw InvalidValue("--public-url must not hold a user name or password: give the address users open.")
     }
     return text
   }
