@@ -36,6 +36,8 @@ final class CompletionQueue: @unchecked Sendable {
   private let keepsEveryJob: Bool
   /// Set while `startTask` runs, on the poller thread (so only that thread touches it).
   fileprivate var startingTask = false
+  /// Set while the poller thread runs `localJobs`.
+  private var runningLocalJobs = false
   /// The `CompletionQueueExecutor` (typed `AnyObject` because of its availability).
   private var executorStorage: AnyObject?
 
@@ -109,7 +111,11 @@ final class CompletionQueue: @unchecked Sendable {
 
   private func runLocalJobs() {
     guard #available(macOS 15.0, *) else { return }
-    guard !localJobs.isEmpty else { return }
+    // A job that runs here may not run the list again (`runStartedTasks`): the outer loop goes on
+    // with whatever it enqueued.
+    guard !localJobs.isEmpty, !runningLocalJobs else { return }
+    runningLocalJobs = true
+    defer { runningLocalJobs = false }
     let executor = self.executor.asUnownedTaskExecutor()
     // A job may enqueue more jobs here (this same thread): they join the end of the list. The
     // list keeps its storage from one event to the next, so no event allocates one.
@@ -138,6 +144,14 @@ final class CompletionQueue: @unchecked Sendable {
     startingTask = true
     defer { startingTask = false }
     return body(executor)
+  }
+
+  /// Runs now, before the current event's handling goes on, the first jobs of the tasks that
+  /// `startTask` started during it (the poller would run them right after the event): each runs
+  /// until it first suspends or ends. Call on the poller thread only.
+  func runStartedTasks() {
+    precondition(isPollerThread, "started tasks are run on the poller thread only")
+    runLocalJobs()
   }
 
   /// Whether a job enqueued now on the calling thread runs on this poller thread.

@@ -3,12 +3,17 @@ import CGRPC
 /// One incoming call on a `Server`: the request-call buffers, the `grpc_call`, and the state that
 /// decides when the call may be released.
 ///
-/// Every batch is counted in `inFlight`; the RECV_CLOSE_ON_SERVER batch, started as soon as the
-/// call arrives, marks the call closed (finished, cancelled by the client, past its deadline or
-/// cancelled by shutdown). The `grpc_call` is unreferenced once it is closed and no batch is in
-/// flight; batches asked for after that fail at once without touching the core. So a handler that
-/// ignores cancellation can never keep the server from shutting down, and nothing touches a
-/// released call.
+/// Every batch is counted in `inFlight`; RECV_CLOSE_ON_SERVER marks the call closed (finished,
+/// cancelled by the client, past its deadline or cancelled by shutdown). The `grpc_call` is
+/// unreferenced once it is closed and no batch is in flight; batches asked for after that fail at
+/// once without touching the core. So a handler that ignores cancellation can never keep the server
+/// from shutting down, and nothing touches a released call.
+///
+/// RECV_CLOSE_ON_SERVER starts as late as it can (`watchForClose()`): a handler that answers
+/// without suspending (most calls) cannot see a cancellation anyway, so its final batch carries
+/// the op, which costs the call one batch and one event less, after the reply. A handler that
+/// suspends gets it in a batch of its own as soon as it first does, and so does a call that ends
+/// before any handler ran without a reply.
 ///
 /// The call is its own completion tag for each of its batches (`Event` in the tag pointer), so a
 /// batch costs no tag object and no closure.
@@ -21,13 +26,14 @@ final class ServerCall: CompletionTag, @unchecked Sendable {
   enum Event: Int {
     /// `grpc_server_request_call` matched an incoming call.
     case arrived = 1
-    /// RECV_CLOSE_ON_SERVER: the call is over.
+    /// RECV_CLOSE_ON_SERVER alone: the call is over.
     case closed
     /// The request message's RECV_MESSAGE.
     case requestReceived
     /// The RECV_MESSAGE after it, which must find the end of the stream.
     case streamEnded
-    /// The final send batch (status, and the response for a unary call).
+    /// The final send batch (status, and the response for a unary call; with RECV_CLOSE_ON_SERVER
+    /// when `finalBatchCloses`).
     case finished
   }
 
@@ -49,6 +55,8 @@ final class ServerCall: CompletionTag, @unchecked Sendable {
     var task: Task<Void, Never>?
     /// Whether the call counts in the roster's calls in flight (`leaveRoster()`).
     var inRoster = false
+    /// Whether RECV_CLOSE_ON_SERVER was started (alone, or with the final batch).
+    var watchingForClose = false
   }
 
   private let state = Locked(State())
@@ -59,6 +67,8 @@ final class ServerCall: CompletionTag, @unchecked Sendable {
   private var request: [UInt8] = []
   /// The final send batch, freed when it completes.
   private var finalBatch: SendBatch?
+  /// Whether the final batch also carries RECV_CLOSE_ON_SERVER, so that its event closes the call.
+  private var finalBatchCloses = false
 
   init(core: ServerCore, home: ServerQueue) {
     self.core = core
@@ -95,7 +105,7 @@ final class ServerCall: CompletionTag, @unchecked Sendable {
     case .finished:
       finalBatch?.free()
       finalBatch = nil
-      endBatch()
+      if finalBatchCloses { closed() } else { endBatch() }
     case nil: preconditionFailure("unknown server call event \(event)")
     }
   }
@@ -128,7 +138,6 @@ final class ServerCall: CompletionTag, @unchecked Sendable {
     let context = ServerContext(
       method: method, authority: authority, peer: peer, requestMetadata: requestMetadata.read(keys: home.metadataKeys), deadline: deadline)
     self.context = context
-    startCloseBatch()
     guard let handler = route?.handler else {
       refuse(Status(code: .unimplemented, message: "Method not found: \(context.method)"), reason: "unknown method", context: context)
       return
@@ -155,6 +164,7 @@ final class ServerCall: CompletionTag, @unchecked Sendable {
         // The core failed the receive: it ended the call (a message over the size limit), or the
         // client or shutdown cancelled it.
         report(context, .resourceExhausted, "the request message did not arrive (over the size limit, or cancelled)")
+        watchForClose()
       }
       return
     }
@@ -215,14 +225,34 @@ final class ServerCall: CompletionTag, @unchecked Sendable {
       return false
     }
     if cancelNow { task.cancel() }
+    guard #available(macOS 15.0, *) else { return watchForClose() }
+    // The handler runs here until it first suspends or ends; if it suspended, the call is watched
+    // from now on, so that a cancellation reaches it.
+    home.queue.runStartedTasks()
+    watchForClose()
   }
 
-  /// RECV_CLOSE_ON_SERVER: completes when the call is over for any reason.
-  private func startCloseBatch() {
-    let op = cgrpc_slots_close_op(slots)
+  /// Claims RECV_CLOSE_ON_SERVER for the caller; `false` if it was started already.
+  private func claimCloseWatch() -> Bool {
+    state.withLock { state in
+      defer { state.watchingForClose = true }
+      return !state.watchingForClose
+    }
+  }
+
+  /// Writes RECV_CLOSE_ON_SERVER into `op`.
+  private func setCloseOp(_ op: UnsafeMutablePointer<grpc_op>) {
     op.pointee = grpc_op()
     op.pointee.op = GRPC_OP_RECV_CLOSE_ON_SERVER
     op.pointee.data.recv_close_on_server.cancelled = cgrpc_slots_cancelled(slots)
+  }
+
+  /// Starts RECV_CLOSE_ON_SERVER in a batch of its own, unless it was started already; its event
+  /// comes when the call is over for any reason.
+  private func watchForClose() {
+    guard claimCloseWatch() else { return }
+    let op = cgrpc_slots_close_op(slots)
+    setCloseOp(op)
     guard let call = beginBatch() else { return }
     let tag = retainedPointer(event: Event.closed.rawValue)
     if cgrpc_grpc_call_start_batch()(call, op, 1, tag, nil) != GRPC_CALL_OK {
@@ -232,14 +262,15 @@ final class ServerCall: CompletionTag, @unchecked Sendable {
   }
 
   /// The call is over: cancel the handler if the client (or deadline or shutdown) ended it.
-  private func closed() {
+  /// `batchCounted`: whether the batch that saw it is counted in `inFlight`.
+  private func closed(batchCounted: Bool = true) {
     let cancelled = cgrpc_slots_cancelled(slots).pointee != 0
     if cancelled { context?.markCancelled() }
     let (task, release, inRoster) = state.withLock { state -> (Task<Void, Never>?, OpaquePointer?, Bool) in
       defer { state.inRoster = false }
       state.closed = true
       state.clientCancelled = cancelled
-      state.inFlight -= 1
+      if batchCounted { state.inFlight -= 1 }
       let task = cancelled ? state.task : nil
       state.task = nil
       return (task, takeReleasableCall(&state), state.inRoster)
@@ -408,10 +439,14 @@ final class ServerCall: CompletionTag, @unchecked Sendable {
       initialMetadata: initial, message: message, status: status, trailers: trailers, preparedTrailers: prepared,
       storage: (cgrpc_slots_final_ops(slots), cgrpc_slots_final_details(slots)))
     finalBatch = batch
+    let closes = claimCloseWatch()
+    if closes { setCloseOp(batch.ops + batch.count) }
+    finalBatchCloses = closes
     leaveRoster()
-    if !startDetached(batch.ops, count: batch.count, event: .finished) {
+    if !startDetached(batch.ops, count: batch.count + (closes ? 1 : 0), event: .finished) {
       finalBatch = nil
       batch.free()
+      if closes { closed(batchCounted: false) }
     }
     context.replied()
   }
@@ -430,9 +465,9 @@ struct SendBatch: @unchecked Sendable {
   /// Whether `ops` and `details` were allocated here (else they are the call's final-batch slots).
   private let ownsStorage: Bool
 
-  /// A batch of the given parts (the prepared trailers before `trailers`); its ops (room for 3)
-  /// and status details go in `storage` when given (a call's final batch, in the call's slots),
-  /// else in memory allocated here.
+  /// A batch of the given parts (the prepared trailers before `trailers`); its ops (room for 3,
+  /// and one more after them in a call's final-batch slots) and status details go in `storage`
+  /// when given (a call's final batch, in the call's slots), else in memory allocated here.
   init(
     initialMetadata: Metadata?, message: [UInt8]?, status: Status?, trailers: Metadata?,
     preparedTrailers: PreparedMetadata? = nil,

@@ -149,7 +149,8 @@ static inline int cgrpc_is_available(void) {
 }
 /* The buffers the core fills for one incoming server call (grpc_server_request_call, then
    RECV_CLOSE_ON_SERVER, and the RECV_MESSAGE batches, which run one at a time) and the ops of its
-   final send batch, kept in one allocation; the accessors give the fields' addresses. */
+   final send batch (up to three sends and, when it also watches for the end, RECV_CLOSE_ON_SERVER),
+   kept in one allocation; the accessors give the fields' addresses. */
 typedef struct {
   grpc_call *call;
   grpc_call_details details;
@@ -158,7 +159,7 @@ typedef struct {
   grpc_op close_op;
   grpc_op receive_op;
   grpc_byte_buffer *received;
-  grpc_op final_ops[3];
+  grpc_op final_ops[4];
   grpc_slice final_details;
 } cgrpc_server_call_slots;
 static inline grpc_call **_Nonnull cgrpc_slots_call(cgrpc_server_call_slots *_Nonnull s) { return &s->call; }
