@@ -41,6 +41,37 @@ import Testing
     }
   }
 
+  /// The remembered path does not check shapes (a matching keyed hash means the secret that passed
+  /// them): a mistyped or oversized secret of a remembered id is left to the full path, which
+  /// names the mistake.
+  @Test func malformedSecretsOfARememberedTokenGetTheFullPathsAnswer() async throws {
+    try await StoreFixture.sqlite { store in
+      let backend = Self.backend(store)
+      let booted = try await backend.accounts.bootstrap(email: "owner@example.com", workspaceName: "acme", password: nil)
+      let tokens = backend.tokens
+      let (id, secret, peer) = (booted.token.id.rawValue, booted.token.secret, "ipv4:127.0.0.1:50000")
+      _ = try await tokens.authenticate(id: id, secret: secret, peer: peer)
+      #expect(try tokens.rememberedCaller(id: id, secret: secret, peer: peer) != nil)
+
+      // One character changed: the checksum no longer matches, and the full path says so.
+      let last = secret.last == "A" ? "B" : "A"
+      let mistyped = String(secret.dropLast()) + last
+      #expect(try tokens.rememberedCaller(id: id, secret: mistyped, peer: peer) == nil)
+      let mistypedAnswer = await #expect(throws: ServerError.self) {
+        try await tokens.authenticate(id: id, secret: mistyped, peer: peer)
+      }
+      #expect(mistypedAnswer?.message.contains("malformed") == true)
+
+      // The secret with more after it, and one far too long: never hashed here.
+      for long in [secret + "x", secret + String(repeating: "x", count: 6000)] {
+        #expect(try tokens.rememberedCaller(id: id, secret: long, peer: peer) == nil)
+        await #expect(throws: ServerError.self) { try await tokens.authenticate(id: id, secret: long, peer: peer) }
+      }
+      #expect(TokenFormat.longestSecret == secret.utf8.count)
+      #expect(try tokens.rememberedCaller(id: id, secret: secret, peer: peer) != nil)
+    }
+  }
+
   /// The method table's fast path serves a remembered token pair only when the call sends no
   /// OAuth header with a value: a mix takes the full path, which refuses it. Empty headers count
   /// as absent on both paths, as Python leaves them out.

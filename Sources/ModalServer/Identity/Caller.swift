@@ -23,12 +23,15 @@ package struct Caller: WorkspaceCaller {
   }
 
   private let found: Found
+  // The records are yielded in place rather than returned: `caller.token.id` then copies one
+  // string, not the whole record (a reference count for each of its strings), which the token
+  // check of every call would pay several times over.
   /// The verified token.
-  package var token: TokenRecord { found.token }
+  package var token: TokenRecord { _read { yield found.token } }
   /// The workspace the token acts in.
-  package var workspace: Workspace { found.workspace }
+  package var workspace: Workspace { _read { yield found.workspace } }
   /// The owner.
-  package var identity: Identity { found.identity }
+  package var identity: Identity { _read { yield found.identity } }
   /// The owner's role in the workspace.
   package var role: Role { found.role }
   /// The client's gRPC peer (`ipv4:10.0.0.7:51234`) of the current call, for the audit log; set

@@ -15,6 +15,8 @@ package enum TokenFormat {
   package static let secretRandomLength = TokenSecretFormat.randomLength
   /// Characters after the prefix of a secret made before checksums.
   package static let uncheckedSecretLength = 24
+  /// The length in bytes of the longest well-formed secret.
+  package static let longestSecret = secretPrefix.utf8.count + max(TokenSecretFormat.bodyLength, uncheckedSecretLength)
 
   /// A new random token id.
   package static func newID() -> String { idPrefix + RandomText.base62(count: idLength) }

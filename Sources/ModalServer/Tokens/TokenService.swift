@@ -138,8 +138,12 @@ package struct TokenService: Sendable {
   /// handler task's allocator a slab (a `malloc`) once its first one is full. `nil` means
   /// `authenticate` must run: headers missing or malformed, a token not remembered, a wrong secret
   /// (so its failure is counted and delayed there, as always) or a new address.
+  ///
+  /// The shapes of id and secret are not checked here: only ids that passed the full check are
+  /// remembered, and a secret whose keyed hash matches is the one that passed it. The length bound
+  /// keeps a remembered id with an oversized secret from costing a long hash.
   package func rememberedCaller(id: String?, secret: String?, peer: String) throws(ServerError) -> Caller? {
-    guard let id, let secret, TokenFormat.isWellFormedID(id), TokenFormat.isWellFormedSecret(secret),
+    guard let id, let secret, secret.utf8.count <= TokenFormat.longestSecret,
       var caller = dependencies.callers.lookup(tokenID: TokenID(rawValue: id)).caller,
       hasher.matches(secret, storedHash: caller.token.secretHash, keyID: caller.token.hashKeyID)
     else { return nil }

@@ -17,18 +17,12 @@ package final class UsageRecorder: Sendable {
 
   /// Notes that a token was used at `time`.
   package func tokenUsed(_ id: TokenID, at time: UnixTime) {
-    pending.withLock { state in
-      if let known = state.tokens[id], known >= time { return }
-      state.tokens[id] = time
-    }
+    pending.withLock { $0.tokens.raise(id, to: time) }
   }
 
   /// Notes that a secret was used at `time`.
   package func secretUsed(_ id: SecretID, at time: UnixTime) {
-    pending.withLock { state in
-      if let known = state.secrets[id], known >= time { return }
-      state.secrets[id] = time
-    }
+    pending.withLock { $0.secrets.raise(id, to: time) }
   }
 
   /// The unflushed last-used time of a token, if any.
@@ -54,5 +48,17 @@ package final class UsageRecorder: Sendable {
       throw error
     }
     return batch.tokens.count + batch.secrets.count
+  }
+}
+
+extension Dictionary where Value: Comparable {
+  /// Sets `key`'s value to `value` unless it is already as large, hashing the key once: every
+  /// authenticated call records its token's use.
+  fileprivate mutating func raise(_ key: Key, to value: Value) {
+    if let index = index(forKey: key) {
+      if values[index] < value { values[index] = value }
+    } else {
+      self[key] = value
+    }
   }
 }
