@@ -29,3 +29,30 @@ import Testing
     }
   }
 }
+
+/// `Sodium.FingerprintKey`, with which `CallerCache` remembers the token secret a caller was
+/// checked with.
+@Suite struct FingerprintKeyTests {
+  @Test func aFingerprintMatchesItsOwnTextOnly() {
+    let key = Sodium.FingerprintKey()
+    let secret = "as-" + String(repeating: "a1B2", count: 9)
+    #expect(key.fingerprint(of: secret).matches(key.fingerprint(of: secret)))
+    let others = [
+      "", String(secret.dropLast()), secret + "x", String(secret.dropLast()) + "b", "as-" + String(repeating: "a1B2", count: 8),
+    ]
+    for other in others {
+      #expect(!key.fingerprint(of: other).matches(key.fingerprint(of: secret)), "\(other)")
+    }
+    // Bytes and text give the same fingerprint, an empty message included.
+    let bytes = Array(secret.utf8)
+    #expect(bytes.withUnsafeBytes { key.fingerprint(of: $0) }.matches(key.fingerprint(of: secret)))
+    #expect(key.fingerprint(of: UnsafeRawBufferPointer(start: nil, count: 0)).matches(key.fingerprint(of: "")))
+  }
+
+  @Test func eachKeyGivesOtherFingerprints() {
+    let secret = "as-" + String(repeating: "Zz9", count: 12)
+    let first = Sodium.FingerprintKey()
+    let second = Sodium.FingerprintKey()
+    #expect(!first.fingerprint(of: secret).matches(second.fingerprint(of: secret)))
+  }
+}

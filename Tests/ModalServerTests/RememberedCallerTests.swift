@@ -28,6 +28,11 @@ import Testing
       #expect(remembered.token.id == verified.token.id && remembered.workspace.id == verified.workspace.id)
       #expect(remembered.peer == "ipv4:127.0.0.1:50001")
 
+      // The cache checks the secret against the fingerprint it kept of the one that passed.
+      let callers = backend.dependencies.callers
+      #expect(callers.caller(tokenID: booted.token.id, provenBy: secret) != nil)
+      #expect(callers.caller(tokenID: booted.token.id, provenBy: TokenFormat.newSecret()) == nil)
+
       // Anything else goes the full way, where failures are counted and new addresses recorded.
       #expect(try tokens.rememberedCaller(id: id, secret: TokenFormat.newSecret(), peer: peer) == nil)
       #expect(try tokens.rememberedCaller(id: id, secret: nil, peer: peer) == nil)
@@ -133,6 +138,9 @@ import Testing
       #expect(named == grant.id.rawValue)
       let remembered = try #require(try check(headers())?.caller)
       #expect(remembered.oauth?.grant.id == grant.id && remembered.token.id.rawValue == grant.id.rawValue)
+      // A grant is remembered with no token secret: a token pair naming it is never served from memory.
+      #expect(backend.dependencies.callers.caller(tokenID: remembered.token.id, provenBy: refreshToken) == nil)
+      #expect(try backend.tokens.rememberedCaller(id: grant.id.rawValue, secret: refreshToken, peer: peer) == nil)
 
       // A wrong secret or refresh token of the remembered grant is refused here, with no second check.
       let wrongSecret = "ov-" + String(repeating: "a", count: 30)

@@ -82,6 +82,48 @@ package enum Sodium {
     }
   }
 
+  /// SipHash-2-4 with a 128-bit output (`crypto_shorthash_siphashx24`) under a random key made for
+  /// this process: a keyed fingerprint that stays in memory, about 35 ns for a token secret against
+  /// HMAC-SHA-256's 500-900. It is a pseudorandom function, so without the key a fingerprint says
+  /// nothing of its input, and another input matches it with probability 2^-128.
+  package struct FingerprintKey: Sendable {
+    private let key: [UInt8]
+
+    /// A new random key.
+    package init() {
+      key = Sodium.randomBytes(Int(crypto_shorthash_siphashx24_KEYBYTES))
+    }
+
+    /// The fingerprint of `message`, without allocating.
+    package func fingerprint(of message: UnsafeRawBufferPointer) -> Fingerprint {
+      var words: (UInt64, UInt64) = (0, 0)
+      withUnsafeMutableBytes(of: &words) { out in
+        // An empty message has no base address; any valid pointer will do for zero bytes.
+        let bytes = message.baseAddress ?? UnsafeRawPointer(out.baseAddress!)
+        _ = crypto_shorthash_siphashx24(
+          out.baseAddress!.assumingMemoryBound(to: UInt8.self), bytes.assumingMemoryBound(to: UInt8.self),
+          UInt64(message.count), key)
+      }
+      return Fingerprint(words: words)
+    }
+
+    /// The fingerprint of `text`'s UTF-8.
+    package func fingerprint(of text: String) -> Fingerprint {
+      var text = text
+      return text.withUTF8 { fingerprint(of: UnsafeRawBufferPointer($0)) }
+    }
+  }
+
+  /// A `FingerprintKey`'s 16-byte output.
+  package struct Fingerprint: Sendable {
+    fileprivate let words: (UInt64, UInt64)
+
+    /// Whether the two are equal, in time that does not depend on where they differ.
+    package func matches(_ other: Fingerprint) -> Bool {
+      (words.0 ^ other.words.0) | (words.1 ^ other.words.1) == 0
+    }
+  }
+
   /// Whether two byte strings are equal, in time that depends only on their length (`sodium_memcmp`).
   package static func constantTimeEqual(_ lhs: [UInt8], _ rhs: [UInt8]) -> Bool {
     _ = ready

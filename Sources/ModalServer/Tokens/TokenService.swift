@@ -124,7 +124,7 @@ package struct TokenService: Sendable {
       caller = remembered
     } else {
       caller = try await resolveCaller(token)
-      callers.store(caller, generation: generation)
+      callers.store(caller, secret: secret, generation: generation)
     }
     caller.peer = peer
     dependencies.usage.tokenUsed(token.id, at: now)
@@ -139,13 +139,13 @@ package struct TokenService: Sendable {
   /// `authenticate` must run: headers missing or malformed, a token not remembered, a wrong secret
   /// (so its failure is counted and delayed there, as always) or a new address.
   ///
-  /// The shapes of id and secret are not checked here: only ids that passed the full check are
-  /// remembered, and a secret whose keyed hash matches is the one that passed it. The length bound
-  /// keeps a remembered id with an oversized secret from costing a long hash.
+  /// The secret is checked against the fingerprint `CallerCache` keeps of the one that passed the
+  /// full check, not against the stored hash. Nor are the shapes of id and secret checked here:
+  /// only ids that passed the full check are remembered, and a secret that matches is the one that
+  /// passed it. The length bound keeps an oversized secret from costing a long hash.
   package func rememberedCaller(id: String?, secret: String?, peer: String) throws(ServerError) -> Caller? {
     guard let id, let secret, secret.utf8.count <= TokenFormat.longestSecret,
-      var caller = dependencies.callers.lookup(tokenID: TokenID(rawValue: id)).caller,
-      hasher.matches(secret, storedHash: caller.token.secretHash, keyID: caller.token.hashKeyID)
+      var caller = dependencies.callers.caller(tokenID: TokenID(rawValue: id), provenBy: secret)
     else { return nil }
     let now = dependencies.clock.now()
     try Self.checkUsable(caller.token, at: now)
