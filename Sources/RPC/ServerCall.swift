@@ -201,10 +201,10 @@ final class ServerCall: CompletionTag, @unchecked Sendable {
     core.refusals.record(RefusedCall(method: context.method, peer: context.peer, code: code, reason: reason))
   }
 
-  /// Starts the handler's task; cancels it at once if the call closed as cancelled meanwhile.
+  /// Starts the handler's task, then watches the call for its end.
   ///
   /// This runs on the poller thread of the call's queue, and the task's first job runs there too,
-  /// right after the event that started it, until the task first suspends (a store call, a sleep);
+  /// within the event that started it, until the task first suspends (a store call, a sleep);
   /// it resumes on the global executor after that (`CompletionQueue.startTask`). A handler that never
   /// suspends (a remembered caller's ClientHello) thus costs no wake-up of another thread, as in
   /// gRPC's synchronous C++ server; one that waits for the store waits, and goes on, off the
@@ -219,12 +219,9 @@ final class ServerCall: CompletionTag, @unchecked Sendable {
     } else {
       task = Task { await self.serve() }
     }
-    let cancelNow = state.withLock { state -> Bool in
-      if state.closed { return state.clientCancelled }
-      state.task = task
-      return false
-    }
-    if cancelNow { task.cancel() }
+    // Nothing watched the call's end yet (`watchForClose`), so it cannot have closed: the closing
+    // event finds the task here when it comes.
+    state.withLock { $0.task = task }
     guard #available(macOS 15.0, *) else { return watchForClose() }
     // The handler runs here until it first suspends or ends; if it suspended, the call is watched
     // from now on, so that a cancellation reaches it.

@@ -14,12 +14,19 @@ import Testing
     return Backend(dependencies: Dependencies(store: store, keys: .random(), settings: settings))
   }
 
+  /// `backend(store)` with a workspace bootstrapped in it, and the owner's token pair and a peer.
+  static func bootstrapped(_ store: any Store) async throws -> (
+    backend: Backend, booted: AccountService.Bootstrapped, id: String, secret: String, peer: String
+  ) {
+    let backend = backend(store)
+    let booted = try await backend.accounts.bootstrap(email: "owner@example.com", workspaceName: "acme", password: nil)
+    return (backend, booted, booted.token.id.rawValue, booted.token.secret, "ipv4:127.0.0.1:50000")
+  }
+
   @Test func onlyARememberedCorrectTokenFromAKnownAddressIsServed() async throws {
     try await StoreFixture.sqlite { store in
-      let backend = Self.backend(store)
-      let booted = try await backend.accounts.bootstrap(email: "owner@example.com", workspaceName: "acme", password: nil)
+      let (backend, booted, id, secret, peer) = try await Self.bootstrapped(store)
       let tokens = backend.tokens
-      let (id, secret, peer) = (booted.token.id.rawValue, booted.token.secret, "ipv4:127.0.0.1:50000")
 
       // Not remembered yet: `authenticate` must run, and then remembers the caller and address.
       #expect(try tokens.rememberedCaller(id: id, secret: secret, peer: peer) == nil)
@@ -46,15 +53,13 @@ import Testing
     }
   }
 
-  /// The remembered path does not check shapes (a matching keyed hash means the secret that passed
+  /// The remembered path does not check shapes (a matching fingerprint means the secret that passed
   /// them): a mistyped or oversized secret of a remembered id is left to the full path, which
   /// names the mistake.
   @Test func malformedSecretsOfARememberedTokenGetTheFullPathsAnswer() async throws {
     try await StoreFixture.sqlite { store in
-      let backend = Self.backend(store)
-      let booted = try await backend.accounts.bootstrap(email: "owner@example.com", workspaceName: "acme", password: nil)
+      let (backend, _, id, secret, peer) = try await Self.bootstrapped(store)
       let tokens = backend.tokens
-      let (id, secret, peer) = (booted.token.id.rawValue, booted.token.secret, "ipv4:127.0.0.1:50000")
       _ = try await tokens.authenticate(id: id, secret: secret, peer: peer)
       #expect(try tokens.rememberedCaller(id: id, secret: secret, peer: peer) != nil)
 
@@ -82,9 +87,7 @@ import Testing
   /// as absent on both paths, as Python leaves them out.
   @Test func aRememberedTokenPairSentWithOAuthHeadersTakesTheFullPath() async throws {
     try await StoreFixture.sqlite { store in
-      let backend = Self.backend(store)
-      let booted = try await backend.accounts.bootstrap(email: "owner@example.com", workspaceName: "acme", password: nil)
-      let (id, secret, peer) = (booted.token.id.rawValue, booted.token.secret, "ipv4:127.0.0.1:50000")
+      let (backend, booted, id, secret, peer) = try await Self.bootstrapped(store)
       _ = try await backend.tokens.authenticate(id: id, secret: secret, peer: peer)
       var tokenID: String?
       let pair: Metadata = ["x-modal-token-id": id, "x-modal-token-secret": secret]
