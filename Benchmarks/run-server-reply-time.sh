@@ -33,7 +33,7 @@ trace() {  # name pid url body [headers...]
   kill -INT "$recorder"
   wait "$recorder" || true
   grep -q " $requests succeeded" "$work/$name.out" || { echo "$name: not every call succeeded" >&2; cat "$work/$name.out" >&2; exit 1; }
-  perf script -i "$work/$name.perf" -F tid,time,event,trace 2>/dev/null | python3 Benchmarks/reply-time/reply_time.py "$name"
+  perf script --ns -i "$work/$name.perf" -F tid,time,event,trace 2>/dev/null | python3 Benchmarks/reply-time/reply_time.py "$name"
 }
 trace modal-server "$server_pid" "http://127.0.0.1:$server_port/modal.client.ModalClient/ClientHello" "$work/empty.bin" \
   -H "x-modal-token-id: $id" -H "x-modal-token-secret: $secret"

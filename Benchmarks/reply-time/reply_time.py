@@ -1,4 +1,4 @@
-"""Reads `perf script -F tid,time,event,trace` of sendmsg/recvmsg tracepoints on stdin and prints,
+"""Reads `perf script --ns -F tid,time,event,trace` of sendmsg/recvmsg tracepoints on stdin and prints,
 for one server, the time from the `recvmsg` that returned a request to the `sendmsg` of its reply
 (per thread: the last recvmsg that read bytes before each sendmsg entry), and from one reply to
 the next.
@@ -36,7 +36,7 @@ def quantile(values, q):
 if len(to_reply) < 10:
     sys.exit(f"{name}: too few request/reply pairs traced ({len(to_reply)})")
 print(
-    f"{name}: request to reply median {statistics.median(to_reply):.1f} µs "
+    f"{name}: request to reply median {statistics.median(to_reply):.2f} µs "
     f"(p10 {quantile(to_reply, 0.1):.1f}, p90 {quantile(to_reply, 0.9):.1f}; {len(to_reply)} replies), "
     f"reply to reply median {statistics.median(reply_to_reply):.1f} µs"
 )

@@ -159,8 +159,8 @@ final class ServerCore: @unchecked Sendable {
     for home in queues { home.queue.shutdown() }
   }
 
-  /// Posts `backlog` requests for incoming calls on each queue; each one is re-posted when it
-  /// fires (`callArrived(on:success:)`).
+  /// Posts `backlog` requests for incoming calls on each queue; each one is replaced when it
+  /// fires (`replacements(forArrivalOn:success:)`).
   func acceptCalls(backlog: Int) {
     roster?.withState { $0.start() }
     for home in queues {
@@ -168,17 +168,23 @@ final class ServerCore: @unchecked Sendable {
     }
   }
 
-  /// A request posted on `home` fired, with a call unless `success` is false (shutdown): posts
-  /// the requests that replace it, where the roster wants them.
-  func callArrived(on home: ServerQueue, success: Bool) {
-    guard let roster else {
-      if success { requestCall(on: home) }
-      return
-    }
-    let arrival = roster.withState { $0.arrival(on: home.index, isCall: success) }
-    if arrival.repostHere { requestCall(on: home) }
-    for _ in 0..<arrival.firstQueueRequests { requestCall(on: queues[0]) }
-    guard arrival.wakeHelpers else { return }
+  /// A request posted on `home` fired, with a call unless `success` is false (shutdown): counts
+  /// it, and returns the requests that replace it, for `post(_:on:)`.
+  ///
+  /// The count is taken at once, so the roster sees calls in the order they came; the posting
+  /// can wait until the call's reply is out (`ServerCall` does), since each queue keeps a backlog
+  /// of requests and a call that finds none waits in the core for the next.
+  func replacements(forArrivalOn home: ServerQueue, success: Bool) -> PollerArrival {
+    guard let roster else { return PollerArrival(repostHere: success) }
+    return roster.withState { $0.arrival(on: home.index, isCall: success) }
+  }
+
+  /// Posts the requests an arrival on `home` asked for (`replacements(forArrivalOn:success:)`),
+  /// and wakes the helpers if it brought them back.
+  func post(_ replacements: PollerArrival, on home: ServerQueue) {
+    if replacements.repostHere { requestCall(on: home) }
+    for _ in 0..<replacements.firstQueueRequests { requestCall(on: queues[0]) }
+    guard replacements.wakeHelpers, let roster else { return }
     for helper in queues.dropFirst() {
       let count = roster.withState { $0.reserveRefill(of: helper.index) }
       for _ in 0..<count { requestCall(on: helper) }

@@ -61,7 +61,8 @@ final class ServerCall: CompletionTag, @unchecked Sendable {
 
   private let state = Locked(State())
   // Set on the poller thread before the batch whose completion reads them starts (the core's
-  // queue orders the two), so they need no lock.
+  // queue orders the two), or read and written by events alone (all on the poller thread), so
+  // they need no lock.
   private var context: ServerContext?
   private var handler: Router.Handler?
   private var request: [UInt8] = []
@@ -69,6 +70,13 @@ final class ServerCall: CompletionTag, @unchecked Sendable {
   private var finalBatch: SendBatch?
   /// Whether the final batch also carries RECV_CLOSE_ON_SERVER, so that its event closes the call.
   private var finalBatchCloses = false
+  /// The requests that replace the one this call came on, counted at its arrival and posted once
+  /// no receive of it is pending: after the event in which its handler first ran (a handler that
+  /// answers at once has sent its reply by then), or in which the call was refused or failed. A
+  /// lone call's reply then does not wait for the core to take a new request.
+  private var replacements: PollerArrival?
+  /// Whether a RECV_MESSAGE of the call is pending.
+  private var receiving = false
 
   init(core: ServerCore, home: ServerQueue) {
     self.core = core
@@ -96,17 +104,24 @@ final class ServerCall: CompletionTag, @unchecked Sendable {
   override func complete(success: Bool, event: Int) {
     switch Event(rawValue: event) {
     case .arrived:
-      core.callArrived(on: home, success: success)
-      guard success else { return }  // shutting down
-      arrived(router: core.router)
+      replacements = core.replacements(forArrivalOn: home, success: success)
+      if success { arrived(router: core.router) }  // else shutting down
     case .closed: closed()
-    case .requestReceived: requestReceived(success: success)
-    case .streamEnded: streamEnded(success: success)
+    case .requestReceived:
+      receiving = false
+      requestReceived(success: success)
+    case .streamEnded:
+      receiving = false
+      streamEnded(success: success)
     case .finished:
       finalBatch?.free()
       finalBatch = nil
       if finalBatchCloses { closed() } else { endBatch() }
     case nil: preconditionFailure("unknown server call event \(event)")
+    }
+    if !receiving, let replacements {
+      self.replacements = nil
+      core.post(replacements, on: home)
     }
   }
 
@@ -361,7 +376,8 @@ final class ServerCall: CompletionTag, @unchecked Sendable {
   /// `false` if the call is over or the core refused the batch.
   private func startReceive(_ event: Event) -> Bool {
     cgrpc_slots_received(slots).pointee = nil
-    return startDetached(cgrpc_slots_receive_op(slots), count: 1, event: event)
+    receiving = startDetached(cgrpc_slots_receive_op(slots), count: 1, event: event)
+    return receiving
   }
 
   /// The message the last RECV_MESSAGE put in the slot (nil if none came), freeing the core's buffer.
