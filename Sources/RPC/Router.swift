@@ -4,6 +4,12 @@ import TextSearch
 /// `RPCError` to end the call with that status.
 public typealias UnaryHandler = @Sendable (_ request: [UInt8], _ context: ServerContext) async throws -> [UInt8]
 
+/// Answers a unary call at once, on the server's poller thread, when it can: returns the response
+/// message, or `nil` when the call needs its asynchronous handler, which then runs as usual with
+/// the same context. Throws `RPCError` to end the call with that status. It runs outside any task
+/// and must neither block nor wait for anything: while it runs, no other call of its queue moves.
+public typealias ImmediateUnaryHandler = @Sendable (_ request: [UInt8], _ context: ServerContext) throws -> [UInt8]?
+
 /// Handles a server-streaming call: gets the request message and writes any number of response
 /// messages; returning ends the call OK, throwing `RPCError` ends it with that status.
 public typealias ServerStreamingHandler =
@@ -12,7 +18,9 @@ public typealias ServerStreamingHandler =
 /// The methods a server serves, by full method path ("/package.Service/Method").
 public struct Router: Sendable {
   enum Handler: Sendable {
-    case unary(UnaryHandler)
+    /// A unary method; with `immediate`, tried first on the poller thread (no task at all when it
+    /// answers).
+    case unary(UnaryHandler, immediate: ImmediateUnaryHandler?)
     case serverStreaming(ServerStreamingHandler)
   }
 
@@ -30,7 +38,17 @@ public struct Router: Sendable {
 
   /// Registers a unary method, replacing any handler for the same path.
   public mutating func unary(_ path: String, _ handler: @escaping UnaryHandler) {
-    handlers[path] = .unary(handler)
+    handlers[path] = .unary(handler, immediate: nil)
+  }
+
+  /// Registers a unary method that can often answer without waiting (a remembered caller's
+  /// request that needs no store): each call first goes to `immediate` on the server's poller
+  /// thread, and only if that returns `nil` does `handler` run, in a task of its own as usual.
+  /// An answer from `immediate` costs no task, no job and no async frame.
+  public mutating func unary(
+    _ path: String, immediate: @escaping ImmediateUnaryHandler, _ handler: @escaping UnaryHandler
+  ) {
+    handlers[path] = .unary(handler, immediate: immediate)
   }
 
   /// Registers a server-streaming method, replacing any handler for the same path.

@@ -216,7 +216,8 @@ final class ServerCall: CompletionTag, @unchecked Sendable {
     core.refusals.record(RefusedCall(method: context.method, peer: context.peer, code: code, reason: reason))
   }
 
-  /// Starts the handler's task, then watches the call for its end.
+  /// Answers the call by its method's immediate handler if it has one that can; else starts the
+  /// handler's task, then watches the call for its end.
   ///
   /// This runs on the poller thread of the call's queue, and the task's first job runs there too,
   /// within the event that started it, until the task first suspends (a store call, a sleep);
@@ -226,6 +227,7 @@ final class ServerCall: CompletionTag, @unchecked Sendable {
   /// poller. Handlers must not block their thread before they first suspend (the rule of Swift's
   /// pool already): here that would stall the server's I/O meanwhile.
   private func start() {
+    if case .unary(_, let immediate?) = handler, let context, answer(context, by: immediate) { return }
     // The task captures only `self` (the handler, request and context are stored on it): a closure
     // with a single object for context needs no allocation of its own.
     let task: Task<Void, Never>
@@ -242,6 +244,21 @@ final class ServerCall: CompletionTag, @unchecked Sendable {
     // from now on, so that a cancellation reaches it.
     home.queue.runStartedTasks()
     watchForClose()
+  }
+
+  /// Lets a unary method's immediate handler answer the call here, on the poller thread, without
+  /// a task; `false` if it could not, and the asynchronous handler must run. An answer (or an
+  /// error) goes out in the final batch, which also watches for the call's end.
+  private func answer(_ context: ServerContext, by immediate: ImmediateUnaryHandler) -> Bool {
+    do {
+      guard let response = try immediate(request, context) else { return false }
+      request = []
+      finish(status: .ok, message: response, context: context)
+    } catch {
+      request = []
+      finish(failure: error, context: context)
+    }
+    return true
   }
 
   /// Claims RECV_CLOSE_ON_SERVER for the caller; `false` if it was started already.
@@ -345,7 +362,7 @@ final class ServerCall: CompletionTag, @unchecked Sendable {
     // `finish` and `finish(failure:context:)`, so they take no room in it.
     do {
       switch handler {
-      case .unary(let body):
+      case .unary(let body, _):
         finish(status: .ok, message: try await body(request, context), context: context)
       case .serverStreaming(let body):
         try await body(request, ServerStreamWriter(call: self, context: context), context)

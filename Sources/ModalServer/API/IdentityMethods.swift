@@ -10,7 +10,7 @@ extension MethodTable {
 
     // Every valid token may say hello, describe itself, name its workspace and get a JWT: clients
     // need these to verify credentials and name profiles, whatever the token's scopes.
-    authenticated(ModalClientMethods.clientHello) { _, _, _ throws(ServerError) in ClientHelloResponse() }
+    authenticatedAtOnce(ModalClientMethods.clientHello) { _, _, _ throws(ServerError) in ClientHelloResponse() }
 
     authenticated(ModalClientMethods.tokenInfoGet) { _, caller, context throws(ServerError) in
       try await Self.announceFederatedOrigin(of: caller, backend: backend, context: context)
@@ -32,11 +32,11 @@ extension MethodTable {
       return response
     }
 
-    authenticated(ModalClientMethods.workspaceNameLookup) { _, caller, _ throws(ServerError) in
+    authenticatedAtOnce(ModalClientMethods.workspaceNameLookup) { _, caller, _ throws(ServerError) in
       WorkspaceNameLookupResponse(workspaceName: caller.workspace.name, username: caller.workspace.name)
     }
 
-    authenticated(ModalClientMethods.authTokenGet) { _, caller, _ throws(ServerError) in
+    authenticatedAtOnce(ModalClientMethods.authTokenGet) { _, caller, _ throws(ServerError) in
       AuthTokenGetResponse(token: backend.authToken(for: caller))
     }
 

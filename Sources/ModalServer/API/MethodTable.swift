@@ -16,11 +16,37 @@ struct MethodTable {
     _ method: MethodDescriptor<Request, Response>,
     _ body: @escaping @Sendable (Request, Caller, ServerContext) async throws(ServerError) -> Response
   ) {
+    authenticated(method, immediate: nil, body)
+  }
+
+  /// An authenticated method whose body never waits (it reads the caller and the request only): a
+  /// remembered caller's call is answered at once on the server's poller thread, with no task
+  /// (`Router.unary(_:immediate:_:)`); any other call takes the full path of `authenticated(_:_:)`.
+  mutating func authenticatedAtOnce<Request: ProtoMessage, Response: ProtoMessage>(
+    _ method: MethodDescriptor<Request, Response>,
+    _ body: @escaping @Sendable (Request, Caller, ServerContext) throws(ServerError) -> Response
+  ) {
+    let backend = self.backend
+    let immediate: ImmediateBody = { bytes, context, tokenID throws(ServerError) in
+      // An undecided check is made again by the full path, which counts its outcome.
+      guard case .authenticated(let caller)? = try Self.checkRemembered(context, tokenID: &tokenID, backend: backend)
+      else { return nil }
+      return try body(try Self.decode(Request.self, bytes), caller, context).serializedBytes()
+    }
+    authenticated(method, immediate: immediate) { request, caller, context throws(ServerError) in
+      try body(request, caller, context)
+    }
+  }
+
+  private mutating func authenticated<Request: ProtoMessage, Response: ProtoMessage>(
+    _ method: MethodDescriptor<Request, Response>, immediate: ImmediateBody?,
+    _ body: @escaping @Sendable (Request, Caller, ServerContext) async throws(ServerError) -> Response
+  ) {
     let backend = self.backend
     // The closure's async frame is allocated for every call: what runs without suspending lives in
     // functions of its own (`checkRemembered`, `authenticate(after:)`), so the frame stays small
     // enough to share the task allocator's slabs instead of taking new ones.
-    register(method) { bytes, context, tokenID throws(ServerError) in
+    register(method, immediate: immediate) { bytes, context, tokenID throws(ServerError) in
       let caller: Caller
       switch try Self.checkRemembered(context, tokenID: &tokenID, backend: backend) {
       case .authenticated(let remembered): caller = remembered
@@ -124,20 +150,26 @@ struct MethodTable {
   }
 
   private typealias Body = @Sendable ([UInt8], ServerContext, inout String?) async throws(ServerError) -> [UInt8]
+  /// A body that answers without waiting, or returns `nil` when the call needs the full `Body`.
+  private typealias ImmediateBody = @Sendable ([UInt8], ServerContext, inout String?) throws(ServerError) -> [UInt8]?
 
-  private mutating func register<Request, Response>(_ method: MethodDescriptor<Request, Response>, _ body: @escaping Body) {
+  private mutating func register<Request, Response>(
+    _ method: MethodDescriptor<Request, Response>, immediate: ImmediateBody? = nil, _ body: @escaping Body
+  ) {
     let (log, requestIDs) = (self.log, self.requestIDs)
     // `MethodDescriptor.path` builds a new string each time: take it once, not per call.
     let path = method.path
     let counts = backend.dependencies.metrics.method(path)
     let tokenEndpoint = path == ModalClientMethods.clientHello.path ? Self.tokenEndpointTrailer(backend) : nil
     let recorder = CallRecorder(path: path, counts: counts, log: log, requestIDs: requestIDs)
+    // The trailer goes before authentication, so a client holding only an OIDC token learns where
+    // to exchange it; with an immediate body, that one adds it (it always runs first).
+    let trailerOfTheFullPath = immediate == nil ? tokenEndpoint : nil
     // As in `authenticated`: the async frame holds only what lives across the handler's await; the
     // log line and the error mapping run in `CallRecorder`'s functions.
-    router.unary(path) { bytes, context in
+    let handler: UnaryHandler = { bytes, context in
       let start = ContinuousClock.now
-      // Before authentication, so a client holding only an OIDC token learns where to exchange it.
-      if let tokenEndpoint { context.addTrailingMetadata(tokenEndpoint) }
+      if let trailerOfTheFullPath { context.addTrailingMetadata(trailerOfTheFullPath) }
       var tokenID: String?
       do throws(ServerError) {
         let response = try await body(bytes, context, &tokenID)
@@ -147,6 +179,21 @@ struct MethodTable {
         throw recorder.failed(error, since: start, tokenID: tokenID, context: context)
       }
     }
+    guard let immediate else { return router.unary(path, handler) }
+    router.unary(
+      path,
+      immediate: { bytes, context in
+        let start = ContinuousClock.now
+        if let tokenEndpoint { context.addTrailingMetadata(tokenEndpoint) }
+        var tokenID: String?
+        do throws(ServerError) {
+          guard let response = try immediate(bytes, context, &tokenID) else { return nil }
+          recorder.answered(since: start, tokenID: tokenID, context: context)
+          return response
+        } catch {
+          throw recorder.failed(error, since: start, tokenID: tokenID, context: context)
+        }
+      }, handler)
   }
 
   /// The trailer of every ClientHello reply, answered or refused, naming the dashboard's
