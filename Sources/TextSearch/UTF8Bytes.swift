@@ -24,7 +24,22 @@ extension StringProtocol {
   @inlinable
   package func utf8Order(comparedTo bytes: UnsafeBufferPointer<UInt8>) -> Int {
     func order(_ own: UnsafeBufferPointer<UInt8>) -> Int {
-      for (mine, theirs) in zip(own, bytes) where mine != theirs { return Int(mine) - Int(theirs) }
+      let shared = Swift.min(own.count, bytes.count)
+      var index = 0
+      // Eight bytes at a time while they agree: a route's path shares its first 26 bytes with
+      // most others, which a byte loop would step through at every probe of the search.
+      if let mine = own.baseAddress, let theirs = bytes.baseAddress {
+        while index + 8 <= shared,
+          UnsafeRawPointer(mine + index).loadUnaligned(as: UInt64.self)
+            == UnsafeRawPointer(theirs + index).loadUnaligned(as: UInt64.self)
+        {
+          index += 8
+        }
+      }
+      while index < shared {
+        if own[index] != bytes[index] { return Int(own[index]) - Int(bytes[index]) }
+        index += 1
+      }
       return own.count - bytes.count
     }
     return utf8.withContiguousStorageIfAvailable(order) ?? Array(utf8).withUnsafeBufferPointer(order)
