@@ -150,6 +150,13 @@ import Testing
       #expect(try check(headers(secret: wrongSecret))?.refusedGrant == grant.id)
       let forged = OAuthFormat.newRefreshToken(for: grant.id)
       #expect(try check(headers(forged))?.refusedGrant == grant.id)
+      // The immediate answer (`authenticatedAtOnce`) leaves OAuth calls undecided without checking
+      // them, accepted or refused, so the full path checks a proof once.
+      for metadata in [headers(), headers(secret: wrongSecret)] {
+        var unnamed: String?
+        #expect(
+          try MethodTable.rememberedCaller(metadata, tokenID: &unnamed, backend: backend, peer: peer, acceptingOAuth: false) == nil)
+      }
       let answer = await backend.tokens.failedOAuthCheck(grant: grant.id, peer: peer)
       #expect(answer.message == TokenService.invalidOAuthMessage)
 
