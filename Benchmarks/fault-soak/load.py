@@ -90,6 +90,14 @@ class Load:
             raise Failure("UNAVAILABLE", f"connection lost: {error}")
         except asyncio.TimeoutError:
             raise Failure("DEADLINE_EXCEEDED", f"no answer within {timeout} s")
+        except AttributeError as error:
+            # grpclib 0.4.9 race: a connection that closes between connecting and opening its first
+            # stream (a replica SIGKILLed with the connection in its accept queue) has dropped its
+            # `_transport`, and `create_stream` raises this instead of a connection error. Anything
+            # else is a bug in this script and stays one.
+            if "_transport" not in str(error):
+                raise
+            raise Failure("UNAVAILABLE", f"connection lost before the first stream: {error}")
         finally:
             channel.close()
 
