@@ -55,4 +55,36 @@ import Testing
       #expect(error?.trailingMetadata.values(MethodTable.tokenEndpointKey) == [Self.endpoint])
     }
   }
+  /// An OAuth app's client secret is answered at once too once its grant is remembered: the same
+  /// reply, trailer and log line; a wrong secret still gets the full path's refusal.
+  @Test func aRememberedOAuthClientSecretGetsTheFullPathsReplyTrailerAndLogLine() async throws {
+    try await withHarness(settings: Self.settings) { harness in
+      let service = harness.backend.oauthApps
+      let (app, secret) = try await service.register(
+        .init(name: "Agent", redirectURIs: [], scopes: .all, credential: .secret), in: harness.workspace,
+        by: .serverOperator)
+      let (grant, refreshToken) = try await service.grant(app, to: harness.ownerUser, scopes: .all, by: .serverOperator)
+      let clientSecret = try #require(secret)
+      func hello(secret: String) async throws -> UnaryResponse {
+        let metadata: Metadata = [
+          "x-modal-refresh-token": refreshToken, "x-modal-oauth-client-id": app.id.rawValue,
+          "x-modal-oauth-client-secret": secret,
+        ]
+        return try await harness.channel.unary(
+          path: ModalClientMethods.clientHello.path, request: Empty().serializedBytes(), metadata: metadata,
+          timeout: .seconds(20))
+      }
+      for _ in 0..<3 {
+        let reply = try await hello(secret: clientSecret)
+        #expect(reply.trailingMetadata.values(MethodTable.tokenEndpointKey) == [Self.endpoint])
+      }
+      let error = await rpcError { try await hello(secret: "ov-" + String(repeating: "a", count: 30)) }
+      #expect(error?.status.code == .unauthenticated && error?.status.message == TokenService.invalidOAuthMessage)
+      #expect(error?.trailingMetadata.values(MethodTable.tokenEndpointKey) == [Self.endpoint])
+      let lines = await harness.log.lines { $0.count >= 4 }
+      #expect(lines.filter { $0.contains("ClientHello") && $0.contains(" OK ") && $0.contains(grant.id.rawValue) }.count == 3)
+      #expect(lines.filter { $0.contains("ClientHello") && $0.contains("UNAUTHENTICATED") }.count == 1)
+      #expect(!lines.contains { $0.contains(refreshToken) || $0.contains(clientSecret) })
+    }
+  }
 }

@@ -150,13 +150,19 @@ import Testing
       #expect(try check(headers(secret: wrongSecret))?.refusedGrant == grant.id)
       let forged = OAuthFormat.newRefreshToken(for: grant.id)
       #expect(try check(headers(forged))?.refusedGrant == grant.id)
-      // The immediate answer (`authenticatedAtOnce`) leaves OAuth calls undecided without checking
-      // them, accepted or refused, so the full path checks a proof once.
-      for metadata in [headers(), headers(secret: wrongSecret)] {
-        var unnamed: String?
-        #expect(
-          try MethodTable.rememberedCaller(metadata, tokenID: &unnamed, backend: backend, peer: peer, acceptingOAuth: false) == nil)
+      // The immediate answer (`authenticatedAtOnce`) decides client secrets the same way, and
+      // leaves client assertions undecided without checking them, so the full path checks an
+      // assertion's signature once: here one sent instead of the secret, which a check refuses.
+      func checkAtOnce(_ metadata: Metadata) throws -> TokenService.RememberedCheck? {
+        var named: String?
+        return try MethodTable.rememberedCaller(metadata, tokenID: &named, backend: backend, peer: peer, checkingAssertions: false)
       }
+      #expect(try checkAtOnce(headers())?.caller?.oauth?.grant.id == grant.id)
+      #expect(try checkAtOnce(headers(secret: wrongSecret))?.refusedGrant == grant.id)
+      var asserting: Metadata = ["x-modal-refresh-token": refreshToken, "x-modal-oauth-client-id": made.app.id.rawValue]
+      asserting.add("x-modal-oauth-client-assertion", "a.b.c")
+      #expect(try check(asserting)?.refusedGrant == grant.id)
+      #expect(try checkAtOnce(asserting) == nil)
       let answer = await backend.tokens.failedOAuthCheck(grant: grant.id, peer: peer)
       #expect(answer.message == TokenService.invalidOAuthMessage)
 

@@ -20,20 +20,21 @@ struct MethodTable {
   }
 
   /// An authenticated method whose body never waits (it reads the caller and the request only): a
-  /// remembered token pair's call is answered at once on the server's poller thread, with no task
-  /// (`Router.unary(_:immediate:_:)`); any other call (OAuth ones too) takes the full path of
-  /// `authenticated(_:_:)`.
+  /// remembered caller's call with a token pair or an OAuth client secret is answered at once on
+  /// the server's poller thread, with no task (`Router.unary(_:immediate:_:)`); any other call
+  /// (client assertions too) takes the full path of `authenticated(_:_:)`.
   mutating func authenticatedAtOnce<Request: ProtoMessage, Response: ProtoMessage>(
     _ method: MethodDescriptor<Request, Response>,
     _ body: @escaping @Sendable (Request, Caller, ServerContext) throws(ServerError) -> Response
   ) {
     let backend = self.backend
     let immediate: ImmediateBody = { bytes, context, tokenID throws(ServerError) in
-      // An undecided check is made again by the full path (a cache lookup and a fingerprint).
-      // OAuth calls go there at once: a refused proof would otherwise cost two signature checks.
+      // An undecided or refused check is made again by the full path: a cache lookup and keyed
+      // hashes, cheap. Client assertions go there unchecked, or a refused one would cost two
+      // signature checks.
       guard
         case .authenticated(let caller)? = try Self.checkRemembered(
-          context, tokenID: &tokenID, backend: backend, acceptingOAuth: false)
+          context, tokenID: &tokenID, backend: backend, checkingAssertions: false)
       else { return nil }
       return try body(try Self.decode(Request.self, bytes), caller, context).serializedBytes()
     }
@@ -65,13 +66,13 @@ struct MethodTable {
   /// also gets its expiry warning.
   @inline(never)
   static func checkRemembered(
-    _ context: ServerContext, tokenID: inout String?, backend: Backend, acceptingOAuth: Bool = true
+    _ context: ServerContext, tokenID: inout String?, backend: Backend, checkingAssertions: Bool = true
   ) throws(ServerError) -> TokenService.RememberedCheck? {
     let check: TokenService.RememberedCheck?
     do throws(ServerError) {
       check = try rememberedCaller(
         context.requestMetadata, tokenID: &tokenID, backend: backend, peer: context.peer,
-        acceptingOAuth: acceptingOAuth)
+        checkingAssertions: checkingAssertions)
     } catch {
       backend.dependencies.metrics.authenticated(TokenService.outcome(of: error))
       throw error
@@ -112,15 +113,15 @@ struct MethodTable {
   /// or OAuth headers; `nil` (and `authenticate` must run) when they cannot: the caller is not
   /// remembered or its address is new, a token pair's secret is wrong (the full path counts and
   /// delays it), or the call mixes a token pair with OAuth headers (the full path refuses it).
-  /// Empty headers count as absent, as on the full path. Without `acceptingOAuth`, a call with
-  /// OAuth headers is left undecided (`nil`) without any check.
+  /// Empty headers count as absent, as on the full path. Without `checkingAssertions`, a call with
+  /// a client assertion is left undecided (`nil`) without any check.
   static func rememberedCaller(
-    _ metadata: Metadata, tokenID: inout String?, backend: Backend, peer: String, acceptingOAuth: Bool = true
+    _ metadata: Metadata, tokenID: inout String?, backend: Backend, peer: String, checkingAssertions: Bool = true
   ) throws(ServerError) -> TokenService.RememberedCheck? {
     let id = metadata["x-modal-token-id"]
     let secret = metadata["x-modal-token-secret"]
     if let oauth = OAuthCallHeaders({ metadata[$0] }) {
-      guard acceptingOAuth else { return nil }
+      guard checkingAssertions || oauth.assertion == nil else { return nil }
       tokenID = oauth.refreshToken.flatMap(OAuthFormat.grantID(of:))?.rawValue
       let tokenPairSent = !(id ?? "").isEmpty || !(secret ?? "").isEmpty
       return try backend.tokens.rememberedCaller(oauth: oauth, tokenPairSent: tokenPairSent, peer: peer)
