@@ -19,6 +19,7 @@ import asyncio, json, os, random, subprocess, sys, tempfile, time
 from grpclib.client import Channel
 from grpclib.const import Status
 from grpclib.exceptions import GRPCError, StreamTerminatedError
+from h2.exceptions import ProtocolError as H2ProtocolError
 from modal_proto import api_grpc, api_pb2
 from google.protobuf.empty_pb2 import Empty
 
@@ -86,7 +87,8 @@ class Load:
             return await asyncio.wait_for(getattr(stub, method)(request, metadata=metadata), timeout)
         except GRPCError as error:
             raise Failure(error.status.name, error.message or "")
-        except (StreamTerminatedError, ConnectionError, OSError) as error:
+        # What modal 1.6.4's retry loop counts as a lost connection (`_utils/grpc_utils.py`).
+        except (StreamTerminatedError, ConnectionError, OSError, H2ProtocolError) as error:
             raise Failure("UNAVAILABLE", f"connection lost: {error}")
         except asyncio.TimeoutError:
             raise Failure("DEADLINE_EXCEEDED", f"no answer within {timeout} s")
